@@ -1,0 +1,106 @@
+"""tocsin's errors: one tree, and a catalogue of coded messages.
+
+Codes are stable and searchable; the same ``[Txxx]`` appears in CLI output and in JSON
+error bodies. A message says what is wrong, where, and what to do.
+
+    TocsinError
+    ├── InputError        a file, line or value a user gave is unusable
+    ├── ConfigError       a setting or option is wrong
+    ├── StoreError        the database cannot be opened, migrated or written
+    │   └── ConflictError a write lost a race against another writer
+    ├── NotFound          an id that does not exist
+    ├── GeometryError     an area or route is not a valid shape
+    └── CapError          a CAP message is invalid or hostile
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CapError",
+    "ConfigError",
+    "ConflictError",
+    "GeometryError",
+    "InputError",
+    "NotFound",
+    "StoreError",
+    "TocsinError",
+    "E",
+]
+
+
+class E:
+    """The message catalogue. Format with ``E.T001.format(...)``."""
+
+    # input (T0xx)
+    T001 = "[T001] {path}: file is empty; nothing to read"
+    T002 = "[T002] {path}: looks like a binary file ({detail}); give a .txt, .html, .jsonl or feed file"
+    T003 = "[T003] {path}: not valid UTF-8; decoded as {fallback} instead (check the characters)"
+    T004 = "[T004] {path}:{line}: malformed JSON ({detail}); line skipped"
+    T005 = "[T005] {path}:{line}: missing required field {field!r}; line skipped"
+    T006 = "[T006] {where}: cannot read published time {value!r}; relative dates stay unresolved"
+    T007 = "[T007] {path}: unknown file type {suffix!r}; use .txt, .html, .htm, .jsonl, .xml, .rss or .atom"
+    T008 = "[T008] {path}: no such file or directory"
+    T009 = "[T009] {path}: not a valid RSS or Atom feed ({detail})"
+    T010 = "[T010] {where}: field {field!r} must be {expected}, got {value!r}"
+    T011 = "[T011] {where}: report text is empty; nothing to extract"
+    T012 = "[T012] {path}:{line}: line is longer than {limit} bytes; line skipped"
+    # configuration (T1xx)
+    T101 = "[T101] unknown setting {name!r}; valid settings: {valid}"
+    T102 = "[T102] {name}: {value!r} is not a valid option, must be one of {valid}"
+    T103 = "[T103] cannot load the spaCy model {name!r}: install it with `pip install {package}`"
+    # store (T2xx)
+    T201 = "[T201] cannot open the database {url}: {detail}"
+    T202 = "[T202] the database {url} has schema {found}, newer than this tocsin knows ({known}); upgrade tocsin"
+    T203 = "[T203] {what} {id!r} was changed by someone else (version {found}, you had {expected}); reload and retry"
+    T204 = "[T204] no {what} with id {id!r}"
+    T205 = "[T205] event {id!r} has a single source report; nothing to split"
+    # geometry (T3xx)
+    T301 = "[T301] {where}: {detail}"
+    # CAP (T4xx)
+    T401 = "[T401] {where}: {detail}"
+
+
+class TocsinError(Exception):
+    """The base of every error tocsin raises on purpose."""
+
+    code = "T000"
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+        if message.startswith("[T"):
+            self.code = message[1:5]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.context}
+
+
+class InputError(TocsinError):
+    pass
+
+
+class ConfigError(TocsinError):
+    pass
+
+
+class StoreError(TocsinError):
+    pass
+
+
+class ConflictError(StoreError):
+    pass
+
+
+class NotFound(TocsinError):
+    pass
+
+
+class GeometryError(TocsinError):
+    pass
+
+
+class CapError(TocsinError):
+    pass

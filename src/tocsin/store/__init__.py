@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy Core tables and queries; only this package knows the backend."""
