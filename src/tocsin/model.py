@@ -30,6 +30,7 @@ __all__ = [
     "Report",
     "Span",
     "Toponym",
+    "Trigger",
     "event_type_of",
     "to_dict",
 ]
@@ -235,6 +236,23 @@ class Attribution:
 
 
 @dataclass
+class Trigger:
+    """A sentence classified as describing an ACLED event, with the words that show it.
+
+    Sentences that describe no ACLED event (disasters, crime, diplomacy, ...) get no Trigger.
+    """
+
+    sub_event_type: str
+    score: float
+    start: int
+    end: int
+    text: str
+    """The trigger words ("shelled", "air strike"); the whole sentence when no single word is decisive."""
+    sent_start: int
+    sent_end: int
+
+
+@dataclass
 class Claim:
     """What one source says about one field of an event."""
 
@@ -333,8 +351,8 @@ class Extraction:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

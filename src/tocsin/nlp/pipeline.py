@@ -10,6 +10,7 @@ attribute; nothing re-parses text. Inputs travel on the Doc too: ``doc._.publish
     tocsin_places      doc._.toponyms         geo/resolve.py
     tocsin_actors      doc._.actors           nlp/actors.py
     tocsin_claims      doc._.attributions     nlp/claims.py
+    tocsin_triggers    doc._.triggers         nlp/triggers.py
     tocsin_events      doc._.events           nlp/events.py
     tocsin_notices     doc._.notices          nlp/notices.py
 """
@@ -24,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tocsin import settings
-from tocsin.errors import E, ConfigError
+from tocsin.errors import ConfigError, E
 
 __all__ = ["COMPONENTS", "EXTENSIONS", "load", "register_extensions"]
 
@@ -37,6 +38,7 @@ EXTENSIONS: dict[str, Any] = {
     "toponyms": None,
     "actors": None,
     "attributions": None,
+    "triggers": None,
     "events": None,
     "notices": None,
 }
@@ -48,6 +50,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("tocsin_places", "tocsin.geo.resolve"),
     ("tocsin_actors", "tocsin.nlp.actors"),
     ("tocsin_claims", "tocsin.nlp.claims"),
+    ("tocsin_triggers", "tocsin.nlp.triggers"),
     ("tocsin_events", "tocsin.nlp.events"),
     ("tocsin_notices", "tocsin.nlp.notices"),
 )
