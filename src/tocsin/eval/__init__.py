@@ -1,0 +1,1 @@
+"""Scoring tocsin against annotated data (``../shared/eval`` when present); run ``python -m tocsin.eval``."""
