@@ -193,6 +193,8 @@ class DateMention:
     has_time: bool = False
     relative: bool = False
     reason: str | None = None
+    role: str | None = None
+    """For ranges ("from 3 p.m. to 6 a.m."): ``start`` or ``end``; None for a single point."""
 
 
 @dataclass
