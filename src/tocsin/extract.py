@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tocsin import settings
-from tocsin.model import Extraction, Report
+from tocsin.model import Extraction, Place, Report
 from tocsin.nlp import pipeline
 
 __all__ = ["Extractor", "detect_language", "extract"]
@@ -75,8 +75,17 @@ class Extractor:
     ``skipped`` set to the reason and no events.
     """
 
-    def __init__(self, nlp: Language | None = None, *, model: str | None = None) -> None:
+    def __init__(
+        self, nlp: Language | None = None, *, model: str | None = None, places: Iterable[Place] = ()
+    ) -> None:
         self.nlp = nlp if nlp is not None else pipeline.load(model)
+        self.add_places(places)
+
+    def add_places(self, places: Iterable[Place]) -> None:
+        """Make user places (imported neighbourhoods, villages) known to toponym resolution."""
+        places = list(places)
+        if places and "tocsin_places" in self.nlp.pipe_names:
+            self.nlp.get_pipe("tocsin_places").gazetteer.add(places)
 
     def extract(
         self,

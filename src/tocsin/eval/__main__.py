@@ -1,0 +1,3 @@
+from tocsin.eval.run import main
+
+main()

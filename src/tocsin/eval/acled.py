@@ -1,0 +1,110 @@
+"""Score the whole pipeline on ACLED rows: each row's ``notes`` is a report, the rest is gold.
+
+Measures, on the report's main (first) event: exact day, sub-event type, fatalities as
+ACLED coded them (no event or no count counts as 0, ACLED's convention), and admin1.
+
+The anchor for relative or year-less dates ("On December 31, ...") is the row's
+``timestamp`` (when ACLED published the row) where the file has one; otherwise none.
+Admin1 names are compared after folding spelling (case, accents, hyphens, spaces,
+"governorate"/"province" words), since ACLED and GeoNames transliterate differently;
+``admin1_fuzzy`` also accepts near-identical spellings (difflib ratio >= 0.85).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tocsin.extract import Extractor
+from tocsin.model import Report
+
+__all__ = ["AcledRow", "fold_admin", "read_rows", "score_acled"]
+
+_ADMIN_WORDS = re.compile(r"\b(governorate|province|region|state|oblast|district|muhafazat|wilayah|de|du|la)\b")
+
+
+@dataclass
+class AcledRow:
+    id: str
+    notes: str
+    date: dt.date
+    sub_event_type: str
+    fatalities: int
+    admin1: str
+    country: str
+    published: dt.datetime | None
+
+
+def _parse_date(value: str) -> dt.date:
+    for fmt in ("%d-%b-%y", "%d %B %Y", "%Y-%m-%d", "%d-%B-%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"unknown ACLED date {value!r}")
+
+
+def read_rows(paths: Iterable[Path]) -> Iterator[AcledRow]:
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                stamp = row.get("timestamp")
+                published = dt.datetime.fromtimestamp(int(stamp), dt.UTC) if stamp and stamp.isdigit() else None
+                yield AcledRow(
+                    id=row.get("event_id_cnty") or row.get("data_id") or "",
+                    notes=row["notes"],
+                    date=_parse_date(row["event_date"]),
+                    sub_event_type=row["sub_event_type"],
+                    fatalities=int(row["fatalities"] or 0),
+                    admin1=row.get("admin1") or "",
+                    country=row.get("country") or "",
+                    published=published,
+                )
+
+
+def fold_admin(name: str | None) -> str:
+    text = unicodedata.normalize("NFKD", (name or "").lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _ADMIN_WORDS.sub(" ", text)
+    text = re.sub(r"\b(al|el|ad|ar|as|ash|ad|an)[\s-]", "", text)
+    return re.sub(r"[^a-z]", "", text)
+
+
+def _close(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
+
+
+def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, limit: int | None = None,
+                progress: bool = False) -> dict[str, object]:
+    rows = list(read_rows(paths))[:limit] if limit else list(read_rows(paths))
+    engine = extractor or Extractor()
+    reports = [Report(id=r.id, text=r.notes, published=r.published) for r in rows]
+    counts: Counter[str] = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
+    for row, extraction in zip(rows, engine.extract_reports(reports), strict=True):
+        counts["rows"] += 1
+        main = extraction.events[0] if extraction.events else None
+        counts["with_event"] += main is not None
+        predicted_type = main.sub_event_type if main else "(none)"
+        counts["sub_event_type"] += predicted_type == row.sub_event_type
+        if predicted_type != row.sub_event_type:
+            confusion[(row.sub_event_type, predicted_type)] += 1
+        counts["date"] += bool(main and main.date == row.date)
+        fatalities = (main.fatalities or 0) if main else 0
+        counts["fatalities"] += fatalities == row.fatalities
+        admin = main.location.admin1 if main else None
+        counts["admin1"] += bool(admin) and fold_admin(admin) == fold_admin(row.admin1)
+        counts["admin1_fuzzy"] += _close(fold_admin(admin), fold_admin(row.admin1))
+    n = max(counts["rows"], 1)
+    result: dict[str, object] = {k: round(counts[k] / n, 4) for k in
+                                 ("with_event", "date", "sub_event_type", "fatalities", "admin1", "admin1_fuzzy")}
+    result["rows"] = counts["rows"]
+    result["top_confusions"] = [f"{g} -> {p}: {c}" for (g, p), c in confusion.most_common(8)]
+    return result

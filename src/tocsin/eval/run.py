@@ -1,0 +1,83 @@
+"""Run every scorer whose data is present and print one table of figures against targets."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["TARGETS", "run_all"]
+
+#: (suite, metric) -> target, from the accuracy issue.
+TARGETS: dict[tuple[str, str], float] = {
+    ("case", "weighted_f1"): 0.85,
+    ("case", "unseen_not_forced"): 0.80,
+    ("acled", "date"): 0.97,
+    ("acled", "sub_event_type"): 0.80,
+    ("acled", "fatalities"): 0.90,
+    ("acled", "admin1"): 0.90,
+    ("trnews", "within_161km"): 0.90,
+    ("trnews", "exact_id"): 0.85,
+}
+
+
+def _acled(data: Path, limit: int | None) -> dict[str, Any]:
+    from tocsin.eval.acled import score_acled
+
+    return score_acled(sorted(data.glob("acled_*.csv")), limit=limit)
+
+
+def _call(module: str, function: str, *args: Any) -> dict[str, Any]:
+    return dict(getattr(importlib.import_module(module), function)(*args))
+
+
+SUITES: dict[str, Callable[[Path, int | None], dict[str, Any]]] = {
+    "case": lambda d, _: _call("tocsin.eval.case", "score_case", d / "case2021_task2_dev.tsv"),
+    "acled": _acled,
+    "trnews": lambda d, _: _call("tocsin.eval.trnews", "score", d / "trnews.xml"),
+    "notices": lambda d, _: _call("tocsin.eval.notices", "score_notices", d / "news_notices_dev.jsonl"),
+}
+
+
+def run_all(data: Path, *, console: Console | None = None, suites: tuple[str, ...] = tuple(SUITES),
+            limit: int | None = None) -> dict[str, dict[str, Any]]:
+    console = console or Console()
+    if not data.is_dir():
+        console.print(f"no evaluation data at {data}; nothing to score")
+        return {}
+    results: dict[str, dict[str, Any]] = {}
+    for name in suites:
+        started = time.perf_counter()
+        try:
+            results[name] = SUITES[name](data, limit)
+        except (ImportError, FileNotFoundError) as error:
+            results[name] = {"error": f"{type(error).__name__}: {error}"}
+        results[name]["seconds"] = round(time.perf_counter() - started, 1)
+    table = Table("suite", "metric", "value", "target", title="tocsin eval")
+    for suite, figures in results.items():
+        for metric, value in figures.items():
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+                target = TARGETS.get((suite, metric))
+                mark = "" if target is None else (f"{target} ok" if float(value) >= target else f"{target} MISS")
+                table.add_row(suite, metric, str(value), mark)
+    console.print(table)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tocsin.eval", description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
+    parser.add_argument("--suite", action="append", choices=tuple(SUITES))
+    parser.add_argument("--limit", type=int, default=None, help="ACLED rows to score (default all)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    results = run_all(args.data, suites=tuple(args.suite or SUITES), limit=args.limit)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
