@@ -45,11 +45,11 @@ class E:
     T009 = "[T009] {path}: not a valid RSS or Atom feed ({detail})"
     T010 = "[T010] {where}: field {field!r} must be {expected}, got {value!r}"
     T011 = "[T011] {where}: report text is empty; nothing to extract"
-    T013 = "[T013] {where}: extraction failed on this report: {detail}"
     T012 = "[T012] {path}:{line}: line is longer than {limit} bytes; line skipped"
     T013 = "[T013] {path}: cannot read the file ({detail}); the rest of it is skipped"
     T014 = "[T014] {path}: text is larger than {limit} bytes; split it into smaller files or use .jsonl"
     T015 = "[T015] {path}: unknown header key {key!r} ignored; known keys: {known}"
+    T016 = "[T016] {where}: extraction failed on this report: {detail}"
     # configuration (T1xx)
     T101 = "[T101] unknown setting {name!r}; valid settings: {valid}"
     T102 = "[T102] {name}: {value!r} is not a valid option, must be one of {valid}"

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tocsin import settings
+from tocsin.errors import E
 from tocsin.model import Extraction, Place, Report
 from tocsin.nlp import pipeline
 
@@ -136,7 +137,7 @@ class Extractor:
             if job.skipped is None:
                 doc = next(docs)
                 if isinstance(doc, Exception):
-                    job.skipped = f"[T013] extraction failed on this report: {type(doc).__name__}: {doc}"
+                    job.skipped = E.T016.format(where=job.report.id, detail=f"{type(doc).__name__}: {doc}")
                 else:
                     yield self._collect(job, doc)
                     continue
