@@ -62,8 +62,29 @@ class E:
     T205 = "[T205] event {id!r} has a single source report; nothing to split"
     # geometry (T3xx)
     T301 = "[T301] {where}: {detail}"
+    T302 = "[T302] {where}: point {index} {value!r} is not 'lat,lon' (two decimal numbers separated by a comma)"
+    T303 = "[T303] {where}: point {index} ({lat}, {lon}) is out of range: need lat in -90..90, lon in -180..180"
+    T304 = "[T304] {where}: point {index} ({lat}, {lon}) looks swapped: CAP wants 'lat,lon' (latitude first)"
+    T305 = "[T305] {where}: polygon has {count} points; CAP needs at least 4 (a closed ring repeats its first point)"
+    T306 = "[T306] {where}: polygon ring is not closed: first point {first} differs from last point {last}; repeat it"
+    T307 = "[T307] {where}: polygon is not a valid shape ({detail}); fix the ring so it does not cross itself"
+    T308 = "[T308] {where}: circle {value!r} is not 'lat,lon radius_km' with a radius > 0"
+    T309 = "[T309] {where}: corridor needs a route of 2+ points and a width > 0 m, got {points} points and {width} m"
+    T310 = "[T310] area {name!r}: {detail}"
+    T311 = "[T311] {where}: time window {value!r} is invalid ({detail})"
     # CAP (T4xx)
     T401 = "[T401] {where}: {detail}"
+    T402 = "[T402] {where}: input is {size} bytes, more than the {limit}-byte limit for one CAP message or feed"
+    T403 = "[T403] {where}: XML with a DOCTYPE or ENTITY declaration is refused (entity expansion/external entity risk)"
+    T404 = "[T404] {where}: not well-formed XML ({detail})"
+    T405 = "[T405] {where}: does not validate against the CAP 1.2 schema: {detail}"
+    T406 = "[T406] {where}: <{element}> is {value!r}, which is not a valid option, must be one of {valid}"
+    T407 = "[T407] {where}: CAP {version} message cannot be read as CAP 1.2 ({detail}); ask the sender for CAP 1.2"
+    T408 = "[T408] {where}: root element is {tag}, not a CAP <alert>"
+    T409 = "[T409] {where}: expires {expires} is before effective {effective}"
+    T410 = "[T410] {where}: time {value!r} is not an ISO 8601 date-time with a UTC offset such as +00:00"
+    T411 = "[T411] warning {id!r} is {state}; {detail}"
+    T412 = "[T412] {where}: subscription is invalid ({detail})"
 
 
 class TocsinError(Exception):
