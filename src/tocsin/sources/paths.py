@@ -1,0 +1,189 @@
+"""Reading files and directories into Reports and Problems, one stream in file order.
+
+The format follows the suffix (case-insensitive), optionally followed by ``.gz`` (read through gzip,
+streaming): ``.txt``; ``.html``/``.htm``; ``.jsonl``; ``.xml``/``.rss``/``.atom`` (feeds). Directories are
+walked in sorted path order, skipping hidden files and directories (names starting with ``.``); in a
+directory only files with a known suffix are read, while a file named explicitly with an unknown suffix
+gives T007. A missing path is T008, an empty file T001, a file with a NUL byte in its first 8 KiB T002,
+an unreadable or corrupt (gzip) file T013, a txt/html file over 5 MB or a feed over 50 MB T014.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from tocsin import settings
+from tocsin.errors import E
+from tocsin.model import Report
+from tocsin.sources.feeds import read_feed
+from tocsin.sources.html import read_html
+from tocsin.sources.jsonl import read_jsonl
+from tocsin.sources.problem import Problem, problem
+from tocsin.sources.txt import read_txt
+
+__all__ = ["FORMATS", "MAX_FEED_BYTES", "MAX_TEXT_BYTES", "count_items", "read_file", "read_paths"]
+
+#: Suffix -> format.
+FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+MAX_TEXT_BYTES = 5_000_000
+"""A single txt/html report larger than this is refused (T014) instead of being read whole."""
+MAX_FEED_BYTES = 50_000_000
+_SNIFF_BYTES = 8192
+_COUNT_LIMIT_BYTES = 2_000_000_000
+_READERS = {"txt": read_txt, "html": read_html, "feed": read_feed}
+
+PathLike = str | os.PathLike[str]
+
+
+def _format_of(path: Path) -> tuple[str | None, bool, str, str]:
+    """(format or None, gzipped, stem, suffix as written)."""
+    name = path.name
+    gz = name.lower().endswith(".gz")
+    if gz:
+        name = name[:-3]
+    stem, suffix = os.path.splitext(name)
+    return FORMATS.get(suffix.lower()), gz, stem or name, suffix + (".gz" if gz else "")
+
+
+def _open(path: Path, gz: bool) -> BinaryIO:
+    return gzip.open(path, "rb") if gz else open(path, "rb")
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _walk(root: Path, recursive: bool) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not _hidden(d)] if recursive else []
+        found.extend(Path(folder, f) for f in files if not _hidden(f) and _format_of(Path(f))[0] is not None)
+    return sorted(found)
+
+
+def _files(paths: PathLike | Iterable[PathLike], recursive: bool) -> Iterator[Path | Problem]:
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            yield from _walk(path, recursive)
+        elif path.exists():
+            yield path
+        else:
+            yield problem(E.T008, str(path), path=str(path))
+
+
+def _sniff(head: bytes, where: str) -> Problem | None:
+    if not head:
+        return problem(E.T001, where, path=where)
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        return problem(E.T002, where, path=where, detail=f"NUL byte at offset {nul}")
+    return None
+
+
+def _read(path: Path, kind: str, gz: bool, stem: str, max_line_bytes: int) -> Iterator[Report | Problem]:
+    where = str(path)
+    if kind == "jsonl":
+        with _open(path, gz) as stream:
+            refused = _sniff(stream.read(_SNIFF_BYTES), where)
+        if refused is not None:
+            yield refused
+            return
+        with _open(path, gz) as stream:
+            yield from read_jsonl(stream, where, max_line_bytes)
+        return
+    limit = MAX_FEED_BYTES if kind == "feed" else MAX_TEXT_BYTES
+    with _open(path, gz) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        yield problem(E.T014, where, path=where, limit=limit)
+        return
+    refused = _sniff(data[:_SNIFF_BYTES], where)
+    if refused is not None:
+        yield refused
+        return
+    yield from _READERS[kind](data, where, stem)
+
+
+def read_file(path: PathLike, *, max_line_bytes: int | None = None) -> Iterator[Report | Problem]:
+    """Reports and problems of one file; ``max_line_bytes`` defaults to the setting of that name."""
+    path = Path(path)
+    kind, gz, stem, suffix = _format_of(path)
+    where = str(path)
+    if kind is None:
+        yield problem(E.T007, where, path=where, suffix=suffix)
+        return
+    if not path.exists():
+        yield problem(E.T008, where, path=where)
+        return
+    limit = settings.get("max_line_bytes") if max_line_bytes is None else max_line_bytes
+    try:
+        yield from _read(path, kind, gz, stem, limit)
+    except (OSError, EOFError, zlib.error) as exc:
+        detail = f"{'corrupt gzip: ' if gz else ''}{exc}" if str(exc) else type(exc).__name__
+        yield problem(E.T013, where, path=where, detail=detail)
+
+
+def read_paths(paths: PathLike | Iterable[PathLike], *, recursive: bool = True) -> Iterator[Report | Problem]:
+    """Reports and problems from files and directories, streamed in file order.
+
+    Within a file, a report's warnings come just before it.
+    """
+    max_line_bytes = settings.get("max_line_bytes")
+    for item in _files(paths, recursive):
+        if isinstance(item, Problem):
+            yield item
+        else:
+            yield from read_file(item, max_line_bytes=max_line_bytes)
+
+
+def _count_lines(path: Path, gz: bool) -> tuple[int, int]:
+    """(lines, bytes read); a last line without a newline counts."""
+    lines = size = 0
+    last = b"\n"
+    with _open(path, gz) as stream:
+        while chunk := stream.read(1 << 20):
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+            last = chunk
+    return lines + (0 if last.endswith(b"\n") else 1), size
+
+
+def count_items(paths: PathLike | Iterable[PathLike], *, recursive: bool = True) -> int | None:
+    """A cheap estimate of how many items ``read_paths`` will yield, for a progress bar.
+
+    Each JSONL line counts one, every other file (a feed included) one. None when counting would mean
+    reading more than 2 GB or a file cannot be read.
+    """
+    total = read = 0
+    for item in _files(paths, recursive):
+        if isinstance(item, Problem):
+            total += 1
+            continue
+        kind, gz, _, _ = _format_of(item)
+        if kind != "jsonl":
+            total += 1
+            continue
+        try:
+            lines, size = _count_lines(item, gz)
+        except (OSError, EOFError, zlib.error):
+            return None
+        total += lines
+        read += size
+        if read > _COUNT_LIMIT_BYTES:
+            return None
+    return total
