@@ -21,7 +21,7 @@ from pathlib import Path
 
 import spacy
 
-from tocsin.extract import Extractor
+from tocsin.extraction import Extractor
 from tocsin.model import Report
 from tocsin.nlp.pipeline import MODEL_NAMES
 

@@ -68,8 +68,8 @@ def ingest(
     batch_size: Annotated[int, typer.Option(help="Reports per extraction batch.")] = 64,
 ) -> None:
     """Read reports, store each once (by content hash), extract and merge their events."""
-    from tocsin.extract import Extractor
-    from tocsin.ingest import ingest as run_ingest
+    from tocsin.extraction import Extractor
+    from tocsin.ingestion import ingest as run_ingest
     from tocsin.sources import count_items
 
     with _errors():
@@ -100,7 +100,7 @@ def extract(
     batch_size: Annotated[int, typer.Option(help="Reports per extraction batch.")] = 64,
 ) -> None:
     """Extract events, notices and toponyms with no database: one output line per input report."""
-    from tocsin.extract import Extractor
+    from tocsin.extraction import Extractor
     from tocsin.sources import Problem, read_paths
 
     failed = 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tocsin import settings
-from tocsin.extract import Extractor
+from tocsin.extraction import Extractor
 from tocsin.model import Report
 from tocsin.sources import Problem, content_hash, read_paths
 from tocsin.store import Store

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tocsin.extract import Extractor
+from tocsin.extraction import Extractor
 from tocsin.model import Report
 
 __all__ = ["AcledRow", "fold_admin", "read_rows", "score_acled"]
