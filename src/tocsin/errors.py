@@ -60,6 +60,10 @@ class E:
     T203 = "[T203] {what} {id!r} was changed by someone else (version {found}, you had {expected}); reload and retry"
     T204 = "[T204] no {what} with id {id!r}"
     T205 = "[T205] event {id!r} has a single source report; nothing to split"
+    T206 = "[T206] the database {url} has schema {found}, older than this tocsin ({known}); run `Store.upgrade()`"
+    T207 = "[T207] cannot correct field {field!r}; correctable fields: {valid}"
+    T208 = "[T208] {field}: {value!r} is not a valid value ({detail})"
+    T209 = "[T209] cannot store {what}: {detail}; nothing from this batch was written"
     # geometry (T3xx)
     T301 = "[T301] {where}: {detail}"
     T302 = "[T302] {where}: point {index} {value!r} is not 'lat,lon' (two decimal numbers separated by a comma)"
