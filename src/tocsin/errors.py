@@ -89,6 +89,9 @@ class E:
     T410 = "[T410] {where}: time {value!r} is not an ISO 8601 date-time with a UTC offset such as +00:00"
     T411 = "[T411] warning {id!r} is {state}; {detail}"
     T412 = "[T412] {where}: subscription is invalid ({detail})"
+    # classification model (T5xx)
+    T501 = "[T501] {path}: not an ACLED export, missing column(s) {fields}; give a CSV with notes and sub_event_type"
+    T502 = "[T502] {path}: cannot load the trigger model ({detail}); reinstall tocsin or run `tocsin train`"
 
 
 class TocsinError(Exception):
