@@ -1,0 +1,92 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+from typer.testing import CliRunner
+
+from tocsin.cli import app
+from tocsin.exports import ACLED_COLUMNS
+from tocsin.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "src/tocsin/schema/extraction.schema.json").read_text())
+runner = CliRunner()
+
+
+def _jsonl(path: Path, rows: list[dict | str]) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+REPORTS = [
+    {"id": "r1", "published": "2026-01-09T08:00:00+00:00", "source": "Wire A",
+     "text": "Syrian army shelling killed four civilians in the Sheikh Maqsoud neighbourhood of Aleppo on Thursday."},
+    {"id": "r2", "published": "2026-01-09T10:00:00+00:00", "source": "Wire B",
+     "text": "Hundreds of protesters gathered in Beirut on Friday to demand the release of detained activists."},
+]
+
+
+def test_ingest_then_reingest_adds_nothing(tmp_path: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", REPORTS)
+    db = tmp_path / "t.db"
+    first = runner.invoke(app, ["ingest", str(source), "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    with Store(db) as store:
+        assert store.counts()["reports"] == 2
+        events_before = store.counts()["events"]
+    second = runner.invoke(app, ["ingest", str(source), "--db", str(db)])
+    assert second.exit_code == 0, second.output
+    with Store(db) as store:
+        assert store.counts()["reports"] == 2 and store.counts()["events"] == events_before
+    assert "duplicate" in second.output
+
+
+def test_ingest_reports_bad_lines_keeps_the_rest_and_exits_non_zero(tmp_path: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", [REPORTS[0], "{not json", {"id": "x"}])
+    db = tmp_path / "t.db"
+    result = runner.invoke(app, ["ingest", str(source), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "in.jsonl:2" in result.output and "T004" in result.output and "T005" in result.output
+    with Store(db) as store:
+        assert store.counts()["reports"] == 1
+
+
+def test_events_formats(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    assert runner.invoke(app, ["ingest", str(_jsonl(tmp_path / "in.jsonl", REPORTS)), "--db", str(db)]).exit_code == 0
+    as_json = json.loads(runner.invoke(app, ["events", "--db", str(db), "--format", "json"]).stdout)
+    assert {e["sub_event_type"] for e in as_json} >= {"Shelling/artillery/missile attack", "Peaceful protest"}
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["events", "--db", str(db), "-f", "csv"]).stdout)))
+    assert tuple(rows[0]) == ACLED_COLUMNS and len(rows) == len(as_json)
+    geo = json.loads(runner.invoke(app, ["events", "--db", str(db), "-f", "geojson"]).stdout)
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == len(as_json)
+    shelling = runner.invoke(app, ["events", "--db", str(db), "-f", "json", "--type", "Explosions/Remote violence"])
+    assert [e["sub_event_type"] for e in json.loads(shelling.stdout)] == ["Shelling/artillery/missile attack"]
+    table = runner.invoke(app, ["events", "--db", str(db)])
+    assert table.exit_code == 0 and "Peaceful protest" in table.output
+
+
+def test_events_bad_filters_name_the_option(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    bad_type = runner.invoke(app, ["events", "--db", db, "--type", "Bombing"])
+    assert bad_type.exit_code == 2 and "T102" in bad_type.output and "Battles" in bad_type.output
+    bad_bbox = runner.invoke(app, ["events", "--db", db, "--bbox", "1,2,3"])
+    assert bad_bbox.exit_code == 2 and "--bbox" in bad_bbox.output
+    bad_date = runner.invoke(app, ["events", "--db", db, "--from", "last week"])
+    assert bad_date.exit_code == 2 and "--from" in bad_date.output
+
+
+def test_extract_writes_one_valid_line_per_input_line(tmp_path: Path) -> None:
+    source = _jsonl(tmp_path / "in.jsonl", [REPORTS[0], "{broken", REPORTS[1]])
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(source), "-o", str(out)])
+    assert result.exit_code == 1  # the broken line is reported, the rest is done
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["r1", None, "r2"]
+    for line in lines:
+        jsonschema.validate(line, SCHEMA)
+    assert lines[1]["origin"].endswith("in.jsonl:2")
+    assert lines[0]["events"][0]["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert lines[0]["events"][0]["date"] == "2026-01-08"
