@@ -54,6 +54,7 @@ class E:
     T101 = "[T101] unknown setting {name!r}; valid settings: {valid}"
     T102 = "[T102] {name}: {value!r} is not a valid option, must be one of {valid}"
     T103 = "[T103] cannot load the spaCy model {name!r}: install it with `pip install {package}`"
+    T104 = "[T104] {path}: cannot read the actor dictionary ({detail}); fix the JSON or the actors_file setting"
     # store (T2xx)
     T201 = "[T201] cannot open the database {url}: {detail}"
     T202 = "[T202] the database {url} has schema {found}, newer than this tocsin knows ({known}); upgrade tocsin"

@@ -222,6 +222,8 @@ class ActorMention:
     end: int
     text: str
     country_code: str | None = None
+    note: str | None = None
+    """How a vague or hedged mention was read ("hedged: presumed JNIM or ISGS militants")."""
 
 
 @dataclass
