@@ -73,7 +73,7 @@ class E:
     T305 = "[T305] {where}: polygon has {count} points; CAP needs at least 4 (a closed ring repeats its first point)"
     T306 = "[T306] {where}: polygon ring is not closed: first point {first} differs from last point {last}; repeat it"
     T307 = "[T307] {where}: polygon is not a valid shape ({detail}); fix the ring so it does not cross itself"
-    T308 = "[T308] {where}: circle {value!r} is not 'lat,lon radius_km' with a radius > 0"
+    T308 = "[T308] {where}: circle {value!r} is not 'lat,lon radius_km' with a radius >= 0"
     T309 = "[T309] {where}: corridor needs a route of 2+ points and a width > 0 m, got {points} points and {width} m"
     T310 = "[T310] area {name!r}: {detail}"
     T311 = "[T311] {where}: time window {value!r} is invalid ({detail})"
