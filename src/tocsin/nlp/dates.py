@@ -114,7 +114,8 @@ _NO_MORE_DIGITS = r"(?![-/.]\d)"
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})\b(?![./]\d)")
 _DMONY = re.compile(r"\b(?P<d>\d{1,2})-(?P<mon>" + _MON + r")-(?P<y>\d{4}|\d{2})\b")
 _DAY_MONTH = re.compile(
-    r"(?<![\d/.-])(?P<d>" + _DAY + r")(?:\s+of)?\s+(?P<mon>" + _MON + r")\b\.?(?:,?\s+(?P<y>\d{4})\b" + _NO_MORE_DIGITS + r")?"
+    r"(?<![\d/.-])(?P<d>" + _DAY + r")(?:\s+of)?\s+(?P<mon>" + _MON + r")\b\.?"
+    r"(?:,?\s+(?P<y>\d{4})\b" + _NO_MORE_DIGITS + r")?"
 )
 _MONTH_DAY = re.compile(
     r"\b(?P<mon>" + _MON + r")\b\.?\s+(?P<d>" + _DAY + r")\b(?!\s*[:.]\d)(?:,?\s+(?P<y>\d{4})\b)?"
