@@ -1,0 +1,709 @@
+"""``Store``: the public face of the database (reports, events, notices, corrections, places)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+
+from tocsin import settings
+from tocsin.errors import ConflictError, E, InputError, NotFound, StoreError, TocsinError
+from tocsin.model import (
+    INTER_CODES,
+    SUB_EVENT_TYPES,
+    Event,
+    Extraction,
+    Notice,
+    Place,
+    Report,
+    Span,
+    event_type_of,
+    to_dict,
+)
+from tocsin.store import engine as eng
+from tocsin.store import merging
+from tocsin.store.codec import (
+    event_from_dict,
+    notice_from_dict,
+    parse_date,
+    place_from_row,
+    place_key,
+    toponym_from_dict,
+)
+from tocsin.store.records import (
+    AddResult,
+    Correction,
+    EventFilter,
+    SourceMention,
+    StoredEvent,
+    StoredNotice,
+    StoredReport,
+)
+from tocsin.store.tables import corrections, events, mentions, metadata, notices, places, reports
+
+__all__ = ["CORRECTABLE_FIELDS", "Store"]
+
+_TEXT_FIELDS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "notes")
+_LOCATION_FIELDS = ("name", "latitude", "longitude", "admin1", "admin2", "country", "geo_precision", "geonames_id")
+#: Fields ``Store.correct`` accepts (``location.x`` for location fields; column names work too).
+CORRECTABLE_FIELDS: tuple[str, ...] = (
+    "sub_event_type",
+    "date",
+    "time_precision",
+    *_TEXT_FIELDS,
+    "inter1",
+    "inter2",
+    "fatalities",
+    "displaced",
+    *(f"location.{f}" for f in _LOCATION_FIELDS),
+)
+_ALIASES = {"location_name": "location.name", **{f: f"location.{f}" for f in _LOCATION_FIELDS if f != "name"}}
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]*\s+|\n\s*\n")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Store:
+    """A tocsin database. ``Store("tocsin.db")`` or ``Store("sqlite:///x.db")`` or a PostgreSQL URL.
+
+    SQLite files are created and upgraded to the newest schema on open (``upgrade=None``);
+    other backends need ``upgrade=True`` or an explicit ``Store.upgrade()``.
+    """
+
+    def __init__(
+        self,
+        url_or_path: str | os.PathLike[str],
+        *,
+        upgrade: bool | None = None,
+        merge_days: int | None = None,
+        merge_km: float | None = None,
+    ) -> None:
+        self._url = eng.resolve_url(url_or_path)
+        self.url = eng.display_url(self._url)
+        self.merge_days = int(settings.get("merge_days") if merge_days is None else merge_days)
+        self.merge_km = float(settings.get("merge_km") if merge_km is None else merge_km)
+        self._engine = eng.create_engine(self._url)
+        dbapi_error = getattr(self._engine.dialect.loaded_dbapi, "Error", OSError)
+        try:
+            with self._engine.connect() as conn:
+                found = eng.current_revisions(conn)
+        except (sa.exc.SQLAlchemyError, OSError, dbapi_error) as exc:
+            self._engine.dispose()
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(E.T201.format(url=self.url, detail=detail), url=self.url) from exc
+        try:
+            eng.check_known(found, self.url)
+            auto = self._url.get_backend_name() == "sqlite" if upgrade is None else upgrade
+            if found != eng.head_revisions():
+                if not auto:
+                    known = ", ".join(eng.head_revisions())
+                    raise StoreError(E.T206.format(url=self.url, found=", ".join(found) or "none", known=known))
+                self.upgrade()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def upgrade(self) -> bool:
+        """Run every migration not yet applied (in one transaction); True if any ran."""
+        try:
+            return eng.upgrade(self._engine, self.url)
+        except TocsinError:
+            raise
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(E.T201.format(url=self.url, detail=exc), url=self.url) from exc
+
+    @property
+    def revision(self) -> tuple[str, ...]:
+        with self._engine.connect() as conn:
+            return eng.current_revisions(conn)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sa.Connection]:
+        try:
+            with eng.write_transaction(self._engine) as conn:
+                yield conn
+        except TocsinError:
+            raise
+        except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(E.T209.format(what=what, detail=detail), what=what) from exc
+
+    def _ctx(self) -> merging.MergeContext:
+        return merging.MergeContext(days=self.merge_days, km=self.merge_km, now=_utcnow())
+
+    # -- reports ----------------------------------------------------------------------------
+
+    def has_report(self, content_hash: str) -> bool:
+        return bool(self.known_hashes([content_hash]))
+
+    def known_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """The subset of ``hashes`` already stored."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                q = sa.select(reports.c.content_hash).where(reports.c.content_hash.in_(wanted[i : i + 500]))
+                found.update(conn.execute(q).scalars())
+        return found
+
+    def add(self, items: Sequence[tuple[Report, str, Extraction]]) -> list[AddResult]:
+        """Store reports with their extractions in ONE transaction, merging their events.
+
+        A report whose content hash is already stored is skipped (``added=False``). Any bad record
+        rolls the whole call back (StoreError T209 naming the report); earlier calls stay.
+        """
+        results: list[AddResult] = []
+        ctx = self._ctx()
+        current = "the batch"
+        with self._write(current) as conn:
+            for n, item in enumerate(items):
+                current = f"item {n}"
+                report, content_hash, extraction = _check_item(item, current)
+                current = f"report {report.id!r} (hash {content_hash[:12]})"
+                try:
+                    results.append(self._add_one(conn, report, content_hash, extraction, ctx))
+                except TocsinError:
+                    raise
+                except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
+                    detail = getattr(exc, "orig", None) or exc
+                    raise StoreError(E.T209.format(what=current, detail=detail), what=current) from exc
+        return results
+
+    def _add_one(
+        self, conn: sa.Connection, report: Report, content_hash: str, extraction: Extraction, ctx: merging.MergeContext
+    ) -> AddResult:
+        where = f"report {report.id!r}"
+        mention_events = [_mention(e, report, f"{where} event {i}") for i, e in enumerate(extraction.events)]
+        row = {
+            "content_hash": content_hash,
+            "report_id": report.id,
+            "title": report.title,
+            "text": report.text,
+            "published": report.published,
+            "source": report.source,
+            "url": report.url,
+            "language": report.language or extraction.language,
+            "origin": report.origin,
+            "ingested_at": ctx.now,
+            "status": "skipped" if extraction.skipped else "extracted",
+            "skipped_reason": extraction.skipped,
+            "toponyms": to_dict(extraction.toponyms),
+        }
+        result = AddResult(content_hash=content_hash, report_id=report.id, added=False)
+        if not eng.insert_ignore(conn, reports, row, ["content_hash"]):
+            return result
+        result.added = True
+        for ordinal, mention in enumerate(mention_events):
+            values = {"report_hash": content_hash, "ordinal": ordinal, "event": to_dict(mention)}
+            mention_id = int(conn.execute(sa.insert(mentions).values(**values)).inserted_primary_key[0])
+            event_id, joined = merging.assign(conn, mention_id, mention, ctx)
+            result.event_ids.append(event_id)
+            result.merged += int(joined)
+        for ordinal, notice in enumerate(extraction.notices):
+            if not isinstance(notice, Notice):
+                raise StoreError(E.T209.format(what=f"{where} notice {ordinal}", detail=f"not a Notice: {notice!r}"))
+            conn.execute(
+                sa.insert(notices).values(
+                    report_hash=content_hash,
+                    ordinal=ordinal,
+                    kind=notice.kind,
+                    starts_at=_notice_time(notice.start, notice.timezone, end=False),
+                    ends_at=_notice_time(notice.end, notice.timezone, end=True),
+                    notice=to_dict(dataclasses.replace(notice, report_id=notice.report_id or report.id)),
+                )
+            )
+            result.notices += 1
+        return result
+
+    def reports(self, *, status: str | None = None, limit: int | None = None, offset: int = 0) -> list[StoredReport]:
+        """Stored reports, oldest publication first (unknown first), then by hash."""
+        q = sa.select(reports).order_by(
+            sa.case((reports.c.published.is_(None), 0), else_=1), reports.c.published, reports.c.content_hash
+        )
+        if status is not None:
+            q = q.where(reports.c.status == status)
+        q = q.limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            rows = conn.execute(q).all()
+            links = conn.execute(
+                sa.select(mentions.c.report_hash, mentions.c.event_id)
+                .where(mentions.c.report_hash.in_([r.content_hash for r in rows]))
+                .order_by(mentions.c.report_hash, mentions.c.ordinal)
+            ).all()
+        by_hash: dict[str, list[int]] = {}
+        for link in links:
+            if link.event_id is not None:
+                by_hash.setdefault(link.report_hash, []).append(link.event_id)
+        return [_stored_report(r, by_hash.get(r.content_hash, [])) for r in rows]
+
+    def report(self, content_hash: str) -> StoredReport:
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(reports).where(reports.c.content_hash == content_hash)).one_or_none()
+            if row is None:
+                raise NotFound(E.T204.format(what="report", id=content_hash), id=content_hash)
+            ids = conn.execute(
+                sa.select(mentions.c.event_id)
+                .where(mentions.c.report_hash == content_hash)
+                .order_by(mentions.c.ordinal)
+            ).scalars()
+            return _stored_report(row, [i for i in ids if i is not None])
+
+    # -- events -----------------------------------------------------------------------------
+
+    def events(self, flt: EventFilter | None = None, *, limit: int | None = None, offset: int = 0) -> list[StoredEvent]:
+        """Merged events matching ``flt``, ordered by (date, id); undated events last."""
+        q = _filtered(sa.select(events), flt or EventFilter())
+        q = q.order_by(sa.case((events.c.date.is_(None), 1), else_=0), events.c.date, events.c.id)
+        q = q.limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return self._stored_events(conn, conn.execute(q).all())
+
+    def count_events(self, flt: EventFilter | None = None) -> int:
+        q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter())
+        with self._engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def event(self, event_id: int) -> StoredEvent:
+        with self._engine.connect() as conn:
+            return self._event(conn, event_id)
+
+    def _event(self, conn: sa.Connection, event_id: int) -> StoredEvent:
+        rows = conn.execute(sa.select(events).where(events.c.id == event_id)).all()
+        if not rows:
+            raise NotFound(E.T204.format(what="event", id=event_id), id=event_id)
+        return self._stored_events(conn, rows)[0]
+
+    def _stored_events(self, conn: sa.Connection, rows: Sequence[Any]) -> list[StoredEvent]:
+        ids = [r.id for r in rows]
+        by_event: dict[int, list[SourceMention]] = {i: [] for i in ids}
+        for chunk_start in range(0, len(ids), 500):
+            q = (
+                sa.select(
+                    mentions.c.id,
+                    mentions.c.event_id,
+                    mentions.c.report_hash,
+                    mentions.c.event,
+                    reports.c.report_id,
+                    reports.c.source,
+                    reports.c.url,
+                    reports.c.published,
+                    reports.c.text,
+                )
+                .join(reports, reports.c.content_hash == mentions.c.report_hash)
+                .where(mentions.c.event_id.in_(ids[chunk_start : chunk_start + 500]))
+                .order_by(*merging.stable_order())
+            )
+            for m in conn.execute(q):
+                event = event_from_dict(m.event)
+                spans = [*event.evidence.values(), *(c.span for c in event.claims)]
+                by_event[m.event_id].append(
+                    SourceMention(
+                        mention_id=m.id,
+                        report_hash=m.report_hash,
+                        report_id=m.report_id,
+                        source=m.source,
+                        url=m.url,
+                        published=m.published,
+                        event=event,
+                        sentences=evidence_sentences(m.text, spans),
+                    )
+                )
+        return [
+            StoredEvent(
+                id=r.id,
+                event=event_from_dict(r.event),
+                mentions=by_event[r.id],
+                version=r.version,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]
+
+    def split(self, event_id: int, *, who: str = "unknown", reason: str | None = None) -> list[int]:
+        """Undo a merge: each source mention becomes its own event (the first keeps ``event_id``).
+
+        The mentions are recorded as different events, so later inserts and ``remerge`` keep them
+        apart. Returns the event ids, ``event_id`` first. StoreError T205 for a single-source event.
+        """
+        with self._write(f"split of event {event_id}") as conn:
+            stored = self._event(conn, event_id)
+            if len(stored.mentions) < 2:
+                raise StoreError(E.T205.format(id=event_id), id=event_id)
+            return merging.split(conn, event_id, self._ctx(), who=who, reason=reason)
+
+    def correct(
+        self,
+        event_id: int,
+        field: str,
+        value: Any,
+        *,
+        who: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> StoredEvent:
+        """Set one field of a merged event by hand; kept over later merges, logged in corrections.
+
+        ConflictError T203 when ``expected_version`` is given and the event has moved on.
+        """
+        name, stored_value = _check_correction(field, value)
+        if not who or not str(who).strip():
+            raise InputError(E.T208.format(field="who", value=who, detail="say who makes the correction"))
+        with self._write(f"correction of event {event_id}") as conn:
+            row = conn.execute(sa.select(events).where(events.c.id == event_id)).one_or_none()
+            if row is None:
+                raise NotFound(E.T204.format(what="event", id=event_id), id=event_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError(
+                    E.T203.format(what="event", id=event_id, found=row.version, expected=expected_version),
+                    id=event_id,
+                    version=row.version,
+                )
+            current = to_dict(event_from_dict(row.event))
+            before = _get_field(current, name)
+            overrides = {**row.overrides, name: stored_value}
+            if name == "sub_event_type":
+                overrides["event_type"] = event_type_of(stored_value)
+            fixed = merging.apply_overrides(event_from_dict(row.event), overrides)
+            done = conn.execute(
+                sa.update(events)
+                .where(events.c.id == event_id, events.c.version == row.version)
+                .values(
+                    **merging.event_columns(fixed),
+                    overrides=overrides,
+                    version=row.version + 1,
+                    updated_at=_utcnow(),
+                )
+            )
+            if done.rowcount != 1:
+                raise ConflictError(
+                    E.T203.format(what="event", id=event_id, found="newer", expected=row.version), id=event_id
+                )
+            conn.execute(
+                sa.insert(corrections).values(
+                    event_id=event_id,
+                    field=name,
+                    before=before,
+                    after=stored_value,
+                    who=who,
+                    at=_utcnow(),
+                    reason=reason,
+                )
+            )
+            return self._event(conn, event_id)
+
+    def corrections(self, event_id: int | None = None) -> list[Correction]:
+        """The corrections log (oldest first), for one event or all."""
+        q = sa.select(corrections).order_by(corrections.c.id)
+        if event_id is not None:
+            q = q.where(corrections.c.event_id == event_id)
+        with self._engine.connect() as conn:
+            return [
+                Correction(r.id, r.event_id, r.field, r.before, r.after, r.who, r.at, r.reason) for r in conn.execute(q)
+            ]
+
+    def remerge(self) -> int:
+        """Rebuild all merged events from their mentions in stable order; returns how many there are."""
+        with self._write("remerge") as conn:
+            return merging.remerge(conn, self._ctx())
+
+    # -- notices ----------------------------------------------------------------------------
+
+    def notices(
+        self,
+        *,
+        kind: str | None = None,
+        report_hash: str | None = None,
+        after_id: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[StoredNotice]:
+        """Stored notices in insertion order; ``after_id`` lists only newer ones (for polling)."""
+        q = (
+            sa.select(notices, reports.c.report_id, reports.c.source, reports.c.published)
+            .join(reports, reports.c.content_hash == notices.c.report_hash)
+            .order_by(notices.c.id)
+        )
+        if kind is not None:
+            q = q.where(notices.c.kind == kind)
+        if report_hash is not None:
+            q = q.where(notices.c.report_hash == report_hash)
+        if after_id is not None:
+            q = q.where(notices.c.id > after_id)
+        q = q.limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return [
+                StoredNotice(
+                    id=r.id,
+                    report_hash=r.report_hash,
+                    ordinal=r.ordinal,
+                    notice=notice_from_dict(r.notice),
+                    report_id=r.report_id,
+                    source=r.source,
+                    published=r.published,
+                )
+                for r in conn.execute(q)
+            ]
+
+    # -- places -----------------------------------------------------------------------------
+
+    def add_places(self, new_places: Iterable[Place]) -> int:
+        """Add user places (or replace the one with the same country/admin1/parent/name); returns how many."""
+        n = 0
+        with self._write("places") as conn:
+            for place in new_places:
+                eng.upsert(conn, places, _place_row(place), ["key"])
+                n += 1
+        return n
+
+    def places(self) -> list[Place]:
+        with self._engine.connect() as conn:
+            return [place_from_row(r) for r in conn.execute(sa.select(places).order_by(places.c.id))]
+
+    # -- overview ---------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (every table of the schema, including those other modules add)."""
+        with self._engine.connect() as conn:
+            existing = set(sa.inspect(conn).get_table_names())
+            return {
+                t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                for t in metadata.sorted_tables
+                if t.name in existing
+            }
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The SQLAlchemy engine, for modules that add their own tables (warnings)."""
+        return self._engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """One write transaction on this store (BEGIN IMMEDIATE on SQLite), for modules with own tables."""
+        with self._write("transaction") as conn:
+            yield conn
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _check_item(item: Any, where: str) -> tuple[Report, str, Extraction]:
+    try:
+        report, content_hash, extraction = item
+    except (TypeError, ValueError) as exc:
+        raise StoreError(E.T209.format(what=where, detail="expected (Report, content_hash, Extraction)")) from exc
+    if not isinstance(report, Report):
+        raise StoreError(E.T209.format(what=where, detail=f"not a Report: {type(report).__name__}"))
+    if not isinstance(content_hash, str) or not content_hash.strip():
+        raise StoreError(
+            E.T209.format(what=where, detail=f"content hash must be a non-empty string, got {content_hash!r}")
+        )
+    if not isinstance(extraction, Extraction):
+        raise StoreError(E.T209.format(what=where, detail=f"not an Extraction: {type(extraction).__name__}"))
+    return report, content_hash, extraction
+
+
+def _mention(event: Any, report: Report, where: str) -> Event:
+    """The event as a mention of ``report``: validated, with report id and source filled in."""
+
+    def bad(detail: str) -> StoreError:
+        return StoreError(E.T209.format(what=where, detail=detail), what=where)
+
+    if not isinstance(event, Event):
+        raise bad(f"not an Event: {type(event).__name__}")
+    if event.sub_event_type not in SUB_EVENT_TYPES:
+        raise bad(f"sub_event_type {event.sub_event_type!r} is not an ACLED sub-event type")
+    if event.event_type != event_type_of(event.sub_event_type):
+        raise bad(f"event_type {event.event_type!r} does not hold sub-event type {event.sub_event_type!r}")
+    if event.date is not None and (type(event.date) is not dt.date):
+        raise bad(f"date must be a datetime.date, got {event.date!r}")
+    for name in ("fatalities", "displaced"):
+        value = getattr(event, name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise bad(f"{name} must be a count (int >= 0) or None, got {value!r}")
+    lat, lon = event.location.latitude, event.location.longitude
+    if (lat is not None and not -90 <= lat <= 90) or (lon is not None and not -180 <= lon <= 180):
+        raise bad(f"location ({lat!r}, {lon!r}) is not a latitude/longitude")
+    sources = list(event.sources) or ([report.source] if report.source else [])
+    return dataclasses.replace(event, report_id=event.report_id or report.id, sources=sources)
+
+
+def _notice_time(value: dt.datetime | dt.date | None, tz: str | None, *, end: bool) -> dt.datetime | None:
+    """A notice's start/end as UTC for querying (naive local times use the notice's zone)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.max if end else dt.time.min)
+    if value.tzinfo is None:
+        try:
+            zone: dt.tzinfo = ZoneInfo(tz) if tz else dt.UTC
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = dt.UTC
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(dt.UTC)
+
+
+def _stored_report(row: Any, event_ids: list[int]) -> StoredReport:
+    report = Report(
+        id=row.report_id,
+        text=row.text,
+        title=row.title,
+        published=row.published,
+        source=row.source,
+        url=row.url,
+        language=row.language,
+        origin=row.origin,
+    )
+    return StoredReport(
+        content_hash=row.content_hash,
+        report=report,
+        status=row.status,
+        skipped_reason=row.skipped_reason,
+        ingested_at=row.ingested_at,
+        toponyms=[toponym_from_dict(t) for t in row.toponyms or []],
+        event_ids=event_ids,
+    )
+
+
+def _place_row(place: Place) -> dict[str, Any]:
+    if not isinstance(place, Place):
+        raise StoreError(E.T209.format(what="places", detail=f"not a Place: {place!r}"))
+    if not (-90 <= place.latitude <= 90 and -180 <= place.longitude <= 180):
+        raise StoreError(E.T209.format(what=f"place {place.name!r}", detail="latitude/longitude out of range"))
+    return {
+        "key": place_key(place),
+        **{f.name: getattr(place, f.name) for f in dataclasses.fields(place) if f.name != "alternate_names"},
+        "alternate_names": list(place.alternate_names),
+    }
+
+
+def _filtered(q: sa.Select[Any], flt: EventFilter) -> sa.Select[Any]:
+    if flt.date_from is not None:
+        q = q.where(events.c.date >= flt.date_from)
+    if flt.date_to is not None:
+        q = q.where(events.c.date <= flt.date_to)
+    if flt.event_type:
+        q = q.where(events.c.event_type == flt.event_type)
+    if flt.sub_event_type:
+        q = q.where(events.c.sub_event_type == flt.sub_event_type)
+    if flt.country:
+        q = q.where(sa.func.lower(events.c.country) == flt.country.strip().lower())
+    if flt.admin1:
+        q = q.where(sa.func.lower(events.c.admin1) == flt.admin1.strip().lower())
+    if flt.actor:
+        escaped = flt.actor.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cols = (events.c.actor1, events.c.actor2, events.c.assoc_actor_1, events.c.assoc_actor_2)
+        q = q.where(sa.or_(*(sa.func.lower(c).like(f"%{escaped}%", escape="\\") for c in cols)))
+    if flt.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = _check_bbox(flt.bbox)
+        q = q.where(events.c.latitude.between(min_lat, max_lat))
+        if min_lon <= max_lon:
+            q = q.where(events.c.longitude.between(min_lon, max_lon))
+        else:  # crosses the antimeridian
+            q = q.where(sa.or_(events.c.longitude >= min_lon, events.c.longitude <= max_lon))
+    return q
+
+
+def _check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+    expected = "(min_lon, min_lat, max_lon, max_lat) in degrees"
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    except (TypeError, ValueError) as exc:
+        raise InputError(E.T010.format(where="filter", field="bbox", expected=expected, value=bbox)) from exc
+    ok = -90 <= min_lat <= max_lat <= 90 and -180 <= min_lon <= 180 and -180 <= max_lon <= 180
+    if not ok:
+        raise InputError(E.T010.format(where="filter", field="bbox", expected=expected, value=bbox))
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _get_field(d: dict[str, Any], name: str) -> Any:
+    if name.startswith("location."):
+        return (d.get("location") or {}).get(name.split(".", 1)[1])
+    return d.get(name)
+
+
+def _check_correction(field: str, value: Any) -> tuple[str, Any]:
+    """The canonical field name and the JSON value to store; InputError T207/T208 when invalid."""
+    name = _ALIASES.get(field, field)
+    if name not in CORRECTABLE_FIELDS:
+        raise InputError(E.T207.format(field=field, valid=", ".join(CORRECTABLE_FIELDS)), field=field)
+
+    def bad(detail: str) -> InputError:
+        return InputError(E.T208.format(field=field, value=value, detail=detail), field=field)
+
+    if value is None:
+        if name == "sub_event_type":
+            raise bad("an event needs a sub-event type")
+        return name, None
+    if name == "sub_event_type":
+        if value not in SUB_EVENT_TYPES:
+            raise bad("not an ACLED sub-event type")
+        return name, value
+    if name == "date":
+        try:
+            return name, parse_date(value).isoformat()  # type: ignore[union-attr]
+        except (TypeError, ValueError) as exc:
+            raise bad("expected YYYY-MM-DD") from exc
+    if name in ("fatalities", "displaced", "time_precision", "inter1", "inter2", "location.geo_precision"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad("expected a whole number >= 0")
+        if name in ("time_precision", "location.geo_precision") and value not in (1, 2, 3):
+            raise bad("precision is 1, 2 or 3")
+        if name in ("inter1", "inter2") and value not in INTER_CODES:
+            raise bad(f"inter codes are {sorted(INTER_CODES)}")
+        return name, value
+    if name in ("location.latitude", "location.longitude"):
+        limit = 90 if name.endswith("latitude") else 180
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
+            raise bad(f"expected degrees within +-{limit}")
+        return name, float(value)
+    if name == "location.geonames_id":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad("expected an integer GeoNames id")
+        return name, value
+    if not isinstance(value, str):
+        raise bad("expected text")
+    return name, value
+
+
+def evidence_sentences(text: str, spans: Iterable[Span]) -> list[Span]:
+    """The sentences of ``text`` that overlap any of ``spans`` (a light regex split, no NLP)."""
+    wanted = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    if not wanted:
+        return []
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    found: dict[int, Span] = {}
+    for s in wanted:
+        i = bisect_right(starts, s.start) - 1
+        while i < len(starts) and starts[i] < s.end:
+            begin, stop = starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)
+            chunk = text[begin:stop]
+            lead = len(chunk) - len(chunk.lstrip())
+            body = chunk.strip()
+            found.setdefault(begin, Span(begin + lead, begin + lead + len(body), body))
+            i += 1
+    return [found[k] for k in sorted(found)]

@@ -1,0 +1,193 @@
+"""Opening a database: URL handling, engine set-up per backend, and Alembic migrations.
+
+The only module that knows SQL dialects apart (plus ``insert_ignore``/``upsert`` below).
+SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for write transactions
+(so two writers queue instead of failing on a lock upgrade); PostgreSQL writers take one
+transaction-level advisory lock so event merging sees a stable set of candidates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.pool import StaticPool
+
+from tocsin.errors import E, StoreError
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "check_known",
+    "create_engine",
+    "current_revisions",
+    "display_url",
+    "head_revisions",
+    "insert_ignore",
+    "known_revisions",
+    "resolve_url",
+    "upgrade",
+    "upsert",
+    "write_transaction",
+]
+
+BUSY_TIMEOUT_S = 60.0
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_WRITE = "tocsin_write"
+_PG_WRITE_LOCK = 0x70C51
+
+
+def resolve_url(url_or_path: str | os.PathLike[str]) -> sa.URL:
+    """A SQLAlchemy URL from a URL (``sqlite:///x.db``, ``postgresql+psycopg://...``) or a plain path."""
+    text = os.fspath(url_or_path)
+    if "://" not in text:
+        if text in ("", ":memory:"):
+            return sa.make_url("sqlite://")
+        return sa.URL.create("sqlite", database=str(Path(text).expanduser()))
+    try:
+        url = sa.make_url(text)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(E.T201.format(url=text, detail=exc), url=text) from exc
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def display_url(url: sa.URL) -> str:
+    """The URL as shown to people: password hidden, SQLite as its file path."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def _is_memory(url: sa.URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def create_engine(url: sa.URL) -> sa.Engine:
+    """An engine with tocsin's per-backend settings; raises StoreError T201 when it cannot be made."""
+    shown = display_url(url)
+    if url.get_backend_name() == "sqlite" and not _is_memory(url):
+        parent = Path(url.database or "").expanduser().resolve().parent
+        if not parent.is_dir():
+            raise StoreError(E.T201.format(url=shown, detail=f"directory {parent} does not exist"), url=shown)
+    try:
+        if url.get_backend_name() == "sqlite":
+            return _sqlite_engine(url)
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise StoreError(E.T201.format(url=shown, detail=exc), url=shown) from exc
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    memory = _is_memory(url)
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S}}
+    if memory:
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    engine = sa.create_engine(url, **kwargs)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # tocsin emits BEGIN itself (see _on_begin)
+        cur = dbapi_conn.cursor()
+        try:
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        finally:
+            cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One write transaction: committed on success, rolled back whole on any error."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+            yield conn
+
+
+def _insert_for(conn: sa.Connection) -> Any:
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise StoreError(E.T201.format(url=conn.dialect.name, detail="only SQLite and PostgreSQL are supported"))
+    return insert
+
+
+def insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> bool:
+    """Insert unless a row with the same ``keys`` exists; True when inserted."""
+    stmt = _insert_for(conn)(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+    return conn.execute(stmt).rowcount == 1
+
+
+def upsert(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> None:
+    """Insert, or update the row with the same ``keys``."""
+    stmt = _insert_for(conn)(table).values(**values)
+    changed = {k: stmt.excluded[k] for k in values if k not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed))
+
+
+def _config(connection: sa.Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revisions() -> tuple[str, ...]:
+    return tuple(sorted(_script().get_heads()))
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in _script().walk_revisions()}
+
+
+def current_revisions(conn: sa.Connection) -> tuple[str, ...]:
+    return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+
+
+def check_known(found: Sequence[str], shown: str) -> None:
+    """StoreError T202 when the database carries a revision this tocsin does not ship."""
+    unknown = [r for r in found if r not in known_revisions()]
+    if unknown:
+        raise StoreError(
+            E.T202.format(url=shown, found=", ".join(unknown), known=", ".join(head_revisions())), url=shown
+        )
+
+
+def upgrade(engine: sa.Engine, shown: str) -> bool:
+    """Bring the schema to the newest revision in one write transaction; True if anything ran."""
+    with write_transaction(engine) as conn:
+        found = current_revisions(conn)
+        check_known(found, shown)
+        if found == head_revisions():
+            return False
+        command.upgrade(_config(conn), "heads")
+        return True

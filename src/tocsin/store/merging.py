@@ -1,0 +1,247 @@
+"""Keeping merged events in step with their mentions, inside the caller's transaction.
+
+``assign`` puts one new mention into the best matching stored event (or a new one);
+``rebuild`` recomputes an event from its mentions (stable order: published, report hash,
+ordinal) and re-applies the hand corrections kept in ``events.overrides``; ``split`` and
+``remerge`` undo and redo merges. The rules themselves live in ``tocsin.events``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from tocsin import events as rules
+from tocsin.model import Event, to_dict
+from tocsin.store.codec import event_from_dict
+from tocsin.store.engine import insert_ignore
+from tocsin.store.tables import corrections, events, mentions, reports, separations
+
+__all__ = ["MergeContext", "apply_overrides", "assign", "rebuild", "remerge", "split", "stable_order"]
+
+#: The widest time-precision slack (days) a stored date interval can have; bounds the index range scan.
+_MAX_SLACK = 30
+
+
+@dataclass
+class MergeContext:
+    days: int
+    km: float
+    now: dt.datetime
+    #: During remerge: mention id -> the id its event had before, so event ids survive a remerge.
+    reuse_ids: dict[int, int] = field(default_factory=dict)
+    old_events: dict[int, Any] = field(default_factory=dict)
+    next_id: int | None = None
+
+
+def stable_order() -> list[Any]:
+    """ORDER BY for mentions joined with reports: published (unknown first), report hash, ordinal."""
+    return [
+        sa.case((reports.c.published.is_(None), 0), else_=1),
+        reports.c.published,
+        mentions.c.report_hash,
+        mentions.c.ordinal,
+    ]
+
+
+def apply_overrides(event: Event, overrides: dict[str, Any]) -> Event:
+    """``event`` with the hand-corrected fields (``location.x`` for location fields) set."""
+    if not overrides:
+        return event
+    d = to_dict(event)
+    for name, value in overrides.items():
+        if name.startswith("location."):
+            d["location"][name.split(".", 1)[1]] = value
+        else:
+            d[name] = value
+        d.setdefault("reasons", {})[name] = "corrected by hand (see the corrections log)"
+    return event_from_dict(d)
+
+
+def event_columns(event: Event) -> dict[str, Any]:
+    """The filterable columns of the ``events`` table for a merged event."""
+    interval = rules.date_interval(event)
+    loc = event.location
+    return {
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "date": event.date,
+        "date_lo": interval[0] if interval else None,
+        "date_hi": interval[1] if interval else None,
+        "time_precision": event.time_precision,
+        "actor1": event.actor1,
+        "actor2": event.actor2,
+        "assoc_actor_1": event.assoc_actor_1,
+        "assoc_actor_2": event.assoc_actor_2,
+        "inter1": event.inter1,
+        "inter2": event.inter2,
+        "location_name": loc.name,
+        "latitude": loc.latitude,
+        "longitude": loc.longitude,
+        "admin1": loc.admin1,
+        "admin2": loc.admin2,
+        "country": loc.country,
+        "geo_precision": loc.geo_precision,
+        "geonames_id": loc.geonames_id,
+        "fatalities": event.fatalities,
+        "displaced": event.displaced,
+        "confidence": event.confidence,
+        "notes": event.notes,
+        "sources": list(event.sources),
+        "n_sources": len(event.sources),
+        "event": to_dict(event),
+    }
+
+
+def _candidates(conn: sa.Connection, mention: Event, ctx: MergeContext) -> list[tuple[int, Event]]:
+    interval = rules.date_interval(mention)
+    if interval is None:
+        return []
+    lo = interval[0] - dt.timedelta(days=ctx.days)
+    hi = interval[1] + dt.timedelta(days=ctx.days)
+    q = (
+        sa.select(events.c.id, events.c.event)
+        .where(events.c.event_type == mention.event_type)
+        .where(events.c.date_lo <= hi)
+        .where(events.c.date_lo >= lo - dt.timedelta(days=2 * _MAX_SLACK))
+        .where(events.c.date_hi >= lo)
+        .order_by(events.c.id)
+    )
+    found = [(row.id, event_from_dict(row.event)) for row in conn.execute(q)]
+    return [(i, e) for i, e in found if rules.same_happening(mention, e, days=ctx.days, km=ctx.km)]
+
+
+def _separated_events(conn: sa.Connection, mention_id: int) -> set[int]:
+    """Events holding a mention that a split declared different from ``mention_id``."""
+    other = sa.union(
+        sa.select(separations.c.mention_b).where(separations.c.mention_a == mention_id),
+        sa.select(separations.c.mention_a).where(separations.c.mention_b == mention_id),
+    ).subquery()
+    q = sa.select(mentions.c.event_id).where(mentions.c.id.in_(sa.select(other.c[0]))).distinct()
+    return {r for r in conn.execute(q).scalars() if r is not None}
+
+
+def _closeness(mention: Event, candidate: Event) -> tuple[int, float]:
+    days = abs((mention.date - candidate.date).days) if mention.date and candidate.date else 0
+    a, b = mention.location, candidate.location
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return days, 0.0
+    return days, rules.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+
+
+def assign(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext) -> tuple[int, bool]:
+    """Put the stored mention into its event; returns (event id, joined an existing event)."""
+    candidates = _candidates(conn, mention, ctx)
+    if candidates:
+        apart = _separated_events(conn, mention_id)
+        candidates = [(i, e) for i, e in candidates if i not in apart]
+    if candidates:
+        best = min(candidates, key=lambda c: (*_closeness(mention, c[1]), c[0]))[0]
+        conn.execute(sa.update(mentions).where(mentions.c.id == mention_id).values(event_id=best))
+        rebuild(conn, best, ctx)
+        return best, True
+    return _create(conn, mention_id, mention, ctx), False
+
+
+def _create(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext) -> int:
+    values: dict[str, Any] = {"overrides": {}, "version": 1, "created_at": ctx.now}
+    old_id = ctx.reuse_ids.get(mention_id)
+    if ctx.next_id is not None:  # remerge: keep the old id when it is still free
+        if old_id is not None and old_id in ctx.old_events:
+            old = ctx.old_events.pop(old_id)
+            values.update(id=old_id, overrides=old.overrides, version=old.version + 1, created_at=old.created_at)
+        else:
+            values["id"] = ctx.next_id
+            ctx.next_id += 1
+    merged = apply_overrides(rules.merge([mention]), values["overrides"])
+    values.update(event_columns(merged), updated_at=ctx.now)
+    event_id = int(conn.execute(sa.insert(events).values(**values)).inserted_primary_key[0])
+    conn.execute(sa.update(mentions).where(mentions.c.id == mention_id).values(event_id=event_id))
+    return event_id
+
+
+def mention_events(conn: sa.Connection, event_id: int) -> list[tuple[int, str, Event]]:
+    """The event's mentions in stable order: (mention id, report hash, Event)."""
+    q = (
+        sa.select(mentions.c.id, mentions.c.report_hash, mentions.c.event)
+        .join(reports, reports.c.content_hash == mentions.c.report_hash)
+        .where(mentions.c.event_id == event_id)
+        .order_by(*stable_order())
+    )
+    return [(r.id, r.report_hash, event_from_dict(r.event)) for r in conn.execute(q)]
+
+
+def rebuild(conn: sa.Connection, event_id: int, ctx: MergeContext) -> Event:
+    """Recompute the merged event from its mentions, re-apply corrections, bump the version."""
+    row = conn.execute(sa.select(events.c.overrides).where(events.c.id == event_id)).one()
+    merged = apply_overrides(rules.merge([e for _, _, e in mention_events(conn, event_id)]), row.overrides)
+    conn.execute(
+        sa.update(events)
+        .where(events.c.id == event_id)
+        .values(**event_columns(merged), version=events.c.version + 1, updated_at=ctx.now)
+    )
+    return merged
+
+
+def split(conn: sa.Connection, event_id: int, ctx: MergeContext, *, who: str, reason: str | None) -> list[int]:
+    """Every mention of the event becomes its own event again, and they never merge with each other."""
+    members = mention_events(conn, event_id)
+    ids = [m[0] for m in members]
+    for a, b in itertools.combinations(sorted(ids), 2):
+        insert_ignore(
+            conn, separations, {"mention_a": a, "mention_b": b, "created_at": ctx.now}, ["mention_a", "mention_b"]
+        )
+    conn.execute(sa.update(mentions).where(mentions.c.id.in_(ids[1:])).values(event_id=None))
+    rebuild(conn, event_id, ctx)
+    new_ids = [_create(conn, mid, ev, ctx) for mid, _, ev in members[1:]]
+    log = {"who": who, "at": ctx.now, "reason": reason}
+    before = {"reports": [h for _, h, _ in members]}
+    conn.execute(sa.insert(corrections).values(event_id=event_id, field="split", before=before, after=new_ids, **log))
+    for new_id in new_ids:
+        conn.execute(
+            sa.insert(corrections).values(event_id=new_id, field="split_from", before=None, after=event_id, **log)
+        )
+    return [event_id, *new_ids]
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def remerge(conn: sa.Connection, ctx: MergeContext) -> int:
+    """Rebuild every merged event from the mentions, in stable order; returns the number of events.
+
+    Event ids, corrections (overrides) and versions carry over to the new event that starts with
+    the same mention as before; separations from splits are respected.
+    """
+    old_rows = conn.execute(sa.select(events.c.id, events.c.overrides, events.c.version, events.c.created_at)).all()
+    ctx.old_events = {r.id: r for r in old_rows}
+    ctx.next_id = max(ctx.old_events, default=0) + 1
+    order = (
+        sa.select(mentions.c.id, mentions.c.event_id)
+        .join(reports, reports.c.content_hash == mentions.c.report_hash)
+        .order_by(*stable_order())
+    )
+    ordered = conn.execute(order).all()
+    first_of_event: dict[int, int] = {}
+    for r in ordered:
+        if r.event_id is not None:
+            first_of_event.setdefault(r.event_id, r.id)
+    ctx.reuse_ids = {mid: eid for eid, mid in first_of_event.items()}
+    conn.execute(sa.update(mentions).values(event_id=None))
+    conn.execute(sa.delete(events))
+    ids = [r.id for r in ordered]
+    for chunk in _chunks(ids):
+        rows = {
+            r.id: r.event
+            for r in conn.execute(sa.select(mentions.c.id, mentions.c.event).where(mentions.c.id.in_(chunk)))
+        }
+        for mid in chunk:
+            assign(conn, mid, event_from_dict(rows[mid]), ctx)
+    return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
