@@ -1,0 +1,198 @@
+"""Score sub-event classification: CASE 2021 Task 2 snippets and ACLED notes.
+
+    python -m tocsin.eval.case [--case PATH] [--acled PATH ...] [--json]
+
+``score_case`` classifies each snippet with ``classify_text`` (the shipped model; CASE rows
+are never used for training). Weighted F1 is over the 25 ACLED classes, as in CASE 2021: all
+rows count, a snippet of an unseen class (disaster, crime, diplomacy, attribution) given an
+ACLED label is a false positive of that label, and an ACLED snippet left unlabelled is a false
+negative. ``unseen_not_forced`` is the share of unseen-class snippets given no ACLED label.
+
+``score_acled_subtypes`` holds out by file: for each file it trains a model on the other
+files (plus tocsin's written sentences) and scores that file's ``notes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tocsin.model import SUB_EVENT_TYPES
+from tocsin.nlp.classify import NONE, LinearModel
+from tocsin.nlp.triggers import DEFAULT_THRESHOLD, classify_text
+from tocsin.train import build_model, read_acled
+
+__all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case"]
+
+#: CASE 2021 label -> ACLED sub-event type.
+CASE_LABELS: dict[str, str] = {
+    "ARMED_CLASH": "Armed clash",
+    "AIR_STRIKE": "Air/drone strike",
+    "ART_MISS_ATTACK": "Shelling/artillery/missile attack",
+    "REM_EXPLOS": "Remote explosive/landmine/IED",
+    "SUIC_BOMB": "Suicide bomb",
+    "CHEM_WEAP": "Chemical weapon",
+    "GRENADE": "Grenade",
+    "GOV_REGAINS_TERIT": "Government regains territory",
+    "NON_STATE_ACTOR_OVERTAKES_TER": "Non-state actor overtakes territory",
+    "SEX_VIOL": "Sexual violence",
+    "ATTACK": "Attack",
+    "ABDUCT_DISSAP": "Abduction/forced disappearance",
+    "PEACE_PROTEST": "Peaceful protest",
+    "PROTEST_WITH_INTER": "Protest with intervention",
+    "FORCE_AGAINST_PROTEST": "Excessive force against protesters",
+    "VIOL_DEMONSTR": "Violent demonstration",
+    "MOB_VIOL": "Mob violence",
+    "AGREEMENT": "Agreement",
+    "ARREST": "Arrests",
+    "CHANGE_TO_GROUP_ACT": "Change to group/activity",
+    "DISR_WEAP": "Disrupted weapons use",
+    "HQ_ESTABLISHED": "Headquarters or base established",
+    "PROPERTY_DISTRUCT": "Looting/property destruction",
+    "NON_VIOL_TERRIT_TRANSFER": "Non-violent transfer of territory",
+    "OTHER": "Other",
+}
+#: CASE's classes that are not ACLED events.
+UNSEEN: tuple[str, ...] = ("NATURAL_DISASTER", "MAN_MADE_DISASTER", "ORG_CRIME", "DIPLO", "ATTRIB")
+
+Classifier = Callable[[str], str]
+
+
+def read_case(path: Path) -> list[tuple[str, str, str]]:
+    """(id, snippet, gold) rows; gold is an ACLED sub-event type, or the CASE name of an unseen class."""
+    rows = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            label = row["SubType"].strip()
+            rows.append((row["id"], row["EventSnippet"], CASE_LABELS.get(label, label)))
+    return rows
+
+
+def prf(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, object]:
+    """Per-label precision/recall/F1/support and their support-weighted means over ``labels``."""
+    per: dict[str, dict[str, float]] = {}
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == label and p == label)
+        n_pred = sum(1 for p in pred if p == label)
+        n_gold = sum(1 for g in gold if g == label)
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[label] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                      "support": n_gold}
+    total = sum(v["support"] for v in per.values()) or 1
+    weighted = {k: round(sum(v[k] * v["support"] for v in per.values()) / total, 4)
+                for k in ("precision", "recall", "f1")}
+    return {"weighted": weighted, "per_class": per}
+
+
+def _shipped(text: str) -> str:
+    ranked = classify_text(text, threshold=DEFAULT_THRESHOLD)
+    return ranked[0][0] if ranked else NONE
+
+
+def _with_model(model: LinearModel, threshold: float = DEFAULT_THRESHOLD) -> Classifier:
+    def classify(text: str) -> str:
+        probs = model.scores(text)
+        best = int(probs.argmax())
+        label = model.labels[best]
+        return NONE if label == NONE or probs[best] < threshold else label
+
+    return classify
+
+
+def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]:
+    """Weighted F1 over the 25 ACLED classes and the unseen classes' share left unlabelled."""
+    rows = read_case(Path(path))
+    gold = [g for _, _, g in rows]
+    pred = [classify(text) for _, text, _ in rows]
+    scores = prf(gold, pred, SUB_EVENT_TYPES)
+    unseen = [(g, p) for g, p in zip(gold, pred, strict=True) if g in UNSEEN]
+    by_class = {
+        name: round(sum(1 for g, p in unseen if g == name and p == NONE) / max(1, sum(1 for g, _ in unseen
+                                                                                      if g == name)), 4)
+        for name in UNSEEN
+    }
+    acled_rows = [(g, p) for g, p in zip(gold, pred, strict=True) if g not in UNSEEN]
+    return {
+        "rows": len(rows),
+        "weighted_f1": scores["weighted"]["f1"],  # type: ignore[index]
+        "weighted": scores["weighted"],
+        "accuracy_acled_rows": round(sum(1 for g, p in acled_rows if g == p) / max(1, len(acled_rows)), 4),
+        "unseen_not_forced": round(sum(1 for _, p in unseen if p == NONE) / max(1, len(unseen)), 4),
+        "unseen_by_class": by_class,
+        "per_class": scores["per_class"],
+        "confusions": Counter(f"{g} -> {p}" for g, p in zip(gold, pred, strict=True) if g != p).most_common(25),
+    }
+
+
+def score_acled_subtypes(paths: Sequence[Path]) -> dict[str, object]:
+    """Hold out each file in turn: train on the others (plus written sentences), score its notes."""
+    files = {Path(p): read_acled(Path(p)) for p in paths}
+    gold_all: list[str] = []
+    pred_all: list[str] = []
+    per_file: dict[str, dict[str, object]] = {}
+    for held, rows in files.items():
+        train_rows = [row for other, other_rows in files.items() if other != held for row in other_rows]
+        classify = _with_model(build_model(train_rows))
+        pred = [classify(text) for text, _ in rows]
+        gold = [label for _, label in rows]
+        per_file[held.name] = {
+            "rows": len(rows),
+            "accuracy": round(sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(rows)), 4),
+            "weighted_f1": prf(gold, pred, SUB_EVENT_TYPES)["weighted"]["f1"],  # type: ignore[index]
+        }
+        gold_all.extend(gold)
+        pred_all.extend(pred)
+    overall = prf(gold_all, pred_all, SUB_EVENT_TYPES)
+    return {
+        "rows": len(gold_all),
+        "accuracy": round(sum(1 for g, p in zip(gold_all, pred_all, strict=True) if g == p) / max(1, len(gold_all)), 4),
+        "weighted_f1": overall["weighted"]["f1"],  # type: ignore[index]
+        "per_file": per_file,
+        "per_class": overall["per_class"],
+    }
+
+
+def _default_eval_dir() -> Path:
+    for base in (Path.cwd(), *Path(__file__).resolve().parents):
+        candidate = base / ".." / "shared" / "eval"
+        if candidate.is_dir():
+            return candidate.resolve()
+    return Path("../shared/eval")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tocsin.eval.case", description=__doc__.split("\n")[0])
+    parser.add_argument("--case", type=Path, help="CASE 2021 Task 2 TSV (default ../shared/eval/...)")
+    parser.add_argument("--acled", type=Path, nargs="*", help="ACLED CSV files for held-out-by-file scoring")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    args = parser.parse_args(argv)
+    eval_dir = _default_eval_dir()
+    case_path = args.case or eval_dir / "case2021_task2_dev.tsv"
+    acled_paths = args.acled if args.acled is not None else sorted(eval_dir.glob("acled_*.csv"))
+    result: dict[str, object] = {}
+    if case_path.exists():
+        result["case"] = score_case(case_path)
+    if acled_paths:
+        result["acled"] = score_acled_subtypes(acled_paths)
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        print()
+        return 0
+    for name, scores in result.items():
+        assert isinstance(scores, dict)
+        brief = {k: v for k, v in scores.items() if k not in ("per_class", "confusions")}
+        print(name, json.dumps(brief, indent=1))
+        for label, s in scores["per_class"].items():
+            print(f"  {label:40s} P={s['precision']:.2f} R={s['recall']:.2f} F1={s['f1']:.2f} n={s['support']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""Which ACLED sub-event type a sentence describes: the ``tocsin_triggers`` component.
+
+Each sentence is scored by a linear classifier (``nlp/classify.py``, shipped weights in
+``tocsin/data/triggers/model.npz``) over its words and trigger-lexicon hits
+(``nlp/triggers_lexicon.py``). A sentence gets a :class:`~tocsin.model.Trigger` when its best
+label is an ACLED sub-event type, not ``NONE``, with probability at least ``threshold``; the
+trigger span is the most specific lexicon cue of that sub-type in the sentence, else the
+whole sentence. ``classify_text`` does the same for a whole snippet.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from tocsin.errors import ConfigError, E
+from tocsin.model import Trigger
+from tocsin.nlp.classify import NONE, LinearModel
+from tocsin.nlp.triggers_lexicon import best_span
+
+__all__ = ["DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
+
+#: Below this probability the best ACLED label is not trusted and no Trigger is made.
+DEFAULT_THRESHOLD = 0.35
+
+
+def _default_model_path() -> Path:
+    return Path(str(resources.files("tocsin") / "data" / "triggers" / "model.npz"))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> LinearModel:
+    """The classifier from ``path`` (default: the shipped model), loaded once per process."""
+    target = Path(path) if path else _default_model_path()
+    try:
+        return LinearModel.load(target)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(E.T502.format(path=target, detail=exc)) from exc
+
+
+def classify_text(
+    text: str, *, threshold: float = DEFAULT_THRESHOLD, model_path: str | None = None
+) -> list[tuple[str, float]]:
+    """ACLED sub-event types for ``text``, best first, with probabilities.
+
+    Empty when the text describes no ACLED event (``NONE`` wins, or the best ACLED label's
+    probability is below ``threshold``).
+    """
+    model = load_model(model_path)
+    probs = model.scores(text)
+    ranked = sorted(zip(model.labels, probs.tolist(), strict=True), key=lambda pair: -pair[1])
+    if not ranked or ranked[0][0] == NONE or ranked[0][1] < threshold:
+        return []
+    return [(label, round(p, 4)) for label, p in ranked if label != NONE and p >= 0.01]
+
+
+def _trigger_for(sent: Span, label: str, score: float) -> Trigger:
+    text = sent.text
+    found = best_span(text, label)
+    if found is None:
+        start, end = sent.start_char, sent.end_char
+    else:
+        start, end = sent.start_char + found[0], sent.start_char + found[1]
+    doc_text = sent.doc.text
+    return Trigger(
+        sub_event_type=label,
+        score=round(score, 4),
+        start=start,
+        end=end,
+        text=doc_text[start:end],
+        sent_start=sent.start_char,
+        sent_end=sent.end_char,
+    )
+
+
+class TriggerClassifier:
+    """Writes ``doc._.triggers``: one Trigger per sentence that describes an ACLED event."""
+
+    def __init__(self, nlp: Language, name: str, *, threshold: float, model_path: str) -> None:
+        self.name = name
+        self.threshold = threshold
+        self.model_path = model_path or None
+        self.model = load_model(self.model_path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        triggers: list[Trigger] = []
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            ranked = classify_text(sent.text, threshold=self.threshold, model_path=self.model_path)
+            if ranked:
+                label, score = ranked[0]
+                triggers.append(_trigger_for(sent, label, score))
+        doc._.triggers = triggers
+        return doc
+
+
+@Language.factory(
+    "tocsin_triggers",
+    default_config={"threshold": DEFAULT_THRESHOLD, "model_path": ""},
+    assigns=["doc._.triggers"],
+)
+def make_triggers(nlp: Language, name: str, threshold: float, model_path: str) -> TriggerClassifier:
+    return TriggerClassifier(nlp, name, threshold=threshold, model_path=model_path)
