@@ -233,7 +233,7 @@ class Store:
                     kind=notice.kind,
                     starts_at=_notice_time(notice.start, notice.timezone, end=False),
                     ends_at=_notice_time(notice.end, notice.timezone, end=True),
-                    notice=to_dict(dataclasses.replace(notice, report_id=notice.report_id or report.id)),
+                    notice=_notice_json(notice, report.id),
                 )
             )
             result.notices += 1
@@ -565,6 +565,16 @@ def _notice_time(value: dt.datetime | dt.date | None, tz: str | None, *, end: bo
             zone = dt.UTC
         value = value.replace(tzinfo=zone)
     return value.astimezone(dt.UTC)
+
+
+def _notice_json(notice: Notice, report_id: str) -> dict[str, Any]:
+    """The notice's JSON; naive (local) start/end stay naive, where ``to_dict`` would call them UTC."""
+    d: dict[str, Any] = to_dict(dataclasses.replace(notice, report_id=notice.report_id or report_id))
+    for name in ("start", "end"):
+        value = getattr(notice, name)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            d[name] = value.isoformat()
+    return d
 
 
 def _stored_report(row: Any, event_ids: list[int]) -> StoredReport:

@@ -54,8 +54,11 @@ def resolve_url(url_or_path: str | os.PathLike[str]) -> sa.URL:
         return sa.URL.create("sqlite", database=str(Path(text).expanduser()))
     try:
         url = sa.make_url(text)
-    except sa.exc.ArgumentError as exc:
+    except (sa.exc.ArgumentError, ValueError) as exc:
         raise StoreError(E.T201.format(url=text, detail=exc), url=text) from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        detail = f"backend {url.get_backend_name()!r} is not supported; use sqlite or postgresql"
+        raise StoreError(E.T201.format(url=display_url(url), detail=detail), url=display_url(url))
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url

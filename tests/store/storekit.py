@@ -1,0 +1,83 @@
+"""Hand-built records for the store tests (no NLP components involved)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from tocsin.model import Claim, Event, Extraction, Location, Notice, Report, Span, event_type_of
+
+#: Places used across the tests: name -> (lat, lon, admin1, country).
+PLACES = {
+    "Aleppo": (36.2021, 37.1343, "Aleppo", "Syria"),
+    "Atarib": (36.1361, 36.8303, "Aleppo", "Syria"),  # ~28 km west of Aleppo
+    "Idlib": (35.9306, 36.6339, "Idlib", "Syria"),
+    "Kharkiv": (49.9935, 36.2304, "Kharkivska", "Ukraine"),
+    "Suva": (-18.1416, 178.4419, "Central", "Fiji"),
+}
+TEXT = "Local sources said {n} people were killed in {place}. The strike hit a market. Residents fled."
+
+
+def event(
+    sub: str = "Air/drone strike",
+    *,
+    day: dt.date = dt.date(2024, 3, 1),
+    place: str = "Aleppo",
+    fatalities: int | None = 5,
+    actor1: str | None = "Military Forces of Syria",
+    actor2: str | None = None,
+    confidence: float = 0.8,
+    precision: int = 1,
+    **extra: Any,
+) -> Event:
+    lat, lon, admin1, country = PLACES[place]
+    text = TEXT.format(n=fatalities, place=place)
+    start = text.index(" people") - len(str(fatalities))
+    evidence = {"fatalities": Span(start, start + len(str(fatalities)), str(fatalities))}
+    return Event(
+        event_type=event_type_of(sub),
+        sub_event_type=sub,
+        date=day,
+        time_precision=precision,
+        actor1=actor1,
+        actor2=actor2,
+        location=Location(place, lat, lon, admin1, None, country, 1),
+        fatalities=fatalities,
+        evidence=evidence,
+        confidence=confidence,
+        **extra,
+    )
+
+
+def report(
+    rid: str, *, source: str = "Agency", published: dt.datetime | None = None, text: str | None = None
+) -> Report:
+    published = published or dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
+    return Report(id=rid, text=text or TEXT.format(n=5, place="Aleppo"), source=source, published=published)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def item(
+    rid: str,
+    events: list[Event] | None = None,
+    *,
+    source: str = "Agency",
+    published: dt.datetime | None = None,
+    notices: list[Notice] | None = None,
+    skipped: str | None = None,
+) -> tuple[Report, str, Extraction]:
+    """One (Report, content hash, Extraction) triple; the text (and so the hash) is unique per ``rid``."""
+    evs = events if events is not None else [event()]
+    first = evs[0] if evs else None
+    text = TEXT.format(n=first.fatalities if first else 0, place=first.location.name if first else "Aleppo")
+    text = f"{text} [{rid}]"
+    rep = report(rid, source=source, published=published, text=text)
+    return rep, content_hash(text), Extraction(rid, evs, notices or [], skipped=skipped)
+
+
+def claim(source: str, value: int) -> Claim:
+    return Claim(source=source, field="fatalities", value=value, span=Span(0, 5, "Local"))
