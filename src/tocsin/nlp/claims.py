@@ -1,0 +1,150 @@
+"""tocsin_claims: stretches of text reported as somebody's statement.
+
+Read from the dependency parse, not from word lists alone:
+
+- a speech verb ("say", "claim", "report", "announce", "tell", ...) with a clausal complement:
+  "the YPG said [it inflicted heavy losses]", "[five were killed], the army said";
+- a speech verb with a direct object: "the ministry reported [12 deaths]" ("tell" excepted: its
+  object is the listener, "told Reuters");
+- a passive speech verb with an agent: "[it] was reported by state media";
+- "according to X": the rest of the sentence is X's.
+
+The source is kept as written ("state media", "a spokesman for the SDF"); pronoun sources are
+kept too ("he said") since naming them is a coreference problem this stage does not solve.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from tocsin.model import Attribution
+
+__all__ = ["SPEECH_LEMMAS", "ClaimsComponent", "find_attributions"]
+
+SPEECH_LEMMAS = frozenset(
+    "say claim report announce tell state add confirm allege deny insist declare assert warn note explain write "
+    "tweet post indicate acknowledge admit estimate reveal testify argue maintain publish broadcast accuse".split()
+)
+#: Objects of a speech verb that are not a statement ("claimed responsibility", "told Reuters").
+NOT_STATEMENT_OBJECTS = frozenset("responsibility credit".split())
+SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
+EDGE_DEPS = frozenset(("mark", "punct", "cc"))
+
+
+def _trim(doc: Doc, start: int, end: int) -> Span | None:
+    """Tokens ``[start, end)`` without leading marks/punctuation and trailing punctuation."""
+    while start < end and (doc[start].dep_ in EDGE_DEPS or doc[start].is_punct):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _subtree(token: Token) -> tuple[int, int]:
+    return token.left_edge.i, token.right_edge.i + 1
+
+
+def _source_of(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return verb.doc[slice(*_subtree(child))]
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return verb.doc[slice(*_subtree(pobj))]
+    return None
+
+
+def _rest_of_sentence(sent: Span, start: int, end: int) -> Span | None:
+    """The sentence without tokens ``[start, end)``: the longer side of what remains."""
+    before = _trim(sent.doc, sent.start, start)
+    after = _trim(sent.doc, end, sent.end)
+    if before is None:
+        return after
+    if after is None:
+        return before
+    return before if len(before) >= len(after) else after
+
+
+def _statement_of(verb: Token) -> Span | None:
+    doc = verb.doc
+    for child in verb.children:
+        if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i > verb.i):
+            return _trim(doc, *_subtree(child))
+    for child in verb.children:
+        if child.dep_ == "dobj" and verb.lemma_ != "tell" and child.lemma_.lower() not in NOT_STATEMENT_OBJECTS:
+            return _trim(doc, *_subtree(child))
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
+        # "Five were killed, the army said": the verb hangs off the statement it reports.
+        return _rest_of_sentence(verb.sent, *_subtree(verb))
+    return None
+
+
+def _speech(verb: Token) -> Attribution | None:
+    if verb.lemma_.lower() not in SPEECH_LEMMAS or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    source = _source_of(verb)
+    if source is None or (len(source) == 1 and source[0].lower_ == "it"):
+        return None
+    statement = _statement_of(verb)
+    if statement is None or (statement.start < source.end and source.start < statement.end):
+        return None
+    return Attribution(
+        source=source.text,
+        start=statement.start_char,
+        end=statement.end_char,
+        source_start=source.start_char,
+        source_end=source.end_char,
+    )
+
+
+def _according_to(token: Token) -> Attribution | None:
+    if token.lower_ != "according":
+        return None
+    for prep in token.children:
+        if prep.lower_ != "to":
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            source = token.doc[slice(*_subtree(pobj))]
+            phrase_start, phrase_end = _subtree(token)
+            statement = _rest_of_sentence(token.sent, phrase_start, phrase_end)
+            if statement is None:
+                return None
+            return Attribution(
+                source=source.text,
+                start=statement.start_char,
+                end=statement.end_char,
+                source_start=source.start_char,
+                source_end=source.end_char,
+            )
+    return None
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """Every attributed stretch in the document, in text order."""
+    found: list[Attribution] = []
+    for token in doc:
+        attribution = _according_to(token) or _speech(token)
+        if attribution is not None:
+            found.append(attribution)
+    found.sort(key=lambda a: (a.start, a.end))
+    return found
+
+
+class ClaimsComponent:
+    """Writes ``doc._.attributions``."""
+
+    def __init__(self, nlp: Language, name: str = "tocsin_claims") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.attributions = find_attributions(doc)
+        return doc
+
+
+@Language.factory("tocsin_claims", assigns=["doc._.attributions"])
+def make_claims(nlp: Language, name: str) -> ClaimsComponent:
+    return ClaimsComponent(nlp, name)

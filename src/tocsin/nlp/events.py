@@ -1,0 +1,627 @@
+"""tocsin_events: one report's events, assembled from what earlier components left on the Doc.
+
+For each trigger (triggers of adjacent sentences merge when they share the sub-type and the later
+sentence names no new place or date) an :class:`~tocsin.model.Event` is built:
+
+- type and sub-type from the trigger; a trigger inside somebody's statement stays a claim of
+  that source ("claimed by the YPG");
+- date: the trigger sentence's date, else the nearest earlier date in the report, else the
+  publication date (said in ``reasons``);
+- actors: the agent of the trigger (subject, or ``by`` agent of a passive) is actor1, its
+  object or victim actor2; protests/riots/violence against civilians fill the role ACLED
+  always codes (protesters, rioters, civilians) from the report's country when the text does
+  not name it;
+- location: the most specific resolved toponym of the sentences, preferring one in a
+  prepositional phrase attached to the trigger, else the report's main place;
+- fatalities/displaced: counts of the event's sentences; different values from different
+  sources are all kept as claims and the lowest one is coded (ACLED's conservative rule).
+
+Every field carries its evidence span or a reason. Events are ordered main event first:
+trigger score x (1 + has fatalities + has a resolved location). See docs/events.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from tocsin.model import (
+    ActorMention,
+    Attribution,
+    Claim,
+    CountMention,
+    DateMention,
+    Event,
+    Location,
+    Span,
+    Toponym,
+    Trigger,
+    event_type_of,
+)
+from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
+
+__all__ = ["EventsComponent", "build_events", "main_event_key"]
+
+#: Sentences after a trigger sentence (without a trigger of their own) still read for counts.
+CONTEXT_SENTENCES = 2
+NO_CASUALTIES = re.compile(
+    r"\b(?:no (?:casualties|fatalities|deaths|injuries|one was (?:killed|hurt|injured))|without casualties"
+    r"|neither fatalities|nobody was (?:killed|hurt|injured)|no one (?:was|has been) (?:killed|hurt|injured))\b",
+    re.IGNORECASE,
+)
+#: Text between two counts of one clause that adds them up ("two soldiers and three civilians").
+COORDINATED = re.compile(r"^[\w\s'-]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)\s*(?:another\s+|a further\s+)?$")
+SUBSET_WORDS = re.compile(r"\b(?:including|among|of whom|of them|included)\b", re.IGNORECASE)
+AGENT_DEPS = frozenset(("nsubj", "csubj"))
+OBJECT_DEPS = frozenset(("dobj", "nsubjpass", "attr", "dative"))
+TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
+PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
+PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
+
+
+@dataclass
+class _Group:
+    triggers: list[Trigger]
+    sentences: list[tuple[int, int]]
+    context: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0][0]
+
+
+def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in ranges)
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def _attribution_at(attributions: list[Attribution], start: int, end: int) -> Attribution | None:
+    """The innermost attributed stretch containing ``[start, end)``."""
+    holding = [a for a in attributions if a.start <= start and end <= a.end]
+    return min(holding, key=lambda a: a.end - a.start) if holding else None
+
+
+def _report_source(doc: Doc) -> str:
+    if Doc.has_extension("source"):
+        value = doc._.get("source")
+        if value:
+            return str(value)
+    return "report"
+
+
+# --- grouping triggers -------------------------------------------------------------------
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _names_in(toponyms: list[Toponym], start: int, end: int) -> set[str]:
+    return {t.name.lower() for t in toponyms if start <= t.start and t.end <= end}
+
+
+def _dates_in(dates: list[DateMention], start: int, end: int) -> set[object]:
+    return {d.value for d in dates if d.value is not None and start <= d.start and d.end <= end}
+
+
+def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention]) -> list[_Group]:
+    sentences = _sentences(doc)
+    index_of = {start: i for i, (start, _) in enumerate(sentences)}
+    groups: list[_Group] = []
+    last_index = -10
+    for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
+        sent = (trigger.sent_start, trigger.sent_end)
+        index = index_of.get(trigger.sent_start, -1)
+        if groups and _continues(groups[-1], trigger, index, last_index, toponyms, dates):
+            groups[-1].triggers.append(trigger)
+            if sent not in groups[-1].sentences:
+                groups[-1].sentences.append(sent)
+        else:
+            groups.append(_Group([trigger], [sent]))
+        last_index = index
+    trigger_starts = set(index_of[s] for g in groups for s, _ in g.sentences if s in index_of)
+    for group in groups:
+        first = index_of.get(group.sentences[-1][0], -1)
+        for i in range(first + 1, min(first + 1 + CONTEXT_SENTENCES, len(sentences))):
+            if first < 0 or i in trigger_starts:
+                break
+            group.context.append(sentences[i])
+    return groups
+
+
+def _continues(
+    group: _Group, trigger: Trigger, index: int, last_index: int, toponyms: list[Toponym], dates: list[DateMention]
+) -> bool:
+    """Same happening: same sub-type, the very next sentence, no new place and no new date."""
+    if trigger.sub_event_type != group.triggers[-1].sub_event_type:
+        return False
+    if (trigger.sent_start, trigger.sent_end) in group.sentences:
+        return True
+    if index < 0 or index != last_index + 1:
+        return False
+    known_places: set[str] = set()
+    known_dates: set[object] = set()
+    for start, end in group.sentences:
+        known_places |= _names_in(toponyms, start, end)
+        known_dates |= _dates_in(dates, start, end)
+    new_places = _names_in(toponyms, trigger.sent_start, trigger.sent_end) - known_places
+    new_dates = _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates
+    return not new_places and not new_dates
+
+
+# --- the builder -------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, doc: Doc, dictionary: ActorDictionary) -> None:
+        self.doc = doc
+        self.dictionary = dictionary
+        self.dates: list[DateMention] = list(doc._.dates or [])
+        self.counts: list[CountMention] = list(doc._.counts or [])
+        self.toponyms: list[Toponym] = list(doc._.toponyms or [])
+        self.actors: list[ActorMention] = list(doc._.actors or [])
+        self.attributions: list[Attribution] = list(doc._.attributions or [])
+        self.source = _report_source(doc)
+        self.focus = country_focus(doc) or self._actor_focus()
+
+    def _actor_focus(self) -> str | None:
+        codes = Counter(a.country_code for a in self.actors if a.country_code and a.inter != 8)
+        return codes.most_common(1)[0][0] if codes else None
+
+    def build(self) -> list[Event]:
+        groups = _group_triggers(self.doc, self.toponyms, self.dates)
+        events = [self._event(group) for group in groups]
+        events.sort(key=main_event_key, reverse=True)
+        return events
+
+    def _event(self, group: _Group) -> Event:
+        best = max(group.triggers, key=lambda t: t.score)
+        first = group.triggers[0]
+        sub = first.sub_event_type
+        event = Event(event_type=event_type_of(sub), sub_event_type=sub)
+        event.confidence = best.score
+        event.report_id = self.doc._.report_id
+        event.evidence["event_type"] = _span(self.doc, first.start, first.end)
+        event.evidence["sub_event_type"] = _span(self.doc, first.start, first.end)
+        event.notes = " ".join(self.doc.text[s:e].strip() for s, e in group.sentences)
+        if self.source != "report":
+            event.sources = [self.source]
+        self._claimed(event, first)
+        self._date(event, group)
+        self._actors(event, group, first)
+        self._location(event, group, first)
+        self._counts(event, group, "fatalities")
+        self._counts(event, group, "displaced")
+        return event
+
+    # --- claimed events --------------------------------------------------------------------
+    def _claimed(self, event: Event, trigger: Trigger) -> None:
+        """A party's own account ("the YPG said it destroyed two tanks") stays that party's claim.
+
+        Statements of non-parties (media, monitors, officials: "according to SOHR") are the
+        report's sourcing, not a claim about the event's existence.
+        """
+        attribution = _attribution_at(self.attributions, trigger.start, trigger.end)
+        if attribution is None or (trigger.start == trigger.sent_start and trigger.end == trigger.sent_end):
+            return
+        if not any(attribution.source_start <= m.start and m.end <= attribution.source_end for m in self.actors):
+            return
+        span = _span(self.doc, trigger.start, trigger.end)
+        event.claims.append(Claim(attribution.source, "sub_event_type", event.sub_event_type, span))
+        event.reasons["sub_event_type"] = f"claimed by {attribution.source}"
+
+    # --- date ------------------------------------------------------------------------------
+    def _date(self, event: Event, group: _Group) -> None:
+        dated = [d for d in self.dates if d.value is not None]
+        chosen = next((d for d in dated if _inside(d.start, d.end, group.sentences)), None)
+        if chosen is None:
+            earlier = [d for d in dated if d.end <= group.start]
+            chosen = max(earlier, key=lambda d: d.start) if earlier else None
+            if chosen is not None:
+                event.reasons["date"] = "nearest earlier date in the report"
+        if chosen is not None:
+            value = chosen.value
+            event.date = value.date() if isinstance(value, dt.datetime) else value
+            event.time_precision = chosen.precision
+            event.evidence["date"] = _span(self.doc, chosen.start, chosen.end)
+            return
+        published = self.doc._.published
+        if isinstance(published, dt.datetime | dt.date):
+            event.date = published.date() if isinstance(published, dt.datetime) else published
+            event.time_precision = 1
+            event.reasons["date"] = "publication date: no date in text"
+        else:
+            event.reasons["date"] = "no date in text and no publication date"
+
+    # --- actors ----------------------------------------------------------------------------
+    def _participants(self, group: _Group) -> list[ActorMention]:
+        """Actor mentions of the event's sentences that are not the speaker of a statement."""
+        sources = [(a.source_start, a.source_end) for a in self.attributions]
+        return [
+            m
+            for m in self.actors
+            if _inside(m.start, m.end, group.sentences) and not any(s < m.end and m.start < e for s, e in sources)
+        ]
+
+    def _actors(self, event: Event, group: _Group, trigger: Trigger) -> None:
+        mentions = self._participants(group)
+        first, second, assoc1 = _roles(self.doc, trigger, mentions, self.attributions, self.actors)
+        self._apply_type_rules(event, first, second, assoc1, mentions)
+
+    def _apply_type_rules(
+        self,
+        event: Event,
+        first: ActorMention | None,
+        second: ActorMention | None,
+        assoc1: ActorMention | None,
+        mentions: list[ActorMention],
+    ) -> None:
+        kind = PROTEST_KINDS.get(event.event_type)
+        if kind is not None:
+            crowd = next((m for m in mentions if self._kind(m) in ("protesters", "rioters")), None)
+            group_member = next((m for m in mentions if self._is_assoc(m)), None)
+            if crowd is not None and crowd is not first:
+                if first is not None and second is None and first is not crowd and not self._is_assoc(first):
+                    second = first
+                first = crowd
+            if second is crowd:
+                second = None
+            if first is not None and self._is_assoc(first):
+                group_member, first = first, None
+            if assoc1 is None and group_member is not None and group_member is not first:
+                assoc1 = group_member
+            self._set(event, 1, first, crowd_kind=kind)
+        else:
+            self._set(event, 1, first)
+        if event.event_type == "Violence against civilians":
+            if second is None or (self._kind(second) not in ("civilians",) and not self._is_assoc(second)):
+                victim = next((m for m in mentions if self._kind(m) == "civilians" and m is not first), None)
+                if victim is not None:
+                    second = victim
+            self._set(event, 2, second, crowd_kind="civilians")
+        else:
+            self._set(event, 2, second)
+        if assoc1 is not None and event.assoc_actor_1 is None and assoc1 is not first:
+            event.assoc_actor_1 = self._dated(assoc1, event.date)[0]
+            event.evidence["assoc_actor_1"] = _span(self.doc, assoc1.start, assoc1.end)
+
+    def _kind(self, mention: ActorMention) -> str | None:
+        spec = self.dictionary.group_kind(mention.name)
+        return spec.kind if spec is not None else None
+
+    def _is_assoc(self, mention: ActorMention) -> bool:
+        spec = self.dictionary.group_kind(mention.name)
+        return spec is not None and spec.assoc
+
+    def _set(self, event: Event, role: int, mention: ActorMention | None, crowd_kind: str | None = None) -> None:
+        """Fill actor``role`` (and its inter, assoc actor, evidence) from a mention or the event type."""
+        key, assoc_key, inter_key = f"actor{role}", f"assoc_actor_{role}", f"inter{role}"
+        code = (mention.country_code if mention else None) or self.focus
+        if mention is not None and self._is_assoc(mention) and crowd_kind is not None:
+            # "students protested": Protesters (Country) with Students (Country) associated.
+            setattr(event, assoc_key, mention.name)
+            event.evidence[assoc_key] = _span(self.doc, mention.start, mention.end)
+            mention = None
+        elif mention is not None and self._is_assoc(mention):
+            setattr(event, assoc_key, mention.name)
+            event.evidence[assoc_key] = _span(self.doc, mention.start, mention.end)
+            crowd_kind, mention = "civilians", None
+        if mention is not None and crowd_kind is not None and self._kind(mention) in ("protesters", "rioters"):
+            if self._kind(mention) != crowd_kind:
+                name = self.dictionary.group_name(crowd_kind, mention.country_code or self.focus)
+                setattr(event, key, name)
+                setattr(event, inter_key, self.dictionary.groups[crowd_kind].inter)
+                event.evidence[key] = _span(self.doc, mention.start, mention.end)
+                event.reasons[key] = f"{mention.text!r} coded as {crowd_kind} for a {event.event_type} event"
+                return
+        if mention is not None:
+            name, inter = self._dated(mention, event.date)
+            setattr(event, key, name)
+            setattr(event, inter_key, inter)
+            event.evidence[key] = _span(self.doc, mention.start, mention.end)
+            if mention.note:
+                event.reasons[key] = mention.note
+            return
+        if crowd_kind is not None and crowd_kind in self.dictionary.groups and code:
+            setattr(event, key, self.dictionary.group_name(crowd_kind, code))
+            setattr(event, inter_key, self.dictionary.groups[crowd_kind].inter)
+            event.reasons[key] = f"inferred: a {event.event_type} event always has {crowd_kind}; country of the report"
+            return
+        event.reasons[key] = "no actor named in the event's sentences"
+
+    def _dated(self, mention: ActorMention, on: dt.date | None) -> tuple[str, int]:
+        """The mention's canonical name on the event's date (names of state forces change with regimes)."""
+        if on is None:
+            return mention.name, mention.inter
+        name, inter = self.dictionary.rename(mention.name, on, self.focus)
+        return name, inter if inter is not None else mention.inter
+
+    # --- location --------------------------------------------------------------------------
+    def _location(self, event: Event, group: _Group, trigger: Trigger) -> None:
+        inside = [t for t in self.toponyms if _inside(t.start, t.end, group.sentences)]
+        resolved = [t for t in inside if t.resolved]
+        if resolved:
+            root = _trigger_root(self.doc, trigger)
+            chosen = min(resolved, key=lambda t: _place_rank(self.doc, t, root, trigger))
+            _copy_place(event.location, chosen)
+            event.evidence["location"] = _span(self.doc, chosen.start, chosen.end)
+            return
+        main = self._main_place()
+        if main is not None:
+            _copy_place(event.location, main)
+            event.evidence["location"] = _span(self.doc, main.start, main.end)
+            event.reasons["location"] = "report's main place: no resolved place in the event's sentences"
+            return
+        if inside:
+            event.location.name = inside[0].name
+            event.evidence["location"] = _span(self.doc, inside[0].start, inside[0].end)
+            event.reasons["location"] = f"unresolved: {inside[0].reason or 'not in the gazetteer'}"
+            return
+        event.reasons["location"] = "no place in text"
+
+    def _main_place(self) -> Toponym | None:
+        resolved = [t for t in self.toponyms if t.resolved]
+        if not resolved:
+            return None
+        counts = Counter(t.geonames_id or t.name for t in resolved)
+        best = max(counts.values())
+        return next(t for t in resolved if counts[t.geonames_id or t.name] == best)
+
+    # --- counts ----------------------------------------------------------------------------
+    def _counts(self, event: Event, group: _Group, kind: str) -> None:
+        ranges = group.sentences + group.context
+        counts = sorted((c for c in self.counts if c.kind == kind and _inside(c.start, c.end, ranges)), key=_start)
+        if not counts:
+            self._no_count(event, group, kind)
+            return
+        by_source: dict[str, list[list[CountMention]]] = {}
+        for cluster in _clusters(self.doc.text, counts, ranges):
+            attribution = _attribution_at(self.attributions, cluster[0].start, cluster[-1].end)
+            source = attribution.source if attribution is not None else self.source
+            by_source.setdefault(source, []).append(cluster)
+        values: list[tuple[int, Span, str]] = []
+        for source, clusters in by_source.items():
+            cluster = max(clusters, key=lambda c: sum(m.value for m in c))
+            value = sum(m.value for m in cluster)
+            span = _span(self.doc, cluster[0].start, cluster[-1].end)
+            values.append((value, span, source))
+            event.claims.append(Claim(source, kind, value, span))
+        value, span, source = min(values, key=lambda v: v[0])
+        setattr(event, kind, value)
+        event.evidence[kind] = span
+        if len({v[0] for v in values}) > 1:
+            event.reasons[kind] = f"sources disagree; the lowest ({source}) is coded"
+
+    def _no_count(self, event: Event, group: _Group, kind: str) -> None:
+        if kind == "fatalities":
+            for start, end in group.sentences + group.context:
+                found = NO_CASUALTIES.search(self.doc.text, start, end)
+                if found:
+                    event.fatalities = 0
+                    event.evidence["fatalities"] = _span(self.doc, found.start(), found.end())
+                    return
+        event.reasons[kind] = f"no {kind} count in the event's sentences"
+
+
+def _start(mention: CountMention) -> int:
+    return mention.start
+
+
+def _clusters(text: str, counts: list[CountMention], ranges: list[tuple[int, int]]) -> list[list[CountMention]]:
+    """Counts of distinct victim groups joined in one clause are added; others stand alone."""
+    clusters: list[list[CountMention]] = []
+    for mention in counts:
+        if clusters:
+            last = clusters[-1][-1]
+            gap = text[last.end : mention.start]
+            same_sentence = any(s <= last.start and mention.end <= e for s, e in ranges)
+            if same_sentence and COORDINATED.match(gap) and not SUBSET_WORDS.search(gap):
+                clusters[-1].append(mention)
+                continue
+        clusters.append([mention])
+    return clusters
+
+
+# --- dependency helpers ------------------------------------------------------------------
+
+
+def _trigger_root(doc: Doc, trigger: Trigger) -> Token | None:
+    span = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _mention_at(mentions: list[ActorMention], tokens: SpacySpan | Token) -> list[ActorMention]:
+    if isinstance(tokens, Token):
+        start, end = tokens.idx, tokens.idx + len(tokens)
+    else:
+        start, end = tokens.start_char, tokens.end_char
+    return [m for m in mentions if start <= m.start and m.end <= end]
+
+
+def _subtree_span(token: Token) -> SpacySpan:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def _verb_of(root: Token) -> Token:
+    """The clause verb a nominal trigger belongs to ("carried out an air strike" -> carried)."""
+    if root.pos_ in ("VERB", "AUX"):
+        return root
+    head = root
+    for _ in range(3):
+        if head.dep_ in ("dobj", "pobj", "prep", "compound", "nsubjpass", "conj", "appos") and head.head.i != head.i:
+            head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return head
+        else:
+            break
+    return root
+
+
+def _roles(
+    doc: Doc,
+    trigger: Trigger,
+    mentions: list[ActorMention],
+    attributions: list[Attribution],
+    all_mentions: list[ActorMention],
+) -> tuple[ActorMention | None, ActorMention | None, ActorMention | None]:
+    """actor1, actor2 and an actor associated with actor1, from the parse, then from text order."""
+    root = _trigger_root(doc, trigger)
+    agents: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    if root is not None:
+        verb = _verb_of(root)
+        agents, targets, speaker_agent = _dependents(verb, root, mentions)
+        if not agents and speaker_agent:
+            agents = _speaker(attributions, all_mentions, trigger)
+        if not targets:
+            for child in verb.children:
+                if child.dep_ in ("advcl", "xcomp", "conj") and child.pos_ == "VERB":
+                    targets = [
+                        m
+                        for c in child.children
+                        if c.dep_ in OBJECT_DEPS
+                        for m in _mention_at(mentions, _subtree_span(c))
+                    ]
+                    if targets:
+                        break
+    actor1 = agents[0] if agents else None
+    assoc1 = next((m for m in agents[1:] if m.name != actor1.name), None) if actor1 else None
+    actor2 = next((m for m in targets if actor1 is None or m.name != actor1.name), None)
+    used = {id(m) for m in (actor1, actor2, assoc1) if m is not None}
+    rest = [m for m in mentions if id(m) not in used]
+    if actor1 is None and rest:
+        candidates = [m for m in rest if actor2 is None or m.start < actor2.start] or ([] if actor2 else rest)
+        actor1 = candidates[0] if candidates else None
+    if actor2 is None and actor1 is not None:
+        actor2 = next((m for m in rest if m is not actor1 and m.name != actor1.name and m is not assoc1), None)
+    return actor1, actor2, assoc1
+
+
+def _dependents(
+    verb: Token, root: Token, mentions: list[ActorMention]
+) -> tuple[list[ActorMention], list[ActorMention], bool]:
+    agents: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    pronoun_agent = False
+    for child in verb.children:
+        if child.dep_ in AGENT_DEPS:
+            found = _mention_at(mentions, _subtree_span(child))
+            agents += found
+            pronoun_agent = pronoun_agent or (not found and child.pos_ == "PRON")
+        elif child.dep_ == "agent":
+            agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+        elif child.dep_ in OBJECT_DEPS:
+            targets += _mention_at(mentions, _subtree_span(child))
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+        elif child.dep_ == "prep" and child.lower_ == "between":
+            between = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+            agents += between[:1]
+            targets += between[1:]
+    if root is not verb:
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "between"):
+                found = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+                agents += found[:1]
+                targets += found[1:] if child.lower_ == "between" else []
+            elif child.dep_ in ("amod", "compound", "poss"):
+                agents += _mention_at(mentions, _subtree_span(child))
+            elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+                targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    agents.sort(key=lambda m: m.start)
+    return agents, targets, pronoun_agent
+
+
+def _speaker(attributions: list[Attribution], mentions: list[ActorMention], trigger: Trigger) -> list[ActorMention]:
+    """The speaker is the agent of its own claim ("The YPG said it destroyed two tanks")."""
+    attribution = _attribution_at(attributions, trigger.start, trigger.end)
+    if attribution is None:
+        return []
+    return [m for m in mentions if attribution.source_start <= m.start and m.end <= attribution.source_end]
+
+
+def _specificity(toponym: Toponym) -> float:
+    code = toponym.feature_code or ""
+    if code.startswith("PCL"):
+        return 3.0
+    if code == "ADM1":
+        return 2.0
+    if code.startswith("ADM"):
+        return 1.0
+    if code.startswith("PPL") or toponym.geo_precision == 1:
+        return 0.0
+    return 1.5
+
+
+def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
+    """Is the toponym in a prepositional phrase hanging off the trigger (or its verb)?"""
+    if root is None:
+        return False
+    span = doc.char_span(toponym.start, toponym.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span.root
+    anchors = {root.i, _verb_of(root).i}
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return False
+        if token.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in PLACE_PREPS and head.head.i in anchors:
+            return True
+        token = head
+    return False
+
+
+def _place_rank(doc: Doc, toponym: Toponym, root: Token | None, trigger: Trigger) -> tuple[int, float, int]:
+    return (0 if _attached(doc, toponym, root) else 1, _specificity(toponym), abs(toponym.start - trigger.start))
+
+
+def _copy_place(location: Location, toponym: Toponym) -> None:
+    location.name = toponym.name
+    location.latitude = toponym.latitude
+    location.longitude = toponym.longitude
+    location.admin1 = toponym.admin1
+    location.admin2 = toponym.admin2
+    location.country = toponym.country
+    location.geo_precision = toponym.geo_precision
+    location.geonames_id = toponym.geonames_id
+
+
+def main_event_key(event: Event) -> float:
+    """Main event first: the trigger's score x (1 + has fatalities + has a resolved location)."""
+    has_fatalities = 1 if event.fatalities is not None else 0
+    has_place = 1 if event.location.latitude is not None else 0
+    return event.confidence * (1 + has_fatalities + has_place)
+
+
+def build_events(doc: Doc, dictionary: ActorDictionary | None = None) -> list[Event]:
+    """The report's events, main event first; none when no sentence has a trigger."""
+    if not doc._.triggers:
+        return []
+    return _Builder(doc, dictionary or load_dictionary()).build()
+
+
+class EventsComponent:
+    """Writes ``doc._.events``."""
+
+    def __init__(self, nlp: Language, name: str = "tocsin_events", actors_file: str = "") -> None:
+        self.name = name
+        self.dictionary = load_dictionary(actors_file or None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = build_events(doc, self.dictionary)
+        return doc
+
+
+@Language.factory("tocsin_events", assigns=["doc._.events"], default_config={"actors_file": ""})
+def make_events(nlp: Language, name: str, actors_file: str) -> EventsComponent:
+    return EventsComponent(nlp, name, actors_file)
