@@ -270,8 +270,9 @@ def test_remerge_keeps_event_ids_and_corrections(store: Store) -> None:
 
 def test_places_are_added_replaced_and_listed(store: Store) -> None:
     lat, lon, admin1, country = PLACES["Aleppo"]
-    quarter = Place(None, "Salah al-Din", lat, lon, "SY", country, admin1, parent="Aleppo",
-                    geometry={"type": "Point", "coordinates": [lon, lat]}, alternate_names=("Salaheddine",))  # fmt: skip
+    point = {"type": "Point", "coordinates": [lon, lat]}
+    quarter = Place(None, "Salah al-Din", lat, lon, "SY", country, admin1, parent="Aleppo", geometry=point)
+    quarter.alternate_names = ("Salaheddine",)
     assert store.add_places([quarter]) == 1
     moved = Place(None, "Salah al-Din", lat + 0.01, lon, "SY", country, admin1, parent="Aleppo")
     store.add_places([moved])
