@@ -61,3 +61,21 @@ def test_decode_uses_declared_charset_before_fallbacks() -> None:
 def test_clean_text() -> None:
     raw = "  ALEPPO -\u00a0Fighting   broke out.\r\n\r\n\r\n\r\nResidents fled.\t \n"
     assert clean_text(raw) == "ALEPPO - Fighting broke out.\n\nResidents fled."
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Already clean.\n\nTwo paragraphs.", "Already clean.\n\nTwo paragraphs."),  # fast path: unchanged
+        ("a  b", "a b"),  # double space
+        ("a \nb", "a\nb"),  # space before a newline
+        ("a\n b", "a\nb"),  # space after a newline
+        ("a\n\n\nb", "a\n\nb"),  # three newlines
+        ("a\tb", "a b"),  # tab
+        ("a\x0bb\x1fc", "a b c"),  # vertical tab, unit separator
+        (" a", "a"),  # leading space
+        ("a\r\nb", "a\nb"),  # CRLF
+    ],
+)
+def test_clean_text_ascii_cases(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean

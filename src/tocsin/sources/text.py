@@ -10,8 +10,9 @@ import unicodedata
 __all__ = ["clean_text", "content_hash", "decode", "declared_charset"]
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+#: In ASCII text, these are all the ways whitespace can need cleaning.
+_ASCII_UNCLEAN = ("  ", " \n", "\n ", "\n\n\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def content_hash(text: str) -> str:
@@ -58,6 +59,10 @@ def declared_charset(data: bytes) -> str | None:
 
 def clean_text(text: str) -> str:
     """Newlines as ``\\n``, runs of spaces as one, at most one blank line in a row, no outer whitespace."""
+    if text.isascii() and text == text.strip() and not any(bad in text for bad in _ASCII_UNCLEAN):
+        return text  # already clean: the common case, checked without allocating
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = "\n".join([" ".join(line.split()) for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
