@@ -1,0 +1,83 @@
+"""tocsin_claims: who says what, read from the dependency parse."""
+
+from __future__ import annotations
+
+import pytest
+from eventkit import load, run
+from spacy.language import Language
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load(("tocsin_claims",))
+
+
+def pairs(nlp: Language, text: str) -> list[tuple[str, str]]:
+    doc = run(nlp, text)
+    out = []
+    for attribution in doc._.attributions:
+        assert text[attribution.source_start : attribution.source_end] == attribution.source
+        out.append((attribution.source, text[attribution.start : attribution.end]))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # speech verb with a clausal complement
+        ("The YPG said it destroyed two tanks near Kobani.", [("The YPG", "it destroyed two tanks near Kobani")]),
+        # the statement before the speaker
+        (
+            "Five civilians were killed in the shelling, the army said.",
+            [("the army", "Five civilians were killed in the shelling")],
+        ),
+        # "according to" at the start and at the end of the sentence
+        (
+            "According to SOHR, regime forces shelled Kafr Nabl on Monday.",
+            [("SOHR", "regime forces shelled Kafr Nabl on Monday")],
+        ),
+        (
+            "Regime forces shelled Kafr Nabl, according to local activists.",
+            [("local activists", "Regime forces shelled Kafr Nabl")],
+        ),
+        # "reported that": the mark "that" is not part of the statement
+        (
+            "State media reported that two soldiers were killed by an IED.",
+            [("State media", "two soldiers were killed by an IED")],
+        ),
+        # "told Reuters": the listener is not the statement
+        ("A local official told Reuters that 12 people died.", [("A local official", "12 people died")]),
+        # a reported figure as a direct object
+        ("The health ministry reported 15 deaths.", [("The health ministry", "15 deaths")]),
+        # quoted speech with a long source
+        (
+            '"We repelled the attack," a spokesman for the SDF said on Tuesday.',
+            [("a spokesman for the SDF", "We repelled the attack")],
+        ),
+        # two sources in one sentence
+        (
+            "The army said its troops killed 20 militants, while activists said 9 civilians died.",
+            [
+                ("The army", "its troops killed 20 militants, while activists said 9 civilians died"),
+                ("activists", "9 civilians died"),
+            ],
+        ),
+    ],
+)
+def test_attributions(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # claiming responsibility is not a statement about the event's facts
+        "Islamic State claimed responsibility for the attack.",
+        # a plain statement of fact
+        "Gunmen killed five people in the market.",
+        # an expletive subject names nobody
+        "It was reported that shelling continued.",
+    ],
+)
+def test_no_attribution(nlp: Language, text: str) -> None:
+    assert pairs(nlp, text) == []

@@ -1,0 +1,284 @@
+"""tocsin_events: a report's events with evidence, reasons, claims and conservative counts.
+
+The earlier stages' output (dates, counts, toponyms, triggers) is set by hand (eventkit.Setup);
+actors and attributions come from the real tocsin_actors and tocsin_claims components.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from eventkit import Setup, load, place, run
+from spacy.language import Language
+
+from tocsin.model import Event, Toponym
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load(("tocsin_actors", "tocsin_claims", "tocsin_events"))
+
+
+def evidence(text: str, event: Event, name: str) -> str:
+    span = event.evidence[name]
+    assert span.text == text[span.start : span.end]
+    return text[span.start : span.end]
+
+
+SHELLING = "Shelling/artillery/missile attack"
+
+MAIN = (
+    "On 3 March, the Syrian army shelled the town of Kafr Nabl in Idlib, killing five civilians, according to "
+    "local activists. State media said two soldiers and one civilian were killed."
+)
+
+
+def main_setup() -> Setup:
+    return Setup(
+        triggers=[("shelled", SHELLING, 0.8)],
+        dates=[("3 March", dt.date(2025, 3, 3))],
+        counts=[("five", "fatalities", 5), ("two", "fatalities", 2), ("one", "fatalities", 1)],
+        toponyms=[place(MAIN, "Idlib", feature_code="ADM1", geo_precision=3), place(MAIN, "Kafr Nabl")],
+    )
+
+
+def test_fields_and_their_evidence(nlp: Language) -> None:
+    [event] = run(nlp, MAIN, main_setup())._.events
+    assert (event.event_type, event.sub_event_type) == ("Explosions/Remote violence", SHELLING)
+    assert evidence(MAIN, event, "sub_event_type") == "shelled"
+    assert (event.date, event.time_precision) == (dt.date(2025, 3, 3), 1)
+    assert evidence(MAIN, event, "date") == "3 March"
+    assert (event.actor1, event.inter1) == ("Military Forces of Syria (2024-)", 1)
+    assert evidence(MAIN, event, "actor1") == "Syrian army"
+    assert (event.actor2, event.inter2) == ("Civilians (Syria)", 7)
+    assert evidence(MAIN, event, "actor2") == "civilians"
+    # the town in the trigger's prepositional phrase beats the wider province
+    assert (event.location.name, event.location.country, event.location.geo_precision) == ("Kafr Nabl", "Syria", 1)
+    assert evidence(MAIN, event, "location") == "Kafr Nabl"
+    assert event.notes is not None and event.notes.startswith("On 3 March") and "State media" not in event.notes
+    assert (event.confidence, event.report_id) == (0.8, "report-1")
+
+
+def test_disagreeing_sources_are_kept_and_the_lowest_is_coded(nlp: Language) -> None:
+    [event] = run(nlp, MAIN, main_setup())._.events
+    claims = sorted((c.source, c.value, c.span.text) for c in event.claims if c.field == "fatalities")
+    assert all(MAIN[c.span.start : c.span.end] == c.span.text for c in event.claims)
+    # activists say 5; state media says 2 soldiers + 1 civilian = 3 (distinct victim groups are added)
+    assert claims == [("State media", 3, "two soldiers and one"), ("local activists", 5, "five")]
+    assert event.fatalities == 3
+    assert evidence(MAIN, event, "fatalities") == "two soldiers and one"
+    assert event.reasons["fatalities"] == "sources disagree; the lowest (State media) is coded"
+
+
+def test_a_report_without_trigger_has_no_event(nlp: Language) -> None:
+    text = "The foreign minister met his counterpart in Ankara to discuss trade."
+    assert run(nlp, text, Setup(toponyms=[place(text, "Ankara", "TR")]))._.events == []
+
+
+def test_an_event_told_only_by_a_party_stays_its_claim(nlp: Language) -> None:
+    text = "The YPG said it destroyed two tanks near Kobani."
+    [event] = run(nlp, text, Setup(triggers=[("destroyed", "Armed clash", 0.6)]))._.events
+    assert event.reasons["sub_event_type"] == "claimed by The YPG"
+    [claim] = event.claims
+    assert (claim.source, claim.field, claim.value) == ("The YPG", "sub_event_type", "Armed clash")
+    assert text[claim.span.start : claim.span.end] == "destroyed"
+    # the speaker is the agent of its own claim ("it")
+    assert event.actor1 == "YPG: People's Protection Units"
+    assert evidence(text, event, "actor1") == "YPG"
+
+
+def test_sourcing_by_a_non_party_is_not_a_claim(nlp: Language) -> None:
+    [event] = run(nlp, MAIN, main_setup())._.events
+    assert "sub_event_type" not in event.reasons
+    assert all(c.field != "sub_event_type" for c in event.claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "counts", "expected"),
+    [
+        # distinct victim groups in one clause are added
+        ("Gunmen killed two soldiers and three civilians in Djibo.", [("two", 2), ("three", 3)], 5),
+        # a subset ("including") is not added
+        ("Gunmen killed five people, including two children, in Djibo.", [("five", 5), ("two", 2)], 5),
+        # a later, higher toll from the same source replaces the first
+        ("Gunmen killed four people in Djibo. The toll later rose to seven.", [("four", 4), ("seven", 7)], 7),
+    ],
+)
+def test_fatality_counts(nlp: Language, text: str, counts: list[tuple[str, int]], expected: int) -> None:
+    setup = Setup(
+        triggers=[("killed", "Attack", 0.7)],
+        counts=[(sub, "fatalities", value) for sub, value in counts],
+        toponyms=[place(text, "Djibo", "BF")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.fatalities == expected
+    assert [c.source for c in event.claims] == ["report"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities", "said"),
+    [
+        # "no casualties" is a count of zero, with its evidence
+        ("Militants attacked a checkpoint in Djibo; there were no casualties.", 0, "no casualties"),
+        # no count at all: empty with a reason
+        ("Militants attacked a checkpoint in Djibo.", None, None),
+    ],
+)
+def test_zero_and_missing_fatalities(nlp: Language, text: str, fatalities: int | None, said: str | None) -> None:
+    setup = Setup(triggers=[("attacked", "Armed clash", 0.7)], toponyms=[place(text, "Djibo", "BF")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.fatalities == fatalities
+    if said is None:
+        assert event.reasons["fatalities"] == "no fatalities count in the event's sentences"
+        assert "fatalities" not in event.evidence
+    else:
+        assert evidence(text, event, "fatalities") == said
+
+
+def test_displaced_counts(nlp: Language) -> None:
+    text = "Clashes between the army and JNIM in Djibo forced 3,000 people to flee."
+    setup = Setup(
+        triggers=[("Clashes", "Armed clash", 0.9)],
+        counts=[("3,000", "displaced", 3000)],
+        toponyms=[place(text, "Djibo", "BF")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.displaced == 3000
+    assert evidence(text, event, "displaced") == "3,000"
+    # "clashes between X and Y": the first is actor1, the second actor2
+    assert event.actor1 == "Military Forces of Burkina Faso (2022-)"
+    assert event.actor2 == "JNIM: Group for Support of Islam and Muslims"
+
+
+@pytest.mark.parametrize(
+    ("setup_dates", "published", "date", "reason"),
+    [
+        # no date in the trigger sentence: the nearest earlier one
+        ([("On Monday", dt.date(2025, 3, 3))], None, dt.date(2025, 3, 3), "nearest earlier date in the report"),
+        # no date at all: the publication date, said so
+        ([], dt.datetime(2025, 3, 2, 9, tzinfo=dt.UTC), dt.date(2025, 3, 2), "publication date: no date in text"),
+        # neither
+        ([], None, None, "no date in text and no publication date"),
+    ],
+)
+def test_date_fallbacks(
+    nlp: Language,
+    setup_dates: list[tuple[str, dt.date]],
+    published: dt.datetime | None,
+    date: dt.date | None,
+    reason: str,
+) -> None:
+    text = "On Monday the town was calm. Later, gunmen attacked a bus in Djibo."
+    setup = Setup(
+        triggers=[("attacked", "Attack", 0.7)],
+        dates=setup_dates,
+        toponyms=[place(text, "Djibo", "BF")],
+        published=published,
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert (event.date, event.reasons["date"]) == (date, reason)
+
+
+def test_adjacent_sentences_of_one_happening_merge(nlp: Language) -> None:
+    text = "Gunmen attacked a bus in Djibo on Monday. They fired on the passengers. Later, gunmen attacked Arbinda."
+    setup = Setup(
+        triggers=[("attacked", "Attack", 0.7), ("fired", "Attack", 0.6), ("attacked Arbinda", "Attack", 0.9)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        toponyms=[place(text, "Djibo", "BF"), place(text, "Arbinda", "BF")],
+    )
+    events = run(nlp, text, setup)._.events
+    assert len(events) == 2
+    merged = next(e for e in events if e.location.name == "Djibo")
+    assert merged.notes == "Gunmen attacked a bus in Djibo on Monday. They fired on the passengers."
+    # the sentence naming a new place is an event of its own
+    assert next(e for e in events if e.location.name == "Arbinda").notes == "Later, gunmen attacked Arbinda."
+
+
+def test_passive_agent_is_actor1(nlp: Language) -> None:
+    text = "Five villagers were killed by Boko Haram fighters in Gwoza."
+    setup = Setup(
+        triggers=[("killed", "Attack", 0.8)],
+        counts=[("Five", "fatalities", 5)],
+        toponyms=[place(text, "Gwoza", "NG")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 == "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad"
+    assert evidence(text, event, "actor1") == "Boko Haram fighters"
+    assert (event.actor2, event.inter2) == ("Civilians (Nigeria)", 7)
+    assert evidence(text, event, "actor2") == "villagers"
+
+
+def test_protests_have_protesters_and_their_groups(nlp: Language) -> None:
+    text = "Students marched in Kirkuk against the new government."
+    setup = Setup(triggers=[("marched", "Peaceful protest", 0.8)], toponyms=[place(text, "Kirkuk", "IQ")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.inter1) == ("Protesters (Iraq)", 6)
+    assert event.reasons["actor1"].startswith("inferred")
+    assert event.assoc_actor_1 == "Students (Iraq)"
+    assert evidence(text, event, "assoc_actor_1") == "Students"
+
+
+def test_violence_against_civilians_always_has_civilians(nlp: Language) -> None:
+    text = "Gunmen shot dead a trader in Djibo."
+    setup = Setup(triggers=[("shot dead", "Attack", 0.8)], toponyms=[place(text, "Djibo", "BF")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 == "Unidentified Armed Group (Burkina Faso)"
+    assert (event.actor2, event.inter2) == ("Civilians (Burkina Faso)", 7)
+    assert "actor2" not in event.evidence
+    assert event.reasons["actor2"].startswith("inferred")
+
+
+def test_hedged_actor_is_noted(nlp: Language) -> None:
+    text = "Presumed JNIM or ISGS militants attacked a gendarmerie post in Djibo."
+    setup = Setup(triggers=[("attacked", "Armed clash", 0.8)], toponyms=[place(text, "Djibo", "BF")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 == "JNIM: Group for Support of Islam and Muslims"
+    assert event.reasons["actor1"] == "hedged: Presumed JNIM or ISGS militants"
+
+
+def test_actor_names_follow_the_event_date(nlp: Language) -> None:
+    text = "On 5 May 2019, the Syrian army shelled Kafr Nabl."
+    setup = Setup(
+        triggers=[("shelled", SHELLING, 0.8)],
+        dates=[("5 May 2019", dt.date(2019, 5, 5))],
+        toponyms=[place(text, "Kafr Nabl")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 == "Military Forces of Syria (2000-2024)"
+
+
+@pytest.mark.parametrize(
+    ("toponyms", "name", "reason"),
+    [
+        # no place in the event's sentence: the report's main place
+        (lambda t: [place(t, "Kobani")], "Kobani", "report's main place: no resolved place in the event's sentences"),
+        # only an unresolved place: its name, with the resolver's reason
+        (
+            lambda t: [place(t, "Tel Zir", latitude=None, longitude=None, reason="not in the gazetteer")],
+            "Tel Zir",
+            "unresolved: not in the gazetteer",
+        ),
+        # no place at all
+        (lambda t: [], None, "no place in text"),
+    ],
+)
+def test_location_fallbacks(
+    nlp: Language, toponyms: Callable[[str], list[Toponym]], name: str | None, reason: str
+) -> None:
+    text = "Fighting raged around Tel Zir. The town of Kobani was calm."
+    [event] = run(nlp, text, Setup(triggers=[("Fighting", "Armed clash", 0.8)], toponyms=toponyms(text)))._.events
+    assert (event.location.name, event.reasons["location"]) == (name, reason)
+
+
+def test_main_event_first(nlp: Language) -> None:
+    text = "Protesters gathered in Kirkuk. An air strike killed six people in Hawija."
+    setup = Setup(
+        triggers=[("gathered", "Peaceful protest", 0.9), ("air strike", "Air/drone strike", 0.7)],
+        counts=[("six", "fatalities", 6)],
+        toponyms=[place(text, "Kirkuk", "IQ"), place(text, "Hawija", "IQ")],
+    )
+    events = run(nlp, text, setup)._.events
+    # score x (1 + has fatalities + has place): 0.7 x 3 = 2.1 beats the protest's 0.9 x 2 = 1.8
+    assert [e.sub_event_type for e in events] == ["Air/drone strike", "Peaceful protest"]
