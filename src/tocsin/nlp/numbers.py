@@ -1,0 +1,355 @@
+"""Counts of people in a report: killed, injured, displaced, arrested, abducted (``doc._.counts``).
+
+A precompiled regex finds number expressions in ``doc.text`` (digits, number words, vague words);
+the dependency parse around each one says what is counted and what happened to it. Cheap per doc:
+one regex pass and a few token look-ups per number.
+
+Rules (each one is tested in tests/nlp/test_numbers.py):
+
+- Values: digits ("12", "1,200", "1.5 million"), number words ("three", "twenty-five", "two hundred
+  and fifty", "a dozen" = 12, "half a dozen" = 6), and "a"/"an" before a singular victim noun when
+  something happened to it ("a soldier was killed" -> 1). Qualifiers are dropped and the stated
+  figure kept, ACLED's most conservative reading: "at least 12", "more than 12", "nearly 12" -> 12.
+- Vague words (``vague=True``), ACLED's coding: "dozens" 12, "hundreds" 100, "thousands" 1000,
+  "scores" 20, "tens" 10; "several", "many", "numerous", "multiple", "a number of", "an unknown
+  number of" 10; "a few" 3. "some" is no count. Evidence from /work/shared/eval/acled_*.csv (8,256
+  rows; notes whose only fatality phrase is vague, no other number near a death word): "an unknown
+  number of ... killed" was coded 10 in 15 of 19 notes (3 in 3), "several ... killed" 10 in 6 of
+  11 (3 in 4), "dozens of ... killed" 12 or 6 (4 and 4; 6 where the note split the figure over
+  events), which matches ACLED's codebook rule (several/many/unknown = 10, dozens = 12, hundreds =
+  100). "a few" = 3 follows the same conservative reading (the smallest plural beyond "a couple").
+- Kind, from the counted word, its modifiers and its governing verb (lemma lexicons below):
+  fatalities (killed, dead, died, deaths, bodies, "lost their lives", "death toll rose to"),
+  injured (wounded, injured, hurt), displaced (fled, displaced, evacuated, IDPs, "left their
+  homes", "forced to leave"), arrested (arrested, detained), abducted (kidnapped, abducted,
+  hostages), else "people" (only when the counted noun is a person word: "300 protesters").
+  The subject of an active transitive verb with an object is the perpetrator, not the victim
+  ("5 gunmen killed 3 civilians" -> fatalities 3, people 5).
+- A subset is not a new count: a number under "including"/"among" or the object of "include"
+  is dropped ("killing 6 civilians, including 2 women" -> fatalities 6).
+- Coordinated groups stay separate mentions ("two soldiers and three civilians were killed" ->
+  fatalities 2 and fatalities 3); the events stage sums them.
+- Conflicting figures are all kept ("5 killed according to state media, while activists said 12").
+- "No casualties", "no fatalities", "neither fatalities nor injuries were reported", "no one was
+  killed", "fatalities were not reported" -> fatalities 0.
+- Not counts of people: numbers inside a date/time mention or a DATE/TIME/MONEY/PERCENT/QUANTITY/
+  ORDINAL entity, before a unit or thing noun ("12 rockets", "5 km", "3 vehicles"), ages
+  ("22-year-old"), and hyphenated compounds ("24-hour").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from tocsin.model import CountMention
+from tocsin.nlp.pipeline import register_extensions
+
+__all__ = ["CountExtractor", "find_counts", "make_numbers", "parse_count"]
+
+register_extensions()
+
+UNITS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALES: dict[str, int] = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+#: Vague words and the figure ACLED codes for them (see the module docstring for the evidence).
+VAGUE: dict[str, int] = {
+    "dozens": 12, "hundreds": 100, "thousands": 1_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000,
+    "scores": 20, "tens": 10, "several": 10, "many": 10, "numerous": 10, "multiple": 10, "a number of": 10,
+    "an unknown number of": 10, "unknown number of": 10, "an undetermined number of": 10, "a few": 3,
+}  # fmt: skip
+
+KIND_LEMMAS: dict[str, frozenset[str]] = {
+    "fatalities": frozenset({
+        "kill", "die", "dead", "death", "body", "corpse", "fatality", "slay", "behead", "execute", "massacre",
+        "murder", "perish", "killing", "toll", "lynch", "assassinate",
+    }),
+    "injured": frozenset({"injure", "wound", "hurt", "injury", "injured", "wounded", "maim"}),
+    "displaced": frozenset({"flee", "displace", "displaced", "evacuate", "idp", "idps", "refugee", "uproot"}),
+    "arrested": frozenset({"arrest", "detain", "detainee", "apprehend", "imprison", "jail"}),
+    "abducted": frozenset({"kidnap", "abduct", "abductee", "hostage"}),
+}  # fmt: skip
+_KIND_OF: dict[str, str] = {lemma: kind for kind, lemmas in KIND_LEMMAS.items() for lemma in lemmas}
+#: Verbs whose active subject is the perpetrator (the victims are the object or passive subject).
+TRANSITIVE = frozenset({
+    "kill", "slay", "behead", "execute", "massacre", "murder", "injure", "wound", "hurt", "maim", "arrest", "detain",
+    "apprehend", "imprison", "jail", "kidnap", "abduct", "displace", "evacuate", "uproot", "lynch", "assassinate",
+})  # fmt: skip
+PERSON_NOUNS = frozenset("""
+people person persons civilian soldier troop trooper fighter militant member child children kid woman women man men
+boy girl student pupil protester demonstrator policeman policemen police officer guard gunman gunmen rebel insurgent
+jihadist terrorist worker farmer herder villager resident individual victim passenger pedestrian journalist doctor
+nurse teacher migrant refugee idp hostage prisoner detainee inmate suspect personnel recruit commander leader official
+employee staff youth elder infant baby patient trader miner driver fisherman fishermen shepherd pilgrim worshipper
+attacker assailant element combatant militiaman militiamen militia gendarme cadet sergeant colonel captain lieutenant
+general officer agent security fighter jihadi other others family families settler citizen national activist
+volunteer worshiper rioter looter bandit kidnapper smuggler merchant miner servicemen serviceman marine sailor pilot
+crew guardsman mercenary operative cleric imam priest pastor chief dozen dead wounded injured displaced casualty
+casualties fatality fatalities body bodies corpse corpses death deaths abductee hostage hostages
+""".split())  # fmt: skip
+NON_PERSON = frozenset("""
+rocket missile shell mortar drone bomb explosive ied vehicle car truck tank house home building village town km
+kilometre kilometer mile metre meter dollar euro pound usd year month week day hour minute second percent round
+bullet weapon gun rifle ton tonne kg animal cattle cow sheep goat camel livestock head hectare acre school shop
+structure airstrike strike raid attack incident event time times shot point site position checkpoint base camp
+district province area location grenade projectile barrel aircraft plane helicopter boat ship item piece box
+""".split())  # fmt: skip
+_SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+_SUBSET_PREPS = frozenset({"including", "among", "excluding", "besides", "like"})
+_HOMES = frozenset({"home", "house", "village", "town", "city", "area", "land", "neighbourhood", "neighborhood"})
+
+_UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+_TEN_WORDS = "|".join(TENS)
+_SCALE_WORDS = "|".join(SCALES)
+_WORD_NUM = (
+    rf"(?:(?:{_TEN_WORDS})(?:[\s-](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS}))"
+    rf"(?:\s+(?:{_SCALE_WORDS})(?:\s+(?:and\s+)?(?:(?:{_TEN_WORDS})(?:[\s-](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS})))?)?"
+)
+_VAGUE_WORDS = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
+_NUMBER = re.compile(
+    r"(?<![\w$€£.,-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?P<scale>million|thousand|billion))?"
+    r"(?![\w%$€£]|[.,]\d|-\w|/\d|:\d)"
+    rf"|\b(?P<words>(?:a\s+)?(?:half\s+a\s+)?(?:dozen|hundred|thousand)|{_WORD_NUM})\b(?!-\w)"
+    rf"|\b(?P<vague>{_VAGUE_WORDS})\b",
+    re.I,
+)
+_QUALIFIER = re.compile(
+    r"^(?:at\s+least|more\s+than|over|about|around|nearly|almost|some|approximately|up\s+to|roughly|"
+    r"as\s+many\s+as|an\s+estimated|estimated|fewer\s+than|less\s+than|close\s+to)\s+",
+    re.I,
+)
+_NONE_KILLED = re.compile(
+    r"\b(?:no|neither|zero|without(?:\s+any)?)\s+(?:\w+\s+(?:or|nor)\s+)?(?:fatalities|casualties|deaths|dead|loss\s+of\s+life)\b"
+    r"|\bno(?:\s+one|body)\s+(?:was|were|had\s+been|has\s+been)\s+(?:killed|hurt\s+or\s+killed|injured\s+or\s+killed)\b"
+    r"|\bno(?:\s+one|body)\s+died\b"
+    r"|\b(?:fatalities|casualties|deaths)\s+(?:were|was|have\s+been|are)\s+not\s+reported\b",
+    re.I,
+)
+
+
+def _words_value(text: str) -> int | None:
+    words = text.lower().replace("-", " ").split()
+    if words[:3] == ["half", "a", "dozen"] and len(words) == 3:
+        return 6
+    total, current = 0, 0
+    for word in words:
+        if word == "and":
+            continue
+        if word in ("a", "an"):
+            current = max(current, 1)
+        elif word == "dozen":
+            current = 12 * max(current, 1)
+        elif word in UNITS:
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in SCALES:
+            total += max(current, 1) * SCALES[word]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def parse_count(text: str) -> tuple[int, bool] | None:
+    """``(value, vague)`` of a number expression ("1,200", "twenty-five", "dozens"), or None."""
+    text = _QUALIFIER.sub("", text.strip())
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    if m["digits"]:
+        value = float(m["digits"].replace(",", ""))
+        if m["scale"]:
+            value *= SCALES[m["scale"].lower()]
+        return int(value), False
+    if m["vague"]:
+        return VAGUE[re.sub(r"\s+", " ", m["vague"].lower())], True
+    value = _words_value(m["words"])
+    return (value, False) if value is not None else None
+
+
+# -- reading the parse ----------------------------------------------------------------------------
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _victim_of(verb: Token, role: Token) -> bool:
+    """Whether ``role`` (a child of ``verb``) is on the receiving end of it, not the perpetrator."""
+    if role.dep_ in ("nsubj", "csubj") and _lemma(verb) in TRANSITIVE:
+        # "12 wounded": a bare verb with no object reads as a passive participle
+        return not any(c.dep_ in ("dobj", "obj") for c in verb.children)
+    return role.dep_ != "agent"
+
+
+def _verb_kind(verb: Token) -> str | None:
+    lemma = _lemma(verb)
+    children = list(verb.children)
+    if lemma == "lose" and any(_lemma(c) == "life" for c in children if c.dep_ == "dobj"):
+        return "fatalities"
+    if lemma == "leave" and any(_lemma(c) in _HOMES for c in children if c.dep_ == "dobj"):
+        return "displaced"
+    if lemma == "force" and any(_lemma(c) in ("leave", "flee") for c in children if c.dep_ == "xcomp"):
+        return "displaced"
+    if lemma in ("rise", "reach", "climb", "stand", "increase", "jump", "hit", "be") and any(
+        _lemma(c) == "toll" for c in children if c.dep_ in ("nsubj", "nsubjpass")
+    ):
+        return "fatalities"
+    if lemma in _KIND_OF and verb.pos_ in ("VERB", "AUX", "ADJ"):
+        return _KIND_OF[lemma]
+    for c in children:  # "were reported killed", "were found dead", "left 3 fighters dead", "shot and killed"
+        if c.dep_ in ("xcomp", "oprd", "acomp", "ccomp", "conj") and _lemma(c) in _KIND_OF and c.pos_ != "NOUN":
+            return _KIND_OF[_lemma(c)]
+    return None
+
+
+def _modifier_kind(noun: Token) -> str | None:
+    """'3 fighters dead', '3 people killed', '5,000 displaced people', 'people who were killed'."""
+    for c in noun.children:
+        if c.dep_ in ("amod", "acl", "relcl", "acomp", "oprd") and _lemma(c) in _KIND_OF:
+            if c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ not in ("who", "that") for g in c.children):
+                continue
+            return _KIND_OF[_lemma(c)]
+    return None
+
+
+def _counted_noun(root: Token) -> tuple[Token, Token | None]:
+    """(anchor, noun): the token whose place in the sentence says what happened, and the counted noun."""
+    if root.dep_ in ("nummod", "quantmod") or (
+        root.dep_ in ("amod", "det", "compound") and root.head.pos_ in ("NOUN", "PROPN", "PRON")
+    ):
+        return root.head, root.head
+    for c in root.children:  # "dozens of people", "12 of them"
+        if c.dep_ == "prep" and c.lower_ == "of":
+            objects = [g for g in c.children if g.dep_ == "pobj"]
+            if objects:
+                return root, objects[0]
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in VAGUE:
+        return root.head.head, root
+    return root, None
+
+
+def _kind(root: Token) -> tuple[str, bool] | None:
+    """(kind, is_person) for the number whose span root is ``root``; None to drop it."""
+    anchor, noun = _counted_noun(root)
+    noun_lemma = _lemma(noun) if noun is not None else ""
+    if noun is not None and (noun_lemma in NON_PERSON or noun.lower_ in NON_PERSON):
+        return None
+    person = noun is None or noun_lemma in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS or noun.pos_ == "PROPN"
+    if noun is not None and noun_lemma in _KIND_OF and noun.pos_ in ("NOUN", "ADJ"):
+        return _KIND_OF[noun_lemma], True  # "12 deaths", "12 bodies", "12 wounded"
+    for token in (noun, anchor):
+        if token is not None and (kind := _modifier_kind(token)):
+            return kind, True
+    while anchor.dep_ in ("conj", "appos") and anchor.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+        anchor = anchor.head  # "two soldiers and three civilians were killed"
+    head = anchor.head
+    if anchor.dep_ == "pobj":
+        if head.lower_ in _SUBSET_PREPS or head.dep_ == "agent":
+            return None if head.lower_ in _SUBSET_PREPS else ("people", person)
+        if head.lower_ == "of" and _lemma(head.head) in _KIND_OF:
+            return _KIND_OF[_lemma(head.head)], True  # "the killing of 5 civilians", "the arrest of 3"
+        if head.lower_ == "of" and _lemma(head.head) == "toll":
+            return "fatalities", True  # "a death toll of 12"
+        head = head.head  # "the death toll rose to 12"
+    if anchor.dep_ == "dobj" and _lemma(head) == "include":
+        return None
+    if anchor is not head and (kind := _verb_kind(head)):
+        if kind == "fatalities" and _lemma(head) == "toll":
+            return kind, True
+        if anchor.dep_ == "pobj" or _victim_of(head, anchor):
+            return kind, True
+        return ("people", person) if person else None
+    if anchor.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ in ("acomp", "attr") and _lemma(c) in _KIND_OF for c in head.children
+    ):
+        kind = next(_KIND_OF[_lemma(c)] for c in head.children if c.dep_ in ("acomp", "attr") and _lemma(c) in _KIND_OF)
+        return kind, True  # "12 were dead"
+    return ("people", person) if noun is not None and person else None
+
+
+def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _a_victim(doc: Doc, taken: list[tuple[int, int]]) -> list[CountMention]:
+    """'a soldier was killed' -> 1: "a"/"an"/"another" before a singular noun that something happened to."""
+    out = []
+    for token in doc:
+        if token.lower_ not in ("a", "an", "another") or token.dep_ != "det" or token.head.tag_ != "NN":
+            continue
+        noun = token.head
+        if noun.dep_ == "appos":
+            continue  # "22 students, a 22-year-old man, ...": already counted
+        if _lemma(noun) in NON_PERSON or noun.ent_type_ or _inside(token.idx, noun.idx + len(noun), taken):
+            continue
+        found = _kind(noun if noun.dep_ != "ROOT" else token)
+        if found is None or found[0] == "people":
+            continue
+        end = noun.idx + len(noun.text)
+        out.append(CountMention(found[0], 1, token.idx, end, doc.text[token.idx : end]))
+    return out
+
+
+def _zero_fatalities(doc: Doc) -> list[CountMention]:
+    return [
+        CountMention("fatalities", 0, m.start(), m.end(), m.group(0)) for m in _NONE_KILLED.finditer(doc.text)
+    ]
+
+
+def find_counts(doc: Doc) -> list[CountMention]:
+    """Every count of people in a parsed Doc, with its kind."""
+    text = doc.text
+    skip = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SKIP_ENTS]
+    skip += [(d.start, d.end) for d in (doc._.dates or [])]
+    zeros = _zero_fatalities(doc)
+    taken = [(z.start, z.end) for z in zeros]
+    mentions: list[CountMention] = list(zeros)
+    for m in _NUMBER.finditer(text):
+        start, end = m.start(), m.end()
+        if _inside(start, end, skip) or _inside(start, end, taken):
+            continue
+        if m["words"] and m["words"].lower() in ("one",) and text[end : end + 3].lower() == " of":
+            continue  # "one of the ..." is rarely a count worth keeping
+        parsed = parse_count(m.group(0))
+        if parsed is None:
+            continue
+        span: Span | None = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        found = _kind(span.root)
+        if found is None or not found[1]:
+            continue
+        mentions.append(CountMention(found[0], parsed[0], start, end, m.group(0), vague=parsed[1]))
+        taken.append((start, end))
+    mentions += _a_victim(doc, taken)
+    mentions.sort(key=lambda c: (c.start, c.end))
+    return mentions
+
+
+class CountExtractor:
+    """spaCy component: sets ``doc._.counts`` from the parse."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.counts = find_counts(doc)
+        return doc
+
+
+@Language.factory("tocsin_numbers", default_config={}, assigns=["doc._.counts"])
+def make_numbers(nlp: Language, name: str) -> CountExtractor:
+    return CountExtractor(nlp, name)
