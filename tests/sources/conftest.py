@@ -29,3 +29,19 @@ def read(tmp_path: Path):
         return split(list(read_paths([path])))
 
     return _read
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The folder of copied feed files (see fixtures/README.md for where they come from)."""
+    return FIXTURES
+
+
+@pytest.fixture
+def read_path():
+    """Read everything from existing paths, split into (reports, problems)."""
+
+    def _read_path(*paths: Path, recursive: bool = True) -> tuple[list[Report], list[Problem]]:
+        return split(list(read_paths(list(paths), recursive=recursive)))
+
+    return _read_path
