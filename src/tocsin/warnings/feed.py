@@ -1,0 +1,160 @@
+"""Atom feeds of CAP alerts: write tocsin's feed of active alerts, read other authorities' index feeds.
+
+The feed follows the layout alert aggregators (Google Public Alerts, the WMO/IFRC Alert Hub) poll:
+one ``entry`` per alert, its ``id`` and ``updated`` from the alert, and a
+``<link rel="alternate" type="application/cap+xml" href=...>`` to the alert's CAP XML.
+Reading accepts Atom and RSS 2.0 indexes: each entry's CAP link, and a CAP alert embedded in the
+entry when there is one. Untrusted feeds go through the same safe parser as CAP messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+from tocsin.errors import CapError, E, InputError
+from tocsin.warnings.cap import format_time, safe_parse
+from tocsin.warnings.records import Warning
+
+__all__ = ["ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "read_feed"]
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CAP_MIME = "application/cap+xml"
+MAX_FEED_BYTES = 50_000_000
+_A = "{" + ATOM_NS + "}"
+_CAP_NAMESPACES = (
+    "urn:oasis:names:tc:emergency:cap:1.2",
+    "urn:oasis:names:tc:emergency:cap:1.1",
+    "http://www.incident.com/cap/1.0",
+)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of an index feed: where its CAP message is, or the message itself when embedded."""
+
+    id: str | None
+    title: str | None
+    updated: dt.datetime | None
+    cap_url: str | None
+    alert_xml: bytes | None = None
+
+
+def _cap_href(base_url: str) -> Callable[[Warning], str]:
+    base = base_url.rstrip("/")
+    return lambda w: f"{base}/warnings/{w.id}.xml"
+
+
+def build_feed(
+    warnings: Sequence[Warning],
+    *,
+    base_url: str,
+    title: str = "tocsin: active civilian warnings",
+    author: str = "tocsin",
+    updated: dt.datetime | None = None,
+    cap_href: Callable[[Warning], str] | None = None,
+) -> bytes:
+    """An Atom feed with one entry per alert linking to its CAP XML (the caller passes published alerts only)."""
+    href = cap_href or _cap_href(base_url)
+    base = base_url.rstrip("/")
+    newest = max((w.sent for w in warnings), default=None)
+    feed_updated = updated or newest or dt.datetime.now(dt.UTC)
+    feed = etree.Element(_A + "feed", nsmap={None: ATOM_NS})
+    etree.SubElement(feed, _A + "id").text = f"{base}/warnings.atom"
+    etree.SubElement(feed, _A + "title").text = title
+    etree.SubElement(feed, _A + "updated").text = format_time(feed_updated)
+    etree.SubElement(etree.SubElement(feed, _A + "author"), _A + "name").text = author
+    etree.SubElement(feed, _A + "link", rel="self", type="application/atom+xml", href=f"{base}/warnings.atom")
+    etree.SubElement(feed, _A + "generator").text = "tocsin"
+    for warning in sorted(warnings, key=lambda w: (w.sent, w.id), reverse=True):
+        entry = etree.SubElement(feed, _A + "entry")
+        etree.SubElement(entry, _A + "id").text = href(warning)
+        etree.SubElement(entry, _A + "title").text = warning.headline or warning.event or warning.kind
+        etree.SubElement(entry, _A + "updated").text = format_time(warning.sent)
+        etree.SubElement(entry, _A + "published").text = format_time(warning.sent)
+        etree.SubElement(etree.SubElement(entry, _A + "author"), _A + "name").text = (
+            warning.sender_name or warning.sender
+        )
+        summary = warning.instruction or warning.description
+        if summary:
+            etree.SubElement(entry, _A + "summary").text = summary
+        etree.SubElement(entry, _A + "category", term=warning.event or warning.kind)
+        etree.SubElement(entry, _A + "link", rel="alternate", type=CAP_MIME, href=href(warning))
+    data: bytes = etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _embedded_alert(entry: etree._Element) -> bytes | None:
+    for namespace in _CAP_NAMESPACES:
+        alert = entry.find(f".//{{{namespace}}}alert")
+        if alert is not None:
+            data: bytes = etree.tostring(alert, encoding="UTF-8")
+            return data
+    return None
+
+
+def _atom_entries(root: etree._Element, where: str) -> list[FeedEntry]:
+    entries = []
+    for entry in root.iter(_A + "entry"):
+        links = entry.findall(_A + "link")
+        cap = [link for link in links if link.get("type") == CAP_MIME]
+        alternate = [link for link in links if link.get("rel", "alternate") == "alternate"]
+        chosen = (cap or alternate or [None])[0]
+        entries.append(
+            FeedEntry(
+                id=entry.findtext(_A + "id"),
+                title=entry.findtext(_A + "title"),
+                updated=_time(entry.findtext(_A + "updated")),
+                cap_url=chosen.get("href") if chosen is not None else None,
+                alert_xml=_embedded_alert(entry),
+            )
+        )
+    return entries
+
+
+def _rss_entries(root: etree._Element) -> list[FeedEntry]:
+    entries = []
+    for item in root.iter("item"):
+        enclosure = item.find("enclosure")
+        url = enclosure.get("url") if enclosure is not None and enclosure.get("type") == CAP_MIME else None
+        entries.append(
+            FeedEntry(
+                id=item.findtext("guid") or item.findtext("link"),
+                title=item.findtext("title"),
+                updated=_time(item.findtext("pubDate")),
+                cap_url=url or item.findtext("link"),
+                alert_xml=_embedded_alert(item),
+            )
+        )
+    return entries
+
+
+def read_feed(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> list[FeedEntry]:
+    """The entries of an Atom or RSS 2.0 index of CAP alerts (hostile XML is refused as for CAP)."""
+    root = safe_parse(data, where, max_bytes)
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if tag == _A + "feed":
+        return _atom_entries(root, where)
+    if tag == "rss":
+        return _rss_entries(root)
+    if etree.QName(tag).localname == "alert" if tag else False:
+        raise InputError(E.T009.format(path=where, detail="this is a CAP message, not a feed; import it as CAP"))
+    raise CapError(E.T009.format(path=where, detail=f"root element is {tag or '?'}, not an Atom feed or RSS"))
