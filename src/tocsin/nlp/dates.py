@@ -104,7 +104,7 @@ _ZONE = (
     r"|(?P<zulu>Z)\b"
     r"|\s*(?P<sign2>[+\-−])(?P<oh2>\d{2}):?(?P<om2>\d{2})\b)?"
 )
-_T12 = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[apAP])\.?\s?[mM]\b\.?" + _ZONE)
+_T12 = re.compile(r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s?(?P<ap>[apAP])(?:\.\s?[mM]\b\.?|[mM]\b)" + _ZONE)
 _T24 = re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:h](?P<mi>[0-5]\d)\b(?:\s?(?:hrs|hours)\b)?" + _ZONE)
 _TMIL = re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?:\s?(?:hrs|hours)\b|(?=\s?(?:GMT|UTC|Z\b|local)))" + _ZONE)
 _TWORD = re.compile(r"\b(?:12\s+)?(?P<w>noon|midday|midnight)\b" + _ZONE, re.I)
