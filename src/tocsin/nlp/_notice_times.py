@@ -148,12 +148,29 @@ class Window:
         self.open_end = self.open_end or other.open_end
         self.zone = self.zone or other.zone
 
+    def continue_with(self, other: Window) -> None:
+        """Take what a follow-up sentence adds: a missing start or end, or the hour of a date-only end."""
+        if self.start is None and other.start is not None:
+            self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
+        if isinstance(self.end, dt.date) and not isinstance(self.end, dt.datetime):
+            point = other.end if other.end is not None else other.start
+            if isinstance(point, dt.datetime) and self.zone and localise_day(point, self.zone) == self.end:
+                self.end, self.end_clock = point, True
+                self.end_span = other.end_span or other.start_span
+                return
+        self.fill_end(other)
+
     def fill_end(self, other: Window) -> None:
         if other.end is None:
             return
         if self.end is None or (not isinstance(self.end, dt.datetime) and isinstance(other.end, dt.datetime)):
             self.end, self.end_span, self.end_clock = other.end, other.end_span, other.end_clock
             self.end_day_given = other.end_day_given
+
+
+def localise_day(value: dt.datetime, zone: str) -> dt.date:
+    """The local calendar day of an aware instant in ``zone``."""
+    return value.astimezone(ZoneInfo(zone)).date()
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
@@ -235,7 +252,7 @@ def window(
     for m in mentions:
         if not m.has_time or not isinstance(m.value, dt.datetime) or id(m) in used:
             continue
-        point = _Point(mention=m, role=_role(text, m.start - offset))
+        point = _Point(mention=m, role=m.role or _role(text, m.start - offset))
         if m.value.tzinfo is not None:
             point.utc = m.value.astimezone(dt.UTC)
         else:
@@ -287,6 +304,11 @@ def window(
     return win
 
 
+_DAY_WORD_RE = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|yesterday)\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+    re.I,
+)
 _WITHIN_RE = re.compile(r"\b(?:within|in)\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\b", re.I)
 
 
@@ -321,6 +343,8 @@ def _instant(
 ) -> dt.datetime | dt.date | None:
     if point.gmt is not None and isinstance(point.gmt.value, dt.datetime):
         gmt_value = point.gmt.value.astimezone(dt.UTC)
+        if _DAY_WORD_RE.search(point.gmt.text):
+            return gmt_value  # "2am on Sunday (2300 GMT Saturday)": the dated GMT time is the instant
         gmt_day = _paren_day(text, offset, point.gmt, days)
         if gmt_day is not None:
             return dt.datetime.combine(_day(gmt_day.value), gmt_value.time(), dt.UTC)  # type: ignore[arg-type]

@@ -10,8 +10,10 @@ curfew announced in one sentence and given its end in the next is one notice. Se
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,13 +34,21 @@ log = logging.getLogger(__name__)
 # --- lexicons ---------------------------------------------------------------------------------------------
 ANNOUNCE_VERBS = frozenset(
     "announce declare impose reimpose extend order issue enforce introduce set expand decide decree "
-    "proclaim establish open create confirm publish put tell say give instruct direct urge call warn "
-    "threaten ask demand broadcast post drop send release begin start plan prepare allow agree".split()
+    "proclaim establish open create confirm publish give instruct direct urge call warn threaten demand "
+    "broadcast post drop".split()
 )
 DIRECTIVE_VERBS = frozenset(
-    "order urge call tell instruct direct ask demand advise command force compel warn decide plan "
-    "require request appeal notify".split()
+    "order urge call tell instruct direct ask demand advise command warn decide plan require request appeal "
+    "notify".split()
 )
+#: A noun cue governed by these is a back-reference ("Following the evacuation orders, ..."), not a notice.
+BACKREF_PREPS = frozenset("follow following after despite amid since before during".split())
+DEADLINE_POBJ = frozenset("end dawn midnight noon morning evening night deadline expiry".split())
+PLANNED_WORDS = frozenset("ahead before planned coming imminent upcoming impending intend intended will".split())
+ISSUER_NOT = frozenset(
+    "leaflet statement message order map notice warning post report information according text decision".split()
+)
+REPORTING_VERBS = frozenset("say tell report add write confirm".split())
 EVAC_VERBS = frozenset("evacuate leave flee relocate vacate depart move head go".split())
 STRIKE_WORDS = frozenset(
     "strike airstrike bomb bombard bombing target attack hit shell raid bombardment airstrikes strikes".split()
@@ -76,6 +86,8 @@ class _Draft:
     issuer: str | None = None
     issuer_span: Span | None = None
     zone: str | None = None
+    areas_inferred: bool = False
+    """The areas come from a neighbouring sentence (weak: they do not keep two notices apart)."""
 
 
 def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
@@ -96,7 +108,7 @@ def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
         ],
         "strike_warning": [
             [{"LEMMA": {"IN": ["warn", "warning", "threaten", "threat"]}}],
-            [{"LEMMA": {"IN": ["stay", "keep", "move", "get"]}}, {"OP": "?"}, {"LOWER": "away"}],
+            [{"LOWER": "away"}],
             [{"LEMMA": "avoid"}],
             [{"LEMMA": "approach"}],
             [{"LEMMA": {"IN": ["strike", "airstrike", "bombing", "raid", "attack"]}}, {"LEMMA": "be"},
@@ -158,7 +170,7 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
         kind, cue_span = cue
         draft = _Draft(kind=kind, sent=sent, cue=cue_span)
         _fill_issuer(draft, attributions)
-        _fill_areas(draft, toponyms, sents[i + 1 : i + 3])
+        _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None)
         _apply_times(draft, sent, sent_mentions, published, prev_day, doc_zone, continuation=False)
         last = _merge(drafts, draft)
         prev_day = times.day_of(sent_mentions) or prev_day
@@ -166,18 +178,39 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
 
 
 def _toponyms(doc: Doc) -> list[Toponym]:
-    """The doc's toponyms, or spaCy's place entities (unresolved) when no resolver ran."""
-    if doc._.toponyms is not None:
-        return sorted(doc._.toponyms, key=lambda t: t.start)
-    return times.entity_toponyms(doc)
+    """The resolver's toponyms plus place names found from the parse that it did not report (these stay
+    unresolved, with a reason); only the latter when no resolver ran. Datelines ("WASHINGTON (Sputnik)")
+    are dropped: they say where the report was filed, not where a notice applies."""
+    resolved = [_cleaned(doc, t) for t in (doc._.toponyms or [])]
+    found = [t for t in resolved if t is not None]
+    for extra in times.entity_toponyms(doc):
+        if not any(t.start < extra.end and extra.start < t.end for t in found):
+            found.append(extra)
+    return sorted((t for t in found if not _dateline(doc, t)), key=lambda t: t.start)
+
+
+def _cleaned(doc: Doc, top: Toponym) -> Toponym | None:
+    """The toponym with its name trimmed to the words (no trailing quotes, full stops or 'and')."""
+    text = doc.text[top.start : top.end]
+    stripped = text.rstrip(" \n\t.,;:'\"\u2019\u201d)")
+    if stripped.endswith(" and"):
+        stripped = stripped[:-4]
+    lead = len(stripped) - len(stripped.lstrip(" \n\t'\"\u2018\u201c("))
+    stripped = stripped.strip(" \n\t'\"\u2018\u201c(")
+    if not stripped:
+        return None
+    start = top.start + lead
+    return dataclasses.replace(top, name=stripped, start=start, end=start + len(stripped))
+
+
+def _dateline(doc: Doc, top: Toponym) -> bool:
+    return top.start < 40 and top.name.isupper() and len(top.name) > 2
 
 
 def _doc_zone(toponyms: Sequence[Toponym]) -> str | None:
-    for top in toponyms:
-        zone = zone_for(top)
-        if zone:
-            return zone
-    return None
+    """The zone most of the report's places share (a dateline city alone does not decide)."""
+    counts = Counter(z for z in (zone_for(t) for t in toponyms) if z)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def zone_for(top: Toponym) -> str | None:
@@ -209,7 +242,29 @@ def _cues(doc: Doc, matcher: Matcher) -> dict[int, list[tuple[str, SpacySpan]]]:
         sent = span.sent
         if _accept(kind, span, sent):
             found.setdefault(sent.start, []).append((_refine_kind(kind, span, sent), span))
+    for sent_start, cues in found.items():
+        if any(k in ("evacuation_order", "strike_warning") for k, _ in cues):
+            by_date = _leave_by(doc[sent_start].sent)
+            if by_date is not None:
+                cues.append(("deadline", by_date))
     return found
+
+
+def _leave_by(sent: SpacySpan) -> SpacySpan | None:
+    """'warned to leave the region by Aug. 25', 'must withdraw by the end of ...': a deadline."""
+    for tok in sent:
+        if tok.lemma_.lower() not in DEADLINE_ACTIONS | EVAC_VERBS or tok.pos_ != "VERB":
+            continue
+        for holder in [tok, *_ancestors(tok, 2)]:
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("by", "before", "until"):
+                    continue
+                for obj in prep.children:
+                    if obj.dep_ == "pobj" and (
+                        obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in DEADLINE_POBJ
+                    ):
+                        return sent[tok.i - sent.start : tok.i - sent.start + 1]
+    return None
 
 
 def _best_cue(cues: list[tuple[str, SpacySpan]]) -> tuple[str, SpacySpan] | None:
@@ -231,6 +286,10 @@ def _words(sent: SpacySpan) -> set[str]:
 
 
 def _negated_or_cancelled(tok: Token) -> bool:
+    if tok.dep_ in ("oprd", "attr") or (tok.dep_ == "pobj" and tok.head.lemma_.lower() in BACKREF_PREPS):
+        return True  # "calling it 'evacuation'", "Following the evacuation orders, ..."
+    if tok.dep_ == "compound" and tok.head.dep_ == "pobj" and tok.head.head.lemma_.lower() in BACKREF_PREPS:
+        return True
     for anc in [tok, *_ancestors(tok, 2)]:
         if anc.lemma_.lower() in CANCEL_VERBS:
             return True
@@ -259,13 +318,16 @@ def _accept(kind: str, span: SpacySpan, sent: SpacySpan) -> bool:
 
 
 def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
-    if tok.dep_ == "compound" and tok.head.lemma_.lower() not in ("order", "decision", "extension"):
-        return False  # "curfew passes", "curfew hours"
+    if tok.dep_ == "compound":
+        if tok.head.lemma_.lower() not in ("order", "decision", "extension"):
+            return False  # "curfew passes", "curfew hours"
+        tok = tok.head
     if _announced(tok) or any(c.dep_ == "prep" and c.lower_ in ("on", "in", "over", "across", "for") for c in
                               tok.children):
         return True
-    low = sent.text.lower()
-    return any(w in low for w in (" from ", " until ", " till ", "effective", " p.m", " a.m", "pm", "am "))
+    clause = {t.lower_ for t in tok.head.subtree} if tok.dep_ in ("nsubj", "nsubjpass") else {
+        t.lower_ for t in tok.subtree}
+    return bool(clause & {"from", "until", "till", "between", "effective", "starting"})
 
 
 def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
@@ -289,7 +351,12 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
     lemma = tok.lemma_.lower()
     words = _words(sent)
     if lemma in ("warn", "warning", "threaten", "threat"):
-        objs = {t.lemma_.lower() for t in tok.subtree}
+        objs = {
+            t.lemma_.lower()
+            for c in tok.children
+            if c.dep_ not in ("nsubj", "nsubjpass", "advcl", "mark")
+            for t in c.subtree
+        }
         if lemma in ("threaten", "threat"):
             return bool(objs & STRIKE_WORDS)
         return bool(objs & (STRIKE_WORDS | RESIDENT_WORDS | {"evacuate", "leave", "away"})) or "urgent" in objs
@@ -297,24 +364,32 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
         return any(t.lemma_.lower() in STAY_AWAY_OBJECTS for t in tok.subtree)
     if lemma == "approach":
         return any(c.dep_ == "neg" for c in tok.children) or "not" in {t.lower_ for t in _ancestors(tok, 1)}
-    if span[-1].lower_ == "away" or span[-1].lemma_ == "come":
+    if lemma == "away":
+        if not any(a.lemma_.lower() in ("stay", "keep", "move", "get", "remain") for a in _ancestors(tok, 3)):
+            return False
         return bool(words & (RESIDENT_WORDS | STRIKE_WORDS | {"position", "building", "meter", "metre"}))
+    if span[-1].lemma_ == "come":
+        return True
     return False
 
 
 def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in ("evacuation", "displacement", "relocation"):
-        heads = {tok.head.lemma_.lower()} | {c.lemma_.lower() for c in tok.children}
-        if heads & {"order", "notice", "call", "warning", "mandatory", "compulsory", "forced"}:
-            return True
-        return tok.dep_ in ("dobj", "pobj", "nsubjpass") and _announced(tok) and tok.head.lemma_ != "allow"
+        noun = tok.head if tok.dep_ == "compound" else tok
+        if noun.dep_ not in ("dobj", "pobj", "nsubjpass", "conj", "appos", "ROOT"):
+            return False  # "this evacuation order was the fourth", "the evacuation warnings were confusing"
+        return _announced(noun) and noun.head.lemma_ != "allow"
     if lemma in ("move", "head", "go") and not any(c.lower_ in ("south", "north", "east", "west", "away")
                                                    for c in tok.subtree):
         return False
-    if any(c.lower_ in ("must", "should") or (c.dep_ == "aux" and c.lower_ == "have") for c in tok.children):
+    if tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl"):
+        return False  # "those evacuating", "people fleeing"
+    if any(c.lower_ in ("must", "should") for c in tok.children):
         return True
-    if tok.dep_ == "ROOT" and tok.tag_ == "VB":
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need"):
+        return True  # "have to leave", "need to evacuate"
+    if tok.dep_ == "ROOT" and tok.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux") for c in tok.children):
         return True  # imperative: "Leave now", "Evacuate immediately"
     for anc in _ancestors(tok, 3):
         a = anc.lemma_.lower()
@@ -329,14 +404,18 @@ def _refine_kind(kind: str, span: SpacySpan, sent: SpacySpan) -> str:
     """An order to leave ahead of strikes, or a warning to leave, is a strike warning (building-level)."""
     if kind != "evacuation_order":
         return kind
-    words = _words(sent)
-    if words & STRIKE_WORDS or "building" in words or "buildings" in words:
-        return "strike_warning"
     if any(a.lemma_.lower() in ("warn", "warning") for a in _ancestors(span.root, 3)):
         return "strike_warning"
-    if words & {"by", "until", "before"} and any(t.ent_type_ in ("DATE", "TIME") for t in sent):
-        if any(t.lower_ in ("by", "until", "before") and t.head.lemma_.lower() in EVAC_VERBS for t in sent):
-            return "deadline"
+    near = sent.doc[max(sent.start, span.start - 8) : min(sent.end, span.end + 8)]
+    if any(t.lemma_.lower() == "building" for t in near):
+        return "strike_warning"  # leave these buildings: a warning of strikes on them
+    for tok in sent:
+        if tok.lemma_.lower() not in STRIKE_WORDS:
+            continue
+        before = {t.lower_ for t in sent.doc[max(sent.start, tok.i - 3) : tok.i]}
+        aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+        if before & PLANNED_WORDS or aux & {"will", "would"}:
+            return "strike_warning"  # "evacuate ahead of planned strikes", "it will strike"
     return kind
 
 
@@ -351,12 +430,25 @@ def _similar_order(sent: SpacySpan, last: _Draft | None) -> tuple[str, SpacySpan
     return None
 
 
+BACKREF_NOUNS = frozenset("order curfew warning notice deadline corridor ultimatum leaflet pause evacuation".split())
+
+
 def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bool:
-    """A sentence without a cue that gives the previous notice's end: 'it would last until noon'."""
-    if not any(m.has_time for m in mentions) or last.window.end is not None:
+    """A sentence without a cue that adds to the previous notice: 'it would last until noon' (its end),
+    'The IDF released the order Tuesday morning' (its day), '... he said 2am on Sunday' (a deadline's hour)."""
+    if not mentions:
         return False
-    low = sent.text.lower()
-    return any(w in low for w in ("until", " last", "expire", "in place", "in force", "effective"))
+    if last.window.end is None and any(m.has_time for m in mentions):
+        low = sent.text.lower()
+        if any(w in low for w in ("until", " last", "expire", "in place", "in force", "effective")):
+            return True
+    if last.kind == "deadline" and isinstance(last.window.end, dt.date) and not last.window.end_clock:
+        if any(m.has_time for m in mentions):
+            return True
+    return last.window.start is None and any(
+        t.lemma_.lower() in BACKREF_NOUNS and any(c.lower_ in ("the", "this", "that") for c in t.children)
+        for t in sent
+    )
 
 
 # --- issuer and areas -------------------------------------------------------------------------------------
@@ -372,22 +464,34 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _issuer_span(verb: Token, subj: Token) -> SpacySpan:
+    """The subject's words on its side of the verb, without a trailing relative clause or punctuation."""
+    side = [t for t in subj.subtree if (t.i < verb.i) == (subj.i < verb.i)]
+    relcl = [t.i for t in side if t.dep_ in ("relcl", "acl") and t.head.i == subj.i]
+    last = min([*relcl, max(t.i for t in side) + 1]) - 1
+    span = subj.doc[min(t.i for t in side) : last + 1]
+    while len(span) > 1 and (span[-1].is_punct or span[-1].lower_ in ("and", "or", "who", "which")):
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    return span
+
+
 def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
     cue_root = draft.cue.root
+    cue_ids = {t.i for t in draft.cue}
     for anc in [cue_root, *_ancestors(cue_root, 6)]:
         if anc.pos_ not in ("VERB", "AUX"):
             continue
         subj = _subject(anc)
-        if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in RESIDENT_WORDS:
+        if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in ISSUER_NOT:
             continue
-        if cue_root in list(subj.subtree):
+        if any(t.lemma_.lower() in RESIDENT_WORDS for t in list(subj.subtree)[:6]):
             continue
-        tokens = [t for t in subj.subtree if t.dep_ not in ("relcl",) and not t.is_punct or t.i < subj.i]
-        first, last = min(tokens, key=lambda t: t.i).i, max(t.i for t in subj.subtree)
-        span = cue_root.doc[first : last + 1]
-        while len(span) > 1 and (span[-1].is_punct or span[-1].lower_ in ("and", "or")):
-            span = span[:-1]
-        if span[0].lower_ in ("leaflets", "leaflet", "the leaflets", "statement", "message", "order"):
+        if subj.i in cue_ids or cue_root in list(subj.subtree):
+            continue
+        span = _issuer_span(anc, subj)
+        if span[0].lower_ == "according":
             continue
         draft.issuer = span.text
         draft.issuer_span = Span(span.start_char, span.end_char, span.text)
@@ -401,39 +505,58 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
 
 
 def _is_destination(doc: Doc, top: Toponym) -> bool:
+    """'evacuate to Al-Mawasi', 'move north of the Awali River': where people are sent, not the area."""
     span = doc.char_span(top.start, top.end, alignment_mode="expand")
     if span is None:
         return False
-    for anc in _ancestors(span.root, 3):
+    for anc in _ancestors(span.root, 4):
         if anc.dep_ == "prep" and anc.lower_ in DESTINATION_PREPS:
+            return True
+        if anc.lower_ in ("north", "south", "east", "west", "beyond") and anc.head.lemma_.lower() in EVAC_VERBS:
             return True
         if anc.lemma_.lower() in EVAC_VERBS | DIRECTIVE_VERBS:
             return False
     return False
 
 
-def _fill_areas(draft: _Draft, toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> None:
+def _in_sentence(toponyms: Sequence[Toponym], sent: SpacySpan) -> list[Toponym]:
+    return [t for t in toponyms if sent.start_char <= t.start < sent.end_char]
+
+
+def _fill_areas(
+    draft: _Draft, toponyms: Sequence[Toponym], following: Sequence[SpacySpan], preceding: SpacySpan | None
+) -> None:
+    """The places in the notice's sentence (not the issuer's, not a destination of an evacuation); else
+    the places listed just after it, the issuer's own jurisdiction, or the neighbouring sentences'."""
     sent, doc = draft.sent, draft.sent.doc
     issuer = draft.issuer_span
     chosen: list[Toponym] = []
-    for top in toponyms:
-        if not (sent.start_char <= top.start < sent.end_char):
-            continue
+    of_issuer: list[Toponym] = []
+    for top in _in_sentence(toponyms, sent):
         if issuer is not None and issuer.start <= top.start < issuer.end:
+            of_issuer.append(top)
             continue
         if draft.kind == "evacuation_order" and _is_destination(doc, top):
             continue
         chosen.append(top)
     if len(chosen) <= 1:
         chosen.extend(_listed_places(toponyms, following))
+    if not chosen:
+        chosen = [t for t in of_issuer if draft.kind == "curfew" or not times.is_country(t)]
+    if not chosen and preceding is not None:
+        chosen = _in_sentence(toponyms, preceding)
+        draft.areas_inferred = bool(chosen)
+    if not chosen and following:
+        chosen = _in_sentence(toponyms, following[0])
+        draft.areas_inferred = bool(chosen)
     specific = [t for t in chosen if not times.is_country(t)]
     for top in specific or chosen:
         if any(a.name.lower() == top.name.lower() for a in draft.areas):
             continue
         draft.areas.append(_area(top))
         draft.area_spans.append(Span(top.start, top.end, top.name))
-    zones = [z for z in (zone_for(t) for t in chosen) if z]
-    draft.zone = zones[0] if zones else None
+    zones = Counter(z for z in (zone_for(t) for t in chosen) if z)
+    draft.zone = zones.most_common(1)[0][0] if zones else None
 
 
 def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> list[Toponym]:
@@ -482,23 +605,43 @@ def _apply_times(
     window = times.window(
         sent.text,
         sent.start_char,
-        mentions,
+        _not_reporting_days(sent, mentions),
         published=published,
         prev_day=prev_day,
         zone=zone,
         deadline=draft.kind == "deadline",
     )
     low = sent.text.lower()
-    if any(c in low for c in RECURRING_CUES) or (
-        draft.kind == "curfew" and window.start_clock and window.end_clock and not window.end_day_given
+    if draft.kind in ("curfew", "safe_corridor") and (
+        any(c in low for c in RECURRING_CUES)
+        or (draft.kind == "curfew" and window.start_clock and window.end_clock and not window.end_day_given)
     ):
         window.recurring = "daily"
     if any(c in low for c in OPEN_END_CUES):
         window.open_end = True
     if continuation:
-        draft.window.fill_end(window)
+        draft.window.continue_with(window)
     else:
         draft.window = window
+
+
+def _not_reporting_days(sent: SpacySpan, mentions: list[DateMention]) -> list[DateMention]:
+    """Drop the day of a reporting verb ('Zelenskyy said on Saturday'): it dates the report, not the
+    notice, unless the notice takes effect immediately."""
+    low = sent.text.lower()
+    if "immediate" in low or " now" in low:
+        return mentions
+    kept: list[DateMention] = []
+    for m in mentions:
+        span = None if m.has_time else sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            head = span.root.head
+            if head.dep_ == "prep" and head.lower_ == "on":
+                head = head.head
+            if head.lemma_.lower() in REPORTING_VERBS and head.i != span.root.i:
+                continue
+        kept.append(m)
+    return kept
 
 
 def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
@@ -506,16 +649,20 @@ def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
     for old in reversed(drafts):
         if old.kind != new.kind:
             continue
-        old_names = {a.name.lower() for a in old.areas}
-        new_names = {a.name.lower() for a in new.areas}
-        if old_names and new_names and not (old_names & new_names):
+        old_names = set() if old.areas_inferred else {a.name.lower() for a in old.areas}
+        new_names = set() if new.areas_inferred else {a.name.lower() for a in new.areas}
+        if old_names and new_names and not any(a in b or b in a for a in old_names for b in new_names):
             continue
         if old.window.conflicts(new.window):
             continue
-        for area, span in zip(new.areas, new.area_spans, strict=True):
-            if area.name.lower() not in old_names:
-                old.areas.append(area)
-                old.area_spans.append(span)
+        if old.areas_inferred and new.areas and not new.areas_inferred:
+            old.areas, old.area_spans, old.areas_inferred = [], [], False
+        if not (new.areas_inferred and old.areas):
+            known = {a.name.lower() for a in old.areas}
+            for area, span in zip(new.areas, new.area_spans, strict=True):
+                if area.name.lower() not in known:
+                    old.areas.append(area)
+                    old.area_spans.append(span)
         old.window.fill_from(new.window)
         if old.issuer is None:
             old.issuer, old.issuer_span = new.issuer, new.issuer_span
