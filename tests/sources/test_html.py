@@ -40,6 +40,12 @@ def test_article_text_without_boilerplate(read) -> None:
         assert junk not in report.text
 
 
+def test_headline_kept_as_title_not_repeated_in_text(read) -> None:
+    (report,), _ = read("el-obeid.html", PAGE)
+    assert report.text.startswith("A drone strike hit")
+    assert "Drone strike kills seven" not in report.text
+
+
 def test_article_metadata(read) -> None:
     (report,), _ = read("el-obeid.html", PAGE)
     assert report.id == "el-obeid"

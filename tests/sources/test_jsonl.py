@@ -51,6 +51,7 @@ def test_reports_with_all_fields(read) -> None:
         (line(id="x", text=42), "T010", "rejected", False),  # text of a wrong type
         ('["x", "Text."]', "T010", "rejected", False),  # an array, not an object
         (line(id="x", text="   \n "), "T011", "rejected", False),  # blank text
+        ("[" * 100_000 + "]" * 100_000, "T004", "rejected", False),  # nesting too deep for the parser
         (line(id="x", text="Text.", title=7), "T010", "warning", True),  # optional field of a wrong type: dropped
         (line(id="x", text="Text.", published=1767852000), "T010", "warning", True),  # epoch number, not a string
         (line(id="x", text="Text.", published="the other day"), "T006", "warning", True),  # unreadable time
@@ -64,6 +65,14 @@ def test_bad_line_is_reported_and_reading_goes_on(read, bad: str, code: str, sev
     assert "r.jsonl:2" in problems[0].message
     expected_ids = ["k-1", "x", "k-3"] if kept else ["k-1", "k-3"]
     assert [r.id for r in reports] == expected_ids
+
+
+def test_lone_surrogate_replaced_with_warning(read) -> None:
+    content = '{"id": "s", "text": "Broken \\ud800 char, fine \\ud83d\\ude00 pair."}\n'
+    (report,), problems = read("r.jsonl", content)
+    assert [(p.code, p.severity) for p in problems] == [("T010", "warning")]
+    assert report.text == "Broken \ufffd char, fine \U0001f600 pair."
+    report.text.encode("utf-8")  # storable
 
 
 def test_integer_id_is_taken_as_string(read) -> None:

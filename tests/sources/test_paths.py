@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tocsin.sources import MAX_TEXT_BYTES, count_items, read_file, read_paths
+from tocsin.sources import MAX_TEXT_BYTES, count_items, paths, read_file, read_paths
 
 STORY = "Russian forces shelled Kherson overnight, killing two civilians, the governor said."
 
@@ -68,6 +68,14 @@ def test_file_level_problems(tmp_path: Path, read_path, name: str, content: byte
     assert reports == []
     assert [(p.code, p.severity, p.origin) for p in problems] == [(code, "rejected", str(path))]
     assert problems[0].message.startswith(f"[{code}] {path}")
+
+
+def test_feed_over_limit(tmp_path: Path, read_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "MAX_FEED_BYTES", 100)
+    path = write(tmp_path / "big.rss", "<rss><channel>" + "<item><title>x</title></item>" * 10 + "</channel></rss>")
+    reports, problems = read_path(path)
+    assert reports == [] and [(p.code, p.origin) for p in problems] == [("T014", str(path))]
+    assert "100 bytes" in problems[0].message
 
 
 def test_missing_path_and_reading_goes_on(tmp_path: Path, read_path) -> None:
@@ -130,9 +138,14 @@ def test_count_items(tmp_path: Path) -> None:
     write(tmp_path / "b.jsonl.gz", gzip.compress(jsonl("4", "5").encode()))
     write(tmp_path / "c.jsonl", jsonl("6").rstrip("\n"))  # last line without a newline still counts
     write(tmp_path / "d.txt", STORY)
-    write(tmp_path / "e.rss", "<rss/>")
-    assert count_items([tmp_path]) == 3 + 2 + 1 + 1 + 1
+    write(tmp_path / "e.rss", "<rss><channel><item><title>x</title></item><item/></channel></rss>")
+    assert count_items([tmp_path]) == 3 + 2 + 1 + 1 + 2
     assert count_items([tmp_path / "missing.txt"]) == 1
+
+
+def test_count_items_matches_feed_entries(fixtures: Path) -> None:
+    feeds = [fixtures / "gcap__weather_index.atom", fixtures / "gcap__amber.rss"]
+    assert count_items(feeds) == len(list(read_paths(feeds))) == 3
 
 
 def test_count_items_unreadable_gives_none(tmp_path: Path) -> None:

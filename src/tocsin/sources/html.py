@@ -7,7 +7,8 @@ without loading DTDs or external entities. Metadata, first found wins:
 - published: ``<meta property="article:published_time">`` (and the usual equivalents: ``itemprop=
   datePublished``, ``name=pubdate``, ``name=date``, Dublin Core), then the first ``<time datetime>``,
   then trafilatura's date (day only, no guessing from the text);
-- title: trafilatura's title, ``og:title``, ``<title>``, the first ``<h1>``;
+- title: trafilatura's title, ``og:title``, ``<title>``, the first ``<h1>``; a first line of the text that
+  repeats the title is dropped from the text;
 - source: ``og:site_name``, trafilatura's site name; url: ``<link rel=canonical>``, ``og:url``;
 - language: ``<html lang>``; id: the file's stem.
 """
@@ -98,22 +99,29 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
     }
 
 
-def _trafilatura(text: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """(text, title, date, site name) from trafilatura, Nones when it finds nothing."""
-    tree = _parse(text)
-    if tree is None:
+def _trafilatura(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, title, date, site name) from trafilatura (which may change ``tree``), Nones when it finds nothing."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception:  # a third-party extractor on arbitrary HTML: the lxml fallback takes over
         return None, None, None, None
-    document = trafilatura.bare_extraction(
-        tree,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
     if document is None:
         return None, None, None, None
-    get = (lambda key: document.get(key)) if isinstance(document, dict) else (lambda key: getattr(document, key))
-    return get("text"), get("title"), get("date"), get("sitename")
+    return document.text, document.title, document.date, document.sitename
+
+
+def _drop_headline(text: str, title: str | None) -> str:
+    """The text without a first line that repeats the title (the title is kept in ``Report.title``)."""
+    first, _, rest = text.partition("\n")
+    if title and rest.strip() and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        return rest.strip()
+    return text
 
 
 def read_html(data: bytes, path: str, stem: str) -> Iterator[Report | Problem]:
@@ -127,11 +135,14 @@ def read_html(data: bytes, path: str, stem: str) -> Iterator[Report | Problem]:
         yield problem(E.T011, path, where=path)
         return
     meta = _metadata(tree)
-    body_text, title, date, sitename = _trafilatura(text)
+    body_text, title, date, sitename = _trafilatura(tree)
+    title = title or meta["title"]
     body_text = clean_text(body_text or "")
     if not body_text:
-        body = tree.find("body")
+        fresh = _parse(text)  # trafilatura may have pruned the first tree
+        body = fresh.find("body") if fresh is not None else None
         body_text = html_to_text(body) if body is not None else ""
+    body_text = _drop_headline(body_text, title)
     if not body_text:
         yield problem(E.T011, path, where=path)
         return
@@ -141,7 +152,7 @@ def read_html(data: bytes, path: str, stem: str) -> Iterator[Report | Problem]:
     yield Report(
         id=stem,
         text=body_text,
-        title=title or meta["title"],
+        title=title,
         published=published,
         source=meta["source"] or sitename,
         url=meta["url"],

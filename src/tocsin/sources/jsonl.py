@@ -4,14 +4,16 @@ Each line is a JSON object with ``id`` and ``text`` (required; an integer id is 
 string) and optional ``title``, ``published``, ``source``, ``url``, ``language`` (strings). Other keys are
 ignored. Blank lines are skipped silently. A bad line gives a Problem naming ``path:line`` and reading goes
 on: malformed JSON T004, a missing id or text T005, a wrong type for id or text T010 (line rejected), a
-wrong type for an optional field T010 as a warning (the field is dropped, the report kept), empty text
-T011, a line longer than ``max_line_bytes`` T012 (it is read in chunks and never held whole).
+wrong type for an optional field T010 as a warning (the field is dropped, the report kept), a lone
+surrogate escape such as ``"\\ud800"`` T010 as a warning (replaced by U+FFFD), empty text T011, a line
+longer than ``max_line_bytes`` T012 (it is read in chunks and never held whole).
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -25,6 +27,7 @@ __all__ = ["OPTIONAL_FIELDS", "read_jsonl"]
 
 OPTIONAL_FIELDS = ("title", "published", "source", "url", "language")
 _CHUNK = 1 << 20
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
@@ -58,6 +61,15 @@ def _optional(record: dict[str, Any], key: str, where: str) -> tuple[str | None,
     if value is None or isinstance(value, str):
         return value, None
     return None, problem(E.T010, where, WARNING, where=where, field=key, expected="a string", value=short(value))
+
+
+def _without_surrogates(record: dict[str, Any], where: str) -> Iterator[Problem]:
+    """Replace lone surrogates (from ``\\ud800``-style escapes; unencodable, so unstorable) with U+FFFD."""
+    for key, value in record.items():
+        if isinstance(value, str) and _SURROGATE.search(value):
+            record[key] = _SURROGATE.sub("\ufffd", value)
+            expected = "text without lone surrogates (replaced by U+FFFD)"
+            yield problem(E.T010, where, WARNING, where=where, field=key, expected=expected, value=short(value, 40))
 
 
 def _report(record: dict[str, Any], where: str) -> Iterator[Report | Problem]:
@@ -122,4 +134,6 @@ def read_jsonl(stream: BinaryIO, path: str, max_line_bytes: int) -> Iterator[Rep
                 E.T010, where, where=where, field="line", expected="a JSON object", value=type(record).__name__
             )
             continue
+        if "\\ud" in line or "\\uD" in line:
+            yield from _without_surrogates(record, where)
         yield from _report(record, where)

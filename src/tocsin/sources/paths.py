@@ -2,8 +2,9 @@
 
 The format follows the suffix (case-insensitive), optionally followed by ``.gz`` (read through gzip,
 streaming): ``.txt``; ``.html``/``.htm``; ``.jsonl``; ``.xml``/``.rss``/``.atom`` (feeds). Directories are
-walked in sorted path order, skipping hidden files and directories (names starting with ``.``); in a
-directory only files with a known suffix are read, while a file named explicitly with an unknown suffix
+walked skipping hidden files and directories (names starting with ``.``): a
+folder's files first, then its sub-folders, each in name order; symbolic links to folders are not followed.
+In a directory only files with a known suffix are read, while a file named explicitly with an unknown suffix
 gives T007. A missing path is T008, an empty file T001, a file with a NUL byte in its first 8 KiB T002,
 an unreadable or corrupt (gzip) file T013, a txt/html file over 5 MB or a feed over 50 MB T014.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,6 +45,7 @@ MAX_TEXT_BYTES = 5_000_000
 MAX_FEED_BYTES = 50_000_000
 _SNIFF_BYTES = 8192
 _COUNT_LIMIT_BYTES = 2_000_000_000
+_FEED_ENTRY = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(?:item|entry)[\s/>]")
 _READERS = {"txt": read_txt, "html": read_html, "feed": read_feed}
 
 PathLike = str | os.PathLike[str]
@@ -66,12 +69,25 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _walk(root: Path, recursive: bool) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not _hidden(d)] if recursive else []
-        found.extend(Path(folder, f) for f in files if not _hidden(f) and _format_of(Path(f))[0] is not None)
-    return sorted(found)
+def _walk(folder: Path, recursive: bool) -> Iterator[Path | Problem]:
+    """Known-suffix files of ``folder`` in sorted order, then (if ``recursive``) each sub-folder in sorted order."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        yield problem(E.T013, str(folder), path=str(folder), detail=exc.strerror or type(exc).__name__)
+        return
+    subfolders = []
+    for entry in entries:
+        if _hidden(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            subfolders.append(Path(entry.path))
+        elif entry.is_file() and _format_of(Path(entry.name))[0] is not None:
+            yield Path(entry.path)
+    if recursive:
+        for sub in subfolders:
+            yield from _walk(sub, recursive)
 
 
 def _files(paths: PathLike | Iterable[PathLike], recursive: bool) -> Iterator[Path | Problem]:
@@ -151,23 +167,28 @@ def read_paths(paths: PathLike | Iterable[PathLike], *, recursive: bool = True) 
             yield from read_file(item, max_line_bytes=max_line_bytes)
 
 
-def _count_lines(path: Path, gz: bool) -> tuple[int, int]:
-    """(lines, bytes read); a last line without a newline counts."""
-    lines = size = 0
+def _count(path: Path, kind: str, gz: bool) -> tuple[int, int]:
+    """(items, bytes read): JSONL lines (a last line without a newline counts), feed entries, else 1."""
+    if kind not in ("jsonl", "feed"):
+        return 1, 0
+    items = size = 0
     last = b"\n"
+    pattern = _FEED_ENTRY if kind == "feed" else None
     with _open(path, gz) as stream:
         while chunk := stream.read(1 << 20):
-            lines += chunk.count(b"\n")
+            items += chunk.count(b"\n") if pattern is None else len(pattern.findall(chunk))
             size += len(chunk)
             last = chunk
-    return lines + (0 if last.endswith(b"\n") else 1), size
+    if pattern is None and not last.endswith(b"\n"):
+        items += 1
+    return items, size
 
 
 def count_items(paths: PathLike | Iterable[PathLike], *, recursive: bool = True) -> int | None:
     """A cheap estimate of how many items ``read_paths`` will yield, for a progress bar.
 
-    Each JSONL line counts one, every other file (a feed included) one. None when counting would mean
-    reading more than 2 GB or a file cannot be read.
+    Each JSONL line counts one, each feed entry one, every other file one. None when counting would
+    mean reading more than 2 GB or a file cannot be read.
     """
     total = read = 0
     for item in _files(paths, recursive):
@@ -175,14 +196,11 @@ def count_items(paths: PathLike | Iterable[PathLike], *, recursive: bool = True)
             total += 1
             continue
         kind, gz, _, _ = _format_of(item)
-        if kind != "jsonl":
-            total += 1
-            continue
         try:
-            lines, size = _count_lines(item, gz)
+            items, size = _count(item, kind or "", gz)
         except (OSError, EOFError, zlib.error):
             return None
-        total += lines
+        total += items
         read += size
         if read > _COUNT_LIMIT_BYTES:
             return None

@@ -21,7 +21,7 @@ def content_hash(text: str) -> str:
     Two copies of a text that differ only in Unicode composition, line endings or spacing hash alike.
     """
     normal = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
