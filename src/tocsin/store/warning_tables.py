@@ -1,0 +1,96 @@
+"""The warnings' tables on the store's ``metadata``: warnings, their log, subscriptions, the delivery outbox.
+
+Created by migration ``0002_warnings``. Published warnings are never rewritten: an update or a
+cancellation is a new CAP message (a new row) that references the earlier one, whose state then
+becomes ``superseded`` or ``cancelled``. Deliveries are the persistent outbox of webhook POSTs.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tocsin.store.tables import UTCDateTime, metadata
+
+__all__ = ["WARNING_STATES", "DELIVERY_STATES", "deliveries", "subscriptions", "warning_log", "warnings"]
+
+WARNING_STATES = ("draft", "published", "superseded", "cancelled")
+DELIVERY_STATES = ("pending", "delivered", "dead")
+
+warnings = sa.Table(
+    "warnings",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True, comment="the CAP identifier"),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, comment="CAP status (Draft until published)"),
+    sa.Column("msg_type", sa.String(16), nullable=False),
+    sa.Column("sender", sa.String(500), nullable=False),
+    sa.Column("sent", UTCDateTime, nullable=False),
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("ends_at", UTCDateTime),
+    sa.Column("headline", sa.Text),
+    sa.Column("report_id", sa.String(500)),
+    sa.Column("references_id", sa.String(200), comment="the warning this Update/Cancel replaces"),
+    sa.Column("superseded_by", sa.String(200)),
+    sa.Column(
+        "cap_xml", sa.LargeBinary, nullable=False, comment="the CAP message as served (original bytes if imported)"
+    ),
+    sa.Column("imported", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("published_at", UTCDateTime),
+    sa.Column("published_by", sa.String(200)),
+    sa.CheckConstraint("state IN ('draft', 'published', 'superseded', 'cancelled')", name="state"),
+    sa.Index(None, "state", "ends_at"),
+    sa.Index(None, "report_id"),
+)
+
+warning_log = sa.Table(
+    "warning_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("warning_id", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Index(None, "warning_id"),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("area_wkb", sa.LargeBinary, nullable=False, comment="the area as WKB (x = longitude, y = latitude)"),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("radius_km", sa.Float),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index(None, "active"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True, comment="sent as X-Tocsin-Delivery"),
+    sa.Column("idempotency_key", sa.String(300), nullable=False, unique=True),
+    sa.Column("subscription_id", sa.Integer, nullable=False, comment="no foreign key: the record outlives it"),
+    sa.Column("warning_id", sa.String(200), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("delivered_at", UTCDateTime),
+    sa.CheckConstraint("state IN ('pending', 'delivered', 'dead')", name="state"),
+    sa.Index(None, "state", "next_attempt_at"),
+    sa.Index(None, "warning_id"),
+)
