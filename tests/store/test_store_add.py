@@ -100,7 +100,7 @@ def _writer(path: str, die_after: int | None) -> None:
     store.add(_batch("a", 3))
     if die_after is not None:
         calls = {"n": 0}
-        real = merging.assign
+        real = merging.find_event
 
         def dying(*args, **kwargs):
             calls["n"] += 1
@@ -108,7 +108,7 @@ def _writer(path: str, die_after: int | None) -> None:
                 os._exit(17)
             return real(*args, **kwargs)
 
-        merging.assign = dying
+        merging.find_event = dying
     store.add(_batch("b", 4, start=100))
     os._exit(0)
 

@@ -66,6 +66,8 @@ CORRECTABLE_FIELDS: tuple[str, ...] = (
     *(f"location.{f}" for f in _LOCATION_FIELDS),
 )
 _ALIASES = {"location_name": "location.name", **{f: f"location.{f}" for f in _LOCATION_FIELDS if f != "name"}}
+_INSERT_MENTION = sa.insert(mentions)
+_INSERT_NOTICE = sa.insert(notices)
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]*\s+|\n\s*\n")
 
 
@@ -76,15 +78,15 @@ def _utcnow() -> dt.datetime:
 class Store:
     """A tocsin database. ``Store("tocsin.db")`` or ``Store("sqlite:///x.db")`` or a PostgreSQL URL.
 
-    SQLite files are created and upgraded to the newest schema on open (``upgrade=None``);
-    other backends need ``upgrade=True`` or an explicit ``Store.upgrade()``.
+    The schema is created or upgraded to the newest revision on open (in one transaction, under
+    the write lock); ``upgrade=False`` refuses an out-of-date database instead (StoreError T206).
     """
 
     def __init__(
         self,
         url_or_path: str | os.PathLike[str],
         *,
-        upgrade: bool | None = None,
+        upgrade: bool = True,
         merge_days: int | None = None,
         merge_km: float | None = None,
     ) -> None:
@@ -103,9 +105,8 @@ class Store:
             raise StoreError(E.T201.format(url=self.url, detail=detail), url=self.url) from exc
         try:
             eng.check_known(found, self.url)
-            auto = self._url.get_backend_name() == "sqlite" if upgrade is None else upgrade
             if found != eng.head_revisions():
-                if not auto:
+                if not upgrade:
                     known = ", ".join(eng.head_revisions())
                     raise StoreError(E.T206.format(url=self.url, found=", ".join(found) or "none", known=known))
                 self.upgrade()
@@ -218,24 +219,26 @@ class Store:
             return result
         result.added = True
         for ordinal, mention in enumerate(mention_events):
-            values = {"report_hash": content_hash, "ordinal": ordinal, "event": to_dict(mention)}
-            mention_id = int(conn.execute(sa.insert(mentions).values(**values)).inserted_primary_key[0])
-            event_id, joined = merging.assign(conn, mention_id, mention, ctx)
+            joined = merging.find_event(conn, mention, ctx)
+            event_id = merging.new_event(conn, mention, ctx) if joined is None else joined
+            values = {"report_hash": content_hash, "ordinal": ordinal, "event": to_dict(mention), "event_id": event_id}
+            conn.execute(_INSERT_MENTION, values)
+            if joined is not None:
+                merging.rebuild(conn, joined, ctx)
+                result.merged += 1
             result.event_ids.append(event_id)
-            result.merged += int(joined)
         for ordinal, notice in enumerate(extraction.notices):
             if not isinstance(notice, Notice):
                 raise StoreError(E.T209.format(what=f"{where} notice {ordinal}", detail=f"not a Notice: {notice!r}"))
-            conn.execute(
-                sa.insert(notices).values(
-                    report_hash=content_hash,
-                    ordinal=ordinal,
-                    kind=notice.kind,
-                    starts_at=_notice_time(notice.start, notice.timezone, end=False),
-                    ends_at=_notice_time(notice.end, notice.timezone, end=True),
-                    notice=_notice_json(notice, report.id),
-                )
-            )
+            values = {
+                "report_hash": content_hash,
+                "ordinal": ordinal,
+                "kind": notice.kind,
+                "starts_at": _notice_time(notice.start, notice.timezone, end=False),
+                "ends_at": _notice_time(notice.end, notice.timezone, end=True),
+                "notice": _notice_json(notice, report.id),
+            }
+            conn.execute(_INSERT_NOTICE, values)
             result.notices += 1
         return result
 

@@ -33,6 +33,7 @@ __all__ = [
     "head_revisions",
     "insert_ignore",
     "known_revisions",
+    "reset_sequence",
     "resolve_url",
     "upgrade",
     "upsert",
@@ -139,10 +140,17 @@ def _insert_for(conn: sa.Connection) -> Any:
     return insert
 
 
+_IGNORE_CACHE: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+
+
 def insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> bool:
     """Insert unless a row with the same ``keys`` exists; True when inserted."""
-    stmt = _insert_for(conn)(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
-    return conn.execute(stmt).rowcount == 1
+    cache_key = (conn.dialect.name, table.name, tuple(keys))
+    stmt = _IGNORE_CACHE.get(cache_key)
+    if stmt is None:
+        stmt = _insert_for(conn)(table).on_conflict_do_nothing(index_elements=list(keys))
+        _IGNORE_CACHE[cache_key] = stmt
+    return conn.execute(stmt, values).rowcount == 1
 
 
 def upsert(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> None:
@@ -150,6 +158,15 @@ def upsert(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: S
     stmt = _insert_for(conn)(table).values(**values)
     changed = {k: stmt.excluded[k] for k in values if k not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed))
+
+
+def reset_sequence(conn: sa.Connection, table: sa.Table) -> None:
+    """After rows were inserted with explicit ids: make the next generated id follow them (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        name = table.name
+        conn.execute(
+            sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM {name}), 1))")
+        )
 
 
 def _config(connection: sa.Connection | None = None) -> Config:

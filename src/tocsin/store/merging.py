@@ -17,12 +17,23 @@ from typing import Any
 import sqlalchemy as sa
 
 from tocsin import events as rules
-from tocsin.model import Event, to_dict
+from tocsin.model import Event, Location, to_dict
 from tocsin.store.codec import event_from_dict
-from tocsin.store.engine import insert_ignore
+from tocsin.store.engine import insert_ignore, reset_sequence
 from tocsin.store.tables import corrections, events, mentions, reports, separations
 
-__all__ = ["MergeContext", "apply_overrides", "assign", "rebuild", "remerge", "split", "stable_order"]
+__all__ = [
+    "MergeContext",
+    "apply_overrides",
+    "assign",
+    "event_columns",
+    "find_event",
+    "new_event",
+    "rebuild",
+    "remerge",
+    "split",
+    "stable_order",
+]
 
 #: The widest time-precision slack (days) a stored date interval can have; bounds the index range scan.
 _MAX_SLACK = 30
@@ -98,21 +109,69 @@ def event_columns(event: Event) -> dict[str, Any]:
     }
 
 
+_CANDIDATE_COLUMNS = (
+    events.c.id,
+    events.c.event_type,
+    events.c.sub_event_type,
+    events.c.date,
+    events.c.time_precision,
+    events.c.actor1,
+    events.c.actor2,
+    events.c.assoc_actor_1,
+    events.c.assoc_actor_2,
+    events.c.location_name,
+    events.c.latitude,
+    events.c.longitude,
+    events.c.admin1,
+    events.c.country,
+    events.c.geo_precision,
+    events.c.geonames_id,
+)
+_CANDIDATES = (
+    sa.select(*_CANDIDATE_COLUMNS)
+    .where(events.c.event_type == sa.bindparam("event_type"))
+    .where(events.c.date_lo <= sa.bindparam("hi"))
+    .where(events.c.date_lo >= sa.bindparam("lo_bound"))
+    .where(events.c.date_hi >= sa.bindparam("lo"))
+    .order_by(events.c.id)
+)
+_SET_EVENT = sa.update(mentions).where(mentions.c.id == sa.bindparam("mid")).values(event_id=sa.bindparam("eid"))
+_INSERT_EVENT = sa.insert(events)
+
+
+def _candidate_event(row: Any) -> Event:
+    """The columns ``same_happening`` needs, as an Event (no JSON decoding: this runs per candidate)."""
+    location = Location(
+        name=row.location_name,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        admin1=row.admin1,
+        country=row.country,
+        geo_precision=row.geo_precision,
+        geonames_id=row.geonames_id,
+    )
+    return Event(
+        event_type=row.event_type,
+        sub_event_type=row.sub_event_type,
+        date=row.date,
+        time_precision=row.time_precision,
+        actor1=row.actor1,
+        actor2=row.actor2,
+        assoc_actor_1=row.assoc_actor_1,
+        assoc_actor_2=row.assoc_actor_2,
+        location=location,
+    )
+
+
 def _candidates(conn: sa.Connection, mention: Event, ctx: MergeContext) -> list[tuple[int, Event]]:
+    """Stored events of the same type whose date window meets the mention's (an index range scan)."""
     interval = rules.date_interval(mention)
     if interval is None:
         return []
     lo = interval[0] - dt.timedelta(days=ctx.days)
     hi = interval[1] + dt.timedelta(days=ctx.days)
-    q = (
-        sa.select(events.c.id, events.c.event)
-        .where(events.c.event_type == mention.event_type)
-        .where(events.c.date_lo <= hi)
-        .where(events.c.date_lo >= lo - dt.timedelta(days=2 * _MAX_SLACK))
-        .where(events.c.date_hi >= lo)
-        .order_by(events.c.id)
-    )
-    found = [(row.id, event_from_dict(row.event)) for row in conn.execute(q)]
+    params = {"event_type": mention.event_type, "hi": hi, "lo": lo, "lo_bound": lo - dt.timedelta(days=2 * _MAX_SLACK)}
+    found = [(row.id, _candidate_event(row)) for row in conn.execute(_CANDIDATES, params)]
     return [(i, e) for i, e in found if rules.same_happening(mention, e, days=ctx.days, km=ctx.km)]
 
 
@@ -134,24 +193,37 @@ def _closeness(mention: Event, candidate: Event) -> tuple[int, float]:
     return days, rules.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
 
 
-def assign(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext) -> tuple[int, bool]:
-    """Put the stored mention into its event; returns (event id, joined an existing event)."""
+def find_event(conn: sa.Connection, mention: Event, ctx: MergeContext, mention_id: int | None = None) -> int | None:
+    """The stored event the mention belongs to (the closest in days, then km, then oldest), or None.
+
+    ``mention_id`` (an already stored mention) lets recorded splits keep it away from its old partners.
+    """
     candidates = _candidates(conn, mention, ctx)
-    if candidates:
+    if candidates and mention_id is not None:
         apart = _separated_events(conn, mention_id)
         candidates = [(i, e) for i, e in candidates if i not in apart]
-    if candidates:
-        best = min(candidates, key=lambda c: (*_closeness(mention, c[1]), c[0]))[0]
-        conn.execute(sa.update(mentions).where(mentions.c.id == mention_id).values(event_id=best))
-        rebuild(conn, best, ctx)
-        return best, True
-    return _create(conn, mention_id, mention, ctx), False
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (*_closeness(mention, c[1]), c[0]))[0]
 
 
-def _create(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext) -> int:
+def assign(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext) -> tuple[int, bool]:
+    """Put an already stored mention into its event; returns (event id, joined an existing event)."""
+    best = find_event(conn, mention, ctx, mention_id)
+    if best is None:
+        event_id = new_event(conn, mention, ctx, mention_id)
+        conn.execute(_SET_EVENT, {"mid": mention_id, "eid": event_id})
+        return event_id, False
+    conn.execute(_SET_EVENT, {"mid": mention_id, "eid": best})
+    rebuild(conn, best, ctx)
+    return best, True
+
+
+def new_event(conn: sa.Connection, mention: Event, ctx: MergeContext, mention_id: int | None = None) -> int:
+    """Insert the event of a single mention; during remerge it takes back the id it had before."""
     values: dict[str, Any] = {"overrides": {}, "version": 1, "created_at": ctx.now}
-    old_id = ctx.reuse_ids.get(mention_id)
     if ctx.next_id is not None:  # remerge: keep the old id when it is still free
+        old_id = ctx.reuse_ids.get(mention_id) if mention_id is not None else None
         if old_id is not None and old_id in ctx.old_events:
             old = ctx.old_events.pop(old_id)
             values.update(id=old_id, overrides=old.overrides, version=old.version + 1, created_at=old.created_at)
@@ -160,31 +232,29 @@ def _create(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeCont
             ctx.next_id += 1
     merged = apply_overrides(rules.merge([mention]), values["overrides"])
     values.update(event_columns(merged), updated_at=ctx.now)
-    event_id = int(conn.execute(sa.insert(events).values(**values)).inserted_primary_key[0])
-    conn.execute(sa.update(mentions).where(mentions.c.id == mention_id).values(event_id=event_id))
-    return event_id
+    return int(conn.execute(_INSERT_EVENT, values).inserted_primary_key[0])
+
+
+_MENTIONS_OF = (
+    sa.select(mentions.c.id, mentions.c.report_hash, mentions.c.event)
+    .join(reports, reports.c.content_hash == mentions.c.report_hash)
+    .where(mentions.c.event_id == sa.bindparam("eid"))
+    .order_by(*stable_order())
+)
+_OVERRIDES = sa.select(events.c.overrides).where(events.c.id == sa.bindparam("eid"))
+_UPDATE_EVENT = sa.update(events).where(events.c.id == sa.bindparam("eid")).values(version=events.c.version + 1)
 
 
 def mention_events(conn: sa.Connection, event_id: int) -> list[tuple[int, str, Event]]:
     """The event's mentions in stable order: (mention id, report hash, Event)."""
-    q = (
-        sa.select(mentions.c.id, mentions.c.report_hash, mentions.c.event)
-        .join(reports, reports.c.content_hash == mentions.c.report_hash)
-        .where(mentions.c.event_id == event_id)
-        .order_by(*stable_order())
-    )
-    return [(r.id, r.report_hash, event_from_dict(r.event)) for r in conn.execute(q)]
+    return [(r.id, r.report_hash, event_from_dict(r.event)) for r in conn.execute(_MENTIONS_OF, {"eid": event_id})]
 
 
 def rebuild(conn: sa.Connection, event_id: int, ctx: MergeContext) -> Event:
     """Recompute the merged event from its mentions, re-apply corrections, bump the version."""
-    row = conn.execute(sa.select(events.c.overrides).where(events.c.id == event_id)).one()
-    merged = apply_overrides(rules.merge([e for _, _, e in mention_events(conn, event_id)]), row.overrides)
-    conn.execute(
-        sa.update(events)
-        .where(events.c.id == event_id)
-        .values(**event_columns(merged), version=events.c.version + 1, updated_at=ctx.now)
-    )
+    overrides = conn.execute(_OVERRIDES, {"eid": event_id}).scalar_one()
+    merged = apply_overrides(rules.merge([e for _, _, e in mention_events(conn, event_id)]), overrides)
+    conn.execute(_UPDATE_EVENT, {**event_columns(merged), "eid": event_id, "updated_at": ctx.now})
     return merged
 
 
@@ -198,7 +268,10 @@ def split(conn: sa.Connection, event_id: int, ctx: MergeContext, *, who: str, re
         )
     conn.execute(sa.update(mentions).where(mentions.c.id.in_(ids[1:])).values(event_id=None))
     rebuild(conn, event_id, ctx)
-    new_ids = [_create(conn, mid, ev, ctx) for mid, _, ev in members[1:]]
+    new_ids = []
+    for mid, _, ev in members[1:]:
+        new_ids.append(new_event(conn, ev, ctx))
+        conn.execute(_SET_EVENT, {"mid": mid, "eid": new_ids[-1]})
     log = {"who": who, "at": ctx.now, "reason": reason}
     before = {"reports": [h for _, h, _ in members]}
     conn.execute(sa.insert(corrections).values(event_id=event_id, field="split", before=before, after=new_ids, **log))
@@ -244,4 +317,5 @@ def remerge(conn: sa.Connection, ctx: MergeContext) -> int:
         }
         for mid in chunk:
             assign(conn, mid, event_from_dict(rows[mid]), ctx)
+    reset_sequence(conn, events)
     return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
