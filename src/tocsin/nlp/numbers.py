@@ -32,9 +32,9 @@ Rules (each one is tested in tests/nlp/test_numbers.py):
 - Conflicting figures are all kept ("5 killed according to state media, while activists said 12").
 - "No casualties", "no fatalities", "neither fatalities nor injuries were reported", "no one was
   killed", "fatalities were not reported" -> fatalities 0.
-- Not counts of people: numbers inside a date/time mention or a DATE/TIME/MONEY/PERCENT/QUANTITY/
-  ORDINAL entity, before a unit or thing noun ("12 rockets", "5 km", "3 vehicles"), ages
-  ("22-year-old"), and hyphenated compounds ("24-hour").
+- Not counts of people: numbers inside a date/time mention, a MONEY/PERCENT/QUANTITY/ORDINAL
+  entity, or a DATE/TIME entity unless they count a person noun; numbers before a unit or thing
+  noun ("12 rockets", "5 km", "3 vehicles"), ages ("22-year-old"), hyphenated compounds ("24-hour").
 """
 
 from __future__ import annotations
@@ -103,7 +103,10 @@ bullet weapon gun rifle ton tonne kg animal cattle cow sheep goat camel livestoc
 structure airstrike strike raid attack incident event time times shot point site position checkpoint base camp
 district province area location grenade projectile barrel aircraft plane helicopter boat ship item piece box
 """.split())  # fmt: skip
-_SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+_SKIP_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+#: spaCy's DATE/TIME entities sometimes swallow a following count ("At 10 pm 2 soldiers"): inside
+#: them a number is kept only when it counts a person noun.
+_SOFT_SKIP_ENTS = frozenset({"DATE", "TIME"})
 _SUBSET_PREPS = frozenset({"including", "among", "excluding", "besides", "like"})
 _HOMES = frozenset({"home", "house", "village", "town", "city", "area", "land", "neighbourhood", "neighborhood"})
 
@@ -313,6 +316,7 @@ def find_counts(doc: Doc) -> list[CountMention]:
     """Every count of people in a parsed Doc, with its kind."""
     text = doc.text
     skip = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SKIP_ENTS]
+    soft_skip = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SOFT_SKIP_ENTS]
     skip += [(d.start, d.end) for d in (doc._.dates or [])]
     zeros = _zero_fatalities(doc)
     taken = [(z.start, z.end) for z in zeros]
@@ -329,6 +333,10 @@ def find_counts(doc: Doc) -> list[CountMention]:
         span: Span | None = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
+        if _inside(start, end, soft_skip):
+            noun = _counted_noun(span.root)[1]
+            if noun is None or _lemma(noun) not in PERSON_NOUNS:
+                continue
         found = _kind(span.root)
         if found is None or not found[1]:
             continue
