@@ -523,7 +523,9 @@ def _propn_runs(sent: SpacySpan) -> list[SpacySpan]:
     i = sent.start
     doc = sent.doc
     while i < sent.end:
-        if doc[i].pos_ == "PROPN" and doc[i].ent_type_ not in ("NORP", "DATE", "TIME", "PERSON"):
+        if doc[i].pos_ == "PROPN" and doc[i].ent_type_ not in ("DATE", "TIME", "PERSON") and (
+            doc[i].ent_type_ != "NORP" or doc[i].tag_ == "NNP"
+        ):
             j = i
             while j + 1 < sent.end and (doc[j + 1].pos_ == "PROPN" or (doc[j + 1].text == "-" and j + 2 < sent.end
                                                                          and doc[j + 2].pos_ == "PROPN")):

@@ -48,7 +48,7 @@ PLANNED_WORDS = frozenset("ahead before planned coming imminent upcoming impendi
 ISSUER_NOT = frozenset(
     "leaflet statement message order map notice warning post report information according text decision".split()
 )
-REPORTING_VERBS = frozenset("say tell report add write confirm".split())
+REPORTING_VERBS = frozenset("say tell report add write".split())
 EVAC_VERBS = frozenset("evacuate leave flee relocate vacate depart move head go".split())
 STRIKE_WORDS = frozenset(
     "strike airstrike bomb bombard bombing target attack hit shell raid bombardment airstrikes strikes".split()
@@ -67,6 +67,10 @@ DEADLINE_ACTIONS = frozenset(
 RECURRING_CUES = ("every day", "each day", "daily", "nightly", "every night", "each night", "every evening")
 OPEN_END_CUES = ("until further notice", "indefinite", "indefinitely")
 PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+PLACE_NOUNS = frozenset(
+    "village town settlement neighbourhood neighborhood district area city locality township community "
+    "building suburb governorate province region division".split()
+)
 DESTINATION_PREPS = frozenset(("to", "towards", "toward", "into"))
 
 #: Priority when one sentence shows cues of several kinds: the more specific kind wins.
@@ -299,7 +303,10 @@ def _negated_or_cancelled(tok: Token) -> bool:
 
 
 def _announced(tok: Token) -> bool:
-    return any(a.lemma_.lower() in ANNOUNCE_VERBS for a in [tok, *_ancestors(tok)])
+    """Governed by an announcing verb ("imposed a curfew"), or described by one ("a curfew imposed on X")."""
+    if any(a.pos_ == "VERB" and a.lemma_.lower() in ANNOUNCE_VERBS for a in [tok, *_ancestors(tok)]):
+        return True
+    return any(c.dep_ == "acl" and c.lemma_.lower() in ANNOUNCE_VERBS for c in tok.children)
 
 
 def _accept(kind: str, span: SpacySpan, sent: SpacySpan) -> bool:
@@ -539,7 +546,7 @@ def _fill_areas(
         if draft.kind == "evacuation_order" and _is_destination(doc, top):
             continue
         chosen.append(top)
-    if len(chosen) <= 1:
+    if len(chosen) <= 1 and any(t.tag_ == "NNS" and t.lemma_.lower() in PLACE_NOUNS for t in sent):
         chosen.extend(_listed_places(toponyms, following))
     if not chosen:
         chosen = [t for t in of_issuer if draft.kind == "curfew" or not times.is_country(t)]
@@ -563,10 +570,7 @@ def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) 
     """'The villages listed for evacuation include A, B and C.' in the next sentence or two."""
     for sent in following:
         lemmas = {t.lemma_.lower() for t in sent}
-        if not lemmas & {"include", "list", "be", "comprise"}:
-            continue
-        if not lemmas & {"village", "town", "settlement", "neighbourhood", "neighborhood", "district", "area",
-                         "city", "locality", "township"}:
+        if not lemmas & {"include", "list", "comprise", "--", ":"} or not lemmas & PLACE_NOUNS:
             continue
         inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char]
         if len(inside) >= 2:
