@@ -161,6 +161,23 @@ def test_correction_is_recorded_versioned_and_survives_new_reports(store: Store)
     assert again.version > fixed.version
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        ("fatalities", " 4 ", 4),  # typed on a command line
+        ("fatalities", "", None),  # cleared
+        ("location.latitude", "35.5", 35.5),  # a float
+        ("date", "2024-03-02", dt.date(2024, 3, 2)),  # ISO day
+        ("actor2", "Hayat Tahrir al-Sham", "Hayat Tahrir al-Sham"),  # text stays text
+    ],
+)
+def test_corrections_accept_typed_text(store: Store, field: str, text: str, expected) -> None:
+    event_id = store.add([item("x")])[0].event_ids[0]
+    fixed = store.correct(event_id, field, text, who="cli").event
+    got = getattr(fixed.location, field.split(".")[1]) if field.startswith("location.") else getattr(fixed, field)
+    assert got == expected
+
+
 def test_correcting_sub_event_type_moves_the_event_type(store: Store) -> None:
     event_id = store.add([item("x")])[0].event_ids[0]
     store.correct(event_id, "sub_event_type", "Armed clash", who="editor")

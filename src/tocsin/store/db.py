@@ -90,6 +90,7 @@ class Store:
         merge_days: int | None = None,
         merge_km: float | None = None,
     ) -> None:
+        eng.load_table_modules()
         self._url = eng.resolve_url(url_or_path)
         self.url = eng.display_url(self._url)
         self.merge_days = int(settings.get("merge_days") if merge_days is None else merge_days)
@@ -659,6 +660,28 @@ def _get_field(d: dict[str, Any], name: str) -> Any:
     return d.get(name)
 
 
+_INT_FIELDS = ("fatalities", "displaced", "time_precision", "inter1", "inter2", "location.geo_precision")
+_INT_FIELDS += ("location.geonames_id",)
+_FLOAT_FIELDS = ("location.latitude", "location.longitude")
+
+
+def _from_text(name: str, value: Any) -> Any:
+    """Values typed on a command line or in a form: "" / "null" clear a field, numbers are parsed."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.lower() in ("", "null", "none"):
+        return None
+    try:
+        if name in _INT_FIELDS:
+            return int(text)
+        if name in _FLOAT_FIELDS:
+            return float(text)
+    except ValueError:
+        return value
+    return text
+
+
 def _check_correction(field: str, value: Any) -> tuple[str, Any]:
     """The canonical field name and the JSON value to store; InputError T207/T208 when invalid."""
     name = _ALIASES.get(field, field)
@@ -668,6 +691,7 @@ def _check_correction(field: str, value: Any) -> tuple[str, Any]:
     def bad(detail: str) -> InputError:
         return InputError(E.T208.format(field=field, value=value, detail=detail), field=field)
 
+    value = _from_text(name, value)
     if value is None:
         if name == "sub_event_type":
             raise bad("an event needs a sub-event type")
@@ -681,7 +705,7 @@ def _check_correction(field: str, value: Any) -> tuple[str, Any]:
             return name, parse_date(value).isoformat()  # type: ignore[union-attr]
         except (TypeError, ValueError) as exc:
             raise bad("expected YYYY-MM-DD") from exc
-    if name in ("fatalities", "displaced", "time_precision", "inter1", "inter2", "location.geo_precision"):
+    if name in _INT_FIELDS and name != "location.geonames_id":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("expected a whole number >= 0")
         if name in ("time_precision", "location.geo_precision") and value not in (1, 2, 3):

@@ -8,6 +8,8 @@ transaction-level advisory lock so event merging sees a stable set of candidates
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +35,7 @@ __all__ = [
     "head_revisions",
     "insert_ignore",
     "known_revisions",
+    "load_table_modules",
     "reset_sequence",
     "resolve_url",
     "upgrade",
@@ -44,6 +47,16 @@ BUSY_TIMEOUT_S = 60.0
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _WRITE = "tocsin_write"
 _PG_WRITE_LOCK = 0x70C51
+
+
+#: Modules that add tables to ``tables.metadata``; imported when present (migrations, counts).
+TABLE_MODULES: tuple[str, ...] = ("tocsin.store.warning_tables",)
+
+
+def load_table_modules() -> None:
+    for name in TABLE_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
 
 
 def resolve_url(url_or_path: str | os.PathLike[str]) -> sa.URL:

@@ -6,18 +6,13 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import sqlalchemy as sa
 from alembic import context
 
 import tocsin.store.tables as tables
+from tocsin.store.engine import load_table_modules
 
-# Modules that add tables to the same metadata (present or not, depending on the version).
-for _name in ("tocsin.store.warning_tables",):
-    if importlib.util.find_spec(_name) is not None:
-        importlib.import_module(_name)
+load_table_modules()  # other modules' tables join the same metadata
 
 config = context.config
 target_metadata = tables.metadata
