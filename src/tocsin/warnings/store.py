@@ -1,0 +1,522 @@
+"""WarningStore: warnings, subscriptions and the delivery outbox in tocsin's store (same database as events).
+
+Life of a warning: ``create`` (or ``import_cap``, or ``drafts_from_notices``) stores a *draft*;
+only ``publish(warning_id, operator)`` makes it public (feed, status, webhooks). A published
+warning is never rewritten: ``update`` makes a new CAP ``Update`` draft that references it and
+``cancel`` publishes a CAP ``Cancel``; the earlier row becomes ``superseded``/``cancelled``.
+Publishing enqueues one delivery per intersecting subscription in the same transaction
+(persistent outbox, idempotency key ``subscription:warning``); ``outbox.DeliveryWorker`` sends them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+import sqlalchemy as sa
+from shapely.geometry.base import BaseGeometry
+
+import tocsin.store.engine as eng
+from tocsin.errors import CapError, ConflictError, E, InputError, NotFound
+from tocsin.store.warning_tables import deliveries, subscriptions, warning_log, warnings
+from tocsin.warnings.cap import parse_cap, safe_parse, to_cap
+from tocsin.warnings.drafts import draft_from_notice, new_identifier
+from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, read_feed
+from tocsin.warnings.geometry import Resolver
+from tocsin.warnings.records import Warning
+from tocsin.warnings.status import StatusIndex
+from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check_webhook_url, subscription_area
+
+__all__ = ["Delivery", "ImportResult", "StoredWarning", "WarningStore", "warning_geometry"]
+
+CANCEL_FEED_HOURS = 24
+
+
+@dataclass(frozen=True)
+class StoredWarning:
+    warning: Warning
+    state: str
+    version: int
+    imported: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    published_at: dt.datetime | None
+    published_by: str | None
+    references_id: str | None
+    superseded_by: str | None
+    cap_xml: bytes
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: str
+    idempotency_key: str
+    subscription_id: int
+    warning_id: str
+    url: str
+    state: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    where: str
+    warning_id: str | None
+    error: str | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def warning_geometry(warning: Warning) -> BaseGeometry | None:
+    """Everything a warning covers: its areas and its corridors."""
+    parts = [a.shape for a in warning.areas if a.shape is not None] + [c.area for c in warning.corridors]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
+class WarningStore:
+    """Warnings, subscriptions and deliveries on a tocsin ``Store`` (or a bare SQLAlchemy engine).
+
+    The store must be at migration ``0002`` or later (``Store`` upgrades SQLite files on open).
+    """
+
+    def __init__(self, store: Any) -> None:
+        self._store = store if hasattr(store, "transaction") else None
+        self.engine: sa.Engine = store.engine if hasattr(store, "engine") else store
+        self._status_cache: tuple[tuple[Any, ...], StatusIndex] | None = None
+        self._subs_cache: tuple[tuple[Any, ...], SubscriptionIndex] | None = None
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        if self._store is not None:
+            with self._store.transaction() as conn:
+                yield conn
+        else:
+            with eng.write_transaction(self.engine) as conn:
+                yield conn
+
+    # -- rows ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _stored(row: Any) -> StoredWarning:
+        data = bytes(row.cap_xml)
+        warning = parse_cap(data, where=f"stored warning {row.id!r}")
+        if not row.imported:
+            warning = dataclasses.replace(warning, source_xml=None)
+        return StoredWarning(
+            warning=warning, state=row.state, version=row.version, imported=row.imported,
+            created_at=row.created_at, updated_at=row.updated_at, published_at=row.published_at,
+            published_by=row.published_by, references_id=row.references_id, superseded_by=row.superseded_by,
+            cap_xml=data,
+        )
+
+    @staticmethod
+    def _values(warning: Warning, cap_xml: bytes) -> dict[str, Any]:
+        return {
+            "kind": warning.kind, "status": warning.status, "msg_type": warning.msg_type, "sender": warning.sender,
+            "sent": warning.sent, "starts_at": warning.starts, "ends_at": warning.ends, "headline": warning.headline,
+            "report_id": warning.report_id, "cap_xml": cap_xml,
+        }
+
+    def _log(self, conn: sa.Connection, warning_id: str, action: str, who: str, detail: str | None = None) -> None:
+        conn.execute(warning_log.insert().values(warning_id=warning_id, action=action, who=who, at=_now(),
+                                                 detail=detail))
+
+    def _insert(self, conn: sa.Connection, warning: Warning, cap_xml: bytes, who: str, *, imported: bool,
+                references_id: str | None = None, action: str = "create") -> None:
+        if conn.execute(sa.select(warnings.c.id).where(warnings.c.id == warning.id)).first() is not None:
+            raise InputError(E.T411.format(id=warning.id, state="already stored", detail="use update, or a new id"))
+        now = _now()
+        conn.execute(warnings.insert().values(
+            id=warning.id, state="draft", imported=imported, version=1, created_at=now, updated_at=now,
+            references_id=references_id, **self._values(warning, cap_xml)))
+        self._log(conn, warning.id, action, who)
+
+    # -- drafts ------------------------------------------------------------------------------------
+
+    def create(self, warning: Warning, who: str) -> StoredWarning:
+        """Store a new warning as a draft (CAP status Draft); validates its CAP form first."""
+        if warning.status != "Draft":
+            warning = dataclasses.replace(warning, status="Draft")
+        cap_xml = to_cap(warning)
+        with self._write() as conn:
+            self._insert(conn, warning, cap_xml, who, imported=False,
+                         references_id=warning.references[-1].identifier if warning.references else None)
+        return self.get(warning.id)
+
+    def get(self, warning_id: str) -> StoredWarning:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(warnings).where(warnings.c.id == warning_id)).first()
+        if row is None:
+            raise NotFound(E.T204.format(what="warning", id=warning_id))
+        return self._stored(row)
+
+    def list(
+        self, *, state: str | None = None, kind: str | None = None, limit: int | None = None
+    ) -> list[StoredWarning]:
+        q = sa.select(warnings).order_by(warnings.c.sent.desc(), warnings.c.id)
+        if state is not None:
+            q = q.where(warnings.c.state == state)
+        if kind is not None:
+            q = q.where(warnings.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [self._stored(r) for r in conn.execute(q.limit(limit))]
+
+    def drafts(self) -> list[StoredWarning]:
+        return self.list(state="draft")
+
+    def update(self, warning_id: str, who: str, expected_version: int | None = None, **changes: Any) -> StoredWarning:
+        """Change a warning. A draft is edited in place; a published warning gets a new ``Update`` draft."""
+        current = self.get(warning_id)
+        if expected_version is not None and expected_version != current.version:
+            raise ConflictError(E.T203.format(what="warning", id=warning_id, found=current.version,
+                                              expected=expected_version))
+        if current.state == "draft":
+            new = dataclasses.replace(current.warning, **changes)
+            if new.id != warning_id:
+                raise InputError(E.T411.format(id=warning_id, state="a draft", detail="its id cannot change"))
+            cap_xml = to_cap(new)
+            with self._write() as conn:
+                done = conn.execute(
+                    warnings.update()
+                    .where(warnings.c.id == warning_id, warnings.c.version == current.version,
+                           warnings.c.state == "draft")
+                    .values(version=current.version + 1, updated_at=_now(), imported=False,
+                            **self._values(new, cap_xml))
+                ).rowcount
+                if done != 1:
+                    raise ConflictError(E.T203.format(what="warning", id=warning_id, found="newer",
+                                                      expected=current.version))
+                self._log(conn, warning_id, "edit", who, ", ".join(sorted(changes)))
+            return self.get(warning_id)
+        if current.state == "published":
+            return self._follow_up(current, who, "Update", changes)
+        raise InputError(E.T411.format(id=warning_id, state=current.state,
+                                       detail=f"update the newer message {current.superseded_by!r} instead"))
+
+    def _follow_up(self, current: StoredWarning, who: str, msg_type: str, changes: dict[str, Any]) -> StoredWarning:
+        old = current.warning
+        refs = tuple(old.references) + (old.reference(),)
+        new = dataclasses.replace(old, **changes)
+        new = dataclasses.replace(new, id=new_identifier(), msg_type=msg_type, status="Draft", sent=_now(),
+                                  references=refs, source_xml=None)
+        with self._write() as conn:
+            self._insert(conn, new, to_cap(new), who, imported=False, references_id=old.id,
+                         action=msg_type.lower())
+        return self.get(new.id)
+
+    def cancel(self, warning_id: str, who: str, note: str | None = None) -> StoredWarning:
+        """Withdraw a warning: a draft is discarded (never public); a published one gets a published CAP Cancel."""
+        current = self.get(warning_id)
+        if current.state == "draft":
+            with self._write() as conn:
+                conn.execute(warnings.update().where(warnings.c.id == warning_id)
+                             .values(state="cancelled", updated_at=_now(), version=current.version + 1))
+                self._log(conn, warning_id, "discard", who, note)
+            return self.get(warning_id)
+        if current.state != "published":
+            raise InputError(E.T411.format(id=warning_id, state=current.state, detail="only a published warning "
+                                           "or a draft can be cancelled"))
+        cancel = self._follow_up(current, who, "Cancel", {"note": note or "This warning is cancelled."})
+        return self.publish(cancel.warning.id, who)
+
+    # -- publishing --------------------------------------------------------------------------------
+
+    def publish(self, warning_id: str, operator: str, status: str = "Actual") -> StoredWarning:
+        """Make a draft public (the only way): set its CAP status, supersede what it references, enqueue deliveries."""
+        if not operator or not operator.strip():
+            raise InputError(E.T411.format(id=warning_id, state="not published", detail="an operator must be named"))
+        if status not in ("Actual", "Exercise", "System", "Test"):
+            raise InputError(E.T102.format(name="status", value=status, valid="Actual, Exercise, System, Test"))
+        current = self.get(warning_id)
+        if current.state != "draft":
+            raise InputError(E.T411.format(id=warning_id, state=current.state, detail="only a draft can be published"))
+        warning = current.warning
+        geometry = warning_geometry(warning)
+        if geometry is None and warning.msg_type != "Cancel":
+            raise InputError(E.T411.format(id=warning_id, state="a draft without geometry",
+                                           detail="give its areas a polygon or circle before publishing"))
+        if warning.status == "Draft":
+            warning = dataclasses.replace(warning, status=status)
+        cap_xml = current.cap_xml if current.imported else to_cap(dataclasses.replace(warning, source_xml=None))
+        referenced = self.get(current.references_id) if current.references_id else None
+        if referenced is not None:
+            old_geometry = warning_geometry(referenced.warning)
+            if old_geometry is not None:
+                geometry = old_geometry if geometry is None else shapely.union(geometry, old_geometry)
+        matched = self.subscription_index().matching(geometry)
+        now = _now()
+        with self._write() as conn:
+            done = conn.execute(
+                warnings.update()
+                .where(warnings.c.id == warning_id, warnings.c.state == "draft", warnings.c.version == current.version)
+                .values(state="published", status=warning.status, cap_xml=cap_xml, published_at=now,
+                        published_by=operator, updated_at=now, version=current.version + 1)
+            ).rowcount
+            if done != 1:
+                raise ConflictError(E.T203.format(what="warning", id=warning_id, found="newer",
+                                                  expected=current.version))
+            if referenced is not None:
+                new_state = "cancelled" if warning.msg_type == "Cancel" else "superseded"
+                conn.execute(warnings.update()
+                             .where(warnings.c.id == referenced.warning.id, warnings.c.state == "published")
+                             .values(state=new_state, superseded_by=warning_id, updated_at=now,
+                                     version=warnings.c.version + 1))
+            self._enqueue(conn, warning_id, matched, now)
+            self._log(conn, warning_id, "publish", operator, f"{len(matched)} deliveries")
+        return self.get(warning_id)
+
+    def _enqueue(self, conn: sa.Connection, warning_id: str, subscription_ids: np.ndarray, now: dt.datetime) -> None:
+        if not len(subscription_ids):
+            return
+        ids = [int(i) for i in subscription_ids]
+        urls = dict(conn.execute(sa.select(subscriptions.c.id, subscriptions.c.url)
+                                 .where(subscriptions.c.id.in_(ids))).all())
+        for sub_id in ids:
+            eng.insert_ignore(conn, deliveries, {
+                "id": uuid.uuid4().hex, "idempotency_key": f"{sub_id}:{warning_id}", "subscription_id": sub_id,
+                "warning_id": warning_id, "url": urls[sub_id], "state": "pending", "attempts": 0,
+                "next_attempt_at": now, "created_at": now, "updated_at": now,
+            }, ["idempotency_key"])
+
+    # -- public reads ------------------------------------------------------------------------------
+
+    def _published_signature(self, conn: sa.Connection) -> tuple[Any, ...]:
+        row = conn.execute(sa.select(sa.func.count(), sa.func.max(warnings.c.updated_at))
+                           .where(warnings.c.state == "published")).one()
+        return tuple(row)
+
+    def published(self) -> list[Warning]:
+        """Every published warning (not superseded or cancelled), Cancel messages excluded."""
+        q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type != "Cancel")
+        with self.engine.connect() as conn:
+            return [self._stored(r).warning for r in conn.execute(q)]
+
+    def active(self, at: dt.datetime | None = None) -> list[Warning]:
+        at = at or _now()
+        return [w for w in self.published() if w.active_at(at)]
+
+    def status_index(self) -> StatusIndex:
+        """The StatusIndex over published warnings, rebuilt only when they changed."""
+        with self.engine.connect() as conn:
+            signature = self._published_signature(conn)
+        if self._status_cache is None or self._status_cache[0] != signature:
+            self._status_cache = (signature, StatusIndex(self.published()))
+        return self._status_cache[1]
+
+    def feed(self, base_url: str, at: dt.datetime | None = None) -> bytes:
+        """The Atom feed: active published alerts, plus Cancel messages of the last 24 hours."""
+        at = at or _now()
+        since = at - dt.timedelta(hours=CANCEL_FEED_HOURS)
+        q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type == "Cancel",
+                                      warnings.c.sent >= since)
+        with self.engine.connect() as conn:
+            cancels = [self._stored(r).warning for r in conn.execute(q)]
+        return build_feed(self.active(at) + cancels, base_url=base_url, updated=at)
+
+    def cap_xml(self, warning_id: str, *, published_only: bool = True) -> bytes:
+        stored = self.get(warning_id)
+        if published_only and stored.state == "draft":
+            raise NotFound(E.T204.format(what="published warning", id=warning_id))
+        return stored.cap_xml
+
+    # -- import ------------------------------------------------------------------------------------
+
+    def import_cap(self, data: bytes, who: str, where: str = "<input>") -> StoredWarning:
+        """Store another authority's CAP message as a draft, keeping its original bytes (and signature)."""
+        warning = parse_cap(data, where)
+        try:
+            existing = self.get(warning.id)
+        except NotFound:
+            existing = None
+        if existing is not None:
+            if existing.cap_xml == data:
+                return existing
+            raise InputError(E.T411.format(id=warning.id, state="already stored with other content",
+                                           detail="an identifier names one message; ask the sender"))
+        with self._write() as conn:
+            self._insert(conn, warning, data, who, imported=True, action="import",
+                         references_id=warning.references[-1].identifier if warning.references else None)
+        return self.get(warning.id)
+
+    def import_path(self, path: str | Path, who: str) -> list[ImportResult]:
+        """Import a CAP file, or an Atom/RSS index feed (embedded alerts, and CAP links to local files)."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(E.T008.format(path=path))
+        data = path.read_bytes()[: MAX_FEED_BYTES + 1]
+        root = safe_parse(data, str(path), MAX_FEED_BYTES)
+        tag = root.tag if isinstance(root.tag, str) else ""
+        if tag.endswith("}alert") or tag == "alert":
+            return [self._import_one(data, who, str(path))]
+        results = []
+        for i, entry in enumerate(read_feed(data, str(path)), start=1):
+            where = f"{path} entry {i}"
+            if entry.alert_xml is not None:
+                results.append(self._import_one(entry.alert_xml, who, where))
+                continue
+            local = self._local_link(path, entry.cap_url)
+            if local is not None:
+                results.append(self._import_one(local.read_bytes(), who, f"{where} ({local})"))
+            elif entry.cap_url:
+                results.append(ImportResult(where, None, f"CAP link {entry.cap_url} is remote; tocsin does not fetch "
+                                                         "at run time: download it and import the file"))
+            else:
+                results.append(ImportResult(where, None, "entry has no CAP link and no embedded alert"))
+        return results
+
+    def _import_one(self, data: bytes, who: str, where: str) -> ImportResult:
+        try:
+            return ImportResult(where, self.import_cap(data, who, where).warning.id)
+        except (CapError, InputError) as exc:
+            return ImportResult(where, None, exc.message)
+
+    @staticmethod
+    def _local_link(feed: Path, url: str | None) -> Path | None:
+        if not url:
+            return None
+        if url.startswith("file://"):
+            candidate = Path(url[len("file://"):])
+        elif "://" in url:
+            return None
+        else:
+            candidate = feed.parent / url
+        return candidate if candidate.is_file() else None
+
+    def drafts_from_notices(self, notices: Sequence[Any], who: str, *, resolver: Resolver | None = None,
+                            sender: str | None = None) -> list[StoredWarning]:
+        """Drafts for stored notices (``Store.notices()``); a notice already drafted is skipped."""
+        out = []
+        for stored in notices:
+            kwargs: dict[str, Any] = {"resolver": resolver}
+            if sender:
+                kwargs["sender"] = sender
+            draft = draft_from_notice(stored.notice, stored.report_id, **kwargs)
+            try:
+                self.get(draft.id)
+                continue
+            except NotFound:
+                pass
+            out.append(self.create(draft, who))
+        return out
+
+    # -- subscriptions -----------------------------------------------------------------------------
+
+    def add_subscription(self, url: str, secret: str, *, polygon: str | None = None,
+                         geojson: dict[str, object] | None = None, point: str | None = None,
+                         radius_km: float | None = None, name: str | None = None) -> Subscription:
+        check_webhook_url(url)
+        if not secret:
+            raise InputError(E.T412.format(where="subscription", detail="a secret is needed to sign deliveries"))
+        area, lat, lon, radius = subscription_area(polygon=polygon, geojson=geojson, point=point, radius_km=radius_km)
+        now = _now()
+        with self._write() as conn:
+            sub_id = conn.execute(subscriptions.insert().values(
+                name=name, url=url, secret=secret, area_wkb=shapely.to_wkb(area), latitude=lat, longitude=lon,
+                radius_km=radius, active=True, created_at=now)).inserted_primary_key[0]
+        return Subscription(int(sub_id), url, secret, area, name, lat, lon, radius, True, now)
+
+    def subscriptions(self, *, active_only: bool = True) -> list[Subscription]:
+        q = sa.select(subscriptions).order_by(subscriptions.c.id)
+        if active_only:
+            q = q.where(subscriptions.c.active.is_(True))
+        with self.engine.connect() as conn:
+            return [
+                Subscription(r.id, r.url, r.secret, shapely.from_wkb(r.area_wkb), r.name, r.latitude, r.longitude,
+                             r.radius_km, r.active, r.created_at)
+                for r in conn.execute(q)
+            ]
+
+    def remove_subscription(self, subscription_id: int) -> None:
+        """Deactivate a subscription (its deliveries are kept; pending ones are not sent)."""
+        with self._write() as conn:
+            done = conn.execute(subscriptions.update().where(subscriptions.c.id == subscription_id,
+                                                             subscriptions.c.active.is_(True))
+                                .values(active=False)).rowcount
+        if done != 1:
+            raise NotFound(E.T204.format(what="subscription", id=subscription_id))
+
+    def subscription_index(self) -> SubscriptionIndex:
+        """The STRtree over active subscriptions, rebuilt only when they changed."""
+        with self.engine.connect() as conn:
+            signature = tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(subscriptions.c.id))
+                                           .where(subscriptions.c.active.is_(True))).one())
+            if self._subs_cache is None or self._subs_cache[0] != signature:
+                rows = conn.execute(sa.select(subscriptions.c.id, subscriptions.c.area_wkb)
+                                    .where(subscriptions.c.active.is_(True))).all()
+                ids = np.array([r.id for r in rows], dtype=np.int64)
+                areas = shapely.from_wkb(np.array([bytes(r.area_wkb) for r in rows], dtype=object))
+                self._subs_cache = (signature, SubscriptionIndex(ids, areas))
+        return self._subs_cache[1]
+
+    # -- deliveries --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _delivery(row: Any) -> Delivery:
+        return Delivery(row.id, row.idempotency_key, row.subscription_id, row.warning_id, row.url, row.state,
+                        row.attempts, row.next_attempt_at, row.last_status, row.last_error, row.created_at,
+                        row.delivered_at)
+
+    def deliveries(self, *, state: str | None = None, warning_id: str | None = None) -> list[Delivery]:
+        q = sa.select(deliveries).order_by(deliveries.c.created_at, deliveries.c.id)
+        if state is not None:
+            q = q.where(deliveries.c.state == state)
+        if warning_id is not None:
+            q = q.where(deliveries.c.warning_id == warning_id)
+        with self.engine.connect() as conn:
+            return [self._delivery(r) for r in conn.execute(q)]
+
+    def claim_due(self, now: dt.datetime, lease: dt.timedelta, limit: int = 50) -> list[tuple[Delivery, str, bytes]]:
+        """Take up to ``limit`` due deliveries for sending: push their next attempt past the lease.
+
+        Returns (delivery, secret, CAP body). A delivery whose subscription was removed is marked dead.
+        """
+        out = []
+        with self._write() as conn:
+            rows = conn.execute(
+                sa.select(deliveries, subscriptions.c.secret, subscriptions.c.active)
+                .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id, isouter=True)
+                .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now)
+                .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(limit)
+            ).all()
+            for row in rows:
+                if not row.active:
+                    conn.execute(deliveries.update().where(deliveries.c.id == row.id)
+                                 .values(state="dead", last_error="subscription removed", updated_at=now))
+                    continue
+                body = conn.execute(sa.select(warnings.c.cap_xml).where(warnings.c.id == row.warning_id)).scalar_one()
+                conn.execute(deliveries.update().where(deliveries.c.id == row.id)
+                             .values(next_attempt_at=now + lease, updated_at=now))
+                out.append((self._delivery(row), row.secret, bytes(body)))
+        return out
+
+    def record_attempt(self, delivery_id: str, *, ok: bool, status: int | None, error: str | None,
+                       now: dt.datetime, retry_at: dt.datetime | None) -> None:
+        """Record one POST: delivered, or retry at ``retry_at``, or dead when ``retry_at`` is None."""
+        values: dict[str, Any] = {"attempts": deliveries.c.attempts + 1, "last_status": status,
+                                  "last_error": error, "updated_at": now}
+        if ok:
+            values.update(state="delivered", delivered_at=now)
+        elif retry_at is None:
+            values.update(state="dead")
+        else:
+            values.update(next_attempt_at=retry_at)
+        with self._write() as conn:
+            conn.execute(deliveries.update().where(deliveries.c.id == delivery_id, deliveries.c.state == "pending")
+                         .values(**values))
