@@ -133,6 +133,28 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, read_path) -> None:
     assert [(p.code, p.origin) for p in problems] == [("T013", str(path))]
 
 
+def test_reader_failure_is_reported_and_reading_goes_on(
+    tmp_path: Path, read_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: bytes, path: str, stem: str):
+        raise ValueError("odd input")
+        yield
+
+    monkeypatch.setitem(paths._READERS, "html", broken)
+    write(tmp_path / "a.html", "<p>x</p>")
+    write(tmp_path / "b.txt", STORY)
+    reports, problems = read_path(tmp_path)
+    assert [(p.code, p.origin) for p in problems] == [("T013", str(tmp_path / "a.html"))]
+    assert "ValueError: odd input" in problems[0].message
+    assert [r.id for r in reports] == ["b"]
+
+
+def test_directory_named_like_a_file_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "folder.txt").mkdir()
+    (problem,) = list(read_file(tmp_path / "folder.txt"))
+    assert problem.code == "T013" and "directory" in problem.message.lower()
+
+
 def test_count_items(tmp_path: Path) -> None:
     write(tmp_path / "a.jsonl", jsonl("1", "2", "3"))
     write(tmp_path / "b.jsonl.gz", gzip.compress(jsonl("4", "5").encode()))

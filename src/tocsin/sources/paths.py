@@ -149,9 +149,12 @@ def read_file(path: PathLike, *, max_line_bytes: int | None = None) -> Iterator[
     limit = settings.get("max_line_bytes") if max_line_bytes is None else max_line_bytes
     try:
         yield from _read(path, kind, gz, stem, limit)
-    except (OSError, EOFError, zlib.error) as exc:
-        detail = f"{'corrupt gzip: ' if gz else ''}{exc}" if str(exc) else type(exc).__name__
-        yield problem(E.T013, where, path=where, detail=detail)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield problem(E.T013, where, path=where, detail=f"corrupt gzip: {exc or type(exc).__name__}")
+    except OSError as exc:
+        yield problem(E.T013, where, path=where, detail=exc.strerror or str(exc) or type(exc).__name__)
+    except Exception as exc:  # a reader bug or a library failing on odd input must not stop a bulk read
+        yield problem(E.T013, where, path=where, detail=f"unexpected {type(exc).__name__}: {exc}")
 
 
 def read_paths(paths: PathLike | Iterable[PathLike], *, recursive: bool = True) -> Iterator[Report | Problem]:
