@@ -64,6 +64,20 @@ def test_published_from_time_element_when_no_meta(read) -> None:
     assert report.published == dt.datetime(2026, 1, 6, 16, 0, tzinfo=dt.UTC)
 
 
+def test_published_from_json_ld(read) -> None:
+    page = PAGE.replace('<meta property="article:published_time" content="2026-01-06T19:45:00+02:00">', "")
+    page = page.replace(
+        "</head>",
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Drone strike",'
+        ' "datePublished": "2026-01-06T19:30:00+02:00", "dateModified": "2026-01-07T08:00:00+02:00"}</script>'
+        "</head>",
+    )
+    (report,), problems = read("x.html", page)
+    assert problems == []
+    assert report.published == dt.datetime(2026, 1, 6, 17, 30, tzinfo=dt.UTC)
+    assert "NewsArticle" not in report.text
+
+
 def test_unreadable_meta_date_warns(read) -> None:
     page = PAGE.replace("2026-01-06T19:45:00+02:00", "sometime on Tuesday")
     (report,), problems = read("x.html", page)

@@ -4,9 +4,9 @@ The main text comes from trafilatura; when it finds none, the text of ``<body>``
 ``script``/``style``/``noscript``/``template`` is used. HTML is parsed by lxml with network access and
 without loading DTDs or external entities. Metadata, first found wins:
 
-- published: ``<meta property="article:published_time">`` (and the usual equivalents: ``itemprop=
-  datePublished``, ``name=pubdate``, ``name=date``, Dublin Core), then the first ``<time datetime>``,
-  then trafilatura's date (day only, no guessing from the text);
+- published: ``<meta property="article:published_time">`` or ``itemprop=datePublished``, then
+  ``datePublished`` in JSON-LD, then ``<meta name=pubdate|date>`` and Dublin Core, then the first
+  ``<time datetime>``, then trafilatura's date (day only, no guessing from the text);
 - title: trafilatura's title, ``og:title``, ``<title>``, the first ``<h1>``; a first line of the text that
   repeats the title is dropped from the text;
 - source: ``og:site_name``, trafilatura's site name; url: ``<link rel=canonical>``, ``og:url``;
@@ -36,14 +36,18 @@ _BLOCKS = frozenset(
     "hr li main nav ol p pre section table td th tr ul".split()
 )
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
-_PUBLISHED_XPATH = (
+_META_PUBLISHED = (
     "//meta[@property='article:published_time' or @name='article:published_time']/@content",
     "//meta[@itemprop='datePublished']/@content",
+)
+_OTHER_PUBLISHED = (
     "//meta[@name='pubdate' or @name='publishdate' or @name='date' or @name='DC.date.issued'"
     " or @name='dc.date' or @name='DC.date' or @name='dcterms.created']/@content",
     "//time[@pubdate or @itemprop='datePublished'][@datetime]/@datetime",
     "//time[@datetime]/@datetime",
 )
+_JSON_LD = "//script[@type='application/ld+json']/text()"
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{4,40})"')
 
 
 def safe_parser() -> lxml.html.HTMLParser:
@@ -89,9 +93,18 @@ def _first(tree: lxml.html.HtmlElement, xpaths: tuple[str, ...] | str) -> str | 
     return None
 
 
+def _json_ld_published(tree: lxml.html.HtmlElement) -> str | None:
+    """``datePublished`` from schema.org JSON-LD, where most news sites put the full publication time."""
+    for script in tree.xpath(_JSON_LD):
+        match = _JSON_LD_PUBLISHED.search(str(script))
+        if match:
+            return match.group(1)
+    return None
+
+
 def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
     return {
-        "published": _first(tree, _PUBLISHED_XPATH),
+        "published": _first(tree, _META_PUBLISHED) or _json_ld_published(tree) or _first(tree, _OTHER_PUBLISHED),
         "title": _first(tree, ("//meta[@property='og:title']/@content", "//title//text()", "//h1//text()")),
         "source": _first(tree, "//meta[@property='og:site_name']/@content"),
         "url": _first(tree, ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")),
