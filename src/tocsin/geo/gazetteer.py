@@ -61,20 +61,23 @@ _FEATURE = {
 #: How a name matched, best first: the place's own name, an alternate name, without articles, skeleton.
 MATCH_NAME, MATCH_ALIAS, MATCH_LOOSE, MATCH_SKELETON = range(4)
 
-_CACHE_VERSION = "4"
-_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02bf\u02be'`\u00b4.]")
-_SEPARATORS = re.compile(r"[\s\-_,/\u2010-\u2015]+")
+_CACHE_VERSION = "5"
 _ARTICLES = frozenset("al el il ad ed ar er as es ash esh at et az ez an en ul".split())
 _SKELETON_DROP = str.maketrans("", "", "aeiouyw ")
 _SKELETON_MAP = (("kh", "k"), ("sh", "s"), ("dh", "d"), ("th", "t"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("c", "k"))
 
 
+_FOLD_TABLE = str.maketrans({c: "" for c in "\u2018\u2019\u02bb\u02bc\u02bf\u02be'`\u00b4."})
+_SPACES = re.compile(r"[\s\-_,/\u2010-\u2015]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
 def fold(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name ("Ḩalab" -> "halab", "U.S." -> "us")."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _APOSTROPHES.sub("", text.casefold())
-    text = _SEPARATORS.sub(" ", text).strip()
+    if not name.isascii():
+        text = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in text if not unicodedata.combining(c))
+    text = _SPACES.sub(" ", name.casefold().translate(_FOLD_TABLE)).strip()
     if text.startswith("the "):
         text = text[4:]
     return text
@@ -92,13 +95,9 @@ def skeleton(loose: str) -> str:
         return ""
     text = loose
     for a, b in _SKELETON_MAP:
-        text = text.replace(a, b)
-    head, tail = text[0], text[1:].translate(_SKELETON_DROP)
-    out = [head]
-    for ch in tail:
-        if ch != out[-1]:
-            out.append(ch)
-    return "".join(out)
+        if a in text:
+            text = text.replace(a, b)
+    return _REPEATS.sub(r"\1", text[0] + text[1:].translate(_SKELETON_DROP))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -107,6 +106,9 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+_KEYS_MEMO: dict[str, tuple[str, str, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ def _useful_alias(alias: str, codes: bool = False) -> bool:
         return False
     if not codes and alias.isupper() and len(alias) <= 4 and "." not in alias:
         return False
+    if alias.isascii():
+        return True
     folded = unicodedata.normalize("NFKD", alias)
     return all(ord(c) < 0x250 or unicodedata.combining(c) for c in folded)
 
@@ -201,6 +205,8 @@ class Gazetteer:
         self.by_gid: dict[int, int] = {}
         self.countries: dict[str, int] = {}
         self.admin1_rows: dict[tuple[str, str], int] = {}
+        self.capitals: set[int] = set()
+        """Rows of national capitals."""
         self.user: dict[int, Place] = {}
         """Rows added with :meth:`add`, with the records as given (polygons, parents)."""
 
@@ -297,8 +303,11 @@ class Gazetteer:
             gaz.admin2[row] = city_admin2.get(gid, -1)
         for cc, row in gaz.countries.items():
             cap = gaz.by_gid.get(capitals.get(cc, -1))
+            if cap is not None:
+                gaz.capitals.add(cap)
             gaz.tz[row] = gaz.tz[cap] if cap is not None else ""
         gaz._load_aliases()
+        _KEYS_MEMO.clear()
         return gaz
 
     def _append(
@@ -324,13 +333,16 @@ class Gazetteer:
         return row
 
     def _index_name(self, name: str, row: int) -> None:
-        key = fold(name)
+        keys = _KEYS_MEMO.get(name)
+        if keys is None:
+            key = fold(name)
+            loose = loose_key(key)
+            keys = _KEYS_MEMO[name] = (key, loose, skeleton(loose))
+        key, loose, sk = keys
         if not key:
             return
-        loose = loose_key(key)
         self.index.add(key, row)
         self.loose.add(loose, row)
-        sk = skeleton(loose)
         if len(sk) >= 4:
             self.skel.add(sk, row)
 
@@ -368,8 +380,12 @@ class Gazetteer:
         return rows
 
     # ----------------------------------------------------------------- queries
-    def candidates(self, name: str, country_code: str | None = None) -> list[Candidate]:
-        """Rows ``name`` may refer to, with the best match kind for each, strictest keys first."""
+    def candidates(self, name: str, country_code: str | None = None, skeletons: bool = False) -> list[Candidate]:
+        """Rows ``name`` may refer to, with the best match kind for each, strictest keys first.
+
+        Skeleton (transliteration) matches are tried only when nothing matched more strictly, or
+        always with ``skeletons=True``.
+        """
         key = fold(name)
         if not key:
             return []
@@ -379,7 +395,7 @@ class Gazetteer:
         lk = loose_key(key)
         for row in self.loose.get(lk):
             found.setdefault(row, MATCH_LOOSE)
-        if not found:
+        if not found or skeletons:
             sk = skeleton(lk)
             if len(sk) >= 4:
                 for row in self.skel.get(sk):

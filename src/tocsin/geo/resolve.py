@@ -1,0 +1,526 @@
+"""Toponym resolution in context: the ``tocsin_places`` component writes ``doc._.toponyms``.
+
+Mentions are spaCy GPE/LOC/FAC entities plus capitalised names that NER missed where a cue makes them
+places ("in X", "village of X", "X neighbourhood", "X province"). Demonyms ("Syrian") are not toponyms,
+but they count towards the report's country focus.
+
+Each mention's gazetteer candidates are scored by a log-linear function of features, in the manner of
+Mordecai 3 (docs/geo.md documents every weight): population, feature type, how the name matched, the
+report's country focus, containment ("X, Y", "X in Y", "X neighbourhood of Y"), proximity to the other
+mentions' choices and admin1 agreement. Two passes: a context-free pass picks provisional winners, a
+second pass scores every candidate against the other mentions' provisional winners.
+
+``resolve_mentions(text, mentions, gazetteer)`` is the same resolver as a plain function. A name the
+gazetteer lacks becomes a Toponym with offsets and ``reason="not in gazetteer"``; it is never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from tocsin.geo.gazetteer import (
+    KIND_ADMIN1,
+    KIND_ADMIN2,
+    KIND_CITY,
+    KIND_CONTINENT,
+    KIND_COUNTRY,
+    KIND_USER,
+    MATCH_ALIAS,
+    MATCH_LOOSE,
+    MATCH_NAME,
+    MATCH_SKELETON,
+    Candidate,
+    Gazetteer,
+    distance_km,
+    fold,
+)
+from tocsin.model import Toponym
+from tocsin.nlp.pipeline import register_extensions
+
+__all__ = ["WEIGHTS", "Mention", "PlacesComponent", "demonyms", "find_mentions", "resolve_mentions"]
+
+#: The scoring function's weights (see docs/geo.md for the reasoning behind each).
+WEIGHTS: dict[str, float] = {
+    "log_population": 1.0,
+    "kind_country": 4.0,
+    "kind_continent": 4.0,
+    "kind_admin1": 0.5,
+    "kind_admin2": -1.0,
+    "kind_user": 3.0,
+    "capital": 1.5,
+    "match_alias": -0.5,
+    "match_loose": -1.0,
+    "match_skeleton": -3.0,
+    "focus": 4.0,
+    "container": 6.0,
+    "container_miss": -2.0,
+    "proximity": 3.0,
+    "same_admin1": 1.0,
+    "hint_admin": 5.0,
+    "hint_city": 1.5,
+    "seat_shadow": -4.0,
+    "user_parent": 6.0,
+}
+_PROXIMITY_KM = 150.0
+_MAX_CANDIDATES = 60
+
+ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NAME = r"[A-Z][\w'’.\-]*(?:[ \-](?:(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|la|le|of|bin|ibn|abu)[ \-])?[A-Z][\w'’\-]*)*"
+_CUE_BEFORE = re.compile(
+    r"\b(?:in|near|at|outside|around|towards?|into|across|of the|village of|town of|city of|"
+    r"neighbou?rhood of|district of|outskirts of|suburbs? of|area of|province of|governorate of|region of|"
+    r"countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of|shelled|struck|bombed|hit|"
+    r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted)\s+(?:the\s+)?(" + _NAME + ")"
+)
+_CUE_AFTER = re.compile(
+    r"(?<![\w'’])(" + _NAME + r")\s+(?:neighbou?rhood|district|village|town|camp|suburb|countryside|province|"
+    r"governorate|outskirts|refugee camp)\b"
+)
+_ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
+_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|area|countryside|outskirts|suburbs?|region)\b", re.I)
+_CITY_AFTER = re.compile(r"^[\s\-]*(city|town|village|neighbou?rhood|camp)\b", re.I)
+_NEAR_BEFORE = re.compile(
+    r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
+    r"(?:north|south|east|west)(?:east|west)?(?:ern)? (?:of|outskirts of)|(?:km|kilometres|kilometers|miles) "
+    r"(?:\w+ )?(?:of|from))\s+(?:the\s+)?$",
+    re.I,
+)
+_CONTAIN_BETWEEN = re.compile(
+    r"^\s*(?:,|in|of|near|outside)?\s*(?:(?:a|an|the)\s+)?(?:\w+\s+){0,2}?"
+    r"(?:(?:town|city|village|neighbou?rhood|district|suburb|area|region|province|governorate|state|county)\s+)?"
+    r"(?:in|of|near|outside|,)?\s*(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)"
+    r"(?:ern)?\s+)?$",
+    re.I,
+)
+_STRIP_SUFFIX = re.compile(
+    r"\s+(province|governorate|state|region|county|district|sub-?district|city|town|village|"
+    r"neighbou?rhood|camp|area|countryside|oblast|prefecture)$",
+    re.I,
+)
+_STRIP_PREFIX = re.compile(r"^(?:the|northern|southern|eastern|western|central|north|south|east|west)\s+", re.I)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NOT_PLACES = frozenset(
+    fold(w)
+    for w in (
+        "January February March April May June July August September October November December "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday God Allah Islam Muslim Christian Internet "
+        "Parliament Congress Senate Government President Minister Army Police"
+    ).split()
+)
+
+
+@dataclass
+class Mention:
+    """A place name in a text: ``name`` is what is looked up, ``start``/``end`` the offsets written."""
+
+    name: str
+    start: int
+    end: int
+    hint: str | None = None
+    """``admin`` ("Idlib province"), ``city`` ("town of X"), ``district`` or None."""
+    near: bool = False
+    """Written as "near X", "outskirts of X", "X countryside": ACLED geo_precision 2 at best."""
+    source: str = "ner"
+
+
+@dataclass
+class _State:
+    mention: Mention
+    candidates: list[Candidate]
+    scores: list[float] = field(default_factory=list)
+    best: int = -1
+    container: int | None = None
+    """Index of the mention that contains this one ("X, Y", "X in Y")."""
+
+
+# ----------------------------------------------------------------------------- demonyms
+_DEMONYMS: dict[str, str] | None = None
+
+
+def demonyms() -> dict[str, str]:
+    """Folded demonym -> country code (shipped ``demonyms.tsv``; plural forms "Syrians" accepted)."""
+    global _DEMONYMS
+    if _DEMONYMS is None:
+        table: dict[str, str] = {}
+        text = (resources.files("tocsin") / "data" / "geo" / "demonyms.tsv").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                word, cc = line.split("\t")[:2]
+                table[fold(word)] = cc
+                table[fold(word) + "s"] = cc
+        _DEMONYMS = table
+    return _DEMONYMS
+
+
+# ----------------------------------------------------------------------------- mentions
+def _clean(name: str) -> tuple[str, str | None]:
+    """The lookup name and a hint from a stripped suffix ("Idlib province" -> "Idlib", "admin")."""
+    name = _POSSESSIVE.sub("", name.strip().strip(",.;:\"“”()")) if name.endswith(("'s", "’s", "'", "’")) else name
+    name = name.strip().strip(",;:\"“”()")
+    hint = None
+    m = _STRIP_SUFFIX.search(name)
+    if m:
+        word = m.group(1).lower()
+        hint = "admin" if word in ("province", "governorate", "state", "region", "county", "oblast", "prefecture") \
+            else "district" if word in ("district", "subdistrict", "sub-district", "area", "countryside") else "city"
+    return name, hint
+
+
+def _context_hints(text: str, start: int, end: int, mention: Mention) -> None:
+    after = text[end:end + 24]
+    before = text[max(0, start - 40):start]
+    if _ADMIN_AFTER.match(after):
+        mention.hint = "admin"
+    elif _DISTRICT_AFTER.match(after):
+        mention.hint = mention.hint or "district"
+        mention.near = True
+    elif _CITY_AFTER.match(after):
+        mention.hint = mention.hint or "city"
+    if _NEAR_BEFORE.search(before):
+        mention.near = True
+    if re.search(r"\b(?:village|town|city|neighbou?rhood) of\s+(?:the\s+)?$", before, re.I):
+        mention.hint = mention.hint or "city"
+
+
+def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
+    """Place mentions in a parsed doc, and the demonym counts per country code (for the focus)."""
+    text = doc.text
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    focus: Counter[str] = Counter()
+    table = demonyms()
+    blocked: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ENT_LABELS:
+            name, hint = _clean(ent.text)
+            if not name or fold(name) in _NOT_PLACES:
+                continue
+            key = fold(name)
+            if ent.label_ != "FAC" and key in table and not gazetteer.index.get(key):
+                focus[table[key]] += 1
+                continue
+            start = ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
+            if ent.text.lower().startswith("the "):
+                start += 4
+            mention = Mention(name, start, start + len(name), hint=hint)
+            _context_hints(text, mention.start, ent.end_char, mention)
+            mentions.append(mention)
+            taken.append((ent.start_char, ent.end_char))
+        elif ent.label_ == "NORP":
+            cc = table.get(fold(ent.text))
+            if cc:
+                focus[cc] += 1
+        elif ent.label_ in ("PERSON", "ORG", "DATE", "TIME", "MONEY", "CARDINAL", "WORK_OF_ART", "EVENT", "LAW"):
+            blocked.append((ent.start_char, ent.end_char))
+    for pattern in (_CUE_BEFORE, _CUE_AFTER):
+        for m in pattern.finditer(text):
+            start, end = m.span(1)
+            if any(s < end and start < e for s, e in taken):
+                continue
+            name, hint = _clean(m.group(1))
+            key = fold(name)
+            if not name or key in _NOT_PLACES or key in table:
+                continue
+            mention = Mention(name, start, start + len(name), hint=hint, source="cue")
+            if any(s < end and start < e for s, e in blocked):
+                mention.source = "cue-over-entity"
+            _context_hints(text, start, end, mention)
+            mentions.append(mention)
+            taken.append((start, end))
+    mentions.sort(key=lambda m: m.start)
+    return mentions, focus
+
+
+# ----------------------------------------------------------------------------- scoring
+def _prior(gaz: Gazetteer, cand: Candidate, mention: Mention, capitals: set[int]) -> float:
+    w = WEIGHTS
+    row = cand.row
+    kind = gaz.kind[row]
+    score = w["log_population"] * math.log10(gaz.population[row] + 10)
+    score += {
+        KIND_COUNTRY: w["kind_country"],
+        KIND_CONTINENT: w["kind_continent"],
+        KIND_ADMIN1: w["kind_admin1"],
+        KIND_ADMIN2: w["kind_admin2"],
+        KIND_USER: w["kind_user"],
+    }.get(kind, 0.0)
+    score += {MATCH_ALIAS: w["match_alias"], MATCH_LOOSE: w["match_loose"], MATCH_SKELETON: w["match_skeleton"]}.get(
+        cand.match, 0.0
+    )
+    if row in capitals:
+        score += w["capital"]
+    if mention.hint == "admin":
+        score += w["hint_admin"] if kind in (KIND_ADMIN1, KIND_ADMIN2) else -w["hint_admin"] / 2
+    elif mention.hint == "district" and kind == KIND_ADMIN2:
+        score += w["hint_admin"] / 2
+    elif mention.hint == "city" and kind in (KIND_CITY, KIND_USER):
+        score += w["hint_city"]
+    return score
+
+
+def _shadowed(gaz: Gazetteer, cands: list[Candidate], mention: Mention) -> set[int]:
+    """Admin areas named like a city inside them (Aleppo governorate vs Aleppo): the city is meant."""
+    if mention.hint in ("admin", "district"):
+        return set()
+    cities = [c.row for c in cands if gaz.kind[c.row] == KIND_CITY and c.match <= MATCH_LOOSE]
+    out = set()
+    for c in cands:
+        row = c.row
+        if gaz.kind[row] not in (KIND_ADMIN1, KIND_ADMIN2):
+            continue
+        for city in cities:
+            if gaz.cc[city] == gaz.cc[row] and (
+                gaz.kind[row] == KIND_ADMIN2 or gaz.admin1[city] == gaz.admin1[row]
+            ) and distance_km(gaz.lat[city], gaz.lon[city], gaz.lat[row], gaz.lon[row]) < 300:
+                out.add(row)
+                break
+    return out
+
+
+def _contains(gaz: Gazetteer, outer: int, inner: int) -> bool:
+    ko, ki = gaz.kind[outer], gaz.kind[inner]
+    if ko == KIND_CONTINENT or not gaz.cc[outer]:
+        return False
+    if gaz.cc[outer] != gaz.cc[inner]:
+        return False
+    if ko == KIND_COUNTRY:
+        return ki != KIND_COUNTRY
+    if ko == KIND_ADMIN1:
+        return ki not in (KIND_COUNTRY, KIND_ADMIN1) and gaz.admin1[outer] == gaz.admin1[inner] or (
+            ki == KIND_USER and distance_km(gaz.lat[outer], gaz.lon[outer], gaz.lat[inner], gaz.lon[inner]) < 300
+        )
+    if ko == KIND_ADMIN2:
+        return gaz.admin2[inner] == outer or (
+            ki in (KIND_CITY, KIND_USER)
+            and distance_km(gaz.lat[outer], gaz.lon[outer], gaz.lat[inner], gaz.lon[inner]) < 60
+        )
+    # a city contains neighbourhoods and is near its villages
+    return distance_km(gaz.lat[outer], gaz.lon[outer], gaz.lat[inner], gaz.lon[inner]) < 60
+
+
+def _link_containers(text: str, states: list[_State]) -> None:
+    for i in range(len(states) - 1):
+        a, b = states[i].mention, states[i + 1].mention
+        between = text[a.end:b.start]
+        if len(between) > 60 or "\n" in between or "." in between.replace("St.", ""):
+            continue
+        if between.strip() in ("", "-"):
+            continue
+        if _CONTAIN_BETWEEN.match(between):
+            states[i].container = i + 1
+
+
+def _focus(gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str]) -> dict[str, float]:
+    votes: Counter[str] = Counter()
+    for cc, n in demonym_focus.items():
+        votes[cc] += 0.5 * n
+    for st in states:
+        if st.best < 0:
+            continue
+        row = st.candidates[st.best].row
+        if gaz.cc[row]:
+            votes[gaz.cc[row]] += 1.0 if gaz.kind[row] == KIND_COUNTRY else 0.7
+    total = sum(votes.values())
+    return {cc: v / total for cc, v in votes.items()} if total else {}
+
+
+def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
+               demonym_focus: Counter[str]) -> None:
+    w = WEIGHTS
+    focus = _focus(gaz, states, demonym_focus) if context else dict(
+        (cc, n / max(1, sum(demonym_focus.values()))) for cc, n in demonym_focus.items()
+    )
+    winners = [st.candidates[st.best].row if st.best >= 0 else -1 for st in states]
+    for i, st in enumerate(states):
+        shadow = _shadowed(gaz, st.candidates, st.mention)
+        others = [r for j, r in enumerate(winners) if j != i and r >= 0]
+        points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
+        admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
+        names = {fold(states[j].mention.name) for j in range(len(states)) if j != i}
+        # the focus a mention gives itself is not evidence for it
+        own = winners[i]
+        scores = []
+        for cand in st.candidates:
+            row = cand.row
+            score = _prior(gaz, cand, st.mention, capitals)
+            if row in shadow:
+                score += w["seat_shadow"]
+            share = focus.get(gaz.cc[row], 0.0)
+            if context and own >= 0 and gaz.cc[own] == gaz.cc[row] and len(states) > 1:
+                own_vote = 1.0 if gaz.kind[own] == KIND_COUNTRY else 0.7
+                total = sum(1.0 if gaz.kind[r] == KIND_COUNTRY else 0.7 for r in winners if r >= 0)
+                total += 0.5 * sum(demonym_focus.values())
+                share = max(0.0, (share * total - own_vote) / max(1e-9, total - own_vote))
+            score += w["focus"] * share
+            if context:
+                if st.container is not None and winners[st.container] >= 0:
+                    outer = winners[st.container]
+                    score += w["container"] if _contains(gaz, outer, row) else w["container_miss"]
+                if points and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
+                    nearest = min(distance_km(gaz.lat[row], gaz.lon[row], gaz.lat[p], gaz.lon[p]) for p in points)
+                    score += w["proximity"] * math.exp(-nearest / _PROXIMITY_KM)
+                if gaz.kind[row] in (KIND_CITY, KIND_ADMIN2) and (gaz.cc[row], gaz.admin1[row]) in admin1s:
+                    score += w["same_admin1"]
+            if gaz.kind[row] == KIND_USER:
+                parent = gaz.user[row].parent
+                if parent and fold(parent) in names:
+                    score += w["user_parent"]
+            scores.append(score)
+        st.scores = scores
+    for st in states:
+        st.best = max(range(len(st.scores)), key=st.scores.__getitem__) if st.scores else -1
+    # a container mention is re-scored in light of what it contains ("Tripoli, Lebanon")
+    if context:
+        for st in states:
+            if st.container is None or st.best < 0:
+                continue
+            outer = states[st.container]
+            if not outer.candidates:
+                continue
+            inner_row = st.candidates[st.best].row
+            bonus = [w["container"] if _contains(gaz, c.row, inner_row) else 0.0 for c in outer.candidates]
+            outer.best = max(range(len(outer.candidates)), key=lambda k: outer.scores[k] + bonus[k])
+            st_scores = st.scores
+            inner_best = max(
+                range(len(st.candidates)),
+                key=lambda k: st_scores[k]
+                + (w["container"] if _contains(gaz, outer.candidates[outer.best].row, st.candidates[k].row) else 0),
+            )
+            st.best = inner_best
+
+
+def _precision(gaz: Gazetteer, row: int, mention: Mention) -> int:
+    kind = gaz.kind[row]
+    if kind in (KIND_COUNTRY, KIND_ADMIN1, KIND_CONTINENT):
+        return 3
+    if kind == KIND_ADMIN2:
+        return 2
+    if kind == KIND_USER:
+        return 2 if mention.near else 1
+    return 2 if mention.near else 1
+
+
+def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
+    cands = gaz.candidates(mention.name)
+    if not cands:
+        bare = _STRIP_PREFIX.sub("", mention.name)
+        stripped = _STRIP_SUFFIX.sub("", bare)
+        for alt in (bare, stripped):
+            if alt and alt != mention.name:
+                cands = gaz.candidates(alt)
+                if cands:
+                    break
+    if mention.hint == "admin" and not any(gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2) for c in cands):
+        for name in (mention.name, _STRIP_SUFFIX.sub("", mention.name)):
+            extra = [c for c in gaz.candidates(name, skeletons=True) if gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2)]
+            if extra:
+                cands = cands + extra
+                break
+    if mention.source != "ner" and cands:
+        cands = [c for c in cands if c.match <= MATCH_LOOSE]
+    if len(cands) > _MAX_CANDIDATES:
+        cands.sort(key=lambda c: (c.match, -gaz.population[c.row]))
+        cands = cands[:_MAX_CANDIDATES]
+    return cands
+
+
+def _accept_cue(gaz: Gazetteer, st: _State, focus: dict[str, float]) -> bool:
+    """A cue-found name (NER missed it) is kept only where the gazetteer makes it unambiguous enough."""
+    if st.mention.source == "ner" or st.best < 0:
+        return True
+    row = st.candidates[st.best].row
+    kind = gaz.kind[row]
+    if kind == KIND_USER or focus.get(gaz.cc[row], 0.0) >= 0.2:
+        return True
+    if st.mention.source == "cue-over-entity":
+        return False
+    return kind in (KIND_COUNTRY, KIND_ADMIN1) or gaz.population[row] >= 100_000
+
+
+def resolve_mentions(
+    text: str, mentions: Iterable[Mention], gazetteer: Gazetteer, demonym_focus: Counter[str] | None = None
+) -> list[Toponym]:
+    """Resolve place mentions of one text against the gazetteer, in context; one Toponym per mention."""
+    gaz = gazetteer
+    demonym_focus = demonym_focus or Counter()
+    states = [_State(m, _candidates(gaz, m)) for m in mentions]
+    capitals = gaz.capitals
+    _link_containers(text, states)
+    _score_all(gaz, states, capitals, False, demonym_focus)
+    _score_all(gaz, states, capitals, True, demonym_focus)
+    _score_all(gaz, states, capitals, True, demonym_focus)
+    focus = _focus(gaz, states, demonym_focus)
+    out: list[Toponym] = []
+    for st in states:
+        m = st.mention
+        surface = text[m.start:m.end]
+        if not st.candidates:
+            if m.source == "ner":
+                out.append(Toponym(name=surface, start=m.start, end=m.end, reason="not in gazetteer"))
+            continue
+        if not _accept_cue(gaz, st, focus):
+            continue
+        row = st.candidates[st.best].row
+        place = gaz.place(row)
+        ranked = sorted(st.scores, reverse=True)
+        margin = ranked[0] - ranked[1] if len(ranked) > 1 else None
+        reason = None
+        if margin is not None and margin < 1.0:
+            reason = f"ambiguous: {len(ranked)} candidates, margin {margin:.2f}"
+        out.append(
+            Toponym(
+                name=surface,
+                start=m.start,
+                end=m.end,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                geonames_id=place.geonames_id,
+                country=place.country or None,
+                country_code=place.country_code or None,
+                admin1=place.admin1,
+                admin2=place.admin2,
+                feature_code=place.feature_code,
+                timezone=place.timezone or gaz.timezone_of_row(row),
+                geo_precision=_precision(gaz, row, m),
+                reason=reason,
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- component
+class PlacesComponent:
+    """The ``tocsin_places`` pipe. ``gazetteer`` is public so the store can ``add()`` user places to it."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        register_extensions()
+        self.name = name
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.default()
+        return self._gazetteer
+
+    @gazetteer.setter
+    def gazetteer(self, value: Gazetteer) -> None:
+        self._gazetteer = value
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions, focus = find_mentions(doc, self.gazetteer)
+        doc._.toponyms = resolve_mentions(doc.text, mentions, self.gazetteer, focus)
+        return doc
+
+
+@Language.factory("tocsin_places", default_config={}, assigns=["doc._.toponyms"])
+def make_places(nlp: Language, name: str) -> PlacesComponent:
+    return PlacesComponent(nlp, name)
