@@ -220,9 +220,10 @@ class Store:
             return result
         result.added = True
         for ordinal, mention in enumerate(mention_events):
+            as_json = to_dict(mention)
             joined = merging.find_event(conn, mention, ctx)
-            event_id = merging.new_event(conn, mention, ctx) if joined is None else joined
-            values = {"report_hash": content_hash, "ordinal": ordinal, "event": to_dict(mention), "event_id": event_id}
+            event_id = merging.new_event(conn, mention, ctx, mention_json=as_json) if joined is None else joined
+            values = {"report_hash": content_hash, "ordinal": ordinal, "event": as_json, "event_id": event_id}
             conn.execute(_INSERT_MENTION, values)
             if joined is not None:
                 merging.rebuild(conn, joined, ctx)
@@ -522,9 +523,9 @@ def _check_item(item: Any, where: str) -> tuple[Report, str, Extraction]:
         raise StoreError(E.T209.format(what=where, detail="expected (Report, content_hash, Extraction)")) from exc
     if not isinstance(report, Report):
         raise StoreError(E.T209.format(what=where, detail=f"not a Report: {type(report).__name__}"))
-    if not isinstance(content_hash, str) or not content_hash.strip():
+    if not isinstance(content_hash, str) or not content_hash.strip() or len(content_hash) > 128:
         raise StoreError(
-            E.T209.format(what=where, detail=f"content hash must be a non-empty string, got {content_hash!r}")
+            E.T209.format(what=where, detail=f"content hash must be a string of 1-128 characters, got {content_hash!r}")
         )
     if not isinstance(extraction, Extraction):
         raise StoreError(E.T209.format(what=where, detail=f"not an Extraction: {type(extraction).__name__}"))

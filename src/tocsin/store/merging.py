@@ -74,8 +74,8 @@ def apply_overrides(event: Event, overrides: dict[str, Any]) -> Event:
     return event_from_dict(d)
 
 
-def event_columns(event: Event) -> dict[str, Any]:
-    """The filterable columns of the ``events`` table for a merged event."""
+def event_columns(event: Event, as_json: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The columns of the ``events`` table for a merged event (``as_json``: its ``to_dict``, if known)."""
     interval = rules.date_interval(event)
     loc = event.location
     return {
@@ -105,7 +105,7 @@ def event_columns(event: Event) -> dict[str, Any]:
         "notes": event.notes,
         "sources": list(event.sources),
         "n_sources": len(event.sources),
-        "event": to_dict(event),
+        "event": as_json if as_json is not None else to_dict(event),
     }
 
 
@@ -219,8 +219,17 @@ def assign(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeConte
     return best, True
 
 
-def new_event(conn: sa.Connection, mention: Event, ctx: MergeContext, mention_id: int | None = None) -> int:
-    """Insert the event of a single mention; during remerge it takes back the id it had before."""
+def new_event(
+    conn: sa.Connection,
+    mention: Event,
+    ctx: MergeContext,
+    mention_id: int | None = None,
+    mention_json: dict[str, Any] | None = None,
+) -> int:
+    """Insert the event of a single mention; during remerge it takes back the id it had before.
+
+    ``mention_json`` (the mention's ``to_dict``) saves serialising the same event twice.
+    """
     values: dict[str, Any] = {"overrides": {}, "version": 1, "created_at": ctx.now}
     if ctx.next_id is not None:  # remerge: keep the old id when it is still free
         old_id = ctx.reuse_ids.get(mention_id) if mention_id is not None else None
@@ -231,7 +240,8 @@ def new_event(conn: sa.Connection, mention: Event, ctx: MergeContext, mention_id
             values["id"] = ctx.next_id
             ctx.next_id += 1
     merged = apply_overrides(rules.merge([mention]), values["overrides"])
-    values.update(event_columns(merged), updated_at=ctx.now)
+    same = mention_json is not None and not values["overrides"] and merged.sources == mention.sources
+    values.update(event_columns(merged, mention_json if same else None), updated_at=ctx.now)
     return int(conn.execute(_INSERT_EVENT, values).inserted_primary_key[0])
 
 
