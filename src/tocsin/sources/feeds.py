@@ -18,8 +18,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import feedparser
-
 from tocsin.errors import E
 from tocsin.model import Report
 from tocsin.sources.common import published_of
@@ -79,6 +77,8 @@ def read_feed(data: bytes, path: str, stem: str) -> Iterator[Report | Problem]:
         detail = "declares XML entities in a DOCTYPE; refused without resolving them"
         yield problem(E.T009, path, path=path, detail=detail)
         return
+    import feedparser  # here, not at the top: it takes ~0.2 s to import and only feeds need it
+
     parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from tocsin.errors import E
 from tocsin.model import Report
@@ -114,6 +113,8 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
 
 def _trafilatura(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None, str | None, str | None]:
     """(text, title, date, site name) from trafilatura (which may change ``tree``), Nones when it finds nothing."""
+    import trafilatura  # here, not at the top: it takes ~0.4 s to import and only HTML needs it
+
     try:
         document = trafilatura.bare_extraction(
             tree,
