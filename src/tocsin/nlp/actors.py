@@ -53,10 +53,15 @@ HEDGE_WORDS = frozenset(
 )
 #: Words that, right after a named actor, still belong to the mention ("Houthi fighters").
 MEMBER_WORDS = frozenset(
-    "fighters militants members elements forces troops soldiers gunmen jihadists insurgents rebels militia militias "
-    "militiamen cells operatives men units combatants terrorists".split()
+    "fighters militants members elements forces troops soldiers gunmen jihadists insurgents rebels rebel militia "
+    "militias militiamen cells operatives men units combatants terrorists".split()
 )
 ALTERNATION = frozenset(("or", "and/or", "/"))
+#: "<role> of <Country>": "military forces of Armenia", "the army of Mali".
+OF_ROLES = {
+    "military": ("forces", "military forces", "armed forces", "army", "troops", "soldiers", "military"),
+    "police": ("police", "police forces", "gendarmerie", "security forces"),
+}
 STATE_KINDS = ("military", "police")
 UNKNOWN_STATE = {"military": "Military Forces", "police": "Police Forces"}
 
@@ -355,12 +360,16 @@ def _build_matchers(nlp: Language, dictionary: ActorDictionary) -> _Matchers:
     for code, country in dictionary.countries.items():
         for alias in country.aliases:
             builder.add(alias, ("country", code))
-        prefixes = [*country.demonyms, *(f"{a}'s" for a in country.aliases)]
+        prefixes = [*country.demonyms, *country.aliases, *(f"{a}'s" for a in country.aliases)]
         for prefix in prefixes:
             for kind, words in dictionary.generic_state.items():
                 for word in words:
                     for variant in _role_variants(word) if _case_sensitive(prefix) else (word,):
                         builder.add(f"{prefix} {variant}", ("state", (kind, code)))
+            for kind in dictionary.generic_state:
+                for word in OF_ROLES.get(kind, ()):
+                    for alias in country.aliases:
+                        builder.add(f"{word} of {alias}", ("state", (kind, code)))
             for kind in ("protesters", "rioters", "civilians"):
                 if kind in dictionary.groups:
                     for word in dictionary.groups[kind].words:
@@ -410,7 +419,7 @@ class _Hit:
 def _raw_hits(doc: Doc, matchers: _Matchers) -> list[_Hit]:
     found = [*matchers.lower(doc), *matchers.exact(doc)]
     hits = [_Hit(start, end, matchers.rules[match_id]) for match_id, start, end in found]
-    return [h for h in hits if not _adjective_use(doc, h)]
+    return [h for h in hits if not _adjective_use(doc, h) and not (h.rule[0] == "named" and _opposed(doc, h))]
 
 
 def _adjective_use(doc: Doc, hit: _Hit) -> bool:
@@ -439,6 +448,14 @@ def _select(doc: Doc, hits: list[_Hit]) -> list[_Hit]:
         chosen.append(hit)
     chosen.sort(key=lambda h: h.start)
     return chosen
+
+
+def _opposed(doc: Doc, hit: _Hit) -> bool:
+    """"anti-Houthi forces" are not the Houthis."""
+    start = hit.start
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "anti":
+        return True
+    return start >= 1 and doc[start - 1].lower_ in ("anti-", "anti")
 
 
 def _hedge_before(doc: Doc, start: int) -> str | None:

@@ -63,6 +63,7 @@ OBJECT_DEPS = frozenset(("dobj", "nsubjpass", "attr", "dative"))
 TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
+CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
 
 
 @dataclass
@@ -268,6 +269,8 @@ class _Builder:
         kind = PROTEST_KINDS.get(event.event_type)
         if kind is not None:
             crowd = next((m for m in mentions if self._kind(m) in ("protesters", "rioters")), None)
+            if crowd is None and first is not None and self._kind(first) == "civilians":
+                crowd = first  # "residents protested": the residents are the protesters
             group_member = next((m for m in mentions if self._is_assoc(m)), None)
             if crowd is not None and crowd is not first:
                 if first is not None and second is None and first is not crowd and not self._is_assoc(first):
@@ -315,7 +318,7 @@ class _Builder:
             setattr(event, assoc_key, mention.name)
             event.evidence[assoc_key] = _span(self.doc, mention.start, mention.end)
             crowd_kind, mention = "civilians", None
-        if mention is not None and crowd_kind is not None and self._kind(mention) in ("protesters", "rioters"):
+        if mention is not None and crowd_kind in PROTEST_KINDS.values() and self._kind(mention) in CROWD_KINDS:
             if self._kind(mention) != crowd_kind:
                 name = self.dictionary.group_name(crowd_kind, mention.country_code or self.focus)
                 setattr(event, key, name)
@@ -514,7 +517,7 @@ def _dependents(
     pronoun_agent = False
     for child in verb.children:
         if child.dep_ in AGENT_DEPS:
-            found = _mention_at(mentions, _subtree_span(child))
+            found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
             agents += found
             pronoun_agent = pronoun_agent or (not found and child.pos_ == "PRON")
         elif child.dep_ == "agent":
@@ -537,8 +540,13 @@ def _dependents(
                 agents += _mention_at(mentions, _subtree_span(child))
             elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
                 targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-    agents.sort(key=lambda m: m.start)
     return agents, targets, pronoun_agent
+
+
+def _head_first(found: list[ActorMention], head: Token) -> list[ActorMention]:
+    """The mention holding the phrase's head word first ("X forces, backed by Y" -> X)."""
+    start, end = head.idx, head.idx + len(head)
+    return sorted(found, key=lambda m: (0 if m.start <= start and end <= m.end else 1, m.start))
 
 
 def _speaker(attributions: list[Attribution], mentions: list[ActorMention], trigger: Trigger) -> list[ActorMention]:
