@@ -32,8 +32,9 @@ app.add_typer(events_app, name="events")
 app.add_typer(places_app, name="places")
 app.add_typer(db_app, name="db")
 
-out = Console()
-err = Console(stderr=True)
+_WIDE = 160  # when not on a terminal (pipes, logs, tests), don't fold tables to 80 columns
+out = Console(width=None if sys.stdout.isatty() else _WIDE)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDE)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database path or URL (default: $TOCSIN_DATABASE_URL, "
                                               "else ./tocsin.db).")]
