@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from pathlib import Path
 
 import feedparser
@@ -70,6 +71,21 @@ def test_xxe_feed_refused_before_parsing(fixtures: Path, read_path, monkeypatch:
     assert reports == []
     assert [(p.code, p.severity) for p in problems] == [("T009", "rejected")]
     assert "entities" in problems[0].message and "gcap__xee.atom" in problems[0].message
+
+
+def test_external_dtd_is_never_fetched(read, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a reader tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    rss = (
+        '<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://192.0.2.1/rss.dtd">'
+        '<rss version="2.0"><channel><title>Wire</title><item><guid>g1</guid>'
+        "<description>Clashes near Sake.</description></item></channel></rss>"
+    )
+    (report,), problems = read("ext.rss", rss)
+    assert problems == [] and (report.id, report.text) == ("g1", "Clashes near Sake.")
 
 
 def test_billion_laughs_refused(read) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 
+import pytest
 import trafilatura
 
 STORY = (
@@ -98,6 +100,18 @@ def test_entities_are_never_expanded(read) -> None:
     (report,), _ = read("x.html", page)
     assert "root:" not in report.text
     assert report.text == "Before &x; after."
+
+
+def test_nothing_is_fetched(read, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a reader tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    page = PAGE.replace("<!DOCTYPE html>", '<!DOCTYPE html SYSTEM "http://192.0.2.1/x.dtd">')
+    page = page.replace("<main>", '<main><img src="http://192.0.2.1/a.png"><iframe src="http://192.0.2.1/"></iframe>')
+    (report,), problems = read("x.html", page)
+    assert problems == [] and "El Obeid" in report.text
 
 
 def test_declared_charset_is_honoured(read) -> None:
