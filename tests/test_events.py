@@ -86,9 +86,12 @@ def test_merge_keeps_every_fatality_claim_and_takes_the_minimum() -> None:
     a = ev(fatalities=8, sources=["Wire"], claims=[Claim("health ministry", "fatalities", 8, Span(0, 1))])
     b = ev(fatalities=5, sources=["Paper"], evidence={"fatalities": Span(10, 11, "5")})
     c = ev(fatalities=None, sources=["Radio"])
+    a.report_id, b.report_id, c.report_id = "ra", "rb", "rc"
     merged = merge([a, b, c])
     assert merged.fatalities == 5
     assert _claims(merged, "fatalities") == [("Paper", 5), ("health ministry", 8)]
+    assert sorted((c.value, c.report_id) for c in merged.claims) == [(5, "rb"), (8, "ra")]  # whose text the span is in
+    assert a.claims[0].report_id is None  # the mention itself is not changed
     assert merged.evidence["fatalities"] == Span(10, 11, "5")
     assert "8, 5" in merged.reasons["fatalities"]
     assert merged.sources == ["Wire", "Paper", "Radio"]

@@ -201,13 +201,15 @@ def _sources(mentions: Sequence[Event]) -> list[str]:
 
 
 def _claims(mentions: Sequence[Event]) -> list[Claim]:
+    """Every mention's claims, each tagged with its report (spans point into that report's text)."""
     claims: list[Claim] = []
     for m in mentions:
-        claims.extend(m.claims)
+        claims.extend(dataclasses.replace(c, report_id=c.report_id or m.report_id) for c in m.claims)
         for f in _COUNT_FIELDS:
             value = getattr(m, f)
             if value is None or any(c.field == f for c in m.claims):
                 continue
             who = m.sources[0] if m.sources else (m.report_id or "unknown source")
-            claims.append(Claim(source=who, field=f, value=value, span=m.evidence.get(f, Span(0, 0))))
+            span = m.evidence.get(f, Span(0, 0))
+            claims.append(Claim(source=who, field=f, value=value, span=span, report_id=m.report_id))
     return claims

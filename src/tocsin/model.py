@@ -264,6 +264,8 @@ class Claim:
     field: str
     value: Any
     span: Span
+    report_id: str | None = None
+    """The report whose text ``span`` points into; set on a merged event's claims."""
 
 
 @dataclass

@@ -57,7 +57,7 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         fatalities=d.get("fatalities"),
         displaced=d.get("displaced"),
         claims=[
-            Claim(c["source"], c["field"], c.get("value"), _span(c.get("span")) or Span(0, 0))
+            Claim(c["source"], c["field"], c.get("value"), _span(c.get("span")) or Span(0, 0), c.get("report_id"))
             for c in d.get("claims") or []
         ],
         evidence={k: s for k, v in (d.get("evidence") or {}).items() if (s := _span(v)) is not None},
