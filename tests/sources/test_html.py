@@ -121,6 +121,12 @@ def test_declared_charset_is_honoured(read) -> None:
     assert report.text == "قصف على حلب"
 
 
+def test_undeclared_cp1252_page_warns_and_reads(read) -> None:
+    (report,), problems = read("x.html", b"<html><body><p>The caf\xe9 was \x93destroyed\x94.</p></body></html>")
+    assert [(p.code, p.severity) for p in problems] == [("T003", "warning")]
+    assert report.text == "The café was “destroyed”."
+
+
 def test_page_without_text_is_rejected(read) -> None:
     reports, problems = read("x.html", "<html><head><title>t</title></head><body><script>x()</script></body></html>")
     assert reports == []

@@ -97,6 +97,11 @@ def test_text_at_the_limit_is_read(tmp_path: Path) -> None:
         ("r.jsonl.gz", jsonl("g1", "g2"), ["g1", "g2"]),  # gzipped JSONL, streamed
         ("story.txt.gz", STORY, ["story"]),  # the stem drops both suffixes
         ("page.HTML.GZ", f"<html><body><p>{STORY}</p></body></html>", ["page"]),  # case-insensitive
+        (
+            "wire.rss.gz",
+            f"<rss><channel><item><guid>f1</guid><description>{STORY}</description></item></channel></rss>",
+            ["f1"],
+        ),  # a gzipped feed
     ],
 )
 def test_gzip(tmp_path: Path, read_path, name: str, content: str, ids: list[str]) -> None:
