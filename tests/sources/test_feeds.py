@@ -97,6 +97,22 @@ def test_billion_laughs_refused(read) -> None:
     assert reports == [] and [p.code for p in problems] == ["T009"]
 
 
+def test_entity_declaration_with_markup_in_its_value_refused(read) -> None:
+    doc = '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "<b>bold</b>">]><rss version="2.0"><channel/></rss>'
+    reports, problems = read("x.rss", doc)
+    assert reports == [] and [p.code for p in problems] == ["T009"]
+
+
+def test_feed_that_mentions_entities_in_content_is_read(read) -> None:
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Security notes</title><item><guid>n1</guid>'
+        "<description><![CDATA[<p>Never accept <!ENTITY declarations from strangers.</p>]]></description>"
+        "</item></channel></rss>"
+    )
+    (report,), problems = read("notes.rss", rss)
+    assert problems == [] and report.id == "n1"
+
+
 def test_entry_without_any_text_is_reported(fixtures: Path, read_path) -> None:
     reports, problems = read_path(fixtures / "gcap__invalid.rss")
     assert reports == []

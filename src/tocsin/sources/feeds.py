@@ -28,13 +28,19 @@ from tocsin.sources.text import clean_text, content_hash
 __all__ = ["declares_entities", "read_feed"]
 
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
 
 
 def declares_entities(data: bytes) -> bool:
-    """Whether an XML document declares entities (in its DOCTYPE's internal subset)."""
+    """Whether an XML document declares entities, i.e. ``<!ENTITY`` appears before its root element.
+
+    Looking only at the prolog keeps feeds that merely mention ``<!ENTITY`` in their content readable.
+    """
     if b"\x00" in data[:1024]:  # UTF-16 or UTF-32: look at the ASCII bytes only
         data = data.replace(b"\x00", b"")
-    return _ENTITY.search(data) is not None
+    root = _ELEMENT_START.search(data)
+    prolog = data[: root.start()] if root else data
+    return _ENTITY.search(prolog) is not None
 
 
 def _text_of(detail: Any) -> str:
