@@ -167,6 +167,14 @@ class WarningStore:
             raise NotFound(E.T204.format(what="warning", id=warning_id))
         return self._stored(row)
 
+    def _get_or_none(self, warning_id: str | None) -> StoredWarning | None:
+        if warning_id is None:
+            return None
+        try:
+            return self.get(warning_id)
+        except NotFound:
+            return None
+
     def list(
         self, *, state: str | None = None, kind: str | None = None, limit: int | None = None
     ) -> list[StoredWarning]:
@@ -255,7 +263,7 @@ class WarningStore:
         if warning.status == "Draft":
             warning = dataclasses.replace(warning, status=status)
         cap_xml = current.cap_xml if current.imported else to_cap(dataclasses.replace(warning, source_xml=None))
-        referenced = self.get(current.references_id) if current.references_id else None
+        referenced = self._get_or_none(current.references_id)  # may be another authority's, not stored here
         if referenced is not None:
             old_geometry = warning_geometry(referenced.warning)
             if old_geometry is not None:
@@ -341,10 +349,7 @@ class WarningStore:
     def import_cap(self, data: bytes, who: str, where: str = "<input>") -> StoredWarning:
         """Store another authority's CAP message as a draft, keeping its original bytes (and signature)."""
         warning = parse_cap(data, where)
-        try:
-            existing = self.get(warning.id)
-        except NotFound:
-            existing = None
+        existing = self._get_or_none(warning.id)
         if existing is not None:
             if existing.cap_xml == data:
                 return existing
@@ -408,11 +413,8 @@ class WarningStore:
             if sender:
                 kwargs["sender"] = sender
             draft = draft_from_notice(stored.notice, stored.report_id, **kwargs)
-            try:
-                self.get(draft.id)
+            if self._get_or_none(draft.id) is not None:
                 continue
-            except NotFound:
-                pass
             out.append(self.create(draft, who))
         return out
 

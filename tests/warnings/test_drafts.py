@@ -1,0 +1,64 @@
+"""Drafts from notices: cite the report and span, curfews become daily windows, nothing is published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tocsin.model import Area, Notice, Span
+from tocsin.warnings.cap import parse_cap, to_cap
+from tocsin.warnings.drafts import draft_from_notice
+
+SENT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+
+
+def test_daily_curfew_notice_becomes_a_recurring_draft() -> None:
+    notice = Notice(
+        kind="curfew",
+        areas=[Area("Kherson", latitude=46.63, longitude=32.61)],
+        start=dt.datetime(2026, 3, 1, 20, 0),
+        end=dt.datetime(2026, 3, 2, 6, 0),
+        recurring="daily",
+        issuer="Regional military administration",
+        evidence=Span(120, 170, "a curfew from 20:00 to 06:00 every day"),
+        timezone="Europe/Kyiv",
+    )
+    draft = draft_from_notice(notice, "report-42", sent=SENT)
+    assert draft.status == "Draft"
+    assert draft.report_id == "report-42" and draft.evidence == Span(120, 170, "a curfew from 20:00 to 06:00 every day")
+    assert draft.window is not None and draft.window.recurring
+    assert (draft.window.daily_start, draft.window.daily_end) == (dt.time(20, 0), dt.time(6, 0))
+    assert draft.window.timezone == "Europe/Kyiv"
+    assert draft.window.active_at(dt.datetime(2026, 3, 5, 23, 0, tzinfo=dt.UTC))  # 01:00 Kyiv
+    assert draft.sender_name == "Regional military administration"
+    assert draft.category == "Security" and draft.response_type == "Shelter"
+    back = parse_cap(to_cap(draft))
+    assert back.status == "Draft" and back.report_id == "report-42" and back.evidence == Span(120, 170)
+
+
+def test_draft_id_is_stable_per_notice() -> None:
+    notice = Notice(kind="evacuation_order", areas=[Area("Podil")], evidence=Span(1, 9, "evacuate"))
+    assert draft_from_notice(notice, "r1").id == draft_from_notice(notice, "r1").id
+    assert draft_from_notice(notice, "r1").id != draft_from_notice(notice, "r2").id
+
+
+def test_unresolved_area_stays_a_description_for_the_operator() -> None:
+    notice = Notice(kind="evacuation_order", areas=[Area("Unknown village")], start=dt.date(2026, 3, 2))
+    draft = draft_from_notice(notice, "r1", timezone="Europe/Kyiv")
+    assert [a.description for a in draft.areas] == ["Unknown village"]
+    assert draft.areas[0].shape is None
+    assert draft.window is not None and draft.window.start == dt.datetime(2026, 3, 1, 22, 0, tzinfo=dt.UTC)
+
+
+def test_polygon_area_and_resolver() -> None:
+    polygon = {"type": "Polygon", "coordinates": [[[30, 50], [30.1, 50], [30.1, 50.1], [30, 50]]]}
+    notice = Notice(kind="strike_warning", areas=[Area("Port", geometry=polygon), Area("Depot")])
+    resolved = {"Depot": {"type": "Polygon", "coordinates": [[[31, 50], [31.1, 50], [31.1, 50.1], [31, 50]]]}}
+    draft = draft_from_notice(notice, "r1", resolver=resolved.get)
+    assert [a.shape.bounds for a in draft.areas if a.shape is not None] == [(30, 50, 30.1, 50.1), (31, 50, 31.1, 50.1)]
+
+
+def test_corridor_notice_becomes_a_route() -> None:
+    notice = Notice(kind="safe_corridor", areas=[Area("Mariupol", 47.10, 37.55), Area("Zaporizhzhia", 47.84, 35.14)])
+    draft = draft_from_notice(notice, "r1", corridor_width_m=2000)
+    assert len(draft.corridors) == 1 and draft.corridors[0].width_m == 2000
+    assert list(draft.corridors[0].route.coords) == [(37.55, 47.10), (35.14, 47.84)]

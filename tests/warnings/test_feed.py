@@ -1,0 +1,88 @@
+"""The Atom feed of alerts (validated against an Atom schema) and reading other authorities' index feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from warnkit import FIXTURES, T0, make_warning
+
+from tocsin.errors import CapError
+from tocsin.warnings.cap import parse_cap
+from tocsin.warnings.feed import ATOM_NS, CAP_MIME, build_feed, read_feed
+
+A = "{" + ATOM_NS + "}"
+
+
+@pytest.fixture(scope="module")
+def atom_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(FIXTURES / "atom.xsd")))
+
+
+def test_feed_validates_and_links_each_alert_to_its_cap(atom_schema: etree.XMLSchema) -> None:
+    first = make_warning()
+    second = make_warning(id="tocsin-test-2", sent=T0 + dt.timedelta(hours=1), headline="Strike warning")
+    data = build_feed([first, second], base_url="https://alerts.example.org/")
+    root = etree.fromstring(data)
+    assert atom_schema.validate(root), atom_schema.error_log.last_error
+    entries = root.findall(A + "entry")
+    assert [e.findtext(A + "title") for e in entries] == ["Strike warning", first.headline]  # newest first
+    link = entries[1].find(A + "link")
+    assert link is not None
+    assert (link.get("rel"), link.get("type")) == ("alternate", CAP_MIME)
+    assert link.get("href") == "https://alerts.example.org/warnings/tocsin-test-1.xml"
+    assert entries[1].findtext(A + "updated") == "2026-03-01T12:00:00+00:00"
+    assert root.findtext(A + "updated") == "2026-03-01T13:00:00+00:00"
+
+
+def test_empty_feed_still_validates(atom_schema: etree.XMLSchema) -> None:
+    root = etree.fromstring(build_feed([], base_url="https://a.example", updated=T0))
+    assert atom_schema.validate(root) and root.find(A + "entry") is None
+
+
+def test_our_feed_reads_back() -> None:
+    entries = read_feed(build_feed([make_warning()], base_url="https://a.example"))
+    assert [(e.id, e.cap_url, e.updated) for e in entries] == [
+        ("https://a.example/warnings/tocsin-test-1.xml", "https://a.example/warnings/tocsin-test-1.xml", T0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "count", "first_link"),
+    [
+        ("gcap__weather_index.atom", 2, "http://www.weather.gov/alerts-beta/wwacapget.php?x=CT2010083103"),  # NWS
+        ("mal__france_sample.xml", 12, "https://feeds.meteoalarm.org/api/v1/warnings/feeds-france/"),  # cap+xml link
+        ("gcap__ny_index.rss", 2, "http://www.nyalert.gov/Public/News/GetCapAlert.aspx?capID="),  # RSS index
+        ("gcap__no_entries.atom", 0, None),  # a feed without entries
+    ],
+)
+def test_index_feeds(name: str, count: int, first_link: str | None) -> None:
+    entries = read_feed((FIXTURES / "feeds" / name).read_bytes())
+    assert len(entries) == count
+    if first_link:
+        assert entries[0].cap_url is not None and entries[0].cap_url.startswith(first_link)
+
+
+def test_meteoalarm_prefers_the_cap_link_over_other_links() -> None:
+    entry = read_feed((FIXTURES / "feeds" / "mal__france_sample.xml").read_bytes())[0]
+    assert entry.cap_url == "https://feeds.meteoalarm.org/api/v1/warnings/feeds-france/04d497d4-d114-4d6b-93ba-13fa7ed577fe"
+
+
+@pytest.mark.parametrize("name", ["gcap__amber.atom", "gcap__earthquake.atom", "gcap__canada_signed.atom"])
+def test_embedded_alerts_are_extracted(name: str) -> None:
+    entries = read_feed((FIXTURES / "feeds" / name).read_bytes())
+    assert entries[0].alert_xml is not None
+    assert parse_cap(entries[0].alert_xml).id
+
+
+def test_feed_with_xxe_is_refused() -> None:
+    with pytest.raises(CapError) as err:
+        read_feed((FIXTURES / "feeds" / "gcap__xee.atom").read_bytes(), where="xee.atom")
+    assert err.value.code == "T403"
+
+
+def test_a_cap_message_is_not_a_feed(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="not a feed"):
+        read_feed((FIXTURES / "valid" / "gcap__thunderstorm.cap").read_bytes())

@@ -1,0 +1,192 @@
+"""WarningStore on a real SQLite file: drafts stay private, publish, update/cancel chains, import, fan-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from warnkit import FIXTURES, T0, make_warning
+
+from tocsin.errors import ConflictError, InputError, NotFound
+from tocsin.store import Store
+from tocsin.warnings.cap import CAP_NS
+from tocsin.warnings.records import WarningArea
+from tocsin.warnings.store import WarningStore
+
+INSIDE = (50.05, 30.05)
+NOON = T0 + dt.timedelta(hours=1)
+Q = "{" + CAP_NS + "}"
+
+
+def test_draft_is_not_public_until_published(warning_store: WarningStore) -> None:
+    stored = warning_store.create(make_warning(), who="alice")
+    assert stored.state == "draft" and stored.warning.status == "Draft"
+    assert warning_store.status_index().status(*INSIDE, at=NOON).warnings == ()
+    assert b"<entry>" not in warning_store.feed("https://a.example", at=NOON)
+    with pytest.raises(NotFound):
+        warning_store.cap_xml(stored.warning.id)
+    published = warning_store.publish(stored.warning.id, operator="bob")
+    assert (published.state, published.published_by, published.warning.status) == ("published", "bob", "Actual")
+    assert [h.warning_id for h in warning_store.status_index().status(*INSIDE, at=NOON).warnings] == ["tocsin-test-1"]
+    assert b"tocsin-test-1.xml" in warning_store.feed("https://a.example", at=NOON)
+    root = etree.fromstring(warning_store.cap_xml("tocsin-test-1"))
+    assert root.findtext(Q + "status") == "Actual"
+
+
+@pytest.mark.parametrize(
+    ("operator", "fragment"),
+    [
+        ("", "an operator must be named"),  # nobody
+        ("   ", "an operator must be named"),  # blank
+    ],
+)
+def test_publish_needs_an_operator(warning_store: WarningStore, operator: str, fragment: str) -> None:
+    warning_store.create(make_warning(), who="alice")
+    with pytest.raises(InputError, match=fragment):
+        warning_store.publish("tocsin-test-1", operator=operator)
+    assert warning_store.get("tocsin-test-1").state == "draft"
+
+
+def test_draft_without_geometry_cannot_be_published(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(areas=[WarningArea("Somewhere unnamed")]), who="alice")
+    with pytest.raises(InputError, match="polygon or circle"):
+        warning_store.publish("tocsin-test-1", operator="bob")
+
+
+def test_editing_a_draft_in_place_checks_the_version(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(), who="alice")
+    edited = warning_store.update("tocsin-test-1", "alice", instruction="Leave by the north bridge.")
+    assert edited.version == 2 and edited.warning.instruction == "Leave by the north bridge."
+    with pytest.raises(ConflictError):
+        warning_store.update("tocsin-test-1", "carol", expected_version=1, headline="stale edit")
+
+
+def test_update_of_a_published_warning_is_a_new_cap_update(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(), who="alice")
+    warning_store.publish("tocsin-test-1", operator="bob")
+    update = warning_store.update("tocsin-test-1", "alice", instruction="Leave by the north bridge.")
+    new_id = update.warning.id
+    assert new_id != "tocsin-test-1" and update.state == "draft"
+    assert update.warning.msg_type == "Update"
+    assert [r.identifier for r in update.warning.references] == ["tocsin-test-1"]
+    # Until the update is published, the original stays public and unchanged.
+    assert warning_store.get("tocsin-test-1").state == "published"
+    warning_store.publish(new_id, operator="bob")
+    old = warning_store.get("tocsin-test-1")
+    assert (old.state, old.superseded_by) == ("superseded", new_id)
+    assert old.warning.instruction == "Leave the river district now."  # the published message is kept as it was
+    hits = warning_store.status_index().status(*INSIDE, at=NOON).warnings
+    assert [(h.warning_id, h.instruction) for h in hits] == [(new_id, "Leave by the north bridge.")]
+
+
+def test_cancel_publishes_a_cap_cancel(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(), who="alice")
+    warning_store.publish("tocsin-test-1", operator="bob")
+    cancel = warning_store.cancel("tocsin-test-1", "bob", note="The order is lifted.")
+    assert cancel.state == "published" and cancel.warning.msg_type == "Cancel"
+    root = etree.fromstring(warning_store.cap_xml(cancel.warning.id))
+    assert root.findtext(Q + "msgType") == "Cancel"
+    assert root.findtext(Q + "references").startswith("ops@tocsin.example,tocsin-test-1,")
+    assert warning_store.get("tocsin-test-1").state == "cancelled"
+    assert warning_store.status_index().status(*INSIDE, at=NOON).warnings == ()
+    feed = warning_store.feed("https://a.example", at=dt.datetime.now(dt.UTC))
+    assert cancel.warning.id.encode() in feed  # aggregators see the Cancel
+
+
+def test_cancelling_a_draft_discards_it(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(), who="alice")
+    assert warning_store.cancel("tocsin-test-1", "alice").state == "cancelled"
+    with pytest.raises(InputError, match="only a draft can be published"):
+        warning_store.publish("tocsin-test-1", operator="bob")
+
+
+def test_duplicate_id_is_refused(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(), who="alice")
+    with pytest.raises(InputError, match="already stored"):
+        warning_store.create(make_warning(), who="alice")
+
+
+def test_import_keeps_original_bytes_and_is_idempotent(warning_store: WarningStore) -> None:
+    data = (FIXTURES / "valid" / "gcap__canada_signed.cap").read_bytes()
+    first = warning_store.import_cap(data, "importer")
+    assert first.state == "draft" and first.imported and first.cap_xml == data
+    assert warning_store.import_cap(data, "importer").warning.id == first.warning.id
+    published = warning_store.publish(first.warning.id, operator="bob")
+    assert warning_store.cap_xml(published.warning.id) == data  # signature bytes served unchanged
+
+
+def test_import_path_reads_feeds_and_reports_each_entry(warning_store: WarningStore, tmp_path: Path) -> None:
+    results = warning_store.import_path(FIXTURES / "feeds" / "gcap__amber.atom", "importer")
+    assert [r.error for r in results] == [None]
+    remote = warning_store.import_path(FIXTURES / "feeds" / "gcap__weather_index.atom", "importer")
+    assert all(r.warning_id is None and "remote" in (r.error or "") for r in remote)
+    (tmp_path / "alert.cap").write_bytes((FIXTURES / "valid" / "gcap__thunderstorm.cap").read_bytes())
+    index = tmp_path / "index.rss"
+    index.write_text('<rss version="2.0"><channel><item><title>t</title><link>alert.cap</link></item></channel></rss>')
+    local = warning_store.import_path(index, "importer")
+    assert local[0].error is None and local[0].warning_id is not None
+    bad = warning_store.import_path(FIXTURES / "invalid" / "screenly__test.cap", "importer")
+    assert bad[0].warning_id is None and "[T405]" in (bad[0].error or "")
+
+
+def test_subscriptions_fan_out_on_publish(warning_store: WarningStore) -> None:
+    near = warning_store.add_subscription("http://127.0.0.1:9/hook", "s1", point="50.05,30.05", radius_km=1.0)
+    far = warning_store.add_subscription("http://127.0.0.1:9/far", "s2", point="48.0,25.0", radius_km=5.0)
+    edge = warning_store.add_subscription(
+        "http://127.0.0.1:9/edge", "s3", polygon="50.09,30.09 50.2,30.09 50.2,30.2 50.09,30.2 50.09,30.09"
+    )
+    warning_store.create(make_warning(), who="alice")
+    assert warning_store.deliveries() == []  # a draft notifies nobody
+    warning_store.publish("tocsin-test-1", operator="bob")
+    queued = warning_store.deliveries(state="pending")
+    assert sorted(d.subscription_id for d in queued) == sorted([near.id, edge.id])
+    assert far.id not in {d.subscription_id for d in queued}
+    assert {d.idempotency_key for d in queued} == {f"{near.id}:tocsin-test-1", f"{edge.id}:tocsin-test-1"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"url": "ftp://x.example/hook", "point": "50,30", "radius_km": 1.0}, "http(s)://"),  # wrong scheme
+        ({"url": "http://x.example/hook", "point": "50,30", "radius_km": 0.0}, "radius must be > 0"),  # no radius
+        ({"url": "http://x.example/hook", "polygon": "50,30 50.1,30 50,30"}, "[T305]"),  # too few points
+        ({"url": "http://x.example/hook"}, "give one of"),  # no area
+    ],
+)
+def test_invalid_subscription_is_refused(warning_store: WarningStore, kwargs: dict[str, object], fragment: str) -> None:
+    with pytest.raises(InputError) as err:
+        warning_store.add_subscription(secret="s", **kwargs)  # type: ignore[arg-type]
+    assert fragment in err.value.message and "[T412]" in err.value.message
+
+
+def test_removed_subscription_is_not_matched(warning_store: WarningStore) -> None:
+    sub = warning_store.add_subscription("http://127.0.0.1:9/hook", "s1", point="50.05,30.05", radius_km=1.0)
+    warning_store.remove_subscription(sub.id or 0)
+    assert warning_store.subscriptions() == []
+    warning_store.create(make_warning(), who="alice")
+    warning_store.publish("tocsin-test-1", operator="bob")
+    assert warning_store.deliveries() == []
+    with pytest.raises(NotFound):
+        warning_store.remove_subscription(sub.id or 0)
+
+
+def test_drafts_from_stored_notices(warning_store: WarningStore) -> None:
+    from tocsin.model import Area, Notice, Span
+    from tocsin.store.records import StoredNotice
+
+    stored = StoredNotice(1, "h", 0, Notice("evacuation_order", [Area("Podil", 50.46, 30.52)], evidence=Span(3, 9)),
+                          "report-1", None, None)
+    made = warning_store.drafts_from_notices([stored], "bot")
+    assert len(made) == 1 and made[0].warning.report_id == "report-1"
+    assert warning_store.drafts_from_notices([stored], "bot") == []  # already drafted
+
+
+def test_state_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    with Store(path) as store:
+        WarningStore(store).create(make_warning(), who="alice")
+        WarningStore(store).publish("tocsin-test-1", operator="bob")
+    with Store(path) as store:
+        assert WarningStore(store).get("tocsin-test-1").state == "published"
