@@ -221,16 +221,21 @@ def _paren_day(text: str, offset: int, gmt: DateMention, days: list[DateMention]
     return next((d for d in days if gmt.end <= d.start and d.end - offset <= close + 1), None)
 
 
-def _nearest_day(point: DateMention, days: list[DateMention], used: set[int]) -> DateMention | None:
-    best: DateMention | None = None
-    best_gap = 10**9
+def _attach_days(points: list[_Point], days: list[DateMention]) -> dict[int, DateMention]:
+    """Each day mention goes to the clock time written next to it ("6 a.m. on Monday", "Wednesday from
+    10 a.m."): point index -> day."""
+    attached: dict[int, tuple[int, DateMention]] = {}
     for d in days:
-        if id(d) in used:
-            continue
-        gap = d.start - point.end if d.start >= point.end else point.start - d.end
-        if gap < best_gap:
-            best, best_gap = d, gap
-    return best if best_gap <= 40 else None
+        best: tuple[int, int] | None = None
+        for i, p in enumerate(points):
+            m = p.mention
+            after = d.start >= m.end
+            gap = d.start - m.end if after else m.start - d.end
+            if 0 <= gap <= (20 if after else 12) and (best is None or gap < best[0]):
+                best = (gap, i)
+        if best is not None and (best[1] not in attached or best[0] < attached[best[1]][0]):
+            attached[best[1]] = (best[0], d)
+    return {i: d for i, (_, d) in attached.items()}
 
 
 def window(
@@ -262,41 +267,43 @@ def window(
                 used.add(id(point.gmt))
         used.add(id(m))
         points.append(point)
-    win = Window(zone=zone)
-    day_roles = [(d, _role(text, d.start - offset)) for d in days]
-    end_days = [d for d, role in day_roles if role == "end" and _ends_day(text, d.start - offset)]
-    start_days = [d for d, role in day_roles if d not in end_days]
-    base_day = _day(start_days[0].value) if start_days else None  # type: ignore[arg-type]
-    fallback_day = base_day or prev_day
     if deadline:
         for p in points:
             p.role = "end" if p.role != "start" or not any(q.role == "end" for q in points) else p.role
-    start_point = next((p for p in points if p.role != "end"), None)
-    end_point = next((p for p in points if p.role == "end"), None)
-    if start_point is not None:
-        win.start = _instant(text, offset, start_point, days, fallback_day, published, zone)
-        win.start_clock = True
-        win.start_span = _span(start_point.mention)
+    attached = _attach_days(points, days)
+    free = [d for d in days if all(d is not a for a in attached.values())]
+    end_days = [d for d in free if _role(text, d.start - offset) == "end" and _ends_day(text, d.start - offset)]
+    start_days = [d for d in free if all(d is not e for e in end_days)]
+    si = next((i for i, p in enumerate(points) if p.role != "end"), None)
+    ei = next((i for i, p in enumerate(points) if p.role == "end"), None)
+    start_day_m = attached.get(si) if si is not None else None
+    end_day_m = attached.get(ei) if ei is not None else None
+    if si is not None and ei is not None and start_day_m is None and end_day_m is not None:
+        if not _ends_day(text, points[ei].mention.start - offset):
+            start_day_m, end_day_m = end_day_m, None  # "from 8 pm to 4 am on Monday": the range's day
+    base_day = _day(start_days[0].value) if start_days else None  # type: ignore[arg-type]
+    win = Window(zone=zone)
+    if si is not None:
+        day = _day(start_day_m.value) if start_day_m else base_day or prev_day  # type: ignore[arg-type]
+        win.start = _instant(text, offset, points[si], days, day, published, zone, start_day_m is not None)
+        win.start_clock, win.start_span = True, _span(points[si].mention)
     elif start_days and not deadline:
-        win.start = base_day
-        win.start_span = _span(start_days[0])
-    if end_point is not None:
-        end_default = _day(end_days[0].value) if end_days else (_day(win.start) if win.start else fallback_day)  # type: ignore[arg-type]
-        win.end = _instant(text, offset, end_point, days, end_default, published, zone)
-        win.end_clock = True
-        win.end_day_given = bool(end_days) or _has_own_day(end_point, days)
-        win.end_span = _span(end_point.mention)
-        if (
-            isinstance(win.start, dt.datetime)
-            and isinstance(win.end, dt.datetime)
-            and win.end <= win.start
-            and not win.end_day_given
-        ):
-            win.end += dt.timedelta(days=1)
+        win.start, win.start_span = base_day, _span(start_days[0])
+    if ei is not None:
+        own = end_day_m or (end_days[0] if end_days else None)
+        if own is not None:
+            day = _day(own.value)  # type: ignore[arg-type]
+        elif isinstance(win.start, dt.datetime) and zone:
+            day = localise_day(win.start, zone)
+        else:
+            day = _day(win.start) if win.start else base_day or prev_day
+        win.end = _instant(text, offset, points[ei], days, day, published, zone, end_day_m is not None)
+        win.end_clock, win.end_day_given, win.end_span = True, own is not None, _span(points[ei].mention)
+        if isinstance(win.start, dt.datetime) and isinstance(win.end, dt.datetime) and win.end <= win.start:
+            if own is None:
+                win.end += dt.timedelta(days=1)
     elif end_days:
-        win.end = _day(end_days[0].value)  # type: ignore[arg-type]
-        win.end_day_given = True
-        win.end_span = _span(end_days[0])
+        win.end, win.end_day_given, win.end_span = _day(end_days[0].value), True, _span(end_days[0])  # type: ignore[arg-type]
     elif deadline and start_days:
         win.end, win.end_span, win.end_day_given = base_day, _span(start_days[0]), True
     if deadline and win.end is None:
@@ -328,19 +335,17 @@ def _ends_day(text: str, rel: int) -> bool:
     return any(w in _END_DAY_WORDS for w in words)
 
 
-def _has_own_day(point: _Point, days: list[DateMention]) -> bool:
-    return any(0 <= d.start - point.mention.end <= 8 for d in days)
-
-
 def _instant(
     text: str,
     offset: int,
     point: _Point,
     days: list[DateMention],
-    default_day: dt.date | None,
+    day: dt.date | None,
     published: dt.datetime | None,
     zone: str | None,
+    attached: bool = False,
 ) -> dt.datetime | dt.date | None:
+    """The UTC instant of a clock time on ``day`` (None: the mention's own day, else publication day)."""
     if point.gmt is not None and isinstance(point.gmt.value, dt.datetime):
         gmt_value = point.gmt.value.astimezone(dt.UTC)
         if _DAY_WORD_RE.search(point.gmt.text):
@@ -348,7 +353,7 @@ def _instant(
         gmt_day = _paren_day(text, offset, point.gmt, days)
         if gmt_day is not None:
             return dt.datetime.combine(_day(gmt_day.value), gmt_value.time(), dt.UTC)  # type: ignore[arg-type]
-        day = _point_day(point, days, default_day, published)
+        day = day or point.own_day or (published.date() if published else None)
         if day is None or point.clock is None:
             return gmt_value
         offset_min = (point.clock.hour * 60 + point.clock.minute) - (gmt_value.hour * 60 + gmt_value.minute)
@@ -358,29 +363,15 @@ def _instant(
         local = dt.datetime.combine(day, point.clock)
         return (local - dt.timedelta(minutes=offset_min)).replace(tzinfo=dt.UTC)
     if point.utc is not None:
-        near = _nearest_day(point.mention, days, set())
-        if near is not None:
-            return dt.datetime.combine(_day(near.value), point.utc.time(), dt.UTC)  # type: ignore[arg-type]
+        if attached and day is not None and not _DAY_WORD_RE.search(point.mention.text):
+            return dt.datetime.combine(day, point.utc.time(), dt.UTC)  # "12:00 GMT on Thursday"
         return point.utc
-    day = _point_day(point, days, default_day, published)
+    day = day or point.own_day or (published.date() if published else None)
     if day is None or point.clock is None:
         return None
     if zone is None:
         return day  # the day is known; the clock cannot be placed without a zone
     return localise(dt.datetime.combine(day, point.clock), zone)
-
-
-def _point_day(
-    point: _Point, days: list[DateMention], default_day: dt.date | None, published: dt.datetime | None
-) -> dt.date | None:
-    near = _nearest_day(point.mention, days, set())
-    if near is not None and (0 <= near.start - point.mention.end <= 20 or 0 <= point.mention.start - near.end <= 12):
-        return _day(near.value)  # type: ignore[arg-type]
-    if default_day is not None:
-        return default_day
-    if point.own_day is not None:
-        return point.own_day
-    return published.date() if published else None
 
 
 def _span(m: DateMention) -> Span:

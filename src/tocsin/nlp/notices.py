@@ -109,11 +109,13 @@ def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
             [{"LEMMA": {"IN": ["deadline", "ultimatum"]}}],
             [{"LOWER": "within"}, {"LIKE_NUM": True}, {"LEMMA": {"IN": ["hour", "day"]}}],
             [{"LOWER": "grace"}, {"LOWER": "period"}],
+            [{"LEMMA": {"IN": sorted(DEADLINE_ACTIONS | EVAC_VERBS)}, "POS": "VERB"}],
         ],
         "strike_warning": [
             [{"LEMMA": {"IN": ["warn", "warning", "threaten", "threat"]}}],
             [{"LOWER": "away"}],
             [{"LEMMA": "avoid"}],
+            [{"LEMMA": "map"}],
             [{"LEMMA": "approach"}],
             [{"LEMMA": {"IN": ["strike", "airstrike", "bombing", "raid", "attack"]}}, {"LEMMA": "be"},
              {"LEMMA": "come"}],
@@ -246,29 +248,19 @@ def _cues(doc: Doc, matcher: Matcher) -> dict[int, list[tuple[str, SpacySpan]]]:
         sent = span.sent
         if _accept(kind, span, sent):
             found.setdefault(sent.start, []).append((_refine_kind(kind, span, sent), span))
-    for sent_start, cues in found.items():
-        if any(k in ("evacuation_order", "strike_warning") for k, _ in cues):
-            by_date = _leave_by(doc[sent_start].sent)
-            if by_date is not None:
-                cues.append(("deadline", by_date))
     return found
 
 
-def _leave_by(sent: SpacySpan) -> SpacySpan | None:
-    """'warned to leave the region by Aug. 25', 'must withdraw by the end of ...': a deadline."""
-    for tok in sent:
-        if tok.lemma_.lower() not in DEADLINE_ACTIONS | EVAC_VERBS or tok.pos_ != "VERB":
-            continue
-        for holder in [tok, *_ancestors(tok, 2)]:
-            for prep in holder.children:
-                if prep.dep_ != "prep" or prep.lower_ not in ("by", "before", "until"):
-                    continue
-                for obj in prep.children:
-                    if obj.dep_ == "pobj" and (
-                        obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in DEADLINE_POBJ
-                    ):
-                        return sent[tok.i - sent.start : tok.i - sent.start + 1]
-    return None
+def _by_date(tok: Token) -> bool:
+    """'warned to leave the region by Aug. 25', 'gave them until 2 a.m. to withdraw': a deadline."""
+    holders = [tok, *_ancestors(tok, 3)]
+    preps = [c for h in holders[:3] for c in h.children if c.dep_ == "prep"] + [h for h in holders if h.dep_ == "prep"]
+    for prep in preps:
+        if prep.lower_ in ("by", "before", "until") and any(
+            t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in DEADLINE_POBJ for t in prep.subtree
+        ):
+            return True
+    return False
 
 
 def _best_cue(cues: list[tuple[str, SpacySpan]]) -> tuple[str, SpacySpan] | None:
@@ -351,6 +343,8 @@ def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
 def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
     if span[0].lower_ == "within":
         return bool(_words(sent) & DEADLINE_ACTIONS)
+    if tok.pos_ == "VERB":
+        return _by_date(tok)  # "gave fighters until 2 a.m. to withdraw", "warned to leave by Aug. 25"
     return True
 
 
@@ -377,6 +371,11 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
         return bool(words & (RESIDENT_WORDS | STRIKE_WORDS | {"position", "building", "meter", "metre"}))
     if span[-1].lemma_ == "come":
         return True
+    if lemma == "map":  # "published maps of the buildings it would target"
+        return _announced(tok) and any(
+            t.lemma_.lower() in STRIKE_WORDS and any(c.lower_ in ("will", "would") for c in t.children)
+            for t in sent
+        )
     return False
 
 
@@ -396,8 +395,9 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         return True
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need"):
         return True  # "have to leave", "need to evacuate"
-    if tok.dep_ == "ROOT" and tok.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux") for c in tok.children):
-        return True  # imperative: "Leave now", "Evacuate immediately"
+    if _imperative(tok):
+        return True  # "Leave now", '"Evacuate immediately," the army said'
+
     for anc in _ancestors(tok, 3):
         a = anc.lemma_.lower()
         if a in ("allow", "let", "able", "refuse", "help", "enable", "want", "wish"):
@@ -405,6 +405,16 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         if a in DIRECTIVE_VERBS:
             return True
     return False
+
+
+def _imperative(tok: Token) -> bool:
+    if tok.tag_ != "VB" or any(c.dep_ in ("nsubj", "aux", "auxpass") for c in tok.children):
+        return False
+    if tok.dep_ not in ("ROOT", "ccomp", "conj"):
+        return False
+    first = min(t.i for t in tok.subtree if not t.is_punct)
+    sent_start = tok.sent.start
+    return first == tok.i and (tok.i == sent_start or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct)
 
 
 def _refine_kind(kind: str, span: SpacySpan, sent: SpacySpan) -> str:

@@ -1,0 +1,434 @@
+"""tocsin_notices: civilian-protection notices read from the parse, with times localised by zone.
+
+The earlier components' output (dates, toponyms, attributions) is built by hand here, so these tests
+check the notices stage alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from tocsin.model import Attribution, DateMention, Notice, Toponym
+from tocsin.nlp._notice_times import localise, read_dates, window
+
+UTC = dt.UTC
+
+
+@pytest.fixture(scope="module")
+def nlp(load_pipeline: Callable[..., Language]) -> Language:
+    return load_pipeline("tocsin_notices")
+
+
+# --- building the earlier stages' records by hand ---------------------------------------------------------
+@dataclass
+class D:
+    """A date mention: its words in the text, and the value tocsin_dates would give."""
+
+    words: str
+    value: dt.date | dt.datetime
+    role: str | None = None
+
+
+@dataclass
+class P:
+    """A toponym: its words in the text, and its zone (None = unresolved)."""
+
+    words: str
+    timezone: str | None = None
+    country_code: str | None = None
+
+
+@dataclass
+class Case:
+    text: str
+    published: dt.datetime
+    dates: list[D] = field(default_factory=list)
+    places: list[P] = field(default_factory=list)
+
+
+def _at(text: str, words: str) -> int:
+    start = text.find(words)
+    assert start >= 0, f"{words!r} is not in the test text"
+    return start
+
+
+def make_doc(nlp: Language, case: Case, attributions: list[Attribution] | None = None) -> Doc:
+    doc = nlp.make_doc(case.text)
+    doc._.published = case.published
+    dates = []
+    for d in case.dates:
+        start = _at(case.text, d.words)
+        dates.append(DateMention(d.words, start, start + len(d.words), d.value,
+                                 has_time=isinstance(d.value, dt.datetime), role=d.role))
+    doc._.dates = dates
+    toponyms = []
+    for p in case.places:
+        start = _at(case.text, p.words)
+        resolved = p.timezone is not None
+        toponyms.append(Toponym(p.words, start, start + len(p.words), latitude=1.0 if resolved else None,
+                                longitude=2.0 if resolved else None, geonames_id=7 if resolved else None,
+                                timezone=p.timezone, country_code=p.country_code,
+                                reason=None if resolved else "not in gazetteer"))
+    doc._.toponyms = toponyms
+    doc._.attributions = attributions or []
+    return nlp(doc)
+
+
+def notices(nlp: Language, case: Case, attributions: list[Attribution] | None = None) -> list[Notice]:
+    return list(make_doc(nlp, case, attributions)._.notices)
+
+
+JAN_8 = dt.datetime(2026, 1, 8, 6, 0, tzinfo=UTC)  # 09:00 in Aleppo, a Thursday
+
+# --- the worked example --------------------------------------------------------------------------------------
+ALEPPO = "The army announced a curfew over Sheikh Maqsoud and Ashrafieh from 3 p.m. local time (12:00 GMT) on Thursday."
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        # tocsin_dates reads "3 p.m. local time (12:00 GMT) on Thursday" as one zoned mention
+        [D("3 p.m. local time (12:00 GMT) on Thursday", dt.datetime(2026, 1, 8, 12, 0, tzinfo=UTC))],
+        # ... or as a naive local time, a GMT time and a day: the GMT time fixes the offset
+        [
+            D("3 p.m.", dt.datetime(2026, 1, 8, 15, 0)),
+            D("12:00 GMT", dt.datetime(2026, 1, 8, 12, 0, tzinfo=UTC)),
+            D("Thursday", dt.date(2026, 1, 8)),
+        ],
+        # ... or without the GMT time: the area's zone (Asia/Damascus, UTC+3) localises 3 p.m.
+        [D("3 p.m.", dt.datetime(2026, 1, 8, 15, 0)), D("Thursday", dt.date(2026, 1, 8))],
+    ],
+)
+def test_aleppo_curfew(nlp: Language, dates: list[D]) -> None:
+    case = Case(ALEPPO, JAN_8, dates, [P("Sheikh Maqsoud", "Asia/Damascus"), P("Ashrafieh", "Asia/Damascus")])
+    (notice,) = notices(nlp, case)
+    assert notice.kind == "curfew"
+    assert [a.name for a in notice.areas] == ["Sheikh Maqsoud", "Ashrafieh"]
+    assert notice.start == dt.datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
+    assert notice.end is None
+    assert notice.issuer == "The army"
+    assert notice.evidence is not None and notice.evidence.text == ALEPPO
+    assert notice.spans["issuer"].text == "The army"
+    assert notice.timezone == "Asia/Damascus"
+
+
+def test_areas_keep_resolution_or_reason(nlp: Language) -> None:
+    case = Case(ALEPPO, JAN_8, [], [P("Sheikh Maqsoud", "Asia/Damascus"), P("Ashrafieh")])
+    resolved, unresolved = notices(nlp, case)[0].areas
+    assert (resolved.latitude, resolved.longitude, resolved.geonames_id, resolved.reason) == (1.0, 2.0, 7, None)
+    assert unresolved.latitude is None and unresolved.reason == "not in gazetteer"
+
+
+# --- kinds ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # ordered residents to evacuate
+        ("The military ordered residents of Khan Yunis to evacuate immediately.", "evacuation_order"),
+        # urged ... to leave
+        ("The army urged civilians in Rafah to leave their homes.", "evacuation_order"),
+        # an evacuation order issued for a city
+        ("The governor issued a mandatory evacuation order for Pokrovsk.", "evacuation_order"),
+        # imperative in a quoted statement
+        ('"Move south immediately," the army told residents of Gaza City.', "evacuation_order"),
+        # warned it will strike
+        ("The army warned residents of Dahiyeh that it will strike Hezbollah sites.", "strike_warning"),
+        # maps of buildings it would target
+        ("The military published maps of buildings in Tyre that it would target.", "strike_warning"),
+        # threatened to bomb
+        ("The coalition threatened to bomb the port of Hodeidah.", "strike_warning"),
+        # stay away ahead of strikes
+        ("Leaflets urged residents of Raqqa to stay away from militant positions.", "strike_warning"),
+        # evacuate buildings ahead of planned strikes: a strike warning, not an evacuation order
+        ("The army told residents of two buildings in Beirut to evacuate ahead of planned strikes.",
+         "strike_warning"),
+        # a curfew imposed
+        ("Authorities imposed a curfew on Kaduna.", "curfew"),
+        # a lockdown declared
+        ("Police declared a lockdown in the town of Jos.", "curfew"),
+        # a curfew given by its hours only
+        ("A curfew from 8 pm to 4 am is in force in Mandalay.", "curfew"),
+        # a humanitarian corridor opened
+        ("Russia opened a humanitarian corridor from Mariupol to Zaporizhzhia.", "safe_corridor"),
+        # safe passage announced
+        ("The government announced safe passage for civilians leaving Aleppo.", "safe_corridor"),
+        # a humanitarian pause
+        ("Putin ordered a daily humanitarian pause in Eastern Ghouta.", "safe_corridor"),
+        # an ultimatum
+        ("The prime minister gave Tigray forces a 72-hour ultimatum to surrender.", "deadline"),
+        # a deadline to withdraw
+        ("Baghdad set a deadline for the Peshmerga to withdraw from Kirkuk.", "deadline"),
+        # leave by a date
+        ("Residents of Lachin were warned to leave the town by Aug. 25.", "deadline"),
+    ],
+)
+def test_kinds(nlp: Language, text: str, kind: str) -> None:
+    found = notices(nlp, Case(text, JAN_8))
+    assert [n.kind for n in found] == [kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a past curfew lifted is not a new curfew
+        "The curfew was lifted on Monday.",
+        # lifting, active voice
+        "Authorities lifted the curfew in Kaduna after a week.",
+        # a clock time that belongs to an attack
+        "Gunmen stormed the village around 9:30pm and killed three people.",
+        # a state of emergency is none of the five kinds
+        "A state of emergency was declared in Tripoli and its suburbs.",
+        # people fleeing is a description, not an order
+        "Thousands fled their homes as the fighting spread.",
+        # residents stuck at home: a description
+        "We have been stuck in our houses for five days because we are afraid of going out.",
+        # a back-reference to an earlier order
+        "Following the evacuation orders, warplanes struck the suburbs.",
+        # curfew passes are not a curfew
+        "Airline tickets can be used as curfew passes.",
+        # a named road is not a safe corridor
+        "Russian troops will leave the villages along the Lachin corridor.",
+        # a missile strike report
+        "A missile hit an apartment building in Kharkiv, killing one person.",
+    ],
+)
+def test_no_notice(nlp: Language, text: str) -> None:
+    assert notices(nlp, Case(text, JAN_8)) == []
+
+
+# --- times ---------------------------------------------------------------------------------------------------
+HEBRON = "The army imposed a curfew on Hebron from 8 p.m."
+
+
+@pytest.mark.parametrize(
+    ("published", "start"),
+    [
+        # summer: Israel Daylight Time, UTC+3
+        (dt.datetime(2024, 7, 10, 9, tzinfo=UTC), dt.datetime(2024, 7, 10, 17, 0, tzinfo=UTC)),
+        # winter: Israel Standard Time, UTC+2
+        (dt.datetime(2024, 1, 10, 9, tzinfo=UTC), dt.datetime(2024, 1, 10, 18, 0, tzinfo=UTC)),
+    ],
+)
+def test_curfew_localised_with_dst(nlp: Language, published: dt.datetime, start: dt.datetime) -> None:
+    local = dt.datetime.combine(published.date(), dt.time(20, 0))
+    case = Case(HEBRON, published, [D("8 p.m.", local)], [P("Hebron", "Asia/Jerusalem")])
+    (notice,) = notices(nlp, case)
+    assert notice.start == start
+    assert notice.timezone == "Asia/Jerusalem"
+
+
+def test_zone_from_country_when_toponym_has_none(nlp: Language) -> None:
+    case = Case(HEBRON, dt.datetime(2024, 7, 10, 9, tzinfo=UTC), [D("8 p.m.", dt.datetime(2024, 7, 10, 20, 0))],
+                [P("Hebron", None, country_code="IL")])
+    assert notices(nlp, case)[0].start == dt.datetime(2024, 7, 10, 17, 0, tzinfo=UTC)
+
+
+MANDALAY = "Authorities imposed a curfew from 8 pm to 4 am on Monday in Mandalay."
+
+
+def test_nightly_curfew_crosses_midnight(nlp: Language) -> None:
+    case = Case(
+        MANDALAY,
+        dt.datetime(2021, 2, 8, 3, tzinfo=UTC),
+        [D("8 pm", dt.datetime(2021, 2, 8, 20, 0), "start"), D("4 am", dt.datetime(2021, 2, 9, 4, 0), "end"),
+         D("Monday", dt.date(2021, 2, 8))],
+        [P("Mandalay", "Asia/Yangon")],
+    )
+    (notice,) = notices(nlp, case)
+    assert notice.start == dt.datetime(2021, 2, 8, 13, 30, tzinfo=UTC)  # 20:00 at UTC+06:30
+    assert notice.end == dt.datetime(2021, 2, 8, 21, 30, tzinfo=UTC)  # 04:00 the next morning
+    assert notice.recurring == "daily"
+
+
+@pytest.mark.parametrize(
+    ("text", "recurring"),
+    [
+        # "every day" makes a window recur
+        ("The governor declared a curfew in Gedarif from 7 p.m. to 6 a.m. every day.", "daily"),
+        # a continuous curfew with an end day does not recur
+        ("The governor declared a curfew in Gedarif from 7 p.m. until 6 a.m. on Sunday.", None),
+    ],
+)
+def test_recurring(nlp: Language, text: str, recurring: str | None) -> None:
+    pub = dt.datetime(2024, 7, 4, 9, tzinfo=UTC)  # a Thursday
+    dates = [D("7 p.m.", dt.datetime(2024, 7, 4, 19, 0)), D("6 a.m.", dt.datetime(2024, 7, 5, 6, 0))]
+    if "Sunday" in text:
+        dates.append(D("Sunday", dt.date(2024, 7, 7)))
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Gedarif", "Africa/Khartoum")]))
+    assert notice.recurring == recurring
+    assert notice.start == dt.datetime(2024, 7, 4, 17, 0, tzinfo=UTC)
+    expected_end = dt.datetime(2024, 7, 7 if recurring is None else 5, 4, 0, tzinfo=UTC)
+    assert notice.end == expected_end
+
+
+def test_until_further_notice_has_no_end(nlp: Language) -> None:
+    text = "Police imposed a curfew on Jos from 6 p.m. until further notice."
+    pub = dt.datetime(2018, 10, 21, 9, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [D("6 p.m.", dt.datetime(2018, 10, 21, 18, 0))],
+                                  [P("Jos", "Africa/Lagos")]))
+    assert notice.start == dt.datetime(2018, 10, 21, 17, 0, tzinfo=UTC)
+    assert notice.end is None
+
+
+def test_corridor_window_between_hours(nlp: Language) -> None:
+    text = "Russia said a humanitarian corridor from Mariupol to Zaporizhzhia would open between 10 a.m. and 2 p.m."
+    pub = dt.datetime(2022, 3, 5, 6, tzinfo=UTC)
+    dates = [D("10 a.m.", dt.datetime(2022, 3, 5, 10, 0)), D("2 p.m.", dt.datetime(2022, 3, 5, 14, 0))]
+    places = [P("Mariupol", "Europe/Kyiv"), P("Zaporizhzhia", "Europe/Kyiv")]
+    (notice,) = notices(nlp, Case(text, pub, dates, places))
+    assert notice.kind == "safe_corridor"
+    assert [a.name for a in notice.areas] == ["Mariupol", "Zaporizhzhia"]
+    assert (notice.start, notice.end) == (dt.datetime(2022, 3, 5, 8, tzinfo=UTC), dt.datetime(2022, 3, 5, 12, tzinfo=UTC))
+    assert notice.issuer == "Russia"
+
+
+def test_deadline_end_from_clock_and_day(nlp: Language) -> None:
+    text = "The army gave fighters in Kirkuk until 2 a.m. on Sunday to withdraw."
+    pub = dt.datetime(2017, 10, 14, 9, tzinfo=UTC)
+    dates = [D("2 a.m. on Sunday", dt.datetime(2017, 10, 15, 2, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kirkuk", "Asia/Baghdad")]))
+    assert notice.kind == "deadline"
+    assert notice.start is None
+    assert notice.end == dt.datetime(2017, 10, 14, 23, 0, tzinfo=UTC)
+
+
+def test_deadline_within_hours_counts_from_publication(nlp: Language) -> None:
+    text = "The prime minister gave Tigray forces a 72-hour ultimatum to surrender."
+    (notice,) = notices(nlp, Case(text, dt.datetime(2020, 11, 22, 18, tzinfo=UTC)))
+    assert notice.end == dt.date(2020, 11, 25)
+
+
+def test_clock_without_a_day_takes_the_publication_day(nlp: Language) -> None:
+    text = "The army announced a curfew over Afrin from 3 p.m."
+    (notice,) = notices(nlp, Case(text, JAN_8, [], [P("Afrin", "Asia/Damascus")]), None)
+    assert notice.start is None  # no date mention given: nothing to read
+    # with the fallback reader (no tocsin_dates in the pipeline) the publication day is used
+    mentions = read_dates(nlp.make_doc(text), JAN_8)
+    win = window(text, 0, mentions, published=JAN_8, prev_day=None, zone="Asia/Damascus")
+    assert win.start == dt.datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
+
+
+def test_day_only_gives_a_date(nlp: Language) -> None:
+    text = "The army ordered residents of Khan Yunis to leave on Monday."
+    pub = dt.datetime(2024, 7, 22, 9, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [D("Monday", dt.date(2024, 7, 22))], [P("Khan Yunis", "Asia/Gaza")]))
+    assert notice.start == dt.date(2024, 7, 22)
+
+
+def test_reporting_day_is_not_the_start(nlp: Language) -> None:
+    text = "The government decided on a mandatory evacuation of the Donetsk region, the president said on Saturday."
+    pub = dt.datetime(2022, 7, 31, 9, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [D("Saturday", dt.date(2022, 7, 30))], [P("Donetsk", "Europe/Kyiv")]))
+    assert notice.kind == "evacuation_order"
+    assert notice.start is None
+
+
+def test_localise_dst() -> None:
+    assert localise(dt.datetime(2024, 3, 31, 12), "Europe/Kyiv") == dt.datetime(2024, 3, 31, 9, tzinfo=UTC)
+    assert localise(dt.datetime(2024, 3, 30, 12), "Europe/Kyiv") == dt.datetime(2024, 3, 30, 10, tzinfo=UTC)
+
+
+# --- issuer, areas, merging ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # subject of the announcing verb
+        ("The Syrian army imposed a curfew on Afrin.", "The Syrian army"),
+        # subject of the reporting verb when the notice is passive
+        ("A curfew was imposed on Afrin, the interior ministry said.", "the interior ministry"),
+        # appositive kept, relative clause dropped
+        ("Avichay Adraee, the army spokesman, ordered residents of Tyre to evacuate.", "Avichay Adraee, the army spokesman"),
+        # speaker after a quotation
+        ('"Leave your homes now," said the Israeli military\'s Arabic-language spokesman.',
+         "the Israeli military's Arabic-language spokesman"),
+    ],
+)
+def test_issuer(nlp: Language, text: str, issuer: str) -> None:
+    places = [P("Afrin", "Asia/Damascus")] if "Afrin" in text else [P("Tyre", "Asia/Beirut")] if "Tyre" in text else []
+    (notice,) = notices(nlp, Case(text, JAN_8, [], places))
+    assert notice.issuer == issuer
+    span = notice.spans["issuer"]
+    assert text[span.start : span.end] == issuer
+
+
+def test_issuer_from_attribution(nlp: Language) -> None:
+    text = "A curfew has been imposed on Jos."
+    source = "police"
+    attribution = Attribution(source, 0, len(text), 0, 0)
+    (notice,) = notices(nlp, Case(text, JAN_8, [], [P("Jos", "Africa/Lagos")]), [attribution])
+    assert notice.issuer == "police"
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # the issuer's country is not an area
+        ("Israel's military ordered residents of Jabalia to evacuate.", ["Jabalia"]),
+        # the destination of an evacuation is not an area
+        ("The army ordered residents of Khan Yunis to evacuate to Al-Mawasi.", ["Khan Yunis"]),
+        # places listed in the next sentence after "several villages"
+        ("The army ordered residents of several villages to evacuate. The villages include Yater, Zibqin and Qouzah.",
+         ["Yater", "Zibqin", "Qouzah"]),
+    ],
+)
+def test_areas(nlp: Language, text: str, areas: list[str]) -> None:
+    names = ["Israel", "Jabalia", "Khan Yunis", "Al-Mawasi", "Yater", "Zibqin", "Qouzah"]
+    places = [P(n, "Asia/Gaza") for n in names if n in text]
+    (notice,) = notices(nlp, Case(text, JAN_8, [], places))
+    assert [a.name for a in notice.areas] == areas
+
+
+def test_areas_without_a_resolver_come_from_the_parse(nlp: Language) -> None:
+    doc = nlp.make_doc("The army imposed a curfew on Afrin and Jinderes.")
+    doc._.published = JAN_8
+    (notice,) = nlp(doc)._.notices
+    assert [a.name for a in notice.areas] == ["Afrin", "Jinderes"]
+    assert all(a.reason and a.latitude is None for a in notice.areas)
+
+
+def test_sentences_about_one_notice_merge(nlp: Language) -> None:
+    text = "An island-wide curfew will be imposed at 6 p.m. today in Colombo. The curfew will be effective until 6 a.m. on Monday."
+    pub = dt.datetime(2022, 4, 2, 3, tzinfo=UTC)
+    dates = [D("6 p.m. today", dt.datetime(2022, 4, 2, 18, 0)), D("6 a.m. on Monday", dt.datetime(2022, 4, 4, 6, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Colombo", "Asia/Colombo")]))
+    assert notice.start == dt.datetime(2022, 4, 2, 12, 30, tzinfo=UTC)
+    assert notice.end == dt.datetime(2022, 4, 4, 0, 30, tzinfo=UTC)
+
+
+def test_two_curfews_on_different_days_stay_apart(nlp: Language) -> None:
+    text = ("Authorities extended the curfew in Latakia on Friday. "
+            "On Thursday evening, security forces imposed a curfew on Homs and Latakia until Friday morning.")
+    pub = dt.datetime(2025, 3, 7, 9, tzinfo=UTC)
+    dates = [D("Friday", dt.date(2025, 3, 7)), D("Thursday evening", dt.date(2025, 3, 6)),
+             D("Friday morning", dt.date(2025, 3, 7))]
+    dates[2] = D("Friday morning", dt.date(2025, 3, 7), "end")
+    places = [P("Latakia", "Asia/Damascus"), P("Homs", "Asia/Damascus")]
+    found = notices(nlp, Case(text, pub, dates, places))
+    assert [(n.start, n.end) for n in found] == [(dt.date(2025, 3, 7), None), (dt.date(2025, 3, 6), dt.date(2025, 3, 7))]
+
+
+# --- scoring -------------------------------------------------------------------------------------------------
+def test_score_notices_on_a_small_file(tmp_path: Path) -> None:
+    from tocsin.eval.notices import score_notices
+
+    rows = [
+        {"id": "a", "published": "2026-01-08", "text": "The army imposed a curfew on Afrin and Jinderes.",
+         "gold_notices": [{"kind": "curfew", "areas": ["Afrin", "Azaz"], "start": None, "end": None,
+                           "recurring": None, "issuer": "the army", "evidence": "The army imposed a curfew."}]},
+        {"id": "b", "published": "2026-01-08", "text": "A missile hit a house in Kharkiv.", "gold_notices": []},
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    result = score_notices(path, components=("tocsin_notices",))
+    assert (result["kind_precision"], result["kind_recall"]) == (1.0, 1.0)
+    assert result["area_match"] == 0.5
+    assert result["issuer_match"] == 1.0
+    assert result["negatives_clean"] == 1.0
