@@ -13,16 +13,20 @@ from pathlib import Path
 
 from tocsin.errors import E, InputError
 from tocsin.model import SUB_EVENT_TYPES
-from tocsin.nlp.classify import LinearModel, clean_note, fit
+from tocsin.nlp.classify import NONE, LinearModel, clean_note, fit
 from tocsin.nlp.triggers_corpus import written_examples
 
 __all__ = ["MODEL_FILE", "build_model", "read_acled", "train"]
 
 MODEL_FILE = "model.npz"
 #: Class balancing: a row's weight is proportional to (rows of its label) ** -BALANCE.
-BALANCE = 0.5
+BALANCE = 1.0
 #: Each written sentence counts this many ACLED rows (they carry the news wording).
 WRITTEN_WEIGHT = 3.0
+#: Extra factor for the written ``NONE`` sentences (the label has no ACLED rows).
+NONE_WEIGHT = 1.0
+EPOCHS = 80
+LEARNING_RATE = 0.1
 
 
 def read_acled(path: Path) -> list[tuple[str, str]]:
@@ -47,8 +51,17 @@ def build_model(acled_rows: list[tuple[str, str]], *, seed: int = 13) -> LinearM
     examples = acled_rows + written
     counts = Counter(label for _, label in examples)
     weights = [counts[label] ** -BALANCE for _, label in acled_rows]
-    weights += [WRITTEN_WEIGHT * counts[label] ** -BALANCE for _, label in written]
-    return fit([t for t, _ in examples], [label for _, label in examples], sample_weights=weights, seed=seed)
+    weights += [
+        WRITTEN_WEIGHT * (NONE_WEIGHT if label == NONE else 1.0) * counts[label] ** -BALANCE for _, label in written
+    ]
+    return fit(
+        [t for t, _ in examples],
+        [label for _, label in examples],
+        sample_weights=weights,
+        epochs=EPOCHS,
+        learning_rate=LEARNING_RATE,
+        seed=seed,
+    )
 
 
 def train(csv_paths: list[Path], out_dir: Path) -> Path:

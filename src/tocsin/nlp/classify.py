@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tocsin.model import SUB_EVENT_TYPES
-from tocsin.nlp.triggers_lexicon import find_hits, find_non_event
+from tocsin.nlp.triggers_lexicon import decisive_bonuses, find_hits, find_non_event, strong_hits, territory_features
 
 __all__ = [
     "LABELS",
@@ -80,6 +80,8 @@ def features(text: str) -> list[str]:
     feats.extend(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if not (a in _STOP and b in _STOP))
     feats.extend(f"L:{hit.label}" for hit in find_hits(text))
     feats.extend(f"N:{hit.label}" for hit in find_non_event(text))
+    feats.extend(f"S:{label}" for label, _ in strong_hits(text))
+    feats.extend(territory_features(text))
     return feats
 
 
@@ -91,10 +93,13 @@ class LinearModel:
     vocab: dict[str, int]
     weights: np.ndarray
 
-    def scores(self, text: str) -> np.ndarray:
-        """Class probabilities for ``text`` (softmax of the summed weight rows)."""
+    def scores(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
+        """Class probabilities for ``text``: softmax of the summed weight rows plus decisive-cue bonuses."""
         rows = sorted({self.vocab[f] for f in features(text) if f in self.vocab})
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
+        for label, bonus in decisive_bonuses(text).items():
+            if label in self.labels:
+                logits[self.labels.index(label)] += bonus * bonus_scale
         logits -= logits.max()
         probs = np.exp(logits)
         return probs / probs.sum()
@@ -146,7 +151,7 @@ def fit(
     for feats in docs:
         for f in set(feats):
             counts[f] = counts.get(f, 0) + 1
-    kept = sorted(f for f, n in counts.items() if n >= min_count or f.startswith(("L:", "N:")))
+    kept = sorted(f for f, n in counts.items() if n >= min_count or f[:2] in ("L:", "N:", "S:", "TE"))
     vocab = {f: i for i, f in enumerate(kept)}
     cols, rows, indptr = _vectorise(docs, vocab)
     label_index = {label: i for i, label in enumerate(LABELS)}
@@ -157,8 +162,8 @@ def fit(
     sw = np.ones(n_docs, dtype=np.float32) if sample_weights is None else np.asarray(sample_weights, np.float32)
     sw = sw / sw.sum()
     order = np.argsort(cols, kind="stable")
-    sorted_cols = cols[order]
-    uniq, starts = np.unique(sorted_cols, return_index=True)
+    uniq, starts = np.unique(cols[order], return_index=True)
+    rows_by_feature = rows[order]
     weights = rng.normal(0.0, 0.01, size=(len(vocab), n_labels)).astype(np.float32)
     m = np.zeros_like(weights)
     v = np.zeros_like(weights)
@@ -170,7 +175,7 @@ def fit(
         probs /= probs.sum(axis=1, keepdims=True)
         grad_docs = (probs - target) * sw[:, None]
         grad = np.zeros_like(weights)
-        grad[uniq] = np.add.reduceat(grad_docs[rows[order]], starts, axis=0)
+        grad[uniq] = np.add.reduceat(grad_docs[rows_by_feature], starts, axis=0)
         grad += l2 * weights
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad

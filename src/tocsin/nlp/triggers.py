@@ -25,7 +25,7 @@ from tocsin.nlp.triggers_lexicon import best_span
 __all__ = ["DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
 
 #: Below this probability the best ACLED label is not trusted and no Trigger is made.
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.3
 
 
 def _default_model_path() -> Path:

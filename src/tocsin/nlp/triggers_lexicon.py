@@ -12,7 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CUES", "NON_EVENT_CUES", "Hit", "best_span", "find_hits", "find_non_event"]
+__all__ = [
+    "CUES",
+    "NON_EVENT_CUES",
+    "STRONG_CUES",
+    "Hit",
+    "best_span",
+    "find_hits",
+    "find_non_event",
+    "STRONG_NON_EVENT",
+    "decisive_bonuses",
+    "strong_hits",
+    "territory_features",
+]
 
 _VICTIMS = r"(?:civilians?|villagers?|residents?|people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|farmers?|traders?)"
 _CROWD = r"(?:protest(?:er|or)s?|demonstrat(?:ors?|ions?)|crowds?|rall(?:y|ies)|marchers|students|protests?)"
@@ -437,3 +449,184 @@ def find_non_event(text: str) -> list[Hit]:
             hits.append(Hit(kind, match.start(), match.end()))
     return hits
 
+
+
+#: Decisive cues: sub-type -> (logit bonus, patterns). A named weapon or act settles the
+#: sub-type even inside a wider battle ("grenades were hurled during clashes" is Grenade).
+STRONG_CUES: dict[str, tuple[float, tuple[str, ...]]] = {
+    "Chemical weapon": (4.0, (
+        r"chemical (?:weapons?|attacks?|agents?|munitions?)",
+        r"chlorine",
+        r"sarin",
+        r"mustard gas",
+        r"nerve (?:agents?|gas)",
+        r"(?:poison(?:ous)?|toxic) (?:gas|chemicals?)",
+    )),
+    "Suicide bomb": (4.0, (
+        r"suicide (?:car )?(?:bomb(?:s|ers?|ings?)?|attacks?|attackers?|vests?|belts?|blasts?)",
+        r"blew (?:himself|herself|themselves) up",
+        r"self[- ]detonat\w*",
+    )),
+    "Sexual violence": (4.0, (
+        r"(?:gang[- ])?rap(?:e|ed|es|ing|ists?)",
+        r"sexual(?:ly)? (?:assault\w*|abus\w*|violen\w*|harass\w*)",
+        r"molest\w*",
+    )),
+    "Grenade": (3.0, (r"(?<!propelled )(?<!rocket )grenades?",)),
+    "Headquarters or base established": (3.0, (
+        r"(?:set up|sets up|setting up|established|establishes|establishing|built|erected|opened|installed|"
+        r"constructed) (?:an? |the |its |their )?(?:new )?(?:\w+ )?(?:military )?"
+        r"(?:bases?|posts?|outposts?|observation posts?|headquarters|garrisons?)",
+    )),
+    "Disrupted weapons use": (2.5, (
+        r"defus(?:ed|e|ing)",
+        r"(?:seiz|confiscat|recover|found|discover|intercept|uncover|destroy|clear|dismantl|remov)\w*"
+        r"(?: \S+){0,5} (?:weapons|arms|firearms|guns|pistols|revolvers|rifles|ammunitions?|explosives?|munitions|"
+        r"caches?|ieds?|mines|landmines|explosive devices?|rounds)",
+        r"(?:weapons|arms|firearms|guns|pistols|revolvers|rifles|ammunitions?|explosives?|munitions|rounds|ieds?|"
+        r"mines|explosive devices?)(?: \S+){0,8} (?:were|was|have been|had been) "
+        r"(?:seized|confiscated|recovered|found|discovered|intercepted|defused|destroyed|dismantled)",
+        r"(?:arms|weapons|ammunition) (?:caches?|depots?|stash(?:es)?|stockpiles?)",
+        r"intercepted",
+        r"shot down",
+    )),
+    "Excessive force against protesters": (2.0, (
+        r"(?:fired|opened fire|shot|shooting) (?:live (?:rounds|ammunition|bullets) )?(?:on|at|into) "
+        r"(?:the |peaceful |unarmed )?(?:protest(?:er|or)s?|demonstrat(?:ors?|ions?)|crowds?|rall(?:y|ies)|marchers)",
+        r"live (?:ammunition|bullets|rounds)",
+        r"(?:protest(?:er|or)s?|demonstrators?) (?:were |was )?(?:killed|shot dead|died)",
+        r"excessive force",
+    )),
+    "Non-violent transfer of territory": (2.0, (
+        r"without (?:any |a )?(?:fight|resistance|a shot being fired)",
+        r"not encountered any resistance",
+        r"handed over (?:control|the|its)",
+        r"handover of",
+    )),
+}
+
+_STATE = (
+    r"(?:government|govt|regime|army|armed forces|military|troops|soldiers|security forces|national army|"
+    r"saa|pro-government|forces loyal|national guard|troopers|marines|police)"
+)
+_NONSTATE = (
+    r"(?:rebels?|militants?|insurgents?|jihadists?|jihadist group|islamic state|isis|isil|daesh|taliban|"
+    r"al[- ]shabaa?b|shabaa?b|houthis?|huthis?|opposition|terrorists?|militias?|militiamen|hts|boko haram|npa|"
+    r"fighters|separatists?|ypg|sdf|pkk|hezbollah|gunmen|group)"
+)
+_TERRITORY_VERB = re.compile(
+    r"\b(?:recaptur\w+|retook|retak\w+|regain\w*|liberat\w+|captur\w+|seiz\w+|took (?:over|control)|"
+    r"taken (?:over|the control|control)|overr?an|overrun|(?:full )?control of|advanced|pushed|drove|freed|entered|"
+    r"stormed)\b",
+    re.IGNORECASE,
+)
+_STATE_RE = re.compile(r"\b" + _STATE + r"\b", re.IGNORECASE)
+_NONSTATE_RE = re.compile(r"\b" + _NONSTATE + r"\b", re.IGNORECASE)
+_BY_ACTOR = re.compile(r"^\W*(?:\S+\s+){0,4}?by (?:the )?(?:\S+\s+){0,3}?", re.IGNORECASE)
+
+
+def _last_actor(window: str) -> str | None:
+    state = [m.end() for m in _STATE_RE.finditer(window)]
+    nonstate = [m.end() for m in _NONSTATE_RE.finditer(window)]
+    if not state and not nonstate:
+        return None
+    return "state" if max(state, default=-1) > max(nonstate, default=-1) else "nonstate"
+
+
+def territory_features(text: str) -> list[str]:
+    """``TERR:<actor>:<verb kind>`` for each territory verb: who takes ground, judged by the nearest actor word."""
+    feats = []
+    for match in _TERRITORY_VERB.finditer(text):
+        verb = match.group(0).lower()
+        kind = "re" if verb.startswith(("re", "liberat", "freed", "regain")) else "take"
+        after = text[match.end() : match.end() + 80]
+        by = _BY_ACTOR.match(after)
+        before = text[max(0, match.start() - 90) : match.start()]
+        actor = _last_actor(after[: by.end() + 40]) if by else _last_actor(before)
+        if actor:
+            feats.append(f"TERR:{actor}:{kind}")
+    return feats
+
+
+_STRONG = {
+    label: (bonus, re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE))
+    for label, (bonus, patterns) in STRONG_CUES.items()
+}
+
+
+def strong_hits(text: str) -> list[tuple[str, float]]:
+    """Decisive cues in ``text``: (sub-type, logit bonus)."""
+    return [(label, bonus) for label, (bonus, pattern) in _STRONG.items() if pattern.search(text)]
+
+
+#: Decisive cues of news that is no ACLED event: kind -> (logit bonus for ``NONE``, patterns).
+STRONG_NON_EVENT: dict[str, tuple[float, tuple[str, ...]]] = {
+    "natural_disaster": (3.0, (
+        r"earthquakes?|quakes?|floods?|flooding|flash floods?|landslides?|mudslides?|cyclones?|hurricanes?|typhoons?",
+        r"tornado(?:es)?|tsunamis?|volcan(?:o|oes|ic)|erupt(?:ed|ion)|droughts?|wildfires?|bush ?fires?|forest fires?",
+        r"(?:heavy|torrential|monsoon) rains?|avalanches?|heat ?waves?",
+    )),
+    "man_made_disaster": (2.5, (
+        r"(?:gas|oil|chemical|toxic|fuel|ammonia) (?:leaks?|leaked|leakage|spills?)",
+        r"(?:plant|factory|warehouse|refinery|mine|boiler|tank|pipeline|garage|storage) "
+        r"(?:exploded|explosions?|blasts?|fires?|caught fire)",
+        r"(?:chemical|industrial|power) plant",
+        r"fire broke out|caught fire",
+        r"(?:plane|air|train|bus|road|car|traffic|helicopter|boat|ferry) (?:crash(?:ed|es)?|accidents?|collisions?)",
+        r"crashed|derail(?:ed|ment)|capsiz(?:ed|e)|ran aground|collaps(?:ed|e) (?:building|bridge|mine)",
+        r"(?:food|alcohol|carbon monoxide) poisoning|poisoning|ammonium nitrate|fireworks",
+        r"accident(?:al|ally)?",
+    )),
+    "crime": (2.0, (
+        r"robber(?:y|ies)|robbed|robbers?",
+        r"smuggl\w+|traffick\w+",
+        r"drugs?|narcotics?|cocaine|heroin|cannabis|marijuana|methamphetamine|shabu|steroids?",
+        r"fraud\w*|embezzl\w+|bribe\w*|corruption scam|money laundering|counterfeit\w*|scam\w*",
+        r"theft|thieves|burglar\w*|break and enter|stolen property",
+        r"cyber ?(?:crime|attacks?)",
+    )),
+    "diplomacy": (2.5, (
+        r"sanctions?",
+        r"expel(?:led|s)? (?:\w+ )?(?:\w+ )?(?:diplomats?|ambassadors?|envoys?)",
+        r"(?:diplomats?|ambassadors?|envoys?) (?:were |was )?expelled",
+        r"diplomatic (?:ties|relations|row)",
+        r"summoned (?:the|its) ambassador",
+    )),
+    "attribution": (2.5, (
+        r"claim(?:ed|s|ing)? (?:of )?responsibility",
+        r"(?:took|takes|take|claimed|claiming) credit",
+        r"denied (?:any )?(?:involvement|responsibility)|(?:is|was|were) responsible for",
+        r"suspected to be behind|accusations? against",
+    )),
+}
+
+_WITHDRAWAL = re.compile(r"\b(?:withdr(?:ew|awn|awal)|pulled out|vacated|abandoned|retreat(?:ed)?)\b", re.IGNORECASE)
+#: Logit bonus for the territory sub-types when the nearest actor of a territory verb is known.
+TERRITORY_BONUS = 2.0
+NONE_LABEL = "NONE"
+
+
+def decisive_bonuses(text: str) -> dict[str, float]:
+    """Sub-type (or ``NONE``) -> logit bonus from decisive cues, territory actors and non-event cues."""
+    bonuses: dict[str, float] = {}
+    for label, (bonus, pattern) in _STRONG.items():
+        if pattern.search(text):
+            bonuses[label] = bonus
+    for kind, (bonus, _patterns) in STRONG_NON_EVENT.items():
+        if _STRONG_NON_EVENT[kind].search(text):
+            bonuses[NONE_LABEL] = max(bonuses.get(NONE_LABEL, 0.0), bonus)
+    terr = territory_features(text)
+    takers = {feat.split(":")[1] for feat in terr}
+    if takers == {"state"}:
+        bonuses["Government regains territory"] = TERRITORY_BONUS
+    elif takers == {"nonstate"}:
+        bonuses["Non-state actor overtakes territory"] = TERRITORY_BONUS
+    if terr and _WITHDRAWAL.search(text):
+        bonuses["Non-violent transfer of territory"] = TERRITORY_BONUS + 1.0
+    return bonuses
+
+
+_STRONG_NON_EVENT = {
+    kind: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
+    for kind, (_, patterns) in STRONG_NON_EVENT.items()
+}
