@@ -255,3 +255,24 @@ def test_component_without_publication_date(load_pipeline: Callable[..., Languag
 
 def test_import_registers_extensions() -> None:
     assert Doc.has_extension("dates") and Doc.has_extension("published")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        # "around" makes a day-precise date week-precise, as ACLED codes it
+        ("Around 7 May 2020, a man was found dead.", D(2020, 5, 7), 2),
+        # so does "as reported on"
+        ("As reported on 1 May 2020, airstrikes hit a compound.", D(2020, 5, 1), 2),
+        # a plain "on" keeps the day
+        ("On 1 May 2020, airstrikes hit a compound.", D(2020, 5, 1), 1),
+        # "mid-October": the 15th, month precision
+        ("In mid-October 2019, gendarmes entered the market.", D(2019, 10, 15), 3),
+        # "mid-October" without a year
+        ("In mid-October, gendarmes entered the market.", D(2025, 10, 15), 3),
+    ],
+)
+def test_approximate_dates(text: str, value: dt.date, precision: int) -> None:
+    mention = resolve(text, FRIDAY)
+    assert mention is not None
+    assert (mention.value, mention.precision) == (value, precision)

@@ -8,11 +8,13 @@ with ``doc._.published``; ``resolve(text, published)`` gives the first mention o
 Rules (each one is tested in tests/nlp/test_dates.py):
 
 - Explicit dates: "9 January 2026", "January 9, 2026", "Jan. 9", "9th of January", "2026-01-09",
-  "22-Feb-20", "09/01/2026". Slash and dot dates are read day-first (most of tocsin's sources are
-  not American) unless the first part is > 12 and ... rather: unless the second part is > 12, which
-  forces month-first ("01/22/2026" is 22 January). "18-21 February" and "between 20 and 21
+  "22-Feb-20", "09/01/2026". Slash and dot dates are read day-first ("09/01/2026" is 9 January:
+  most of tocsin's sources are not American) unless the second part is > 12, which forces
+  month-first ("01/22/2026" is 22 January). "18-21 February" and "between 20 and 21
   February" give a start and an end mention. Month and year alone ("in January 2026") has
-  precision 3 and the value is the first of the month.
+  precision 3 and the value is the first of the month (the 15th for "mid-January").
+- "Around 7 May", "as reported on 7 May": precision 2, as ACLED codes them (in the ACLED notes
+  262 of 274 "Around ..." rows and 58 of 60 "As reported on ..." rows have precision 2).
 - A date without a year takes it from the publication date: the latest such date not more than
   7 days after publication (reports describe the past); in a future-tense sentence (see below)
   the such date nearest to publication. Without a publication date its value is None with the
@@ -165,6 +167,9 @@ _GAP_DATE_TIME = re.compile(
 )
 _GAP_DATE_DATE = re.compile(r"\s*[,(\-–—]?\s*$")
 _GAP_EQUIV = re.compile(r"\s*[(\[]\s*$")
+_APPROXIMATE_BEFORE = re.compile(
+    r"\b(?:around|about|approximately|circa|as\s+reported\s+on|reported\s+on|as\s+of)\s+(?:on\s+)?$", re.I
+)
 
 
 @dataclass
@@ -302,7 +307,8 @@ def _h_day_range(m: re.Match[str], ctx: _Context) -> list[_Piece]:
 
 
 def _h_month_year(m: re.Match[str], ctx: _Context) -> list[_Piece]:
-    return [_Piece(m.start(), m.end(), "date", dt.date(_year(m["y"]), _month(m["mon"]), 1), precision=3)]
+    day = 15 if ctx.text[max(0, m.start() - 4) : m.start()].lower() in ("mid-", "mid ") else 1
+    return [_Piece(m.start(), m.end(), "date", dt.date(_year(m["y"]), _month(m["mon"]), day), precision=3)]
 
 
 def _h_month_alone(m: re.Match[str], ctx: _Context) -> list[_Piece]:
@@ -310,6 +316,8 @@ def _h_month_alone(m: re.Match[str], ctx: _Context) -> list[_Piece]:
     if ctx.today is None:
         return [_Piece(start, m.end(), "date", None, precision=3, reason=NO_YEAR)]
     value = _infer_year(_month(m["mon"]), 1, ctx.today, ctx.future(m.start(), m.end()))
+    if value is not None and m.group(0).lower().startswith("mid"):
+        value = value.replace(day=15)
     return [_Piece(start, m.end(), "date", value, precision=3)]
 
 
@@ -519,6 +527,14 @@ def _merge_same_dates(ctx: _Context, pieces: list[_Piece]) -> list[_Piece]:
     return out
 
 
+def _mark_approximate(ctx: _Context, pieces: list[_Piece]) -> None:
+    """'Around 7 May', 'as reported on 7 May': the week is known, not the day (precision 2)."""
+    for piece in pieces:
+        if piece.kind == "date" and piece.precision == 1 and piece.value is not None:
+            if _APPROXIMATE_BEFORE.search(ctx.text, max(0, piece.start - 30), piece.start):
+                piece.precision = 2
+
+
 def _mark_ranges(ctx: _Context, pieces: list[_Piece]) -> None:
     for a, b in zip(pieces, pieces[1:], strict=False):
         if a.kind != b.kind or a.role or b.role:
@@ -630,6 +646,7 @@ def find_dates(text: str, published: dt.datetime | None = None) -> list[DateMent
     pieces = _scan(ctx)
     pieces = _merge_equivalent_times(ctx, pieces)
     pieces = _merge_same_dates(ctx, pieces)
+    _mark_approximate(ctx, pieces)
     _mark_ranges(ctx, pieces)
     return _combine(ctx, pieces)
 
