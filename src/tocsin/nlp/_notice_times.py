@@ -221,13 +221,19 @@ def _paren_day(text: str, offset: int, gmt: DateMention, days: list[DateMention]
     return next((d for d in days if gmt.end <= d.start and d.end - offset <= close + 1), None)
 
 
-def _attach_days(points: list[_Point], days: list[DateMention]) -> dict[int, DateMention]:
+_ON_RE = re.compile(r"\bon\s*$", re.I)
+
+
+def _attach_days(text: str, offset: int, points: list[_Point], days: list[DateMention]) -> dict[int, DateMention]:
     """Each day mention goes to the clock time written next to it ("6 a.m. on Monday", "Wednesday from
     10 a.m."): point index -> day."""
     attached: dict[int, tuple[int, DateMention]] = {}
     for d in days:
         best: tuple[int, int] | None = None
+        starts_range = _role(text, d.start - offset) == "start" and not _ON_RE.search(text[: d.start - offset])
         for i, p in enumerate(points):
+            if starts_range and p.role == "end":
+                continue  # "from 6 pm until 6 am starting from Sunday": Sunday starts the range
             m = p.mention
             after = d.start >= m.end
             gap = d.start - m.end if after else m.start - d.end
@@ -270,7 +276,7 @@ def window(
     if deadline:
         for p in points:
             p.role = "end" if p.role != "start" or not any(q.role == "end" for q in points) else p.role
-    attached = _attach_days(points, days)
+    attached = _attach_days(text, offset, points, days)
     free = [d for d in days if all(d is not a for a in attached.values())]
     end_days = [d for d in free if _role(text, d.start - offset) == "end" and _ends_day(text, d.start - offset)]
     start_days = [d for d in free if all(d is not e for e in end_days)]
@@ -316,7 +322,9 @@ _DAY_WORD_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
     re.I,
 )
-_WITHIN_RE = re.compile(r"\b(?:within|in)\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\b", re.I)
+_WITHIN_RE = re.compile(
+    r"\bwithin\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\s+(?:ultimatum|deadline)\b", re.I
+)
 
 
 def _duration_end(text: str, published: dt.datetime | None) -> dt.date | None:

@@ -49,6 +49,7 @@ ISSUER_NOT = frozenset(
     "leaflet statement message order map notice warning post report information according text decision".split()
 )
 REPORTING_VERBS = frozenset("say tell report add write".split())
+SUBORDINATORS = frozenset("if unless when because as after before while once until".split())
 EVAC_VERBS = frozenset("evacuate leave flee relocate vacate depart move head go".split())
 STRIKE_WORDS = frozenset(
     "strike airstrike bomb bombard bombing target attack hit shell raid bombardment airstrikes strikes".split()
@@ -92,6 +93,10 @@ class _Draft:
     zone: str | None = None
     areas_inferred: bool = False
     """The areas come from a neighbouring sentence (weak: they do not keep two notices apart)."""
+    separate: bool = False
+    """'Similar orders were given in ...': another notice, never merged into the previous one."""
+    definite: bool = False
+    """'The curfew will last until ...': refers back to a notice already mentioned."""
 
 
 def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
@@ -166,19 +171,25 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     for i, sent in enumerate(sents):
         sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
         cue = _best_cue(cues_by_sent.get(sent.start, []))
+        similar = False
         if cue is None:
             cue = _similar_order(sent, last)
+            similar = cue is not None
         if cue is None:
             if last is not None and _continues(sent, last, sent_mentions):
                 _apply_times(last, sent, sent_mentions, published, prev_day, doc_zone, continuation=True)
             prev_day = times.day_of(sent_mentions) or prev_day
             continue
         kind, cue_span = cue
-        draft = _Draft(kind=kind, sent=sent, cue=cue_span)
+        draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar, definite=_definite(cue_span))
         _fill_issuer(draft, attributions)
-        _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None)
+        _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None, doc_zone)
         _apply_times(draft, sent, sent_mentions, published, prev_day, doc_zone, continuation=False)
-        last = _merge(drafts, draft)
+        if draft.separate:
+            drafts.append(draft)
+            last = draft
+        else:
+            last = _merge(drafts, draft)
         prev_day = times.day_of(sent_mentions) or prev_day
     return [_to_notice(d, doc) for d in drafts]
 
@@ -210,7 +221,10 @@ def _cleaned(doc: Doc, top: Toponym) -> Toponym | None:
 
 
 def _dateline(doc: Doc, top: Toponym) -> bool:
-    return top.start < 40 and top.name.isupper() and len(top.name) > 2
+    """'BAGHDAD (Reuters) -', 'Naypyidaw [Myanmar], February 8 :', 'Port Sudan, (APP ...)'."""
+    if top.start < 40 and top.name.isupper() and len(top.name) > 2:
+        return True
+    return not doc.text[: top.start].strip() and doc.text[top.end : top.end + 3].lstrip()[:1] in ("(", "[", ",", "-")
 
 
 def _doc_zone(toponyms: Sequence[Toponym]) -> str | None:
@@ -500,6 +514,8 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
     for anc in [cue_root, *_ancestors(cue_root, 6)]:
         if anc.pos_ not in ("VERB", "AUX"):
             continue
+        if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in anc.children):
+            continue  # "... if the militants fail to withdraw": not who announced it
         subj = _subject(anc)
         if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in ISSUER_NOT:
             continue
@@ -541,7 +557,11 @@ def _in_sentence(toponyms: Sequence[Toponym], sent: SpacySpan) -> list[Toponym]:
 
 
 def _fill_areas(
-    draft: _Draft, toponyms: Sequence[Toponym], following: Sequence[SpacySpan], preceding: SpacySpan | None
+    draft: _Draft,
+    toponyms: Sequence[Toponym],
+    following: Sequence[SpacySpan],
+    preceding: SpacySpan | None,
+    doc_zone: str | None,
 ) -> None:
     """The places in the notice's sentence (not the issuer's, not a destination of an evacuation); else
     the places listed just after it, the issuer's own jurisdiction, or the neighbouring sentences'."""
@@ -550,6 +570,8 @@ def _fill_areas(
     chosen: list[Toponym] = []
     of_issuer: list[Toponym] = []
     for top in _in_sentence(toponyms, sent):
+        if doc.text[top.end : top.end + 12].lower().lstrip().startswith(("time", "local time")):
+            continue  # "8 pm Moscow time" names a time zone, not an area
         if issuer is not None and issuer.start <= top.start < issuer.end:
             of_issuer.append(top)
             continue
@@ -573,7 +595,10 @@ def _fill_areas(
         draft.areas.append(_area(top))
         draft.area_spans.append(Span(top.start, top.end, top.name))
     zones = Counter(z for z in (zone_for(t) for t in chosen) if z)
-    draft.zone = zones.most_common(1)[0][0] if zones else None
+    if doc_zone in zones:
+        draft.zone = doc_zone  # the report's own zone, when one of the areas shares it
+    else:
+        draft.zone = zones.most_common(1)[0][0] if zones else None
 
 
 def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> list[Toponym]:
@@ -658,14 +683,29 @@ def _not_reporting_days(sent: SpacySpan, mentions: list[DateMention]) -> list[Da
     return kept
 
 
+def _definite(cue: SpacySpan) -> bool:
+    noun = cue.root.head if cue.root.dep_ == "compound" else cue.root
+    return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its") for c in noun.children)
+
+
+def _merge_names(draft: _Draft) -> set[str]:
+    """The area names that tell two notices apart: not inferred from a neighbour, not a whole country."""
+    if draft.areas_inferred:
+        return set()
+    return {a.name.lower() for a in draft.areas if not times.is_country(Toponym(a.name, 0, 0))}
+
+
 def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
-    """Fold ``new`` into an earlier draft of the same notice, or append it; returns the one kept."""
+    """Fold ``new`` into an earlier draft of the same notice, or append it; returns the one kept.
+
+    Same kind, and neither different places (unless ``new`` refers back: "the corridor") nor a
+    different start day."""
     for old in reversed(drafts):
         if old.kind != new.kind:
             continue
-        old_names = set() if old.areas_inferred else {a.name.lower() for a in old.areas}
-        new_names = set() if new.areas_inferred else {a.name.lower() for a in new.areas}
-        if old_names and new_names and not any(a in b or b in a for a in old_names for b in new_names):
+        old_names, new_names = _merge_names(old), _merge_names(new)
+        apart = old_names and new_names and not any(a in b or b in a for a in old_names for b in new_names)
+        if apart and not (new.definite and old is drafts[-1]):
             continue
         if old.window.conflicts(new.window):
             continue
