@@ -190,3 +190,14 @@ def test_state_survives_reopening(tmp_path: Path) -> None:
         WarningStore(store).publish("tocsin-test-1", operator="bob")
     with Store(path) as store:
         assert WarningStore(store).get("tocsin-test-1").state == "published"
+
+
+def test_enqueueing_twice_keeps_one_delivery_per_idempotency_key(warning_store: WarningStore) -> None:
+    import numpy as np
+
+    sub = warning_store.add_subscription("http://127.0.0.1:9/hook", "s1", point="50.05,30.05", radius_km=1.0)
+    warning_store.create(make_warning(), who="alice")
+    warning_store.publish("tocsin-test-1", operator="bob")
+    with warning_store._write() as conn:  # a retried publish transaction must not duplicate deliveries
+        warning_store._enqueue(conn, "tocsin-test-1", np.array([sub.id]), dt.datetime.now(dt.UTC))
+    assert len(warning_store.deliveries()) == 1

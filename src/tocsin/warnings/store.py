@@ -38,6 +38,7 @@ from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check
 __all__ = ["Delivery", "ImportResult", "StoredWarning", "WarningStore", "warning_geometry"]
 
 CANCEL_FEED_HOURS = 24
+_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -291,17 +292,23 @@ class WarningStore:
         return self.get(warning_id)
 
     def _enqueue(self, conn: sa.Connection, warning_id: str, subscription_ids: np.ndarray, now: dt.datetime) -> None:
-        if not len(subscription_ids):
-            return
+        """One pending delivery per subscriber, in bulk; an existing idempotency key is left alone."""
         ids = [int(i) for i in subscription_ids]
-        urls = dict(conn.execute(sa.select(subscriptions.c.id, subscriptions.c.url)
-                                 .where(subscriptions.c.id.in_(ids))).all())
-        for sub_id in ids:
-            eng.insert_ignore(conn, deliveries, {
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(deliveries).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            urls = dict(conn.execute(sa.select(subscriptions.c.id, subscriptions.c.url)
+                                     .where(subscriptions.c.id.in_(chunk))).all())
+            rows = [{
                 "id": uuid.uuid4().hex, "idempotency_key": f"{sub_id}:{warning_id}", "subscription_id": sub_id,
                 "warning_id": warning_id, "url": urls[sub_id], "state": "pending", "attempts": 0,
                 "next_attempt_at": now, "created_at": now, "updated_at": now,
-            }, ["idempotency_key"])
+            } for sub_id in chunk]
+            conn.execute(stmt, rows)
 
     # -- public reads ------------------------------------------------------------------------------
 
