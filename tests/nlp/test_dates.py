@@ -40,8 +40,15 @@ def at(published: str) -> dt.datetime:
         ("The army said on Monday that it will withdraw.", FRIDAY, D(2026, 1, 5), 1, True),
         # "until Sunday" points forward even without "will"
         ("The curfew stays in force until Sunday.", FRIDAY, D(2026, 1, 11), 1, True),
-        # a deadline points forward
+        # a deadline points forward when the day is nearer ahead ...
         ("Baghdad set a pre-dawn Sunday deadline for the fighters.", FRIDAY, D(2026, 1, 11), 1, True),
+        # ... and back when it is nearer behind (the deadline has passed)
+        ("They were given a deadline to withdraw by Tuesday.", FRIDAY, D(2026, 1, 6), 1, True),
+        # "starting from" a day just past
+        ("A curfew was declared starting from Thursday.", FRIDAY, D(2026, 1, 8), 1, True),
+        # a duration as a deadline: whole days from publication
+        ("Fighters must surrender within 72 hours.", FRIDAY, D(2026, 1, 12), 1, True),
+        ("The army issued a 48-hour ultimatum.", FRIDAY, D(2026, 1, 11), 1, True),
         # relative words
         ("Today the town was shelled.", FRIDAY, D(2026, 1, 9), 1, True),
         ("The town was shelled yesterday.", FRIDAY, D(2026, 1, 8), 1, True),
@@ -147,7 +154,15 @@ def test_without_publication_date(text: str, value: object, reason: str | None) 
         ("Shelling began at 1200Z.", dt.datetime(2026, 1, 9, 12, tzinfo=UTC), "1200Z", True),
         # noon and midnight
         ("Shelling began at noon.", dt.datetime(2026, 1, 9, 12), "noon", True),
+        # a bare midnight in a past sentence: the one just past
         ("Shelling began at midnight.", dt.datetime(2026, 1, 9, 0), "midnight", True),
+        # a bare midnight in a forward-looking sentence: the coming one
+        ("The curfew will start at midnight.", dt.datetime(2026, 1, 10, 0), "midnight", True),
+        # midnight on a day is the end of that day
+        ("The curfew starts at midnight on Friday.", dt.datetime(2026, 1, 10, 0), "midnight on Friday", True),
+        # ... also when only its GMT equivalent carries the day
+        ("The curfew began at midnight (18:00 GMT on Friday).", dt.datetime(2026, 1, 9, 18, tzinfo=UTC),
+         "midnight (18:00 GMT on Friday", True),
         # a.m. with dots
         ("Shelling began at 6 a.m.", dt.datetime(2026, 1, 9, 6), "6 a.m.", True),
         # "6.00pm"
@@ -193,6 +208,9 @@ def test_resolve_times(text: str, value: dt.datetime, span: str, relative: bool)
         # "February 18-21"
         ("As reported between February 18-21 2020, 158 migrants were detained.", FRIDAY,
          [(D(2020, 2, 18), "start"), (D(2020, 2, 21), "end")]),
+        # a range that ends at midnight does not roll over twice
+        ("A curfew from 8 pm to midnight was imposed on Monday.", FRIDAY,
+         [(dt.datetime(2026, 1, 5, 20), "start"), (dt.datetime(2026, 1, 6, 0), "end"), (D(2026, 1, 5), None)]),
         # "and" without "between" is two separate times, not a range
         ("Sirens sounded at 3 p.m. and 5 p.m.", FRIDAY,
          [(dt.datetime(2026, 1, 9, 15), None), (dt.datetime(2026, 1, 9, 17), None)]),

@@ -22,10 +22,12 @@ Rules (each one is tested in tests/nlp/test_dates.py):
 - Weekdays: in a past-tense sentence (the default) the most recent such day on or before the
   publication date ("on Thursday" in a Friday report is the day before; "on Friday" is the same
   day); "last Thursday" is the most recent one strictly before publication. In a future-tense
-  sentence (will, would, shall, 'll, going to, due to, scheduled, planned, deadline, or the day
-  directly after until/till/by/before/starting/from) the next such day on or after publication;
-  "next Monday" and "this coming Monday" are the first one strictly after publication. A
-  weekday directly after a reporting verb ("said on Monday") is always read as past.
+  sentence (will, shall, 'll, going to, due to, is to, scheduled, planned, expected to) the next
+  such day on or after publication. Where the cue is weaker (would, deadline, ultimatum, or the
+  day directly after until/till/by/before/starting/from: "a deadline to withdraw by Tuesday" may
+  have passed) the nearer of the two, forward on a tie. "next Monday" and "this coming Monday"
+  are the first one strictly after publication. A weekday directly after a reporting verb ("said
+  on Monday") is always read as past.
 - Relative words: today, tonight, this morning/afternoon/evening -> publication date;
   yesterday, last night -> the day before (a "last night" is dated to the evening it began,
   whatever the hour of publication); the day before yesterday -> two days before; tomorrow,
@@ -39,6 +41,11 @@ Rules (each one is tested in tests/nlp/test_dates.py):
   MMT) and "Moscow/Baghdad/Riyadh/Tehran/Kabul time". A named zone gives an aware UTC value;
   "local time" or no zone gives a naive local datetime that the notices stage localises.
   "3 p.m. local time (12:00 GMT)" is one mention over both, valued from the zoned time.
+  "Midnight" is the end of the day it is attached to ("midnight on Friday" is Saturday 00:00);
+  a bare "midnight" is the coming one in a forward-looking sentence and the one just past
+  otherwise ("shelling began at midnight" is 00:00 of the publication day).
+- Deadlines as durations: "within 72 hours", "a 72-hour ultimatum" -> the publication date plus
+  that many whole days.
 - A time takes the date written next to it ("at 3 p.m. on Thursday", "Thursday at 3 p.m.",
   absorbed into one mention), else the nearest day-precise date of its sentence, else the
   publication date (marked relative); with none of these its value is None.
@@ -146,13 +153,18 @@ _RELATIVE = re.compile(
     re.I,
 )
 _AGO = re.compile(r"\b(?P<n>" + _NUM + r")\s+(?P<unit>day|week|month)s?\s+ago\b", re.I)
+_WITHIN = re.compile(
+    r"\bwithin\s+(?P<n>\d{3}|" + _NUM + r")\s+(?P<unit>hour|day)s?\b"
+    r"|\b(?P<n2>\d{1,3})-(?P<unit2>hour|day)\s+(?:ultimatum|deadline)\b",
+    re.I,
+)
 _PERIOD = re.compile(r"\b(?P<mod>last|this|earlier this|the previous)\s+(?P<unit>week|month)\b", re.I)
 
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z])|\n")
 _FUTURE = re.compile(
-    r"\b(?:will|would|shall|going to|due to|is to|are to|scheduled|planned|plans to|expected to|deadline)\b|'ll\b",
-    re.I,
+    r"\b(?:will|shall|going to|due to|is to|are to|scheduled|planned|plans to|expected to)\b|'ll\b", re.I
 )
+_NEAR = re.compile(r"\b(?:would|deadline|ultimatum)\b", re.I)
 _FUTURE_BEFORE = re.compile(r"\b(?:until|till|by|before|starting|from|beginning|as of)\s+(?:on\s+)?$", re.I)
 _PAST_BEFORE = re.compile(
     r"\b(?:said|says|announced|reported|told|stated|added|claimed|declared|confirmed|published|posted)"
@@ -207,15 +219,20 @@ class _Context:
         end = self.sent_starts[i + 1] if i + 1 < len(self.sent_starts) else len(self.text)
         return self.sent_starts[i], end
 
-    def future(self, start: int, end: int) -> bool:
-        """Whether the expression at ``[start, end)`` speaks of something to come."""
+    def tense(self, start: int, end: int) -> str:
+        """``past``, ``future`` or ``near`` (either way, whichever is closer) for the expression at ``start``."""
         s_start, s_end = self.sentence(start)
         before = self.text[max(s_start, start - 40) : start]
         if _PAST_BEFORE.search(before):
-            return False
-        if _FUTURE_BEFORE.search(before):
-            return True
-        return bool(_FUTURE.search(self.text, s_start, s_end))
+            return "past"
+        if _FUTURE.search(self.text, s_start, s_end):
+            return "future"
+        if _FUTURE_BEFORE.search(before) or _NEAR.search(self.text, s_start, s_end):
+            return "near"
+        return "past"
+
+    def future(self, start: int, end: int) -> bool:
+        return self.tense(start, end) != "past"
 
 
 # -- date arithmetic ------------------------------------------------------------------------------
@@ -350,10 +367,10 @@ def _h_weekday(m: re.Match[str], ctx: _Context) -> list[_Piece]:
         value = today - dt.timedelta(days=back or 7)
     elif mod in ("next", "coming", "this coming"):
         value = today + dt.timedelta(days=ahead or 7)
-    elif ctx.future(m.start(), m.end()):
-        value = today + dt.timedelta(days=ahead)
     else:
-        value = today - dt.timedelta(days=back)
+        tense = ctx.tense(m.start(), m.end())
+        forward = tense == "future" or (tense == "near" and ahead <= back)
+        value = today + dt.timedelta(days=ahead) if forward else today - dt.timedelta(days=back)
     return [_Piece(m.start(), m.end(), "date", value, relative=True)]
 
 
@@ -384,6 +401,17 @@ def _h_ago(m: re.Match[str], ctx: _Context) -> list[_Piece]:
     else:
         value = _add_months(ctx.today, -n)
     return [_Piece(m.start(), m.end(), "date", value, precision, relative=True)]
+
+
+def _h_within(m: re.Match[str], ctx: _Context) -> list[_Piece]:
+    """'within 72 hours', 'a 72-hour ultimatum': the day the time runs out."""
+    if ctx.published is None or ctx.today is None:
+        return [_Piece(m.start(), m.end(), "date", None, relative=True, reason=NO_PUBLISHED)]
+    raw, unit = (m["n"] or m["n2"]).lower(), (m["unit"] or m["unit2"]).lower()
+    n = int(raw) if raw.isdigit() else SMALL_NUMBERS[raw]
+    hours = n if unit == "hour" else 24 * n
+    value = ctx.today + dt.timedelta(days=hours // 24)
+    return [_Piece(m.start(), m.end(), "date", value, relative=True)]
 
 
 def _h_period(m: re.Match[str], ctx: _Context) -> list[_Piece]:
@@ -433,7 +461,7 @@ def _h_t24(m: re.Match[str], ctx: _Context) -> list[_Piece]:
 
 
 def _h_tword(m: re.Match[str], ctx: _Context) -> list[_Piece]:
-    return [_time_piece(m, 12 if m["w"].lower() in ("noon", "midday") else 0, 0)]
+    return [_time_piece(m, 12 if m["w"].lower() in ("noon", "midday") else 24, 0)]
 
 
 _Handler = Callable[[re.Match[str], _Context], list[_Piece]]
@@ -452,6 +480,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_WEEKDAY, _h_weekday),
     (_RELATIVE, _h_relative),
     (_AGO, _h_ago),
+    (_WITHIN, _h_within),
     (_PERIOD, _h_period),
     (_T12, _h_t12),
     (_TMIL, _h_t24),
@@ -570,13 +599,20 @@ def _sentence_date(ctx: _Context, dates: list[_Piece], piece: _Piece) -> _Piece 
     return min(near, key=lambda d: abs(d.start - piece.start)) if near else None
 
 
+def _at(day: dt.date, clock: tuple[int, int]) -> dt.datetime:
+    """``day`` at ``clock``; hour 24 (midnight) is the start of the next day."""
+    if clock[0] == 24:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, clock[1]))
+    return dt.datetime.combine(day, dt.time(*clock))
+
+
 def _timestamp(day: dt.date, piece: _Piece) -> dt.datetime:
     if piece.zoned is None or piece.offset is None:
         assert piece.local is not None
-        return dt.datetime.combine(day, dt.time(*piece.local))
-    zoned = dt.datetime.combine(day, dt.time(*piece.zoned))
+        return _at(day, piece.local)
+    zoned = _at(day, piece.zoned)
     if piece.local is not None:  # the date belongs to the local clock; the zoned one may be a day off
-        gap = dt.datetime.combine(day, dt.time(*piece.local)) - zoned
+        gap = _at(day, piece.local) - zoned
         if gap > dt.timedelta(hours=14):
             zoned += dt.timedelta(days=1)
         elif gap < dt.timedelta(hours=-14):
@@ -613,6 +649,8 @@ def _combine(ctx: _Context, pieces: list[_Piece]) -> list[DateMention]:
             day, relative, reason = near.value, near.relative, None
         elif ctx.today is not None:
             day, relative, reason = ctx.today, True, None
+            if first.clock == (24, 0) and ctx.tense(first.start, first.end) == "past":
+                day = ctx.today - dt.timedelta(days=1)  # "began at midnight": the one just past
         else:
             day, reason = None, NO_DATE_FOR_TIME
         rolled = False
