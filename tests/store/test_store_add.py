@@ -10,11 +10,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from storekit import event, item
 
 from tocsin.errors import NotFound, StoreError
 from tocsin.model import Area, Claim, Location, Notice, Span, Toponym
 from tocsin.store import Store, merging
+from tocsin.store.tables import notices
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
 
 
 def _batch(prefix: str, n: int, start: int = 0) -> list:
@@ -188,6 +194,6 @@ def test_notices_are_stored_with_utc_windows(store: Store) -> None:
     assert [s.notice.kind for s in store.notices(kind="curfew")] == ["curfew"]
     assert [s.notice.kind for s in store.notices(after_id=stored[1].id)] == ["deadline"]
     with store.engine.connect() as conn:
-        starts = conn.exec_driver_sql("SELECT starts_at, ends_at FROM notices ORDER BY id").all()
-    assert starts[0][0].startswith("2024-03-01 20:00")  # 22:00 in Kyiv (UTC+2) is 20:00 UTC
-    assert starts[1][0].startswith("2024-03-02 00:00") and starts[1][1] is None
+        windows = conn.execute(sa.select(notices.c.starts_at, notices.c.ends_at).order_by(notices.c.id)).all()
+    assert windows[0] == (utc(2024, 3, 1, 20), utc(2024, 3, 2, 3))  # 22:00-05:00 in Kyiv (UTC+2)
+    assert windows[1] == (utc(2024, 3, 2, 0), None)  # a bare day starts at midnight

@@ -34,8 +34,8 @@ def test_paths_and_urls_open_the_same_file(tmp_path: Path, make_url) -> None:
     assert again.url == str(path)
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(store: Store) -> None:
-    with store.engine.connect() as conn:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    with Store(tmp_path / "wal.db") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000

@@ -162,8 +162,9 @@ def insert_ignore(conn: sa.Connection, table: sa.Table, values: dict[str, Any], 
     stmt = _IGNORE_CACHE.get(cache_key)
     if stmt is None:
         stmt = _insert_for(conn)(table).on_conflict_do_nothing(index_elements=list(keys))
+        stmt = stmt.returning(*table.primary_key.columns)  # rowcount is not reliable on every driver
         _IGNORE_CACHE[cache_key] = stmt
-    return conn.execute(stmt, values).rowcount == 1
+    return conn.execute(stmt, values).first() is not None
 
 
 def upsert(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> None:
