@@ -141,16 +141,15 @@ def _same_reports(path: str) -> None:
     os._exit(0)
 
 
-def test_two_processes_inserting_the_same_hashes_store_them_once(tmp_path: Path) -> None:
-    path = str(tmp_path / "race.db")
-    Store(path).close()
+def test_processes_creating_and_filling_one_file_at_once_store_each_hash_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "race.db")  # not created yet: the processes also race to create the schema
     ctx = mp.get_context("fork")
-    procs = [ctx.Process(target=_same_reports, args=(path,)) for _ in range(2)]
+    procs = [ctx.Process(target=_same_reports, args=(path,)) for _ in range(3)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(60)
-    assert [p.exitcode for p in procs] == [0, 0]
+    assert [p.exitcode for p in procs] == [0, 0, 0]
     with Store(path) as store:
         counts = store.counts()
     assert counts["reports"] == 20 and counts["mentions"] == 20 and counts["events"] == 20
