@@ -50,6 +50,10 @@ class E:
     T014 = "[T014] {path}: text is larger than {limit} bytes; split it into smaller files or use .jsonl"
     T015 = "[T015] {path}: unknown header key {key!r} ignored; known keys: {known}"
     T016 = "[T016] {where}: extraction failed on this report: {detail}"
+    # gazetteer imports (T03x)
+    T030 = "[T030] {path}:{line}: not a GeoNames row ({detail}); line skipped"
+    T031 = "[T031] {path}: feature {index}: {detail}; feature skipped"
+    T032 = "[T032] {path}: not a GeoJSON FeatureCollection ({detail}); nothing imported"
     # configuration (T1xx)
     T101 = "[T101] unknown setting {name!r}; valid settings: {valid}"
     T102 = "[T102] {name}: {value!r} is not a valid option, must be one of {valid}"
@@ -77,6 +81,7 @@ class E:
     T309 = "[T309] {where}: corridor needs a route of 2+ points and a width > 0 m, got {points} points and {width} m"
     T310 = "[T310] area {name!r}: {detail}"
     T311 = "[T311] {where}: time window {value!r} is invalid ({detail})"
+    T330 = "[T330] {path}: feature {index} ({name!r}): invalid geometry ({detail}); feature skipped"
     # CAP (T4xx)
     T401 = "[T401] {where}: {detail}"
     T402 = "[T402] {where}: input is {size} bytes, more than the {limit}-byte limit for one CAP message or feed"

@@ -61,7 +61,7 @@ _FEATURE = {
 #: How a name matched, best first: the place's own name, an alternate name, without articles, skeleton.
 MATCH_NAME, MATCH_ALIAS, MATCH_LOOSE, MATCH_SKELETON = range(4)
 
-_CACHE_VERSION = "5"
+_CACHE_VERSION = "6"
 _ARTICLES = frozenset("al el il ad ed ar er as es ash esh at et az ez an en ul".split())
 _SKELETON_DROP = str.maketrans("", "", "aeiouyw ")
 _SKELETON_MAP = (("kh", "k"), ("sh", "s"), ("dh", "d"), ("th", "t"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("c", "k"))
@@ -205,6 +205,8 @@ class Gazetteer:
         self.by_gid: dict[int, int] = {}
         self.countries: dict[str, int] = {}
         self.admin1_rows: dict[tuple[str, str], int] = {}
+        self.abbreviations: set[str] = set()
+        """Aliases written with a final full stop ("Ky.", "Calif.")."""
         self.capitals: set[int] = set()
         """Rows of national capitals."""
         self.user: dict[int, Place] = {}
@@ -357,6 +359,8 @@ class Gazetteer:
                     continue
                 alias, cc, admin1 = (line.rstrip("\n").split("\t") + ["", ""])[:3]
                 row = self.admin1_rows.get((cc, admin1)) if admin1 else self.countries.get(cc)
+                if alias.endswith("."):
+                    self.abbreviations.add(alias)
                 if row is not None:
                     self.alias_text[row] = "|".join((*self.aliases(row), alias))
                     self._index_name(alias, row)
@@ -370,14 +374,33 @@ class Gazetteer:
         """
         rows = []
         for place in places:
-            admin1 = place.admin1 or ""
+            cc, admin1 = place.country_code.upper(), place.admin1 or ""
+            parent = self._parent_city(place)
+            if parent is not None:
+                cc = cc or self.cc[parent]
+                if cc == self.cc[parent]:
+                    admin1 = self.admin1[parent]
             row = self._append(
-                place.geonames_id, place.name, place.latitude, place.longitude, place.country_code, admin1,
+                place.geonames_id, place.name, place.latitude, place.longitude, cc, admin1,
                 KIND_USER, place.population, place.timezone or "", tuple(place.alternate_names),
             )
+            if parent is not None:
+                self.admin2[row] = self.admin2[parent]
             self.user[row] = place
             rows.append(row)
         return rows
+
+    def _parent_city(self, place: Place) -> int | None:
+        """The base city a user place names as its parent (the nearest of that name), if any."""
+        if not place.parent:
+            return None
+        rows = [
+            c.row for c in self.candidates(place.parent, place.country_code or None)
+            if self.kind[c.row] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1) and c.match <= MATCH_LOOSE
+        ]
+        if not rows:
+            return None
+        return min(rows, key=lambda r: distance_km(self.lat[r], self.lon[r], place.latitude, place.longitude))
 
     # ----------------------------------------------------------------- queries
     def candidates(self, name: str, country_code: str | None = None, skeletons: bool = False) -> list[Candidate]:
@@ -424,13 +447,24 @@ class Gazetteer:
         """The :class:`Place` record of a row."""
         if row in self.user:
             user = self.user[row]
-            return replace(user, timezone=user.timezone or self.timezone_of_row(row) or None)
+            country_row = self.countries.get(self.cc[row])
+            a1 = self.admin1_rows.get((self.cc[row], self.admin1[row]))
+            return replace(
+                user,
+                country_code=self.cc[row],
+                country=user.country or (self.name[country_row] if country_row is not None else ""),
+                admin1=self.name[a1] if a1 is not None else user.admin1,
+                admin2=user.admin2 or (self.name[self.admin2[row]] if self.admin2[row] >= 0 else None),
+                timezone=user.timezone or self.timezone_of_row(row) or None,
+            )
         kind = self.kind[row]
         cc = self.cc[row]
         country_row = self.countries.get(cc)
         a1 = self.admin1_rows.get((cc, self.admin1[row])) if kind in (KIND_CITY, KIND_ADMIN2) else None
         a2 = self.admin2[row]
         fclass, fcode = _FEATURE[kind]
+        if row in self.capitals:
+            fcode = "PPLC"
         return Place(
             geonames_id=self.gid[row] if self.gid[row] >= 0 else None,
             name=self.name[row],

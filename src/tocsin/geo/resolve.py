@@ -35,7 +35,6 @@ from tocsin.geo.gazetteer import (
     KIND_USER,
     MATCH_ALIAS,
     MATCH_LOOSE,
-    MATCH_NAME,
     MATCH_SKELETON,
     Candidate,
     Gazetteer,
@@ -73,19 +72,25 @@ _PROXIMITY_KM = 150.0
 _MAX_CANDIDATES = 60
 
 ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_NAME = r"[A-Z][\w'’.\-]*(?:[ \-](?:(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|la|le|of|bin|ibn|abu)[ \-])?[A-Z][\w'’\-]*)*"
+_PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|la|le|of|bin|ibn|abu|upon)"
+_CAPS = re.compile(
+    r"(?<![\w'’.\-])[A-Z][\w'’.\-]*(?:(?:[ \-]" + _PARTICLES + r")?[ \-][A-Z][\w'’.\-]*)*"
+)
 _CUE_BEFORE = re.compile(
-    r"\b(?:in|near|at|outside|around|towards?|into|across|of the|village of|town of|city of|"
+    r"\b(?:in|near|at|outside|around|towards?|into|across|from|village of|town of|city of|"
     r"neighbou?rhood of|district of|outskirts of|suburbs? of|area of|province of|governorate of|region of|"
     r"countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of|shelled|struck|bombed|hit|"
-    r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted)\s+(?:the\s+)?(" + _NAME + ")"
+    r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted)\s+(?:the\s+)?$"
 )
 _CUE_AFTER = re.compile(
-    r"(?<![\w'’])(" + _NAME + r")\s+(?:neighbou?rhood|district|village|town|camp|suburb|countryside|province|"
-    r"governorate|outskirts|refugee camp)\b"
+    r"^\s+(?:neighbou?rhood|district|village|town|camp|suburb|countryside|province|governorate|outskirts|"
+    r"refugee camp)\b"
 )
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
+_OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
-_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|area|countryside|outskirts|suburbs?|region)\b", re.I)
+_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district)\b", re.I)
+_AREA_AFTER = re.compile(r"^[\s\-]*(area|countryside|outskirts|suburbs?|region|environs|vicinity)\b", re.I)
 _CITY_AFTER = re.compile(r"^[\s\-]*(city|town|village|neighbou?rhood|camp)\b", re.I)
 _NEAR_BEFORE = re.compile(
     r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
@@ -161,26 +166,43 @@ def demonyms() -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------- mentions
+_ADMIN_WORDS = frozenset({"province", "governorate", "state", "region", "county", "oblast", "prefecture"})
+_AREA_WORDS = frozenset({"area", "countryside"})
+
+
 def _clean(name: str) -> tuple[str, str | None]:
-    """The lookup name and a hint from a stripped suffix ("Idlib province" -> "Idlib", "admin")."""
-    name = _POSSESSIVE.sub("", name.strip().strip(",.;:\"“”()")) if name.endswith(("'s", "’s", "'", "’")) else name
+    """The name as written (possessive and quotes off) and a hint from its last word.
+
+    "Idlib province" -> admin, "Karak district" -> district, "Aleppo countryside" -> area (near),
+    "Gaza City" -> city. The whole name is looked up first; the bare name only when that fails.
+    """
+    name = name.strip()
+    if name.endswith(("'s", "’s", "'", "’")):
+        name = _POSSESSIVE.sub("", name)
     name = name.strip().strip(",;:\"“”()")
     hint = None
     m = _STRIP_SUFFIX.search(name)
     if m:
         word = m.group(1).lower()
-        hint = "admin" if word in ("province", "governorate", "state", "region", "county", "oblast", "prefecture") \
-            else "district" if word in ("district", "subdistrict", "sub-district", "area", "countryside") else "city"
+        hint = (
+            "admin" if word in _ADMIN_WORDS
+            else "area" if word in _AREA_WORDS
+            else "district" if word.endswith("district") else "city"
+        )
     return name, hint
 
 
 def _context_hints(text: str, start: int, end: int, mention: Mention) -> None:
+    if mention.hint == "area":
+        mention.hint, mention.near = None, True
     after = text[end:end + 24]
     before = text[max(0, start - 40):start]
     if _ADMIN_AFTER.match(after):
         mention.hint = "admin"
     elif _DISTRICT_AFTER.match(after):
         mention.hint = mention.hint or "district"
+        mention.near = True
+    elif _AREA_AFTER.match(after):
         mention.near = True
     elif _CITY_AFTER.match(after):
         mention.hint = mention.hint or "city"
@@ -190,51 +212,75 @@ def _context_hints(text: str, start: int, end: int, mention: Mention) -> None:
         mention.hint = mention.hint or "city"
 
 
+def _strip_dot(name: str, gazetteer: Gazetteer) -> str:
+    """Drop a sentence's full stop from a name, but keep abbreviations ("Ky.", "B.C.")."""
+    if name.endswith(".") and name.count(".") == 1 and name not in gazetteer.abbreviations:
+        return name[:-1]
+    return name
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
-    """Place mentions in a parsed doc, and the demonym counts per country code (for the focus)."""
+    """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
+
+    NER's GPE/LOC/FAC entities are mentions. Other capitalised names become candidate mentions
+    (``source`` "cue" after "in", "village of", ... or before "province", "district", ...; else
+    "cap") when they are a whole NER entity of another kind or none at all; the resolver keeps
+    them only where the gazetteer makes them unambiguous enough (``_accept``).
+    """
     text = doc.text
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
     focus: Counter[str] = Counter()
     table = demonyms()
-    blocked: list[tuple[int, int]] = []
+    others: list[tuple[int, int, str]] = []
     for ent in doc.ents:
         if ent.label_ in ENT_LABELS:
-            name, hint = _clean(ent.text)
+            raw = _strip_dot(ent.text, gazetteer)
+            name, hint = _clean(raw)
             if not name or fold(name) in _NOT_PLACES:
                 continue
             key = fold(name)
             if ent.label_ != "FAC" and key in table and not gazetteer.index.get(key):
                 focus[table[key]] += 1
                 continue
-            start = ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
-            if ent.text.lower().startswith("the "):
+            start = ent.start_char + (len(raw) - len(raw.lstrip()))
+            if raw.lower().startswith("the "):
                 start += 4
             mention = Mention(name, start, start + len(name), hint=hint)
             _context_hints(text, mention.start, ent.end_char, mention)
             mentions.append(mention)
             taken.append((ent.start_char, ent.end_char))
-        elif ent.label_ == "NORP":
-            cc = table.get(fold(ent.text))
-            if cc:
-                focus[cc] += 1
-        elif ent.label_ in ("PERSON", "ORG", "DATE", "TIME", "MONEY", "CARDINAL", "WORK_OF_ART", "EVENT", "LAW"):
-            blocked.append((ent.start_char, ent.end_char))
-    for pattern in (_CUE_BEFORE, _CUE_AFTER):
-        for m in pattern.finditer(text):
-            start, end = m.span(1)
-            if any(s < end and start < e for s, e in taken):
-                continue
-            name, hint = _clean(m.group(1))
-            key = fold(name)
-            if not name or key in _NOT_PLACES or key in table:
-                continue
-            mention = Mention(name, start, start + len(name), hint=hint, source="cue")
-            if any(s < end and start < e for s, e in blocked):
-                mention.source = "cue-over-entity"
-            _context_hints(text, start, end, mention)
-            mentions.append(mention)
-            taken.append((start, end))
+        else:
+            if ent.label_ == "NORP" and fold(ent.text) in table:
+                focus[table[fold(ent.text)]] += 1
+                taken.append((ent.start_char, ent.end_char))
+            if ent.label_ not in _OTHER_ENTS:
+                others.append((ent.start_char, ent.end_char, ent.label_))
+    for m in _CAPS.finditer(text):
+        start, end = m.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        raw = _strip_dot(m.group(), gazetteer)
+        name, hint = _clean(raw)
+        key = fold(name)
+        if not key or key in _NOT_PLACES or key in table:
+            continue
+        end = start + len(name)
+        inside = [(s, e, label) for s, e, label in others if s < end and start < e]
+        if any(s < start or e > end for s, e, _ in inside):
+            continue  # part of a longer name ("Kentucky State Police")
+        cue = bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
+        if not cue and not gazetteer.index.get(key):
+            continue
+        source = "cue" if cue else "cap"
+        if any(label == "PERSON" for _, _, label in inside) and not cue:
+            source = "cap-person"
+        elif " " not in name and _SENTENCE_START.search(text, max(0, start - 3), start) and not cue:
+            source = "cap-initial"
+        mention = Mention(name, start, end, hint=hint, source=source)
+        _context_hints(text, start, end, mention)
+        mentions.append(mention)
+        taken.append((start, end))
     mentions.sort(key=lambda m: m.start)
     return mentions, focus
 
@@ -432,17 +478,41 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
     return cands
 
 
-def _accept_cue(gaz: Gazetteer, st: _State, focus: dict[str, float]) -> bool:
-    """A cue-found name (NER missed it) is kept only where the gazetteer makes it unambiguous enough."""
-    if st.mention.source == "ner" or st.best < 0:
+def _unknown_place(mention: Mention) -> bool:
+    """Report a name the gazetteer lacks when NER or a place noun ("village of X") says it is a place."""
+    return mention.source == "ner" or (mention.source == "cue" and mention.hint is not None)
+
+
+def _accept(gaz: Gazetteer, st: _State, focus: dict[str, float]) -> bool:
+    """A name NER did not mark as a place is kept only where the gazetteer makes it unambiguous enough."""
+    source = st.mention.source
+    if source == "ner":
         return True
-    row = st.candidates[st.best].row
+    if st.best < 0:
+        return _unknown_place(st.mention)
+    cand = st.candidates[st.best]
+    row = cand.row
     kind = gaz.kind[row]
-    if kind == KIND_USER or focus.get(gaz.cc[row], 0.0) >= 0.2:
+    if kind == KIND_USER:
         return True
-    if st.mention.source == "cue-over-entity":
+    in_focus = focus.get(gaz.cc[row], 0.0) >= 0.25
+    if source == "cue":
+        return cand.match <= MATCH_LOOSE and (in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000)
+    if cand.match > MATCH_ALIAS:
         return False
-    return kind in (KIND_COUNTRY, KIND_ADMIN1) or gaz.population[row] >= 100_000
+    big = kind in (KIND_COUNTRY, KIND_CONTINENT, KIND_ADMIN1)
+    if source == "cap-person":
+        return big and in_focus
+    if source == "cap-initial":
+        return big or gaz.population[row] >= 100_000
+    return big or gaz.population[row] >= 50_000 or (in_focus and gaz.population[row] >= 5_000)
+
+
+def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter[str]) -> None:
+    _link_containers(text, states)
+    _score_all(gaz, states, gaz.capitals, False, demonym_focus)
+    _score_all(gaz, states, gaz.capitals, True, demonym_focus)
+    _score_all(gaz, states, gaz.capitals, True, demonym_focus)
 
 
 def resolve_mentions(
@@ -452,21 +522,18 @@ def resolve_mentions(
     gaz = gazetteer
     demonym_focus = demonym_focus or Counter()
     states = [_State(m, _candidates(gaz, m)) for m in mentions]
-    capitals = gaz.capitals
-    _link_containers(text, states)
-    _score_all(gaz, states, capitals, False, demonym_focus)
-    _score_all(gaz, states, capitals, True, demonym_focus)
-    _score_all(gaz, states, capitals, True, demonym_focus)
-    focus = _focus(gaz, states, demonym_focus)
+    _run(gaz, text, states, demonym_focus)
+    if any(st.mention.source != "ner" for st in states):
+        focus = _focus(gaz, states, demonym_focus)
+        states = [_State(st.mention, st.candidates) for st in states if _accept(gaz, st, focus)]
+        _run(gaz, text, states, demonym_focus)
     out: list[Toponym] = []
     for st in states:
         m = st.mention
         surface = text[m.start:m.end]
         if not st.candidates:
-            if m.source == "ner":
+            if _unknown_place(m):
                 out.append(Toponym(name=surface, start=m.start, end=m.end, reason="not in gazetteer"))
-            continue
-        if not _accept_cue(gaz, st, focus):
             continue
         row = st.candidates[st.best].row
         place = gaz.place(row)

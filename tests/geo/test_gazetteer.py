@@ -1,0 +1,104 @@
+"""The gazetteer: name variants, admin areas, countries, time zones, user places."""
+
+from __future__ import annotations
+
+import pytest
+
+from tocsin.geo.gazetteer import Gazetteer, fold, loose_key, skeleton
+from tocsin.model import Place
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ḩalab", "halab"),  # accents and dots below go
+        ("U.S.", "us"),  # dots go
+        ("Deir-ez-Zor", "deir ez zor"),  # hyphens are spaces
+        ("Ma‘arrat al-Nu’man", "maarrat al numan"),  # typographic apostrophes and ayn go
+        ("The Hague", "hague"),  # a leading article goes
+        ("  ALEPPO ", "aleppo"),  # case and outer space
+    ],
+)
+def test_fold(name: str, expected: str) -> None:
+    assert fold(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Idlib", "Idleb"),  # vowel variants
+        ("Deir ez-Zor", "Dayr az Zawr"),  # article and vowel variants
+        ("Qamishli", "Kamishli"),  # q/k
+        ("Hasakah", "Hassakeh"),  # doubled consonants, final vowel
+    ],
+)
+def test_transliteration_variants_share_a_skeleton(a: str, b: str) -> None:
+    assert skeleton(loose_key(fold(a))) == skeleton(loose_key(fold(b)))
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "geonames_id"),
+    [
+        ("Aleppo", None, 170063),  # the main name
+        ("ALEPPO", None, 170063),  # any case
+        ("Halab", "SY", 170063),  # an alternate name
+        ("Idleb", "SY", 169389),  # a transliteration variant
+        ("Deir-ez-Zor", "SY", 170794),  # hyphenated
+        ("Deir ez Zor", "SY", 170794),  # spaced
+        ("al-Bab", "SY", 174018),  # "al-" prefix
+        ("Al Bab", "SY", 174018),  # "Al " prefix
+        ("Bab", "SY", 174018),  # no article at all
+        ("Syria", None, 163843),  # a country
+        ("Britain", None, 2635167),  # an English alias of a country
+        ("Ky.", None, 6254925),  # an AP state abbreviation
+        ("Idlib", "SY", 169389),  # the city and its governorate share the name; both are there
+    ],
+)
+def test_lookup_variants(gazetteer: Gazetteer, name: str, country: str | None, geonames_id: int) -> None:
+    ids = [p.geonames_id for p in gazetteer.lookup(name, country)]
+    assert geonames_id in ids
+
+
+def test_admin1_places_exist_with_a_point_and_precision_fields(gazetteer: Gazetteer) -> None:
+    admins = [p for p in gazetteer.lookup("Idlib", "SY") if p.feature_code == "ADM1"]
+    assert len(admins) == 1
+    idlib = admins[0]
+    assert idlib.geonames_id == 169387
+    assert 35.0 < idlib.latitude < 36.5 and 36.0 < idlib.longitude < 37.2
+    assert idlib.timezone == "Asia/Damascus"
+
+
+def test_country_record_and_timezone_of_its_capital(gazetteer: Gazetteer) -> None:
+    syria = gazetteer.country("sy")
+    assert syria is not None and syria.feature_code == "PCLI" and syria.name == "Syria"
+    assert gazetteer.timezone_of(syria) == "Asia/Damascus"
+    us = gazetteer.country("US")
+    assert us is not None and gazetteer.timezone_of(us) == "America/New_York"  # Washington's zone
+
+
+def test_city_knows_its_admin1_and_timezone(gazetteer: Gazetteer) -> None:
+    aleppo = gazetteer.lookup("Aleppo", "SY")[0]
+    admin1 = gazetteer.admin1_of(aleppo)
+    assert admin1 is not None and admin1.geonames_id == 170062
+    assert gazetteer.timezone_of(aleppo) == "Asia/Damascus"
+    assert aleppo.country == "Syria"
+
+
+def test_capital_is_marked(gazetteer: Gazetteer) -> None:
+    damascus = gazetteer.lookup("Damascus", "SY")[0]
+    assert damascus.feature_code == "PPLC"
+
+
+def test_user_place_is_found_first_with_its_polygon(private_gazetteer: Gazetteer) -> None:
+    square = {"type": "Polygon", "coordinates": [[[37.17, 36.22], [37.19, 36.22], [37.19, 36.24], [37.17, 36.22]]]}
+    place = Place(None, "Sheikh Maqsoud", 36.23, 37.18, "", "", geometry=square, parent="Aleppo",
+                  alternate_names=("Sheikh Maksoud",))
+    private_gazetteer.add([place])
+    found = private_gazetteer.lookup("sheikh maksoud")
+    assert found and found[0].geometry == square
+    assert found[0].country_code == "SY"  # taken from its parent city
+    assert found[0].timezone == "Asia/Damascus"
+
+
+def test_default_is_built_once_per_process(gazetteer: Gazetteer) -> None:
+    assert Gazetteer.default() is gazetteer

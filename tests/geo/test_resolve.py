@@ -1,0 +1,134 @@
+"""Toponym resolution in context, geo_precision, user places, unknown names (real spaCy pipeline)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tocsin.geo.gazetteer import Gazetteer
+from tocsin.geo.resolve import Mention, resolve_mentions
+from tocsin.model import Place, Toponym
+
+ALEPPO, IDLIB_GOV, SYRIA = 170063, 169387, 163843
+TRIPOLI_LB, TRIPOLI_LY = 266826, 2210247
+
+
+def _toponyms(nlp, text: str) -> list[Toponym]:  # type: ignore[no-untyped-def]
+    return list(nlp(text)._.toponyms)
+
+
+def _by_name(toponyms: list[Toponym], name: str) -> Toponym:
+    found = [t for t in toponyms if t.name == name]
+    assert found, f"{name!r} not among {[t.name for t in toponyms]}"
+    return found[0]
+
+
+def test_aleppo_is_syrias_aleppo(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    t = _by_name(_toponyms(places_nlp, "Government forces shelled Aleppo on Monday, activists said."), "Aleppo")
+    assert t.geonames_id == ALEPPO and t.country_code == "SY" and t.geo_precision == 1
+    assert t.timezone == "Asia/Damascus"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Lebanon story: the country named, and the Lebanese army
+        ("Clashes erupted in Tripoli as the Lebanese army deployed in northern Lebanon.", TRIPOLI_LB),
+        # a Libya story: the country named, and Misrata nearby
+        ("Fighting in Tripoli killed 12 as forces from Misrata advanced on the Libyan capital.", TRIPOLI_LY),
+        # containment written out: "X, Y"
+        ("Protesters gathered in Tripoli, Lebanon, on Friday.", TRIPOLI_LB),
+        # a demonym alone sets the focus
+        ("Lebanese soldiers were deployed in Tripoli overnight.", TRIPOLI_LB),
+    ],
+)
+def test_tripoli_by_context(places_nlp, text: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+    assert _by_name(_toponyms(places_nlp, text), "Tripoli").geonames_id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "precision", "feature"),
+    [
+        ("Two civilians were killed in Aleppo on Tuesday.", "Aleppo", 1, "PPL"),  # the town itself
+        ("Two civilians were killed near Aleppo on Tuesday.", "Aleppo", 2, "PPL"),  # near a town
+        ("Shells fell on the outskirts of Aleppo on Tuesday.", "Aleppo", 2, "PPL"),  # outskirts of a town
+        ("Clashes were reported in the Aleppo countryside.", "Aleppo", 2, "PPL"),  # the area of a town
+        ("Air strikes hit Idlib province on Tuesday.", "Idlib", 3, "ADM1"),  # only the region
+        ("Air strikes hit the Idlib governorate on Tuesday.", "Idlib", 3, "ADM1"),  # governorate suffix
+        ("Fighting continued across Syria on Tuesday.", "Syria", 3, "PCLI"),  # only the country
+    ],
+)
+def test_geo_precision(places_nlp, text: str, name: str, precision: int, feature: str) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, text)
+    t = [x for x in toponyms if x.name.startswith(name)][0]
+    assert (t.geo_precision, t.feature_code) == (precision, feature)
+
+
+def test_containment_prefers_the_place_inside_the_named_province(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Shelling hit Saraqib, a town in Idlib province, on Monday."
+    t = _by_name(_toponyms(places_nlp, text), "Saraqib")
+    assert t.country_code == "SY" and t.admin1 == "Idlib" and t.geo_precision == 1
+
+
+def test_unknown_place_is_kept_unresolved_with_a_reason(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "Gunmen attacked the village of Xqzzurat near Aleppo on Sunday.")
+    unknown = _by_name(toponyms, "Xqzzurat")
+    assert not unknown.resolved and unknown.reason == "not in gazetteer"
+    assert (unknown.latitude, unknown.longitude, unknown.geonames_id) == (None, None, None)
+    assert _by_name(toponyms, "Aleppo").resolved
+
+
+def test_demonyms_are_not_toponyms(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "Syrian and Turkish troops clashed near Manbij.")
+    assert [t.name for t in toponyms] == ["Manbij"]
+    assert toponyms[0].country_code == "SY"
+
+
+def _hood(name: str, parent: str, lon: float, lat: float, d: float = 0.01) -> Place:
+    ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
+    return Place(None, name, lat, lon, "", "", feature_class="L", feature_code="PPLX",
+                 geometry={"type": "Polygon", "coordinates": [ring]}, parent=parent)
+
+
+def test_user_neighbourhood_of_aleppo_resolves_to_its_polygon(places_nlp, private_gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    pipe = places_nlp.get_pipe("tocsin_places")
+    before = pipe.gazetteer
+    pipe.gazetteer = private_gazetteer
+    try:
+        private_gazetteer.add([_hood("Sheikh Maqsoud", "Aleppo", 37.165, 36.235)])
+        toponyms = _toponyms(places_nlp, "Shelling hit the Sheikh Maqsoud neighbourhood of Aleppo on Monday.")
+    finally:
+        pipe.gazetteer = before
+    hood = _by_name(toponyms, "Sheikh Maqsoud")
+    assert hood.geo_precision == 1 and hood.country_code == "SY"
+    assert (round(hood.latitude or 0, 3), round(hood.longitude or 0, 3)) == (36.235, 37.165)
+    assert _by_name(toponyms, "Aleppo").geonames_id == ALEPPO
+
+
+def test_user_place_beats_a_base_place_of_the_same_name_in_its_parent_city(private_gazetteer: Gazetteer) -> None:
+    base = [p for p in private_gazetteer.lookup("Haritan", "SY") if p.feature_class == "P"]
+    assert base, "the base gazetteer has a Haritan near Aleppo"
+    private_gazetteer.add([_hood("Haritan", "Aleppo", 37.10, 36.25)])
+    text = "Clashes in Haritan, Aleppo, killed three."
+    mentions = [Mention("Haritan", 11, 18), Mention("Aleppo", 20, 26)]
+    toponyms = resolve_mentions(text, mentions, private_gazetteer)
+    assert toponyms[0].geonames_id is None and toponyms[0].latitude == pytest.approx(36.25)
+    assert toponyms[1].geonames_id == ALEPPO
+
+
+def test_resolve_mentions_is_a_plain_function(gazetteer: Gazetteer) -> None:
+    text = "Tripoli and Benghazi"
+    toponyms = resolve_mentions(text, [Mention("Tripoli", 0, 7), Mention("Benghazi", 12, 20)], gazetteer)
+    assert [t.geonames_id for t in toponyms][0] == TRIPOLI_LY  # Benghazi pulls it to Libya
+    focus = Counter({"LB": 3})  # three "Lebanese" in the text
+    assert resolve_mentions("Tripoli", [Mention("Tripoli", 0, 7)], gazetteer, focus)[0].geonames_id == TRIPOLI_LB
+
+
+def test_component_exposes_the_default_gazetteer(places_nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    assert places_nlp.get_pipe("tocsin_places").gazetteer is gazetteer
+
+
+def test_names_inside_organisations_are_not_places(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "The Kentucky State Police said the Aleppo Media Center was closed.")
+    assert all(t.name not in ("Kentucky", "Aleppo") for t in toponyms)
