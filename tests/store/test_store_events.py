@@ -67,6 +67,13 @@ def test_limit_and_offset_page_through_stable_order(filled: Store) -> None:
     assert pages == everything[:4]
 
 
+def test_events_without_mentions_are_the_same_events(filled: Store) -> None:
+    light = filled.events(with_mentions=False)
+    full = filled.events()
+    assert [(s.id, s.event, s.version) for s in light] == [(s.id, s.event, s.version) for s in full]
+    assert all(s.mentions == [] for s in light) and all(len(s.mentions) == 1 for s in full)
+
+
 @pytest.mark.parametrize(
     "bbox",
     [

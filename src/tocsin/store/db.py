@@ -279,13 +279,23 @@ class Store:
 
     # -- events -----------------------------------------------------------------------------
 
-    def events(self, flt: EventFilter | None = None, *, limit: int | None = None, offset: int = 0) -> list[StoredEvent]:
-        """Merged events matching ``flt``, ordered by (date, id); undated events last."""
+    def events(
+        self,
+        flt: EventFilter | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        with_mentions: bool = True,
+    ) -> list[StoredEvent]:
+        """Merged events matching ``flt``, ordered by (date, id); undated events last.
+
+        ``with_mentions=False`` skips loading the source mentions (faster for exports).
+        """
         q = _filtered(sa.select(events), flt or EventFilter())
         q = q.order_by(sa.case((events.c.date.is_(None), 1), else_=0), events.c.date, events.c.id)
         q = q.limit(limit).offset(offset)
         with self._engine.connect() as conn:
-            return self._stored_events(conn, conn.execute(q).all())
+            return self._stored_events(conn, conn.execute(q).all(), with_mentions=with_mentions)
 
     def count_events(self, flt: EventFilter | None = None) -> int:
         q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter())
@@ -302,10 +312,12 @@ class Store:
             raise NotFound(E.T204.format(what="event", id=event_id), id=event_id)
         return self._stored_events(conn, rows)[0]
 
-    def _stored_events(self, conn: sa.Connection, rows: Sequence[Any]) -> list[StoredEvent]:
+    def _stored_events(
+        self, conn: sa.Connection, rows: Sequence[Any], *, with_mentions: bool = True
+    ) -> list[StoredEvent]:
         ids = [r.id for r in rows]
         by_event: dict[int, list[SourceMention]] = {i: [] for i in ids}
-        for chunk_start in range(0, len(ids), 500):
+        for chunk_start in range(0, len(ids) if with_mentions else 0, 500):
             q = (
                 sa.select(
                     mentions.c.id,
