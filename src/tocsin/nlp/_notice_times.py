@@ -505,6 +505,9 @@ _PLACE_NOUNS = frozenset(
     "suburb suburbs part outskirts area areas centre center edge east west north south township state "
     "resident residents locality municipality oblast".split()
 )
+_LIST_NOUNS = frozenset(
+    "village town settlement neighbourhood neighborhood district township division locality community area".split()
+)
 _NOT_PLACES = frozenset(_WEEKDAYS) | frozenset(_MONTHS) | {"gmt", "utc", "x", "telegram", "un", "i.d.f"}
 
 
@@ -536,6 +539,16 @@ def _propn_runs(sent: SpacySpan) -> list[SpacySpan]:
     return runs
 
 
+def _list_start(sent: SpacySpan) -> int | None:
+    """'The villages include A, B and C', 'seven townships -- A, B, C': where a list of places begins."""
+    if not any(t.lemma_.lower() in _LIST_NOUNS for t in sent):
+        return None
+    for tok in sent:
+        if tok.lemma_.lower() in ("include", "comprise") or tok.text in ("--", ":", "\u2014"):
+            return tok.i
+    return None
+
+
 def entity_toponyms(doc: Doc) -> list[Toponym]:
     """Place names found by the parser alone: spaCy GPE/LOC/FAC entities, plus proper nouns in a
     locative position ("in X", "over X and Y", "X city") and their conjuncts. All unresolved."""
@@ -545,9 +558,11 @@ def entity_toponyms(doc: Doc) -> list[Toponym]:
             spans[ent.start] = ent
     for sent in doc.sents:
         accepted: set[int] = set()
+        list_from = _list_start(sent)
         for run in [*_propn_runs(sent), *[e for e in sent.ents if e.label_ in ("PERSON", "ORG")]]:
             root = run.root
             ok = _locative(root) or (root.dep_ in ("conj", "appos") and root.head.i in accepted)
+            ok = ok or (list_from is not None and run.start > list_from)
             if not ok and root.dep_ == "conj":
                 first = root.head
                 while first.dep_ == "conj" and first.head is not first:

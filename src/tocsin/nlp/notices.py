@@ -62,6 +62,9 @@ STAY_AWAY_OBJECTS = frozenset("location position area site vicinity gathering bu
 CANCEL_VERBS = frozenset("lift end ease relax cancel remove suspend scrap revoke rescind violate defy break".split())
 CORRIDOR_MODS = frozenset("humanitarian safe evacuation civilian secure green".split())
 CORRIDOR_VERBS = frozenset("open establish create set organise organize announce provide allow agree reopen".split())
+ISSUING_VERBS = ANNOUNCE_VERBS | DIRECTIVE_VERBS | REPORTING_VERBS | CORRIDOR_VERBS | frozenset(
+    "grant allow set give impose send publish release drop post".split()
+)
 DEADLINE_ACTIONS = frozenset(
     "leave withdraw surrender evacuate vacate return hand abandon disarm lay pull depart quit".split()
 )
@@ -97,6 +100,11 @@ class _Draft:
     """'Similar orders were given in ...': another notice, never merged into the previous one."""
     definite: bool = False
     """'The curfew will last until ...': refers back to a notice already mentioned."""
+    last_sent: SpacySpan = field(init=False)
+    """The last sentence folded into this draft."""
+
+    def __post_init__(self) -> None:
+        self.last_sent = self.sent
 
 
 def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
@@ -351,6 +359,10 @@ def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
         return True
     if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
         return False  # a named road: "the Lachin corridor", "the Al-Rashid corridor"
+    if tok.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in CORRIDOR_VERBS for c in tok.head.children
+    ):
+        return True  # "Corridors are to be opened"
     return any(a.lemma_.lower() in CORRIDOR_VERBS for a in [tok, *_ancestors(tok, 3)])
 
 
@@ -416,6 +428,8 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         a = anc.lemma_.lower()
         if a in ("allow", "let", "able", "refuse", "help", "enable", "want", "wish"):
             return False
+        if a == "call" and not any(c.lower_ in ("on", "upon", "for") for c in anc.children):
+            return False  # "calling the warnings 'propaganda'" names, it does not direct
         if a in DIRECTIVE_VERBS:
             return True
     return False
@@ -508,33 +522,44 @@ def _issuer_span(verb: Token, subj: Token) -> SpacySpan:
     return span
 
 
+def _issuer_of(verb: Token, cue: SpacySpan) -> SpacySpan | None:
+    """The subject of an issuing verb, unless it is a pronoun, the people addressed or the notice itself."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in ISSUING_VERBS:
+        return None
+    subj = _subject(verb)
+    if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in ISSUER_NOT:
+        return None
+    if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in [*verb.children, *subj.children]):
+        return None  # "... if the militants fail to withdraw": not who announced it
+    if any(t.lemma_.lower() in RESIDENT_WORDS for t in list(subj.subtree)[:6]):
+        return None
+    if cue.start <= subj.i < cue.end or cue.root in list(subj.subtree):
+        return None
+    span = _issuer_span(verb, subj)
+    return None if span[0].lower_ == "according" else span
+
+
 def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
+    """The subject of the nearest issuing verb above the cue; else the attribution's source; else the
+    subject of a reporting verb elsewhere in the sentence ("..., the government said")."""
     cue_root = draft.cue.root
-    cue_ids = {t.i for t in draft.cue}
+    span: SpacySpan | None = None
     for anc in [cue_root, *_ancestors(cue_root, 6)]:
-        if anc.pos_ not in ("VERB", "AUX"):
-            continue
-        if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in anc.children):
-            continue  # "... if the militants fail to withdraw": not who announced it
-        subj = _subject(anc)
-        if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in ISSUER_NOT:
-            continue
-        if any(t.lemma_.lower() in RESIDENT_WORDS for t in list(subj.subtree)[:6]):
-            continue
-        if subj.i in cue_ids or cue_root in list(subj.subtree):
-            continue
-        span = _issuer_span(anc, subj)
-        if span[0].lower_ == "according":
-            continue
+        span = _issuer_of(anc, draft.cue)
+        if span is not None:
+            break
+    if span is None:
+        sent = draft.sent
+        for att in attributions:
+            if att.start <= sent.start_char < att.end or sent.start_char <= att.start < sent.end_char:
+                draft.issuer = att.source
+                draft.issuer_span = Span(att.source_start, att.source_end, att.source)
+                return
+        reporting = (t for t in sent if t.lemma_.lower() in REPORTING_VERBS | {"announce", "declare"})
+        span = next((s for s in (_issuer_of(t, draft.cue) for t in reporting) if s is not None), None)
+    if span is not None:
         draft.issuer = span.text
         draft.issuer_span = Span(span.start_char, span.end_char, span.text)
-        return
-    sent = draft.sent
-    for att in attributions:
-        if att.start <= sent.start_char < att.end or sent.start_char <= att.start < sent.end_char:
-            draft.issuer = att.source
-            draft.issuer_span = Span(att.source_start, att.source_end, att.source)
-            return
 
 
 def _is_destination(doc: Doc, top: Toponym) -> bool:
@@ -550,6 +575,15 @@ def _is_destination(doc: Doc, top: Toponym) -> bool:
         if anc.lemma_.lower() in EVAC_VERBS | DIRECTIVE_VERBS:
             return False
     return False
+
+
+def _source_spans(sent: SpacySpan) -> list[tuple[int, int]]:
+    out = []
+    for tok in sent:
+        if tok.lower_ == "according" and tok.dep_ == "prep":
+            sub = list(tok.subtree)
+            out.append((sub[0].idx, sub[-1].idx + len(sub[-1])))
+    return out
 
 
 def _in_sentence(toponyms: Sequence[Toponym], sent: SpacySpan) -> list[Toponym]:
@@ -569,9 +603,12 @@ def _fill_areas(
     issuer = draft.issuer_span
     chosen: list[Toponym] = []
     of_issuer: list[Toponym] = []
+    sources = _source_spans(sent)
     for top in _in_sentence(toponyms, sent):
         if doc.text[top.end : top.end + 12].lower().lstrip().startswith(("time", "local time")):
             continue  # "8 pm Moscow time" names a time zone, not an area
+        if any(a <= top.start < b for a, b in sources):
+            continue  # "according to a military statement in Baghdad": where it was said
         if issuer is not None and issuer.start <= top.start < issuer.end:
             of_issuer.append(top)
             continue
@@ -683,6 +720,17 @@ def _not_reporting_days(sent: SpacySpan, mentions: list[DateMention]) -> list[Da
     return kept
 
 
+def _next_sentence(old: _Draft, new: _Draft) -> bool:
+    return new.sent.start == old.last_sent.end
+
+
+def _same_issuer(old: _Draft, new: _Draft) -> bool:
+    if old.issuer is None or new.issuer is None:
+        return True
+    a, b = old.issuer.lower().removeprefix("the "), new.issuer.lower().removeprefix("the ")
+    return a in b or b in a
+
+
 def _definite(cue: SpacySpan) -> bool:
     noun = cue.root.head if cue.root.dep_ == "compound" else cue.root
     return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its") for c in noun.children)
@@ -705,7 +753,8 @@ def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
             continue
         old_names, new_names = _merge_names(old), _merge_names(new)
         apart = old_names and new_names and not any(a in b or b in a for a in old_names for b in new_names)
-        if apart and not (new.definite and old is drafts[-1]):
+        follows = old is drafts[-1] and (new.definite or _next_sentence(old, new) and _same_issuer(old, new))
+        if apart and not follows:
             continue
         if old.window.conflicts(new.window):
             continue
@@ -718,6 +767,7 @@ def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
                     old.areas.append(area)
                     old.area_spans.append(span)
         old.window.fill_from(new.window)
+        old.last_sent = new.sent
         if old.issuer is None:
             old.issuer, old.issuer_span = new.issuer, new.issuer_span
         old.zone = old.zone or new.zone
