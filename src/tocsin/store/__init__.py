@@ -4,7 +4,8 @@ See docs/store.md. ``Store`` is the whole public surface; ``tables.metadata`` is
 modules (warnings) add their tables.
 """
 
-from tocsin.store.db import CORRECTABLE_FIELDS, Store
+from tocsin.store.checks import CORRECTABLE_FIELDS
+from tocsin.store.db import Store
 from tocsin.store.records import (
     AddResult,
     Correction,
