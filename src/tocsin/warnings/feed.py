@@ -10,6 +10,7 @@ entry when there is one. Untrusted feeds go through the same safe parser as CAP 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -20,7 +21,7 @@ from tocsin.errors import CapError, E, InputError
 from tocsin.warnings.cap import format_time, safe_parse
 from tocsin.warnings.records import Warning
 
-__all__ = ["ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "read_feed"]
+__all__ = ["ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "read_feed", "warnings_geojson"]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MIME = "application/cap+xml"
@@ -158,3 +159,29 @@ def read_feed(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTE
     if etree.QName(tag).localname == "alert" if tag else False:
         raise InputError(E.T009.format(path=where, detail="this is a CAP message, not a feed; import it as CAP"))
     raise CapError(E.T009.format(path=where, detail=f"root element is {tag or '?'}, not an Atom feed or RSS"))
+
+
+def warnings_geojson(warnings: Sequence[Warning]) -> dict[str, object]:
+    """A GeoJSON FeatureCollection: one feature per area and per corridor, with the warning's main fields."""
+    import shapely
+
+    from tocsin.model import to_dict
+
+    features: list[dict[str, object]] = []
+    for w in warnings:
+        common = to_dict({
+            "id": w.id, "kind": w.kind, "msg_type": w.msg_type, "headline": w.headline,
+            "instruction": w.instruction, "issuer": w.sender_name or w.sender, "starts": w.starts, "ends": w.ends,
+            "window": w.window.to_text() if w.window else None,
+        })
+        for area in w.areas:
+            if area.shape is not None:
+                geometry = json.loads(shapely.to_geojson(area.shape))
+                props = {**common, "area": area.description}
+                features.append({"type": "Feature", "geometry": geometry, "properties": props})
+        for corridor in w.corridors:
+            geometry = json.loads(shapely.to_geojson(corridor.area))
+            props = {**common, "area": corridor.name, "corridor_width_m": corridor.width_m,
+                     "corridor_window": corridor.window.to_text() if corridor.window else None}
+            features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = [
     "parse_pairs",
     "parse_polygon",
     "parse_route",
+    "gazetteer_resolver",
     "resolve_named_area",
     "Resolver",
 ]
@@ -252,18 +253,20 @@ def area_from_geojson(obj: dict[str, Any], where: str = "area") -> Polygon | Mul
 
 
 #: What a named-area resolver returns: a Place-like object with ``geometry`` (GeoJSON) and/or
-#: ``latitude``/``longitude``, or a GeoJSON dict, or None when the name is unknown.
+#: ``latitude``/``longitude``, a list of them (the first is taken), a GeoJSON dict, or None when unknown.
 Resolver = Callable[[str], Any]
 
 
 def resolve_named_area(name: str, resolver: Resolver | None = None, radius_km: float | None = None) -> BaseGeometry:
     """The shape of a named place: its polygon, or a circle of ``radius_km`` around its point.
 
-    Without a resolver, tocsin's gazetteer (``tocsin.geo.gazetteer.Gazetteer().lookup``) is used when present.
+    Without a resolver, tocsin's gazetteer is used (see :func:`gazetteer_resolver`).
     """
     if resolver is None:
-        resolver = _gazetteer_lookup()
+        resolver = gazetteer_resolver()
     found = resolver(name)
+    if isinstance(found, list):
+        found = found[0] if found else None
     if found is None:
         raise GeometryError(E.T310.format(name=name, detail="not found in the gazetteer; import it or draw a polygon"))
     geometry = found if isinstance(found, dict) else getattr(found, "geometry", None)
@@ -276,12 +279,25 @@ def resolve_named_area(name: str, resolver: Resolver | None = None, radius_km: f
     return circle_polygon(float(lat), float(lon), radius_km)
 
 
-def _gazetteer_lookup() -> Resolver:
+def gazetteer_resolver(user_places: Iterable[Any] = ()) -> Resolver:
+    """Names to places: the user's places first (e.g. ``Store.places()``, neighbourhood polygons), then
+    tocsin's base gazetteer (``tocsin.geo.gazetteer.Gazetteer``) when it is installed."""
     try:
-        from tocsin.geo.gazetteer import Gazetteer  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
-        raise GeometryError(
-            E.T310.format(name="?", detail="tocsin.geo.gazetteer is not available; pass a resolver")
-        ) from exc
-    gazetteer = Gazetteer()
-    return gazetteer.lookup  # type: ignore[no-any-return]
+        from tocsin.geo.gazetteer import Gazetteer, fold
+    except ImportError:
+        Gazetteer, fold = None, str.casefold  # type: ignore[assignment,misc]
+    by_name: dict[str, list[Any]] = {}
+    for place in user_places:
+        for alias in (place.name, *getattr(place, "alternate_names", ())):
+            by_name.setdefault(fold(alias), []).append(place)
+
+    def resolve(name: str) -> Any:
+        mine = by_name.get(fold(name))
+        if mine:
+            return sorted(mine, key=lambda p: getattr(p, "geometry", None) is None)[0]
+        if Gazetteer is None:
+            return None
+        found = Gazetteer.default().lookup(name)
+        return found[0] if found else None
+
+    return resolve

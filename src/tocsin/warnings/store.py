@@ -373,12 +373,16 @@ class WarningStore:
         if not path.is_file():
             raise InputError(E.T008.format(path=path))
         data = path.read_bytes()[: MAX_FEED_BYTES + 1]
-        root = safe_parse(data, str(path), MAX_FEED_BYTES)
-        tag = root.tag if isinstance(root.tag, str) else ""
-        if tag.endswith("}alert") or tag == "alert":
-            return [self._import_one(data, who, str(path))]
+        try:
+            root = safe_parse(data, str(path), MAX_FEED_BYTES)
+            tag = root.tag if isinstance(root.tag, str) else ""
+            if tag.endswith("}alert") or tag == "alert":
+                return [self._import_one(data, who, str(path))]
+            entries = read_feed(data, str(path))
+        except (CapError, InputError) as exc:
+            return [ImportResult(str(path), None, exc.message)]
         results = []
-        for i, entry in enumerate(read_feed(data, str(path)), start=1):
+        for i, entry in enumerate(entries, start=1):
             where = f"{path} entry {i}"
             if entry.alert_xml is not None:
                 results.append(self._import_one(entry.alert_xml, who, where))

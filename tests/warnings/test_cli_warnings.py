@@ -1,0 +1,99 @@
+"""The warnings CLI through typer's CliRunner, checked through the library afterwards."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+from warnkit import FIXTURES, SQUARE
+
+from tocsin.cli_warnings import register
+from tocsin.store import Store
+from tocsin.warnings.store import WarningStore
+
+AT = "2030-03-02T21:00:00+00:00"  # 23:00 in Kyiv
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    main = typer.Typer()
+
+    @main.callback()
+    def _root() -> None:
+        """test root"""
+
+    register(main)
+    return main
+
+
+def run(app: typer.Typer, db: Path, *args: str) -> str:
+    result = CliRunner().invoke(app, [*args, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_create_publish_status_export(app: typer.Typer, tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    warning_id = run(app, db, "warnings", "create", "--kind", "curfew", "--polygon", SQUARE, "--area-name", "River",
+                     "--window", "daily 22:00-06:00 Europe/Kyiv 2030-03-01T00:00:00+00:00/2030-04-01T00:00:00+00:00",
+                     "--headline", "Night curfew", "--instruction", "Stay indoors", "--who", "alice").strip()
+    assert json.loads(run(app, db, "status", "50.05", "30.05", "--at", AT, "--json"))["warnings"] == []  # a draft
+    run(app, db, "warnings", "publish", warning_id, "--operator", "bob")
+    answer = json.loads(run(app, db, "status", "50.05", "30.05", "--at", AT, "--json"))
+    assert [w["warning_id"] for w in answer["warnings"]] == [warning_id]
+    assert answer["curfew"] is True and answer["curfew_until"] == "2030-03-03T04:00:00Z"
+    points = tmp_path / "sites.csv"
+    points.write_text("id,lat,lon\nclinic,50.05,30.05\nschool,48.0,25.0\n")
+    rows = list(csv.DictReader(io.StringIO(run(app, db, "status", "--points", str(points), "--at", AT))))
+    assert [(r["id"], r["warnings"], r["curfew"]) for r in rows] == [("clinic", warning_id, "1"), ("school", "", "0")]
+    out_dir = tmp_path / "export"
+    run(app, db, "warnings", "export", "--out", str(out_dir), "--at", AT, "--base-url", "https://a.example")
+    assert (out_dir / "warnings" / f"{warning_id}.xml").read_bytes().startswith(b"<?xml")
+    geojson = json.loads((out_dir / "warnings.geojson").read_text())
+    assert geojson["features"][0]["properties"]["id"] == warning_id
+    assert f"https://a.example/warnings/{warning_id}.xml".encode() in (out_dir / "warnings.atom").read_bytes()
+    with Store(db) as store:
+        assert WarningStore(store).get(warning_id).published_by == "bob"
+
+
+def test_publish_without_operator_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["warnings", "publish", "x", "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 2 and "--operator" in result.output
+
+
+def test_domain_errors_print_their_code(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["warnings", "create", "--polygon", "50,30 50.1,30 50,30",
+                                      "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 2 and "[T305]" in result.output
+
+
+def test_import_reports_each_file(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["warnings", "import", str(FIXTURES / "valid" / "gcap__thunderstorm.cap"),
+                                      str(FIXTURES / "invalid" / "gcap__xee.cap"), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 1  # one file refused
+    assert "imported KSTO1055887203" in result.output and "[T403]" in result.output
+    drafts = run(app, tmp_path / "t.db", "warnings", "drafts", "--json")
+    assert "KSTO1055887203" in drafts
+
+
+def test_subscriptions_and_update_cancel(app: typer.Typer, tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    sub_id = run(app, db, "subscriptions", "add", "http://127.0.0.1:9/hook", "--secret", "s",
+                 "--point", "50.05,30.05", "--radius-km", "1").strip()
+    assert "127.0.0.1:9/hook" in run(app, db, "subscriptions", "list")
+    warning_id = run(app, db, "warnings", "create", "--polygon", SQUARE, "--headline", "Leave").strip()
+    assert "1 deliveries queued" in run(app, db, "warnings", "publish", warning_id, "--operator", "bob")
+    update = run(app, db, "warnings", "update", warning_id, "--instruction", "Use the north bridge")
+    assert "(draft, Update)" in update
+    assert "(published, Cancel)" in run(app, db, "warnings", "cancel", warning_id, "--note", "lifted")
+    run(app, db, "subscriptions", "remove", sub_id)
+    assert "127.0.0.1:9/hook" not in run(app, db, "subscriptions", "list")
+    with Store(db) as store:
+        ws = WarningStore(store)
+        assert ws.get(warning_id).state == "cancelled"
+        assert {d.warning_id for d in ws.deliveries()} >= {warning_id}
