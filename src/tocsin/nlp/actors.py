@@ -434,9 +434,14 @@ def _extend_named(doc: Doc, hit: _Hit) -> _Hit:
     return _Hit(hit.start, end, hit.rule)
 
 
+def _extensible(hit: _Hit) -> bool:
+    """Named actors and demonym-qualified forces absorb member words ("Turkish Army Forces")."""
+    return hit.rule[0] == "named" or (hit.rule[0] == "state" and hit.rule[1][1] is not None)
+
+
 def _select(doc: Doc, hits: list[_Hit]) -> list[_Hit]:
     """Longest first, named actors before generic words; no overlaps."""
-    hits = [_extend_named(doc, h) if h.rule[0] == "named" else h for h in hits]
+    hits = [_extend_named(doc, h) if _extensible(h) else h for h in hits]
     hits.sort(key=lambda h: (-(h.end - h.start), _PRIORITY[h.rule[0]], h.start))
     taken = [False] * len(doc)
     chosen: list[_Hit] = []
@@ -451,7 +456,7 @@ def _select(doc: Doc, hits: list[_Hit]) -> list[_Hit]:
 
 
 def _opposed(doc: Doc, hit: _Hit) -> bool:
-    """"anti-Houthi forces" are not the Houthis."""
+    """ "anti-Houthi forces" are not the Houthis."""
     start = hit.start
     if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "anti":
         return True

@@ -64,6 +64,11 @@ TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
+#: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
+EVENT_NOUNS = frozenset(
+    "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
+    "explosion blast ied incursion infiltration".split()
+)
 
 
 @dataclass
@@ -509,6 +514,25 @@ def _roles(
     return actor1, actor2, assoc1
 
 
+def _noun_roles(noun: Token, mentions: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Who does and who suffers a nominal event: "a coalition air strike on Houthi positions", "attacks by X"."""
+    agents: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod")]
+    if modifiers:
+        agents += _mention_at(mentions, noun.doc[min(c.left_edge.i for c in modifiers) : noun.i])
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "by":
+            agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    return agents, targets
+
+
+def _event_nouns(verb: Token) -> list[Token]:
+    return [t for t in verb.subtree if t.pos_ == "NOUN" and t.lemma_.lower() in EVENT_NOUNS]
+
+
 def _dependents(
     verb: Token, root: Token, mentions: list[ActorMention]
 ) -> tuple[list[ActorMention], list[ActorMention], bool]:
@@ -516,7 +540,12 @@ def _dependents(
     targets: list[ActorMention] = []
     pronoun_agent = False
     for child in verb.children:
-        if child.dep_ in AGENT_DEPS:
+        if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
+            # "a coalition air strike was reported on ...": the event noun's modifiers are its agents
+            noun_agents, noun_targets = _noun_roles(child, mentions)
+            agents += noun_agents
+            targets += [m for m in _mention_at(mentions, _subtree_span(child)) if m not in noun_agents]
+        elif child.dep_ in AGENT_DEPS:
             found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
             agents += found
             pronoun_agent = pronoun_agent or (not found and child.pos_ == "PRON")
@@ -540,6 +569,14 @@ def _dependents(
                 agents += _mention_at(mentions, _subtree_span(child))
             elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
                 targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    if not agents:
+        # "two policemen were killed following an attack by Taliban militants"
+        for noun in _event_nouns(verb):
+            noun_agents, noun_targets = _noun_roles(noun, mentions)
+            if noun_agents:
+                agents += noun_agents
+                targets += [m for m in noun_targets if m not in targets]
+                break
     return agents, targets, pronoun_agent
 
 
