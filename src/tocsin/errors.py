@@ -10,7 +10,9 @@ error bodies. A message says what is wrong, where, and what to do.
     │   └── ConflictError a write lost a race against another writer
     ├── NotFound          an id that does not exist
     ├── GeometryError     an area or route is not a valid shape
-    └── CapError          a CAP message is invalid or hostile
+    ├── CapError          a CAP message is invalid or hostile
+    └── AccessError       an API request lacks a valid token (401) or the role (403)
+        └── Forbidden     the token is valid but its role is too low
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AccessError",
     "CapError",
     "ConfigError",
     "ConflictError",
+    "Forbidden",
     "GeometryError",
     "InputError",
     "NotFound",
@@ -98,6 +102,14 @@ class E:
     # classification model (T5xx)
     T501 = "[T501] {path}: not an ACLED export, missing column(s) {fields}; give a CSV with notes and sub_event_type"
     T502 = "[T502] {path}: cannot load the trigger model ({detail}); reinstall tocsin or run `tocsin train`"
+    # access and the HTTP API (T6xx)
+    T601 = "[T601] no API token; send 'Authorization: Bearer <token>' (an admin creates one: `tocsin tokens create`)"
+    T602 = "[T602] the API token is not known or was revoked; ask an administrator for a new one"
+    T603 = "[T603] {action} needs the {needed} role or higher; token {name!r} has the {role} role"
+    T604 = "[T604] a token named {name!r} already exists; choose another name"
+    T605 = "[T605] request body is larger than the {limit}-byte limit; send smaller batches"
+    T606 = "[T606] unknown query parameter(s) {names}; valid parameters: {valid}"
+    T607 = "[T607] {field}: {detail}"
 
 
 class TocsinError(Exception):
@@ -141,4 +153,12 @@ class GeometryError(TocsinError):
 
 
 class CapError(TocsinError):
+    pass
+
+
+class AccessError(TocsinError):
+    pass
+
+
+class Forbidden(AccessError):
     pass
