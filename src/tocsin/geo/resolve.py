@@ -237,8 +237,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         if ent.label_ in ENT_LABELS:
             raw = _strip_dot(ent.text, gazetteer)
             name, hint = _clean(raw)
-            if not name or fold(name) in _NOT_PLACES:
-                continue
+            if not name or fold(name) in _NOT_PLACES or not any(c.isupper() for c in name):
+                continue  # "the crisis zone" is no proper name
             key = fold(name)
             if ent.label_ != "FAC" and key in table and not gazetteer.index.get(key):
                 focus[table[key]] += 1
@@ -364,13 +364,27 @@ def _link_containers(text: str, states: list[_State]) -> None:
             states[i].container = i + 1
 
 
-def _focus(gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str]) -> dict[str, float]:
+def _key(mention: Mention) -> tuple[str, bool]:
+    """Mentions with the same key refer to the same place (one sense per discourse)."""
+    return fold(mention.name), mention.hint in ("admin", "district")
+
+
+def _focus(
+    gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str], exclude: tuple[str, bool] | None = None
+) -> dict[str, float]:
+    """Share of the report's country evidence per country: one vote per distinct name, demonyms count half.
+
+    ``exclude`` leaves out one name's own vote: what a name says about itself is no evidence for it.
+    """
     votes: Counter[str] = Counter()
     for cc, n in demonym_focus.items():
-        votes[cc] += 0.5 * n
+        votes[cc] += min(1.5, 0.5 * n)
+    seen = set()
     for st in states:
-        if st.best < 0:
+        key = _key(st.mention)
+        if st.best < 0 or key in seen or key == exclude:
             continue
+        seen.add(key)
         row = st.candidates[st.best].row
         if gaz.cc[row]:
             votes[gaz.cc[row]] += 1.0 if gaz.kind[row] == KIND_COUNTRY else 0.7
@@ -381,31 +395,26 @@ def _focus(gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str]) ->
 def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
                demonym_focus: Counter[str]) -> None:
     w = WEIGHTS
-    focus = _focus(gaz, states, demonym_focus) if context else dict(
-        (cc, n / max(1, sum(demonym_focus.values()))) for cc, n in demonym_focus.items()
-    )
     winners = [st.candidates[st.best].row if st.best >= 0 else -1 for st in states]
+    keys = [_key(st.mention) for st in states]
+    focus_by_key: dict[tuple[str, bool], dict[str, float]] = {}
     for i, st in enumerate(states):
+        key = keys[i]
+        if key not in focus_by_key:
+            focus_by_key[key] = _focus(gaz, states if context else [], demonym_focus, exclude=key)
+        focus = focus_by_key[key]
         shadow = _shadowed(gaz, st.candidates, st.mention)
-        others = [r for j, r in enumerate(winners) if j != i and r >= 0]
+        others = [r for j, r in enumerate(winners) if keys[j] != key and r >= 0]
         points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
         admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
-        names = {fold(states[j].mention.name) for j in range(len(states)) if j != i}
-        # the focus a mention gives itself is not evidence for it
-        own = winners[i]
+        names = {k[0] for k in keys if k != key}
         scores = []
         for cand in st.candidates:
             row = cand.row
             score = _prior(gaz, cand, st.mention, capitals)
             if row in shadow:
                 score += w["seat_shadow"]
-            share = focus.get(gaz.cc[row], 0.0)
-            if context and own >= 0 and gaz.cc[own] == gaz.cc[row] and len(states) > 1:
-                own_vote = 1.0 if gaz.kind[own] == KIND_COUNTRY else 0.7
-                total = sum(1.0 if gaz.kind[r] == KIND_COUNTRY else 0.7 for r in winners if r >= 0)
-                total += 0.5 * sum(demonym_focus.values())
-                share = max(0.0, (share * total - own_vote) / max(1e-9, total - own_vote))
-            score += w["focus"] * share
+            score += w["focus"] * focus.get(gaz.cc[row], 0.0)
             if context:
                 if st.container is not None and winners[st.container] >= 0:
                     outer = winners[st.container]
@@ -421,8 +430,15 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                     score += w["user_parent"]
             scores.append(score)
         st.scores = scores
-    for st in states:
-        st.best = max(range(len(st.scores)), key=st.scores.__getitem__) if st.scores else -1
+    # one sense per discourse: every mention of a name takes the candidate best over all its mentions
+    pooled: dict[tuple[str, bool], Counter[int]] = {}
+    for key, st in zip(keys, states, strict=True):
+        bucket = pooled.setdefault(key, Counter())
+        for cand, score in zip(st.candidates, st.scores, strict=True):
+            bucket[cand.row] += score
+    for key, st in zip(keys, states, strict=True):
+        bucket = pooled[key]
+        st.best = max(range(len(st.candidates)), key=lambda k: bucket[st.candidates[k].row]) if st.scores else -1
     # a container mention is re-scored in light of what it contains ("Tripoli, Lebanon")
     if context:
         for st in states:
