@@ -166,12 +166,14 @@ def make_notice_finder(nlp: Language, name: str) -> NoticeFinder:
 # --- the per-document pass --------------------------------------------------------------------------------
 def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     """All notices in ``doc`` (the component's work, callable on its own for tests)."""
+    cues_by_sent = _cues(doc, matcher)
+    if not cues_by_sent:
+        return []  # most reports: nothing more to read
     published: dt.datetime | None = doc._.published
     mentions: list[DateMention] = list(doc._.dates) if doc._.dates is not None else times.read_dates(doc, published)
     toponyms = _toponyms(doc)
     attributions: list[Attribution] = list(doc._.attributions or [])
     doc_zone = _doc_zone(toponyms)
-    cues_by_sent = _cues(doc, matcher)
     drafts: list[_Draft] = []
     last: _Draft | None = None
     prev_day: dt.date | None = None
@@ -199,24 +201,26 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
         else:
             last = _merge(drafts, draft)
         prev_day = times.day_of(sent_mentions) or prev_day
-    return [_to_notice(d, doc) for d in drafts]
+    text = doc.text
+    return [_to_notice(d, text, doc._.report_id) for d in drafts]
 
 
 def _toponyms(doc: Doc) -> list[Toponym]:
     """The resolver's toponyms plus place names found from the parse that it did not report (these stay
     unresolved, with a reason); only the latter when no resolver ran. Datelines ("WASHINGTON (Sputnik)")
     are dropped: they say where the report was filed, not where a notice applies."""
-    resolved = [_cleaned(doc, t) for t in (doc._.toponyms or [])]
+    text = doc.text
+    resolved = [_cleaned(text, t) for t in (doc._.toponyms or [])]
     found = [t for t in resolved if t is not None]
     for extra in times.entity_toponyms(doc):
         if not any(t.start < extra.end and extra.start < t.end for t in found):
             found.append(extra)
-    return sorted((t for t in found if not _dateline(doc, t)), key=lambda t: t.start)
+    return sorted((t for t in found if not _dateline(text, t)), key=lambda t: t.start)
 
 
-def _cleaned(doc: Doc, top: Toponym) -> Toponym | None:
+def _cleaned(doc_text: str, top: Toponym) -> Toponym | None:
     """The toponym with its name trimmed to the words (no trailing quotes, full stops or 'and')."""
-    text = doc.text[top.start : top.end]
+    text = doc_text[top.start : top.end]
     stripped = text.rstrip(" \n\t.,;:'\"\u2019\u201d)")
     if stripped.endswith(" and"):
         stripped = stripped[:-4]
@@ -228,11 +232,12 @@ def _cleaned(doc: Doc, top: Toponym) -> Toponym | None:
     return dataclasses.replace(top, name=stripped, start=start, end=start + len(stripped))
 
 
-def _dateline(doc: Doc, top: Toponym) -> bool:
+def _dateline(text: str, top: Toponym) -> bool:
     """'BAGHDAD (Reuters) -', 'Naypyidaw [Myanmar], February 8 :', 'Port Sudan, (APP ...)'."""
     if top.start < 40 and top.name.isupper() and len(top.name) > 2:
         return True
-    return not doc.text[: top.start].strip() and doc.text[top.end : top.end + 3].lstrip()[:1] in ("(", "[", ",", "-")
+    return top.start < 40 and not text[: top.start].strip() and text[top.end : top.end + 3].lstrip()[:1] in (
+        "(", "[", ",", "-")
 
 
 def _doc_zone(toponyms: Sequence[Toponym]) -> str | None:
@@ -605,7 +610,9 @@ def _fill_areas(
     of_issuer: list[Toponym] = []
     sources = _source_spans(sent)
     for top in _in_sentence(toponyms, sent):
-        if doc.text[top.end : top.end + 12].lower().lstrip().startswith(("time", "local time")):
+        if sent.text[top.end - sent.start_char : top.end - sent.start_char + 12].lower().lstrip().startswith(
+            ("time", "local time")
+        ):
             continue  # "8 pm Moscow time" names a time zone, not an area
         if any(a <= top.start < b for a, b in sources):
             continue  # "according to a military statement in Baghdad": where it was said
@@ -776,14 +783,14 @@ def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
     return new
 
 
-def _to_notice(draft: _Draft, doc: Doc) -> Notice:
+def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
     sent = draft.sent
     spans: dict[str, Span] = {"kind": Span(draft.cue.start_char, draft.cue.end_char, draft.cue.text)}
     if draft.issuer_span is not None:
         spans["issuer"] = draft.issuer_span
     if draft.area_spans:
         first, last = min(s.start for s in draft.area_spans), max(s.end for s in draft.area_spans)
-        spans["areas"] = Span(first, last, doc.text[first:last])
+        spans["areas"] = Span(first, last, text[first:last])
     start, end = draft.window.resolve()
     if draft.window.start_span is not None and start is not None:
         spans["start"] = draft.window.start_span
@@ -798,6 +805,6 @@ def _to_notice(draft: _Draft, doc: Doc) -> Notice:
         issuer=draft.issuer,
         evidence=Span(sent.start_char, sent.end_char, sent.text),
         spans=spans,
-        report_id=doc._.report_id,
+        report_id=report_id,
         timezone=draft.window.zone or draft.zone,
     )
