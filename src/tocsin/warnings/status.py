@@ -172,7 +172,13 @@ class StatusIndex:
         self._geoms = np.array(geoms, dtype=object)
         self._owners = np.array(owners, dtype=np.int64)
         self._tree = STRtree(self._geoms)
-        self._several_areas = len(set(owners)) != len(owners)
+        ranked = sorted(range(len(self.warnings)), key=lambda i: (self.warnings[i].starts, self.warnings[i].id))
+        self._by_rank = np.array(ranked, dtype=np.int64)
+        self._rank = np.empty(len(self.warnings), dtype=np.int64)
+        self._rank[self._by_rank] = np.arange(len(self.warnings))
+        bounds = shapely.bounds(self._geoms) if len(self._geoms) else np.zeros((0, 4))
+        extent = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) if len(bounds) else []
+        self._cell_size = float(min(max(np.median(extent), 0.001), 1.0)) if len(extent) else 0.1
         self._corridor_geoms = np.array(corridor_geoms, dtype=object)
         self._corridor_owners = corridor_owners
         self._corridor_tree = STRtree(self._corridor_geoms)
@@ -277,6 +283,12 @@ class StatusIndex:
             corridors=tuple(corridors),
         )
 
+    def _cell_key(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        cell = self._cell_size
+        return np.floor((ys + 90.0) / cell).astype(np.int64) * (int(360.0 / cell) + 2) + np.floor(
+            (xs + 180.0) / cell
+        ).astype(np.int64)
+
     def _time_masks(self, at: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
         """Per warning: active at ``at``, and in force (inside its window). Shared windows are checked once."""
         window_open: dict[object, bool] = {}
@@ -304,22 +316,29 @@ class StatusIndex:
         xs, ys = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
         n = len(xs)
         active, in_force = self._time_masks(at)
+        # Visit the points in grid-cell order: neighbouring points then walk the same tree nodes and test
+        # the same polygons, which more than halves the time of both steps (memory locality).
+        order = np.argsort(self._cell_key(xs, ys))
+        xs_sorted, ys_sorted = xs[order], ys[order]
         gc_was_enabled = gc.isenabled()
         gc.disable()  # a million short-lived Point objects would otherwise trigger full collections
         try:
-            points = shapely.points(xs, ys)
+            points = shapely.points(xs_sorted, ys_sorted)
             pairs = self._tree.query(points)
             del points
         finally:
             if gc_was_enabled:
                 gc.enable()
-        hit = shapely.intersects_xy(self._geoms[pairs[1]], xs[pairs[0]], ys[pairs[0]])
-        point_index, warning_index = pairs[0][hit], self._owners[pairs[1][hit]]
-        keep = active[warning_index] if len(active) else np.zeros(len(point_index), dtype=bool)
-        point_index, warning_index = point_index[keep], warning_index[keep]
-        if len(point_index) and self._several_areas:
-            key = np.unique(point_index.astype(np.int64) * max(len(self.warnings), 1) + warning_index)
-            point_index, warning_index = key // max(len(self.warnings), 1), key % max(len(self.warnings), 1)
+        by_area = np.argsort(pairs[1], kind="stable")
+        candidates, areas = pairs[0][by_area], pairs[1][by_area]
+        live = active[self._owners[areas]]  # skip warnings not active at ``at`` before the exact test
+        candidates, areas = candidates[live], areas[live]
+        hit = shapely.intersects_xy(self._geoms[areas], xs_sorted[candidates], ys_sorted[candidates])
+        point_index, warning_index = order[candidates[hit]], self._owners[areas[hit]]
+        # One pair per (point, warning), ordered by point and then as single queries order warnings.
+        width = max(len(self.warnings), 1)
+        key = np.unique(point_index.astype(np.int64) * width + self._rank[warning_index])
+        point_index, warning_index = key // width, self._by_rank[key % width]
         curfew = np.zeros(n, dtype=bool)
         if len(point_index):
             is_curfew = self._curfew[warning_index] & in_force[warning_index]
