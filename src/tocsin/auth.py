@@ -40,6 +40,7 @@ __all__ = [
     "event_snapshot",
     "hash_token",
     "install_audit_hooks",
+    "reports_snapshot",
     "split_snapshot",
     "subscription_snapshot",
     "warning_snapshot",
@@ -203,6 +204,22 @@ def split_snapshot(event_id: int) -> Snapshot:
         rows = conn.execute(q).all()
         return {"event_id": event_id, "mentions": [
             {"mention_id": r.id, "event_id": r.event_id, "report_hash": r.report_hash} for r in rows]}
+
+    return read
+
+
+def reports_snapshot(report_ids: list[str]) -> Snapshot:
+    """Which of these report ids are stored (id, content hash, status): before and after an ingest."""
+    from tocsin.store.tables import reports
+
+    def read(conn: sa.Connection, _before: Any) -> Any:
+        found = []
+        wanted = sorted(set(report_ids))
+        for start in range(0, len(wanted), 500):
+            q = (sa.select(reports.c.report_id, reports.c.content_hash, reports.c.status)
+                 .where(reports.c.report_id.in_(wanted[start : start + 500])))
+            found.extend(r._asdict() for r in conn.execute(q))
+        return sorted(found, key=lambda r: (r["report_id"], r["content_hash"]))
 
     return read
 

@@ -1,0 +1,118 @@
+"""``GET /api/status?lat=&lon=&at=``: what applies at a point, answered from the in-memory StatusIndex.
+
+The hot path of the API: query parameters are read by hand (no dependency resolution), the answer is
+serialised once to bytes (orjson when installed) and no database is touched unless the snapshot is due
+for its re-check (see ``state.StatusCache``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from tocsin.api.auth import state_of
+from tocsin.errors import E, InputError
+from tocsin.warnings.status import StatusAnswer
+
+try:
+    import orjson
+
+    def _dumps(obj: Any) -> bytes:
+        return orjson.dumps(obj)
+except ImportError:  # pragma: no cover - orjson is optional
+
+    def _dumps(obj: Any) -> bytes:
+        return json.dumps(obj, separators=(",", ":")).encode()
+
+
+__all__ = ["router", "status_json"]
+
+router = APIRouter(tags=["status"])
+_ALLOWED = frozenset(("lat", "lon", "at"))
+_PARAMETERS = [
+    {"name": "lat", "in": "query", "required": True, "schema": {"type": "number", "minimum": -90, "maximum": 90},
+     "description": "Latitude (WGS 84)."},
+    {"name": "lon", "in": "query", "required": True, "schema": {"type": "number", "minimum": -180, "maximum": 180},
+     "description": "Longitude (WGS 84)."},
+    {"name": "at", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"},
+     "description": "ISO 8601 time (default now; without an offset it is UTC)."},
+]
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _coordinate(params: Any, name: str, limit: float) -> float:
+    raw = params.get(name)
+    expected = f"a number in -{limit:g}..{limit:g}"
+    if raw is None:
+        raise InputError(E.T010.format(where="query", field=name, expected=expected, value=None), field=name)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and -limit <= value <= limit):
+        raise InputError(E.T010.format(where="query", field=name, expected=expected, value=raw), field=name)
+    return value
+
+
+def _at(raw: str | None) -> dt.datetime:
+    if raw is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        parsed = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise InputError(E.T010.format(where="query", field="at", expected="an ISO 8601 date-time", value=raw),
+                         field="at") from None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def status_json(answer: StatusAnswer) -> dict[str, Any]:
+    """The contract's status shape (docs/api.md)."""
+    curfews = [h for h in answer.warnings if h.kind == "curfew"]
+    curfew = None
+    if curfews:
+        main = next((h for h in curfews if h.in_force), curfews[0])
+        curfew = {"in_force": answer.curfew, "until": _iso(answer.curfew_until) if answer.curfew else None,
+                  "warning_id": main.warning_id}
+    corridor = answer.nearest_corridor
+    return {
+        "lat": answer.lat,
+        "lon": answer.lon,
+        "at": _iso(answer.at),
+        "warnings": [
+            {"id": h.warning_id, "kind": h.kind, "headline": h.headline, "instruction": h.instruction,
+             "issuer": h.issuer, "effective": _iso(h.effective), "expires": _iso(h.expires), "in_force": h.in_force,
+             "until": _iso(h.until)}
+            for h in answer.warnings
+        ],
+        "curfew": curfew,
+        "nearest_corridor": None if corridor is None else {
+            "id": corridor.warning_id, "name": corridor.name, "distance_m": corridor.distance_m, "open": True,
+            "open_until": _iso(corridor.open_until)},
+    }
+
+
+@router.get("/api/status", summary="Active warnings, curfew and the nearest open corridor at a point",
+            openapi_extra={"parameters": _PARAMETERS}, response_class=Response,
+            responses={200: {"content": {"application/json": {}}}})
+async def status(request: Request) -> Response:
+    params = request.query_params
+    if len(params) > 2 or not _ALLOWED.issuperset(params):
+        unknown = sorted(set(params) - _ALLOWED)
+        if unknown:
+            raise InputError(E.T606.format(names=", ".join(repr(n) for n in unknown), valid="at, lat, lon"),
+                             field=unknown[0])
+    lat = _coordinate(params, "lat", 90)
+    lon = _coordinate(params, "lon", 180)
+    at = _at(params.get("at"))
+    index = await state_of(request).status.index()
+    return Response(_dumps(status_json(index.status(lat, lon, at))), media_type="application/json")

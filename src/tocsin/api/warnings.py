@@ -1,0 +1,329 @@
+"""``/api/warnings``: GeoJSON lists, CAP XML, and the operator's create/edit/publish/update/cancel; the Atom feed.
+
+Reading published warnings is public. Drafts (and every change) need the operator role. Each change
+goes through ``WarningStore`` inside an audit scope, then tells the status snapshot to re-check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+import shapely
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from shapely.geometry import MultiPolygon, Polygon
+
+from tocsin.api.auth import PageDep, known_query, optional_principal, require, state_of
+from tocsin.auth import Principal, audited, warning_snapshot
+from tocsin.errors import E, InputError, NotFound
+from tocsin.model import to_dict
+from tocsin.warnings.cap import parse_cap
+from tocsin.warnings.drafts import new_identifier
+from tocsin.warnings.geometry import (
+    area_from_geojson,
+    gazetteer_resolver,
+    parse_circle,
+    parse_polygon,
+    parse_route,
+    resolve_named_area,
+)
+from tocsin.warnings.records import Corridor, Warning, WarningArea
+from tocsin.warnings.timewindow import parse_window
+
+__all__ = ["feed_router", "parse_time", "router", "warning_feature"]
+
+router = APIRouter(prefix="/api/warnings", tags=["warnings"], dependencies=[Depends(known_query)])
+feed_router = APIRouter(tags=["warnings"], dependencies=[Depends(known_query)])
+
+Operator = Annotated[Principal, require("operator")]
+CAP_TYPE = "application/cap+xml"
+
+
+def parse_time(value: str | None, name: str) -> dt.datetime | None:
+    """ISO 8601; without an offset it is UTC. 422 naming ``name`` otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(E.T010.format(where="query", field=name, expected="an ISO 8601 date-time", value=value),
+                         field=name) from None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+# -- formatting ---------------------------------------------------------------------------------------
+
+
+def public_status(stored: Any, at: dt.datetime) -> str:
+    """draft, published, expired, cancelled or superseded."""
+    if stored.state != "published":
+        return str(stored.state)
+    ends = stored.warning.ends
+    return "expired" if ends is not None and ends <= at else "published"
+
+
+def warning_feature(stored: Any, at: dt.datetime) -> list[dict[str, Any]]:
+    """The features of one warning: its areas as one (Multi)Polygon feature, each corridor as its own."""
+    w = stored.warning
+    props = to_dict({
+        "id": w.id, "kind": w.kind, "status": public_status(stored, at), "msg_type": w.msg_type,
+        "headline": w.headline, "description": w.description, "instruction": w.instruction,
+        "issuer": w.sender_name or w.sender, "effective": w.starts, "expires": w.ends,
+        "window": w.window.to_text() if w.window else None, "areas": [a.description for a in w.areas],
+        "report_id": w.report_id, "evidence": w.evidence, "version": stored.version,
+        "published_at": stored.published_at, "published_by": stored.published_by,
+        "superseded_by": stored.superseded_by,
+    })
+    shape = w.shape
+    features = [{"type": "Feature", "id": w.id, "properties": props,
+                 "geometry": json.loads(shapely.to_geojson(shape)) if shape is not None else None}]
+    for corridor in w.corridors:
+        route = [list(c) for c in corridor.route.coords]
+        features.append({
+            "type": "Feature", "id": f"{w.id}#{corridor.name}",
+            "properties": {**props, "kind": "safe_corridor", "name": corridor.name, "route": route,
+                           "width_m": corridor.width_m},
+            "geometry": json.loads(shapely.to_geojson(corridor.area)),
+        })
+    return features
+
+
+def _collection(items: list[Any], at: dt.datetime, page: Any) -> dict[str, Any]:
+    chosen = items[page.offset : page.offset + page.limit]
+    features = [f for stored in chosen for f in warning_feature(stored, at)]
+    return {"type": "FeatureCollection", "features": features, "total": len(items), "limit": page.limit,
+            "offset": page.offset}
+
+
+# -- reads ---------------------------------------------------------------------------------------------
+
+
+@router.get("", summary="Warnings as GeoJSON: active published ones (public), drafts or all (operator)")
+def list_warnings(
+    request: Request,
+    page: PageDep,
+    status: Annotated[Literal["active", "draft", "all"], Query(description="active, draft or all")] = "active",
+    at: Annotated[str | None, Query(description="ISO 8601 time for 'active' (default now).")] = None,
+) -> dict[str, Any]:
+    state = state_of(request)
+    when = parse_time(at, "at") or dt.datetime.now(dt.UTC)
+    if status != "active":
+        who = optional_principal(request)
+        if who is None:
+            state.auth.authenticate(None)  # 401: drafts are never public
+        assert who is not None
+        who.require("operator", f"GET /api/warnings?status={status}")
+    ws = state.warnings
+    if status == "active":
+        items = [s for s in ws.list(state="published") if s.warning.active_at(when)]
+    elif status == "draft":
+        items = ws.list(state="draft")
+    else:
+        items = [s for s in ws.list() if s.warning.msg_type != "Cancel"]
+    return _collection(items, when, page)
+
+
+def _visible(request: Request, warning_id: str) -> Any:
+    stored = state_of(request).warnings.get(warning_id)
+    if stored.state == "draft":
+        who = optional_principal(request)
+        if who is None or not who.allows("operator"):
+            raise NotFound(E.T204.format(what="published warning", id=warning_id), id=warning_id)
+    return stored
+
+
+@router.get("/{warning_id}", summary="One warning as a GeoJSON Feature (drafts: operator)")
+def get_warning(request: Request, warning_id: str) -> dict[str, Any]:
+    features = warning_feature(_visible(request, warning_id), dt.datetime.now(dt.UTC))
+    return features[0] if len(features) == 1 else {"type": "FeatureCollection", "features": features}
+
+
+@router.get("/{warning_id}/cap.xml", summary="One warning as CAP 1.2 XML", response_class=Response,
+            responses={200: {"content": {CAP_TYPE: {}}}})
+def get_cap(request: Request, warning_id: str) -> Response:
+    return Response(_visible(request, warning_id).cap_xml, media_type=CAP_TYPE)
+
+
+@feed_router.get("/warnings/{warning_id}.xml", summary="CAP XML at the path the Atom feed links to",
+                 response_class=Response, responses={200: {"content": {CAP_TYPE: {}}}})
+def get_cap_file(request: Request, warning_id: str) -> Response:
+    return get_cap(request, warning_id)
+
+
+@feed_router.get("/feed.atom", summary="Atom feed of active published alerts", response_class=Response,
+                 responses={200: {"content": {"application/atom+xml": {}}}})
+def feed(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    return Response(state_of(request).warnings.feed(base), media_type="application/atom+xml")
+
+
+# -- writes --------------------------------------------------------------------------------------------
+
+
+class AreaIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field("area", min_length=1, max_length=500, description="The areaDesc.")
+    polygons: list[str] = Field(default_factory=list, max_length=100, description="CAP 'lat,lon lat,lon ...'")
+    circles: list[str] = Field(default_factory=list, max_length=100, description="CAP 'lat,lon radius_km'")
+    geojson: dict[str, Any] | None = Field(None, description="A GeoJSON Polygon/MultiPolygon (or Feature).")
+    place: str | None = Field(None, max_length=500, description="A gazetteer place name (its polygon or circle).")
+    radius_km: float | None = Field(None, gt=0, le=1000, description="Radius for a place without a polygon.")
+
+
+class CorridorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field("corridor", min_length=1, max_length=500)
+    route: str | list[list[float]] = Field(..., description="'lat,lon lat,lon ...' or [[lon, lat], ...]")
+    width_m: float = Field(1000.0, gt=0, le=100_000)
+
+
+class WarningIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = "evacuation_order"
+    headline: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=10_000)
+    instruction: str | None = Field(None, max_length=10_000)
+    issuer: str | None = Field(None, max_length=500, description="senderName: the authority that ordered it.")
+    sender: str = Field("tocsin@localhost", min_length=1, max_length=500)
+    effective: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    window: str | None = Field(None, max_length=500, description="'daily 22:00-06:00 Europe/Kyiv' or 'START/END'")
+    severity: str = "Severe"
+    urgency: str = "Immediate"
+    certainty: str = "Likely"
+    category: str = "Safety"
+    areas: list[AreaIn] = Field(default_factory=list, max_length=5000)
+    corridor: CorridorIn | None = None
+    report_id: str | None = Field(None, max_length=500)
+    cap_xml: str | None = Field(None, description="Create from a CAP 1.2 message instead of the fields.")
+
+
+class WarningPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    headline: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=10_000)
+    instruction: str | None = Field(None, max_length=10_000)
+    expires: dt.datetime | None = None
+    window: str | None = Field(None, max_length=500)
+    severity: str | None = None
+    areas: list[AreaIn] | None = Field(None, max_length=5000)
+    version: int | None = Field(None, ge=0, le=2**53, description="The version you saw; 409 if it moved on.")
+
+
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["Actual", "Exercise", "System", "Test"] = "Actual"
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Field(None, max_length=2000)
+
+
+def _areas(request: Request, areas: list[AreaIn]) -> list[WarningArea]:
+    out = []
+    resolver = None
+    for i, area in enumerate(areas):
+        where = f"areas.{i}"
+        polygons = [parse_polygon(p, f"{where}.polygons.{j}") for j, p in enumerate(area.polygons)]
+        circles = tuple(parse_circle(c, f"{where}.circles.{j}") for j, c in enumerate(area.circles))
+        shapes = []
+        if area.geojson is not None:
+            shapes.append(area_from_geojson(area.geojson, f"{where}.geojson"))
+        if area.place is not None:
+            resolver = resolver or gazetteer_resolver(state_of(request).store.places())
+            shapes.append(resolve_named_area(area.place, resolver, area.radius_km))
+        for shape in shapes:
+            polygons.extend(shape.geoms if isinstance(shape, MultiPolygon) else [shape])
+        out.append(WarningArea(area.name, polygons=tuple(p for p in polygons if isinstance(p, Polygon)),
+                               circles=circles))
+    return out
+
+
+def _warning(request: Request, body: WarningIn) -> Warning:
+    if body.cap_xml is not None:
+        return parse_cap(body.cap_xml.encode("utf-8"), "cap_xml")
+    corridors = []
+    if body.corridor is not None:
+        c = body.corridor
+        route = c.route if isinstance(c.route, str) else {"type": "LineString", "coordinates": c.route}
+        corridors.append(Corridor(c.name, parse_route(route, "corridor.route"), c.width_m))
+    return Warning(
+        id=new_identifier(), kind=body.kind, sender=body.sender, sent=dt.datetime.now(dt.UTC), status="Draft",
+        category=body.category, event=body.kind.replace("_", " "), urgency=body.urgency, severity=body.severity,
+        certainty=body.certainty, effective=_utc(body.effective), expires=_utc(body.expires),
+        sender_name=body.issuer, headline=body.headline, description=body.description,
+        instruction=body.instruction, areas=_areas(request, body.areas),
+        window=parse_window(body.window) if body.window else None, corridors=corridors, report_id=body.report_id,
+    )
+
+
+def _changed(request: Request, state: Any, warning_id: str, who: Principal, action: str, call: Any) -> Any:
+    with audited(who.name, action, f"warning:{warning_id}", warning_snapshot(warning_id)):
+        stored = call()
+    state.status.invalidate()
+    return warning_feature(stored, dt.datetime.now(dt.UTC))[0]
+
+
+@router.post("", status_code=201, summary="Create a draft (nothing is public until published)")
+def create_warning(request: Request, body: WarningIn, who: Operator) -> dict[str, Any]:
+    state = state_of(request)
+    warning = _warning(request, body)
+    return _changed(request, state, warning.id, who, "warning.create", lambda: state.warnings.create(warning, who.name))
+
+
+def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int | None]:
+    given = body.model_fields_set - {"version"}
+    changes: dict[str, Any] = {k: getattr(body, k) for k in given & {"headline", "description", "instruction"}}
+    if "severity" in given and body.severity is not None:
+        changes["severity"] = body.severity
+    if "expires" in given:
+        changes["expires"] = _utc(body.expires)
+    if "window" in given:
+        changes["window"] = parse_window(body.window) if body.window else None
+    if "areas" in given and body.areas is not None:
+        changes["areas"] = _areas(request, body.areas)
+    if not changes:
+        raise InputError(E.T607.format(field="body", detail="give at least one field to change"), field="body")
+    return changes, body.version
+
+
+@router.patch("/{warning_id}", summary="Edit a draft (a published warning gets an Update draft instead)")
+def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator) -> dict[str, Any]:
+    state = state_of(request)
+    changes, version = _changes(request, body)
+    return _changed(request, state, warning_id, who, "warning.edit",
+                    lambda: state.warnings.update(warning_id, who.name, expected_version=version, **changes))
+
+
+@router.post("/{warning_id}/update", summary="Draft a CAP Update of a published warning (publish it next)")
+def update_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator) -> dict[str, Any]:
+    state = state_of(request)
+    changes, version = _changes(request, body)
+    return _changed(request, state, warning_id, who, "warning.update",
+                    lambda: state.warnings.update(warning_id, who.name, expected_version=version, **changes))
+
+
+@router.post("/{warning_id}/publish", summary="Publish a draft: feed, status answers, webhooks")
+def publish_warning(request: Request, warning_id: str, who: Operator, body: PublishIn | None = None) -> dict[str, Any]:
+    state = state_of(request)
+    status = body.status if body else "Actual"
+    return _changed(request, state, warning_id, who, "warning.publish",
+                    lambda: state.warnings.publish(warning_id, who.name, status))
+
+
+@router.post("/{warning_id}/cancel", summary="Cancel a published warning (CAP Cancel) or discard a draft")
+def cancel_warning(request: Request, warning_id: str, who: Operator, body: CancelIn | None = None) -> dict[str, Any]:
+    state = state_of(request)
+    note = body.note if body else None
+    return _changed(request, state, warning_id, who, "warning.cancel",
+                    lambda: state.warnings.cancel(warning_id, who.name, note))
