@@ -67,6 +67,8 @@ def _bad(kind: str):
         x.events[0].location = Location("Nowhere", 123.0, 10.0)
     elif kind == "unserialisable":
         x.events[0].claims = [Claim("x", "fatalities", {1, 2}, Span(0, 1))]
+    elif kind == "long_id":
+        report.id = "r" * 501
     elif kind == "hash":
         return report, "", x
     elif kind == "report":
@@ -84,6 +86,7 @@ def _bad(kind: str):
         "fatalities",  # negative count
         "latitude",  # impossible coordinates
         "unserialisable",  # a claim value JSON cannot hold
+        "long_id",  # wider than the column (PostgreSQL would refuse it; SQLite must too)
         "hash",  # empty content hash
         "report",  # not a Report record
         "shape",  # not a (Report, hash, Extraction) triple

@@ -56,6 +56,8 @@ CORRECTABLE_FIELDS: tuple[str, ...] = (
     *(f"location.{f}" for f in _LOCATION_FIELDS),
 )
 _ALIASES = {"location_name": "location.name", **{f: f"location.{f}" for f in _LOCATION_FIELDS if f != "name"}}
+#: Column widths of ``reports`` (PostgreSQL enforces them; checked here so SQLite behaves the same).
+_REPORT_LIMITS = {"id": 500, "source": 500, "language": 16}
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]*\s+|\n\s*\n")
 
 
@@ -72,6 +74,14 @@ def check_item(item: Any, where: str) -> tuple[Report, str, Extraction]:
         )
     if not isinstance(extraction, Extraction):
         raise StoreError(E.T209.format(what=where, detail=f"not an Extraction: {type(extraction).__name__}"))
+    for name, limit in _REPORT_LIMITS.items():
+        value = getattr(report, name)
+        if name == "id" and not isinstance(value, str):
+            raise StoreError(E.T209.format(what=where, detail=f"report id must be text, got {value!r}"))
+        if value is not None and len(str(value)) > limit:
+            raise StoreError(E.T209.format(what=where, detail=f"report {name} is longer than {limit} characters"))
+    if not isinstance(report.text, str):
+        raise StoreError(E.T209.format(what=where, detail="report text must be text"))
     return report, content_hash, extraction
 
 

@@ -41,6 +41,7 @@ from tocsin.store.tables import corrections, events, mentions, metadata, notices
 
 __all__ = ["Store"]
 
+_INSERT_REPORT = sa.insert(reports)
 _INSERT_MENTION = sa.insert(mentions)
 _INSERT_NOTICE = sa.insert(notices)
 
@@ -152,50 +153,58 @@ class Store:
         A report whose content hash is already stored is skipped (``added=False``). Any bad record
         rolls the whole call back (StoreError T209 naming the report); earlier calls stay.
         """
-        results: list[AddResult] = []
         ctx = self._ctx()
+        checked = [checks.check_item(item, f"item {n}") for n, item in enumerate(items)]
+        results: list[AddResult] = []
         current = "the batch"
         with self._write(current) as conn:
-            for n, item in enumerate(items):
-                current = f"item {n}"
-                report, content_hash, extraction = checks.check_item(item, current)
-                current = f"report {report.id!r} (hash {content_hash[:12]})"
-                try:
-                    results.append(self._add_one(conn, report, content_hash, extraction, ctx))
-                except TocsinError:
-                    raise
-                except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
-                    detail = getattr(exc, "orig", None) or exc
-                    raise StoreError(E.T209.format(what=current, detail=detail), what=current) from exc
+            known = self._known(conn, [h for _, h, _ in checked])
+            fresh: list[tuple[Report, str, Extraction, AddResult]] = []
+            for report, content_hash, extraction in checked:
+                result = AddResult(content_hash=content_hash, report_id=report.id, added=content_hash not in known)
+                results.append(result)
+                if result.added:  # the write lock is held: nobody else can add it meanwhile
+                    known.add(content_hash)
+                    fresh.append((report, content_hash, extraction, result))
+            try:
+                if fresh:
+                    conn.execute(_INSERT_REPORT, [_report_row(r, h, x, ctx.now) for r, h, x, _ in fresh])
+                notice_rows: list[dict[str, Any]] = []
+                for report, content_hash, extraction, result in fresh:
+                    current = f"report {report.id!r} (hash {content_hash[:12]})"
+                    self._add_events(conn, report, content_hash, extraction, result, ctx)
+                    notice_rows += _notice_rows(report, content_hash, extraction)
+                    result.notices = len(extraction.notices)
+                if notice_rows:
+                    conn.execute(_INSERT_NOTICE, notice_rows)
+            except TocsinError:
+                raise
+            except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
+                detail = getattr(exc, "orig", None) or exc
+                raise StoreError(E.T209.format(what=current, detail=detail), what=current) from exc
         return results
 
-    def _add_one(
-        self, conn: sa.Connection, report: Report, content_hash: str, extraction: Extraction, ctx: merging.MergeContext
-    ) -> AddResult:
+    @staticmethod
+    def _known(conn: sa.Connection, hashes: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            q = sa.select(reports.c.content_hash).where(reports.c.content_hash.in_(hashes[i : i + 500]))
+            found.update(conn.execute(q).scalars())
+        return found
+
+    @staticmethod
+    def _add_events(
+        conn: sa.Connection,
+        report: Report,
+        content_hash: str,
+        extraction: Extraction,
+        result: AddResult,
+        ctx: merging.MergeContext,
+    ) -> None:
+        """Store the report's events as mentions, each merged into its event (in order: later ones see earlier)."""
         where = f"report {report.id!r}"
-        mention_events = [
-            checks.check_mention(e, report, f"{where} event {i}") for i, e in enumerate(extraction.events)
-        ]
-        row = {
-            "content_hash": content_hash,
-            "report_id": report.id,
-            "title": report.title,
-            "text": report.text,
-            "published": report.published,
-            "source": report.source,
-            "url": report.url,
-            "language": report.language or extraction.language,
-            "origin": report.origin,
-            "ingested_at": ctx.now,
-            "status": "skipped" if extraction.skipped else "extracted",
-            "skipped_reason": extraction.skipped,
-            "toponyms": to_dict(extraction.toponyms),
-        }
-        result = AddResult(content_hash=content_hash, report_id=report.id, added=False)
-        if not eng.insert_ignore(conn, reports, row, ["content_hash"]):
-            return result
-        result.added = True
-        for ordinal, mention in enumerate(mention_events):
+        for ordinal, raw in enumerate(extraction.events):
+            mention = checks.check_mention(raw, report, f"{where} event {ordinal}")
             as_json = to_dict(mention)
             joined = merging.find_event(conn, mention, ctx)
             event_id = merging.new_event(conn, mention, ctx, mention_json=as_json) if joined is None else joined
@@ -205,20 +214,6 @@ class Store:
                 merging.rebuild(conn, joined, ctx)
                 result.merged += 1
             result.event_ids.append(event_id)
-        for ordinal, notice in enumerate(extraction.notices):
-            if not isinstance(notice, Notice):
-                raise StoreError(E.T209.format(what=f"{where} notice {ordinal}", detail=f"not a Notice: {notice!r}"))
-            values = {
-                "report_hash": content_hash,
-                "ordinal": ordinal,
-                "kind": notice.kind,
-                "starts_at": checks.notice_time(notice.start, notice.timezone, end=False),
-                "ends_at": checks.notice_time(notice.end, notice.timezone, end=True),
-                "notice": checks.notice_json(notice, report.id),
-            }
-            conn.execute(_INSERT_NOTICE, values)
-            result.notices += 1
-        return result
 
     def reports(self, *, status: str | None = None, limit: int | None = None, offset: int = 0) -> list[StoredReport]:
         """Stored reports, oldest publication first (unknown first), then by hash."""
@@ -502,6 +497,43 @@ class Store:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _report_row(report: Report, content_hash: str, extraction: Extraction, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "content_hash": content_hash,
+        "report_id": report.id,
+        "title": report.title,
+        "text": report.text,
+        "published": report.published,
+        "source": report.source,
+        "url": report.url,
+        "language": report.language or extraction.language,
+        "origin": report.origin,
+        "ingested_at": now,
+        "status": "skipped" if extraction.skipped else "extracted",
+        "skipped_reason": extraction.skipped,
+        "toponyms": to_dict(extraction.toponyms),
+    }
+
+
+def _notice_rows(report: Report, content_hash: str, extraction: Extraction) -> list[dict[str, Any]]:
+    rows = []
+    for ordinal, notice in enumerate(extraction.notices):
+        if not isinstance(notice, Notice):
+            where = f"report {report.id!r} notice {ordinal}"
+            raise StoreError(E.T209.format(what=where, detail=f"not a Notice: {notice!r}"), what=where)
+        rows.append(
+            {
+                "report_hash": content_hash,
+                "ordinal": ordinal,
+                "kind": notice.kind,
+                "starts_at": checks.notice_time(notice.start, notice.timezone, end=False),
+                "ends_at": checks.notice_time(notice.end, notice.timezone, end=True),
+                "notice": checks.notice_json(notice, report.id),
+            }
+        )
+    return rows
 
 
 def _stored_report(row: Any, event_ids: list[int]) -> StoredReport:
