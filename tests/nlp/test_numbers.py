@@ -92,6 +92,22 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         ("A soldier was killed and two others were injured.", [("fatalities", 1), ("injured", 2)]),
         # "one" is a number word
         ("The sniper killed one civilian.", [("fatalities", 1)]),
+        # "shot to death", "fatally shot"
+        ("Two men were shot to death near the market.", [("fatalities", 2)]),
+        ("Gunmen fatally shot three guards.", [("fatalities", 3)]),
+        # the verb says more than the noun: refugees who were killed are fatalities
+        ("Two refugees were killed in the crossfire.", [("fatalities", 2)]),
+        # a range counts as its lower figure
+        ("Between 11-12 militants were killed.", [("fatalities", 11)]),
+        # "killing and injuring" share their object: the first verb's kind
+        ("The forces repelled the attack, killing and injuring dozens of fighters.", [("fatalities", 12)]),
+        # a compound noun after the number
+        ("Two mining company employees were killed.", [("fatalities", 2)]),
+        # a person-shaped noun after "a"
+        ("A suspected drug trafficker was killed.", [("fatalities", 1)]),
+        # ... but not any noun after "a"
+        ("A firefight killed two rebels.", [("fatalities", 2)]),
+        ("As a result, two rebels died.", [("fatalities", 2)]),
         # injured kinds
         ("At least 20 people were wounded.", [("injured", 20)]),
         ("Nine protesters were hurt.", [("injured", 9)]),

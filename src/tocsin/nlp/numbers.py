@@ -92,7 +92,8 @@ nurse teacher migrant refugee idp hostage prisoner detainee inmate suspect perso
 employee staff youth elder infant baby patient trader miner driver fisherman fishermen shepherd pilgrim worshipper
 attacker assailant element combatant militiaman militiamen militia gendarme cadet sergeant colonel captain lieutenant
 general officer agent security fighter jihadi other others family families settler citizen national activist
-volunteer worshiper rioter looter bandit kidnapper smuggler merchant miner servicemen serviceman marine sailor pilot
+volunteer worshiper rioter looter bandit cadre bodyguard kidnapper smuggler merchant servicemen serviceman marine
+sailor pilot
 crew guardsman mercenary operative cleric imam priest pastor chief dozen dead wounded injured displaced casualty
 casualties fatality fatalities body bodies corpse corpses death deaths abductee hostage hostages
 """.split())  # fmt: skip
@@ -103,6 +104,7 @@ bullet weapon gun rifle ton tonne kg animal cattle cow sheep goat camel livestoc
 structure airstrike strike raid attack incident event time times shot point site position checkpoint base camp
 district province area location grenade projectile barrel aircraft plane helicopter boat ship item piece box
 """.split())  # fmt: skip
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "men", "ee", "ier")
 _SKIP_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 #: spaCy's DATE/TIME entities sometimes swallow a following count ("At 10 pm 2 soldiers"): inside
 #: them a number is kept only when it counts a person noun.
@@ -119,7 +121,8 @@ _WORD_NUM = (
 )
 _VAGUE_WORDS = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
 _NUMBER = re.compile(
-    r"(?<![\w$€£.,-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?P<scale>million|thousand|billion))?"
+    r"(?<![\w$€£.,-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?[-–]\s?(?P<upto>\d+))?"
+    r"(?:\s+(?P<scale>million|thousand|billion))?"
     r"(?![\w%$€£]|[.,]\d|-\w|/\d|:\d)"
     rf"|\b(?P<words>(?:a\s+)?(?:half\s+a\s+)?(?:dozen|hundred|thousand)|{_WORD_NUM})\b(?!-\w)"
     rf"|\b(?P<vague>{_VAGUE_WORDS})\b",
@@ -212,6 +215,12 @@ def _verb_kind(verb: Token) -> str | None:
         return "fatalities"
     if lemma in _KIND_OF and verb.pos_ in ("VERB", "AUX", "ADJ"):
         return _KIND_OF[lemma]
+    if verb.pos_ == "VERB" and any(
+        (c.dep_ == "advmod" and c.lower_ == "fatally")
+        or (c.dep_ == "prep" and c.lower_ == "to" and any(_lemma(g) == "death" for g in c.children))
+        for c in children
+    ):
+        return "fatalities"  # "fatally shot", "shot to death", "beaten to death"
     for c in children:  # "were reported killed", "were found dead", "left 3 fighters dead", "shot and killed"
         if c.dep_ in ("xcomp", "oprd", "acomp", "ccomp", "conj") and _lemma(c) in _KIND_OF and c.pos_ != "NOUN":
             return _KIND_OF[_lemma(c)]
@@ -228,12 +237,29 @@ def _modifier_kind(noun: Token) -> str | None:
     return None
 
 
+def _noun_head(token: Token) -> Token:
+    """'two mining company employees': the parser may hang "two" on "company"; the noun is "employees"."""
+    while token.dep_ == "compound" and token.head.i > token.i:
+        token = token.head
+    return token
+
+
 def _counted_noun(root: Token) -> tuple[Token, Token | None]:
     """(anchor, noun): the token whose place in the sentence says what happened, and the counted noun."""
+    if root.dep_ == "nummod" and root.head.i < root.i:
+        # a number modifies a noun after it; a head on the left is a parse error ("On 7 February 2020
+        # 3 fishermen were killed" hangs "3" on "February"): take the next noun instead
+        for token in root.doc[root.i + 1 : root.i + 5]:
+            if token.pos_ in ("NOUN", "PROPN"):
+                noun = _noun_head(token)
+                return noun, noun
+            if token.pos_ not in ("ADJ", "NUM", "PUNCT") or token.text in ",.;":
+                break
     if root.dep_ in ("nummod", "quantmod") or (
         root.dep_ in ("amod", "det", "compound") and root.head.pos_ in ("NOUN", "PROPN", "PRON")
     ):
-        return root.head, root.head
+        noun = _noun_head(root.head)
+        return noun, noun
     for c in root.children:  # "dozens of people", "12 of them"
         if c.dep_ == "prep" and c.lower_ == "of":
             objects = [g for g in c.children if g.dep_ == "pobj"]
@@ -251,8 +277,8 @@ def _kind(root: Token) -> tuple[str, bool] | None:
     if noun is not None and (noun_lemma in NON_PERSON or noun.lower_ in NON_PERSON):
         return None
     person = noun is None or noun_lemma in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS or noun.pos_ == "PROPN"
-    if noun is not None and noun_lemma in _KIND_OF and noun.pos_ in ("NOUN", "ADJ"):
-        return _KIND_OF[noun_lemma], True  # "12 deaths", "12 bodies", "12 wounded"
+    # "12 deaths", "12 bodies", "12 wounded", "4,000 IDPs": the fallback when no verb says more
+    noun_kind = _KIND_OF.get(noun_lemma) if noun is not None and noun.pos_ in ("NOUN", "ADJ") else None
     for token in (noun, anchor):
         if token is not None and (kind := _modifier_kind(token)):
             return kind, True
@@ -260,8 +286,10 @@ def _kind(root: Token) -> tuple[str, bool] | None:
         anchor = anchor.head  # "two soldiers and three civilians were killed"
     head = anchor.head
     if anchor.dep_ == "pobj":
-        if head.lower_ in _SUBSET_PREPS or head.dep_ == "agent":
-            return None if head.lower_ in _SUBSET_PREPS else ("people", person)
+        if head.lower_ in _SUBSET_PREPS:
+            return None
+        if head.dep_ == "agent":
+            return ("people", person) if person else None
         if head.lower_ == "of" and _lemma(head.head) in _KIND_OF:
             return _KIND_OF[_lemma(head.head)], True  # "the killing of 5 civilians", "the arrest of 3"
         if head.lower_ == "of" and _lemma(head.head) == "toll":
@@ -270,16 +298,16 @@ def _kind(root: Token) -> tuple[str, bool] | None:
     if anchor.dep_ == "dobj" and _lemma(head) == "include":
         return None
     if anchor is not head and (kind := _verb_kind(head)):
-        if kind == "fatalities" and _lemma(head) == "toll":
-            return kind, True
+        if anchor.dep_ == "dobj" and head.dep_ == "conj" and not any(c.dep_ == "dobj" for c in head.head.children):
+            kind = _verb_kind(head.head) or kind  # "killing and injuring dozens": the first verb's kind
         if anchor.dep_ == "pobj" or _victim_of(head, anchor):
             return kind, True
         return ("people", person) if person else None
-    if anchor.dep_ in ("nsubj", "nsubjpass") and any(
-        c.dep_ in ("acomp", "attr") and _lemma(c) in _KIND_OF for c in head.children
-    ):
-        kind = next(_KIND_OF[_lemma(c)] for c in head.children if c.dep_ in ("acomp", "attr") and _lemma(c) in _KIND_OF)
-        return kind, True  # "12 were dead"
+    for c in head.children:
+        if anchor.dep_ in ("nsubj", "nsubjpass") and c.dep_ in ("acomp", "attr") and _lemma(c) in _KIND_OF:
+            return _KIND_OF[_lemma(c)], True  # "12 were dead"
+    if noun_kind:
+        return noun_kind, True
     return ("people", person) if noun is not None and person else None
 
 
@@ -287,16 +315,26 @@ def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+def _person_like(noun: Token) -> bool:
+    """A person word from the lexicon, or a noun shaped like one ("trafficker", "adolescent")."""
+    lemma = _lemma(noun)
+    if lemma in PERSON_NOUNS:
+        return True
+    return lemma not in NON_PERSON and lemma.endswith(_PERSON_SUFFIXES) and not lemma.endswith("ment")
+
+
 def _a_victim(doc: Doc, taken: list[tuple[int, int]]) -> list[CountMention]:
     """'a soldier was killed' -> 1: "a"/"an"/"another" before a singular noun that something happened to."""
     out = []
     for token in doc:
-        if token.lower_ not in ("a", "an", "another") or token.dep_ != "det" or token.head.tag_ != "NN":
+        if token.lower_ not in ("a", "an", "another") or token.dep_ != "det":
+            continue
+        if token.head.tag_ != "NN" and token.head.lower_ != "personnel":
             continue
         noun = token.head
         if noun.dep_ == "appos":
             continue  # "22 students, a 22-year-old man, ...": already counted
-        if _lemma(noun) in NON_PERSON or noun.ent_type_ or _inside(token.idx, noun.idx + len(noun), taken):
+        if not _person_like(noun) or noun.ent_type_ or _inside(token.idx, noun.idx + len(noun), taken):
             continue
         found = _kind(noun if noun.dep_ != "ROOT" else token)
         if found is None or found[0] == "people":
