@@ -225,11 +225,14 @@ class Store:
         q = q.limit(limit).offset(offset)
         with self._engine.connect() as conn:
             rows = conn.execute(q).all()
-            links = conn.execute(
-                sa.select(mentions.c.report_hash, mentions.c.event_id)
-                .where(mentions.c.report_hash.in_([r.content_hash for r in rows]))
-                .order_by(mentions.c.report_hash, mentions.c.ordinal)
-            ).all()
+            hashes = [r.content_hash for r in rows]
+            links = []
+            for i in range(0, len(hashes), 500):
+                links += conn.execute(
+                    sa.select(mentions.c.report_hash, mentions.c.event_id)
+                    .where(mentions.c.report_hash.in_(hashes[i : i + 500]))
+                    .order_by(mentions.c.report_hash, mentions.c.ordinal)
+                ).all()
         by_hash: dict[str, list[int]] = {}
         for link in links:
             if link.event_id is not None:
