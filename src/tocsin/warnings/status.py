@@ -22,7 +22,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from tocsin.model import to_dict
-from tocsin.warnings.geometry import distance_m
+from tocsin.warnings.geometry import EARTH_RADIUS_M
 from tocsin.warnings.records import Warning
 from tocsin.warnings.timewindow import to_utc
 
@@ -146,6 +146,16 @@ def _hit(warning: Warning, at: dt.datetime) -> WarningHit:
     )
 
 
+def _segments(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """The boundary of a (multi)polygon as segment start and end points (lon, lat)."""
+    starts, ends = [], []
+    for ring in shapely.get_rings(shapely.get_parts(geom)).tolist():
+        coords = shapely.get_coordinates(ring)
+        starts.append(coords[:-1])
+        ends.append(coords[1:])
+    return np.concatenate(starts), np.concatenate(ends)
+
+
 class StatusIndex:
     """An immutable index over warnings; build a new one whenever the set of warnings changes.
 
@@ -182,6 +192,7 @@ class StatusIndex:
         self._corridor_geoms = np.array(corridor_geoms, dtype=object)
         self._corridor_owners = corridor_owners
         self._corridor_tree = STRtree(self._corridor_geoms)
+        self._corridor_segments = [_segments(g) for g in self._corridor_geoms]
         self._open_cache: tuple[dt.datetime, np.ndarray] | None = None
         self._curfew = np.array([w.kind == "curfew" for w in self.warnings], dtype=bool)
 
@@ -239,6 +250,19 @@ class StatusIndex:
                 until = interval[1] if until is None else min(until, interval[1])
         return CorridorHit(warning.id, corridor.name, round(distance, 1), until)
 
+    def _corridor_distance(self, k: int, lat: float, lon: float) -> float:
+        """Metres from a point to corridor ``k`` (0 inside), as ``geometry.distance_m`` but on cached segments."""
+        if shapely.intersects_xy(self._corridor_geoms[k], lon, lat):
+            return 0.0
+        a, b = self._corridor_segments[k]
+        scale_y = math.pi / 180.0 * EARTH_RADIUS_M
+        scale_x = math.cos(math.radians(lat)) * scale_y
+        ax, ay = (a[:, 0] - lon) * scale_x, (a[:, 1] - lat) * scale_y
+        dx, dy = (b[:, 0] - lon) * scale_x - ax, (b[:, 1] - lat) * scale_y - ay
+        length2 = dx * dx + dy * dy
+        t = np.clip(-(ax * dx + ay * dy) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+        return float(np.hypot(ax + t * dx, ay + t * dy).min())
+
     def _open_corridors(self, at: dt.datetime) -> np.ndarray:
         cached = self._open_cache
         if cached is not None and cached[0] == at:
@@ -257,7 +281,7 @@ class StatusIndex:
         degrees = shapely.distance(Point(lon, lat), self._corridor_geoms[open_ks])
         limit = float(degrees.min()) / max(math.cos(math.radians(lat)), 1e-6)
         candidates = open_ks[degrees <= limit + 1e-12].tolist()
-        distances = {k: distance_m(lat, lon, self._corridor_geoms[k]) for k in candidates}
+        distances = {k: self._corridor_distance(k, lat, lon) for k in candidates}
         best = min(candidates, key=lambda k: distances[k])
         return self._corridor_hit(best, at, distances[best])
 
