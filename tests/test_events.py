@@ -65,6 +65,8 @@ def test_date_interval_widens_with_precision(precision: int, expected) -> None:
         (ev(actor1="Army", actor2="Rebels"), ev(actor1="Army", actor2="Militia"), False),  # contradicting second
         (ev(actor1="Army", assoc_actor_1="Militia"), ev(actor1="Militia"), True),  # associated actor counts
         (ev(actor1="Army"), ev(actor1="Police"), False),  # single actors that differ
+        (ev(actor1="Unidentified Armed Group (Syria)"), ev(actor1="Police"), True),  # unidentified names nobody
+        (ev(actor1="Army", actor2="Unidentified Armed Group (Syria)"), ev(actor1="Army", actor2="Rebels"), True),
     ],
 )
 def test_same_happening(a: Event, b: Event, expected: bool) -> None:
@@ -117,6 +119,13 @@ def test_merge_takes_actors_from_the_most_confident_mention_naming_any() -> None
     merged = merge([shy, low, high])
     assert (merged.actor1, merged.actor2, merged.inter2) == ("Army", "Rebels", 2)
     assert merged.confidence == 0.99
+
+
+def test_merge_prefers_named_actors_over_unidentified_ones() -> None:
+    vague = ev(actor1="Unidentified Armed Group (Syria)", confidence=0.9)
+    named = ev(actor1="Hayat Tahrir al-Sham", confidence=0.4)
+    assert merge([vague, named]).actor1 == "Hayat Tahrir al-Sham"
+    assert merge([ev(confidence=0.9), vague]).actor1 == "Unidentified Armed Group (Syria)"  # better than nobody
 
 
 def test_merge_of_one_mention_is_an_equal_copy() -> None:

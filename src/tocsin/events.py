@@ -89,12 +89,17 @@ def _places_agree(a: Location, b: Location, km: float) -> bool:
     return bool(a.name) and _norm(a.name) == _norm(b.name) and _norm(a.admin1) == _norm(b.admin1)
 
 
+def _named(values: Sequence[str | None]) -> set[str]:
+    """Normalised actor names; "Unidentified ..." actors name nobody, so they contradict no one."""
+    return {n for n in map(_norm, values) if n and not n.startswith("unidentified")}
+
+
 def _primary_actors(e: Event) -> set[str]:
-    return {_norm(x) for x in (e.actor1, e.actor2) if _norm(x)}
+    return _named((e.actor1, e.actor2))
 
 
 def _all_actors(e: Event) -> set[str]:
-    return _primary_actors(e) | {_norm(x) for x in (e.assoc_actor_1, e.assoc_actor_2) if _norm(x)}
+    return _primary_actors(e) | _named((e.assoc_actor_1, e.assoc_actor_2))
 
 
 def _actors_compatible(a: Event, b: Event) -> bool:
@@ -143,7 +148,8 @@ def merge(mentions: Sequence[Event]) -> Event:
     take(by_confidence[0], ("event_type", "sub_event_type"), "most confident mention")
     date_i = min(by_confidence, key=lambda i: (mentions[i].date is None, mentions[i].time_precision or 9))
     take(date_i, ("date", "time_precision"), "most precise date")
-    actor_i = next((i for i in by_confidence if _primary_actors(mentions[i])), by_confidence[0])
+    any_actor = next((i for i in by_confidence if mentions[i].actor1 or mentions[i].actor2), by_confidence[0])
+    actor_i = next((i for i in by_confidence if _primary_actors(mentions[i])), any_actor)
     take(actor_i, _ACTOR_FIELDS, "actors of the most confident mention naming any")
     loc_i = min(by_confidence, key=lambda i: _location_rank(mentions[i].location))
     take(loc_i, ("location",), "most specific location")
