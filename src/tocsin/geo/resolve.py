@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -72,7 +73,7 @@ _PROXIMITY_KM = 150.0
 _MAX_CANDIDATES = 60
 
 ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|la|le|of|bin|ibn|abu|upon)"
+_PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|la|le|bin|ibn|abu|upon)"
 _CAPS = re.compile(
     r"(?<![\w'’.\-])[A-Z][\w'’.\-]*(?:(?:[ \-]" + _PARTICLES + r")?[ \-][A-Z][\w'’.\-]*)*"
 )
@@ -117,7 +118,8 @@ _NOT_PLACES = frozenset(
     for w in (
         "January February March April May June July August September October November December "
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday God Allah Islam Muslim Christian Internet "
-        "Parliament Congress Senate Government President Minister Army Police"
+        "Parliament Congress Senate Government President Minister Army Police Christmas Easter Ramadan Eid "
+        "Mr Mrs Ms Dr"
     ).split()
 )
 
@@ -219,6 +221,41 @@ def _strip_dot(name: str, gazetteer: Gazetteer) -> str:
     return name
 
 
+_WORD_DOT = re.compile(r"(\S+)\.\s+")
+
+
+def _sequences(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """Capitalised name sequences, split where a full stop ends a sentence ("in Red Deer. Donna ...").
+
+    A dot after a short word ("St.", "Mt.") or a known abbreviation ("Ky.") does not end the name.
+    """
+    out = []
+    for m in _CAPS.finditer(text):
+        seq, offset = m.group(), m.start()
+        cut = 0
+        for dot in _WORD_DOT.finditer(seq):
+            word = dot.group(1).split()[-1].split("-")[-1]
+            if len(word) >= 3 and word[1:].islower() or word.isupper() and len(word) > 3:
+                out.append((offset + cut, seq[cut:dot.start(1) + len(dot.group(1))]))
+                cut = dot.end()
+            elif word + "." in gazetteer.abbreviations and word not in ("St", "Mt", "Ft"):
+                out.append((offset + cut, seq[cut:dot.start(1) + len(dot.group(1)) + 1]))
+                cut = dot.end()
+        out.append((offset + cut, seq[cut:]))
+    return [_trim_stopwords(start, seq) for start, seq in out]
+
+
+def _trim_stopwords(start: int, seq: str) -> tuple[int, str]:
+    """Drop capitalised function words at either end ("AUSTIN, Texas A white ..." -> "Texas")."""
+    words = seq.split(" ")
+    while len(words) > 1 and words[0].lower() in STOP_WORDS:
+        start += len(words[0]) + 1
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower() in STOP_WORDS:
+        words = words[:-1]
+    return start, " ".join(words)
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -237,7 +274,9 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         if ent.label_ in ENT_LABELS:
             raw = _strip_dot(ent.text, gazetteer)
             name, hint = _clean(raw)
-            if not name or fold(name) in _NOT_PLACES or not any(c.isupper() for c in name):
+            if not name or fold(name) in _NOT_PLACES or not any(c.isupper() for c in name) or (
+                fold(name) in STOP_WORDS and not name.isupper()
+            ):
                 continue  # "the crisis zone" is no proper name
             key = fold(name)
             if ent.label_ != "FAC" and key in table and not gazetteer.index.get(key):
@@ -256,14 +295,14 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
                 taken.append((ent.start_char, ent.end_char))
             if ent.label_ not in _OTHER_ENTS:
                 others.append((ent.start_char, ent.end_char, ent.label_))
-    for m in _CAPS.finditer(text):
-        start, end = m.span()
+    for start, raw in _sequences(text, gazetteer):
+        end = start + len(raw)
         if any(s < end and start < e for s, e in taken):
             continue
-        raw = _strip_dot(m.group(), gazetteer)
+        raw = _strip_dot(raw, gazetteer)
         name, hint = _clean(raw)
         key = fold(name)
-        if not key or key in _NOT_PLACES or key in table:
+        if not key or key in _NOT_PLACES or key in table or (key in STOP_WORDS and not name.isupper()):
             continue
         end = start + len(name)
         inside = [(s, e, label) for s, e, label in others if s < end and start < e]
