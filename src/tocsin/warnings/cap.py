@@ -274,12 +274,24 @@ def _check_enums(root: etree._Element, where: str) -> None:
                 raise CapError(E.T406.format(where=where, element=name, value=value, valid=", ".join(valid)))
 
 
+def _texts(parent: etree._Element | None) -> dict[str, str]:
+    """Local name -> stripped text of each child element (the first of each name); empty texts left out."""
+    out: dict[str, str] = {}
+    if parent is None:
+        return out
+    for child in parent:
+        tag = child.tag
+        if isinstance(tag, str):
+            name = tag.rpartition("}")[2]
+            if name not in out and child.text is not None:
+                text = child.text.strip()
+                if text:
+                    out[name] = text
+    return out
+
+
 def _text(parent: etree._Element, tag: str) -> str | None:
-    element = parent.find(_Q + tag)
-    if element is None or element.text is None:
-        return None
-    text: str = element.text.strip()
-    return text or None
+    return _texts(parent).get(tag)
 
 
 def _pick_info(root: etree._Element) -> etree._Element | None:
@@ -301,7 +313,7 @@ def _read_areas(info: etree._Element, where: str) -> list[WarningArea]:
             parse_circle(c.text or "", f"{a_where} circle {i}") for i, c in enumerate(area.findall(_Q + "circle"), 1)
         )
         geocodes = tuple(
-            (_text(g, "valueName") or "", _text(g, "value") or "") for g in area.findall(_Q + "geocode")
+            (t.get("valueName", ""), t.get("value", "")) for t in map(_texts, area.findall(_Q + "geocode"))
         )
         areas.append(WarningArea(_text(area, "areaDesc") or "", polygons, circles, geocodes))
     return areas
@@ -327,13 +339,15 @@ def _read_corridor(value: str, where: str) -> Corridor:
 
 
 def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
-    identifier = _text(root, "identifier") or ""
+    root_t = _texts(root)
+    identifier = root_t.get("identifier", "")
     where = f"{where} (alert {identifier!r})"
     info = _pick_info(root)
+    info_t = _texts(info)
     params: list[tuple[str, str]] = []
     areas: list[WarningArea] = []
     if info is not None:
-        params = [(_text(p, "valueName") or "", _text(p, "value") or "") for p in info.findall(_Q + "parameter")]
+        params = [(t.get("valueName", ""), t.get("value", "")) for t in map(_texts, info.findall(_Q + "parameter"))]
         areas = _read_areas(info, where)
     by_name: dict[str, list[str]] = {}
     for name, value in params:
@@ -342,7 +356,7 @@ def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
     corridor_descs = {_corridor_desc(c) for c in corridors}
     areas = [a for a in areas if a.description not in corridor_descs]
     kind = (by_name.get("tocsin:kind") or [""])[0]
-    response = _text(info, "responseType") if info is not None else None
+    response = info_t.get("responseType")
     if kind not in KINDS:
         kind = _KIND_BY_RESPONSE.get(response or "", "other")
     window_text = (by_name.get("tocsin:window") or [None])[0]
@@ -353,11 +367,11 @@ def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
         evidence = Span(start, end)
 
     def info_time(tag: str) -> dt.datetime | None:
-        text = _text(info, tag) if info is not None else None
+        text = info_t.get(tag)
         return parse_time(text, f"{where} {tag}") if text else None
 
     def info_text(tag: str) -> str | None:
-        return _text(info, tag) if info is not None else None
+        return info_t.get(tag)
 
     effective, expires = info_time("effective"), info_time("expires")
     if effective is not None and expires is not None and expires < effective:
@@ -367,12 +381,12 @@ def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
         return Warning(
             id=identifier,
             kind=kind,
-            sender=_text(root, "sender") or "",
-            sent=parse_time(_text(root, "sent") or "", f"{where} sent"),
-            status=_text(root, "status") or "Actual",
-            msg_type=_text(root, "msgType") or "Alert",
-            scope=_text(root, "scope") or "Public",
-            references=_read_references(_text(root, "references"), where),
+            sender=root_t.get("sender") or "",
+            sent=parse_time(root_t.get("sent") or "", f"{where} sent"),
+            status=root_t.get("status") or "Actual",
+            msg_type=root_t.get("msgType") or "Alert",
+            scope=root_t.get("scope") or "Public",
+            references=_read_references(root_t.get("references"), where),
             category=info_text("category") or "Other",
             event=info_text("event") or "",
             response_type=response,
@@ -391,7 +405,7 @@ def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
             window=parse_window(window_text) if window_text else None,
             corridors=corridors,
             parameters=[p for p in params if p[0] not in own],
-            note=_text(root, "note"),
+            note=root_t.get("note"),
             report_id=(by_name.get("tocsin:report") or [None])[0],
             evidence=evidence,
             source_xml=data,
@@ -400,10 +414,13 @@ def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
         raise CapError(E.T401.format(where=where, detail=exc.message)) from exc
 
 
-def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES) -> Warning:
+def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES, *, validated: bool = False
+              ) -> Warning:
     """Read one CAP message into a Warning, or raise CapError naming what is wrong.
 
     The original bytes are kept in ``Warning.source_xml`` (an XML signature stays verifiable).
+    ``validated=True`` skips the schema and enumeration checks for messages tocsin itself stored after
+    checking them (the safe parser and the geometry checks still run).
     """
     root = safe_parse(data, where, max_bytes)
     if not isinstance(root.tag, str) or etree.QName(root).localname != "alert":
@@ -413,8 +430,9 @@ def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTE
         root = _convert_older(root, where)
     elif namespace != CAP_NS:
         raise CapError(E.T408.format(where=where, tag=root.tag))
-    _check_enums(root, where)
-    validate_cap(root, where)
+    if not validated:
+        _check_enums(root, where)
+        validate_cap(root, where)
     try:
         return _warning_from(root, data, where)
     except GeometryError as exc:

@@ -117,7 +117,7 @@ class WarningStore:
     @staticmethod
     def _stored(row: Any) -> StoredWarning:
         data = bytes(row.cap_xml)
-        warning = parse_cap(data, where=f"stored warning {row.id!r}")
+        warning = parse_cap(data, where=f"stored warning {row.id!r}", validated=True)  # checked when stored
         if not row.imported:
             warning = dataclasses.replace(warning, source_xml=None)
         return StoredWarning(
