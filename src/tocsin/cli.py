@@ -318,11 +318,17 @@ def evaluate(
         run_all(data, console=out)
 
 
-def _register_optional() -> None:
-    with contextlib.suppress(ImportError):
-        from tocsin.cli_warnings import register
+#: Modules that add their commands to ``app`` through a ``register(app)`` function.
+COMMAND_MODULES = ("tocsin.cli_warnings", "tocsin.cli_api", "tocsin.cli_cluster", "tocsin.cli_watch")
 
-        register(app)
+
+def _register_optional() -> None:
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(app)
 
 
 _register_optional()
