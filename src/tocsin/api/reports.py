@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.api.auth import known_query, require, state_of
 from tocsin.auth import Principal, audited, reports_snapshot
-from tocsin.ingestion import ingest_reports
 from tocsin.model import Report
 
 __all__ = ["ReportBatch", "ReportIn", "router"]
@@ -45,6 +44,8 @@ class ReportBatch(BaseModel):
 @router.post("", summary="Ingest a report or {'reports': [...]}; duplicates (same text) are skipped")
 def post_reports(request: Request, body: ReportIn | ReportBatch,
                  who: Annotated[Principal, require("analyst")]) -> dict[str, Any]:
+    from tocsin.ingestion import ingest_reports  # loads spaCy: only when reports arrive
+
     state = state_of(request)
     items = body.reports if isinstance(body, ReportBatch) else [body]
     reports = [item.to_report() for item in items]
