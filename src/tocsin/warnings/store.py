@@ -39,6 +39,7 @@ __all__ = ["Delivery", "ImportResult", "StoredWarning", "WarningStore", "warning
 
 CANCEL_FEED_HOURS = 24
 _CHUNK = 5000
+_PARSED_CACHE = 100_000
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class WarningStore:
         self.engine: sa.Engine = store.engine if hasattr(store, "engine") else store
         self._status_cache: tuple[tuple[Any, ...], StatusIndex] | None = None
         self._subs_cache: tuple[tuple[Any, ...], SubscriptionIndex] | None = None
+        self._parsed: dict[tuple[str, int], Warning] = {}
+        """(id, version) -> the parsed Warning: a row's CAP bytes never change without a new version."""
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -114,12 +117,17 @@ class WarningStore:
 
     # -- rows ---------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _stored(row: Any) -> StoredWarning:
+    def _stored(self, row: Any) -> StoredWarning:
         data = bytes(row.cap_xml)
-        warning = parse_cap(data, where=f"stored warning {row.id!r}", validated=True)  # checked when stored
-        if not row.imported:
-            warning = dataclasses.replace(warning, source_xml=None)
+        key = (row.id, row.version)
+        warning = self._parsed.get(key)
+        if warning is None:
+            warning = parse_cap(data, where=f"stored warning {row.id!r}", validated=True)  # checked when stored
+            if not row.imported:
+                warning = dataclasses.replace(warning, source_xml=None)
+            if len(self._parsed) >= _PARSED_CACHE:
+                self._parsed.clear()
+            self._parsed[key] = warning
         return StoredWarning(
             warning=warning, state=row.state, version=row.version, imported=row.imported,
             created_at=row.created_at, updated_at=row.updated_at, published_at=row.published_at,
