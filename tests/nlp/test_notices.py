@@ -198,6 +198,16 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         "Russian troops will leave the villages along the Lachin corridor.",
         # a missile strike report
         "A missile hit an apartment building in Kharkiv, killing one person.",
+        # a protest during a lockdown is not a new lockdown
+        "Hundreds of workers protested in Warangal amid the coronavirus lockdown.",
+        # "had to leave" describes what happened
+        "Journalists covering the rally had to leave under police escort.",
+        # "never approached" is no instruction
+        "The family said they never approached the police.",
+        # a deadline as a modifier
+        "Drivers gathered in Manaus to demand deadline extensions for loans.",
+        # a participle: "leaving" people dead
+        "Gunmen attacked the market in Maiduguri, leaving five people dead.",
     ],
 )
 def test_no_notice(nlp: Language, text: str) -> None:

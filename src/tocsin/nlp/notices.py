@@ -42,7 +42,7 @@ DIRECTIVE_VERBS = frozenset(
     "notify".split()
 )
 #: A noun cue governed by these is a back-reference ("Following the evacuation orders, ..."), not a notice.
-BACKREF_PREPS = frozenset("follow following after despite amid since before during".split())
+BACKREF_PREPS = frozenset("follow following after despite amid amidst since before during under over against".split())
 DEADLINE_POBJ = frozenset("end dawn midnight noon morning evening night deadline expiry".split())
 PLANNED_WORDS = frozenset("ahead before planned coming imminent upcoming impending intend intended will".split())
 ISSUER_NOT = frozenset(
@@ -348,6 +348,8 @@ def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
         if tok.head.lemma_.lower() not in ("order", "decision", "extension"):
             return False  # "curfew passes", "curfew hours"
         tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.lower_ not in ("of", "for", "with"):
+        return False  # "protests amid the lockdown"
     if _announced(tok) or any(c.dep_ == "prep" and c.lower_ in ("on", "in", "over", "across", "for") for c in
                               tok.children):
         return True
@@ -372,6 +374,8 @@ def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
 
 
 def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
+    if tok.lemma_.lower() == "deadline" and tok.dep_ == "compound":
+        return False  # "deadline extensions"
     if span[0].lower_ == "within":
         return bool(_words(sent) & DEADLINE_ACTIONS)
     if tok.pos_ == "VERB":
@@ -394,8 +398,11 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
         return bool(objs & (STRIKE_WORDS | RESIDENT_WORDS | {"evacuate", "leave", "away"})) or "urgent" in objs
     if lemma == "avoid":
         return any(t.lemma_.lower() in STAY_AWAY_OBJECTS for t in tok.subtree)
-    if lemma == "approach":
-        return any(c.dep_ == "neg" for c in tok.children) or "not" in {t.lower_ for t in _ancestors(tok, 1)}
+    if lemma == "approach":  # "urged residents not to approach", "Do not approach"
+        negated = any(c.dep_ == "neg" and c.lower_ in ("not", "n't") for c in tok.children)
+        directed = any(a.lemma_.lower() in DIRECTIVE_VERBS for a in _ancestors(tok, 3)) or any(
+            c.lower_ == "do" for c in tok.children)
+        return negated and directed
     if lemma == "away":
         if not any(a.lemma_.lower() in ("stay", "keep", "move", "get", "remain") for a in _ancestors(tok, 3)):
             return False
@@ -420,12 +427,12 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
     if lemma in ("move", "head", "go") and not any(c.lower_ in ("south", "north", "east", "west", "away")
                                                    for c in tok.subtree):
         return False
-    if tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl"):
-        return False  # "those evacuating", "people fleeing"
-    if any(c.lower_ in ("must", "should") for c in tok.children):
-        return True
-    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need"):
-        return True  # "have to leave", "need to evacuate"
+    if tok.tag_ != "VB" or tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl"):
+        return False  # "those evacuating", "people fleeing", "..., leaving five dead"
+    if any(c.lower_ in ("must", "should") for c in tok.children) and _addressed(tok):
+        return True  # "residents must leave", "you should leave"
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need") and tok.head.tag_ in ("VBP", "VBZ", "VB"):
+        return _addressed(tok.head)  # "you have to leave" (not "journalists had to leave")
     if _imperative(tok):
         return True  # "Leave now", '"Evacuate immediately," the army said'
 
@@ -438,6 +445,15 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         if a in DIRECTIVE_VERBS:
             return True
     return False
+
+
+def _addressed(verb: Token) -> bool:
+    """The subject is the people told to act: you, residents, civilians, everyone (or none is given)."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return True
+    words = {t.lemma_.lower() for t in subj.subtree} | {subj.lower_}
+    return bool(words & (RESIDENT_WORDS | {"you", "everyone", "anyone", "all", "those"}))
 
 
 def _imperative(tok: Token) -> bool:
