@@ -108,6 +108,12 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         # ... but not any noun after "a"
         ("A firefight killed two rebels.", [("fatalities", 2)]),
         ("As a result, two rebels died.", [("fatalities", 2)]),
+        # a participle right after the counted noun, where the parse hangs it elsewhere
+        ("It resulted in the death of 15 people with six others injured.", [("fatalities", 15), ("injured", 6)]),
+        # "how many" asks, it does not count
+        ("There was no word on how many people were injured.", []),
+        # a number in a name is not a count of people
+        ("Sharjah 24 reported that a state of emergency was declared.", []),
         # injured kinds
         ("At least 20 people were wounded.", [("injured", 20)]),
         ("Nine protesters were hurt.", [("injured", 9)]),

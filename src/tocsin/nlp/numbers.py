@@ -125,7 +125,7 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<scale>million|thousand|billion))?"
     r"(?![\w%$€£]|[.,]\d|-\w|/\d|:\d)"
     rf"|\b(?P<words>(?:a\s+)?(?:half\s+a\s+)?(?:dozen|hundred|thousand)|{_WORD_NUM})\b(?!-\w)"
-    rf"|\b(?P<vague>{_VAGUE_WORDS})\b",
+    rf"|\b(?<!how\s)(?<!so\s)(?<!too\s)(?<!as\s)(?P<vague>{_VAGUE_WORDS})\b(?!\s+(?:as|more|times)\b)",
     re.I,
 )
 _QUALIFIER = re.compile(
@@ -276,7 +276,8 @@ def _kind(root: Token) -> tuple[str, bool] | None:
     noun_lemma = _lemma(noun) if noun is not None else ""
     if noun is not None and (noun_lemma in NON_PERSON or noun.lower_ in NON_PERSON):
         return None
-    person = noun is None or noun_lemma in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS or noun.pos_ == "PROPN"
+    # a bare "people" count needs a person word ("300 protesters"), not a name ("Sharjah 24")
+    person = noun is not None and (noun_lemma in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS)
     # "12 deaths", "12 bodies", "12 wounded", "4,000 IDPs": the fallback when no verb says more
     noun_kind = _KIND_OF.get(noun_lemma) if noun is not None and noun.pos_ in ("NOUN", "ADJ") else None
     for token in (noun, anchor):
@@ -308,7 +309,20 @@ def _kind(root: Token) -> tuple[str, bool] | None:
             return _KIND_OF[_lemma(c)], True  # "12 were dead"
     if noun_kind:
         return noun_kind, True
-    return ("people", person) if noun is not None and person else None
+    if noun is not None and (kind := _participle_after(noun)):
+        return kind, True
+    return ("people", person) if person else None
+
+
+def _participle_after(noun: Token) -> str | None:
+    """'with six others injured': a participle right after the counted noun, when the parse missed it."""
+    if noun.i + 1 >= len(noun.doc):
+        return None
+    after = noun.doc[noun.i + 1]
+    if after.tag_ in ("VBN", "JJ") and _lemma(after) in _KIND_OF:
+        if not any(c.dep_ in ("nsubj", "nsubjpass") and c != noun for c in after.children):
+            return _KIND_OF[_lemma(after)]
+    return None
 
 
 def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
