@@ -111,6 +111,15 @@ def test_two_reports_of_one_event_merge_keeping_competing_fatalities(store: Stor
     assert store.counts()["events"] == 1
 
 
+def test_events_of_one_report_never_merge_with_each_other(store: Store) -> None:
+    twin = store.add([item("two-blasts", [event(fatalities=2), event(fatalities=4)])])[0]
+    assert len(set(twin.event_ids)) == 2  # the extractor said two events: they stay two
+    other = store.add([item("wire", [event(fatalities=3)], source="Wire")])[0]
+    assert other.merged == 1 and other.event_ids[0] == twin.event_ids[0]  # joins the oldest candidate
+    store.remerge()
+    assert store.counts()["events"] == 2
+
+
 @pytest.mark.parametrize(
     "other",
     [

@@ -206,7 +206,7 @@ class Store:
         for ordinal, raw in enumerate(extraction.events):
             mention = checks.check_mention(raw, report, f"{where} event {ordinal}")
             as_json = to_dict(mention)
-            joined = merging.find_event(conn, mention, ctx)
+            joined = merging.find_event(conn, mention, ctx, exclude=result.event_ids)
             event_id = merging.new_event(conn, mention, ctx, mention_json=as_json) if joined is None else joined
             values = {"report_hash": content_hash, "ordinal": ordinal, "event": as_json, "event_id": event_id}
             conn.execute(_INSERT_MENTION, values)

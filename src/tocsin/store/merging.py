@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,12 +193,20 @@ def _closeness(mention: Event, candidate: Event) -> tuple[int, float]:
     return days, rules.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
 
 
-def find_event(conn: sa.Connection, mention: Event, ctx: MergeContext, mention_id: int | None = None) -> int | None:
+def find_event(
+    conn: sa.Connection,
+    mention: Event,
+    ctx: MergeContext,
+    mention_id: int | None = None,
+    exclude: Collection[int] = (),
+) -> int | None:
     """The stored event the mention belongs to (the closest in days, then km, then oldest), or None.
 
-    ``mention_id`` (an already stored mention) lets recorded splits keep it away from its old partners.
+    ``exclude``: events that already hold another mention of the same report (a report's own events
+    are distinct: the extractor decided so). ``mention_id`` (an already stored mention) lets
+    recorded splits keep it away from its old partners.
     """
-    candidates = _candidates(conn, mention, ctx)
+    candidates = [(i, e) for i, e in _candidates(conn, mention, ctx) if i not in exclude]
     if candidates and mention_id is not None:
         apart = _separated_events(conn, mention_id)
         candidates = [(i, e) for i, e in candidates if i not in apart]
@@ -207,9 +215,11 @@ def find_event(conn: sa.Connection, mention: Event, ctx: MergeContext, mention_i
     return min(candidates, key=lambda c: (*_closeness(mention, c[1]), c[0]))[0]
 
 
-def assign(conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext) -> tuple[int, bool]:
+def assign(
+    conn: sa.Connection, mention_id: int, mention: Event, ctx: MergeContext, exclude: Collection[int] = ()
+) -> tuple[int, bool]:
     """Put an already stored mention into its event; returns (event id, joined an existing event)."""
-    best = find_event(conn, mention, ctx, mention_id)
+    best = find_event(conn, mention, ctx, mention_id, exclude)
     if best is None:
         event_id = new_event(conn, mention, ctx, mention_id)
         conn.execute(_SET_EVENT, {"mid": mention_id, "eid": event_id})
@@ -307,7 +317,7 @@ def remerge(conn: sa.Connection, ctx: MergeContext) -> int:
     ctx.old_events = {r.id: r for r in old_rows}
     ctx.next_id = max(ctx.old_events, default=0) + 1
     order = (
-        sa.select(mentions.c.id, mentions.c.event_id)
+        sa.select(mentions.c.id, mentions.c.event_id, mentions.c.report_hash)
         .join(reports, reports.c.content_hash == mentions.c.report_hash)
         .order_by(*stable_order())
     )
@@ -319,13 +329,15 @@ def remerge(conn: sa.Connection, ctx: MergeContext) -> int:
     ctx.reuse_ids = {mid: eid for eid, mid in first_of_event.items()}
     conn.execute(sa.update(mentions).values(event_id=None))
     conn.execute(sa.delete(events))
-    ids = [r.id for r in ordered]
-    for chunk in _chunks(ids):
+    report_of = {r.id: r.report_hash for r in ordered}
+    events_of_report: dict[str, set[int]] = {}
+    for chunk in _chunks([r.id for r in ordered]):
         rows = {
             r.id: r.event
             for r in conn.execute(sa.select(mentions.c.id, mentions.c.event).where(mentions.c.id.in_(chunk)))
         }
         for mid in chunk:
-            assign(conn, mid, event_from_dict(rows[mid]), ctx)
+            taken = events_of_report.setdefault(report_of[mid], set())
+            taken.add(assign(conn, mid, event_from_dict(rows[mid]), ctx, taken)[0])
     reset_sequence(conn, events)
     return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
