@@ -554,7 +554,10 @@ def _dependents(
         elif child.dep_ in OBJECT_DEPS:
             targets += _mention_at(mentions, _subtree_span(child))
         elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
-            targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+            found = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+            # an object before an active verb is a misparse of its subject ("At X, Myanmar military torched")
+            agents += [m for m in found if m.end <= verb.idx]
+            targets += [m for m in found if m.end > verb.idx]
         elif child.dep_ == "prep" and child.lower_ == "between":
             between = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
             agents += between[:1]
