@@ -199,3 +199,15 @@ def test_notices_are_stored_with_utc_windows(store: Store) -> None:
         windows = conn.execute(sa.select(notices.c.starts_at, notices.c.ends_at).order_by(notices.c.id)).all()
     assert windows[0] == (utc(2024, 3, 1, 20), utc(2024, 3, 2, 3))  # 22:00-05:00 in Kyiv (UTC+2)
     assert windows[1] == (utc(2024, 3, 2, 0), None)  # a bare day starts at midnight
+
+
+def test_transaction_for_other_modules_commits_or_rolls_back_whole(store: Store) -> None:
+    store.add([item("kept", notices=[Notice("curfew")])])
+    with pytest.raises(StoreError) as err, store.transaction() as conn:
+        conn.execute(sa.delete(notices))
+        conn.execute(sa.text("SELECT no_such_column FROM notices"))
+    assert err.value.code == "T209"
+    assert store.counts()["notices"] == 1  # the delete was rolled back
+    with store.transaction() as conn:
+        conn.execute(sa.delete(notices))
+    assert store.counts()["notices"] == 0

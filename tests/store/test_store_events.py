@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from storekit import PLACES, claim, event, item
 
 from tocsin.errors import ConflictError, InputError, NotFound, StoreError
-from tocsin.model import Place
+from tocsin.model import Place, to_dict
 from tocsin.store import EventFilter, Store
 
 D = dt.date(2024, 3, 1)
@@ -118,6 +119,14 @@ def test_events_of_one_report_never_merge_with_each_other(store: Store) -> None:
     assert other.merged == 1 and other.event_ids[0] == twin.event_ids[0]  # joins the oldest candidate
     store.remerge()
     assert store.counts()["events"] == 2
+
+
+def test_stored_event_serialises_to_json(store: Store) -> None:
+    event_id = _two_reports_of_one_strike(store)
+    data = json.loads(json.dumps(to_dict(store.event(event_id))))
+    assert data["event"]["fatalities"] == 3
+    assert [m["report_id"] for m in data["mentions"]] == ["wire", "paper"]
+    assert data["mentions"][0]["sentences"][0]["text"].startswith("Local sources said 5 people")
 
 
 @pytest.mark.parametrize(
