@@ -28,6 +28,8 @@ from tocsin.errors import E, StoreError
 
 __all__ = [
     "BUSY_TIMEOUT_S",
+    "MIGRATIONS_DIR",
+    "TABLE_MODULES",
     "check_known",
     "create_engine",
     "current_revisions",
