@@ -395,7 +395,11 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
         }
         if lemma in ("threaten", "threat"):
             return bool(objs & STRIKE_WORDS)
-        return bool(objs & (STRIKE_WORDS | RESIDENT_WORDS | {"evacuate", "leave", "away"})) or "urgent" in objs
+        if objs & STRIKE_WORDS or "urgent" in objs or "away" in objs:
+            return True
+        if objs & EVAC_VERBS:  # "warned residents to evacuate": a strike warning only if strikes are in view
+            return bool(words & STRIKE_WORDS) or "building" in words or "buildings" in words
+        return bool(objs & RESIDENT_WORDS)
     if lemma == "avoid":
         return any(t.lemma_.lower() in STAY_AWAY_OBJECTS for t in tok.subtree)
     if lemma == "approach":  # "urged residents not to approach", "Do not approach"
@@ -470,8 +474,9 @@ def _refine_kind(kind: str, span: SpacySpan, sent: SpacySpan) -> str:
     """An order to leave ahead of strikes, or a warning to leave, is a strike warning (building-level)."""
     if kind != "evacuation_order":
         return kind
-    if any(a.lemma_.lower() in ("warn", "warning") for a in _ancestors(span.root, 3)):
-        return "strike_warning"
+    warned = any(a.lemma_.lower() in ("warn", "warning") for a in _ancestors(span.root, 3))
+    if warned and _words(sent) & STRIKE_WORDS:
+        return "strike_warning"  # "warning civilians to leave ... because forces planned to bomb the city"
     near = sent.doc[max(sent.start, span.start - 8) : min(sent.end, span.end + 8)]
     if any(t.lemma_.lower() == "building" for t in near):
         return "strike_warning"  # leave these buildings: a warning of strikes on them
@@ -522,6 +527,8 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubj":
             return child
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head)  # "Turkey denies ..., says a safe corridor has been created"
     for child in verb.children:
         if child.dep_ == "agent":
             for grand in child.children:
