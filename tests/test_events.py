@@ -128,6 +128,15 @@ def test_merge_prefers_named_actors_over_unidentified_ones() -> None:
     assert merge([ev(confidence=0.9), vague]).actor1 == "Unidentified Armed Group (Syria)"  # better than nobody
 
 
+def test_merge_keeps_the_reasons_of_empty_and_inferred_fields() -> None:
+    a = ev(confidence=0.9, reasons={"date": "publication date: no date in text", "actor1": "no actor named"})
+    b = ev(confidence=0.5, reasons={"fatalities": "no count in text", "actor1": "pronoun only"})
+    merged = merge([a, b])
+    assert merged.fatalities is None and merged.reasons["fatalities"] == "no count in text"
+    assert merged.reasons["date"].endswith("; publication date: no date in text")  # where from, and why
+    assert merged.reasons["actor1"].endswith("; no actor named")  # from the mention the actors came from
+
+
 def test_merge_of_one_mention_is_an_equal_copy() -> None:
     one = ev(fatalities=3, sources=["Wire"], claims=[Claim("x", "fatalities", 3, Span(0, 1))])
     merged = merge([one])

@@ -140,10 +140,15 @@ def merge(mentions: Sequence[Event]) -> Event:
     n = len(mentions)
 
     def take(i: int, fields: Sequence[str], why: str) -> None:
+        """Fields come from mention ``i``: with its evidence and reasons, plus where they came from."""
         for f in fields:
             if f in mentions[i].evidence:
                 evidence[f] = mentions[i].evidence[f]
-        reasons[fields[0]] = f"{why} (from report {mentions[i].report_id or i}, one of {n})"
+            if f in mentions[i].reasons:
+                reasons[f] = mentions[i].reasons[f]
+        origin = f"{why} (from report {mentions[i].report_id or i}, one of {n})"
+        own = reasons.get(fields[0])
+        reasons[fields[0]] = f"{origin}; {own}" if own else origin
 
     take(by_confidence[0], ("event_type", "sub_event_type"), "most confident mention")
     date_i = min(by_confidence, key=lambda i: (mentions[i].date is None, mentions[i].time_precision or 9))
@@ -159,6 +164,9 @@ def merge(mentions: Sequence[Event]) -> Event:
         values = [(getattr(m, f), i) for i, m in enumerate(mentions) if getattr(m, f) is not None]
         if not values:
             counts[f] = None
+            why = next((m.reasons[f] for m in mentions if f in m.reasons), None)
+            if why:
+                reasons[f] = why
             continue
         value, i = min(values)
         counts[f] = value
