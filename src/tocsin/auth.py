@@ -9,7 +9,8 @@ together. The scope hooks the store's engine (SQLAlchemy ``begin``/``commit`` ev
 transactions only), which makes it work for any library call that writes (``Store.correct``,
 ``WarningStore.publish``, ``ingest_reports``...) without those calls knowing about it. A scope's
 ``snapshot(conn, before)`` is read inside the transaction twice: right after it begins (under the
-write lock: the *before*) and just before it commits (the *after*).
+write lock: the *before*) and just before it commits (the *after*); a transaction that leaves the
+snapshot unchanged is not recorded.
 """
 
 from __future__ import annotations
@@ -141,7 +142,11 @@ def _on_commit(conn: sa.Connection) -> None:
     scope = _SCOPE.get()
     if scope is None or not _is_write(conn):
         return
-    after = scope.snapshot(conn, scope.before) if scope.snapshot is not None else None
+    after = None
+    if scope.snapshot is not None:
+        after = scope.snapshot(conn, scope.before)
+        if after == scope.before:  # the transaction changed nothing about the target (e.g. a no-op remove)
+            return
     scope.written.append(_insert_audit(conn, scope.who, scope.action, scope.target, scope.before, after))
 
 

@@ -72,7 +72,10 @@ def public_status(stored: Any, at: dt.datetime) -> str:
 
 
 def warning_feature(stored: Any, at: dt.datetime) -> list[dict[str, Any]]:
-    """The features of one warning: its areas as one (Multi)Polygon feature, each corridor as its own."""
+    """The features of one warning: its areas as one (Multi)Polygon feature, each corridor as its own.
+
+    A draft without any shape yet has one feature with ``geometry: null`` (the operator draws it).
+    """
     w = stored.warning
     props = to_dict({
         "id": w.id, "kind": w.kind, "status": public_status(stored, at), "msg_type": w.msg_type,
@@ -84,12 +87,14 @@ def warning_feature(stored: Any, at: dt.datetime) -> list[dict[str, Any]]:
         "superseded_by": stored.superseded_by,
     })
     shape = w.shape
-    features = [{"type": "Feature", "id": w.id, "properties": props,
-                 "geometry": json.loads(shapely.to_geojson(shape)) if shape is not None else None}]
+    features = []
+    if shape is not None or not w.corridors:  # a corridor-only warning is drawn by its corridors
+        features.append({"type": "Feature", "id": w.id, "properties": props,
+                         "geometry": json.loads(shapely.to_geojson(shape)) if shape is not None else None})
     for corridor in w.corridors:
         route = [list(c) for c in corridor.route.coords]
         features.append({
-            "type": "Feature", "id": f"{w.id}#{corridor.name}",
+            "type": "Feature", "id": w.id,
             "properties": {**props, "kind": "safe_corridor", "name": corridor.name, "route": route,
                            "width_m": corridor.width_m},
             "geometry": json.loads(shapely.to_geojson(corridor.area)),
