@@ -8,6 +8,7 @@ and psycopg is installed: each test then gets its own throw-away database.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from tocsin.store import Store
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests import storekit (record builders) under any import mode
 
 POSTGRES_URL = os.environ.get("TOCSIN_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
