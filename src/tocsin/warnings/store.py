@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 import tocsin.store.engine as eng
 from tocsin.errors import CapError, ConflictError, E, InputError, NotFound
+from tocsin.store.tables import UTCDateTime
 from tocsin.store.warning_tables import deliveries, subscriptions, warning_log, warnings
 from tocsin.warnings.cap import parse_cap, safe_parse, to_cap
 from tocsin.warnings.drafts import draft_from_notice, new_identifier
@@ -300,23 +300,30 @@ class WarningStore:
         return self.get(warning_id)
 
     def _enqueue(self, conn: sa.Connection, warning_id: str, subscription_ids: np.ndarray, now: dt.datetime) -> None:
-        """One pending delivery per subscriber, in bulk; an existing idempotency key is left alone."""
+        """One pending delivery per subscriber, written by the database (INSERT ... SELECT, no per-row Python).
+
+        An existing idempotency key (``subscription:warning``) is left alone, so a retried publish adds nothing.
+        """
         ids = [int(i) for i in subscription_ids]
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
+
+            new_id = sa.func.replace(sa.cast(sa.func.gen_random_uuid(), sa.Text), "-", "")
         else:
             from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(deliveries).on_conflict_do_nothing(index_elements=["idempotency_key"])
+
+            new_id = sa.func.lower(sa.func.hex(sa.func.randomblob(16)))
+        at = sa.literal(now, UTCDateTime)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            urls = dict(conn.execute(sa.select(subscriptions.c.id, subscriptions.c.url)
-                                     .where(subscriptions.c.id.in_(chunk))).all())
-            rows = [{
-                "id": uuid.uuid4().hex, "idempotency_key": f"{sub_id}:{warning_id}", "subscription_id": sub_id,
-                "warning_id": warning_id, "url": urls[sub_id], "state": "pending", "attempts": 0,
-                "next_attempt_at": now, "created_at": now, "updated_at": now,
-            } for sub_id in chunk]
-            conn.execute(stmt, rows)
+            rows = sa.select(
+                new_id, sa.cast(subscriptions.c.id, sa.Text) + sa.literal(f":{warning_id}"), subscriptions.c.id,
+                sa.literal(warning_id), subscriptions.c.url, sa.literal("pending"), sa.literal(0), at, at, at,
+            ).where(subscriptions.c.id.in_(chunk))
+            columns = ["id", "idempotency_key", "subscription_id", "warning_id", "url", "state", "attempts",
+                       "next_attempt_at", "created_at", "updated_at"]
+            stmt = insert(deliveries).from_select(columns, rows)
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
     # -- public reads ------------------------------------------------------------------------------
 
