@@ -294,3 +294,22 @@ def test_approximate_dates(text: str, value: dt.date, precision: int) -> None:
     mention = resolve(text, FRIDAY)
     assert mention is not None
     assert (mention.value, mention.precision) == (value, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # "the 31st" when neither this month nor the last has one that is not in the future
+        ("It happened on the 31st.", at("2024-03-02"), [D(2024, 3, 31)]),
+        # a year no report speaks of is not a date, nor is a time on it
+        ("Stamped 9999-12-31 at 12:00 GMT-12.", FRIDAY, [None]),
+        # an absurd publication date is no anchor for relative words
+        ("It happened yesterday.", at("0001-01-02"), [None]),
+        # nor near the end of the calendar
+        ("It happened 99 days ago.", at("9999-12-30"), [None]),
+        # a day that does not exist
+        ("It happened on 30 February 2020.", FRIDAY, [None]),
+    ],
+)
+def test_odd_inputs_do_not_fail(text: str, published: dt.datetime, expected: list[object]) -> None:
+    assert [m.value for m in find_dates(text, published)] == expected

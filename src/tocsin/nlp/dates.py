@@ -76,6 +76,7 @@ NO_PUBLISHED = "relative date and no publication date"
 NO_YEAR = "no year and no publication date"
 NO_DATE_FOR_TIME = "clock time with no date and no publication date"
 SLACK_DAYS = 7
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -212,6 +213,8 @@ class _Context:
         self.today = published.astimezone(dt.UTC).date() if published and published.tzinfo else (
             published.date() if published else None
         )
+        if self.today is not None and not MIN_YEAR <= self.today.year <= MAX_YEAR:
+            self.published, self.today = None, None  # an absurd publication date is no anchor
         self.sent_starts = [0] + [m.end() for m in _SENT_END.finditer(text)]
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -252,6 +255,9 @@ def _year(text: str) -> int:
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None for one that does not exist or lies outside the years reports speak of."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -347,7 +353,8 @@ def _h_the_nth(m: re.Match[str], ctx: _Context) -> list[_Piece]:
     if ctx.future(m.start(), m.end()):
         value = min(candidates, key=lambda d: abs((d - today).days))
     else:
-        value = max(d for d in candidates if d <= today + dt.timedelta(days=SLACK_DAYS))
+        past = [d for d in candidates if d <= today + dt.timedelta(days=SLACK_DAYS)]
+        value = max(past) if past else min(candidates)
     return [_Piece(start, m.end(), "date", value, relative=True)]
 
 
@@ -493,7 +500,10 @@ def _scan(ctx: _Context) -> list[_Piece]:
     found: list[tuple[int, int, int, list[_Piece]]] = []
     for rank, (pattern, handler) in enumerate(_RULES):
         for m in pattern.finditer(ctx.text):
-            new = handler(m, ctx)
+            try:
+                new = handler(m, ctx)
+            except OverflowError:  # arithmetic past year 9999 from an absurd publication date
+                continue
             if new:
                 start, end = min(p.start for p in new), max(p.end for p in new)
                 found.append((start, start - end, rank, new))
@@ -662,7 +672,10 @@ def _combine(ctx: _Context, pieces: list[_Piece]) -> list[DateMention]:
                     rolled = True
                 if rolled:
                     when = day + dt.timedelta(days=1)
-                value = _timestamp(when, piece)
+                try:
+                    value = _timestamp(when, piece)
+                except OverflowError:
+                    value, reason = None, "not a calendar date"
             mentions.append(DateMention(
                 text=ctx.text[piece.start : piece.end], start=piece.start, end=piece.end, value=value,
                 precision=1, has_time=True, relative=relative, reason=None if value else reason, role=piece.role,
