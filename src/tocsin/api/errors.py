@@ -70,7 +70,9 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
 
 
 def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # union members appear in ``loc`` by their class name (capitalised); field names are lower case
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")
+             and not (isinstance(p, str) and p[:1].isupper())]
     return ".".join(parts) or "body"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from tocsin.api.auth import known_query, require, state_of
 from tocsin.auth import Principal, audited, reports_snapshot
@@ -41,8 +41,17 @@ class ReportBatch(BaseModel):
     reports: list[ReportIn] = Field(..., min_length=1, max_length=MAX_BATCH)
 
 
+def _shape(value: Any) -> str:
+    return "ReportBatch" if isinstance(value, dict) and "reports" in value else "ReportIn"
+
+
+ReportsBody = Annotated[
+    Annotated[ReportIn, Tag("ReportIn")] | Annotated[ReportBatch, Tag("ReportBatch")], Discriminator(_shape)
+]
+
+
 @router.post("", summary="Ingest a report or {'reports': [...]}; duplicates (same text) are skipped")
-def post_reports(request: Request, body: ReportIn | ReportBatch,
+def post_reports(request: Request, body: ReportsBody,
                  who: Annotated[Principal, require("analyst")]) -> dict[str, Any]:
     from tocsin.ingestion import ingest_reports  # loads spaCy: only when reports arrive
 

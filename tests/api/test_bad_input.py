@@ -1,0 +1,157 @@
+"""Bad input gets a 4xx naming the field, never a 500, and never a partial write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apikit import KHARKIV_POLYGON, REPORTS, Api, make_api
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/status?lat=91&lon=10", "lat"),  # latitude out of range
+        ("/api/status?lat=10&lon=-181", "lon"),  # longitude out of range
+        ("/api/status?lat=abc&lon=10", "lat"),  # not a number
+        ("/api/status?lat=nan&lon=10", "lat"),  # not finite
+        ("/api/status?lon=10", "lat"),  # missing
+        ("/api/status?lat=1&lon=1&at=yesterday", "at"),  # not ISO 8601
+        ("/api/status?lat=1&lon=1&radius=5", "radius"),  # unknown parameter
+        ("/api/warnings?at=2026-13-01", "at"),  # impossible month
+        ("/api/warnings?status=expired", "status"),  # not an option
+        ("/api/warnings?limit=0", "limit"),  # below 1
+        ("/api/warnings?colour=red", "colour"),  # unknown parameter
+    ],
+)
+def test_public_query_errors_name_the_field(api: Api, path: str, field: str) -> None:
+    response = api.client.get(path)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["field"] == field and field in body["message"] and body["code"].startswith("T")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("bbox=1,2,3", "bbox"),  # three numbers
+        ("bbox=10,60,20,50", "bbox"),  # min_lat above max_lat
+        ("bbox=a,b,c,d", "bbox"),  # not numbers
+        ("date_from=2026-02-30", "date_from"),  # no such day
+        ("date_to=March", "date_to"),  # not a date
+        ("date_from=2026-03-05&date_to=2026-03-01", "date_to"),  # an empty range
+        ("event_type=Riot", "event_type"),  # not an ACLED type
+        ("sub_event_type=Fight", "sub_event_type"),  # not an ACLED sub-type
+        ("limit=1001", "limit"),  # above the maximum
+        ("offset=-1", "offset"),  # negative
+        ("limit=ten", "limit"),  # not a number
+        ("typ=Protests", "typ"),  # a typo is refused, not ignored
+    ],
+)
+def test_event_filter_errors_name_the_field(api: Api, query: str, field: str) -> None:
+    response = api.client.get(f"/api/events?{query}", headers=api.h("viewer"))
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("/api/reports", b'{"id": "x", "text": '),  # cut short
+        ("/api/reports", b"{'id': 'x'}"),  # single quotes
+        ("/api/warnings", b'{"kind": "curfew",}'),  # trailing comma
+        ("/api/events/1/corrections", b"not json"),  # not JSON at all
+    ],
+)
+def test_malformed_json_is_422(api: Api, path: str, content: bytes) -> None:
+    response = api.client.post(path, content=content, headers={**api.h("admin"), "content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "body" and "malformed JSON" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"reports": "r1"}, "reports"),  # not a list
+        ({"reports": []}, "reports"),  # empty batch
+        ({"id": "x"}, "text"),  # missing text
+        ({"id": "x", "text": "Some text.", "published": "soon"}, "published"),  # bad time
+        ({"id": "x", "text": "Some text.", "colour": "red"}, "colour"),  # unknown field
+    ],
+)
+def test_bad_report_fields_are_named(api: Api, body: dict[str, Any], field: str) -> None:
+    response = api.client.post("/api/reports", json=body, headers=api.h("analyst"))
+    assert response.status_code == 422, response.text
+    assert field in response.json()["field"]
+
+
+def test_one_bad_report_in_a_batch_writes_nothing(api: Api) -> None:
+    batch = [*REPORTS[:2], {"id": "bad", "text": ""}]
+    response = api.client.post("/api/reports", json={"reports": batch}, headers=api.h("analyst"))
+    assert response.status_code == 422
+    assert api.store.reports() == []
+    assert api.client.get("/api/audit", headers=api.h("admin")).json()["items"][-1]["action"] == "token.revoke"
+
+
+def test_one_bad_area_writes_no_warning(api: Api) -> None:
+    body = {"kind": "curfew", "areas": [{"name": "ok", "polygons": [KHARKIV_POLYGON]},
+                                        {"name": "crossed", "polygons": ["50,36 50,37 51,36 51,37 50,36"]}]}
+    response = api.client.post("/api/warnings", json=body, headers=api.h("operator"))
+    assert response.status_code == 422 and response.json()["code"] == "T307"
+    assert api.client.get("/api/warnings?status=all", headers=api.h("operator")).json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"kind": "flood"}, "T102"),  # not a tocsin kind
+        ({"expires": "2026-01-01T00:00:00Z", "effective": "2026-02-01T00:00:00Z"}, "T409"),  # ends before it starts
+        ({"window": "sometimes"}, "T311"),  # unreadable time window
+        ({"areas": [{"circles": ["50,36"]}]}, "T308"),  # circle without radius
+        ({"areas": [{"polygons": ["50.0,36.2 50.0,36.3 50.1,36.3"]}]}, "T305"),  # not closed, too few points
+        ({"areas": [{"polygons": ["50.0,200 50.0,36.3 50.1,36.3 50.0,200"]}]}, "T303"),  # longitude out of range
+        ({"cap_xml": "<!DOCTYPE x><alert/>"}, "T403"),  # hostile XML
+    ],
+)
+def test_bad_warning_bodies(api: Api, body: dict[str, Any], code: str) -> None:
+    response = api.client.post("/api/warnings", json=body, headers=api.h("operator"))
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == code
+
+
+@pytest.fixture
+def small(tmp_path: Path, extractor: Any) -> Iterator[Api]:
+    made = make_api(tmp_path / "small.db", extractor, max_body_bytes=2000)
+    with made.client:
+        yield made
+    made.store.close()
+
+
+def test_oversize_body_is_413_by_length(small: Api) -> None:
+    body = {"id": "big", "text": "word " * 1000}
+    response = small.client.post("/api/reports", json=body, headers=small.h("analyst"))
+    assert response.status_code == 413
+    assert response.json()["code"] == "T605" and "2000-byte limit" in response.json()["message"]
+    assert small.store.reports() == []
+
+
+def test_oversize_body_is_413_when_streamed(small: Api) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: chunked transfer
+        yield b'{"id": "big", "text": "'
+        for _ in range(100):
+            yield b"word " * 10
+        yield b'"}'
+
+    response = small.client.post("/api/reports", content=chunks(),
+                                 headers={**small.h("analyst"), "content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["code"] == "T605"
+    assert small.store.reports() == []
+
+
+def test_unknown_route_and_method(api: Api) -> None:
+    missing = api.client.get("/api/nothing")
+    assert missing.status_code == 404 and missing.json()["code"] == "T204"
+    wrong = api.client.delete("/api/status")
+    assert wrong.status_code == 405
