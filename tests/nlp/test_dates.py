@@ -237,6 +237,9 @@ def test_relative_word_with_explicit_date_in_brackets() -> None:
         "At 10 he left school.",  # a bare small number
         "The score was 2-1.",  # a score
         "Version 3.12.1 was released.",  # a version number
+        "Markets close every Friday.",  # a recurring day
+        "Thanksgiving falls on the fourth Thursday.",  # an ordinal weekday
+        "Lincoln proclaimed the last Thursday of each month a holiday.",  # a weekday of a month
     ],
 )
 def test_not_dates(text: str) -> None:

@@ -27,7 +27,8 @@ Rules (each one is tested in tests/nlp/test_dates.py):
   day directly after until/till/by/before/starting/from: "a deadline to withdraw by Tuesday" may
   have passed) the nearer of the two, forward on a tie. "next Monday" and "this coming Monday"
   are the first one strictly after publication. A weekday directly after a reporting verb ("said
-  on Monday") is always read as past.
+  on Monday") is always read as past. "Every Friday", "the fourth Thursday in November" and "the
+  last Thursday of the month" are no single day and give no mention.
 - Relative words: today, tonight, this morning/afternoon/evening -> publication date;
   yesterday, last night -> the day before (a "last night" is dated to the evening it began,
   whatever the hour of publication); the day before yesterday -> two days before; tomorrow,
@@ -146,8 +147,9 @@ _THE_NTH = re.compile(
 )
 _WEEKDAY = re.compile(
     r"\b(?:(?P<mod>(?i:last|next|this coming|this|coming|previous|past))\s+)?(?P<wd>" + _WD + r")\b" + _PART
-    + r"(?:'s)?"
+    + r"(?:'s)?(?!\s+(?:in|of)\s+(?:each|every|the\s+month|" + _MON + r"))"
 )
+_RECURRING_BEFORE = re.compile(r"\b(?:first|second|third|fourth|fifth|every|each)\s+$", re.I)
 _RELATIVE = re.compile(
     r"\b(?:(?P<w>the day before yesterday|the day after tomorrow|tonight|last night|this (?:morning|afternoon|evening))"
     r"|(?P<w2>yesterday|today|tomorrow)(?:\s+(?:morning|afternoon|evening|night)\b)?)\b",
@@ -364,6 +366,8 @@ def _ym(day: dt.date, months: int) -> tuple[int, int]:
 
 
 def _h_weekday(m: re.Match[str], ctx: _Context) -> list[_Piece]:
+    if _RECURRING_BEFORE.search(ctx.text, max(0, m.start() - 10), m.start()):
+        return []  # "every Friday", "the fourth Thursday": not one day
     if ctx.today is None:
         return [_Piece(m.start(), m.end(), "date", None, relative=True, reason=NO_PUBLISHED)]
     today, target = ctx.today, WEEKDAYS.index(m["wd"].lower())
