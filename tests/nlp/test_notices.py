@@ -296,7 +296,8 @@ def test_corridor_window_between_hours(nlp: Language) -> None:
     (notice,) = notices(nlp, Case(text, pub, dates, places))
     assert notice.kind == "safe_corridor"
     assert [a.name for a in notice.areas] == ["Mariupol", "Zaporizhzhia"]
-    assert (notice.start, notice.end) == (dt.datetime(2022, 3, 5, 8, tzinfo=UTC), dt.datetime(2022, 3, 5, 12, tzinfo=UTC))
+    assert notice.start == dt.datetime(2022, 3, 5, 8, tzinfo=UTC)  # 10:00 at UTC+2
+    assert notice.end == dt.datetime(2022, 3, 5, 12, tzinfo=UTC)
     assert notice.issuer == "Russia"
 
 
@@ -355,7 +356,10 @@ def test_localise_dst() -> None:
         # subject of the reporting verb when the notice is passive
         ("A curfew was imposed on Afrin, the interior ministry said.", "the interior ministry"),
         # appositive kept, relative clause dropped
-        ("Avichay Adraee, the army spokesman, ordered residents of Tyre to evacuate.", "Avichay Adraee, the army spokesman"),
+        (
+            "Avichay Adraee, the army spokesman, ordered residents of Tyre to evacuate.",
+            "Avichay Adraee, the army spokesman",
+        ),
         # speaker after a quotation
         ('"Leave your homes now," said the Israeli military\'s Arabic-language spokesman.',
          "the Israeli military's Arabic-language spokesman"),
@@ -405,7 +409,8 @@ def test_areas_without_a_resolver_come_from_the_parse(nlp: Language) -> None:
 
 
 def test_sentences_about_one_notice_merge(nlp: Language) -> None:
-    text = "An island-wide curfew will be imposed at 6 p.m. today in Colombo. The curfew will be effective until 6 a.m. on Monday."
+    text = ("An island-wide curfew will be imposed at 6 p.m. today in Colombo. "
+            "The curfew will be effective until 6 a.m. on Monday.")
     pub = dt.datetime(2022, 4, 2, 3, tzinfo=UTC)
     dates = [D("6 p.m. today", dt.datetime(2022, 4, 2, 18, 0)), D("6 a.m. on Monday", dt.datetime(2022, 4, 4, 6, 0))]
     (notice,) = notices(nlp, Case(text, pub, dates, [P("Colombo", "Asia/Colombo")]))
@@ -422,7 +427,8 @@ def test_two_curfews_on_different_days_stay_apart(nlp: Language) -> None:
     dates[2] = D("Friday morning", dt.date(2025, 3, 7), "end")
     places = [P("Latakia", "Asia/Damascus"), P("Homs", "Asia/Damascus")]
     found = notices(nlp, Case(text, pub, dates, places))
-    assert [(n.start, n.end) for n in found] == [(dt.date(2025, 3, 7), None), (dt.date(2025, 3, 6), dt.date(2025, 3, 7))]
+    friday, thursday = dt.date(2025, 3, 7), dt.date(2025, 3, 6)
+    assert [(n.start, n.end) for n in found] == [(friday, None), (thursday, friday)]
 
 
 # --- scoring -------------------------------------------------------------------------------------------------
@@ -442,3 +448,56 @@ def test_score_notices_on_a_small_file(tmp_path: Path) -> None:
     assert result["area_match"] == 0.5
     assert result["issuer_match"] == 1.0
     assert result["negatives_clean"] == 1.0
+
+
+# --- context from neighbouring sentences ---------------------------------------------------------------------
+def test_leaflets_take_issuer_and_day_from_the_drop(nlp: Language) -> None:
+    text = ("Government warplanes on Monday dropped leaflets over the town of Zabid. "
+            "The leaflets urged residents to keep away from militia positions.")
+    pub = dt.datetime(2018, 10, 1, 9, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [D("Monday", dt.date(2018, 10, 1))], [P("Zabid", "Asia/Aden")]))
+    assert notice.kind == "strike_warning"
+    assert notice.issuer == "Government warplanes"
+    assert notice.start == dt.date(2018, 10, 1)
+    assert [a.name for a in notice.areas] == ["Zabid"]  # from the previous sentence: this one names none
+
+
+@pytest.mark.parametrize(
+    ("verb", "start"),
+    [
+        # past tense: "late Thursday" is the Thursday before the Friday report
+        ("issued", dt.date(2024, 10, 3)),
+        # future: the coming Thursday stays
+        ("will issue", dt.date(2024, 10, 10)),
+    ],
+)
+def test_weekday_of_a_past_notice(nlp: Language, verb: str, start: dt.date) -> None:
+    text = f"The army {verb} evacuation orders late Thursday to residents of Tyre ahead of planned strikes."
+    pub = dt.datetime(2024, 10, 4, 9, tzinfo=UTC)  # a Friday
+    # tocsin_dates reads the weekday as future because the sentence plans strikes
+    dates = [D("late Thursday", dt.date(2024, 10, 10))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Tyre", "Asia/Beirut")]))
+    assert notice.kind == "strike_warning"
+    assert notice.start == start
+
+
+def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
+    text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
+            "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")
+    pub = dt.datetime(2024, 9, 28, 9, tzinfo=UTC)
+    dates = [D("early Saturday", dt.date(2024, 9, 28)), D("Earlier this week", dt.date(2024, 9, 23))]
+    case = Case(text, pub, dates, [P("Beirut", "Asia/Beirut")])
+    doc = make_doc(nlp, case)
+    doc._.dates[1].precision = 2
+    doc._.dates[1].relative = True
+    doc = nlp(doc)
+    assert [(n.kind, n.start) for n in doc._.notices] == [
+        ("strike_warning", dt.date(2024, 9, 28)),
+        ("strike_warning", None),
+    ]
+
+
+def test_warning_to_evacuate_without_strikes_is_an_evacuation_order(nlp: Language) -> None:
+    text = "The spokesman warned residents of Gaza City to evacuate immediately."
+    (notice,) = notices(nlp, Case(text, JAN_8, [], [P("Gaza City", "Asia/Gaza")]))
+    assert notice.kind == "evacuation_order"

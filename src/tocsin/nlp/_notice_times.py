@@ -26,6 +26,7 @@ __all__ = [
     "COUNTRY_ZONES",
     "Window",
     "day_of",
+    "day_value",
     "entity_toponyms",
     "is_country",
     "localise",
@@ -127,15 +128,24 @@ class Window:
     recurring: str | None = None
     open_end: bool = False
     zone: str | None = None
+    vague_past: bool = False
+    """Only a week or month is given ("earlier this week"): another time than a day-precise start."""
 
     def resolve(self) -> tuple[dt.datetime | dt.date | None, dt.datetime | dt.date | None]:
         return self.start, self.end
 
     def conflicts(self, other: Window) -> bool:
         """Both say when they start and the days differ: two notices, not one."""
+        if self.vague_past != other.vague_past:
+            return (self.start if other.vague_past else other.start) is not None
         if self.start is None or other.start is None:
             return False
-        return _day(self.start) != _day(other.start)
+        return self._local(self.start) != other._local(other.start)
+
+    def _local(self, value: dt.date | dt.datetime) -> dt.date:
+        if isinstance(value, dt.datetime) and self.zone and value.tzinfo is not None:
+            return localise_day(value, self.zone)
+        return _day(value)
 
     def fill_from(self, other: Window) -> None:
         if self.start is None and other.start is not None:
@@ -175,6 +185,10 @@ def localise_day(value: dt.datetime, zone: str) -> dt.date:
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+def day_value(mention: DateMention) -> dt.date | None:
+    return None if mention.value is None else _day(mention.value)
 
 
 def day_of(mentions: list[DateMention]) -> dt.date | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ ISSUER_NOT = frozenset(
     "leaflet statement message order map notice warning post report information according text decision".split()
 )
 REPORTING_VERBS = frozenset("say tell report add write".split())
+_WEEKDAY_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 SUBORDINATORS = frozenset("if unless when because as after before while once until".split())
 EVAC_VERBS = frozenset("evacuate leave flee relocate vacate depart move head go".split())
 STRIKE_WORDS = frozenset(
@@ -177,9 +179,11 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     drafts: list[_Draft] = []
     last: _Draft | None = None
     prev_day: dt.date | None = None
+    leaflets: _Leaflets | None = None
     sents = list(doc.sents)
     for i, sent in enumerate(sents):
         sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
+        leaflets = _leaflet_drop(sent, sent_mentions) or leaflets
         cue = _best_cue(cues_by_sent.get(sent.start, []))
         similar = False
         if cue is None:
@@ -193,8 +197,12 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
         kind, cue_span = cue
         draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar, definite=_definite(cue_span))
         _fill_issuer(draft, attributions)
+        if leaflets is not None and draft.issuer is None and _mentions_leaflets(sent):
+            draft.issuer, draft.issuer_span = leaflets.issuer.text, leaflets.issuer
         _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None, doc_zone)
         _apply_times(draft, sent, sent_mentions, published, prev_day, doc_zone, continuation=False)
+        if leaflets is not None and draft.window.start is None and leaflets.day and _mentions_leaflets(sent):
+            draft.window.start, draft.window.start_span = leaflets.day, leaflets.day_span
         if draft.separate:
             drafts.append(draft)
             last = draft
@@ -203,6 +211,42 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
         prev_day = times.day_of(sent_mentions) or prev_day
     text = doc.text
     return [_to_notice(d, text, doc._.report_id) for d in drafts]
+
+
+LEAFLETS = frozenset("leaflet flyer pamphlet flier".split())
+DROP_VERBS = frozenset("drop airdrop distribute scatter throw spread".split())
+
+
+@dataclass
+class _Leaflets:
+    """Who dropped leaflets, and when: what a later 'The leaflets urged residents to ...' refers to."""
+
+    issuer: Span
+    day: dt.date | None
+    day_span: Span | None
+
+
+def _mentions_leaflets(sent: SpacySpan) -> bool:
+    return any(t.lemma_.lower() in LEAFLETS for t in sent)
+
+
+def _leaflet_drop(sent: SpacySpan, mentions: list[DateMention]) -> _Leaflets | None:
+    for tok in sent:
+        if tok.lemma_.lower() not in DROP_VERBS or tok.pos_ != "VERB":
+            continue
+        if not any(c.lemma_.lower() in LEAFLETS for c in tok.children if c.dep_ in ("dobj", "nsubjpass")):
+            continue
+        subj = _subject(tok)
+        if subj is None or subj.pos_ == "PRON":
+            return None
+        span = _issuer_span(tok, subj)
+        day = next((m for m in mentions if not m.has_time and m.precision == 1 and m.value is not None), None)
+        return _Leaflets(
+            Span(span.start_char, span.end_char, span.text),
+            times.day_value(day) if day else None,
+            Span(day.start, day.end, day.text) if day else None,
+        )
+    return None
 
 
 def _toponyms(doc: Doc) -> list[Toponym]:
@@ -387,10 +431,11 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
     lemma = tok.lemma_.lower()
     words = _words(sent)
     if lemma in ("warn", "warning", "threaten", "threat"):
+        holder = tok.head if tok.dep_ == "dobj" and tok.pos_ == "NOUN" else tok  # "issued warnings to ..."
         objs = {
             t.lemma_.lower()
-            for c in tok.children
-            if c.dep_ not in ("nsubj", "nsubjpass", "advcl", "mark")
+            for c in holder.children
+            if c.dep_ not in ("nsubj", "nsubjpass", "mark") and (c.dep_ != "advcl" or holder is not tok)
             for t in c.subtree
         }
         if lemma in ("threaten", "threat"):
@@ -708,10 +753,11 @@ def _apply_times(
 ) -> None:
     zone = times.named_zone(sent.text) or draft.zone or doc_zone
     draft.zone = zone
+    mentions = _past_weekdays(sent, _not_reporting_days(sent, mentions), published)
     window = times.window(
         sent.text,
         sent.start_char,
-        _not_reporting_days(sent, mentions),
+        mentions,
         published=published,
         prev_day=prev_day,
         zone=zone,
@@ -725,10 +771,46 @@ def _apply_times(
         window.recurring = "daily"
     if any(c in low for c in OPEN_END_CUES):
         window.open_end = True
+    if window.start is None and window.end is None and any(m.precision in (2, 3) and m.relative for m in mentions):
+        window.vague_past = True  # "Earlier this week, the military sent out messages ..."
     if continuation:
         draft.window.continue_with(window)
     else:
         draft.window = window
+
+
+def _past_weekdays(
+    sent: SpacySpan, mentions: list[DateMention], published: dt.datetime | None
+) -> list[DateMention]:
+    """'The army issued evacuation orders late Thursday': a weekday governed by a verb in the past tense
+    is on or before publication, whatever else the sentence plans."""
+    if published is None:
+        return mentions
+    out: list[DateMention] = []
+    for m in mentions:
+        value = m.value
+        if (
+            not m.has_time
+            and isinstance(value, dt.date)
+            and not isinstance(value, dt.datetime)
+            and value > published.date()
+            and _WEEKDAY_RE.search(m.text)
+            and _past_tense(sent, m)
+        ):
+            m = dataclasses.replace(m, value=value - dt.timedelta(days=7))
+        out.append(m)
+    return out
+
+
+def _past_tense(sent: SpacySpan, m: DateMention) -> bool:
+    span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for anc in _ancestors(span.root, 3):
+        if anc.pos_ in ("VERB", "AUX"):
+            aux = {c.lower_ for c in anc.children if c.dep_ in ("aux", "auxpass")}
+            return anc.tag_ == "VBD" or (anc.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"}))
+    return False
 
 
 def _not_reporting_days(sent: SpacySpan, mentions: list[DateMention]) -> list[DateMention]:
