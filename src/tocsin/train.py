@@ -75,3 +75,20 @@ def train(csv_paths: list[Path], out_dir: Path) -> Path:
     target = out_dir / MODEL_FILE
     model.save(target)
     return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tocsin.train OUT_DIR EXPORT.csv [EXPORT.csv ...]``"""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 2:
+        print("usage: python -m tocsin.train OUT_DIR EXPORT.csv [EXPORT.csv ...]", file=sys.stderr)
+        return 2
+    target = train([Path(p) for p in args[1:]], Path(args[0]))
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -73,6 +73,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "A suspected chemical attack on {place} killed {num} people {day}.",
     ),
     "Air/drone strike": (
+        "Israeli jets struck targets in {place} {day}.",
+        "Warplanes fired missiles at a weapons depot near {place}.",
+        "The coalition carried out {num} raids with drones on {place}.",
         "Warplanes bombed {place} {day}, killing {num} {civ}.",
         "An air strike hit a market in {place}, medics said.",
         "A drone strike targeted a vehicle carrying {armed} near {place} {day}.",
@@ -91,6 +94,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The attacker blew himself up among worshippers in {place}.",
     ),
     "Shelling/artillery/missile attack": (
+        "{state} fired artillery shells at {armed} positions in {place}, killing {num} fighters.",
+        "Tanks fired on houses in {place} {day}.",
+        "A ballistic missile hit an oil facility in {place}.",
         "{state} shelled {place} {day}, killing {num} {civ}.",
         "Artillery fire hit residential areas of {place} overnight.",
         "{armed} fired rockets at {place} {day}.",
@@ -126,6 +132,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "A man molested a teenager in {place} {day}, police said.",
     ),
     "Attack": (
+        "Armed men attacked a hotel in {place} {day}, killing {num} guests.",
+        "{armed} stormed a village in {place} and killed {num} {civ}.",
+        "Attackers killed {num} {civ} in a night raid on {place}.",
         "{armed} opened fire on {civ} in {place} {day}, killing {num} people.",
         "Gunmen shot dead a village chief in {place}.",
         "{armed} attacked {civ} in {place} {day}, killing {num} and burning homes.",
@@ -144,6 +153,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Relatives say the journalist has been missing since {state} seized him in {place}.",
     ),
     "Peaceful protest": (
+        "Opposition supporters held a rally in {place} {day}, chanting slogans against the president.",
+        "Thousands took to the streets of {place} to denounce the election results.",
+        "Traders shut their shops in {place} in protest against new taxes.",
         "Thousands of protesters marched through {place} {day} to demand the release of political prisoners.",
         "Residents staged a sit-in outside the governor's office in {place}.",
         "Workers went on strike in {place} to demand higher wages.",
@@ -154,6 +166,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Farmers blocked a road in {place} to protest land seizures.",
     ),
     "Protest with intervention": (
+        "Police detained dozens of people during an unauthorised rally in {place} {day}.",
+        "Officers pushed back marchers and arrested organisers of the protest in {place}.",
+        "Riot police chased demonstrators through the streets of {place} {day}.",
         "Police fired tear gas to disperse protesters in {place} {day}.",
         "Riot police broke up a demonstration in {place} and detained {num} activists.",
         "{state} used water cannon against crowds of protesters in {place}.",
@@ -162,6 +177,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Police blocked marchers from reaching the parliament in {place}.",
     ),
     "Excessive force against protesters": (
+        "Police beat peaceful demonstrators with batons in {place}, injuring {num} people.",
+        "Security forces violently suppressed a peaceful protest in {place} {day}.",
+        "Soldiers shot at students demonstrating in {place}, wounding {num} of them.",
+        "{num} demonstrators died of gunshot wounds after police fired on the rally in {place}.",
         "{state} opened fire on peaceful protesters in {place} {day}, killing {num} people.",
         "Police used live ammunition against demonstrators in {place}, killing {num}.",
         "{num} protesters were shot dead by {state} in {place}.",
@@ -170,6 +189,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The crackdown on protesters in {place} left {num} dead.",
     ),
     "Violent demonstration": (
+        "Demonstrators set cars on fire and smashed shop windows in {place} {day}.",
+        "Protesters and police fought running battles in the streets of {place}.",
+        "Youths protesting the killing blocked roads with burning barricades and pelted police with rocks in {place}.",
+        "The demonstration descended into violence as protesters broke into the governor's compound in {place}.",
+        "Stone-throwing protesters clashed with security forces in {place} {day}.",
         "Protesters threw stones at police in {place} {day} and set fire to tyres.",
         "Rioters torched a police station in {place}.",
         "Demonstrators clashed with police in {place}, hurling rocks and petrol bombs.",
@@ -186,6 +210,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "An angry mob burned a suspected thief alive in {place}.",
     ),
     "Agreement": (
+        "More than 100 {armed} surrendered to {state} in {place} {day}.",
+        "The government released {num} rebel prisoners in exchange for captured soldiers.",
+        "The parties held talks in the capital and reached a deal on a ceasefire in {place}.",
+        "Both sides agreed to a prisoner swap brokered by mediators.",
         "The government and {armed} agreed to a ceasefire {day}.",
         "The warring parties signed a peace agreement in the capital.",
         "{state} and {armed} agreed to exchange prisoners.",
@@ -194,6 +222,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Negotiators reached an agreement on the withdrawal of forces from {place}.",
     ),
     "Arrests": (
+        "{state} detained a senior official of the opposition party in {place} {day}.",
         "{state} arrested {num} opposition activists in {place} {day}.",
         "Police detained a prominent journalist in {place}.",
         "An opposition leader was taken into custody in {place} {day}.",
@@ -202,6 +231,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{num} party activists were detained in {place} ahead of the vote.",
     ),
     "Change to group/activity": (
+        "{state} sent more troops and armoured vehicles to the front near {place}.",
+        "The army reinforced its positions around {place} with tanks and artillery.",
+        "{armed} withdrew their fighters from {place} and moved them to the north.",
+        "The military began large-scale drills near {place} {day}.",
+        "A new battalion was formed to guard the border near {place}.",
+        "{armed} fortified their positions on the frontline near {place}.",
         "{state} deployed reinforcements to {place} {day}.",
         "Hundreds of soldiers defected from the army in {place}.",
         "The militia announced it had disbanded and merged with a larger rebel group.",
@@ -314,7 +349,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def written_examples(per_template: int = 4, seed: int = 7) -> list[tuple[str, str]]:
+def written_examples(per_template: int = 5, seed: int = 7) -> list[tuple[str, str]]:
     """(text, label) pairs: each template filled ``per_template`` times with a fixed seed."""
     rng = random.Random(seed)
     examples: list[tuple[str, str]] = []

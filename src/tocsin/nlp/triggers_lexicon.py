@@ -59,7 +59,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"sexual slavery",
     ),
     "Grenade": (
-        r"(?<!propelled )(?<!rocket-propelled )(?<!rocket )grenades?",
+        r"(?<!propelled )(?<!rocket )grenades?(?! launchers?)",
     ),
     "Air/drone strike": (
         r"air ?strikes?",
@@ -111,7 +111,9 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "Armed clash": (
         r"clash(?:ed|es)?",
+        r"shoot-?outs?",
         r"gun ?battles?",
+        r"fired (?:small arms|with unspecified weapons|light weapons|machine ?guns?)",
         r"fire ?fights?",
         r"exchange(?:d|s)? (?:of )?(?:fire|gunfire)",
         r"skirmish\w*",
@@ -147,13 +149,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"took (?:the )?" + _PLACE_WORDS,
     ),
     "Non-violent transfer of territory": (
-        r"withdr(?:ew|awn|aw|awal|awing)",
-        r"pulled out",
+        r"without (?:any |a )?(?:fight|resistance|clashes|a shot)",
         r"handed over",
         r"hand(?:ing)? over",
+        r"withdr(?:ew|awn|aw|awal|awing)",
+        r"pulled out",
         r"vacated",
         r"abandoned",
-        r"without (?:a )?(?:fight|resistance|clashes|a shot)",
         r"retreat(?:ed|s)?",
     ),
     "Headquarters or base established": (
@@ -227,7 +229,6 @@ CUES: dict[str, tuple[str, ...]] = {
         r"brutally",
     ),
     "Violent demonstration": (
-        r"riot(?:s|ers|ed|ing)?",
         r"(?:threw|hurled|throwing|pelted|pelting|hurling) (?:\w+ )?(?:stones|rocks|molotov|petrol bombs|bottles|"
         r"firecrackers|fireworks)",
         r"stone[- ]throwing",
@@ -236,6 +237,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"turned violent",
         r"(?:burn(?:ed|t|ing)) tyres",
         r"violent (?:protests?|demonstrations?)",
+        r"riot(?:s|ers|ed|ing)?",
         r"unrest",
     ),
     "Mob violence": (
@@ -259,6 +261,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:released|release of|freed) (?:\w+ )?(?:prisoners|detainees|hostages)",
         r"reconciliation",
         r"negotiat\w+",
+        r"surrender(?:ed|s)?",
+        r"in exchange for",
     ),
     "Arrests": (
         r"arrest(?:ed|s|ing)?",
@@ -378,9 +382,7 @@ NON_EVENT_CUES: dict[str, tuple[str, ...]] = {
         r"summit",
         r"condemn(?:ed|s)?",
         r"urged",
-        r"talks",
-        r"(?:held|hold) (?:a )?(?:meeting|talks|call)",
-        r"cooperation",
+        r"(?:held|hold) (?:a )?(?:meeting|call)",
         r"tariffs?|trade",
     ),
     "attribution": (
@@ -472,7 +474,15 @@ STRONG_CUES: dict[str, tuple[float, tuple[str, ...]]] = {
         r"sexual(?:ly)? (?:assault\w*|abus\w*|violen\w*|harass\w*)",
         r"molest\w*",
     )),
-    "Grenade": (3.0, (r"(?<!propelled )(?<!rocket )grenades?",)),
+    "Grenade": (3.0, (r"(?<!propelled )(?<!rocket )grenades?(?! launchers?)",)),
+    "Air/drone strike": (1.5, (
+        r"war ?planes?|fighter jets?|jets|air ?strikes?|air ?raids?|drone (?:strikes?|attacks?)|air force|"
+        r"gunships?|helicopters? (?:fired|attacked|struck|bombed)|aerial (?:bombardment|attacks?|bombing)|"
+        r"barrel bombs?|planes (?:bombed|struck|hit|attacked)",
+    )),
+    "Shelling/artillery/missile attack": (1.0, (
+        r"shell(?:ed|ing)|artillery|mortars?|rockets?|missiles?|howitzers?|bombard(?:ed|ment)|katyusha",
+    )),
     "Headquarters or base established": (3.0, (
         r"(?:set up|sets up|setting up|established|establishes|establishing|built|erected|opened|installed|"
         r"constructed) (?:an? |the |its |their )?(?:new )?(?:\w+ )?(?:military )?"
@@ -486,7 +496,6 @@ STRONG_CUES: dict[str, tuple[float, tuple[str, ...]]] = {
         r"(?:weapons|arms|firearms|guns|pistols|revolvers|rifles|ammunitions?|explosives?|munitions|rounds|ieds?|"
         r"mines|explosive devices?)(?: \S+){0,8} (?:were|was|have been|had been) "
         r"(?:seized|confiscated|recovered|found|discovered|intercepted|defused|destroyed|dismantled)",
-        r"(?:arms|weapons|ammunition) (?:caches?|depots?|stash(?:es)?|stockpiles?)",
         r"intercepted",
         r"shot down",
     )),
@@ -602,7 +611,17 @@ STRONG_NON_EVENT: dict[str, tuple[float, tuple[str, ...]]] = {
 
 _WITHDRAWAL = re.compile(r"\b(?:withdr(?:ew|awn|awal)|pulled out|vacated|abandoned|retreat(?:ed)?)\b", re.IGNORECASE)
 #: Logit bonus for the territory sub-types when the nearest actor of a territory verb is known.
-TERRITORY_BONUS = 2.0
+TERRITORY_BONUS = 3.0
+#: Logit bonus for Violent demonstration when a protest and protesters' violence are both named.
+RIOT_BONUS = 2.5
+_PROTEST = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|marchers|rioters?|riots?)\b", re.IGNORECASE)
+_RIOTING = re.compile(
+    r"\b(?:turn(?:ed|s)? (?:very )?violent|violent (?:protests?|demonstrations?|clashes)|"
+    r"clash(?:ed|es)? with (?:the )?(?:riot )?(?:police|security forces|officers|troops)|hurl\w*|threw|throwing|stones?|rocks|molotov|petrol bombs?|torch\w*|"
+    r"set (?:fire|ablaze)|burn(?:ed|ing|t)|vandali\w+|smash\w*|stormed|loot\w*|riot(?:s|ers|ing)?|violence|debris|"
+    r"firecrackers|fireworks|barricades?)\b",
+    re.IGNORECASE,
+)
 NONE_LABEL = "NONE"
 
 
@@ -616,11 +635,13 @@ def decisive_bonuses(text: str) -> dict[str, float]:
         if _STRONG_NON_EVENT[kind].search(text):
             bonuses[NONE_LABEL] = max(bonuses.get(NONE_LABEL, 0.0), bonus)
     terr = territory_features(text)
-    takers = {feat.split(":")[1] for feat in terr}
-    if takers == {"state"}:
+    first_taker = terr[0].split(":")[1] if terr else None
+    if first_taker == "state":
         bonuses["Government regains territory"] = TERRITORY_BONUS
-    elif takers == {"nonstate"}:
+    elif first_taker == "nonstate":
         bonuses["Non-state actor overtakes territory"] = TERRITORY_BONUS
+    if _PROTEST.search(text) and _RIOTING.search(text):
+        bonuses["Violent demonstration"] = max(bonuses.get("Violent demonstration", 0.0), RIOT_BONUS)
     if terr and _WITHDRAWAL.search(text):
         bonuses["Non-violent transfer of territory"] = TERRITORY_BONUS + 1.0
     return bonuses

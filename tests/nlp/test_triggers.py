@@ -1,0 +1,203 @@
+"""Tests for nlp/triggers.py: sub-event classification per sentence, evidence spans, non-events."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from tocsin.model import SUB_EVENT_TYPES
+from tocsin.nlp.classify import NONE, clean_note, features, fit
+from tocsin.nlp.triggers import classify_text
+from tocsin.train import MODEL_FILE, read_acled, train
+
+# (sentence, expected sub-event type, a word the trigger span must contain)
+ONE_PER_SUB_TYPE = [
+    # Battles: two armed sides fight
+    ("Soldiers and rebel fighters clashed for hours near the river crossing, leaving six fighters dead.",
+     "Armed clash", "clashed"),
+    # the state takes ground back from a non-state group
+    ("The national army recaptured the market town of Oruma from the insurgents on Saturday.",
+     "Government regains territory", "recaptured"),
+    # a non-state group takes ground
+    ("Jihadist militants seized control of the district headquarters after a dawn assault.",
+     "Non-state actor overtakes territory", "seized control"),
+    # a named chemical agent settles the sub-type
+    ("Medics said dozens of residents were treated after chlorine gas was dropped on the neighbourhood.",
+     "Chemical weapon", "chlorine"),
+    ("Military jets carried out an airstrike on a convoy outside the port city, killing four.",
+     "Air/drone strike", "airstrike"),
+    ("A suicide bomber detonated his vest at the gate of a police academy, killing eleven recruits.",
+     "Suicide bomb", "suicide bomber"),
+    ("Separatist positions shelled the frontline villages throughout the night, damaging a clinic.",
+     "Shelling/artillery/missile attack", "shelled"),
+    ("A roadside bomb struck a minibus on the highway, killing three passengers.",
+     "Remote explosive/landmine/IED", "roadside bomb"),
+    ("An attacker threw a grenade into a crowded nightclub, wounding nine people.",
+     "Grenade", "grenade"),
+    # Violence against civilians
+    ("Two girls were raped by armed men while collecting firewood outside the camp.",
+     "Sexual violence", "raped"),
+    ("Unidentified gunmen opened fire on worshippers leaving a church, killing five of them.",
+     "Attack", "opened fire"),
+    ("Armed men kidnapped a doctor and his driver on the road to the regional hospital.",
+     "Abduction/forced disappearance", "kidnapped"),
+    # Protests and riots
+    ("Hundreds of nurses marched to the health ministry to demand overdue pay.",
+     "Peaceful protest", "marched"),
+    ("Police fired tear gas to disperse students rallying outside the university.",
+     "Protest with intervention", "disperse"),
+    ("Troops opened fire on unarmed protesters in the main square, killing eight of them.",
+     "Excessive force against protesters", "protesters"),
+    ("Rioters hurled stones at officers and set tyres ablaze along the main avenue.",
+     "Violent demonstration", "hurled stones"),
+    ("An angry mob lynched a man suspected of stealing a motorbike.",
+     "Mob violence", "mob"),
+    # Strategic developments
+    ("The two militias signed a ceasefire agreement brokered by tribal elders.",
+     "Agreement", "ceasefire"),
+    ("Security agents arrested four opposition organisers at their homes before dawn.",
+     "Arrests", "arrested"),
+    ("Several hundred soldiers defected to the rebel side with their weapons.",
+     "Change to group/activity", "defected"),
+    ("Engineers defused an explosive device left beside a fuel station.",
+     "Disrupted weapons use", "defused"),
+    ("Foreign troops set up a new military base on the outskirts of the provincial capital.",
+     "Headquarters or base established", "set up a new military base"),
+    ("Armed youths looted shops and warehouses in the old market.",
+     "Looting/property destruction", "looted"),
+    ("Rebels entered the town without resistance after government troops withdrew overnight.",
+     "Non-violent transfer of territory", "without resistance"),
+    ("A mass grave holding the remains of at least thirty people was uncovered near the former prison.",
+     "Other", "mass grave"),
+]
+
+# Sentences that describe no ACLED event.
+NON_EVENTS = [
+    # a natural disaster with deaths
+    "A strong earthquake shook the mountain region on Sunday, killing at least twelve people.",
+    # a drug seizure by police
+    "Customs officers seized three tonnes of cocaine hidden in a banana shipment at the port.",
+    # a minister's visit
+    "The foreign minister arrived in the capital for a two-day visit to discuss trade and investment.",
+    # a claim of responsibility with no attack described
+    "The group claimed responsibility in a statement posted online on Tuesday.",
+    # an industrial accident
+    "A gas leak at a fertiliser plant forced the evacuation of nearby homes.",
+    # diplomacy: sanctions
+    "The European Union imposed new sanctions on five senior officials.",
+    # ordinary news
+    "The central bank kept interest rates unchanged for the third month in a row.",
+]
+
+
+@pytest.fixture(scope="module")
+def nlp(load_pipeline: Callable[..., Language]) -> Language:
+    return load_pipeline("tocsin_triggers")
+
+
+@pytest.mark.parametrize(("sentence", "sub_type", "word"), ONE_PER_SUB_TYPE)
+def test_each_sub_type_is_recognised(nlp: Language, sentence: str, sub_type: str, word: str) -> None:
+    doc = nlp(sentence)
+    assert [t.sub_event_type for t in doc._.triggers] == [sub_type]
+    trigger = doc._.triggers[0]
+    assert 0.0 < trigger.score <= 1.0
+    assert word.lower() in trigger.text.lower()
+    assert trigger.text == sentence[trigger.start : trigger.end]
+    assert len(trigger.text) < len(sentence)  # a word, not the whole sentence
+
+
+def test_table_covers_every_sub_type() -> None:
+    assert sorted({row[1] for row in ONE_PER_SUB_TYPE}) == sorted(SUB_EVENT_TYPES)
+
+
+@pytest.mark.parametrize("sentence", NON_EVENTS)
+def test_non_events_get_no_trigger(nlp: Language, sentence: str) -> None:
+    assert nlp(sentence)._.triggers == []
+    assert classify_text(sentence) == []
+
+
+def test_span_points_at_the_trigger_word(nlp: Language) -> None:
+    text = "On Monday evening, regime artillery shelled the outskirts of the village."
+    (trigger,) = nlp(text)._.triggers
+    assert trigger.sub_event_type == "Shelling/artillery/missile attack"
+    assert text[trigger.start : trigger.end] in ("shelled", "artillery")
+
+
+def test_multi_sentence_text_yields_triggers_in_order(nlp: Language) -> None:
+    text = (
+        "The minister said the budget would be debated next week. "
+        "Overnight, a drone strike hit a weapons depot near the airport. "
+        "Later, police arrested twenty activists in the capital. "
+        "Protesters marched through the city centre on Friday to demand jobs."
+    )
+    triggers = nlp(text)._.triggers
+    assert [t.sub_event_type for t in triggers] == ["Air/drone strike", "Arrests", "Peaceful protest"]
+    assert [t.start for t in triggers] == sorted(t.start for t in triggers)
+    for trigger in triggers:
+        assert trigger.sent_start <= trigger.start < trigger.end <= trigger.sent_end
+        assert text[trigger.start : trigger.end] == trigger.text
+    assert triggers[0].sent_start == text.index("Overnight")
+
+
+def test_classify_text_ranks_labels() -> None:
+    ranked = classify_text("A landmine exploded under an army truck, killing two soldiers.")
+    assert ranked[0][0] == "Remote explosive/landmine/IED"
+    scores = [score for _, score in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(label in SUB_EVENT_TYPES for label, _ in ranked)
+
+
+def test_clean_note_drops_coder_conventions() -> None:
+    note = "On 2 November 2019, regime forces shelled Kafr Nabl. [size=no report]"
+    assert clean_note(note) == "regime forces shelled Kafr Nabl."
+
+
+def test_features_include_lexicon_and_territory_cues() -> None:
+    feats = features("Rebels recaptured the town after government troops withdrew.")
+    assert "L:Government regains territory" in feats
+    assert "TERR:nonstate:re" in feats
+
+
+def test_fit_is_deterministic_and_learns() -> None:
+    texts = ["police fired tear gas at marchers", "jets bombed the camp", "the minister visited the port"] * 3
+    labels = ["Protest with intervention", "Air/drone strike", NONE] * 3
+    first = fit(texts, labels, min_count=1, epochs=40)
+    second = fit(texts, labels, min_count=1, epochs=40)
+    assert (first.weights == second.weights).all()
+    probs = first.scores("jets bombed the camp", bonus_scale=0.0)
+    assert first.labels[int(probs.argmax())] == "Air/drone strike"
+
+
+def _write_export(path: Path) -> None:
+    rows = [
+        ("On 3 May 2020, protesters gathered in the square to demand water.", "Peaceful protest"),
+        ("On 4 May 2020, militants fired mortars at an army post.", "Shelling/artillery/missile attack"),
+        ("On 5 May 2020, police arrested two journalists.", "Arrests"),
+    ] * 4
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["event_date", "sub_event_type", "notes"])
+        for note, label in rows:
+            writer.writerow(["3 May 2020", label, note])
+
+
+@pytest.mark.slow
+def test_train_rebuilds_a_loadable_model(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    _write_export(export)
+    assert read_acled(export)[0] == ("protesters gathered in the square to demand water.", "Peaceful protest")
+    target = train([export], tmp_path / "model")
+    assert target.name == MODEL_FILE and target.stat().st_size < 15_000_000
+    ranked = classify_text("Militants fired mortars at the army post.", model_path=str(target))
+    assert ranked[0][0] == "Shelling/artillery/missile attack"
+
+
+def test_read_acled_rejects_other_csv(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"\[T501\]"):
+        read_acled(bad)
