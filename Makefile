@@ -17,6 +17,8 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/tocsin ingest samples/ --db tocsin.db
 	$(BIN)/tocsin events --db tocsin.db
+	$(BIN)/tocsin warnings drafts --db tocsin.db
+	$(BIN)/tocsin serve --db tocsin.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

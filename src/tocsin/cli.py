@@ -84,10 +84,10 @@ def ingest(
         for problem in summary.problems:
             err.print(f"{problem.severity}: {problem.message}", highlight=False, markup=False)
         table = Table(title="ingest", show_header=True)
-        for name in ("read", "new", "duplicate", "rejected", "skipped", "events", "notices"):
+        names = ("read", "new", "duplicate", "rejected", "skipped", "events", "notices", "drafts")
+        for name in names:
             table.add_column(name, justify="right")
-        table.add_row(*(str(getattr(summary, n)) for n in ("read", "new", "duplicate", "rejected", "skipped",
-                                                            "events", "notices")))
+        table.add_row(*(str(getattr(summary, n)) for n in names))
         out.print(table)
         store.close()
     if not summary.ok:

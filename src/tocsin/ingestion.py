@@ -31,6 +31,8 @@ class IngestSummary:
     """Reports stored but not coded (not English, empty)."""
     events: int = 0
     notices: int = 0
+    drafts: int = 0
+    """Draft warnings made from the new notices, waiting for an operator (never published here)."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -59,8 +61,12 @@ def ingest_reports(
     extractor: Extractor | None = None,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    drafts: bool = True,
 ) -> IngestSummary:
-    """Store and extract reports (Problems from the readers are counted and kept)."""
+    """Store and extract reports (Problems from the readers are counted and kept).
+
+    With ``drafts`` the notices of new reports become draft warnings for an operator to review.
+    """
     size = batch_size or int(settings.get("batch_size"))
     summary = IngestSummary()
     seen: set[str] = set()
@@ -83,6 +89,8 @@ def ingest_reports(
             summary.skipped += sum(x.skipped is not None for x in extractions)
             summary.events += sum(len(x.events) for x in extractions)
             summary.notices += sum(len(x.notices) for x in extractions)
+            if drafts:
+                summary.drafts += _draft(store, [h for (_, h), x in zip(fresh, extractions, strict=True) if x.notices])
         if progress is not None:
             progress(len(batch))
         batch.clear()
@@ -102,6 +110,17 @@ def ingest_reports(
     return summary
 
 
+def _draft(store: Store, hashes: list[str]) -> int:
+    if not hashes:
+        return 0
+    from tocsin.warnings.geometry import gazetteer_resolver
+    from tocsin.warnings.store import WarningStore
+
+    notices = [n for h in hashes for n in store.notices(report_hash=h)]
+    made = WarningStore(store).drafts_from_notices(notices, "ingest", resolver=gazetteer_resolver(store.places()))
+    return len(made)
+
+
 def ingest(
     paths: Iterable[str | Path],
     store: Store,
@@ -109,8 +128,9 @@ def ingest(
     extractor: Extractor | None = None,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    drafts: bool = True,
 ) -> IngestSummary:
     """Read every report under ``paths`` and ingest it into ``store``."""
     return ingest_reports(
-        read_paths(paths), store, extractor=extractor, batch_size=batch_size, progress=progress
+        read_paths(paths), store, extractor=extractor, batch_size=batch_size, progress=progress, drafts=drafts
     )
