@@ -617,7 +617,8 @@ RIOT_BONUS = 2.5
 _PROTEST = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|marchers|rioters?|riots?)\b", re.IGNORECASE)
 _RIOTING = re.compile(
     r"\b(?:turn(?:ed|s)? (?:very )?violent|violent (?:protests?|demonstrations?|clashes)|"
-    r"clash(?:ed|es)? with (?:the )?(?:riot )?(?:police|security forces|officers|troops)|hurl\w*|threw|throwing|stones?|rocks|molotov|petrol bombs?|torch\w*|"
+    r"clash(?:ed|es)? with (?:the )?(?:riot )?(?:police|security forces|officers|troops)|"
+    r"hurl\w*|threw|throwing|stones?|rocks|molotov|petrol bombs?|torch\w*|"
     r"set (?:fire|ablaze)|burn(?:ed|ing|t)|vandali\w+|smash\w*|stormed|loot\w*|riot(?:s|ers|ing)?|violence|debris|"
     r"firecrackers|fireworks|barricades?)\b",
     re.IGNORECASE,
