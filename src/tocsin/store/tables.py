@@ -113,7 +113,7 @@ events = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
-    sa.Index(None, "event_type", "date_lo"),
+    sa.Index(None, "event_type", "date_lo", "date_hi"),
     sa.Index(None, "date", "id"),
     sa.Index(None, "country"),
     sa.Index(None, "longitude", "latitude"),

@@ -87,7 +87,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_events_country"), "events", ["country"], unique=False)
     op.create_index(op.f("ix_events_date"), "events", ["date", "id"], unique=False)
-    op.create_index(op.f("ix_events_event_type"), "events", ["event_type", "date_lo"], unique=False)
+    op.create_index(op.f("ix_events_event_type"), "events", ["event_type", "date_lo", "date_hi"], unique=False)
     op.create_index(op.f("ix_events_longitude"), "events", ["longitude", "latitude"], unique=False)
 
     op.create_table(
