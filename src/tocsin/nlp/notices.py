@@ -357,6 +357,10 @@ def _negated_or_cancelled(tok: Token) -> bool:
         return True  # "calling it 'evacuation'", "Following the evacuation orders, ..."
     if tok.dep_ == "compound" and tok.head.dep_ == "pobj" and tok.head.head.lemma_.lower() in BACKREF_PREPS:
         return True
+    chain = _ancestors(tok, 4)
+    for near, far in zip(chain, chain[1:], strict=False):
+        if near.dep_ == "pobj" and far.dep_ == "prep" and far.lemma_.lower() in BACKREF_PREPS:
+            return True  # "Following the introduction of a curfew, ...", "protested against the imposition of"
     for anc in [tok, *_ancestors(tok, 2)]:
         if anc.lemma_.lower() in CANCEL_VERBS:
             return True
