@@ -180,3 +180,21 @@ def test_shipped_schema_keeps_the_oasis_notice() -> None:
     assert schema() is schema()
     text = (Path(__file__).parents[2] / "src" / "tocsin" / "data" / "cap" / "CAP-v1.2.xsd").read_text()
     assert "Copyright OASIS Open 2010 All Rights Reserved" in text
+
+
+def _utf16(data: bytes) -> bytes:
+    text = data.decode("utf-8").replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    return text.replace('encoding="utf-8"', 'encoding="UTF-16"').encode("utf-16")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _utf16(BILLION_LAUGHS),  # the byte scan cannot see the DTD in UTF-16; the parsed doctype is refused
+        _utf16((FIXTURES / "invalid" / "gcap__xee.cap").read_bytes()),  # XXE in UTF-16
+    ],
+)
+def test_hostile_xml_in_utf16_is_refused_too(data: bytes) -> None:
+    with pytest.raises(CapError) as err:
+        parse_cap(data)
+    assert err.value.code == "T403"
