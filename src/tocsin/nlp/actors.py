@@ -313,7 +313,8 @@ class _Matchers:
 class _Builder:
     def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
         self.nlp = nlp
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # NORM is the lower-case form with typographic quotes normalised ("Israel’s" = "israel's")
+        self.lower = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.phrases: dict[tuple[bool, str], Rule] = {}
 

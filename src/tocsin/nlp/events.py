@@ -173,8 +173,11 @@ class _Builder:
         self.dictionary = dictionary
         self.dates: list[DateMention] = list(doc._.dates or [])
         self.counts: list[CountMention] = list(doc._.counts or [])
-        self.toponyms: list[Toponym] = list(doc._.toponyms or [])
         self.actors: list[ActorMention] = list(doc._.actors or [])
+        # a place name inside an actor's name ("Hamas", "Islamic Resistance in Lebanon") is no event place
+        self.toponyms: list[Toponym] = [
+            t for t in doc._.toponyms or [] if not any(a.start <= t.start and t.end <= a.end for a in self.actors)
+        ]
         self.attributions: list[Attribution] = list(doc._.attributions or [])
         self.source = _report_source(doc)
         self.focus = country_focus(doc) or self._actor_focus()
@@ -201,9 +204,9 @@ class _Builder:
         event.notes = " ".join(self.doc.text[s:e].strip() for s, e in group.sentences)
         if self.source != "report":
             event.sources = [self.source]
-        self._claimed(event, first)
         self._date(event, group)
         self._actors(event, group, first)
+        self._claimed(event, first)
         self._location(event, group, first)
         self._counts(event, group, "fatalities")
         self._counts(event, group, "displaced")
@@ -213,13 +216,22 @@ class _Builder:
     def _claimed(self, event: Event, trigger: Trigger) -> None:
         """A party's own account ("the YPG said it destroyed two tanks") stays that party's claim.
 
-        Statements of non-parties (media, monitors, officials: "according to SOHR") are the
-        report's sourcing, not a claim about the event's existence.
+        The speaker is a party when an armed or state actor named in the source is also one of
+        the event's actors. Statements of others (media, monitors, officials, lawyers:
+        "according to SOHR") are the report's sourcing, not a claim about the event's existence.
         """
-        attribution = _attribution_at(self.attributions, trigger.start, trigger.end)
-        if attribution is None or (trigger.start == trigger.sent_start and trigger.end == trigger.sent_end):
+        root = _trigger_root(self.doc, trigger)
+        start, end = (root.idx, root.idx + len(root)) if root is not None else (trigger.start, trigger.end)
+        attribution = _attribution_at(self.attributions, start, end)
+        if attribution is None:
             return
-        if not any(attribution.source_start <= m.start and m.end <= attribution.source_end for m in self.actors):
+        speakers = [
+            m
+            for m in self.actors
+            if attribution.source_start <= m.start and m.end <= attribution.source_end and m.inter not in (6, 7)
+        ]
+        parties = {event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2} - {None}
+        if not any(self._dated(m, event.date)[0] in parties for m in speakers):
             return
         span = _span(self.doc, trigger.start, trigger.end)
         event.claims.append(Claim(attribution.source, "sub_event_type", event.sub_event_type, span))
@@ -289,6 +301,11 @@ class _Builder:
                 assoc1 = group_member
             self._set(event, 1, first, crowd_kind=kind)
         else:
+            if first is not None and (self._kind(first) == "civilians" or self._is_assoc(first)):
+                # ACLED codes civilians only as actor2, the side violence is done to
+                if second is None:
+                    second = first
+                first = None
             self._set(event, 1, first)
         if event.event_type == "Violence against civilians":
             if second is None or (self._kind(second) not in ("civilians",) and not self._is_assoc(second)):
@@ -357,32 +374,38 @@ class _Builder:
     def _location(self, event: Event, group: _Group, trigger: Trigger) -> None:
         inside = [t for t in self.toponyms if _inside(t.start, t.end, group.sentences)]
         resolved = [t for t in inside if t.resolved]
-        if resolved:
-            root = _trigger_root(self.doc, trigger)
-            chosen = min(resolved, key=lambda t: _place_rank(self.doc, t, root, trigger))
-            _copy_place(event.location, chosen)
-            event.evidence["location"] = _span(self.doc, chosen.start, chosen.end)
-            return
+        specific = [t for t in resolved if not _is_country(t)]
         main = self._main_place()
-        if main is not None:
-            _copy_place(event.location, main)
-            event.evidence["location"] = _span(self.doc, main.start, main.end)
-            event.reasons["location"] = "report's main place: no resolved place in the event's sentences"
-            return
-        if inside:
+        if specific:
+            root = _trigger_root(self.doc, trigger)
+            chosen = min(specific, key=lambda t: _place_rank(self.doc, t, root, trigger))
+            self._put(event, chosen)
+        elif resolved and main is not None and not _is_country(main) and main.country_code == resolved[0].country_code:
+            self._put(event, main, "report's main place: the event's sentences name only the country")
+        elif resolved:
+            self._put(event, resolved[0])
+        elif main is not None:
+            self._put(event, main, "report's main place: no resolved place in the event's sentences")
+        elif inside:
             event.location.name = inside[0].name
             event.evidence["location"] = _span(self.doc, inside[0].start, inside[0].end)
             event.reasons["location"] = f"unresolved: {inside[0].reason or 'not in the gazetteer'}"
-            return
-        event.reasons["location"] = "no place in text"
+        else:
+            event.reasons["location"] = "no place in text"
+
+    def _put(self, event: Event, toponym: Toponym, reason: str | None = None) -> None:
+        _copy_place(event.location, toponym)
+        event.evidence["location"] = _span(self.doc, toponym.start, toponym.end)
+        if reason:
+            event.reasons["location"] = reason
 
     def _main_place(self) -> Toponym | None:
+        """The report's main place: its most mentioned resolved place below country level, else a country."""
         resolved = [t for t in self.toponyms if t.resolved]
         if not resolved:
             return None
         counts = Counter(t.geonames_id or t.name for t in resolved)
-        best = max(counts.values())
-        return next(t for t in resolved if counts[t.geonames_id or t.name] == best)
+        return min(resolved, key=lambda t: (_is_country(t), -counts[t.geonames_id or t.name], t.start))
 
     # --- counts ----------------------------------------------------------------------------
     def _counts(self, event: Event, group: _Group, kind: str) -> None:
@@ -522,6 +545,11 @@ def _noun_roles(noun: Token, mentions: list[ActorMention]) -> tuple[list[ActorMe
     if modifiers:
         agents += _mention_at(mentions, noun.doc[min(c.left_edge.i for c in modifiers) : noun.i])
     for child in noun.children:
+        if child.dep_ == "acl":
+            # "an airstrike carried out by Myanmar's military"
+            for grandchild in child.children:
+                if grandchild.dep_ == "agent":
+                    agents += [m for p in grandchild.children for m in _mention_at(mentions, _subtree_span(p))]
         if child.dep_ == "prep" and child.lower_ == "by":
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
@@ -562,6 +590,10 @@ def _dependents(
             between = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
             agents += between[:1]
             targets += between[1:]
+    if root is not verb and root.lemma_.lower() in EVENT_NOUNS:
+        noun_agents, noun_targets = _noun_roles(root, mentions)
+        agents = noun_agents + [m for m in agents if m not in noun_agents]
+        targets += [m for m in noun_targets if m not in targets]
     if root is not verb:
         for child in root.children:
             if child.dep_ == "prep" and child.lower_ in ("by", "between"):
@@ -595,6 +627,10 @@ def _speaker(attributions: list[Attribution], mentions: list[ActorMention], trig
     if attribution is None:
         return []
     return [m for m in mentions if attribution.source_start <= m.start and m.end <= attribution.source_end]
+
+
+def _is_country(toponym: Toponym) -> bool:
+    return (toponym.feature_code or "").startswith("PCL")
 
 
 def _specificity(toponym: Toponym) -> float:
