@@ -114,6 +114,19 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         ("There was no word on how many people were injured.", []),
         # a number in a name is not a count of people
         ("Sharjah 24 reported that a state of emergency was declared.", []),
+        # a definite singular victim is one person ...
+        ("Gunmen killed the watchman.", [("fatalities", 1)]),
+        ("Unknown gunmen opened fire on a civilian, killing him.", [("fatalities", 1)]),
+        ("The officer and her daughter died.", [("fatalities", 1), ("fatalities", 1)]),
+        ("The clashes resulted in the death of the commander.", [("fatalities", 1)]),
+        # ... unless it repeats an earlier count of the same kind
+        ("A soldier was shot dead. The soldier died at once.", [("fatalities", 1)]),
+        # ... and a collective is no one person
+        ("The police were attacked and shot back.", []),
+        # deaths without a figure: ACLED's 10
+        ("Forces repelled the attack, incurring fatalities.", [("fatalities", 10)]),
+        # ... unless the sentence gives one
+        ("The clashes resulted in fatalities, with 5 fighters killed.", [("fatalities", 5)]),
         # injured kinds
         ("At least 20 people were wounded.", [("injured", 20)]),
         ("Nine protesters were hurt.", [("injured", 9)]),

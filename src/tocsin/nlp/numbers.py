@@ -32,6 +32,12 @@ Rules (each one is tested in tests/nlp/test_numbers.py):
 - Conflicting figures are all kept ("5 killed according to state media, while activists said 12").
 - "No casualties", "no fatalities", "neither fatalities nor injuries were reported", "no one was
   killed", "fatalities were not reported" -> fatalities 0.
+- Deaths without a figure ("incurring fatalities", "fatalities were reported", "fatalities on both
+  sides") -> fatalities 10, vague, when the sentence has no other fatality count: ACLED's coding
+  (13 of 27 such notes coded 10; most others are 10 split over several events: 3, 4, 5).
+- A definite singular victim ("killed the watchman", "killing him", "the officer and her daughter
+  died") counts 1, but only before any other count of that kind in the text (a later "the
+  soldier" repeats "a soldier") and never for a collective ("the police") or a count word.
 - Not counts of people: numbers inside a date/time mention, a MONEY/PERCENT/QUANTITY/ORDINAL
   entity, or a DATE/TIME entity unless they count a person noun; numbers before a unit or thing
   noun ("12 rockets", "5 km", "3 vehicles"), ages ("22-year-old"), hyphenated compounds ("24-hour").
@@ -109,6 +115,11 @@ _SKIP_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 #: spaCy's DATE/TIME entities sometimes swallow a following count ("At 10 pm 2 soldiers"): inside
 #: them a number is kept only when it counts a person noun.
 _SOFT_SKIP_ENTS = frozenset({"DATE", "TIME"})
+_COLLECTIVE = frozenset({
+    "police", "security", "staff", "personnel", "crew", "family", "military", "army", "militia", "number", "dozen",
+    "casualty", "fatality", "death", "body", "corpse", "dead", "other", "element", "national", "general",
+})  # fmt: skip
+_DEFINITE = frozenset({"the", "his", "her", "their", "its", "this", "that"})
 _SUBSET_PREPS = frozenset({"including", "among", "excluding", "besides", "like"})
 _HOMES = frozenset({"home", "house", "village", "town", "city", "area", "land", "neighbourhood", "neighborhood"})
 
@@ -138,6 +149,14 @@ _NONE_KILLED = re.compile(
     r"|\bno(?:\s+one|body)\s+(?:was|were|had\s+been|has\s+been)\s+(?:killed|hurt\s+or\s+killed|injured\s+or\s+killed)\b"
     r"|\bno(?:\s+one|body)\s+died\b"
     r"|\b(?:fatalities|casualties|deaths)\s+(?:were|was|have\s+been|are)\s+not\s+reported\b",
+    re.I,
+)
+
+#: Deaths reported without a figure; ACLED codes 10 (see the module docstring).
+_SOME_KILLED = re.compile(
+    r"\b(?:incurring|causing|caused|resulting\s+in|resulted\s+in|leaving|left)\s+(?:heavy\s+)?(?:fatalities|deaths)\b"
+    r"|(?<!no\s)(?<!neither\s)\bfatalities\s+(?:were|have\s+been|had\s+been)\s+reported\b"
+    r"|\bfatalities\s+(?:on|among)\s+both\s+sides\b",
     re.I,
 )
 
@@ -395,8 +414,60 @@ def find_counts(doc: Doc) -> list[CountMention]:
         mentions.append(CountMention(found[0], parsed[0], start, end, m.group(0), vague=parsed[1]))
         taken.append((start, end))
     mentions += _a_victim(doc, taken)
+    mentions += _definite_victims(doc, mentions)
+    mentions += _unnumbered_deaths(doc, mentions)
     mentions.sort(key=lambda c: (c.start, c.end))
     return mentions
+
+
+def _definite_victims(doc: Doc, found: list[CountMention]) -> list[CountMention]:
+    """'killed the watchman', 'killing him', 'the officer and her daughter died' -> 1 each.
+
+    Only before any other count of the same kind: a later "the soldier" usually repeats "a soldier".
+    """
+    out = []
+    for token in doc:
+        if token.lower_ in ("him", "her") and token.pos_ == "PRON":
+            start = token.idx
+        elif token.tag_ == "NN" and token.dep_ != "poss" and _one_person(token):
+            dets = [c for c in token.children if c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE]
+            if not dets:
+                continue
+            start = dets[0].idx
+        else:
+            continue
+        end = token.idx + len(token.text)
+        result = _kind(token)
+        if result is None or result[0] == "people" or not result[1]:
+            continue
+        if any(c.kind == result[0] and c.start < end for c in found) or _inside(start, end, _spans(found)):
+            continue
+        out.append(CountMention(result[0], 1, start, end, doc.text[start:end]))
+    return out
+
+
+def _one_person(noun: Token) -> bool:
+    """A singular noun for one person: not a collective ("the police") nor a count word ("the death")."""
+    lemma = _lemma(noun)
+    return _person_like(noun) and lemma not in _KIND_OF and lemma not in _COLLECTIVE
+
+
+def _unnumbered_deaths(doc: Doc, found: list[CountMention]) -> list[CountMention]:
+    """'incurring fatalities' with no figure in its sentence: ACLED's 10."""
+    out = []
+    for m in _SOME_KILLED.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        if any(c.kind == "fatalities" and sent.start_char <= c.start < sent.end_char for c in found):
+            continue
+        out.append(CountMention("fatalities", VAGUE["unknown number of"], m.start(), m.end(), m.group(0), vague=True))
+    return out
+
+
+def _spans(mentions: list[CountMention]) -> list[tuple[int, int]]:
+    return [(c.start, c.end) for c in mentions]
 
 
 class CountExtractor:
