@@ -75,6 +75,15 @@ SYRIA_2019 = Setup(published=dt.datetime(2019, 10, 2, tzinfo=dt.UTC))
         # an alias shared by two actors goes to the one of the report's country
         ("SNA troops repelled an attack in Somalia.", None, [("SNA troops", "Military Forces of Somalia (2022-)", 1)]),
         ("SNA factions shelled Manbij in Syria.", None, [("SNA", "JWS: Syrian National Army", 2)]),
+        # typographic apostrophes match like straight ones; "anti-X" is not X
+        (
+            "Israel’s military struck anti-Hamas gunmen.",
+            None,
+            [
+                ("Israel’s military", "Military Forces of Israel (2022-)", 1),
+                ("gunmen", "Unidentified Armed Group (Israel)", 3),
+            ],
+        ),
         # an adjective is not an actor
         ("A military vehicle was hit; civilian casualties were reported.", None, []),
         # civilian sub-groups keep their own name (ACLED's associated actors)

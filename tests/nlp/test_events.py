@@ -282,3 +282,62 @@ def test_main_event_first(nlp: Language) -> None:
     events = run(nlp, text, setup)._.events
     # score x (1 + has fatalities + has place): 0.7 x 3 = 2.1 beats the protest's 0.9 x 2 = 1.8
     assert [e.sub_event_type for e in events] == ["Air/drone strike", "Peaceful protest"]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "actor1", "actor2"),
+    [
+        # a nominal event with its agent as modifier
+        (
+            "A Saudi-led coalition airstrike was reported on Houthi positions in Sanaa.",
+            "airstrike",
+            "Operation Restoring Hope",
+            "Military Forces of Yemen (2017-) Houthi",
+        ),
+        # "carried out by": the agent of the noun, not the object of the clause verb
+        (
+            "An airstrike carried out by Myanmar’s military killed villagers in Sagaing.",
+            "airstrike",
+            "Military Forces of Myanmar (2021-)",
+            "Civilians (Myanmar)",
+        ),
+        # a victim group is never actor1: civilians are always actor2
+        ("Civilians fled the shelling of Kafr Nabl in Idlib.", "shelling", None, "Civilians (Syria)"),
+        # anti-X forces are not X
+        (
+            "Anti-Houthi National Resistance forces shelled farms in Hays.",
+            "shelled",
+            "National Resistance Forces",
+            None,
+        ),
+    ],
+)
+def test_actor_roles(nlp: Language, text: str, trigger: str, actor1: str | None, actor2: str | None) -> None:
+    toponyms = [place(text, "Idlib")] if "Idlib" in text else []
+    setup = Setup(triggers=[(trigger, "Air/drone strike", 0.8)], toponyms=toponyms)
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.actor2) == (actor1, actor2)
+
+
+def test_a_speaker_who_takes_no_part_does_not_make_a_claim(nlp: Language) -> None:
+    text = "Lawyers said the army bombed the market in Omdurman."
+    setup = Setup(triggers=[("bombed", "Air/drone strike", 0.8)], toponyms=[place(text, "Omdurman", "SD")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.claims == []
+    assert "sub_event_type" not in event.reasons
+    assert event.actor1 == "Military Forces of Sudan (2019-)"
+
+
+def test_location_prefers_a_place_below_country_level(nlp: Language) -> None:
+    text = "Fighting spread in Syria on Monday. Residents of Kobani fled. Hamas condemned it."
+    setup = Setup(
+        triggers=[("Fighting", "Armed clash", 0.8)],
+        toponyms=[
+            place(text, "Syria", feature_code="PCLI", geo_precision=3),
+            place(text, "Kobani"),
+            place(text, "Hamas", "PS"),
+        ],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.location.name == "Kobani"
+    assert event.reasons["location"] == "report's main place: the event's sentences name only the country"
