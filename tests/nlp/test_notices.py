@@ -154,6 +154,8 @@ def test_areas_keep_resolution_or_reason(nlp: Language) -> None:
         ("Authorities imposed a curfew on Kaduna.", "curfew"),
         # a lockdown declared
         ("Police declared a lockdown in the town of Jos.", "curfew"),
+        # a curfew that begins to be enforced
+        ("The government began enforcing a 3-day curfew in 31 provinces.", "curfew"),
         # a curfew given by its hours only
         ("A curfew from 8 pm to 4 am is in force in Mandalay.", "curfew"),
         # a humanitarian corridor opened
@@ -206,6 +208,9 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         "The family said they never approached the police.",
         # a deadline as a modifier
         "Drivers gathered in Manaus to demand deadline extensions for loans.",
+        # enforcing or breaking an existing curfew is not a new one
+        "Police were enforcing the lockdown in Bhopal when the clash broke out.",
+        "Hundreds gathered in Belgrade, breaking curfew.",
         # a participle: "leaving" people dead
         "Gunmen attacked the market in Maiduguri, leaving five people dead.",
     ],

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # --- lexicons ---------------------------------------------------------------------------------------------
 ANNOUNCE_VERBS = frozenset(
-    "announce declare impose reimpose extend order issue enforce introduce set expand decide decree "
+    "announce declare impose reimpose extend order issue introduce set expand decide decree "
     "proclaim establish open create confirm publish give instruct direct urge call warn threaten demand "
     "broadcast post drop".split()
 )
@@ -61,7 +61,10 @@ RESIDENT_WORDS = frozenset(
     "residents civilians".split()
 )
 STAY_AWAY_OBJECTS = frozenset("location position area site vicinity gathering building facility base".split())
-CANCEL_VERBS = frozenset("lift end ease relax cancel remove suspend scrap revoke rescind violate defy break".split())
+CANCEL_VERBS = frozenset(
+    "lift end ease relax cancel remove suspend scrap revoke rescind violate defy break breach violation violator "
+    "defiance enforce".split()
+)
 CORRIDOR_MODS = frozenset("humanitarian safe evacuation civilian secure green".split())
 CORRIDOR_VERBS = frozenset("open establish create set organise organize announce provide allow agree reopen".split())
 ISSUING_VERBS = ANNOUNCE_VERBS | DIRECTIVE_VERBS | REPORTING_VERBS | CORRIDOR_VERBS | frozenset(
@@ -362,8 +365,10 @@ def _negated_or_cancelled(tok: Token) -> bool:
         if near.dep_ == "pobj" and far.dep_ == "prep" and far.lemma_.lower() in BACKREF_PREPS:
             return True  # "Following the introduction of a curfew, ...", "protested against the imposition of"
     for anc in [tok, *_ancestors(tok, 2)]:
+        if anc.lemma_.lower() == "enforce" and anc.head.lemma_.lower() in ("begin", "start"):
+            return False  # "began enforcing a 3-day curfew": it starts now
         if anc.lemma_.lower() in CANCEL_VERBS:
-            return True
+            return True  # lifted, violated, enforced (an existing curfew): not a new notice
         if any(c.dep_ == "neg" for c in anc.children) and anc.pos_ in ("VERB", "AUX") and anc is not tok:
             return anc.lemma_.lower() in ANNOUNCE_VERBS
     return False
