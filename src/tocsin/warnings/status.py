@@ -9,7 +9,6 @@ a bulk query over many points is one vectorised ``STRtree.query(points, predicat
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from tocsin.model import to_dict
-from tocsin.warnings.geometry import EARTH_RADIUS_M
+from tocsin.warnings.geometry import EARTH_RADIUS_M, paused_gc
 from tocsin.warnings.records import Warning
 from tocsin.warnings.timewindow import to_utc
 
@@ -344,15 +343,10 @@ class StatusIndex:
         # the same polygons, which more than halves the time of both steps (memory locality).
         order = np.argsort(self._cell_key(xs, ys))
         xs_sorted, ys_sorted = xs[order], ys[order]
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # a million short-lived Point objects would otherwise trigger full collections
-        try:
+        with paused_gc():  # a million short-lived Point objects would otherwise trigger full collections
             points = shapely.points(xs_sorted, ys_sorted)
             pairs = self._tree.query(points)
             del points
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         by_area = np.argsort(pairs[1], kind="stable")
         candidates, areas = pairs[0][by_area], pairs[1][by_area]
         live = active[self._owners[areas]]  # skip warnings not active at ``at`` before the exact test

@@ -30,7 +30,7 @@ from tocsin.store.warning_tables import deliveries, subscriptions, warning_log, 
 from tocsin.warnings.cap import parse_cap, safe_parse, to_cap
 from tocsin.warnings.drafts import draft_from_notice, new_identifier
 from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, read_feed
-from tocsin.warnings.geometry import Resolver
+from tocsin.warnings.geometry import Resolver, paused_gc
 from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusIndex
 from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check_webhook_url, subscription_area
@@ -489,8 +489,9 @@ class WarningStore:
                 rows = conn.execute(sa.select(subscriptions.c.id, subscriptions.c.area_wkb)
                                     .where(subscriptions.c.active.is_(True))).all()
                 ids = np.array([r.id for r in rows], dtype=np.int64)
-                areas = shapely.from_wkb(np.array([bytes(r.area_wkb) for r in rows], dtype=object))
-                self._subs_cache = (signature, SubscriptionIndex(ids, areas))
+                with paused_gc():
+                    areas = shapely.from_wkb(np.array([bytes(r.area_wkb) for r in rows], dtype=object))
+                    self._subs_cache = (signature, SubscriptionIndex(ids, areas))
         return self._subs_cache[1]
 
     # -- deliveries --------------------------------------------------------------------------------
