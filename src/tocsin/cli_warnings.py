@@ -349,7 +349,10 @@ def status(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """What applies here and now: active warnings, curfew and until when, the nearest open corridor."""
+    """What applies here and now: active warnings, curfew and until when, the nearest open corridor.
+
+    Negative coordinates need `--` before them: `tocsin status -- -33.92 18.42`.
+    """
     from tocsin.warnings.geometry import parse_route
 
     with _errors(), _warning_store(db) as ws:
