@@ -408,27 +408,35 @@ def _key(mention: Mention) -> tuple[str, bool]:
     return fold(mention.name), mention.hint in ("admin", "district")
 
 
-def _focus(
-    gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str], exclude: tuple[str, bool] | None = None
-) -> dict[str, float]:
-    """Share of the report's country evidence per country: one vote per distinct name, demonyms count half.
+class _Focus:
+    """Country evidence in a report: one vote per distinct name (its current choice), demonyms count half.
 
-    ``exclude`` leaves out one name's own vote: what a name says about itself is no evidence for it.
+    ``share(cc, key)`` leaves out the name ``key``'s own vote: what a name says about itself is no evidence.
     """
-    votes: Counter[str] = Counter()
-    for cc, n in demonym_focus.items():
-        votes[cc] += min(1.5, 0.5 * n)
-    seen = set()
-    for st in states:
-        key = _key(st.mention)
-        if st.best < 0 or key in seen or key == exclude:
-            continue
-        seen.add(key)
-        row = st.candidates[st.best].row
-        if gaz.cc[row]:
-            votes[gaz.cc[row]] += 1.0 if gaz.kind[row] == KIND_COUNTRY else 0.7
-    total = sum(votes.values())
-    return {cc: v / total for cc, v in votes.items()} if total else {}
+
+    def __init__(self, gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str]) -> None:
+        self.votes: Counter[str] = Counter()
+        for cc, n in demonym_focus.items():
+            self.votes[cc] += min(1.5, 0.5 * n)
+        self.own: dict[tuple[str, bool], tuple[str, float]] = {}
+        for st in states:
+            key = _key(st.mention)
+            if st.best < 0 or key in self.own:
+                continue
+            row = st.candidates[st.best].row
+            if gaz.cc[row]:
+                self.own[key] = (gaz.cc[row], 1.0 if gaz.kind[row] == KIND_COUNTRY else 0.7)
+                self.votes[gaz.cc[row]] += self.own[key][1]
+        self.total = sum(self.votes.values())
+
+    def share(self, cc: str, key: tuple[str, bool] | None = None) -> float:
+        votes, total = self.votes.get(cc, 0.0), self.total
+        if key in self.own:
+            own_cc, weight = self.own[key]
+            total -= weight
+            if own_cc == cc:
+                votes -= weight
+        return votes / total if total > 1e-9 else 0.0
 
 
 def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
@@ -436,24 +444,20 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
     w = WEIGHTS
     winners = [st.candidates[st.best].row if st.best >= 0 else -1 for st in states]
     keys = [_key(st.mention) for st in states]
-    focus_by_key: dict[tuple[str, bool], dict[str, float]] = {}
+    focus = _Focus(gaz, states if context else [], demonym_focus)
     for i, st in enumerate(states):
         key = keys[i]
-        if key not in focus_by_key:
-            focus_by_key[key] = _focus(gaz, states if context else [], demonym_focus, exclude=key)
-        focus = focus_by_key[key]
         shadow = _shadowed(gaz, st.candidates, st.mention)
-        others = [r for j, r in enumerate(winners) if keys[j] != key and r >= 0]
+        others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
         points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
         admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
-        names = {k[0] for k in keys if k != key}
         scores = []
         for cand in st.candidates:
             row = cand.row
             score = _prior(gaz, cand, st.mention, capitals)
             if row in shadow:
                 score += w["seat_shadow"]
-            score += w["focus"] * focus.get(gaz.cc[row], 0.0)
+            score += w["focus"] * focus.share(gaz.cc[row], key)
             if context:
                 if st.container is not None and winners[st.container] >= 0:
                     outer = winners[st.container]
@@ -465,7 +469,7 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                     score += w["same_admin1"]
             if gaz.kind[row] == KIND_USER:
                 parent = gaz.user[row].parent
-                if parent and fold(parent) in names:
+                if parent and any(k[0] == fold(parent) for k in keys if k != key):
                     score += w["user_parent"]
             scores.append(score)
         st.scores = scores
@@ -538,7 +542,7 @@ def _unknown_place(mention: Mention) -> bool:
     return mention.source == "ner" or (mention.source == "cue" and mention.hint is not None)
 
 
-def _accept(gaz: Gazetteer, st: _State, focus: dict[str, float]) -> bool:
+def _accept(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
     """A name NER did not mark as a place is kept only where the gazetteer makes it unambiguous enough."""
     source = st.mention.source
     if source == "ner":
@@ -550,7 +554,7 @@ def _accept(gaz: Gazetteer, st: _State, focus: dict[str, float]) -> bool:
     kind = gaz.kind[row]
     if kind == KIND_USER:
         return True
-    in_focus = focus.get(gaz.cc[row], 0.0) >= 0.25
+    in_focus = focus.share(gaz.cc[row], _key(st.mention)) >= 0.25
     if source == "cue":
         return cand.match <= MATCH_LOOSE and (in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000)
     if cand.match > MATCH_ALIAS:
@@ -563,11 +567,12 @@ def _accept(gaz: Gazetteer, st: _State, focus: dict[str, float]) -> bool:
     return big or gaz.population[row] >= 50_000 or (in_focus and gaz.population[row] >= 5_000)
 
 
-def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter[str]) -> None:
+def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter[str], passes: int = 2) -> None:
+    """A context-free pass for provisional choices, then ``passes`` passes in the light of the others'."""
     _link_containers(text, states)
     _score_all(gaz, states, gaz.capitals, False, demonym_focus)
-    _score_all(gaz, states, gaz.capitals, True, demonym_focus)
-    _score_all(gaz, states, gaz.capitals, True, demonym_focus)
+    for _ in range(passes):
+        _score_all(gaz, states, gaz.capitals, True, demonym_focus)
 
 
 def resolve_mentions(
@@ -577,9 +582,10 @@ def resolve_mentions(
     gaz = gazetteer
     demonym_focus = demonym_focus or Counter()
     states = [_State(m, _candidates(gaz, m)) for m in mentions]
-    _run(gaz, text, states, demonym_focus)
-    if any(st.mention.source != "ner" for st in states):
-        focus = _focus(gaz, states, demonym_focus)
+    screening = any(st.mention.source != "ner" for st in states)
+    _run(gaz, text, states, demonym_focus, passes=1 if screening else 2)
+    if screening:
+        focus = _Focus(gaz, states, demonym_focus)
         states = [_State(st.mention, st.candidates) for st in states if _accept(gaz, st, focus)]
         _run(gaz, text, states, demonym_focus)
     out: list[Toponym] = []
