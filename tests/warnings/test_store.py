@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from lxml import etree
 from warnkit import FIXTURES, T0, make_warning
 
@@ -201,3 +202,19 @@ def test_enqueueing_twice_keeps_one_delivery_per_idempotency_key(warning_store: 
     with warning_store._write() as conn:  # a retried publish transaction must not duplicate deliveries
         warning_store._enqueue(conn, "tocsin-test-1", np.array([sub.id]), dt.datetime.now(dt.UTC))
     assert len(warning_store.deliveries()) == 1
+
+
+def test_migration_creates_exactly_the_warning_tables(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from tocsin.store import warning_tables
+    from tocsin.store.tables import metadata
+
+    mine = {warning_tables.warnings.name, warning_tables.warning_log.name, warning_tables.subscriptions.name,
+            warning_tables.deliveries.name}
+    with Store(tmp_path / "m.db") as store, store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        tables = set(sa.inspect(conn).get_table_names())
+    assert mine <= tables
+    assert [d for d in diff if any(name in repr(d) for name in mine)] == []
