@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # --- lexicons ---------------------------------------------------------------------------------------------
 ANNOUNCE_VERBS = frozenset(
     "announce declare impose reimpose extend order issue introduce set expand decide decree "
-    "proclaim establish open create confirm publish give instruct direct urge call warn threaten demand "
+    "proclaim establish open create confirm publish give instruct direct urge call warn threaten "
     "broadcast post drop".split()
 )
 DIRECTIVE_VERBS = frozenset(
