@@ -163,6 +163,11 @@ def test_without_publication_date(text: str, value: object, reason: str | None) 
         # ... also when only its GMT equivalent carries the day
         ("The curfew began at midnight (18:00 GMT on Friday).", dt.datetime(2026, 1, 9, 18, tzinfo=UTC),
          "midnight (18:00 GMT on Friday", True),
+        # ISO 8601 date-times, with a zone, an offset or none
+        ("Posted 2026-01-08T15:00Z.", dt.datetime(2026, 1, 8, 15, tzinfo=UTC), "2026-01-08T15:00Z", False),
+        ("Posted 2026-01-08T15:30:00+03:00.", dt.datetime(2026, 1, 8, 12, 30, tzinfo=UTC),
+         "2026-01-08T15:30:00+03:00", False),
+        ("Posted 2026-01-08T08:00.", dt.datetime(2026, 1, 8, 8), "2026-01-08T08:00", False),
         # a.m. with dots
         ("Shelling began at 6 a.m.", dt.datetime(2026, 1, 9, 6), "6 a.m.", True),
         # "6.00pm"

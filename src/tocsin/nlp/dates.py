@@ -7,7 +7,8 @@ with ``doc._.published``; ``resolve(text, published)`` gives the first mention o
 
 Rules (each one is tested in tests/nlp/test_dates.py):
 
-- Explicit dates: "9 January 2026", "January 9, 2026", "Jan. 9", "9th of January", "2026-01-09",
+- Explicit dates: "9 January 2026", "January 9, 2026", "Jan. 9", "9th of January", "2026-01-09"
+  (also with a time: "2026-01-09T15:00Z"),
   "22-Feb-20", "09/01/2026". Slash and dot dates are read day-first ("09/01/2026" is 9 January:
   most of tocsin's sources are not American) unless the second part is > 12, which forces
   month-first ("01/22/2026" is 22 January). "18-21 February" and "between 20 and 21
@@ -120,7 +121,11 @@ _T24 = re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:h](?P<mi>[0-5]\d)\b(?:\s?(?:hrs|hou
 _TMIL = re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?:\s?(?:hrs|hours)\b|(?=\s?(?:GMT|UTC|Z\b|local)))" + _ZONE)
 _TWORD = re.compile(r"\b(?:12\s+)?(?P<w>noon|midday|midnight)\b" + _ZONE, re.I)
 
-_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>0?[1-9]|1[0-2])-(?P<d>[12]\d|3[01]|0?[1-9])\b")
+_ISO = re.compile(
+    r"\b(?P<y>\d{4})-(?P<m>0?[1-9]|1[0-2])-(?P<d>[12]\d|3[01]|0?[1-9])"
+    r"(?:T(?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?(?:(?P<z>Z)|(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2}))?)?"
+    r"\b"
+)
 _NO_MORE_DIGITS = r"(?![-/.]\d)"
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})\b(?![./]\d)")
 _DMONY = re.compile(r"\b(?P<d>\d{1,2})-(?P<mon>" + _MON + r")-(?P<y>\d{4}|\d{2})\b")
@@ -204,6 +209,7 @@ class _Piece:
     zoned: tuple[int, int] | None = None  # clock with a named zone
     offset: dt.timedelta | None = None  # the named zone's offset from UTC
     absorbed: bool = False
+    day: dt.date | None = None  # the date written with the time ("2026-01-09T15:00Z")
 
 
 class _Context:
@@ -299,7 +305,17 @@ def _explicit(m: re.Match[str], ctx: _Context, month: int, day: int, year: str |
 
 
 def _h_iso(m: re.Match[str], ctx: _Context) -> list[_Piece]:
-    return [_explicit(m, ctx, int(m["m"]), int(m["d"]), m["y"])]
+    date = _explicit(m, ctx, int(m["m"]), int(m["d"]), m["y"])
+    if not m["hh"] or date.value is None:
+        return [date]
+    clock = (int(m["hh"]), int(m["mi"]))
+    piece = _Piece(m.start(), m.end(), "time", clock=clock, day=date.value)
+    if m["z"] or m["sign"]:
+        offset = dt.timedelta(hours=int(m["oh"] or 0), minutes=int(m["om"] or 0))
+        piece.zoned, piece.offset = clock, -offset if m["sign"] == "-" else offset
+    else:
+        piece.local = clock
+    return [piece]
 
 
 def _h_numeric(m: re.Match[str], ctx: _Context) -> list[_Piece]:
@@ -650,9 +666,11 @@ def _combine(ctx: _Context, pieces: list[_Piece]) -> list[DateMention]:
     mentions: list[DateMention] = []
     for group in _time_groups(times):
         first, last = group[0], group[-1]
-        date = _adjacent_date(ctx, dates, first, last)
+        date = _adjacent_date(ctx, dates, first, last) if first.day is None else None
         relative = False
-        if date is not None:
+        if first.day is not None:
+            day, reason = first.day, None
+        elif date is not None:
             date.absorbed = True
             if date.start >= last.end:
                 last.end = date.end
