@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tocsin.model import SUB_EVENT_TYPES
-from tocsin.nlp.triggers_lexicon import decisive_bonuses, find_hits, find_non_event, strong_hits, territory_features
+from tocsin.nlp.triggers_match import Cues, analyse
 
 __all__ = [
     "LABELS",
@@ -70,18 +70,18 @@ def clean_note(note: str) -> str:
     return _NOTE_BRACKETS.sub(" ", _NOTE_DATE.sub("", note, count=1)).strip()
 
 
-def features(text: str) -> list[str]:
-    """The feature names of ``text``: bias, unigrams, bigrams, lexicon and non-event cues."""
+def features(text: str, cues: Cues | None = None) -> list[str]:
+    """The feature names of ``text``: bias, unigrams, bigrams and lexicon cues (``L:``, ``N:``, ``S:``, ``TERR:``)."""
+    cues = cues if cues is not None else analyse(text)
     words = [_stem(w) for w in _WORD.findall(text.lower())]
     words = [w for w in words if w]
     feats = ["BIAS"]
-    content = [w for w in words if w not in _STOP]
-    feats.extend(content)
+    feats.extend(w for w in words if w not in _STOP)
     feats.extend(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if not (a in _STOP and b in _STOP))
-    feats.extend(f"L:{hit.label}" for hit in find_hits(text))
-    feats.extend(f"N:{hit.label}" for hit in find_non_event(text))
-    feats.extend(f"S:{label}" for label, _ in strong_hits(text))
-    feats.extend(territory_features(text))
+    feats.extend(f"L:{label}" for label in cues.labels)
+    feats.extend(f"N:{kind}" for kind in cues.non_event)
+    feats.extend(f"S:{label}" for label in cues.strong)
+    feats.extend(cues.territory)
     return feats
 
 
@@ -93,13 +93,17 @@ class LinearModel:
     vocab: dict[str, int]
     weights: np.ndarray
 
+    def __post_init__(self) -> None:
+        self._index = {label: i for i, label in enumerate(self.labels)}
+
     def scores(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
         """Class probabilities for ``text``: softmax of the summed weight rows plus decisive-cue bonuses."""
-        rows = sorted({self.vocab[f] for f in features(text) if f in self.vocab})
+        cues = analyse(text)
+        rows = [i for i in {self.vocab.get(f, -1) for f in features(text, cues)} if i >= 0]
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
-        for label, bonus in decisive_bonuses(text).items():
-            if label in self.labels:
-                logits[self.labels.index(label)] += bonus * bonus_scale
+        for label, bonus in cues.bonuses.items():
+            if label in self._index:
+                logits[self._index[label]] += bonus * bonus_scale
         logits -= logits.max()
         probs = np.exp(logits)
         return probs / probs.sum()

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from tocsin.errors import ConfigError, E
 from tocsin.model import Trigger
 from tocsin.nlp.classify import NONE, LinearModel
-from tocsin.nlp.triggers_lexicon import best_span
+from tocsin.nlp.triggers_match import best_span
 
 __all__ = ["DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
 

@@ -1,29 +1,28 @@
 """Trigger lexicon: the words that show an ACLED sub-event type, and cues of non-ACLED news.
 
-Each entry is a regular expression over lower-cased text. The lexicon has two uses:
-its hits are features of the linear classifier (``L:<sub-type>``, ``N:<kind>``), and the
-hit for the chosen sub-type is the Trigger's evidence span. Sub-types that are rare in
-ACLED data (chemical weapons, suicide bombs, sexual violence, bases, territory changes)
-lean on it most.
+Each entry is a regular expression, matched case-insensitively between word boundaries
+(compiled in ``nlp/triggers_match.py``). The lexicon has three uses: its hits are features of
+the linear classifier (``L:<sub-type>``, ``N:<kind>``, ``S:<sub-type>``, ``TERR:...``); decisive
+cues add a fixed logit bonus; and the hit for the chosen sub-type is the Trigger's evidence
+span. Sub-types that are rare in ACLED data (chemical weapons, suicide bombs, sexual violence,
+bases, territory changes) lean on it most.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 __all__ = [
     "CUES",
+    "NONSTATE_ACTORS",
     "NON_EVENT_CUES",
+    "PROTEST",
+    "RIOTING",
+    "RIOT_BONUS",
+    "STATE_ACTORS",
     "STRONG_CUES",
-    "Hit",
-    "best_span",
-    "find_hits",
-    "find_non_event",
     "STRONG_NON_EVENT",
-    "decisive_bonuses",
-    "strong_hits",
-    "territory_features",
+    "TERRITORY_BONUS",
+    "TERRITORY_VERBS",
+    "WITHDRAWAL",
 ]
 
 _VICTIMS = r"(?:civilians?|villagers?|residents?|people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|farmers?|traders?)"
@@ -395,64 +394,6 @@ NON_EVENT_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One lexicon match: which label or kind, and where (character offsets)."""
-
-    label: str
-    start: int
-    end: int
-
-
-def _compile(table: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
-    return {
-        label: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
-        for label, patterns in table.items()
-    }
-
-
-def _compile_each(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[re.Pattern[str], ...]]:
-    return {
-        label: tuple(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE) for p in patterns)
-        for label, patterns in table.items()
-    }
-
-
-_CUES = _compile(CUES)
-_CUES_EACH = _compile_each(CUES)
-_NON_EVENT = _compile(NON_EVENT_CUES)
-
-
-def find_hits(text: str) -> list[Hit]:
-    """All sub-type cues in ``text`` (leftmost match per sub-type, any pattern)."""
-    hits = []
-    for label, pattern in _CUES.items():
-        match = pattern.search(text)
-        if match:
-            hits.append(Hit(label, match.start(), match.end()))
-    return hits
-
-
-def best_span(text: str, label: str) -> tuple[int, int] | None:
-    """The span of the most specific cue of ``label`` in ``text`` (earlier patterns win)."""
-    for pattern in _CUES_EACH.get(label, ()):
-        match = pattern.search(text)
-        if match:
-            return match.start(), match.end()
-    return None
-
-
-def find_non_event(text: str) -> list[Hit]:
-    """Cues of non-ACLED news (disaster, crime, diplomacy, attribution) in ``text``."""
-    hits = []
-    for kind, pattern in _NON_EVENT.items():
-        match = pattern.search(text)
-        if match:
-            hits.append(Hit(kind, match.start(), match.end()))
-    return hits
-
-
-
 #: Decisive cues: sub-type -> (logit bonus, patterns). A named weapon or act settles the
 #: sub-type even inside a wider battle ("grenades were hurled during clashes" is Grenade).
 STRONG_CUES: dict[str, tuple[float, tuple[str, ...]]] = {
@@ -514,59 +455,6 @@ STRONG_CUES: dict[str, tuple[float, tuple[str, ...]]] = {
     )),
 }
 
-_STATE = (
-    r"(?:government|govt|regime|army|armed forces|military|troops|soldiers|security forces|national army|"
-    r"saa|pro-government|forces loyal|national guard|troopers|marines|police)"
-)
-_NONSTATE = (
-    r"(?:rebels?|militants?|insurgents?|jihadists?|jihadist group|islamic state|isis|isil|daesh|taliban|"
-    r"al[- ]shabaa?b|shabaa?b|houthis?|huthis?|opposition|terrorists?|militias?|militiamen|hts|boko haram|npa|"
-    r"fighters|separatists?|ypg|sdf|pkk|hezbollah|gunmen|group)"
-)
-_TERRITORY_VERB = re.compile(
-    r"\b(?:recaptur\w+|retook|retak\w+|regain\w*|liberat\w+|captur\w+|seiz\w+|took (?:over|control)|"
-    r"taken (?:over|the control|control)|overr?an|overrun|(?:full )?control of|advanced|pushed|drove|freed|entered|"
-    r"stormed)\b",
-    re.IGNORECASE,
-)
-_STATE_RE = re.compile(r"\b" + _STATE + r"\b", re.IGNORECASE)
-_NONSTATE_RE = re.compile(r"\b" + _NONSTATE + r"\b", re.IGNORECASE)
-_BY_ACTOR = re.compile(r"^\W*(?:\S+\s+){0,4}?by (?:the )?(?:\S+\s+){0,3}?", re.IGNORECASE)
-
-
-def _last_actor(window: str) -> str | None:
-    state = [m.end() for m in _STATE_RE.finditer(window)]
-    nonstate = [m.end() for m in _NONSTATE_RE.finditer(window)]
-    if not state and not nonstate:
-        return None
-    return "state" if max(state, default=-1) > max(nonstate, default=-1) else "nonstate"
-
-
-def territory_features(text: str) -> list[str]:
-    """``TERR:<actor>:<verb kind>`` for each territory verb: who takes ground, judged by the nearest actor word."""
-    feats = []
-    for match in _TERRITORY_VERB.finditer(text):
-        verb = match.group(0).lower()
-        kind = "re" if verb.startswith(("re", "liberat", "freed", "regain")) else "take"
-        after = text[match.end() : match.end() + 80]
-        by = _BY_ACTOR.match(after)
-        before = text[max(0, match.start() - 90) : match.start()]
-        actor = _last_actor(after[: by.end() + 40]) if by else _last_actor(before)
-        if actor:
-            feats.append(f"TERR:{actor}:{kind}")
-    return feats
-
-
-_STRONG = {
-    label: (bonus, re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE))
-    for label, (bonus, patterns) in STRONG_CUES.items()
-}
-
-
-def strong_hits(text: str) -> list[tuple[str, float]]:
-    """Decisive cues in ``text``: (sub-type, logit bonus)."""
-    return [(label, bonus) for label, (bonus, pattern) in _STRONG.items() if pattern.search(text)]
-
 
 #: Decisive cues of news that is no ACLED event: kind -> (logit bonus for ``NONE``, patterns).
 STRONG_NON_EVENT: dict[str, tuple[float, tuple[str, ...]]] = {
@@ -609,46 +497,33 @@ STRONG_NON_EVENT: dict[str, tuple[float, tuple[str, ...]]] = {
     )),
 }
 
-_WITHDRAWAL = re.compile(r"\b(?:withdr(?:ew|awn|awal)|pulled out|vacated|abandoned|retreat(?:ed)?)\b", re.IGNORECASE)
+#: Actor words of the state side and of non-state groups.
+STATE_ACTORS = (
+    r"(?:government|govt|regime|army|armed forces|military|troops|soldiers|security forces|national army|"
+    r"saa|pro-government|forces loyal|national guard|troopers|marines|police)"
+)
+NONSTATE_ACTORS = (
+    r"(?:rebels?|militants?|insurgents?|jihadists?|jihadist group|islamic state|isis|isil|daesh|taliban|"
+    r"al[- ]shabaa?b|shabaa?b|houthis?|huthis?|opposition|terrorists?|militias?|militiamen|hts|boko haram|npa|"
+    r"fighters|separatists?|ypg|sdf|pkk|hezbollah|gunmen|group)"
+)
+#: Verbs of taking ground; the nearest actor word says who took it.
+TERRITORY_VERBS = (
+    r"(?:recaptur\w+|retook|retak\w+|regain\w*|liberat\w+|captur\w+|seiz\w+|took (?:over|control)|"
+    r"taken (?:over|the control|control)|overr?an|overrun|(?:full )?control of|advanced|pushed|drove|freed|entered|"
+    r"stormed)"
+)
 #: Logit bonus for the territory sub-types when the nearest actor of a territory verb is known.
 TERRITORY_BONUS = 3.0
+#: Withdrawal words: with a territory verb they make a non-violent transfer (bonus + 1).
+WITHDRAWAL = r"(?:withdr(?:ew|awn|awal)|pulled out|vacated|abandoned|retreat(?:ed)?)"
 #: Logit bonus for Violent demonstration when a protest and protesters' violence are both named.
 RIOT_BONUS = 2.5
-_PROTEST = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|marchers|rioters?|riots?)\b", re.IGNORECASE)
-_RIOTING = re.compile(
-    r"\b(?:turn(?:ed|s)? (?:very )?violent|violent (?:protests?|demonstrations?|clashes)|"
+PROTEST = r"(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|marchers|rioters?|riots?)"
+RIOTING = (
+    r"(?:turn(?:ed|s)? (?:very )?violent|violent (?:protests?|demonstrations?|clashes)|"
     r"clash(?:ed|es)? with (?:the )?(?:riot )?(?:police|security forces|officers|troops)|"
     r"hurl\w*|threw|throwing|stones?|rocks|molotov|petrol bombs?|torch\w*|"
     r"set (?:fire|ablaze)|burn(?:ed|ing|t)|vandali\w+|smash\w*|stormed|loot\w*|riot(?:s|ers|ing)?|violence|debris|"
-    r"firecrackers|fireworks|barricades?)\b",
-    re.IGNORECASE,
+    r"firecrackers|fireworks|barricades?)"
 )
-NONE_LABEL = "NONE"
-
-
-def decisive_bonuses(text: str) -> dict[str, float]:
-    """Sub-type (or ``NONE``) -> logit bonus from decisive cues, territory actors and non-event cues."""
-    bonuses: dict[str, float] = {}
-    for label, (bonus, pattern) in _STRONG.items():
-        if pattern.search(text):
-            bonuses[label] = bonus
-    for kind, (bonus, _patterns) in STRONG_NON_EVENT.items():
-        if _STRONG_NON_EVENT[kind].search(text):
-            bonuses[NONE_LABEL] = max(bonuses.get(NONE_LABEL, 0.0), bonus)
-    terr = territory_features(text)
-    first_taker = terr[0].split(":")[1] if terr else None
-    if first_taker == "state":
-        bonuses["Government regains territory"] = TERRITORY_BONUS
-    elif first_taker == "nonstate":
-        bonuses["Non-state actor overtakes territory"] = TERRITORY_BONUS
-    if _PROTEST.search(text) and _RIOTING.search(text):
-        bonuses["Violent demonstration"] = max(bonuses.get("Violent demonstration", 0.0), RIOT_BONUS)
-    if terr and _WITHDRAWAL.search(text):
-        bonuses["Non-violent transfer of territory"] = TERRITORY_BONUS + 1.0
-    return bonuses
-
-
-_STRONG_NON_EVENT = {
-    kind: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
-    for kind, (_, patterns) in STRONG_NON_EVENT.items()
-}
