@@ -191,8 +191,11 @@ class StatusIndex:
         self._corridor_geoms = np.array(corridor_geoms, dtype=object)
         self._corridor_owners = corridor_owners
         self._corridor_tree = STRtree(self._corridor_geoms)
-        self._corridor_segments = [_segments(g) for g in self._corridor_geoms]
-        self._open_cache: tuple[dt.datetime, np.ndarray] | None = None
+        segments = [_segments(g) for g in self._corridor_geoms]
+        self._seg_a = np.concatenate([sa for sa, _ in segments]) if segments else np.zeros((0, 2))
+        self._seg_b = np.concatenate([sb for _, sb in segments]) if segments else np.zeros((0, 2))
+        self._seg_owner = np.repeat(np.arange(len(segments), dtype=np.int64), [len(sa) for sa, _ in segments])
+        self._open_cache: tuple[dt.datetime, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
         self._curfew = np.array([w.kind == "curfew" for w in self.warnings], dtype=bool)
 
     def __len__(self) -> int:
@@ -215,7 +218,8 @@ class StatusIndex:
     def status(self, lat: float, lon: float, at: dt.datetime | None = None) -> StatusAnswer:
         """The active warnings at a point, whether a curfew is in force (and until when), the nearest open corridor."""
         at = to_utc(at) if at is not None else dt.datetime.now(dt.UTC)
-        hits = tuple(_hit(w, at) for w in self._covering(Point(lon, lat), at))
+        point = Point(lon, lat)
+        hits = tuple(_hit(w, at) for w in self._covering(point, at))
         curfews = [h for h in hits if h.kind == "curfew" and h.in_force]
         until = [h.until for h in curfews if h.until is not None]
         return StatusAnswer(
@@ -225,7 +229,7 @@ class StatusIndex:
             warnings=hits,
             curfew=bool(curfews),
             curfew_until=max(until) if until and len(until) == len(curfews) else None,
-            nearest_corridor=self.nearest_corridor(lat, lon, at),
+            nearest_corridor=self.nearest_corridor(lat, lon, at, point),
         )
 
     def _corridor_open(self, k: int, at: dt.datetime) -> bool:
@@ -249,40 +253,45 @@ class StatusIndex:
                 until = interval[1] if until is None else min(until, interval[1])
         return CorridorHit(warning.id, corridor.name, round(distance, 1), until)
 
-    def _corridor_distance(self, k: int, lat: float, lon: float) -> float:
-        """Metres from a point to corridor ``k`` (0 inside), as ``geometry.distance_m`` but on cached segments."""
-        if shapely.intersects_xy(self._corridor_geoms[k], lon, lat):
-            return 0.0
-        a, b = self._corridor_segments[k]
+    def _open_corridors(self, at: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Which corridors are open at ``at`` (a mask) and their boundary segments (start, end, corridor).
+
+        Cached for the last ``at``: a burst of queries for "now" shares it.
+        """
+        cached = self._open_cache
+        if cached is not None and cached[0] == at:
+            return cached[1]
+        open_ks = np.array([k for k in range(len(self._corridor_geoms)) if self._corridor_open(k, at)], dtype=np.int64)
+        is_open = np.zeros(len(self._corridor_geoms), dtype=bool)
+        is_open[open_ks] = True
+        keep = is_open[self._seg_owner]
+        value = (is_open, self._seg_a[keep], self._seg_b[keep], self._seg_owner[keep])
+        self._open_cache = (at, value)
+        return value
+
+    def nearest_corridor(self, lat: float, lon: float, at: dt.datetime, point: Point | None = None
+                         ) -> CorridorHit | None:
+        """The nearest corridor open at ``at``, with its distance in metres (0 inside it).
+
+        Distances to every open corridor's boundary segments are computed at once in a local
+        equirectangular frame around the point (as ``geometry.distance_m``).
+        """
+        is_open, a, b, owner = self._open_corridors(at)
+        if not len(owner):
+            return None
+        inside = self._corridor_tree.query(Point(lon, lat) if point is None else point, predicate="intersects")
+        inside = inside[is_open[inside]]
+        if len(inside):
+            return self._corridor_hit(int(inside.min()), at, 0.0)
         scale_y = math.pi / 180.0 * EARTH_RADIUS_M
         scale_x = math.cos(math.radians(lat)) * scale_y
         ax, ay = (a[:, 0] - lon) * scale_x, (a[:, 1] - lat) * scale_y
         dx, dy = (b[:, 0] - lon) * scale_x - ax, (b[:, 1] - lat) * scale_y - ay
         length2 = dx * dx + dy * dy
         t = np.clip(-(ax * dx + ay * dy) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
-        return float(np.hypot(ax + t * dx, ay + t * dy).min())
-
-    def _open_corridors(self, at: dt.datetime) -> np.ndarray:
-        cached = self._open_cache
-        if cached is not None and cached[0] == at:
-            return cached[1]
-        open_ks = np.array([k for k in range(len(self._corridor_geoms)) if self._corridor_open(k, at)], dtype=np.int64)
-        self._open_cache = (at, open_ks)
-        return open_ks
-
-    def nearest_corridor(self, lat: float, lon: float, at: dt.datetime) -> CorridorHit | None:
-        """The nearest corridor open at ``at``, with its distance in metres."""
-        open_ks = self._open_corridors(at)
-        if not len(open_ks):
-            return None
-        # Degree distance d and metric distance m satisfy cos(lat)*d <= m/R <= d, so only corridors
-        # within (nearest degree distance)/cos(lat) can be the nearest in metres.
-        degrees = shapely.distance(Point(lon, lat), self._corridor_geoms[open_ks])
-        limit = float(degrees.min()) / max(math.cos(math.radians(lat)), 1e-6)
-        candidates = open_ks[degrees <= limit + 1e-12].tolist()
-        distances = {k: self._corridor_distance(k, lat, lon) for k in candidates}
-        best = min(candidates, key=lambda k: distances[k])
-        return self._corridor_hit(best, at, distances[best])
+        distances = np.hypot(ax + t * dx, ay + t * dy)
+        i = int(distances.argmin())
+        return self._corridor_hit(int(owner[i]), at, float(distances[i]))
 
     # -- a route -----------------------------------------------------------------------------------
 
