@@ -256,6 +256,41 @@ def _trim_stopwords(start: int, seq: str) -> tuple[int, str]:
     return start, " ".join(words)
 
 
+_WORD_BEFORE = re.compile(r"([A-Z][\w'’\-]*)\s$")
+_WORD_AFTER = re.compile(r"\s([A-Z][\w'’\-]*)")
+
+
+def _extend(text: str, start: int, name: str, gazetteer: Gazetteer) -> tuple[int, str]:
+    """Widen an entity NER cut short by a capitalised word the gazetteer knows with it ("West" + "Virginia")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if before and gazetteer.index.get(fold(f"{before.group(1)} {name}")):
+        return before.start(1), text[before.start(1):start + len(name)]
+    after = _WORD_AFTER.match(text, start + len(name))
+    if after and gazetteer.index.get(fold(f"{name} {after.group(1)}")):
+        return start, text[start:after.end(1)]
+    return start, name
+
+
+def _embedded_evidence(name: str, gazetteer: Gazetteer, focus: Counter[str]) -> None:
+    """A country or state named at either end of a longer name ("Kentucky State Police", "CBC Toronto" no)
+    is not a toponym, but it says where the report is: count it as focus evidence ("US", "US.KY")."""
+    words = name.split()
+    if len(words) < 2:
+        return
+    for n in range(min(3, len(words) - 1), 0, -1):
+        for part in (" ".join(words[:n]), " ".join(words[-n:])):
+            rows = [
+                c.row for c in gazetteer.candidates(part)
+                if c.match <= MATCH_ALIAS and gazetteer.kind[c.row] in (KIND_COUNTRY, KIND_ADMIN1)
+            ]
+            if rows:
+                row = max(rows, key=lambda r: gazetteer.population[r])
+                focus[gazetteer.cc[row]] += 1
+                if gazetteer.kind[row] == KIND_ADMIN1:
+                    focus[f"{gazetteer.cc[row]}.{gazetteer.admin1[row]}"] += 1
+                return
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -285,6 +320,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             start = ent.start_char + (len(raw) - len(raw.lstrip()))
             if raw.lower().startswith("the "):
                 start += 4
+            start, name = _extend(text, start, name, gazetteer)
             mention = Mention(name, start, start + len(name), hint=hint)
             _context_hints(text, mention.start, ent.end_char, mention)
             mentions.append(mention)
@@ -307,9 +343,11 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         end = start + len(name)
         inside = [(s, e, label) for s, e, label in others if s < end and start < e]
         if any(s < start or e > end for s, e, _ in inside):
+            _embedded_evidence(name, gazetteer, focus)
             continue  # part of a longer name ("Kentucky State Police")
         cue = bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
         if not cue and not gazetteer.index.get(key):
+            _embedded_evidence(name, gazetteer, focus)
             continue
         source = "cue" if cue else "cap"
         if any(label == "PERSON" for _, _, label in inside) and not cue:
@@ -416,8 +454,10 @@ class _Focus:
 
     def __init__(self, gaz: Gazetteer, states: list[_State], demonym_focus: Counter[str]) -> None:
         self.votes: Counter[str] = Counter()
+        self.admin1s = {tuple(k.split(".", 1)) for k in demonym_focus if "." in k}
         for cc, n in demonym_focus.items():
-            self.votes[cc] += min(1.5, 0.5 * n)
+            if "." not in cc:
+                self.votes[cc] += min(1.5, 0.5 * n)
         self.own: dict[tuple[str, bool], tuple[str, float]] = {}
         for st in states:
             key = _key(st.mention)
@@ -451,6 +491,7 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
         others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
         points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
         admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
+        admin1s |= focus.admin1s
         scores = []
         for cand in st.candidates:
             row = cand.row
