@@ -20,7 +20,7 @@ from rich.table import Table
 from tocsin import settings
 from tocsin.errors import TocsinError
 
-__all__ = ["app_from_env", "register", "serve", "tokens_app"]
+__all__ = ["app_from_env", "first_admin", "main", "register", "serve", "tokens_app"]
 
 tokens_app = typer.Typer(help="API tokens: create (the secret is shown once), list, revoke.", no_args_is_help=True)
 
@@ -135,3 +135,14 @@ def register(app: typer.Typer) -> None:
     """Mount ``serve`` and ``tokens`` into the main ``tocsin`` app."""
     app.command("serve")(serve)
     app.add_typer(tokens_app, name="tokens")
+
+
+def main() -> None:
+    """``python -m tocsin.cli_api serve|tokens ...`` (the same commands, before the main CLI mounts them)."""
+    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    register(app)
+    app()
+
+
+if __name__ == "__main__":
+    main()

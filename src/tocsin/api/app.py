@@ -33,6 +33,18 @@ The API is here: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.jso
 """
 
 
+def _telemetry_off() -> dict[str, Any]:
+    """tocsin runs offline: switch FastAPI's OpenTelemetry hooks off (they check providers on every request)."""
+    import inspect
+
+    if "telemetry" in inspect.signature(FastAPI.__init__).parameters:
+        return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    return {}
+
+
+_NO_TELEMETRY = _telemetry_off()
+
+
 def _setting(name: str, default: Any) -> Any:
     """A setting from ``tocsin.settings`` when it is declared there, else its environment variable or default."""
     try:
@@ -131,10 +143,12 @@ def create_app(
         attribution=_setting("tiles_attribution", _ATTRIBUTION), extractor=extractor,
     )
     app = FastAPI(title="tocsin", version=tocsin.__version__,
-                  description="Conflict events and CAP 1.2 civilian warnings. See docs/api.md.")
+                  description="Conflict events and CAP 1.2 civilian warnings. See docs/api.md.",
+                  **_NO_TELEMETRY)
     app.state.tocsin = state
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=limit)
+    app.add_middleware(status.StatusFastPath, cache=state.status)  # added last: runs first
     for module in (status, events, reports, warnings, subscriptions, tokens):
         app.include_router(module.router)
     app.include_router(warnings.feed_router)

@@ -1,8 +1,10 @@
 """``GET /api/status?lat=&lon=&at=``: what applies at a point, answered from the in-memory StatusIndex.
 
-The hot path of the API: query parameters are read by hand (no dependency resolution), the answer is
-serialised once to bytes (orjson when installed) and no database is touched unless the snapshot is due
-for its re-check (see ``state.StatusCache``).
+The hot path of the API. ``StatusFastPath`` (an ASGI middleware) answers a well-formed request before
+FastAPI's routing and dependency machinery: it reads the query string, asks the index, and sends the
+bytes (orjson when installed). Anything it cannot answer (a bad or unknown parameter) goes on to the
+FastAPI route below, which answers the same way or with the coded 422. No database is touched unless
+the snapshot is due for its re-check (see ``state.StatusCache``).
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tocsin.api.auth import state_of
-from tocsin.errors import E, InputError
+from tocsin.errors import E, InputError, TocsinError
 from tocsin.warnings.status import StatusAnswer
 
 try:
@@ -30,7 +36,7 @@ except ImportError:  # pragma: no cover - orjson is optional
         return json.dumps(obj, separators=(",", ":")).encode()
 
 
-__all__ = ["router", "status_json"]
+__all__ = ["StatusFastPath", "answer", "parse_query", "router", "status_json"]
 
 router = APIRouter(tags=["status"])
 _ALLOWED = frozenset(("lat", "lon", "at"))
@@ -64,9 +70,13 @@ def _coordinate(params: Any, name: str, limit: float) -> float:
     return value
 
 
+_PLUS_LOST = re.compile(r" (\d\d:?\d\d)$")
+
+
 def _at(raw: str | None) -> dt.datetime:
     if raw is None:
         return dt.datetime.now(dt.UTC)
+    raw = _PLUS_LOST.sub(r"+\1", raw)  # an unencoded '+' in '...+03:00' arrives as a space
     try:
         parsed = dt.datetime.fromisoformat(raw)
     except ValueError:
@@ -101,18 +111,47 @@ def status_json(answer: StatusAnswer) -> dict[str, Any]:
     }
 
 
-@router.get("/api/status", summary="Active warnings, curfew and the nearest open corridor at a point",
-            openapi_extra={"parameters": _PARAMETERS}, response_class=Response,
-            responses={200: {"content": {"application/json": {}}}})
-async def status(request: Request) -> Response:
-    params = request.query_params
+def parse_query(params: Mapping[str, str]) -> tuple[float, float, dt.datetime]:
+    """(lat, lon, at) from the query parameters; InputError naming the field otherwise."""
     if len(params) > 2 or not _ALLOWED.issuperset(params):
         unknown = sorted(set(params) - _ALLOWED)
         if unknown:
             raise InputError(E.T606.format(names=", ".join(repr(n) for n in unknown), valid="at, lat, lon"),
                              field=unknown[0])
-    lat = _coordinate(params, "lat", 90)
-    lon = _coordinate(params, "lon", 180)
-    at = _at(params.get("at"))
+    return _coordinate(params, "lat", 90), _coordinate(params, "lon", 180), _at(params.get("at"))
+
+
+def answer(index: Any, lat: float, lon: float, at: dt.datetime) -> bytes:
+    return _dumps(status_json(index.status(lat, lon, at)))
+
+
+@router.get("/api/status", summary="Active warnings, curfew and the nearest open corridor at a point",
+            openapi_extra={"parameters": _PARAMETERS}, response_class=Response,
+            responses={200: {"content": {"application/json": {}}}})
+async def status(request: Request) -> Response:
+    lat, lon, at = parse_query(request.query_params)
     index = await state_of(request).status.index()
-    return Response(_dumps(status_json(index.status(lat, lon, at))), media_type="application/json")
+    return Response(answer(index, lat, lon, at), media_type="application/json")
+
+
+class StatusFastPath:
+    """Answer ``GET /api/status`` without FastAPI's routing; everything else (and any error) passes through."""
+
+    def __init__(self, app: ASGIApp, cache: Any) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/api/status" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        try:
+            params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+            lat, lon, at = parse_query(params)
+        except (TocsinError, UnicodeDecodeError, ValueError):
+            await self.app(scope, receive, send)  # the route answers with the coded error
+            return
+        body = answer(await self.cache.index(), lat, lon, at)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body})
