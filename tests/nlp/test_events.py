@@ -341,3 +341,10 @@ def test_location_prefers_a_place_below_country_level(nlp: Language) -> None:
     [event] = run(nlp, text, setup)._.events
     assert event.location.name == "Kobani"
     assert event.reasons["location"] == "report's main place: the event's sentences name only the country"
+
+
+def test_a_whole_sentence_trigger_inside_a_party_statement_is_a_claim(nlp: Language) -> None:
+    text = "The SDF said its fighters repelled an attack by Turkish-backed factions near Ain Issa."
+    [event] = run(nlp, text, Setup(triggers=[(text, "Armed clash", 0.7)]))._.events
+    assert event.reasons["sub_event_type"] == "claimed by The SDF"
+    assert [(c.source, c.field) for c in event.claims] == [("The SDF", "sub_event_type")]

@@ -45,6 +45,7 @@ from tocsin.model import (
     event_type_of,
 )
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
+from tocsin.nlp.claims import SPEECH_LEMMAS
 
 __all__ = ["EventsComponent", "build_events", "main_event_key"]
 
@@ -220,9 +221,7 @@ class _Builder:
         the event's actors. Statements of others (media, monitors, officials, lawyers:
         "according to SOHR") are the report's sourcing, not a claim about the event's existence.
         """
-        root = _trigger_root(self.doc, trigger)
-        start, end = (root.idx, root.idx + len(root)) if root is not None else (trigger.start, trigger.end)
-        attribution = _attribution_at(self.attributions, start, end)
+        attribution = self._statement_holding(trigger)
         if attribution is None:
             return
         speakers = [
@@ -236,6 +235,21 @@ class _Builder:
         span = _span(self.doc, trigger.start, trigger.end)
         event.claims.append(Claim(attribution.source, "sub_event_type", event.sub_event_type, span))
         event.reasons["sub_event_type"] = f"claimed by {attribution.source}"
+
+    def _statement_holding(self, trigger: Trigger) -> Attribution | None:
+        """The statement the trigger's head word lies in; for a whole-sentence trigger, one covering most of it."""
+        root = _trigger_root(self.doc, trigger)
+        start, end = (root.idx, root.idx + len(root)) if root is not None else (trigger.start, trigger.end)
+        attribution = _attribution_at(self.attributions, start, end)
+        if attribution is not None or (trigger.start, trigger.end) != (trigger.sent_start, trigger.sent_end):
+            return attribution
+        half = (trigger.sent_end - trigger.sent_start) / 2
+        inside = [
+            a
+            for a in self.attributions
+            if trigger.sent_start <= a.start and a.end <= trigger.sent_end and a.end - a.start > half
+        ]
+        return inside[0] if inside else None
 
     # --- date ------------------------------------------------------------------------------
     def _date(self, event: Event, group: _Group) -> None:
@@ -272,7 +286,13 @@ class _Builder:
 
     def _actors(self, event: Event, group: _Group, trigger: Trigger) -> None:
         mentions = self._participants(group)
-        first, second, assoc1 = _roles(self.doc, trigger, mentions, self.attributions, self.actors)
+        statement = self._statement_holding(trigger)
+        speakers = (
+            []
+            if statement is None
+            else [m for m in self.actors if statement.source_start <= m.start and m.end <= statement.source_end]
+        )
+        first, second, assoc1 = _roles(self.doc, trigger, mentions, speakers)
         self._apply_type_rules(event, first, second, assoc1, mentions)
 
     def _apply_type_rules(
@@ -501,18 +521,21 @@ def _roles(
     doc: Doc,
     trigger: Trigger,
     mentions: list[ActorMention],
-    attributions: list[Attribution],
-    all_mentions: list[ActorMention],
+    speakers: list[ActorMention],
 ) -> tuple[ActorMention | None, ActorMention | None, ActorMention | None]:
-    """actor1, actor2 and an actor associated with actor1, from the parse, then from text order."""
+    """actor1, actor2 and an actor associated with actor1, from the parse, then from text order.
+
+    ``speakers`` are the actors who state the event; a pronoun subject ("it", "its fighters")
+    refers back to them.
+    """
     root = _trigger_root(doc, trigger)
     agents: list[ActorMention] = []
     targets: list[ActorMention] = []
     if root is not None:
-        verb = _verb_of(root)
+        verb = _reported_clause(_verb_of(root))
         agents, targets, speaker_agent = _dependents(verb, root, mentions)
         if not agents and speaker_agent:
-            agents = _speaker(attributions, all_mentions, trigger)
+            agents = list(speakers)
         if not targets:
             for child in verb.children:
                 if child.dep_ in ("advcl", "xcomp", "conj") and child.pos_ == "VERB":
@@ -567,16 +590,21 @@ def _dependents(
     agents: list[ActorMention] = []
     targets: list[ActorMention] = []
     pronoun_agent = False
+    active = any(c.dep_ in AGENT_DEPS for c in verb.children)
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
-            # "a coalition air strike was reported on ...": the event noun's modifiers are its agents
             noun_agents, noun_targets = _noun_roles(child, mentions)
-            agents += noun_agents
-            targets += [m for m in _mention_at(mentions, _subtree_span(child)) if m not in noun_agents]
+            if active:
+                # "the army repelled an attack by X": X is the other side
+                targets += noun_agents + [m for m in noun_targets if m not in noun_agents]
+            else:
+                # "a coalition air strike was reported on ...": the event noun's modifiers are its agents
+                agents += noun_agents
+                targets += [m for m in _mention_at(mentions, _subtree_span(child)) if m not in noun_agents]
         elif child.dep_ in AGENT_DEPS:
             found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
             agents += found
-            pronoun_agent = pronoun_agent or (not found and child.pos_ == "PRON")
+            pronoun_agent = pronoun_agent or (not found and _pronominal(child))
         elif child.dep_ == "agent":
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ in OBJECT_DEPS:
@@ -608,6 +636,10 @@ def _dependents(
         # "two policemen were killed following an attack by Taliban militants"
         for noun in _event_nouns(verb):
             noun_agents, noun_targets = _noun_roles(noun, mentions)
+            if noun_agents and pronoun_agent:
+                # "its fighters repelled an attack by X": X is the other side
+                targets += [m for m in noun_agents if m not in targets]
+                break
             if noun_agents:
                 agents += noun_agents
                 targets += [m for m in noun_targets if m not in targets]
@@ -615,18 +647,27 @@ def _dependents(
     return agents, targets, pronoun_agent
 
 
+def _reported_clause(verb: Token) -> Token:
+    """For "X said [Y attacked Z]", the verb of the reported clause: the event is there, not in "said"."""
+    for _ in range(3):
+        if verb.lemma_.lower() not in SPEECH_LEMMAS:
+            break
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is None:
+            break
+        verb = clause
+    return verb
+
+
+def _pronominal(subject: Token) -> bool:
+    """A subject that refers back to someone: "it", "they", "we", "its fighters", "our forces"."""
+    return subject.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subject.children)
+
+
 def _head_first(found: list[ActorMention], head: Token) -> list[ActorMention]:
     """The mention holding the phrase's head word first ("X forces, backed by Y" -> X)."""
     start, end = head.idx, head.idx + len(head)
     return sorted(found, key=lambda m: (0 if m.start <= start and end <= m.end else 1, m.start))
-
-
-def _speaker(attributions: list[Attribution], mentions: list[ActorMention], trigger: Trigger) -> list[ActorMention]:
-    """The speaker is the agent of its own claim ("The YPG said it destroyed two tanks")."""
-    attribution = _attribution_at(attributions, trigger.start, trigger.end)
-    if attribution is None:
-        return []
-    return [m for m in mentions if attribution.source_start <= m.start and m.end <= attribution.source_end]
 
 
 def _is_country(toponym: Toponym) -> bool:
