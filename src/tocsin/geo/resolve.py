@@ -81,7 +81,8 @@ _CUE_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|around|towards?|into|across|from|village of|town of|city of|"
     r"neighbou?rhood of|district of|outskirts of|suburbs? of|area of|province of|governorate of|region of|"
     r"countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of|shelled|struck|bombed|hit|"
-    r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted)\s+(?:the\s+)?$"
+    r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted|"
+    r"(?:,\s*\d{1,3},?|,|residents?|natives?|people|mayor|governor|outskirts|villages?|towns?) of)\s+(?:the\s+)?$"
 )
 _CUE_AFTER = re.compile(
     r"^\s+(?:neighbou?rhood|district|village|town|camp|suburb|countryside|province|governorate|outskirts|"
@@ -583,7 +584,11 @@ def _unknown_place(mention: Mention) -> bool:
     return mention.source == "ner" or (mention.source == "cue" and mention.hint is not None)
 
 
-def _accept(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
+def _near_anchor(gaz: Gazetteer, row: int, anchors: list[int], km: float = 100.0) -> bool:
+    return any(distance_km(gaz.lat[row], gaz.lon[row], gaz.lat[a], gaz.lon[a]) <= km for a in anchors)
+
+
+def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bool:
     """A name NER did not mark as a place is kept only where the gazetteer makes it unambiguous enough."""
     source = st.mention.source
     if source == "ner":
@@ -597,7 +602,9 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
         return True
     in_focus = focus.share(gaz.cc[row], _key(st.mention)) >= 0.25
     if source == "cue":
-        return cand.match <= MATCH_LOOSE and (in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000)
+        return cand.match <= MATCH_LOOSE and (
+            in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
+        )
     if cand.match > MATCH_ALIAS:
         return False
     big = kind in (KIND_COUNTRY, KIND_CONTINENT, KIND_ADMIN1)
@@ -605,7 +612,9 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
         return big and in_focus
     if source == "cap-initial":
         return big or gaz.population[row] >= 100_000
-    return big or gaz.population[row] >= 50_000 or (in_focus and gaz.population[row] >= 5_000)
+    if big or gaz.population[row] >= 50_000:
+        return True
+    return in_focus and (gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors))
 
 
 def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter[str], passes: int = 2) -> None:
@@ -627,7 +636,12 @@ def resolve_mentions(
     _run(gaz, text, states, demonym_focus, passes=1 if screening else 2)
     if screening:
         focus = _Focus(gaz, states, demonym_focus)
-        states = [_State(st.mention, st.candidates) for st in states if _accept(gaz, st, focus)]
+        # towns that NER found anchor small namesakes nearby ("Glasgow, Ky." and "of Edmonton")
+        anchors = [
+            st.candidates[st.best].row for st in states
+            if st.mention.source == "ner" and st.best >= 0 and gaz.kind[st.candidates[st.best].row] == KIND_CITY
+        ]
+        states = [_State(st.mention, st.candidates) for st in states if _accept(gaz, st, focus, anchors)]
         _run(gaz, text, states, demonym_focus)
     out: list[Toponym] = []
     for st in states:
