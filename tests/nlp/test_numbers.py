@@ -139,6 +139,8 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         # arrested and abducted kinds
         ("Police arrested a dozen protesters and detained 30 others.", [("arrested", 12), ("arrested", 30)]),
         ("Gunmen kidnapped 22 students.", [("abducted", 22)]),
+        ("More than 50 people were taken into custody.", [("arrested", 50)]),
+        ("Rebels took 7 aid workers hostage.", [("abducted", 7)]),
         ("Bandits abducted two farmers.", [("abducted", 2)]),
         # vague counts as ACLED codes them
         ("Dozens were killed in the raid.", [("fatalities", 12)]),

@@ -21,8 +21,9 @@ Rules (each one is tested in tests/nlp/test_numbers.py):
 - Kind, from the counted word, its modifiers and its governing verb (lemma lexicons below):
   fatalities (killed, dead, died, deaths, bodies, "lost their lives", "death toll rose to"),
   injured (wounded, injured, hurt), displaced (fled, displaced, evacuated, IDPs, "left their
-  homes", "forced to leave"), arrested (arrested, detained), abducted (kidnapped, abducted,
-  hostages), else "people" (only when the counted noun is a person word: "300 protesters").
+  homes", "forced to leave"), arrested (arrested, detained, "taken into custody"), abducted
+  (kidnapped, abducted, hostages, "taken hostage"), else "people" (only when the counted noun is
+  a person word: "300 protesters").
   The subject of an active transitive verb with an object is the perpetrator, not the victim
   ("5 gunmen killed 3 civilians" -> fatalities 3, people 5).
 - A subset is not a new count: a number under "including"/"among" or the object of "include"
@@ -119,6 +120,7 @@ _COLLECTIVE = frozenset({
     "police", "security", "staff", "personnel", "crew", "family", "military", "army", "militia", "number", "dozen",
     "casualty", "fatality", "death", "body", "corpse", "dead", "other", "element", "national", "general",
 })  # fmt: skip
+_CUSTODY = frozenset({"custody", "detention"})
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "this", "that"})
 _SUBSET_PREPS = frozenset({"including", "among", "excluding", "besides", "like"})
 _HOMES = frozenset({"home", "house", "village", "town", "city", "area", "land", "neighbourhood", "neighborhood"})
@@ -240,6 +242,13 @@ def _verb_kind(verb: Token) -> str | None:
         for c in children
     ):
         return "fatalities"  # "fatally shot", "shot to death", "beaten to death"
+    if lemma in ("take", "hold", "place", "put") and any(
+        c.dep_ == "prep" and c.lower_ in ("into", "in") and any(_lemma(g) in _CUSTODY for g in c.children)
+        for c in children
+    ):
+        return "arrested"  # "taken into custody", "held in detention"
+    if lemma in ("take", "hold") and any(_lemma(c) in ("hostage", "captive") for c in children):
+        return "abducted"  # "taken hostage"
     for c in children:  # "were reported killed", "were found dead", "left 3 fighters dead", "shot and killed"
         if c.dep_ in ("xcomp", "oprd", "acomp", "ccomp", "conj") and _lemma(c) in _KIND_OF and c.pos_ != "NOUN":
             return _KIND_OF[_lemma(c)]
