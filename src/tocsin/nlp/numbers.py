@@ -18,7 +18,8 @@ Rules (each one is tested in tests/nlp/test_numbers.py):
   11 (3 in 4), "dozens of ... killed" 12 or 6 (4 and 4; 6 where the note split the figure over
   events), which matches ACLED's codebook rule (several/many/unknown = 10, dozens = 12, hundreds =
   100). "a few" = 3 follows the same conservative reading (the smallest plural beyond "a couple").
-- Kind, from the counted word, its modifiers and its governing verb (lemma lexicons below):
+- Kind, from the counted noun's modifiers ("3 people killed"), else its governing verb ("refugees
+  were killed" is fatalities), else the counted word itself ("12 deaths"); lemma lexicons below:
   fatalities (killed, dead, died, deaths, bodies, "lost their lives", "death toll rose to"),
   injured (wounded, injured, hurt), displaced (fled, displaced, evacuated, IDPs, "left their
   homes", "forced to leave"), arrested (arrested, detained, "taken into custody"), abducted
