@@ -506,3 +506,20 @@ def test_warning_to_evacuate_without_strikes_is_an_evacuation_order(nlp: Languag
     text = "The spokesman warned residents of Gaza City to evacuate immediately."
     (notice,) = notices(nlp, Case(text, JAN_8, [], [P("Gaza City", "Asia/Gaza")]))
     assert notice.kind == "evacuation_order"
+
+
+# --- robustness ----------------------------------------------------------------------------------------------
+def test_without_publication_time(nlp: Language) -> None:
+    doc = nlp.make_doc("The army imposed a curfew on Afrin from 3 p.m. on Thursday.")
+    (notice,) = nlp(doc)._.notices  # no doc._.published: relative days cannot be placed
+    assert notice.kind == "curfew"
+    assert notice.start is None
+    assert [a.reason for a in notice.areas] == ["not resolved: no place resolver ran"]
+
+
+def test_a_bad_document_is_reported_not_fatal(nlp: Language, caplog: pytest.LogCaptureFixture) -> None:
+    doc = nlp.make_doc("The army imposed a curfew on Afrin.")
+    doc._.dates = [object()]  # not a DateMention: the stage cannot read it
+    doc._.report_id = "r1"
+    assert nlp(doc)._.notices == []
+    assert "r1" in caplog.text

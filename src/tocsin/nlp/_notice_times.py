@@ -563,7 +563,7 @@ def _list_start(sent: SpacySpan) -> int | None:
     return None
 
 
-def entity_toponyms(doc: Doc) -> list[Toponym]:
+def entity_toponyms(doc: Doc, reason: str = "not resolved: no place resolver ran") -> list[Toponym]:
     """Place names found by the parser alone: spaCy GPE/LOC/FAC entities, plus proper nouns in a
     locative position ("in X", "over X and Y", "X city") and their conjuncts. All unresolved."""
     spans: dict[int, SpacySpan] = {}
@@ -595,7 +595,7 @@ def entity_toponyms(doc: Doc) -> list[Toponym]:
             continue
         zone = zone_by_name(name)
         out.append(Toponym(name=name, start=span.start_char, end=span.start_char + len(name), timezone=zone,
-                           reason="not resolved: no gazetteer in the pipeline"))
+                           reason=reason))
     return out
 
 

@@ -259,7 +259,8 @@ def _toponyms(doc: Doc) -> list[Toponym]:
     text = doc.text
     resolved = [_cleaned(text, t) for t in (doc._.toponyms or [])]
     found = [t for t in resolved if t is not None]
-    for extra in times.entity_toponyms(doc):
+    reason = "not resolved: no place resolver ran" if doc._.toponyms is None else "not resolved: missed by the resolver"
+    for extra in times.entity_toponyms(doc, reason):
         if not any(t.start < extra.end and extra.start < t.end for t in found):
             found.append(extra)
     return sorted((t for t in found if not _dateline(text, t)), key=lambda t: t.start)
