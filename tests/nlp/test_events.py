@@ -348,3 +348,22 @@ def test_a_whole_sentence_trigger_inside_a_party_statement_is_a_claim(nlp: Langu
     [event] = run(nlp, text, Setup(triggers=[(text, "Armed clash", 0.7)]))._.events
     assert event.reasons["sub_event_type"] == "claimed by The SDF"
     assert [(c.source, c.field) for c in event.claims] == [("The SDF", "sub_event_type")]
+
+
+def test_sources_counting_different_victims_are_added(nlp: Language) -> None:
+    text = "The army said 12 militants were killed, while activists said 5 civilians died in the clashes near Idlib."
+    setup = Setup(
+        triggers=[("clashes", "Armed clash", 0.8)],
+        counts=[("12", "fatalities", 12), ("5", "fatalities", 5)],
+        toponyms=[place(text, "Idlib")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert sorted((c.source, c.value) for c in event.claims if c.field == "fatalities") == [
+        ("The army", 12),
+        ("activists", 5),
+    ]
+    assert event.fatalities == 17
+    assert event.reasons["fatalities"] == "sources count different victims; their figures are added"
+    # nobody else is named as the attacker: the armed party reporting it is actor1, and it is its claim
+    assert event.actor1 == "Military Forces of Syria (2024-)"
+    assert event.reasons["actor1"] == "no agent in the text; the armed party that reports it ('army')"

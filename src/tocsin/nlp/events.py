@@ -51,6 +51,10 @@ __all__ = ["EventsComponent", "build_events", "main_event_key"]
 
 #: Sentences after a trigger sentence (without a trigger of their own) still read for counts.
 CONTEXT_SENTENCES = 2
+#: Victim nouns too vague to tell two sources' tolls apart ("5 people" vs "8 dead").
+GENERIC_VICTIMS = frozenset(
+    "people person persons individual individuals dead death deaths fatality fatalities".split()
+)
 NO_CASUALTIES = re.compile(
     r"\b(?:no (?:casualties|fatalities|deaths|injuries|one was (?:killed|hurt|injured))|without casualties"
     r"|neither fatalities|nobody was (?:killed|hurt|injured)|no one (?:was|has been) (?:killed|hurt|injured))\b",
@@ -65,6 +69,7 @@ TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
+PROTEST_SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2}
 #: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
 EVENT_NOUNS = frozenset(
     "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
@@ -148,8 +153,12 @@ def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention])
 def _continues(
     group: _Group, trigger: Trigger, index: int, last_index: int, toponyms: list[Toponym], dates: list[DateMention]
 ) -> bool:
-    """Same happening: same sub-type, the very next sentence, no new place and no new date."""
-    if trigger.sub_event_type != group.triggers[-1].sub_event_type:
+    """Same happening: same sub-type (or a protest escalating), the next sentence, no new place or date."""
+    previous = group.triggers[-1].sub_event_type
+    escalates = (
+        previous in PROTEST_SEVERITY and PROTEST_SEVERITY.get(trigger.sub_event_type, -1) > PROTEST_SEVERITY[previous]
+    )
+    if trigger.sub_event_type != previous and not escalates:
         return False
     if (trigger.sent_start, trigger.sent_end) in group.sentences:
         return True
@@ -195,7 +204,8 @@ class _Builder:
 
     def _event(self, group: _Group) -> Event:
         best = max(group.triggers, key=lambda t: t.score)
-        first = group.triggers[0]
+        # a protest that police broke up is one "Protest with intervention" (ACLED codes the most severe)
+        first = max(group.triggers, key=lambda t: PROTEST_SEVERITY.get(t.sub_event_type, 0))
         sub = first.sub_event_type
         event = Event(event_type=event_type_of(sub), sub_event_type=sub)
         event.confidence = best.score
@@ -293,7 +303,28 @@ class _Builder:
             else [m for m in self.actors if statement.source_start <= m.start and m.end <= statement.source_end]
         )
         first, second, assoc1 = _roles(self.doc, trigger, mentions, speakers)
+        spoke = None
+        if event.event_type not in PROTEST_KINDS and first is not None and self._civilian(first):
+            # ACLED codes civilians only as actor2, the side violence is done to
+            second = second if second is not None else first
+            first = None
+        if first is None and event.event_type not in PROTEST_KINDS:
+            spoke = self._armed_speaker(group, second)
+            first = spoke
         self._apply_type_rules(event, first, second, assoc1, mentions)
+        if spoke is not None and "actor1" in event.evidence:
+            event.reasons["actor1"] = f"no agent in the text; the armed party that reports it ({spoke.text!r})"
+
+    def _armed_speaker(self, group: _Group, other: ActorMention | None) -> ActorMention | None:
+        """An armed or state actor speaking in the event's sentences ("the army said 12 militants were killed")."""
+        for attribution in self.attributions:
+            if not _inside(attribution.source_start, attribution.source_end, group.sentences):
+                continue
+            for mention in self.actors:
+                inside = attribution.source_start <= mention.start and mention.end <= attribution.source_end
+                if inside and mention.inter not in (5, 6, 7) and (other is None or mention.name != other.name):
+                    return mention
+        return None
 
     def _apply_type_rules(
         self,
@@ -317,15 +348,15 @@ class _Builder:
                 second = None
             if first is not None and self._is_assoc(first):
                 group_member, first = first, None
+            elif first is not None and self._kind(first) not in CROWD_KINDS:
+                # "police dispersed them": the police are the other side; the crowd is inferred
+                if second is None or self._kind(second) in CROWD_KINDS or self._is_assoc(second):
+                    second = first
+                first = None
             if assoc1 is None and group_member is not None and group_member is not first:
                 assoc1 = group_member
             self._set(event, 1, first, crowd_kind=kind)
         else:
-            if first is not None and (self._kind(first) == "civilians" or self._is_assoc(first)):
-                # ACLED codes civilians only as actor2, the side violence is done to
-                if second is None:
-                    second = first
-                first = None
             self._set(event, 1, first)
         if event.event_type == "Violence against civilians":
             if second is None or (self._kind(second) not in ("civilians",) and not self._is_assoc(second)):
@@ -338,6 +369,9 @@ class _Builder:
         if assoc1 is not None and event.assoc_actor_1 is None and assoc1 is not first:
             event.assoc_actor_1 = self._dated(assoc1, event.date)[0]
             event.evidence["assoc_actor_1"] = _span(self.doc, assoc1.start, assoc1.end)
+
+    def _civilian(self, mention: ActorMention) -> bool:
+        return self._kind(mention) == "civilians" or self._is_assoc(mention)
 
     def _kind(self, mention: ActorMention) -> str | None:
         spec = self.dictionary.group_kind(mention.name)
@@ -440,17 +474,37 @@ class _Builder:
             source = attribution.source if attribution is not None else self.source
             by_source.setdefault(source, []).append(cluster)
         values: list[tuple[int, Span, str]] = []
+        victims: list[frozenset[str]] = []
         for source, clusters in by_source.items():
             cluster = max(clusters, key=lambda c: sum(m.value for m in c))
             value = sum(m.value for m in cluster)
             span = _span(self.doc, cluster[0].start, cluster[-1].end)
             values.append((value, span, source))
+            victims.append(frozenset(self._victim(m) for m in cluster))
             event.claims.append(Claim(source, kind, value, span))
+        if len(values) > 1 and _distinct_groups(victims):
+            # "the army said 12 militants were killed, activists said 5 civilians died": two tolls, not a dispute
+            setattr(event, kind, sum(v[0] for v in values))
+            event.evidence[kind] = _span(self.doc, values[0][1].start, values[-1][1].end)
+            event.reasons[kind] = "sources count different victims; their figures are added"
+            return
         value, span, source = min(values, key=lambda v: v[0])
         setattr(event, kind, value)
         event.evidence[kind] = span
         if len({v[0] for v in values}) > 1:
             event.reasons[kind] = f"sources disagree; the lowest ({source}) is coded"
+
+    def _victim(self, count: CountMention) -> str:
+        """The noun a count counts ("12 militants" -> militant), or "" when the text does not say."""
+        span = self.doc.char_span(count.start, count.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return ""
+        token = span.root
+        if token.dep_ == "nummod" or token.pos_ == "NUM":
+            head = token.head if token.dep_ == "nummod" else token
+            lemma = head.lemma_.lower()
+            return "" if lemma in GENERIC_VICTIMS or head.pos_ not in ("NOUN", "PROPN") else lemma
+        return "" if token.lemma_.lower() in GENERIC_VICTIMS or token.pos_ not in ("NOUN", "PROPN") else token.lemma_
 
     def _no_count(self, event: Event, group: _Group, kind: str) -> None:
         if kind == "fatalities":
@@ -461,6 +515,18 @@ class _Builder:
                     event.evidence["fatalities"] = _span(self.doc, found.start(), found.end())
                     return
         event.reasons[kind] = f"no {kind} count in the event's sentences"
+
+
+def _distinct_groups(victims: list[frozenset[str]]) -> bool:
+    """Every source names its victims and no two sources name the same ones."""
+    if any(not v or "" in v for v in victims):
+        return False
+    seen: set[str] = set()
+    for group in victims:
+        if group & seen:
+            return False
+        seen |= group
+    return True
 
 
 def _start(mention: CountMention) -> int:
