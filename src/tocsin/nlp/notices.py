@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,65 +25,29 @@ from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import Area, Attribution, DateMention, Notice, Span, Toponym
 from tocsin.nlp import _notice_times as times
+from tocsin.nlp._notice_cues import (
+    DESTINATION_PREPS,
+    DIRECTIVE_VERBS,
+    EVAC_VERBS,
+    ISSUER_NOT,
+    ISSUING_VERBS,
+    OPEN_END_CUES,
+    PLACE_NOUNS,
+    RECURRING_CUES,
+    REPORTING_VERBS,
+    RESIDENT_WORDS,
+    SUBORDINATORS,
+    WEEKDAY_RE,
+    ancestors,
+    best_cue,
+    cues,
+    matcher_patterns,
+)
 from tocsin.nlp._notice_times import COUNTRY_ZONES, Window
 
 __all__ = ["COUNTRY_ZONES", "NoticeFinder", "find_notices", "make_notice_finder", "zone_for"]
 
 log = logging.getLogger(__name__)
-
-# --- lexicons ---------------------------------------------------------------------------------------------
-ANNOUNCE_VERBS = frozenset(
-    "announce declare impose reimpose extend order issue introduce set expand decide decree "
-    "proclaim establish open create confirm publish give instruct direct urge call warn threaten "
-    "broadcast post drop".split()
-)
-DIRECTIVE_VERBS = frozenset(
-    "order urge call tell instruct direct ask demand advise command warn decide plan require request appeal "
-    "notify".split()
-)
-#: A noun cue governed by these is a back-reference ("Following the evacuation orders, ..."), not a notice.
-BACKREF_PREPS = frozenset("follow following after despite amid amidst since before during under over against".split())
-DEADLINE_POBJ = frozenset("end dawn midnight noon morning evening night deadline expiry".split())
-PLANNED_WORDS = frozenset("ahead before planned coming imminent upcoming impending intend intended will".split())
-ISSUER_NOT = frozenset(
-    "leaflet statement message order map notice warning post report information according text decision".split()
-)
-REPORTING_VERBS = frozenset("say tell report add write".split())
-_WEEKDAY_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
-SUBORDINATORS = frozenset("if unless when because as after before while once until".split())
-EVAC_VERBS = frozenset("evacuate leave flee relocate vacate depart move head go".split())
-STRIKE_WORDS = frozenset(
-    "strike airstrike bomb bombard bombing target attack hit shell raid bombardment airstrikes strikes".split()
-)
-RESIDENT_WORDS = frozenset(
-    "resident civilian people population inhabitant citizen family everyone anyone villager gazan "
-    "residents civilians".split()
-)
-STAY_AWAY_OBJECTS = frozenset("location position area site vicinity gathering building facility base".split())
-CANCEL_VERBS = frozenset(
-    "lift end ease relax cancel remove suspend scrap revoke rescind violate defy break breach violation violator "
-    "defiance enforce".split()
-)
-CORRIDOR_MODS = frozenset("humanitarian safe evacuation civilian secure green".split())
-CORRIDOR_VERBS = frozenset("open establish create set organise organize announce provide allow agree reopen".split())
-ISSUING_VERBS = ANNOUNCE_VERBS | DIRECTIVE_VERBS | REPORTING_VERBS | CORRIDOR_VERBS | frozenset(
-    "grant allow set give impose send publish release drop post".split()
-)
-DEADLINE_ACTIONS = frozenset(
-    "leave withdraw surrender evacuate vacate return hand abandon disarm lay pull depart quit".split()
-)
-RECURRING_CUES = ("every day", "each day", "daily", "nightly", "every night", "each night", "every evening")
-OPEN_END_CUES = ("until further notice", "indefinite", "indefinitely")
-PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
-PLACE_NOUNS = frozenset(
-    "village town settlement neighbourhood neighborhood district area city locality township community "
-    "building suburb governorate province region division".split()
-)
-DESTINATION_PREPS = frozenset(("to", "towards", "toward", "into"))
-
-#: Priority when one sentence shows cues of several kinds: the more specific kind wins.
-PRIORITY = ("safe_corridor", "deadline", "curfew", "strike_warning", "evacuation_order")
-
 
 @dataclass
 class _Draft:
@@ -112,46 +75,13 @@ class _Draft:
         self.last_sent = self.sent
 
 
-def _matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
-    return {
-        "curfew": [
-            [{"LEMMA": {"IN": ["curfew", "lockdown"]}}],
-            [{"LOWER": "stay"}, {"ORTH": "-"}, {"LOWER": "at"}, {"ORTH": "-"}, {"LOWER": "home"}],
-        ],
-        "safe_corridor": [
-            [{"LEMMA": "corridor"}],
-            [{"LOWER": {"IN": ["safe", "humanitarian"]}}, {"LEMMA": {"IN": ["passage", "route", "pause", "window"]}}],
-            [{"LOWER": "evacuation"}, {"LEMMA": "route"}],
-        ],
-        "deadline": [
-            [{"LEMMA": {"IN": ["deadline", "ultimatum"]}}],
-            [{"LOWER": "within"}, {"LIKE_NUM": True}, {"LEMMA": {"IN": ["hour", "day"]}}],
-            [{"LOWER": "grace"}, {"LOWER": "period"}],
-            [{"LEMMA": {"IN": sorted(DEADLINE_ACTIONS | EVAC_VERBS)}, "POS": "VERB"}],
-        ],
-        "strike_warning": [
-            [{"LEMMA": {"IN": ["warn", "warning", "threaten", "threat"]}}],
-            [{"LOWER": "away"}],
-            [{"LEMMA": "avoid"}],
-            [{"LEMMA": "map"}],
-            [{"LEMMA": "approach"}],
-            [{"LEMMA": {"IN": ["strike", "airstrike", "bombing", "raid", "attack"]}}, {"LEMMA": "be"},
-             {"LEMMA": "come"}],
-        ],
-        "evacuation_order": [
-            [{"LEMMA": {"IN": list(EVAC_VERBS)}}],
-            [{"LEMMA": {"IN": ["evacuation", "displacement", "relocation"]}}],
-        ],
-    }
-
-
 class NoticeFinder:
     """The ``tocsin_notices`` pipeline component: sets ``doc._.notices``."""
 
     def __init__(self, nlp: Language, name: str = "tocsin_notices") -> None:
         self.name = name
         self.matcher = Matcher(nlp.vocab)
-        for kind, patterns in _matcher_patterns().items():
+        for kind, patterns in matcher_patterns().items():
             self.matcher.add(kind, patterns)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -171,7 +101,7 @@ def make_notice_finder(nlp: Language, name: str) -> NoticeFinder:
 # --- the per-document pass --------------------------------------------------------------------------------
 def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     """All notices in ``doc`` (the component's work, callable on its own for tests)."""
-    cues_by_sent = _cues(doc, matcher)
+    cues_by_sent = cues(doc, matcher)
     if not cues_by_sent:
         return []  # most reports: nothing more to read
     published: dt.datetime | None = doc._.published
@@ -187,7 +117,7 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     for i, sent in enumerate(sents):
         sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
         leaflets = _leaflet_drop(sent, sent_mentions) or leaflets
-        cue = _best_cue(cues_by_sent.get(sent.start, []))
+        cue = best_cue(cues_by_sent.get(sent.start, []))
         similar = False
         if cue is None:
             cue = _similar_order(sent, last)
@@ -314,237 +244,6 @@ def _valid_zone(name: str) -> bool:
     return True
 
 
-# --- cues -------------------------------------------------------------------------------------------------
-def _cues(doc: Doc, matcher: Matcher) -> dict[int, list[tuple[str, SpacySpan]]]:
-    found: dict[int, list[tuple[str, SpacySpan]]] = {}
-    for match_id, start, end in matcher(doc):
-        kind = doc.vocab.strings[match_id]
-        span = doc[start:end]
-        sent = span.sent
-        if _accept(kind, span, sent):
-            found.setdefault(sent.start, []).append((_refine_kind(kind, span, sent), span))
-    return found
-
-
-def _by_date(tok: Token) -> bool:
-    """'warned to leave the region by Aug. 25', 'gave them until 2 a.m. to withdraw': a deadline."""
-    holders = [tok, *_ancestors(tok, 3)]
-    preps = [c for h in holders[:3] for c in h.children if c.dep_ == "prep"] + [h for h in holders if h.dep_ == "prep"]
-    for prep in preps:
-        if prep.lower_ in ("by", "before", "until") and any(
-            t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in DEADLINE_POBJ for t in prep.subtree
-        ):
-            return True
-    return False
-
-
-def _best_cue(cues: list[tuple[str, SpacySpan]]) -> tuple[str, SpacySpan] | None:
-    if not cues:
-        return None
-    return min(cues, key=lambda c: (PRIORITY.index(c[0]), c[1].start))
-
-
-def _ancestors(tok: Token, limit: int = 4) -> list[Token]:
-    out: list[Token] = []
-    while tok.head is not tok and len(out) < limit:
-        tok = tok.head
-        out.append(tok)
-    return out
-
-
-def _words(sent: SpacySpan) -> set[str]:
-    return {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-
-
-def _negated_or_cancelled(tok: Token) -> bool:
-    if tok.dep_ in ("oprd", "attr") or (tok.dep_ == "pobj" and tok.head.lemma_.lower() in BACKREF_PREPS):
-        return True  # "calling it 'evacuation'", "Following the evacuation orders, ..."
-    if tok.dep_ == "compound" and tok.head.dep_ == "pobj" and tok.head.head.lemma_.lower() in BACKREF_PREPS:
-        return True
-    chain = _ancestors(tok, 4)
-    for near, far in zip(chain, chain[1:], strict=False):
-        if near.dep_ == "pobj" and far.dep_ == "prep" and far.lemma_.lower() in BACKREF_PREPS:
-            return True  # "Following the introduction of a curfew, ...", "protested against the imposition of"
-    for anc in [tok, *_ancestors(tok, 2)]:
-        if anc.lemma_.lower() == "enforce" and anc.head.lemma_.lower() in ("begin", "start"):
-            return False  # "began enforcing a 3-day curfew": it starts now
-        if anc.lemma_.lower() in CANCEL_VERBS:
-            return True  # lifted, violated, enforced (an existing curfew): not a new notice
-        if any(c.dep_ == "neg" for c in anc.children) and anc.pos_ in ("VERB", "AUX") and anc is not tok:
-            return anc.lemma_.lower() in ANNOUNCE_VERBS
-    return False
-
-
-def _announced(tok: Token) -> bool:
-    """Governed by an announcing verb ("imposed a curfew"), or described by one ("a curfew imposed on X")."""
-    if any(a.pos_ == "VERB" and a.lemma_.lower() in ANNOUNCE_VERBS for a in [tok, *_ancestors(tok)]):
-        return True
-    return any(c.dep_ == "acl" and c.lemma_.lower() in ANNOUNCE_VERBS for c in tok.children)
-
-
-def _accept(kind: str, span: SpacySpan, sent: SpacySpan) -> bool:
-    tok = span.root
-    if _negated_or_cancelled(tok):
-        return False
-    if kind == "curfew":
-        return _accept_curfew(tok, sent)
-    if kind == "safe_corridor":
-        return _accept_corridor(span, tok)
-    if kind == "deadline":
-        return _accept_deadline(span, tok, sent)
-    if kind == "strike_warning":
-        return _accept_strike(span, tok, sent)
-    return _accept_evacuation(tok, sent)
-
-
-def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
-    if tok.dep_ == "compound":
-        if tok.head.lemma_.lower() not in ("order", "decision", "extension"):
-            return False  # "curfew passes", "curfew hours"
-        tok = tok.head
-    if tok.dep_ == "pobj" and tok.head.lower_ not in ("of", "for", "with"):
-        return False  # "protests amid the lockdown"
-    if _announced(tok) or any(c.dep_ == "prep" and c.lower_ in ("on", "in", "over", "across", "for") for c in
-                              tok.children):
-        return True
-    clause = {t.lower_ for t in tok.head.subtree} if tok.dep_ in ("nsubj", "nsubjpass") else {
-        t.lower_ for t in tok.subtree}
-    return bool(clause & {"from", "until", "till", "between", "effective", "starting"})
-
-
-def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
-    if tok.lemma_.lower() != "corridor":
-        return True  # "safe passage", "humanitarian pause", "evacuation route"
-    mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
-    if mods & CORRIDOR_MODS:
-        return True
-    if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children):
-        return False  # a named road: "the Lachin corridor", "the Al-Rashid corridor"
-    if tok.dep_ in ("nsubj", "nsubjpass") and any(
-        c.dep_ == "xcomp" and c.lemma_.lower() in CORRIDOR_VERBS for c in tok.head.children
-    ):
-        return True  # "Corridors are to be opened"
-    return any(a.lemma_.lower() in CORRIDOR_VERBS for a in [tok, *_ancestors(tok, 3)])
-
-
-def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
-    if tok.lemma_.lower() == "deadline" and tok.dep_ == "compound":
-        return False  # "deadline extensions"
-    if span[0].lower_ == "within":
-        return bool(_words(sent) & DEADLINE_ACTIONS)
-    if tok.pos_ == "VERB":
-        return _by_date(tok)  # "gave fighters until 2 a.m. to withdraw", "warned to leave by Aug. 25"
-    return True
-
-
-def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
-    lemma = tok.lemma_.lower()
-    words = _words(sent)
-    if lemma in ("warn", "warning", "threaten", "threat"):
-        holder = tok.head if tok.dep_ == "dobj" and tok.pos_ == "NOUN" else tok  # "issued warnings to ..."
-        objs = {
-            t.lemma_.lower()
-            for c in holder.children
-            if c.dep_ not in ("nsubj", "nsubjpass", "mark") and (c.dep_ != "advcl" or holder is not tok)
-            for t in c.subtree
-        }
-        if lemma in ("threaten", "threat"):
-            return bool(objs & STRIKE_WORDS)
-        if objs & STRIKE_WORDS or "urgent" in objs or "away" in objs:
-            return True
-        if objs & EVAC_VERBS:  # "warned residents to evacuate": a strike warning only if strikes are in view
-            return bool(words & STRIKE_WORDS) or "building" in words or "buildings" in words
-        return bool(objs & RESIDENT_WORDS)
-    if lemma == "avoid":
-        return any(t.lemma_.lower() in STAY_AWAY_OBJECTS for t in tok.subtree)
-    if lemma == "approach":  # "urged residents not to approach", "Do not approach"
-        negated = any(c.dep_ == "neg" and c.lower_ in ("not", "n't") for c in tok.children)
-        directed = any(a.lemma_.lower() in DIRECTIVE_VERBS for a in _ancestors(tok, 3)) or any(
-            c.lower_ == "do" for c in tok.children)
-        return negated and directed
-    if lemma == "away":
-        if not any(a.lemma_.lower() in ("stay", "keep", "move", "get", "remain") for a in _ancestors(tok, 3)):
-            return False
-        return bool(words & (RESIDENT_WORDS | STRIKE_WORDS | {"position", "building", "meter", "metre"}))
-    if span[-1].lemma_ == "come":
-        return True
-    if lemma == "map":  # "published maps of the buildings it would target"
-        return _announced(tok) and any(
-            t.lemma_.lower() in STRIKE_WORDS and any(c.lower_ in ("will", "would") for c in t.children)
-            for t in sent
-        )
-    return False
-
-
-def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
-    lemma = tok.lemma_.lower()
-    if lemma in ("evacuation", "displacement", "relocation"):
-        noun = tok.head if tok.dep_ == "compound" else tok
-        if noun.dep_ not in ("dobj", "pobj", "nsubjpass", "conj", "appos", "ROOT"):
-            return False  # "this evacuation order was the fourth", "the evacuation warnings were confusing"
-        return _announced(noun) and noun.head.lemma_ != "allow"
-    if lemma in ("move", "head", "go") and not any(c.lower_ in ("south", "north", "east", "west", "away")
-                                                   for c in tok.subtree):
-        return False
-    if tok.tag_ != "VB" or tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl"):
-        return False  # "those evacuating", "people fleeing", "..., leaving five dead"
-    if any(c.lower_ in ("must", "should") for c in tok.children) and _addressed(tok):
-        return True  # "residents must leave", "you should leave"
-    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need") and tok.head.tag_ in ("VBP", "VBZ", "VB"):
-        return _addressed(tok.head)  # "you have to leave" (not "journalists had to leave")
-    if _imperative(tok):
-        return True  # "Leave now", '"Evacuate immediately," the army said'
-
-    for anc in _ancestors(tok, 3):
-        a = anc.lemma_.lower()
-        if a in ("allow", "let", "able", "refuse", "help", "enable", "want", "wish"):
-            return False
-        if a == "call" and not any(c.lower_ in ("on", "upon", "for") for c in anc.children):
-            return False  # "calling the warnings 'propaganda'" names, it does not direct
-        if a in DIRECTIVE_VERBS:
-            return True
-    return False
-
-
-def _addressed(verb: Token) -> bool:
-    """The subject is the people told to act: you, residents, civilians, everyone (or none is given)."""
-    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None:
-        return True
-    words = {t.lemma_.lower() for t in subj.subtree} | {subj.lower_}
-    return bool(words & (RESIDENT_WORDS | {"you", "everyone", "anyone", "all", "those"}))
-
-
-def _imperative(tok: Token) -> bool:
-    if tok.tag_ != "VB" or any(c.dep_ in ("nsubj", "aux", "auxpass") for c in tok.children):
-        return False
-    if tok.dep_ not in ("ROOT", "ccomp", "conj"):
-        return False
-    first = min(t.i for t in tok.subtree if not t.is_punct)
-    sent_start = tok.sent.start
-    return first == tok.i and (tok.i == sent_start or tok.doc[tok.i - 1].is_quote or tok.doc[tok.i - 1].is_punct)
-
-
-def _refine_kind(kind: str, span: SpacySpan, sent: SpacySpan) -> str:
-    """An order to leave ahead of strikes, or a warning to leave, is a strike warning (building-level)."""
-    if kind != "evacuation_order":
-        return kind
-    warned = any(a.lemma_.lower() in ("warn", "warning") for a in _ancestors(span.root, 3))
-    if warned and _words(sent) & STRIKE_WORDS:
-        return "strike_warning"  # "warning civilians to leave ... because forces planned to bomb the city"
-    near = sent.doc[max(sent.start, span.start - 8) : min(sent.end, span.end + 8)]
-    if any(t.lemma_.lower() == "building" for t in near):
-        return "strike_warning"  # leave these buildings: a warning of strikes on them
-    for tok in sent:
-        if tok.lemma_.lower() not in STRIKE_WORDS:
-            continue
-        before = {t.lower_ for t in sent.doc[max(sent.start, tok.i - 3) : tok.i]}
-        aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-        if before & PLANNED_WORDS or aux & {"will", "would"}:
-            return "strike_warning"  # "evacuate ahead of planned strikes", "it will strike"
-    return kind
-
-
 def _similar_order(sent: SpacySpan, last: _Draft | None) -> tuple[str, SpacySpan] | None:
     """'Similar orders have been given in ...': a new notice of the previous notice's kind."""
     if last is None:
@@ -627,7 +326,7 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
     subject of a reporting verb elsewhere in the sentence ("..., the government said")."""
     cue_root = draft.cue.root
     span: SpacySpan | None = None
-    for anc in [cue_root, *_ancestors(cue_root, 6)]:
+    for anc in [cue_root, *ancestors(cue_root, 6)]:
         span = _issuer_of(anc, draft.cue)
         if span is not None:
             break
@@ -650,7 +349,7 @@ def _is_destination(doc: Doc, top: Toponym) -> bool:
     span = doc.char_span(top.start, top.end, alignment_mode="expand")
     if span is None:
         return False
-    for anc in _ancestors(span.root, 4):
+    for anc in ancestors(span.root, 4):
         if anc.dep_ == "prep" and anc.lower_ in DESTINATION_PREPS:
             return True
         if anc.lower_ in ("north", "south", "east", "west", "beyond") and anc.head.lemma_.lower() in EVAC_VERBS:
@@ -804,7 +503,7 @@ def _past_weekdays(
             and isinstance(value, dt.date)
             and not isinstance(value, dt.datetime)
             and value > published.date()
-            and _WEEKDAY_RE.search(m.text)
+            and WEEKDAY_RE.search(m.text)
             and _past_tense(sent, m)
         ):
             m = dataclasses.replace(m, value=value - dt.timedelta(days=7))
@@ -816,7 +515,7 @@ def _past_tense(sent: SpacySpan, m: DateMention) -> bool:
     span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
-    for anc in _ancestors(span.root, 3):
+    for anc in ancestors(span.root, 3):
         if anc.pos_ in ("VERB", "AUX"):
             aux = {c.lower_ for c in anc.children if c.dep_ in ("aux", "auxpass")}
             return anc.tag_ == "VBD" or (anc.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"}))
