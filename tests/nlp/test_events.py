@@ -367,3 +367,18 @@ def test_sources_counting_different_victims_are_added(nlp: Language) -> None:
     # nobody else is named as the attacker: the armed party reporting it is actor1, and it is its claim
     assert event.actor1 == "Military Forces of Syria (2024-)"
     assert event.reasons["actor1"] == "no agent in the text; the armed party that reports it ('army')"
+
+
+def test_a_protest_and_its_dispersal_are_one_event(nlp: Language) -> None:
+    text = "Hundreds of students protested in Kirkuk on Sunday. Police fired tear gas to disperse them."
+    setup = Setup(
+        triggers=[("protested", "Peaceful protest", 0.8), ("tear gas", "Protest with intervention", 0.9)],
+        dates=[("on Sunday", dt.date(2025, 3, 2))],
+        toponyms=[place(text, "Kirkuk", "IQ")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.sub_event_type == "Protest with intervention"
+    assert evidence(text, event, "sub_event_type") == "tear gas"
+    assert (event.actor1, event.assoc_actor_1) == ("Protesters (Iraq)", "Students (Iraq)")
+    assert (event.actor2, event.inter2) == ("Police Forces of Iraq (2022-)", 1)
+    assert event.notes == text
