@@ -12,6 +12,7 @@ from spacy.language import Language
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, clean_note, features, fit
 from tocsin.nlp.triggers import classify_text
+from tocsin.nlp.triggers_match import _CUES, _STRONG, required_literals
 from tocsin.train import MODEL_FILE, read_acled, train
 
 # (sentence, expected sub-event type, a word the trigger span must contain)
@@ -201,3 +202,30 @@ def test_read_acled_rejects_other_csv(tmp_path: Path) -> None:
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"\[T501\]"):
         read_acled(bad)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchors"),
+    [
+        # a plain word is its own anchor
+        (r"grenades?", {"grenade"}),
+        # an alternation needs one anchor per branch
+        (r"chlorine|sarin", {"chlorine", "sarin"}),
+        # an optional prefix adds nothing; the required word is kept
+        (r"(?:gang[- ])?rape", {"rape"}),
+        # nothing literal is required
+        (r"\w+", None),
+    ],
+)
+def test_required_literals(pattern: str, anchors: set[str] | None) -> None:
+    assert required_literals(pattern) == anchors
+
+
+def test_gating_never_changes_a_match() -> None:
+    texts = [row[0] for row in ONE_PER_SUB_TYPE] + NON_EVENTS
+    for gated in list(_CUES.values()) + [g for _, g in _STRONG.values()]:
+        for text in texts:
+            plain = gated.regex.search(text)
+            found = gated.search(text, text.lower())
+            assert (found is None) == (plain is None)
+            assert found is None or plain is None or found.span() == plain.span()

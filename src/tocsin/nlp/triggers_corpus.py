@@ -135,6 +135,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Armed men attacked a hotel in {place} {day}, killing {num} guests.",
         "{armed} stormed a village in {place} and killed {num} {civ}.",
         "Attackers killed {num} {civ} in a night raid on {place}.",
+        "The bodies of {num} men with gunshot wounds were found dumped on a road near {place}.",
         "{armed} opened fire on {civ} in {place} {day}, killing {num} people.",
         "Gunmen shot dead a village chief in {place}.",
         "{armed} attacked {civ} in {place} {day}, killing {num} and burning homes.",
@@ -281,7 +282,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "Other": (
         "A mass grave containing {num} bodies was found in {place}.",
         "Thousands of {civ} fled {place} after the fighting.",
-        "The bodies of {num} people were discovered in {place} {day}.",
+        "Aid agencies said {num} thousand people had been displaced by the violence in {place}.",
     ),
     "NONE": (
         # natural disasters

@@ -179,6 +179,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"executed",
         r"shooting",
         r"drive-by",
+        r"found dead",
+        r"bod(?:y|ies) (?:\w+ )?(?:was |were )?(?:found|discovered)",
         r"(?:attacked|killed|shot|targeted|assaulted|tortured) (?:an? |the |\w+ )?" + _VICTIMS,
         r"attack(?:ed|s)?",
         r"killed",
@@ -323,7 +325,6 @@ CUES: dict[str, tuple[str, ...]] = {
         r"fled",
         r"displac(?:ed|ement)",
         r"expelled",
-        r"bodies (?:were )?(?:found|discovered|recovered)",
     ),
 }
 
