@@ -92,6 +92,11 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         ("A soldier was killed and two others were injured.", [("fatalities", 1), ("injured", 2)]),
         # "one" is a number word
         ("The sniper killed one civilian.", [("fatalities", 1)]),
+        # the object of a place preposition is not a victim
+        ("Eight people were killed in a road accident.", [("fatalities", 8)]),
+        ("Two soldiers died in a helicopter crash.", [("fatalities", 2)]),
+        # the subject of "shot dead" with an object is the perpetrator
+        ("Two gunmen shot dead a man in the market.", [("people", 2), ("fatalities", 1)]),
         # "shot to death", "fatally shot"
         ("Two men were shot to death near the market.", [("fatalities", 2)]),
         ("Gunmen fatally shot three guards.", [("fatalities", 3)]),

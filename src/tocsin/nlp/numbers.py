@@ -111,6 +111,8 @@ kilometre kilometer mile metre meter dollar euro pound usd year month week day h
 bullet weapon gun rifle ton tonne kg animal cattle cow sheep goat camel livestock head hectare acre school shop
 structure airstrike strike raid attack incident event time times shot point site position checkpoint base camp
 district province area location grenade projectile barrel aircraft plane helicopter boat ship item piece box
+accident restaurant plant container border number order letter center centre shelter tower water quarter corner
+power river computer weather paper transmitter launcher
 """.split())  # fmt: skip
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "men", "ee", "ier")
 _SKIP_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
@@ -121,6 +123,8 @@ _COLLECTIVE = frozenset({
     "police", "security", "staff", "personnel", "crew", "family", "military", "army", "militia", "number", "dozen",
     "casualty", "fatality", "death", "body", "corpse", "dead", "other", "element", "national", "general",
 })  # fmt: skip
+_QUANTIFIER_PREPS = frozenset({"between", "about", "around", "over", "under", "nearly", "approximately", "up"})
+_OBJECT_NOT_VICTIM = frozenset({"lose", "leave", "flee", "die"})
 _CUSTODY = frozenset({"custody", "detention"})
 _DEFINITE = frozenset({"the", "his", "her", "their", "its", "this", "that"})
 _SUBSET_PREPS = frozenset({"including", "among", "excluding", "besides", "like"})
@@ -216,9 +220,13 @@ def _lemma(token: Token) -> str:
 
 def _victim_of(verb: Token, role: Token) -> bool:
     """Whether ``role`` (a child of ``verb``) is on the receiving end of it, not the perpetrator."""
-    if role.dep_ in ("nsubj", "csubj") and _lemma(verb) in TRANSITIVE:
-        # "12 wounded": a bare verb with no object reads as a passive participle
-        return not any(c.dep_ in ("dobj", "obj") for c in verb.children)
+    if role.dep_ in ("nsubj", "csubj"):
+        has_object = any(c.dep_ in ("dobj", "obj") for c in verb.children)
+        if _lemma(verb) in _OBJECT_NOT_VICTIM:
+            return True  # "12 people lost their lives", "500 fled their homes"
+        # "two gunmen shot dead a man": the subject of a verb with an object did it; "12 wounded":
+        # a transitive verb with no object reads as a passive participle
+        return not has_object
     return role.dep_ != "agent"
 
 
@@ -324,7 +332,12 @@ def _kind(root: Token) -> tuple[str, bool] | None:
             return _KIND_OF[_lemma(head.head)], True  # "the killing of 5 civilians", "the arrest of 3"
         if head.lower_ == "of" and _lemma(head.head) == "toll":
             return "fatalities", True  # "a death toll of 12"
-        head = head.head  # "the death toll rose to 12"
+        if head.lower_ in _QUANTIFIER_PREPS:  # "between 11-12 militants were killed": a quantifier
+            anchor, head = head, head.head
+        elif head.lower_ in ("to", "at"):
+            head = head.head  # "the death toll rose to 12"
+        else:
+            head = anchor  # "died in a road accident": the object of "in" is not the victim
     if anchor.dep_ == "dobj" and _lemma(head) == "include":
         return None
     if anchor is not head and (kind := _verb_kind(head)):
