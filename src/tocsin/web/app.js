@@ -48,6 +48,7 @@ function showPanel(children) {
 // -- the map ---------------------------------------------------------------------------------------
 
 const map = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([20, 20], 2);
+window.tocsin = { map }; // for the browser tests and the console
 map.attributionControl.setPrefix(false);
 const fallback = L.layerGroup();
 const events = L.markerClusterGroup({
@@ -129,6 +130,19 @@ function eventMarker(event) {
     icon, title: label, alt: label, keyboard: true, eventType: event.event_type, riseOnHover: true,
   });
   marker.on("click", () => openEvent(event.id));
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (el && !el.dataset.keys) {
+      el.dataset.keys = "true";
+      el.setAttribute("role", "button");
+      el.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          openEvent(event.id);
+        }
+      });
+    }
+  });
   return marker;
 }
 
@@ -151,7 +165,23 @@ function filterParams(withDates = true) {
   return f;
 }
 
-async function loadEvents() {
+/** Run ``work`` with body[data-busy] set, so a test (or a user's script) can wait until the page settles. */
+async function busy(work) {
+  state.busy = (state.busy || 0) + 1;
+  document.body.dataset.busy = "true";
+  try {
+    return await work();
+  } finally {
+    state.busy -= 1;
+    if (state.busy === 0) delete document.body.dataset.busy;
+  }
+}
+
+function loadEvents() {
+  return busy(loadEventsNow);
+}
+
+async function loadEventsNow() {
   events.clearLayers();
   if (!can("viewer")) {
     state.eventCount = 0;

@@ -1,0 +1,132 @@
+"""Fixtures for the browser tests: the real app under uvicorn on loopback, and Debian's Chromium via Playwright.
+
+The site is built once per module: reports written for these tests are ingested through the library into a
+fresh SQLite file, one curfew is published and one evacuation order is left as a draft (both through the
+HTTP API, as an operator would). Every page gets a guard that aborts and records any request that would
+leave the server, and records console errors and uncaught page errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # webkit, like the other test folders' kits
+
+from webkit import CHROMIUM, CHROMIUM_ARGS, CURFEW_POLYGON, DRAFT_POLYGON, MISSING, REPORTS, Site, Watched  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _post(url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert response.status_code in (200, 201), response.text
+    return dict(response.json())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[Site]:
+    if MISSING:
+        pytest.skip(MISSING)
+    import uvicorn
+
+    from tocsin.api import create_app
+    from tocsin.auth import Auth
+    from tocsin.ingestion import ingest_reports
+    from tocsin.model import Report
+    from tocsin.store import Store
+
+    store = Store(tmp_path_factory.mktemp("web") / "web.db")
+    auth = Auth(store)
+    tokens = {role: auth.create_token(f"{role}-web", role)[1] for role in ("viewer", "operator")}
+    reports = [Report(id=r["id"], text=r["text"], title=r.get("title"), source=r["source"],
+                      published=dt.datetime.fromisoformat(r["published"])) for r in REPORTS]
+    summary = ingest_reports(reports, store, extractor=extractor, drafts=False)
+    assert summary.new == len(REPORTS) and summary.events >= 3, summary
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(store, extractor=extractor, tiles_url=""), host="127.0.0.1", port=port,
+                            log_level="warning", ws="none", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    operator = tokens["operator"]
+    curfew = _post(url + "/api/warnings", operator, {
+        "kind": "curfew", "headline": "Curfew in Kramatorsk district", "issuer": "Regional military administration",
+        "instruction": "Stay indoors from 22:00 to 06:00.",
+        "areas": [{"name": "Kramatorsk district", "polygons": [CURFEW_POLYGON]}]})
+    _post(f"{url}/api/warnings/{curfew['id']}/publish", operator, {})
+    draft = _post(url + "/api/warnings", operator, {
+        "kind": "evacuation_order", "headline": "Leave central Kharkiv", "issuer": "City council",
+        "instruction": "Leave now towards the west.",
+        "areas": [{"name": "Central Kharkiv", "polygons": [DRAFT_POLYGON]}]})
+    listed = httpx.get(url + "/api/events?limit=1000", headers={"Authorization": f"Bearer {tokens['viewer']}"})
+    yield Site(url, tokens, curfew["id"], draft["id"], listed.json()["items"])
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if MISSING:
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def watched(browser: Any, site: Site) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    seen = Watched(page)
+    home = urlsplit(site.url).netloc
+
+    def guard(route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != home:
+            seen.outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page.on("console", lambda m: seen.errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen.errors.append(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: seen.errors.append(f"requestfailed: {r.url} {r.failure}")
+            if urlsplit(r.url).netloc == home else None)
+    page.set_default_timeout(15_000)
+    yield seen
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: $TOCSIN_WEB_SHOTS when set (to look at them), else the test's tmp dir."""
+    target = Path(os.environ.get("TOCSIN_WEB_SHOTS") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target

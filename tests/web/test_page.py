@@ -1,0 +1,158 @@
+"""The web page in Debian's headless Chromium: markers, evidence, status at a point, an operator publishing a draft.
+
+Each test asserts at the end that the page logged no console error and sent no request off the server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from webkit import CURFEW_CENTRE, MISSING, Site, Watched, open_page
+
+if MISSING:
+    pytest.skip(MISSING, allow_module_level=True)
+
+
+def _clean(seen: Watched) -> None:
+    assert seen.errors == [], seen.errors
+    assert seen.outside == [], f"requests that left the server: {seen.outside}"
+
+
+def _placed(site: Site) -> list[dict]:
+    return [e for e in site.events if e["location"]["latitude"] is not None]
+
+
+def _kharkiv(site: Site) -> dict:
+    return next(e for e in site.events if e["location"]["name"] == "Kharkiv")
+
+
+def test_page_loads_offline_and_public(watched: Watched, site: Site, shots: Path) -> None:
+    page = open_page(watched, site)
+    assert page.title().startswith("tocsin")
+    # the fallback base map: many country outlines from the bundled GeoJSON, no tiles
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 100")
+    assert page.locator(".leaflet-tile").count() == 0
+    legend = page.locator("#legend").inner_text()
+    for label in ("Battles", "Protests", "Strategic developments", "Curfew", "Safe corridor"):
+        assert label in legend
+    # events need a token: none shown, and the page says why
+    assert page.locator(".ev-icon").count() == 0
+    assert "Sign in" in page.locator("#timeline").inner_text()
+    # the published curfew is public: drawn hatched and dashed; the draft is not shown
+    curfew = page.locator("path.kind-curfew")
+    assert curfew.count() == 1
+    assert "url(" in curfew.evaluate("el => getComputedStyle(el).fill")
+    assert curfew.get_attribute("stroke-dasharray") == "6 4"
+    assert page.locator("path.kind-evacuation_order").count() == 0
+    page.screenshot(path=str(shots / "public.png"))
+    _clean(watched)
+
+
+def test_signed_in_viewer_sees_markers_timeline_and_evidence(watched: Watched, site: Site, shots: Path) -> None:
+    page = open_page(watched, site, site.tokens["viewer"])
+    placed = _placed(site)
+    assert len(placed) >= 3
+    page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(placed)}")
+    # one bar per day from the first event's day to the last's, the days with events non-empty
+    first, last = min(e["date"] for e in site.events), max(e["date"] for e in site.events)
+    assert first in page.locator("#timeline").inner_text() and last in page.locator("#timeline").inner_text()
+    assert page.locator("#timeline rect.bar[height='0']").count() < page.locator("#timeline rect.bar").count()
+    page.screenshot(path=str(shots / "viewer.png"))
+
+    event = _kharkiv(site)
+    page.click(f"[data-event-id='{event['id']}']")
+    page.wait_for_selector("#panel mark")
+    panel = page.locator("#panel")
+    assert panel.locator("h2").inner_text() == event["sub_event_type"]
+    marks = panel.locator(".evidence mark")
+    texts = [marks.nth(i).inner_text() for i in range(marks.count())]
+    fields = " ".join(marks.nth(i).get_attribute("data-fields") or "" for i in range(marks.count()))
+    assert "shelled" in texts and "Kharkiv" in texts  # the trigger and the place, highlighted in the sentence
+    assert "event type" in fields and "location" in fields
+    # both sources of the merged event are listed with their own sentence
+    assert panel.locator(".mention").count() == 2
+    assert "Web Wire" in panel.inner_text() and "Other Daily" in panel.inner_text()
+    # the two death tolls stand side by side as competing claims
+    group = panel.locator(".claim-group.competing")
+    assert group.count() == 1
+    values = sorted(group.locator(".claim-value").all_inner_texts())
+    assert values == ["4", "6"]
+    page.screenshot(path=str(shots / "event.png"))
+    _clean(watched)
+
+
+def test_markers_open_with_the_keyboard(watched: Watched, site: Site) -> None:
+    page = open_page(watched, site, site.tokens["viewer"])
+    event = _kharkiv(site)
+    page.wait_for_selector(f"[data-event-id='{event['id']}']")
+    page.locator(f".ev-icon:has([data-event-id='{event['id']}'])").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel mark")
+    assert page.locator("#panel h2").inner_text() == event["sub_event_type"]
+    _clean(watched)
+
+
+def test_filters_narrow_the_map(watched: Watched, site: Site) -> None:
+    page = open_page(watched, site, site.tokens["viewer"])
+    placed = _placed(site)
+    page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(placed)}")
+    page.select_option("#f-type", "Protests")
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("body:not([data-busy])")
+    protests = [e for e in placed if e["event_type"] == "Protests"]
+    page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(protests)}")
+    # the date-range slider: moving the first day to the last day keeps only that day's events
+    page.click("#f-reset")
+    page.wait_for_selector("body:not([data-busy])")
+    last = max(e["date"] for e in placed)
+    page.eval_on_selector("#r-from", "el => { el.value = el.max; el.dispatchEvent(new Event('input')); "
+                                     "el.dispatchEvent(new Event('change')); }")
+    page.wait_for_selector("body:not([data-busy])")
+    assert page.locator("#f-from").input_value() == last
+    on_last = [e for e in placed if e["date"] == last]
+    page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(on_last)}")
+    _clean(watched)
+
+
+def test_a_click_on_the_map_shows_what_applies_there(watched: Watched, site: Site, shots: Path) -> None:
+    page = open_page(watched, site)
+    lat, lon = CURFEW_CENTRE
+    page.evaluate(f"window.tocsin.map.setView([{lat}, {lon}], 10, {{animate: false}})")
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#panel .status-warning")
+    panel = page.locator("#panel").inner_text()
+    assert "What applies here now" in panel
+    assert "Curfew in Kramatorsk district" in panel and "Stay indoors from 22:00 to 06:00." in panel
+    assert f"{lat:.2f}" in panel
+    page.screenshot(path=str(shots / "status.png"))
+    # far from any warning: nothing applies
+    page.evaluate("window.tocsin.map.setView([-30, -60], 6, {animate: false})")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#panel .none")
+    assert "No warning applies here now." in page.locator("#panel").inner_text()
+    _clean(watched)
+
+
+def test_operator_publishes_a_draft_into_the_feed(watched: Watched, site: Site, shots: Path) -> None:
+    assert site.draft_id.encode() not in site.get("/feed.atom").content
+    page = open_page(watched, site, site.tokens["operator"])
+    page.wait_for_selector("path.kind-evacuation_order.draft")  # operators see the draft's area on the map
+    page.click("#drafts-button")
+    form = page.locator(f"form.draft[data-warning-id='{site.draft_id}']")
+    form.wait_for()
+    form.locator("input[name=headline]").fill("Leave central Kharkiv now")
+    form.locator("input[name=expires]").fill("2099-01-01T12:00")
+    page.screenshot(path=str(shots / "drafts.png"))
+    form.locator("button[name=publish]").click()
+    form.locator(".note:has-text('Published')").wait_for()
+    feed = site.get("/feed.atom")
+    assert feed.status_code == 200
+    assert site.draft_id.encode() in feed.content and b"Leave central Kharkiv now" in feed.content
+    published = site.get(f"/api/warnings/{site.draft_id}").json()["properties"]
+    assert published["status"] == "published" and published["expires"] == "2099-01-01T12:00:00Z"
+    # the page redraws it as a published (public) warning
+    page.wait_for_selector("path.kind-evacuation_order:not(.draft)")
+    _clean(watched)
