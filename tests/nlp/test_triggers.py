@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from tocsin.eval.case import prf, score_case
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, clean_note, features, fit
 from tocsin.nlp.triggers import classify_text
@@ -229,3 +230,28 @@ def test_gating_never_changes_a_match() -> None:
             found = gated.search(text, text.lower())
             assert (found is None) == (plain is None)
             assert found is None or plain is None or found.span() == plain.span()
+
+
+def test_prf_weights_by_support() -> None:
+    gold = ["Arrests", "Arrests", "Grenade", NONE]
+    pred = ["Arrests", NONE, "Grenade", "Grenade"]
+    scores = prf(gold, pred, ["Arrests", "Grenade"])
+    per = scores["per_class"]
+    assert per["Arrests"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}
+    assert per["Grenade"]["precision"] == 0.5 and per["Grenade"]["recall"] == 1.0
+    assert scores["weighted"]["f1"] == round((2 * 0.6667 + 0.6667) / 3, 4)
+
+
+def test_score_case_counts_unseen_classes(tmp_path: Path) -> None:
+    tsv = tmp_path / "case.tsv"
+    tsv.write_text(
+        "id\tEventSnippet\tSubType\n"
+        "1\tA suicide bomber blew himself up at the gate of the ministry.\tSUIC_BOMB\n"
+        "3\tA magnitude 6 earthquake destroyed hundreds of homes.\tNATURAL_DISASTER\n"
+        "5\tThe ambassador was expelled after the spy scandal.\tDIPLO\n",
+        encoding="utf-8",
+    )
+    result = score_case(tsv)
+    assert result["rows"] == 3
+    assert result["weighted_f1"] == 1.0
+    assert result["unseen_not_forced"] == 1.0

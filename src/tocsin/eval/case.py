@@ -1,6 +1,6 @@
 """Score sub-event classification: CASE 2021 Task 2 snippets and ACLED notes.
 
-    python -m tocsin.eval.case [--case PATH] [--acled PATH ...] [--json]
+    python -m tocsin.eval.case [--case PATH] [--acled PATH ...] [--kfold K] [--json]
 
 ``score_case`` classifies each snippet with ``classify_text`` (the shipped model; CASE rows
 are never used for training). Weighted F1 is over the 25 ACLED classes, as in CASE 2021: all
@@ -9,7 +9,8 @@ ACLED label is a false positive of that label, and an ACLED snippet left unlabel
 negative. ``unseen_not_forced`` is the share of unseen-class snippets given no ACLED label.
 
 ``score_acled_subtypes`` holds out by file: for each file it trains a model on the other
-files (plus tocsin's written sentences) and scores that file's ``notes``.
+files (plus tocsin's written sentences) and scores that file's ``notes`` (or, with
+``--kfold k``, k folds over all rows).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -131,31 +133,48 @@ def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]
     }
 
 
-def score_acled_subtypes(paths: Sequence[Path]) -> dict[str, object]:
-    """Hold out each file in turn: train on the others (plus written sentences), score its notes."""
+def _summary(gold: list[str], pred: list[str]) -> dict[str, object]:
+    return {
+        "rows": len(gold),
+        "accuracy": round(sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(gold)), 4),
+        "weighted_f1": prf(gold, pred, SUB_EVENT_TYPES)["weighted"]["f1"],  # type: ignore[index]
+    }
+
+
+def score_acled_subtypes(paths: Sequence[Path], *, folds: int | None = None, seed: int = 13) -> dict[str, object]:
+    """Score ACLED ``notes`` with models that never saw the scored rows.
+
+    By default each file is held out in turn (train on the other files plus the written
+    sentences). With ``folds=k`` the rows of all files are shuffled (fixed seed) into k folds
+    instead, each scored by a model trained on the other k-1.
+    """
     files = {Path(p): read_acled(Path(p)) for p in paths}
+    if folds:
+        rows = [row for file_rows in files.values() for row in file_rows]
+        order = list(range(len(rows)))
+        random.Random(seed).shuffle(order)
+        splits = {f"fold {k + 1}/{folds}": [rows[i] for i in order[k::folds]] for k in range(folds)}
+        others = {name: [rows[i] for j in range(folds) if j != k for i in order[j::folds]]
+                  for k, name in enumerate(splits)}
+    else:
+        splits = {path.name: file_rows for path, file_rows in files.items()}
+        others = {path.name: [row for other, other_rows in files.items() if other != path for row in other_rows]
+                  for path in files}
     gold_all: list[str] = []
     pred_all: list[str] = []
-    per_file: dict[str, dict[str, object]] = {}
-    for held, rows in files.items():
-        train_rows = [row for other, other_rows in files.items() if other != held for row in other_rows]
-        classify = _with_model(build_model(train_rows))
+    per_split: dict[str, dict[str, object]] = {}
+    for name, rows in splits.items():
+        classify = _with_model(build_model(others[name]))
         pred = [classify(text) for text, _ in rows]
         gold = [label for _, label in rows]
-        per_file[held.name] = {
-            "rows": len(rows),
-            "accuracy": round(sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(1, len(rows)), 4),
-            "weighted_f1": prf(gold, pred, SUB_EVENT_TYPES)["weighted"]["f1"],  # type: ignore[index]
-        }
+        per_split[name] = _summary(gold, pred)
         gold_all.extend(gold)
         pred_all.extend(pred)
-    overall = prf(gold_all, pred_all, SUB_EVENT_TYPES)
     return {
-        "rows": len(gold_all),
-        "accuracy": round(sum(1 for g, p in zip(gold_all, pred_all, strict=True) if g == p) / max(1, len(gold_all)), 4),
-        "weighted_f1": overall["weighted"]["f1"],  # type: ignore[index]
-        "per_file": per_file,
-        "per_class": overall["per_class"],
+        **_summary(gold_all, pred_all),
+        "held_out": f"{folds}-fold over rows" if folds else "by file",
+        "per_split": per_split,
+        "per_class": prf(gold_all, pred_all, SUB_EVENT_TYPES)["per_class"],
     }
 
 
@@ -171,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tocsin.eval.case", description=__doc__.split("\n")[0])
     parser.add_argument("--case", type=Path, help="CASE 2021 Task 2 TSV (default ../shared/eval/...)")
     parser.add_argument("--acled", type=Path, nargs="*", help="ACLED CSV files for held-out-by-file scoring")
+    parser.add_argument("--kfold", type=int, default=0, help="ACLED: k-fold over rows instead of holding out by file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
     eval_dir = _default_eval_dir()
@@ -180,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if case_path.exists():
         result["case"] = score_case(case_path)
     if acled_paths:
-        result["acled"] = score_acled_subtypes(acled_paths)
+        result["acled"] = score_acled_subtypes(acled_paths, folds=args.kfold or None)
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         print()
