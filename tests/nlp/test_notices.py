@@ -35,6 +35,7 @@ class D:
     words: str
     value: dt.date | dt.datetime
     role: str | None = None
+    relative: bool = False
 
 
 @dataclass
@@ -67,7 +68,7 @@ def make_doc(nlp: Language, case: Case, attributions: list[Attribution] | None =
     for d in case.dates:
         start = _at(case.text, d.words)
         dates.append(DateMention(d.words, start, start + len(d.words), d.value,
-                                 has_time=isinstance(d.value, dt.datetime), role=d.role))
+                                 has_time=isinstance(d.value, dt.datetime), role=d.role, relative=d.relative))
     doc._.dates = dates
     toponyms = []
     for p in case.places:
@@ -468,19 +469,22 @@ def test_leaflets_take_issuer_and_day_from_the_drop(nlp: Language) -> None:
 
 
 @pytest.mark.parametrize(
-    ("verb", "start"),
+    ("verb", "read_as", "start"),
     [
         # past tense: "late Thursday" is the Thursday before the Friday report
-        ("issued", dt.date(2024, 10, 3)),
+        ("issued", dt.date(2024, 10, 10), dt.date(2024, 10, 3)),
         # future: the coming Thursday stays
-        ("will issue", dt.date(2024, 10, 10)),
+        ("will issue", dt.date(2024, 10, 10), dt.date(2024, 10, 10)),
+        # future, read as past by tocsin_dates: moved to the coming Thursday
+        ("will issue", dt.date(2024, 10, 3), dt.date(2024, 10, 10)),
+        # past, read as past: stays
+        ("issued", dt.date(2024, 10, 3), dt.date(2024, 10, 3)),
     ],
 )
-def test_weekday_of_a_past_notice(nlp: Language, verb: str, start: dt.date) -> None:
+def test_weekday_follows_the_tense(nlp: Language, verb: str, read_as: dt.date, start: dt.date) -> None:
     text = f"The army {verb} evacuation orders late Thursday to residents of Tyre ahead of planned strikes."
     pub = dt.datetime(2024, 10, 4, 9, tzinfo=UTC)  # a Friday
-    # tocsin_dates reads the weekday as future because the sentence plans strikes
-    dates = [D("late Thursday", dt.date(2024, 10, 10))]
+    dates = [D("late Thursday", read_as, relative=True)]
     (notice,) = notices(nlp, Case(text, pub, dates, [P("Tyre", "Asia/Beirut")]))
     assert notice.kind == "strike_warning"
     assert notice.start == start
@@ -523,3 +527,35 @@ def test_a_bad_document_is_reported_not_fatal(nlp: Language, caplog: pytest.LogC
     doc._.report_id = "r1"
     assert nlp(doc)._.notices == []
     assert "r1" in caplog.text
+
+
+def test_days_inside_time_mentions(nlp: Language) -> None:
+    text = "Kyiv's military administration announced a curfew from 8 p.m. Saturday until 7 a.m. Monday."
+    pub = dt.datetime(2022, 3, 4, 9, tzinfo=UTC)
+    # tocsin_dates absorbs the day into the time's mention
+    dates = [D("8 p.m. Saturday", dt.datetime(2022, 3, 5, 20, 0)), D("7 a.m. Monday", dt.datetime(2022, 3, 7, 7, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kyiv", "Europe/Kyiv")]))
+    assert notice.start == dt.datetime(2022, 3, 5, 18, 0, tzinfo=UTC)
+    assert notice.end == dt.datetime(2022, 3, 7, 5, 0, tzinfo=UTC)
+    assert notice.recurring is None  # one long curfew, not a nightly one
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a ceasefire to let civilians out is a corridor
+        ("Russia announced a ceasefire to allow civilians to leave Mariupol.", "safe_corridor"),
+        # a ceasefire in general is none of the five kinds
+        ("The two sides agreed a ceasefire in Idlib.", None),
+    ],
+)
+def test_ceasefire(nlp: Language, text: str, kind: str | None) -> None:
+    assert [n.kind for n in notices(nlp, Case(text, JAN_8))] == ([kind] if kind else [])
+
+
+def test_within_hours_ends_an_order(nlp: Language) -> None:
+    text = "The IDF told residents of northern Gaza to move south within 24 hours."
+    pub = dt.datetime(2023, 10, 13, 3, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [D("within 24 hours", dt.date(2023, 10, 14))], [P("Gaza", "Asia/Gaza")]))
+    assert notice.kind == "evacuation_order"
+    assert (notice.start, notice.end) == (None, dt.date(2023, 10, 14))

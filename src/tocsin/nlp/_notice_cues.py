@@ -95,6 +95,7 @@ def matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
             [{"LEMMA": "corridor"}],
             [{"LOWER": {"IN": ["safe", "humanitarian"]}}, {"LEMMA": {"IN": ["passage", "route", "pause", "window"]}}],
             [{"LOWER": "evacuation"}, {"LEMMA": "route"}],
+            [{"LEMMA": {"IN": ["ceasefire", "truce", "cease-fire"]}}],
         ],
         "deadline": [
             [{"LEMMA": {"IN": ["deadline", "ultimatum"]}}],
@@ -217,6 +218,10 @@ def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
 
 
 def _accept_corridor(span: SpacySpan, tok: Token) -> bool:
+    if tok.lemma_.lower() in ("ceasefire", "truce", "cease-fire"):
+        # "a ceasefire to allow civilians to leave Mariupol": a window for evacuation, not a truce in general
+        words = {t.lemma_.lower() for t in tok.subtree} | {t.lemma_.lower() for t in tok.head.subtree}
+        return bool(words & {"evacuate", "evacuation"}) or ("allow" in words and bool(words & {"leave", "exit"}))
     if tok.lemma_.lower() != "corridor":
         return True  # "safe passage", "humanitarian pause", "evacuation route"
     mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}

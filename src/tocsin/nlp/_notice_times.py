@@ -220,6 +220,12 @@ def _role(text: str, rel: int) -> str | None:
     return None
 
 
+def _own_role(mention_text: str) -> str | None:
+    """'within 24 hours', 'by Tuesday' read as one mention: the words themselves say it is an end."""
+    first = mention_text.split(" ", 1)[0].lower()
+    return "end" if first in ("within", "by", "until", "till", "before") else None
+
+
 def _paired_gmt(text: str, offset: int, m: DateMention, aware: list[DateMention]) -> DateMention | None:
     for other in aware:
         gap = text[m.end - offset : other.start - offset]
@@ -277,7 +283,7 @@ def window(
     for m in mentions:
         if not m.has_time or not isinstance(m.value, dt.datetime) or id(m) in used:
             continue
-        point = _Point(mention=m, role=m.role or _role(text, m.start - offset))
+        point = _Point(mention=m, role=m.role or _own_role(m.text) or _role(text, m.start - offset))
         if m.value.tzinfo is not None:
             point.utc = m.value.astimezone(dt.UTC)
         else:
@@ -291,8 +297,15 @@ def window(
         for p in points:
             p.role = "end" if p.role != "start" or not any(q.role == "end" for q in points) else p.role
     attached = _attach_days(text, offset, points, days)
+    for i, p in enumerate(points):
+        if p.clock is not None and p.own_day is not None and _DAY_WORD_RE.search(p.mention.text):
+            # "7 a.m. Monday": tocsin_dates put the day into the time's own mention
+            attached[i] = DateMention(p.mention.text, p.mention.start, p.mention.end, p.own_day)
     free = [d for d in days if all(d is not a for a in attached.values())]
-    end_days = [d for d in free if _role(text, d.start - offset) == "end" and _ends_day(text, d.start - offset)]
+    end_days = [
+        d for d in free
+        if _own_role(d.text) or (_role(text, d.start - offset) == "end" and _ends_day(text, d.start - offset))
+    ]
     start_days = [d for d in free if all(d is not e for e in end_days)]
     si = next((i for i, p in enumerate(points) if p.role != "end"), None)
     ei = next((i for i, p in enumerate(points) if p.role == "end"), None)

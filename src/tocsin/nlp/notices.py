@@ -462,7 +462,7 @@ def _apply_times(
 ) -> None:
     zone = times.named_zone(sent.text) or draft.zone or doc_zone
     draft.zone = zone
-    mentions = _past_weekdays(sent, _not_reporting_days(sent, mentions), published)
+    mentions = _weekdays_by_tense(sent, _not_reporting_days(sent, mentions), published)
     window = times.window(
         sent.text,
         sent.start_char,
@@ -488,38 +488,41 @@ def _apply_times(
         draft.window = window
 
 
-def _past_weekdays(
+def _weekdays_by_tense(
     sent: SpacySpan, mentions: list[DateMention], published: dt.datetime | None
 ) -> list[DateMention]:
-    """'The army issued evacuation orders late Thursday': a weekday governed by a verb in the past tense
-    is on or before publication, whatever else the sentence plans."""
+    """A weekday follows the tense of the verb it belongs to: 'issued evacuation orders late Thursday' is on
+    or before publication, 'will begin at 10 a.m. on Saturday' and 'agreed to open ... on Saturday' after."""
     if published is None:
         return mentions
+    today = published.date()
     out: list[DateMention] = []
     for m in mentions:
         value = m.value
-        if (
-            not m.has_time
-            and isinstance(value, dt.date)
-            and not isinstance(value, dt.datetime)
-            and value > published.date()
-            and WEEKDAY_RE.search(m.text)
-            and _past_tense(sent, m)
-        ):
-            m = dataclasses.replace(m, value=value - dt.timedelta(days=7))
+        if value is not None and WEEKDAY_RE.search(m.text) and m.relative:
+            day = value.date() if isinstance(value, dt.datetime) else value
+            tense = _tense(sent, m)
+            if tense == "past" and day > today:
+                m = dataclasses.replace(m, value=value - dt.timedelta(days=7))
+            elif tense == "future" and day < today:
+                m = dataclasses.replace(m, value=value + dt.timedelta(days=7))
         out.append(m)
     return out
 
 
-def _past_tense(sent: SpacySpan, m: DateMention) -> bool:
+def _tense(sent: SpacySpan, m: DateMention) -> str | None:
     span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
-        return False
+        return None
     for anc in ancestors(span.root, 3):
         if anc.pos_ in ("VERB", "AUX"):
             aux = {c.lower_ for c in anc.children if c.dep_ in ("aux", "auxpass")}
-            return anc.tag_ == "VBD" or (anc.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"}))
-    return False
+            if aux & {"will", "shall", "'ll"} or anc.tag_ == "VB" and "would" in aux:
+                return "future"
+            if anc.tag_ == "VBD" or (anc.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"})):
+                return "past"
+            return None
+    return None
 
 
 def _not_reporting_days(sent: SpacySpan, mentions: list[DateMention]) -> list[DateMention]:
