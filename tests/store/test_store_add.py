@@ -15,7 +15,7 @@ from storekit import event, item
 
 from tocsin.errors import NotFound, StoreError
 from tocsin.model import Area, Claim, Location, Notice, Span, Toponym
-from tocsin.store import Store, merging
+from tocsin.store import Store, bulk
 from tocsin.store.tables import notices
 
 
@@ -109,7 +109,7 @@ def _writer(path: str, die_after: int | None) -> None:
     store.add(_batch("a", 3))
     if die_after is not None:
         calls = {"n": 0}
-        real = merging.find_event
+        real = bulk._best  # called once per mention being merged
 
         def dying(*args, **kwargs):
             calls["n"] += 1
@@ -117,7 +117,7 @@ def _writer(path: str, die_after: int | None) -> None:
                 os._exit(17)
             return real(*args, **kwargs)
 
-        merging.find_event = dying
+        bulk._best = dying
     store.add(_batch("b", 4, start=100))
     os._exit(0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -9,6 +10,7 @@ from tocsin.model import Area, Claim, Event, Location, Notice, Place, Span, Topo
 
 __all__ = [
     "event_from_dict",
+    "fast_dict",
     "notice_from_dict",
     "parse_date",
     "parse_datetime",
@@ -32,6 +34,39 @@ def parse_datetime(value: Any) -> dt.datetime | dt.date | None:
     if len(text) == 10:
         return dt.date.fromisoformat(text)
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def fast_dict(value: Any) -> Any:
+    """Exactly ``model.to_dict(value)``, several times faster: field names are looked up once per class.
+
+    The store serialises every mention and merged event it writes; ``to_dict`` dominated batched writes.
+    """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dt.datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is list or kind is tuple:
+        return [fast_dict(v) for v in value]
+    if kind is dict:
+        return {k: fast_dict(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(kind, ())
+    if names == ():
+        is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value)) if is_record else None
+    if names is not None:
+        return {n: fast_dict(getattr(value, n)) for n in names}
+    from tocsin.model import to_dict  # subclasses and anything unusual: the reference implementation
+
+    return to_dict(value)
 
 
 def _span(d: dict[str, Any] | None) -> Span | None:

@@ -20,7 +20,7 @@ from tocsin.model import (
     event_type_of,
     to_dict,
 )
-from tocsin.store import checks, merging
+from tocsin.store import bulk, checks, merging
 from tocsin.store import engine as eng
 from tocsin.store.codec import (
     event_from_dict,
@@ -41,7 +41,20 @@ from tocsin.store.tables import corrections, events, mentions, metadata, notices
 
 __all__ = ["Store"]
 
-_INSERT_REPORT = sa.insert(reports)
+_RETRIES = 5
+_RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+class _Retry(Exception):
+    """Raised inside a write transaction to roll it back and run it again."""
+
+
+def _insert_reports(conn: sa.Connection) -> Any:
+    """INSERT of reports that skips hashes already stored, returning the hashes it did insert."""
+    return eng.insert_for(conn)(reports).on_conflict_do_nothing(index_elements=["content_hash"]).returning(
+        reports.c.content_hash
+    )
+
 _INSERT_MENTION = sa.insert(mentions)
 _INSERT_NOTICE = sa.insert(notices)
 
@@ -119,9 +132,9 @@ class Store:
         return f"Store({self.url!r})"
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[sa.Connection]:
+    def _write(self, what: str, *, exclusive: bool = True) -> Iterator[sa.Connection]:
         try:
-            with eng.write_transaction(self._engine) as conn:
+            with eng.write_transaction(self._engine, exclusive=exclusive) as conn:
                 yield conn
         except TocsinError:
             raise
@@ -150,70 +163,57 @@ class Store:
     def add(self, items: Sequence[tuple[Report, str, Extraction]]) -> list[AddResult]:
         """Store reports with their extractions in ONE transaction, merging their events.
 
-        A report whose content hash is already stored is skipped (``added=False``). Any bad record
-        rolls the whole call back (StoreError T209 naming the report); earlier calls stay.
+        A report whose content hash is already stored (or is stored by another writer at the same
+        moment) is skipped (``added=False``). Any bad record rolls the whole call back (StoreError
+        T209 naming the report); earlier calls stay. On PostgreSQL a deadlock or serialization
+        failure between writers retries the call (each try is all or nothing).
         """
-        ctx = self._ctx()
         checked = [checks.check_item(item, f"item {n}") for n, item in enumerate(items)]
-        results: list[AddResult] = []
-        current = "the batch"
-        with self._write(current) as conn:
-            known = self._known(conn, [h for _, h, _ in checked])
-            fresh: list[tuple[Report, str, Extraction, AddResult]] = []
-            for report, content_hash, extraction in checked:
-                result = AddResult(content_hash=content_hash, report_id=report.id, added=content_hash not in known)
-                results.append(result)
-                if result.added:  # the write lock is held: nobody else can add it meanwhile
-                    known.add(content_hash)
-                    fresh.append((report, content_hash, extraction, result))
+        for attempt in range(_RETRIES):
             try:
+                return self._add_once(checked, self._ctx())
+            except _Retry as exc:
+                if attempt == _RETRIES - 1:
+                    detail = "writers kept colliding; try again"
+                    raise StoreError(E.T209.format(what="the batch", detail=detail)) from exc
+        raise AssertionError("unreachable")
+
+    def _add_once(self, checked: list[tuple[Report, str, Extraction]], ctx: merging.MergeContext) -> list[AddResult]:
+        results: list[AddResult] = []
+        fresh: dict[str, tuple[Report, str, Extraction, AddResult]] = {}
+        for report, content_hash, extraction in checked:
+            result = AddResult(content_hash=content_hash, report_id=report.id, added=content_hash not in fresh)
+            results.append(result)
+            if result.added:
+                fresh[content_hash] = (report, content_hash, extraction, result)
+        current = "the batch"
+        with self._write(current, exclusive=False) as conn:
+            try:
+                inserted: set[str] = set()
                 if fresh:
-                    conn.execute(_INSERT_REPORT, [_report_row(r, h, x, ctx.now) for r, h, x, _ in fresh])
+                    rows = [_report_row(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]
+                    inserted = set(conn.execute(_insert_reports(conn), rows).scalars())
+                for content_hash, (_r, _h, _x, result) in fresh.items():
+                    result.added = content_hash in inserted  # False: another writer stored it meanwhile
+                kept = [f for f in fresh.values() if f[3].added]
+                bulk.add_fresh(conn, kept, ctx)
                 notice_rows: list[dict[str, Any]] = []
-                for report, content_hash, extraction, result in fresh:
+                for report, content_hash, extraction, result in kept:
                     current = f"report {report.id!r} (hash {content_hash[:12]})"
-                    self._add_events(conn, report, content_hash, extraction, result, ctx)
                     notice_rows += _notice_rows(report, content_hash, extraction)
                     result.notices = len(extraction.notices)
                 if notice_rows:
                     conn.execute(_INSERT_NOTICE, notice_rows)
             except TocsinError:
                 raise
+            except sa.exc.DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) in _RETRY_STATES:
+                    raise _Retry from exc
+                raise StoreError(E.T209.format(what=current, detail=exc.orig), what=current) from exc
             except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
                 detail = getattr(exc, "orig", None) or exc
                 raise StoreError(E.T209.format(what=current, detail=detail), what=current) from exc
         return results
-
-    @staticmethod
-    def _known(conn: sa.Connection, hashes: list[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(hashes), 500):
-            q = sa.select(reports.c.content_hash).where(reports.c.content_hash.in_(hashes[i : i + 500]))
-            found.update(conn.execute(q).scalars())
-        return found
-
-    @staticmethod
-    def _add_events(
-        conn: sa.Connection,
-        report: Report,
-        content_hash: str,
-        extraction: Extraction,
-        result: AddResult,
-        ctx: merging.MergeContext,
-    ) -> None:
-        """Store the report's events as mentions, each merged into its event (in order: later ones see earlier)."""
-        where = f"report {report.id!r}"
-        for ordinal, raw in enumerate(extraction.events):
-            mention = checks.check_mention(raw, report, f"{where} event {ordinal}")
-            as_json = to_dict(mention)
-            joined = merging.find_event(conn, mention, ctx, exclude=result.event_ids)
-            event_id = merging.new_event(conn, mention, ctx, mention_json=as_json) if joined is None else joined
-            values = {"report_hash": content_hash, "ordinal": ordinal, "event": as_json, "event_id": event_id}
-            conn.execute(_INSERT_MENTION, values)
-            if joined is not None:
-                merging.rebuild(conn, joined, ctx)
-                result.merged += 1
-            result.event_ids.append(event_id)
 
     def reports(self, *, status: str | None = None, limit: int | None = None, offset: int = 0) -> list[StoredReport]:
         """Stored reports, oldest publication first (unknown first), then by hash."""
@@ -364,7 +364,7 @@ class Store:
         name, stored_value = checks.check_correction(field, value)
         if not who or not str(who).strip():
             raise InputError(E.T208.format(field="who", value=who, detail="say who makes the correction"))
-        with self._write(f"correction of event {event_id}") as conn:
+        with self._write(f"correction of event {event_id}", exclusive=False) as conn:
             row = conn.execute(sa.select(events).where(events.c.id == event_id)).one_or_none()
             if row is None:
                 raise NotFound(E.T204.format(what="event", id=event_id), id=event_id)
@@ -495,7 +495,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
         """One write transaction on this store (BEGIN IMMEDIATE on SQLite), for modules with own tables."""
-        with self._write("transaction") as conn:
+        with self._write("transaction", exclusive=False) as conn:
             yield conn
 
 

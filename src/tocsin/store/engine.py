@@ -35,6 +35,7 @@ __all__ = [
     "current_revisions",
     "display_url",
     "head_revisions",
+    "insert_for",
     "insert_ignore",
     "known_revisions",
     "load_table_modules",
@@ -135,14 +136,26 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
 
 @contextmanager
-def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """One write transaction: committed on success, rolled back whole on any error."""
+def write_transaction(engine: sa.Engine, *, exclusive: bool = True) -> Iterator[sa.Connection]:
+    """One write transaction: committed on success, rolled back whole on any error.
+
+    On SQLite every write transaction is exclusive (``BEGIN IMMEDIATE``). On PostgreSQL an exclusive
+    one (migrations, split, remerge) holds the store-wide advisory lock alone; the others
+    (``exclusive=False``: adding reports, corrections, warnings) share it and coordinate finer:
+    per merge key (``bulk.lock_merge_keys``), version columns and row locks.
+    """
     with engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+                lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+                conn.execute(sa.text(f"SELECT {lock}(:k)"), {"k": _PG_WRITE_LOCK})
             yield conn
+
+
+def insert_for(conn: sa.Connection) -> Any:
+    """The dialect's ``insert`` (with ``on_conflict_do_nothing``/``on_conflict_do_update``)."""
+    return _insert_for(conn)
 
 
 def _insert_for(conn: sa.Connection) -> Any:
