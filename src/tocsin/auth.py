@@ -298,8 +298,8 @@ class Auth:
     def create_token(self, name: str, role: str, *, who: str = "cli") -> tuple[Token, str]:
         """A new token: returns it and its secret (shown once; only the hash is kept)."""
         name = (name or "").strip()
-        if not name or len(name) > 200:
-            raise InputError(E.T607.format(field="name", detail="give a token name of 1 to 200 characters"),
+        if not name or len(name) > 200 or not name.isprintable():
+            raise InputError(E.T607.format(field="name", detail="give a name of 1 to 200 printable characters"),
                              field="name")
         check_role(role)
         secret = secrets.token_urlsafe(32)

@@ -69,10 +69,16 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
     return body
 
 
+_TYPE_TAGS = frozenset(("str", "int", "float", "bool", "dict", "list"))
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Union members appear in ``loc`` by type or class name (``str``, ``list[...]``, ``ReportIn``)."""
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in _TYPE_TAGS)
+
+
 def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
-    # union members appear in ``loc`` by their class name (capitalised); field names are lower case
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")
-             and not (isinstance(p, str) and p[:1].isupper())]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header") and not _is_union_tag(p)]
     return ".".join(parts) or "body"
 
 

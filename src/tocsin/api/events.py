@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.api.auth import PageDep, known_query, require, state_of
@@ -84,6 +84,7 @@ def event_filter(
 
 
 FilterDep = Annotated[EventFilter, Depends(event_filter)]
+EventId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The event id.")]
 Viewer = Annotated[Principal, require("viewer")]
 Analyst = Annotated[Principal, require("analyst")]
 
@@ -112,7 +113,7 @@ def timeline(request: Request, _who: Viewer, flt: FilterDep) -> list[dict[str, A
 
 
 @router.get("/{event_id}", summary="One event with its sources, their evidence sentences and text")
-def get_event(request: Request, event_id: int, _who: Viewer) -> dict[str, Any]:
+def get_event(request: Request, event_id: EventId, _who: Viewer) -> dict[str, Any]:
     store = state_of(request).store
     stored = store.event(event_id)
     mentions = []
@@ -132,7 +133,7 @@ class SplitIn(BaseModel):
 
 
 @router.post("/{event_id}/split", summary="Undo a merge: every source report's event becomes its own")
-def split_event(request: Request, event_id: int, who: Analyst, body: SplitIn | None = None) -> dict[str, Any]:
+def split_event(request: Request, event_id: EventId, who: Analyst, body: SplitIn | None = None) -> dict[str, Any]:
     store = state_of(request).store
     with audited(who.name, "event.split", f"event:{event_id}", split_snapshot(event_id)):
         ids = store.split(event_id, who=who.name, reason=body.reason if body else None)
@@ -148,7 +149,7 @@ class CorrectionIn(BaseModel):
 
 
 @router.post("/{event_id}/corrections", summary="Correct one field (recorded with before and after)")
-def correct_event(request: Request, event_id: int, body: CorrectionIn, who: Analyst) -> dict[str, Any]:
+def correct_event(request: Request, event_id: EventId, body: CorrectionIn, who: Analyst) -> dict[str, Any]:
     store = state_of(request).store
     with audited(who.name, "event.correct", f"event:{event_id}", event_snapshot(event_id)):
         stored = store.correct(event_id, body.field, body.value, who=who.name, reason=body.reason,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from tocsin.api.auth import known_query, require, state_of
+from tocsin.api.fields import UtcTime
 from tocsin.auth import Principal, audited, reports_snapshot
 from tocsin.model import Report
 
@@ -24,15 +24,12 @@ class ReportIn(BaseModel):
     id: str = Field(..., min_length=1, max_length=500)
     text: str = Field(..., min_length=1)
     title: str | None = Field(None, max_length=2000)
-    published: dt.datetime | None = Field(None, description="ISO 8601; without an offset it is UTC.")
+    published: UtcTime | None = Field(None, description="ISO 8601; without an offset it is UTC.")
     source: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=2000)
 
     def to_report(self) -> Report:
-        published = self.published
-        if published is not None:
-            published = published.replace(tzinfo=dt.UTC) if published.tzinfo is None else published.astimezone(dt.UTC)
-        return Report(id=self.id, text=self.text, title=self.title, published=published, source=self.source,
+        return Report(id=self.id, text=self.text, title=self.title, published=self.published, source=self.source,
                       url=self.url, origin="api")
 
 

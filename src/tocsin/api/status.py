@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -22,6 +21,7 @@ from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tocsin.api.auth import state_of
+from tocsin.api.fields import parse_time
 from tocsin.errors import E, InputError, TocsinError
 from tocsin.warnings.status import StatusAnswer
 
@@ -70,19 +70,8 @@ def _coordinate(params: Any, name: str, limit: float) -> float:
     return value
 
 
-_PLUS_LOST = re.compile(r" (\d\d:?\d\d)$")
-
-
 def _at(raw: str | None) -> dt.datetime:
-    if raw is None:
-        return dt.datetime.now(dt.UTC)
-    raw = _PLUS_LOST.sub(r"+\1", raw)  # an unencoded '+' in '...+03:00' arrives as a space
-    try:
-        parsed = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise InputError(E.T010.format(where="query", field="at", expected="an ISO 8601 date-time", value=raw),
-                         field="at") from None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    return parse_time(raw, "at") or dt.datetime.now(dt.UTC)
 
 
 def status_json(answer: StatusAnswer) -> dict[str, Any]:

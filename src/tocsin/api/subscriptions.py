@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.api.auth import PageDep, known_query, require, state_of
@@ -50,7 +50,8 @@ def add_subscription(request: Request, body: SubscriptionIn, who: Operator) -> d
 
 
 @router.delete("/{subscription_id}", summary="Remove a subscription (its delivery records are kept)")
-def remove_subscription(request: Request, subscription_id: int, who: Operator) -> dict[str, Any]:
+def remove_subscription(request: Request, subscription_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+                        who: Operator) -> dict[str, Any]:
     ws = state_of(request).warnings
     with audited(who.name, "subscription.remove", f"subscription:{subscription_id}",
                  subscription_snapshot(subscription_id)):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import MultiPolygon, Polygon
 
 from tocsin.api.auth import PageDep, known_query, optional_principal, require, state_of
+from tocsin.api.fields import UtcTime, XmlText, parse_time
 from tocsin.auth import Principal, audited, warning_snapshot
 from tocsin.errors import E, InputError, NotFound
 from tocsin.model import to_dict
@@ -33,31 +34,13 @@ from tocsin.warnings.geometry import (
 from tocsin.warnings.records import Corridor, Warning, WarningArea
 from tocsin.warnings.timewindow import parse_window
 
-__all__ = ["feed_router", "parse_time", "router", "warning_feature"]
+__all__ = ["feed_router", "router", "warning_feature"]
 
 router = APIRouter(prefix="/api/warnings", tags=["warnings"], dependencies=[Depends(known_query)])
 feed_router = APIRouter(tags=["warnings"], dependencies=[Depends(known_query)])
 
 Operator = Annotated[Principal, require("operator")]
 CAP_TYPE = "application/cap+xml"
-
-
-def parse_time(value: str | None, name: str) -> dt.datetime | None:
-    """ISO 8601; without an offset it is UTC. 422 naming ``name`` otherwise."""
-    if value is None or value == "":
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(E.T010.format(where="query", field=name, expected="an ISO 8601 date-time", value=value),
-                         field=name) from None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 # -- formatting ---------------------------------------------------------------------------------------
@@ -176,50 +159,51 @@ def feed(request: Request) -> Response:
 
 class AreaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field("area", min_length=1, max_length=500, description="The areaDesc.")
-    polygons: list[str] = Field(default_factory=list, max_length=100, description="CAP 'lat,lon lat,lon ...'")
-    circles: list[str] = Field(default_factory=list, max_length=100, description="CAP 'lat,lon radius_km'")
+    name: XmlText = Field("area", min_length=1, max_length=500, description="The areaDesc.")
+    polygons: list[XmlText] = Field(default_factory=list, max_length=100, description="CAP 'lat,lon lat,lon ...'")
+    circles: list[XmlText] = Field(default_factory=list, max_length=100, description="CAP 'lat,lon radius_km'")
     geojson: dict[str, Any] | None = Field(None, description="A GeoJSON Polygon/MultiPolygon (or Feature).")
-    place: str | None = Field(None, max_length=500, description="A gazetteer place name (its polygon or circle).")
+    place: XmlText | None = Field(None, max_length=500, description="A gazetteer place name (its polygon or circle).")
     radius_km: float | None = Field(None, gt=0, le=1000, description="Radius for a place without a polygon.")
 
 
 class CorridorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field("corridor", min_length=1, max_length=500)
-    route: str | list[list[float]] = Field(..., description="'lat,lon lat,lon ...' or [[lon, lat], ...]")
+    name: XmlText = Field("corridor", min_length=1, max_length=500)
+    route: XmlText | Annotated[list[Annotated[list[float], Field(min_length=2, max_length=2)]], Field(min_length=2)] = (
+        Field(..., description="'lat,lon lat,lon ...' or [[lon, lat], ...]"))
     width_m: float = Field(1000.0, gt=0, le=100_000)
 
 
 class WarningIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: str = "evacuation_order"
-    headline: str | None = Field(None, max_length=500)
-    description: str | None = Field(None, max_length=10_000)
-    instruction: str | None = Field(None, max_length=10_000)
-    issuer: str | None = Field(None, max_length=500, description="senderName: the authority that ordered it.")
-    sender: str = Field("tocsin@localhost", min_length=1, max_length=500)
-    effective: dt.datetime | None = None
-    expires: dt.datetime | None = None
-    window: str | None = Field(None, max_length=500, description="'daily 22:00-06:00 Europe/Kyiv' or 'START/END'")
-    severity: str = "Severe"
-    urgency: str = "Immediate"
-    certainty: str = "Likely"
-    category: str = "Safety"
+    kind: XmlText = "evacuation_order"
+    headline: XmlText | None = Field(None, max_length=500)
+    description: XmlText | None = Field(None, max_length=10_000)
+    instruction: XmlText | None = Field(None, max_length=10_000)
+    issuer: XmlText | None = Field(None, max_length=500, description="senderName: the authority that ordered it.")
+    sender: XmlText = Field("tocsin@localhost", min_length=1, max_length=500)
+    effective: UtcTime | None = None
+    expires: UtcTime | None = None
+    window: XmlText | None = Field(None, max_length=500, description="'daily 22:00-06:00 Europe/Kyiv' or 'START/END'")
+    severity: XmlText = "Severe"
+    urgency: XmlText = "Immediate"
+    certainty: XmlText = "Likely"
+    category: XmlText = "Safety"
     areas: list[AreaIn] = Field(default_factory=list, max_length=5000)
     corridor: CorridorIn | None = None
-    report_id: str | None = Field(None, max_length=500)
-    cap_xml: str | None = Field(None, description="Create from a CAP 1.2 message instead of the fields.")
+    report_id: XmlText | None = Field(None, max_length=500)
+    cap_xml: XmlText | None = Field(None, description="Create from a CAP 1.2 message instead of the fields.")
 
 
 class WarningPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    headline: str | None = Field(None, max_length=500)
-    description: str | None = Field(None, max_length=10_000)
-    instruction: str | None = Field(None, max_length=10_000)
-    expires: dt.datetime | None = None
-    window: str | None = Field(None, max_length=500)
-    severity: str | None = None
+    headline: XmlText | None = Field(None, max_length=500)
+    description: XmlText | None = Field(None, max_length=10_000)
+    instruction: XmlText | None = Field(None, max_length=10_000)
+    expires: UtcTime | None = None
+    window: XmlText | None = Field(None, max_length=500)
+    severity: XmlText | None = None
     areas: list[AreaIn] | None = Field(None, max_length=5000)
     version: int | None = Field(None, ge=0, le=2**53, description="The version you saw; 409 if it moved on.")
 
@@ -231,7 +215,7 @@ class PublishIn(BaseModel):
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str | None = Field(None, max_length=2000)
+    note: XmlText | None = Field(None, max_length=2000)
 
 
 def _areas(request: Request, areas: list[AreaIn]) -> list[WarningArea]:
@@ -265,7 +249,7 @@ def _warning(request: Request, body: WarningIn) -> Warning:
     return Warning(
         id=new_identifier(), kind=body.kind, sender=body.sender, sent=dt.datetime.now(dt.UTC), status="Draft",
         category=body.category, event=body.kind.replace("_", " "), urgency=body.urgency, severity=body.severity,
-        certainty=body.certainty, effective=_utc(body.effective), expires=_utc(body.expires),
+        certainty=body.certainty, effective=body.effective, expires=body.expires,
         sender_name=body.issuer, headline=body.headline, description=body.description,
         instruction=body.instruction, areas=_areas(request, body.areas),
         window=parse_window(body.window) if body.window else None, corridors=corridors, report_id=body.report_id,
@@ -292,7 +276,7 @@ def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int 
     if "severity" in given and body.severity is not None:
         changes["severity"] = body.severity
     if "expires" in given:
-        changes["expires"] = _utc(body.expires)
+        changes["expires"] = body.expires
     if "window" in given:
         changes["window"] = parse_window(body.window) if body.window else None
     if "areas" in given and body.areas is not None:
