@@ -138,33 +138,51 @@ _WORD_NUM = (
     rf"(?:\s+(?:{_SCALE_WORDS})(?:\s+(?:and\s+)?(?:(?:{_TEN_WORDS})(?:[\s-](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS})))?)?"
 )
 _VAGUE_WORDS = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
-_NUMBER = re.compile(
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(text: str) -> str:
+    """Lowercase A-Z only, so offsets stay those of ``text`` (``str.lower`` may change lengths)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _fast(pattern: str, first_chars: str) -> re.Pattern[str]:
+    """A case-sensitive regex for lowercased text, led by the set of characters a match starts with.
+
+    The leading look-ahead lets the regex engine skip to candidate positions: about 5x faster than
+    ``re.I`` with ``\\b`` on every position.
+    """
+    return re.compile(rf"(?=[{re.escape(first_chars)}])(?:{pattern})")
+
+
+_NUMBER_WORDS = (*UNITS, *TENS, *SCALES, *VAGUE, "a", "half", "dozen")
+_NUMBER = _fast(
     r"(?<![\w$€£.,-])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?[-–]\s?(?P<upto>\d+))?"
     r"(?:\s+(?P<scale>million|thousand|billion))?"
     r"(?![\w%$€£]|[.,]\d|-\w|/\d|:\d)"
     rf"|\b(?P<words>(?:a\s+)?(?:half\s+a\s+)?(?:dozen|hundred|thousand)|{_WORD_NUM})\b(?!-\w)"
     rf"|\b(?<!how\s)(?<!so\s)(?<!too\s)(?<!as\s)(?P<vague>{_VAGUE_WORDS})\b(?!\s+(?:as|more|times)\b)",
-    re.I,
+    "0123456789" + "".join(sorted({w[0] for w in _NUMBER_WORDS})),
 )
 _QUALIFIER = re.compile(
     r"^(?:at\s+least|more\s+than|over|about|around|nearly|almost|some|approximately|up\s+to|roughly|"
     r"as\s+many\s+as|an\s+estimated|estimated|fewer\s+than|less\s+than|close\s+to)\s+",
     re.I,
 )
-_NONE_KILLED = re.compile(
+_NONE_KILLED = _fast(
     r"\b(?:no|neither|zero|without(?:\s+any)?)\s+(?:\w+\s+(?:or|nor)\s+)?(?:fatalities|casualties|deaths|dead|loss\s+of\s+life)\b"
     r"|\bno(?:\s+one|body)\s+(?:was|were|had\s+been|has\s+been)\s+(?:killed|hurt\s+or\s+killed|injured\s+or\s+killed)\b"
     r"|\bno(?:\s+one|body)\s+died\b"
     r"|\b(?:fatalities|casualties|deaths)\s+(?:were|was|have\s+been|are)\s+not\s+reported\b",
-    re.I,
+    "nzwfcd",
 )
 
 #: Deaths reported without a figure; ACLED codes 10 (see the module docstring).
-_SOME_KILLED = re.compile(
+_SOME_KILLED = _fast(
     r"\b(?:incurring|causing|caused|resulting\s+in|resulted\s+in|leaving|left)\s+(?:heavy\s+)?(?:fatalities|deaths)\b"
     r"|(?<!no\s)(?<!neither\s)\bfatalities\s+(?:were|have\s+been|had\s+been)\s+reported\b"
     r"|\bfatalities\s+(?:on|among)\s+both\s+sides\b",
-    re.I,
+    "icrlf",
 )
 
 
@@ -196,7 +214,7 @@ def _words_value(text: str) -> int | None:
 
 def parse_count(text: str) -> tuple[int, bool] | None:
     """``(value, vague)`` of a number expression ("1,200", "twenty-five", "dozens"), or None."""
-    text = _QUALIFIER.sub("", text.strip())
+    text = _QUALIFIER.sub("", _lower(text.strip()))
     m = _NUMBER.fullmatch(text)
     if m is None:
         return None
@@ -379,7 +397,7 @@ def _person_like(noun: Token) -> bool:
     return lemma not in NON_PERSON and lemma.endswith(_PERSON_SUFFIXES) and not lemma.endswith("ment")
 
 
-def _a_victim(doc: Doc, taken: list[tuple[int, int]]) -> list[CountMention]:
+def _a_victim(doc: Doc, text: str, taken: list[tuple[int, int]]) -> list[CountMention]:
     """'a soldier was killed' -> 1: "a"/"an"/"another" before a singular noun that something happened to."""
     out = []
     for token in doc:
@@ -396,30 +414,33 @@ def _a_victim(doc: Doc, taken: list[tuple[int, int]]) -> list[CountMention]:
         if found is None or found[0] == "people":
             continue
         end = noun.idx + len(noun.text)
-        out.append(CountMention(found[0], 1, token.idx, end, doc.text[token.idx : end]))
+        out.append(CountMention(found[0], 1, token.idx, end, text[token.idx : end]))
     return out
 
 
-def _zero_fatalities(doc: Doc) -> list[CountMention]:
-    return [
-        CountMention("fatalities", 0, m.start(), m.end(), m.group(0)) for m in _NONE_KILLED.finditer(doc.text)
-    ]
+def _zero_fatalities(text: str, lower: str) -> list[CountMention]:
+    if not any(w in lower for w in ("no", "zero", "without")):
+        return []
+    found = _NONE_KILLED.finditer(lower)
+    return [CountMention("fatalities", 0, m.start(), m.end(), text[m.start() : m.end()]) for m in found]
 
 
 def find_counts(doc: Doc) -> list[CountMention]:
     """Every count of people in a parsed Doc, with its kind."""
     text = doc.text
-    skip = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SKIP_ENTS]
-    soft_skip = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SOFT_SKIP_ENTS]
+    lower = _lower(text)
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    skip = [(s, e) for s, e, label in ents if label in _SKIP_ENTS]
+    soft_skip = [(s, e) for s, e, label in ents if label in _SOFT_SKIP_ENTS]
     skip += [(d.start, d.end) for d in (doc._.dates or [])]
-    zeros = _zero_fatalities(doc)
+    zeros = _zero_fatalities(text, lower)
     taken = [(z.start, z.end) for z in zeros]
     mentions: list[CountMention] = list(zeros)
-    for m in _NUMBER.finditer(text):
+    for m in _NUMBER.finditer(lower):
         start, end = m.start(), m.end()
         if _inside(start, end, skip) or _inside(start, end, taken):
             continue
-        if m["words"] and m["words"].lower() in ("one",) and text[end : end + 3].lower() == " of":
+        if m["words"] == "one" and lower[end : end + 3] == " of":
             continue  # "one of the ..." is rarely a count worth keeping
         parsed = parse_count(m.group(0))
         if parsed is None:
@@ -434,16 +455,17 @@ def find_counts(doc: Doc) -> list[CountMention]:
         found = _kind(span.root)
         if found is None or not found[1]:
             continue
-        mentions.append(CountMention(found[0], parsed[0], start, end, m.group(0), vague=parsed[1]))
+        mentions.append(CountMention(found[0], parsed[0], start, end, text[start:end], vague=parsed[1]))
         taken.append((start, end))
-    mentions += _a_victim(doc, taken)
-    mentions += _definite_victims(doc, mentions)
-    mentions += _unnumbered_deaths(doc, mentions)
+    mentions += _a_victim(doc, text, taken)
+    mentions += _definite_victims(doc, text, mentions)
+    if "fatalities" in lower or "deaths" in lower:
+        mentions += _unnumbered_deaths(doc, text, lower, mentions)
     mentions.sort(key=lambda c: (c.start, c.end))
     return mentions
 
 
-def _definite_victims(doc: Doc, found: list[CountMention]) -> list[CountMention]:
+def _definite_victims(doc: Doc, text: str, found: list[CountMention]) -> list[CountMention]:
     """'killed the watchman', 'killing him', 'the officer and her daughter died' -> 1 each.
 
     Only before any other count of the same kind: a later "the soldier" usually repeats "a soldier".
@@ -465,7 +487,7 @@ def _definite_victims(doc: Doc, found: list[CountMention]) -> list[CountMention]
             continue
         if any(c.kind == result[0] and c.start < end for c in found) or _inside(start, end, _spans(found)):
             continue
-        out.append(CountMention(result[0], 1, start, end, doc.text[start:end]))
+        out.append(CountMention(result[0], 1, start, end, text[start:end]))
     return out
 
 
@@ -475,17 +497,18 @@ def _one_person(noun: Token) -> bool:
     return _person_like(noun) and lemma not in _KIND_OF and lemma not in _COLLECTIVE
 
 
-def _unnumbered_deaths(doc: Doc, found: list[CountMention]) -> list[CountMention]:
+def _unnumbered_deaths(doc: Doc, text: str, lower: str, found: list[CountMention]) -> list[CountMention]:
     """'incurring fatalities' with no figure in its sentence: ACLED's 10."""
     out = []
-    for m in _SOME_KILLED.finditer(doc.text):
+    for m in _SOME_KILLED.finditer(lower):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is None:
             continue
         sent = span.sent
         if any(c.kind == "fatalities" and sent.start_char <= c.start < sent.end_char for c in found):
             continue
-        out.append(CountMention("fatalities", VAGUE["unknown number of"], m.start(), m.end(), m.group(0), vague=True))
+        value = VAGUE["unknown number of"]
+        out.append(CountMention("fatalities", value, m.start(), m.end(), text[m.start() : m.end()], vague=True))
     return out
 
 
