@@ -155,3 +155,24 @@ def test_unknown_route_and_method(api: Api) -> None:
     assert missing.status_code == 404 and missing.json()["code"] == "T204"
     wrong = api.client.delete("/api/status")
     assert wrong.status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("GET", "/api/events/99999999999999999999", None, "event_id"),  # beyond SQLite's integers
+        ("DELETE", "/api/subscriptions/0", None, "subscription_id"),  # ids start at 1
+        ("GET", "/api/status?lat=1&lon=1&at=9999-12-31T23:59:59-14:00", None, "at"),  # overflows in UTC
+        ("GET", "/api/warnings?at=0001-01-01T00:00:00%2B14:00", None, "at"),  # before year 1 in UTC
+        ("POST", "/api/warnings", {"headline": "Leave\u0000now"}, "headline"),  # NUL cannot go into CAP XML
+        ("POST", "/api/warnings", {"areas": [{"name": "a\u0007"}]}, "areas.0.name"),  # nor a bell
+        ("POST", "/api/warnings", {"corridor": {"route": [[36.2]]}}, "corridor.route"),  # a one-number point
+        ("POST", "/api/warnings", {"expires": "9999-12-31T23:59:59-14:00"}, "expires"),  # overflows in UTC
+        ("POST", "/api/reports", {"id": "x", "text": "y", "published": "0001-01-01T00:00:00+01:00"}, "published"),
+        ("POST", "/api/tokens", {"name": "bad\u0000name", "role": "viewer"}, "name"),  # unprintable token name
+    ],
+)
+def test_edge_values_found_by_fuzzing(api: Api, method: str, path: str, body: Any, field: str) -> None:
+    response = api.client.request(method, path, json=body, headers=api.h("admin"))
+    assert response.status_code == 422, response.text
+    assert response.json()["field"].startswith(field)
