@@ -163,3 +163,18 @@ def test_period_names_follow_the_date() -> None:
         1,
     )
     assert dictionary.rename("Not An Actor", dt.date(2019, 1, 1)) == ("Not An Actor", None)
+
+
+def test_governments_share_the_state_period(nlp: Language) -> None:
+    text = "The Burkinabe government declared a state of emergency; anti-government protesters gathered."
+    assert found(nlp, text) == [
+        ("Burkinabe government", "Government of Burkina Faso (2022-)", 1),
+        ("protesters", "Protesters (Burkina Faso)", 6),
+    ]
+
+
+def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
+    text = "Gunmen attacked Al Arish as Houthi forces shelled the town and the Houthis fired drones."
+    # one place resolved in the wrong country (Egypt) is outvoted by two Yemen-only actors
+    doc = run(nlp, text, Setup(toponyms=[place(text, "Al Arish", "EG")]))
+    assert doc._.actors[0].name == "Unidentified Armed Group (Yemen)"

@@ -382,3 +382,22 @@ def test_a_protest_and_its_dispersal_are_one_event(nlp: Language) -> None:
     assert (event.actor1, event.assoc_actor_1) == ("Protesters (Iraq)", "Students (Iraq)")
     assert (event.actor2, event.inter2) == ("Police Forces of Iraq (2022-)", 1)
     assert event.notes == text
+
+
+def test_conjoined_subjects_of_a_clash_are_the_two_sides(nlp: Language) -> None:
+    text = "Syrian National Army and YPG forces clashed near Tal Tamr."
+    [event] = run(
+        nlp, text, Setup(triggers=[("clashed", "Armed clash", 0.8)], toponyms=[place(text, "Tal Tamr")])
+    )._.events
+    assert (event.actor1, event.actor2) == ("JWS: Syrian National Army", "YPG: People's Protection Units")
+
+
+def test_a_peaceful_protest_has_no_second_actor(nlp: Language) -> None:
+    text = "Teachers protested against the government in Ouagadougou."
+    setup = Setup(triggers=[("protested", "Peaceful protest", 0.8)], toponyms=[place(text, "Ouagadougou", "BF")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.assoc_actor_1, event.actor2) == (
+        "Protesters (Burkina Faso)",
+        "Teachers (Burkina Faso)",
+        None,
+    )

@@ -61,9 +61,10 @@ ALTERNATION = frozenset(("or", "and/or", "/"))
 OF_ROLES = {
     "military": ("forces", "military forces", "armed forces", "army", "troops", "soldiers", "military"),
     "police": ("police", "police forces", "gendarmerie", "security forces"),
+    "government": ("government", "the government", "authorities"),
 }
-STATE_KINDS = ("military", "police")
-UNKNOWN_STATE = {"military": "Military Forces", "police": "Police Forces"}
+STATE_KINDS = ("military", "police", "government")
+UNKNOWN_STATE = {"military": "Military Forces", "police": "Police Forces", "government": "Government"}
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,12 @@ def _periods(raw: list[list[Any]] | None) -> tuple[Period, ...]:
     return tuple(out)
 
 
+def _government_of(military: str) -> str:
+    """ "Military Forces of Yemen (2022-) Presidential ..." -> "Government of Yemen (2022-)"."""
+    name = military.replace("Military Forces of", "Government of", 1)
+    return name.split(")")[0] + ")" if "(" in name else name
+
+
 def _pick(periods: tuple[Period, ...], on: dt.date | None) -> Period:
     """The period in force on ``on`` (the latest one when the date is unknown)."""
     if on is None:
@@ -141,15 +148,20 @@ class ActorDictionary:
             for name in [entry.name, *(p[1] for p in entry.periods)]:
                 self._by_name.setdefault(name, ("entry", index))
         for code, country in self.countries.items():
-            for kind in STATE_KINDS:
+            for kind in ("military", "police"):
                 for period in getattr(country, kind):
                     self._by_name[period[1]] = ("state", (kind, code))
+            for period in country.military:
+                self._by_name[_government_of(period[1])] = ("state", ("government", code))
 
     # --- names -------------------------------------------------------------------------
     def state_name(self, kind: str, code: str | None, on: dt.date | None) -> str:
         country = self.countries.get(code or "")
         if country is None:
             return UNKNOWN_STATE[kind]
+        if kind == "government":
+            # ACLED's governments share their period with the state's forces
+            return _government_of(self.state_name("military", code, on))
         periods = getattr(country, kind)
         if not periods:
             return f"{UNKNOWN_STATE[kind]} of {country.name}"
@@ -390,10 +402,16 @@ def _matchers_for(nlp: Language, dictionary: ActorDictionary) -> _Matchers:
     return _MATCHER_CACHE[key]
 
 
-def country_focus(doc: Doc, country_hits: list[str] | None = None) -> str | None:
-    """The report's country: the most frequent country of resolved toponyms, else of names/demonyms."""
+def country_focus(doc: Doc, country_hits: list[str] | None = None, local: list[str] | None = None) -> str | None:
+    """The report's country.
+
+    Resolved toponyms vote by country, and so do ``local`` actors (non-state groups tied to one
+    country: Houthis -> Yemen), which outvote a place or two resolved in the wrong country. Without
+    either, the countries the text names (``country_hits``) decide.
+    """
     toponyms = doc._.toponyms or []
     counts = Counter(t.country_code for t in toponyms if t.resolved and t.country_code)
+    counts.update(local or [])
     if counts:
         return counts.most_common(1)[0][0]
     if country_hits:
@@ -420,7 +438,7 @@ class _Hit:
 def _raw_hits(doc: Doc, matchers: _Matchers) -> list[_Hit]:
     found = [*matchers.lower(doc), *matchers.exact(doc)]
     hits = [_Hit(start, end, matchers.rules[match_id]) for match_id, start, end in found]
-    return [h for h in hits if not _adjective_use(doc, h) and not (h.rule[0] == "named" and _opposed(doc, h))]
+    return [h for h in hits if not _adjective_use(doc, h) and not _opposed(doc, h)]
 
 
 def _adjective_use(doc: Doc, hit: _Hit) -> bool:
@@ -486,7 +504,7 @@ class ActorsComponent:
 
     def find(self, doc: Doc) -> list[ActorMention]:
         hits = _select(doc, _raw_hits(doc, self.matchers))
-        focus = country_focus(doc, self._country_hits(hits))
+        focus = country_focus(doc, self._country_hits(hits), self._local_hits(hits))
         on = _report_date(doc)
         mentions: list[ActorMention] = []
         skip_until = -1
@@ -504,6 +522,16 @@ class ActorsComponent:
                 mention.note = f"hedged: {stretch.text}"
             mentions.append(mention)
         return mentions
+
+    def _local_hits(self, hits: list[_Hit]) -> list[str]:
+        """Countries of named non-state actors tied to one country (not regional groups such as JNIM)."""
+        local = []
+        for hit in hits:
+            if hit.rule[0] == "named" and len(hit.rule[1]) == 1:  # an ambiguous alias ("SNA") does not vote
+                entry = self.dictionary.entries[hit.rule[1][0]]
+                if entry.country and not entry.state and not entry.countries and entry.inter != 8:
+                    local.append(entry.country)
+        return local
 
     def _country_hits(self, hits: list[_Hit]) -> list[str]:
         """Countries the text names, strongest evidence first: names, then local actors, then state forces."""

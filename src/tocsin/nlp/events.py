@@ -69,6 +69,9 @@ TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
+NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpass", "nsubj", "conj", "appos", "attr"))
+#: Verbs whose conjoined subjects are the two sides ("X and Y clashed").
+RECIPROCAL = frozenset("clash fight battle exchange skirmish engage".split())
 PROTEST_SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2}
 #: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
 EVENT_NOUNS = frozenset(
@@ -190,7 +193,8 @@ class _Builder:
         ]
         self.attributions: list[Attribution] = list(doc._.attributions or [])
         self.source = _report_source(doc)
-        self.focus = country_focus(doc) or self._actor_focus()
+        local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
+        self.focus = country_focus(doc, local=local) or self._actor_focus()
 
     def _actor_focus(self) -> str | None:
         codes = Counter(a.country_code for a in self.actors if a.country_code and a.inter != 8)
@@ -356,6 +360,8 @@ class _Builder:
             if assoc1 is None and group_member is not None and group_member is not first:
                 assoc1 = group_member
             self._set(event, 1, first, crowd_kind=kind)
+            if event.sub_event_type == "Peaceful protest":
+                second = None  # ACLED: nobody acts against a peaceful protest; what it targets is no actor
         else:
             self._set(event, 1, first)
         if event.event_type == "Violence against civilians":
@@ -573,8 +579,8 @@ def _verb_of(root: Token) -> Token:
     if root.pos_ in ("VERB", "AUX"):
         return root
     head = root
-    for _ in range(3):
-        if head.dep_ in ("dobj", "pobj", "prep", "compound", "nsubjpass", "conj", "appos") and head.head.i != head.i:
+    for _ in range(4):
+        if head.dep_ in NOMINAL_LINKS and head.head.i != head.i:
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
                 return head
@@ -613,6 +619,11 @@ def _roles(
                     ]
                     if targets:
                         break
+        if verb.lemma_.lower() in RECIPROCAL and not targets and len({m.name for m in agents}) > 1:
+            # "the SNA and YPG forces clashed": the two sides, in text order
+            agents = sorted(agents, key=lambda m: m.start)
+            targets = [next(m for m in agents if m.name != agents[0].name)]
+            agents = [agents[0]]
     actor1 = agents[0] if agents else None
     assoc1 = next((m for m in agents[1:] if m.name != actor1.name), None) if actor1 else None
     actor2 = next((m for m in targets if actor1 is None or m.name != actor1.name), None)
