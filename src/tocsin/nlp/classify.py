@@ -44,6 +44,9 @@ _NOTE_DATE = re.compile(
     r"in|by|before|after)\b[^,]{0,60},\s*)+",
     re.IGNORECASE,
 )
+_NOTE_BARE_DATE = re.compile(
+    r"^\s*(?:on|around|as of)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+\d{4}\s+", re.IGNORECASE
+)
 _NOTE_BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
@@ -67,7 +70,9 @@ def _stem(word: str) -> str:
 
 def clean_note(note: str) -> str:
     """An ACLED ``notes`` text without the coder's date clause and bracketed remarks."""
-    return _NOTE_BRACKETS.sub(" ", _NOTE_DATE.sub("", note, count=1)).strip()
+    text = _NOTE_DATE.sub("", note, count=1)
+    text = _NOTE_BARE_DATE.sub("", text, count=1)
+    return _NOTE_BRACKETS.sub(" ", text).strip()
 
 
 def features(text: str, cues: Cues | None = None) -> list[str]:

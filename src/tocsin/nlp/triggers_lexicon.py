@@ -506,17 +506,25 @@ STATE_ACTORS = (
 NONSTATE_ACTORS = (
     r"(?:rebels?|militants?|insurgents?|jihadists?|jihadist group|islamic state|isis|isil|daesh|taliban|"
     r"al[- ]shabaa?b|shabaa?b|houthis?|huthis?|opposition|terrorists?|militias?|militiamen|hts|boko haram|npa|"
-    r"fighters|separatists?|ypg|sdf|pkk|hezbollah|gunmen|group)"
+    r"fighters|separatists?|ypg|sdf|qsd|pkk|hezbollah|gunmen|group|factions?|syrian national army|"
+    r"free syrian army|pro-turkish|turkish-backed|turkey-backed)"
 )
-#: Verbs of taking ground; the nearest actor word says who took it.
+#: Verbs of taking ground; the nearest actor word says who took it. Verbs that also take
+#: people or things as object ("captured a suspect", "seized rifles") need a place or "control" after them.
+_GROUND = (
+    r"(?:control|ground|territory|town|towns|village|villages|city|cities|area|areas|district|districts|region|"
+    r"neighbou?rhoods?|province|hills?|positions?|checkpoints?|crossings?|bases?|airport|port|border|highway|road|"
+    r"outskirts|countryside|headquarters|capital|oil ?fields?|strongholds?|island|camps?|posts?|front ?line)"
+)
 TERRITORY_VERBS = (
-    r"(?:recaptur\w+|retook|retak\w+|regain\w*|liberat\w+|captur\w+|seiz\w+|took (?:over|control)|"
-    r"taken (?:over|the control|control)|overr?an|overrun|(?:full )?control of|advanced|pushed|drove|freed|entered|"
-    r"stormed)"
+    r"(?:recaptur\w+|retook|retak(?:e|en|ing)|regain\w*|liberat\w+|overr?an|overrun|"
+    r"(?:took|taken|gained|assumed|wrested|seized|captured|regained|established) (?:full |complete )?control|"
+    r"(?:took|taken) over|(?:captur\w*|seiz\w*|took|taken|stormed|entered|freed|advanced into|pushed into)"
+    r"(?: \S+){0,4}? " + _GROUND + r")"
 )
 #: Logit bonus for the territory sub-types when the nearest actor of a territory verb is known.
-TERRITORY_BONUS = 3.0
-#: Withdrawal words: with a territory verb they make a non-violent transfer (bonus + 1).
+TERRITORY_BONUS = 4.0
+#: Withdrawal words: with a territory verb they make a non-violent transfer (bonus + 2).
 WITHDRAWAL = r"(?:withdr(?:ew|awn|awal)|pulled out|vacated|abandoned|retreat(?:ed)?)"
 #: Logit bonus for Violent demonstration when a protest and protesters' violence are both named.
 RIOT_BONUS = 2.5

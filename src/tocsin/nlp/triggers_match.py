@@ -137,7 +137,7 @@ def _last_actor(window: str) -> str | None:
 
 
 def _territory(text: str, lower: str) -> list[str]:
-    """``TERR:<actor>:<re|take>`` per territory verb: who takes ground, by the nearest actor word."""
+    """``TERR:<state|nonstate|unknown>:<re|take>`` per territory verb: who takes ground, by the nearest actor word."""
     if not _TERRITORY.possible(lower):
         return []
     feats = []
@@ -148,8 +148,7 @@ def _territory(text: str, lower: str) -> list[str]:
         by = _BY_ACTOR.match(after)
         before = text[max(0, match.start() - 90) : match.start()]
         actor = _last_actor(after[: by.end() + 40]) if by else _last_actor(before)
-        if actor:
-            feats.append(f"TERR:{actor}:{kind}")
+        feats.append(f"TERR:{actor or 'unknown'}:{kind}")
     return feats
 
 
@@ -186,9 +185,10 @@ def analyse(text: str) -> Cues:
     if cues.territory:
         taker = cues.territory[0].split(":")[1]
         label = "Government regains territory" if taker == "state" else "Non-state actor overtakes territory"
-        bonuses[label] = lex.TERRITORY_BONUS
+        # an unnamed taker is most often a non-state group (ACLED's default); trust it less
+        bonuses[label] = lex.TERRITORY_BONUS if taker != "unknown" else lex.TERRITORY_BONUS / 2
         if _WITHDRAWAL.search(text, lower):
-            bonuses["Non-violent transfer of territory"] = lex.TERRITORY_BONUS + 1.0
+            bonuses["Non-violent transfer of territory"] = lex.TERRITORY_BONUS + 2.0
     if _PROTEST.search(text, lower) and _RIOTING.search(text, lower):
         bonuses["Violent demonstration"] = max(bonuses.get("Violent demonstration", 0.0), lex.RIOT_BONUS)
     return cues
