@@ -8,6 +8,7 @@ leave the server, and records console errors and uncaught page errors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import socket
@@ -33,6 +34,27 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _serve(app: Any) -> tuple[Any, threading.Thread, str]:
+    """Run ``app`` under uvicorn in a thread on a free loopback port; returns the server, thread and base URL."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+def _stop(server: Any, thread: threading.Thread) -> None:
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
 def _post(url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     response = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert response.status_code in (200, 201), response.text
@@ -43,8 +65,6 @@ def _post(url: str, token: str, body: dict[str, Any] | None = None) -> dict[str,
 def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[Site]:
     if MISSING:
         pytest.skip(MISSING)
-    import uvicorn
-
     from tocsin.api import create_app
     from tocsin.auth import Auth
     from tocsin.ingestion import ingest_reports
@@ -59,17 +79,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[S
     summary = ingest_reports(reports, store, extractor=extractor, drafts=False)
     assert summary.new == len(REPORTS) and summary.events >= 3, summary
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(store, extractor=extractor, tiles_url=""), host="127.0.0.1", port=port,
-                            log_level="warning", ws="none", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
+    app = create_app(store, extractor=extractor, tiles_url="")
+    server, thread, url = _serve(app)
     operator = tokens["operator"]
     curfew = _post(url + "/api/warnings", operator, {
         "kind": "curfew", "headline": "Curfew in Kramatorsk district", "issuer": "Regional military administration",
@@ -81,10 +92,20 @@ def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[S
         "instruction": "Leave now towards the west.",
         "areas": [{"name": "Central Kharkiv", "polygons": [DRAFT_POLYGON]}]})
     listed = httpx.get(url + "/api/events?limit=1000", headers={"Authorization": f"Bearer {tokens['viewer']}"})
-    yield Site(url, tokens, curfew["id"], draft["id"], listed.json()["items"])
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield Site(url, tokens, curfew["id"], draft["id"], listed.json()["items"], store)
+    _stop(server, thread)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def tiled_site(site: Site, extractor: Any) -> Iterator[Site]:
+    """The same database served by a second app whose tile server is unreachable (a closed loopback port)."""
+    from tocsin.api import create_app
+
+    tiles = f"http://127.0.0.1:{_free_port()}/tiles/{{z}}/{{x}}/{{y}}.png"
+    server, thread, url = _serve(create_app(site.store, extractor=extractor, tiles_url=tiles))
+    yield dataclasses.replace(site, url=url)
+    _stop(server, thread)
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +121,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def watched(browser: Any, site: Site) -> Iterator[Watched]:
+def watched(browser: Any) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     seen = Watched(page)
-    home = urlsplit(site.url).netloc
 
     def guard(route: Any) -> None:
         parts = urlsplit(route.request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != home:
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != seen.home:
             seen.outside.append(route.request.url)
             route.abort()
         else:
@@ -118,7 +138,7 @@ def watched(browser: Any, site: Site) -> Iterator[Watched]:
     page.on("console", lambda m: seen.errors.append(f"console: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: seen.errors.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: seen.errors.append(f"requestfailed: {r.url} {r.failure}")
-            if urlsplit(r.url).netloc == home else None)
+            if urlsplit(r.url).netloc == seen.home else None)
     page.set_default_timeout(15_000)
     yield seen
     context.close()

@@ -156,3 +156,13 @@ def test_operator_publishes_a_draft_into_the_feed(watched: Watched, site: Site, 
     # the page redraws it as a published (public) warning
     page.wait_for_selector("path.kind-evacuation_order:not(.draft)")
     _clean(watched)
+
+
+def test_unreachable_tiles_fall_back_to_country_outlines(watched: Watched, tiled_site: Site) -> None:
+    page = open_page(watched, tiled_site)
+    page.wait_for_selector("#message:has-text('tiles could not be loaded')")
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 100")
+    assert page.locator(".leaflet-tile-pane img").count() == 0  # the tile layer is gone
+    # the only requests off the server were the configured tiles, and the only errors their failures
+    assert watched.outside and all("/tiles/" in url for url in watched.outside)
+    assert [e for e in watched.errors if "Failed to load resource" not in e] == []

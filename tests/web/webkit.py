@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -54,6 +55,7 @@ class Site:
     curfew_id: str
     draft_id: str
     events: list[dict[str, Any]]
+    store: Any = None
 
     def get(self, path: str, role: str | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
@@ -65,6 +67,8 @@ class Watched:
     """A page with what it logged: console errors, uncaught errors, requests stopped for leaving the server."""
 
     page: Page
+    home: str = ""
+    """host:port of the server the page was opened from (set by ``open_page``)."""
     errors: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
 
@@ -72,6 +76,7 @@ class Watched:
 def open_page(seen: Watched, site: Site, token: str | None = None) -> Page:
     """Load the page (signing in with ``token`` through the form when given) and wait until it has settled."""
     page = seen.page
+    seen.home = urlsplit(site.url).netloc
     page.goto(site.url + "/")
     page.wait_for_selector("body[data-ready=true]")
     if token:

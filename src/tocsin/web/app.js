@@ -251,6 +251,10 @@ function drawWarnings(group, collection) {
 async function loadWarnings() {
   try {
     drawWarnings(warnings, await api("/api/warnings?limit=1000", { token: "" }));
+    if (!state.fitted && !can("viewer") && warnings.getLayers()[0].getLayers().length > 0) {
+      state.fitted = true; // the public view: show the active warnings
+      map.fitBounds(warnings.getBounds(), { padding: [30, 30], maxZoom: 10 });
+    }
   } catch (err) {
     say(`Warnings could not be loaded: ${err.message}`, "error");
   }
@@ -339,6 +343,7 @@ async function signIn(token) {
     return;
   }
   showSignedIn();
+  state.fitted = false; // show the events this token may see
   await Promise.all([loadEvents(), loadWarnings()]);
 }
 

@@ -58,10 +58,10 @@ export class Timeline {
       return;
     }
     const width = 300;
-    const height = 90;
+    const height = 70;
     const max = Math.max(1, ...this.days.map((d) => d.count));
     const step = width / n;
-    const chart = svg("svg", { viewBox: `0 0 ${width} ${height + 14}`, role: "img", class: "bars" });
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height + 18}`, role: "img", class: "bars" });
     const label = `Events per day from ${this.days[0].date} to ${this.days[n - 1].date}, at most ${max} a day`;
     chart.setAttribute("aria-label", label);
     this.bars = this.days.map((day, i) => {
@@ -77,7 +77,7 @@ export class Timeline {
     });
     chart.append(svg("line", { x1: 0, y1: height + 0.5, x2: width, y2: height + 0.5, class: "axis" }));
     for (const [i, anchor] of [[0, "start"], [n - 1, "end"]]) {
-      const text = svg("text", { x: anchor === "start" ? 0 : width, y: height + 12, "text-anchor": anchor });
+      const text = svg("text", { x: anchor === "start" ? 0 : width, y: height + 16, "text-anchor": anchor });
       text.textContent = this.days[i].date;
       chart.append(text);
     }
