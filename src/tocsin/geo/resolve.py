@@ -41,6 +41,7 @@ from tocsin.geo.gazetteer import (
     Gazetteer,
     distance_km,
     fold,
+    loose_key,
 )
 from tocsin.model import Toponym
 from tocsin.nlp.pipeline import register_extensions
@@ -70,6 +71,10 @@ WEIGHTS: dict[str, float] = {
     "user_parent": 6.0,
 }
 _PROXIMITY_KM = 150.0
+#: Containment needs a bigger container: "Texas, California" is a list, "Austin, Texas" containment.
+_RANK = {KIND_CITY: 1, KIND_USER: 0, KIND_ADMIN2: 2, KIND_ADMIN1: 3, KIND_COUNTRY: 4, KIND_CONTINENT: 5}
+#: A town smaller than this in a country the report never points to is left unresolved, not guessed.
+_FOREIGN_SMALL = 20_000
 _MAX_CANDIDATES = 60
 
 ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -91,7 +96,7 @@ _CUE_AFTER = re.compile(
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
-_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district)\b", re.I)
+_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|municipality|commune)\b", re.I)
 _AREA_AFTER = re.compile(r"^[\s\-]*(area|countryside|outskirts|suburbs?|region|environs|vicinity)\b", re.I)
 _CITY_AFTER = re.compile(r"^[\s\-]*(city|town|village|neighbou?rhood|camp)\b", re.I)
 _NEAR_BEFORE = re.compile(
@@ -101,18 +106,25 @@ _NEAR_BEFORE = re.compile(
     re.I,
 )
 _CONTAIN_BETWEEN = re.compile(
-    r"^\s*(?:,|in|of|near|outside)?\s*(?:(?:a|an|the)\s+)?(?:\w+\s+){0,2}?"
-    r"(?:(?:town|city|village|neighbou?rhood|district|suburb|area|region|province|governorate|state|county)\s+)?"
-    r"(?:in|of|near|outside|,)?\s*(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)"
+    r"^\s*[,(]?\s*(?:(?:a|an|the)\s+)?(?:(?:small|large|nearby|rural|border|[a-z]+ern)\s+)?"
+    r"(?:(?:town|city|village|neighbou?rhood|district|suburb|area|region|province|governorate|state|county|"
+    r"municipality|commune|department)\s+)?"
+    r"(?:in|of|near|outside|,|\()?\s*(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)"
     r"(?:ern)?\s+)?$",
     re.I,
 )
+_CONTAIN_WORD = re.compile(r"[,(]|\b(?:in|of|near|outside)\b", re.I)
 _STRIP_SUFFIX = re.compile(
-    r"\s+(province|governorate|state|region|county|district|sub-?district|city|town|village|"
+    r"\s+(province|governorate|state|region|county|district|sub-?district|municipality|commune|department|"
+    r"city|town|village|"
     r"neighbou?rhood|camp|area|countryside|oblast|prefecture)$",
     re.I,
 )
-_STRIP_PREFIX = re.compile(r"^(?:the|northern|southern|eastern|western|central|north|south|east|west)\s+", re.I)
+_STRIP_PREFIX = re.compile(
+    r"^(?:(?:the|far|greater|upper|lower|northern|southern|eastern|western|central|north|south|east|west|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)+",
+    re.I,
+)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NOT_PLACES = frozenset(
     fold(w)
@@ -169,7 +181,9 @@ def demonyms() -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------- mentions
-_ADMIN_WORDS = frozenset({"province", "governorate", "state", "region", "county", "oblast", "prefecture"})
+_ADMIN_WORDS = frozenset(
+    {"province", "governorate", "state", "region", "county", "oblast", "prefecture", "department"}
+)
 _AREA_WORDS = frozenset({"area", "countryside"})
 
 
@@ -190,7 +204,7 @@ def _clean(name: str) -> tuple[str, str | None]:
         hint = (
             "admin" if word in _ADMIN_WORDS
             else "area" if word in _AREA_WORDS
-            else "district" if word.endswith("district") else "city"
+            else "district" if word.endswith("district") or word in ("municipality", "commune") else "city"
         )
     return name, hint
 
@@ -292,6 +306,84 @@ def _embedded_evidence(name: str, gazetteer: Gazetteer, focus: Counter[str]) -> 
                 return
 
 
+_ENTITY_SPLIT = re.compile(r"\s*[,;()/]\s*|(?<=[a-z])-(?=[A-Z])|\s+(?:and|or)\s+")
+
+
+def _entity_parts(start: int, text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """An entity NER ran over several names ("Nis, Serbia", "Gabes (Gabes", "Djibo-Mentao") -> its parts."""
+    if gazetteer.loose.get(loose_key(fold(_clean(text)[0]))) or not _ENTITY_SPLIT.search(text):
+        return [(start, text)]
+    parts, cut = [], 0
+    for sep in _ENTITY_SPLIT.finditer(text):
+        parts.append((start + cut, text[cut:sep.start()]))
+        cut = sep.end()
+    parts.append((start + cut, text[cut:]))
+    return [(s, p) for s, p in parts if p.strip()]
+
+
+_ORG_WORDS = re.compile(
+    r"\b(?:Office|Department|Police|Council|Ministry|Agency|Company|Corporation|Bank|Airlines?|Air|Club|Party|"
+    r"Army|Forces|Authority|Commission|Committee|Association|Foundation|Institute|Services?|Project|Day|Sheriff|"
+    r"Court|University|College|Network|News|Times|Post|Radio|TV|Television|Inc|Ltd|Group)\b"
+)
+
+
+def _known(name: str, gazetteer: Gazetteer) -> bool:
+    bare = _STRIP_SUFFIX.sub("", _STRIP_PREFIX.sub("", name))
+    return any(gazetteer.loose.get(loose_key(fold(n))) for n in (name, bare) if n)
+
+
+def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
+    """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec")."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
+    for size in range(len(words) - 1, 0, -1):
+        found = []
+        for i in range(len(words) - size + 1):
+            first = words[i][1]
+            if not first[:1].isupper() or fold(first) in STOP_WORDS:
+                continue
+            start, end = words[i][0], words[i + size - 1][0] + len(words[i + size - 1][1])
+            part = name[start:end].rstrip(",.;:")
+            rows = gazetteer.index.get(fold(part))
+            if rows and fold(part) not in _NOT_PLACES:
+                found.append((max(gazetteer.population[r] for r in rows), start, part))
+        if found:
+            _, start, part = max(found)
+            return start, part
+    return None
+
+
+def _ner_mention(
+    text: str, start: int, raw: str, gazetteer: Gazetteer, table: dict[str, str], focus: Counter[str],
+    mentions: list[Mention],
+) -> None:
+    raw = _strip_dot(raw, gazetteer)
+    name, hint = _clean(raw)
+    key = fold(name)
+    if not name or key in _NOT_PLACES or not any(c.isupper() for c in name) or (
+        key in STOP_WORDS and not name.isupper()
+    ):
+        return  # "the crisis zone" is no proper name
+    if key in table and not gazetteer.index.get(key):
+        focus[table[key]] += 1
+        return
+    start += len(raw) - len(raw.lstrip())
+    if raw.lstrip().lower().startswith("the "):
+        start += 4
+    if " " in name and not _known(name, gazetteer):
+        if _ORG_WORDS.search(name):
+            _embedded_evidence(name, gazetteer, focus)
+            return  # "Metcalfe County Sheriff's Office" is an organisation
+        part = _known_part(name, gazetteer)
+        if part is not None:
+            start, name = start + part[0], part[1]
+            hint = _clean(name)[1]
+    start, name = _extend(text, start, name, gazetteer)
+    mention = Mention(name, start, start + len(name), hint=hint)
+    _context_hints(text, mention.start, start + len(raw.strip()), mention)
+    mentions.append(mention)
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -308,23 +400,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     others: list[tuple[int, int, str]] = []
     for ent in doc.ents:
         if ent.label_ in ENT_LABELS:
-            raw = _strip_dot(ent.text, gazetteer)
-            name, hint = _clean(raw)
-            if not name or fold(name) in _NOT_PLACES or not any(c.isupper() for c in name) or (
-                fold(name) in STOP_WORDS and not name.isupper()
-            ):
-                continue  # "the crisis zone" is no proper name
-            key = fold(name)
-            if ent.label_ != "FAC" and key in table and not gazetteer.index.get(key):
-                focus[table[key]] += 1
-                continue
-            start = ent.start_char + (len(raw) - len(raw.lstrip()))
-            if raw.lower().startswith("the "):
-                start += 4
-            start, name = _extend(text, start, name, gazetteer)
-            mention = Mention(name, start, start + len(name), hint=hint)
-            _context_hints(text, mention.start, ent.end_char, mention)
-            mentions.append(mention)
+            for part_start, part in _entity_parts(ent.start_char, ent.text, gazetteer):
+                _ner_mention(text, part_start, part, gazetteer, table, focus, mentions)
             taken.append((ent.start_char, ent.end_char))
         else:
             if ent.label_ == "NORP" and fold(ent.text) in table:
@@ -438,8 +515,20 @@ def _link_containers(text: str, states: list[_State]) -> None:
             continue
         if between.strip() in ("", "-"):
             continue
-        if _CONTAIN_BETWEEN.match(between):
+        if _CONTAIN_WORD.search(between) and _CONTAIN_BETWEEN.match(between):
             states[i].container = i + 1
+
+
+def _resolved_container(states: list[_State], i: int) -> int | None:
+    """The nearest container up the chain that has a choice ("Bara in Jabal X in ... Idleb" -> Idleb)."""
+    seen = set()
+    j = states[i].container
+    while j is not None and j not in seen:
+        if states[j].best >= 0:
+            return j
+        seen.add(j)
+        j = states[j].container
+    return None
 
 
 def _key(mention: Mention) -> tuple[str, bool]:
@@ -469,6 +558,9 @@ class _Focus:
                 self.own[key] = (gaz.cc[row], 1.0 if gaz.kind[row] == KIND_COUNTRY else 0.7)
                 self.votes[gaz.cc[row]] += self.own[key][1]
         self.total = sum(self.votes.values())
+
+    def own_weight(self, key: tuple[str, bool]) -> float:
+        return self.own[key][1] if key in self.own else 0.0
 
     def share(self, cc: str, key: tuple[str, bool] | None = None) -> float:
         votes, total = self.votes.get(cc, 0.0), self.total
@@ -501,8 +593,9 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                 score += w["seat_shadow"]
             score += w["focus"] * focus.share(gaz.cc[row], key)
             if context:
-                if st.container is not None and winners[st.container] >= 0:
-                    outer = winners[st.container]
+                outer_i = _resolved_container(states, i)
+                if outer_i is not None and _RANK[gaz.kind[winners[outer_i]]] > _RANK[gaz.kind[row]]:
+                    outer = winners[outer_i]
                     score += w["container"] if _contains(gaz, outer, row) else w["container_miss"]
                 if points and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
                     nearest = min(distance_km(gaz.lat[row], gaz.lon[row], gaz.lat[p], gaz.lon[p]) for p in points)
@@ -533,7 +626,11 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
             if not outer.candidates:
                 continue
             inner_row = st.candidates[st.best].row
-            bonus = [w["container"] if _contains(gaz, c.row, inner_row) else 0.0 for c in outer.candidates]
+            inner_rank = _RANK[gaz.kind[inner_row]]
+            bonus = [
+                w["container"] if _RANK[gaz.kind[c.row]] > inner_rank and _contains(gaz, c.row, inner_row) else 0.0
+                for c in outer.candidates
+            ]
             outer.best = max(range(len(outer.candidates)), key=lambda k: outer.scores[k] + bonus[k])
             st_scores = st.scores
             inner_best = max(
@@ -617,6 +714,30 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
     return in_focus and (gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors))
 
 
+def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str | None:
+    """Why the best candidate must not be used: a guess is worse than no place (the reason), else None."""
+    st = states[i]
+    row = st.candidates[st.best].row
+    kind = gaz.kind[row]
+    if kind in (KIND_COUNTRY, KIND_CONTINENT, KIND_USER):
+        return None
+    outer_i = _resolved_container(states, i)
+    if outer_i is not None:
+        outer = states[outer_i].candidates[states[outer_i].best].row
+        if (
+            gaz.kind[outer] in (KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2)
+            and _RANK[gaz.kind[outer]] > _RANK[kind]
+            and not _contains(gaz, outer, row)
+            and not any(_contains(gaz, c.row, row) for c in states[outer_i].candidates)
+        ):
+            return f"no place of this name in {gaz.name[outer]}"
+    key = _key(st.mention)
+    if kind == KIND_CITY and gaz.population[row] < _FOREIGN_SMALL and focus.total - focus.own_weight(key) >= 1:
+        if focus.share(gaz.cc[row], key) == 0.0:
+            return "only candidates lie outside the countries the report names"
+    return None
+
+
 def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter[str], passes: int = 2) -> None:
     """A context-free pass for provisional choices, then ``passes`` passes in the light of the others'."""
     _link_containers(text, states)
@@ -644,7 +765,8 @@ def resolve_mentions(
         states = [_State(st.mention, st.candidates) for st in states if _accept(gaz, st, focus, anchors)]
         _run(gaz, text, states, demonym_focus)
     out: list[Toponym] = []
-    for st in states:
+    final_focus = _Focus(gaz, states, demonym_focus)
+    for index, st in enumerate(states):
         m = st.mention
         surface = text[m.start:m.end]
         if not st.candidates:
@@ -652,6 +774,10 @@ def resolve_mentions(
                 out.append(Toponym(name=surface, start=m.start, end=m.end, reason="not in gazetteer"))
             continue
         row = st.candidates[st.best].row
+        doubt = _doubt(gaz, states, index, final_focus)
+        if doubt:
+            out.append(Toponym(name=surface, start=m.start, end=m.end, reason=doubt))
+            continue
         place = gaz.place(row)
         ranked = sorted(st.scores, reverse=True)
         margin = ranked[0] - ranked[1] if len(ranked) > 1 else None
