@@ -260,8 +260,11 @@ def main() -> None:
         bare = subprocess.Popen([sys.executable, __file__, "--baseline-server", "--port", str(bport)])
         try:
             time.sleep(1.0)
+            base_cpu = tree_cpu_s(bare.pid)
             base = run_client(bport, args.connections, args.duration)
+            base_cpu = tree_cpu_s(bare.pid) - base_cpu
             _report("baseline (bare asyncio server, fixed body, same client)", base)
+            print(f"baseline server CPU: {base_cpu / max(int(base['requests']), 1) * 1e3:.3f} ms per request")  # type: ignore[call-overload]
             print(f"ratio tocsin/baseline: {float(result['rps']) / float(base['rps']):.2f}")  # type: ignore[arg-type]
         finally:
             bare.terminate()
