@@ -1,9 +1,9 @@
 """Fixtures for the browser tests: the real app under uvicorn on loopback, and Debian's Chromium via Playwright.
 
 The site is built once per module: reports written for these tests are ingested through the library into a
-fresh SQLite file, one curfew is published and one evacuation order is left as a draft (both through the
-HTTP API, as an operator would). Every page gets a guard that aborts and records any request that would
-leave the server, and records console errors and uncaught page errors.
+fresh SQLite file; a curfew and a safe corridor are published and an evacuation order is left as a draft
+(through the HTTP API, as an operator would). Every page gets a guard that aborts and records any request
+that would leave the server, and records console errors and uncaught page errors.
 """
 
 from __future__ import annotations
@@ -25,7 +25,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # webkit, like the other test folders' kits
 
-from webkit import CHROMIUM, CHROMIUM_ARGS, CURFEW_POLYGON, DRAFT_POLYGON, MISSING, REPORTS, Site, Watched  # noqa: E402
+from webkit import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CORRIDOR_NAME,
+    CORRIDOR_ROUTE,
+    CURFEW_POLYGON,
+    DRAFT_POLYGON,
+    MISSING,
+    REPORTS,
+    Site,
+    Watched,
+)
 
 
 def _free_port() -> int:
@@ -87,6 +98,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[S
         "instruction": "Stay indoors from 22:00 to 06:00.",
         "areas": [{"name": "Kramatorsk district", "polygons": [CURFEW_POLYGON]}]})
     _post(f"{url}/api/warnings/{curfew['id']}/publish", operator, {})
+    corridor = _post(url + "/api/warnings", operator, {
+        "kind": "safe_corridor", "headline": "Humanitarian corridor to Izium", "issuer": "Regional military "
+        "administration", "corridor": {"name": CORRIDOR_NAME, "route": CORRIDOR_ROUTE, "width_m": 2000}})
+    _post(f"{url}/api/warnings/{corridor['id']}/publish", operator, {})
     draft = _post(url + "/api/warnings", operator, {
         "kind": "evacuation_order", "headline": "Leave central Kharkiv", "issuer": "City council",
         "instruction": "Leave now towards the west.",

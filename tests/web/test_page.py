@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from webkit import CURFEW_CENTRE, MISSING, Site, Watched, open_page
+from webkit import CORRIDOR_NAME, CURFEW_CENTRE, MISSING, Page, Site, Watched, open_page
 
 if MISSING:
     pytest.skip(MISSING, allow_module_level=True)
@@ -21,6 +21,11 @@ def _clean(seen: Watched) -> None:
 
 def _placed(site: Site) -> list[dict]:
     return [e for e in site.events if e["location"]["latitude"] is not None]
+
+
+def _view(page: Page, lat: float, lon: float, zoom: int) -> None:
+    # the arrow returns nothing: Playwright would otherwise serialise the whole Leaflet map it returns
+    page.evaluate(f"() => {{ window.tocsin.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")
 
 
 def _kharkiv(site: Site) -> dict:
@@ -45,6 +50,8 @@ def test_page_loads_offline_and_public(watched: Watched, site: Site, shots: Path
     assert "url(" in curfew.evaluate("el => getComputedStyle(el).fill")
     assert curfew.get_attribute("stroke-dasharray") == "6 4"
     assert page.locator("path.kind-evacuation_order").count() == 0
+    # the corridor: its buffered area and its route line
+    assert page.locator("path.kind-safe_corridor").count() == 1 and page.locator("path.route").count() == 1
     page.screenshot(path=str(shots / "public.png"))
     _clean(watched)
 
@@ -118,7 +125,7 @@ def test_filters_narrow_the_map(watched: Watched, site: Site) -> None:
 def test_a_click_on_the_map_shows_what_applies_there(watched: Watched, site: Site, shots: Path) -> None:
     page = open_page(watched, site)
     lat, lon = CURFEW_CENTRE
-    page.evaluate(f"window.tocsin.map.setView([{lat}, {lon}], 10, {{animate: false}})")
+    _view(page, lat, lon, 10)
     box = page.locator("#map").bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -127,9 +134,10 @@ def test_a_click_on_the_map_shows_what_applies_there(watched: Watched, site: Sit
     assert "What applies here now" in panel
     assert "Curfew in Kramatorsk district" in panel and "Stay indoors from 22:00 to 06:00." in panel
     assert f"{lat:.2f}" in panel
+    assert f"Nearest safe corridor: {CORRIDOR_NAME}" in panel
     page.screenshot(path=str(shots / "status.png"))
     # far from any warning: nothing applies
-    page.evaluate("window.tocsin.map.setView([-30, -60], 6, {animate: false})")
+    _view(page, -30, -60, 6)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#panel .none")
     assert "No warning applies here now." in page.locator("#panel").inner_text()

@@ -44,6 +44,9 @@ REPORTS: list[dict[str, Any]] = [
 #: A published curfew over a stretch of land around Kramatorsk where no event lies (CAP lat,lon pairs).
 CURFEW_CENTRE = (48.72, 37.55)
 CURFEW_POLYGON = "48.6,37.4 48.6,37.7 48.85,37.7 48.85,37.4 48.6,37.4"
+#: A published safe corridor north-west of the curfew (CAP lat,lon pairs), about 30 km from its centre.
+CORRIDOR_NAME = "Kramatorsk-Izium road"
+CORRIDOR_ROUTE = "48.95,37.3 49.2,37.25"
 #: The draft an operator reviews and publishes: central Kharkiv.
 DRAFT_POLYGON = "49.95,36.15 49.95,36.35 50.05,36.35 50.05,36.15 49.95,36.15"
 
