@@ -212,6 +212,19 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         # enforcing or breaking an existing curfew is not a new one
         "Police were enforcing the lockdown in Bhopal when the clash broke out.",
         "Hundreds gathered in Belgrade, breaking curfew.",
+        # a labour strike threatened
+        "The unions threatened to strike if nothing was done.",
+        # leave as part of a compound word
+        "The ministers criticised a take-it-or-leave-it offer from the government.",
+        # an ultimatum in politics, with nothing to leave or surrender
+        "The provinces said the funding proposal was presented as an ultimatum.",
+        # a warning about food, and one about aftershocks
+        "The agency is warning people not to eat the recalled chicken product.",
+        "An official warned people in the region to stay outdoors because of the risk of aftershocks.",
+        # "asked them to leave the scene": no residents, no place
+        "The crowd stoned the fire engines and asked them to leave the scene.",
+        # a move away from the past
+        "He said the day marks a move away from the horrors of the past.",
         # a participle: "leaving" people dead
         "Gunmen attacked the market in Maiduguri, leaving five people dead.",
     ],
@@ -559,3 +572,13 @@ def test_within_hours_ends_an_order(nlp: Language) -> None:
     (notice,) = notices(nlp, Case(text, pub, [D("within 24 hours", dt.date(2023, 10, 14))], [P("Gaza", "Asia/Gaza")]))
     assert notice.kind == "evacuation_order"
     assert (notice.start, notice.end) == (None, dt.date(2023, 10, 14))
+
+
+def test_a_longer_parsed_name_replaces_a_cut_toponym(nlp: Language) -> None:
+    text = "Putin ordered a daily humanitarian pause in Eastern Ghouta, near the Syrian capital Damascus."
+    pub = dt.datetime(2018, 2, 26, 9, tzinfo=UTC)
+    # a resolver that cut the name to "Eastern" (and placed it in Ghana)
+    case = Case(text, pub, [], [P("Eastern", "Africa/Accra"), P("Damascus", "Asia/Damascus")])
+    (notice,) = notices(nlp, case)
+    assert [a.name for a in notice.areas][0] == "Eastern Ghouta"
+    assert notice.areas[0].reason == "not resolved: missed by the resolver"

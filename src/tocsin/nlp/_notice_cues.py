@@ -69,6 +69,17 @@ CORRIDOR_VERBS = frozenset("open establish create set organise organize announce
 ISSUING_VERBS = ANNOUNCE_VERBS | DIRECTIVE_VERBS | REPORTING_VERBS | CORRIDOR_VERBS | frozenset(
     "grant allow set give impose send publish release drop post".split()
 )
+EVACUEE_WORDS = frozenset(
+    "child family home house area city town village region neighbourhood neighborhood district building part "
+    "zone camp settlement everyone you".split()
+)
+DEADLINE_SETTERS = frozenset("give set issue impose announce deliver extend expire pass agree grant declare".split())
+#: A sentence about a natural or industrial hazard is not about a conflict's warnings.
+HAZARD_WORDS = frozenset(
+    "earthquake aftershock flood storm hurricane cyclone typhoon wildfire tsunami landslide heatwave spill "
+    "leak virus coronavirus covid pandemic epidemic outbreak recall".split()
+)
+CONFLICT_WORDS = frozenset("offensive operation assault military army militant fighter troop".split())
 DEADLINE_ACTIONS = frozenset(
     "leave withdraw surrender evacuate vacate return hand abandon disarm lay pull depart quit".split()
 )
@@ -243,7 +254,9 @@ def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
         return bool(_words(sent) & DEADLINE_ACTIONS)
     if tok.pos_ == "VERB":
         return _by_date(tok)  # "gave fighters until 2 a.m. to withdraw", "warned to leave by Aug. 25"
-    return True
+    if any(a.lemma_.lower() in DEADLINE_SETTERS for a in [tok, *ancestors(tok, 2)]):
+        return True  # "gave them a 72-hour ultimatum", "set a deadline", "the deadline will expire"
+    return bool(_words(sent) & DEADLINE_ACTIONS)  # not "the proposal was presented as an ultimatum"
 
 
 def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
@@ -258,12 +271,14 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
             for t in c.subtree
         }
         if lemma in ("threaten", "threat"):
-            return bool(objs & STRIKE_WORDS)
-        if objs & STRIKE_WORDS or "urgent" in objs or "away" in objs:
+            return _military_strike(holder)  # not "threatened to strike if nothing was done" (a labour strike)
+        if words & HAZARD_WORDS and not words & STRIKE_WORDS:
+            return False  # "warned people to stay outdoors because of aftershocks", food recalls
+        if objs & (STRIKE_WORDS | CONFLICT_WORDS) or "urgent" in objs or "away" in objs:
             return True
         if objs & EVAC_VERBS:  # "warned residents to evacuate": a strike warning only if strikes are in view
             return bool(words & STRIKE_WORDS) or "building" in words or "buildings" in words
-        return bool(objs & RESIDENT_WORDS)
+        return _residents_of_a_place(holder)
     if lemma == "avoid":
         return any(t.lemma_.lower() in STAY_AWAY_OBJECTS for t in tok.subtree)
     if lemma == "approach":  # "urged residents not to approach", "Do not approach"
@@ -271,8 +286,13 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
         directed = any(a.lemma_.lower() in DIRECTIVE_VERBS for a in ancestors(tok, 3)) or any(
             c.lower_ == "do" for c in tok.children)
         return negated and directed
-    if lemma == "away":
-        if not any(a.lemma_.lower() in ("stay", "keep", "move", "get", "remain") for a in ancestors(tok, 3)):
+    if lemma == "away":  # "urged residents to stay away from", "get at least 500 meters away"
+        verbs = [a for a in ancestors(tok, 3) if a.pos_ == "VERB"]
+        if not any(a.lemma_.lower() in ("stay", "keep", "move", "get", "remain") for a in verbs):
+            return False
+        if not any(a.lemma_.lower() in DIRECTIVE_VERBS for a in ancestors(tok, 5)) and not any(
+            _imperative(a) for a in verbs
+        ):
             return False
         return bool(words & (RESIDENT_WORDS | STRIKE_WORDS | {"position", "building", "meter", "metre"}))
     if span[-1].lemma_ == "come":
@@ -282,6 +302,34 @@ def _accept_strike(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
             t.lemma_.lower() in STRIKE_WORDS and any(c.lower_ in ("will", "would") for c in t.children)
             for t in sent
         )
+    return False
+
+
+def _military_strike(verb: Token) -> bool:
+    """A strike word meant as an attack: bomb/shell/target, an air/drone/missile strike, or 'strike' with
+    an object ("threatened to strike the port")."""
+    for t in verb.subtree:
+        lemma = t.lemma_.lower()
+        if lemma in STRIKE_WORDS - {"strike", "strikes", "attack", "hit"}:
+            return True
+        if lemma in ("strike", "attack", "hit"):
+            if t.pos_ == "VERB" and any(c.dep_ == "dobj" for c in t.children):
+                return True
+            kinds = ("air", "drone", "missile", "military", "rocket")
+            if t.pos_ == "NOUN" and any(c.lower_ in kinds for c in t.children):
+                return True
+    return False
+
+
+def _residents_of_a_place(verb: Token) -> bool:
+    """'warned Mekele residents', 'warned residents of Dahiyeh': the people of a named place."""
+    for t in verb.subtree:
+        if t.lemma_.lower() in RESIDENT_WORDS and t.head is not t:
+            if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
+                return True
+            if any(c.dep_ == "prep" and c.lower_ in ("of", "in") and any(g.pos_ == "PROPN" for g in c.subtree)
+                   for c in t.children):
+                return True
     return False
 
 
@@ -297,6 +345,11 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         return False
     if tok.tag_ != "VB" or tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl"):
         return False  # "those evacuating", "people fleeing", "..., leaving five dead"
+    doc = tok.doc
+    if (tok.i > 0 and doc[tok.i - 1].text == "-") or (tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-"):
+        return False  # "a take-it-or-leave-it offer"
+    if _words(sent) & HAZARD_WORDS and not _words(sent) & STRIKE_WORDS:
+        return False  # a flood or a chemical spill, not a conflict
     if any(c.lower_ in ("must", "should") for c in tok.children) and _addressed(tok):
         return True  # "residents must leave", "you should leave"
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need") and tok.head.tag_ in ("VBP", "VBZ", "VB"):
@@ -311,8 +364,23 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         if a == "call" and not any(c.lower_ in ("on", "upon", "for") for c in anc.children):
             return False  # "calling the warnings 'propaganda'" names, it does not direct
         if a in DIRECTIVE_VERBS:
-            return True
+            return _evacuees(anc, tok)
     return False
+
+
+def _evacuees(directive: Token, verb: Token) -> bool:
+    """Who is told to leave, or from where: residents, civilians, children, their homes, a city or a named
+    place; not "asked them to leave the scene" or "demanded the newcomers leave"."""
+    words: set[str] = set()
+    for c in [*directive.children, *verb.children]:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.head is directive:
+            continue
+        words |= {t.lemma_.lower() for t in c.subtree}
+        if any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in c.subtree):
+            return True
+    if any(c.lower_ in ("immediately", "south", "north", "east", "west") for c in verb.children):
+        return True
+    return bool(words & (RESIDENT_WORDS | EVACUEE_WORDS))
 
 
 def _addressed(verb: Token) -> bool:

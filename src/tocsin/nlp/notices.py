@@ -191,6 +191,9 @@ def _toponyms(doc: Doc) -> list[Toponym]:
     found = [t for t in resolved if t is not None]
     reason = "not resolved: no place resolver ran" if doc._.toponyms is None else "not resolved: missed by the resolver"
     for extra in times.entity_toponyms(doc, reason):
+        inside = [t for t in found if extra.start <= t.start and t.end <= extra.end and len(t.name) < len(extra.name)]
+        if inside and len(inside) == sum(1 for t in found if t.start < extra.end and extra.start < t.end):
+            found = [t for t in found if all(t is not i for i in inside)]  # "Eastern" cut out of "Eastern Ghouta"
         if not any(t.start < extra.end and extra.start < t.end for t in found):
             found.append(extra)
     return sorted((t for t in found if not _dateline(text, t)), key=lambda t: t.start)
@@ -418,8 +421,12 @@ def _fill_areas(
     zones = Counter(z for z in (zone_for(t) for t in chosen) if z)
     if doc_zone in zones:
         draft.zone = doc_zone  # the report's own zone, when one of the areas shares it
-    else:
-        draft.zone = zones.most_common(1)[0][0] if zones else None
+    elif zones:
+        draft.zone = zones.most_common(1)[0][0]
+    else:  # unresolved areas: the zone of the nearest place the resolver placed ("Eastern Ghouta ... Syria")
+        anchor = chosen[0].start if chosen else sent.start_char
+        zoned = [(abs(t.start - anchor), z) for t in toponyms if (z := zone_for(t)) and t.resolved]
+        draft.zone = min(zoned)[1] if zoned else None
 
 
 def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> list[Toponym]:
