@@ -73,6 +73,13 @@ class E:
     T207 = "[T207] cannot correct field {field!r}; correctable fields: {valid}"
     T208 = "[T208] {field}: {value!r} is not a valid value ({detail})"
     T209 = "[T209] cannot store {what}: {detail}; nothing from this batch was written"
+    T210 = (
+        "[T210] {url}: PostGIS is needed on PostgreSQL ({detail}); install postgresql-15-postgis-3 "
+        "and let a superuser run CREATE EXTENSION postgis"
+    )
+    T211 = "[T211] cannot copy {src} to {dst}: {detail}"
+    T212 = "[T212] copy {src} -> {dst}: table {table} differs after copying ({detail}); nothing was written"
+    T213 = "[T213] the database {url} cannot be migrated: {detail}; nothing was changed"
     # geometry (T3xx)
     T301 = "[T301] {where}: {detail}"
     T302 = "[T302] {where}: point {index} {value!r} is not 'lat,lon' (two decimal numbers separated by a comma)"

@@ -14,6 +14,7 @@ from storekit import item
 from tocsin.errors import StoreError
 from tocsin.store import Store
 from tocsin.store.engine import head_revisions, known_revisions
+from tocsin.store.spatial import POSTGIS_OBJECTS, include_object
 from tocsin.store.tables import metadata
 
 
@@ -43,7 +44,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
 
 def test_schema_from_migrations_matches_tables(store: Store) -> None:
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})  # PostGIS extras
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 
@@ -109,5 +111,6 @@ def test_in_memory_store_works() -> None:
 
 def test_counts_cover_every_table(store: Store) -> None:
     with store.engine.connect() as conn:
-        names = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
+        postgis = {name for kind, name in POSTGIS_OBJECTS if kind == "table"}
+        names = set(sa.inspect(conn).get_table_names()) - {"alembic_version"} - postgis
     assert set(store.counts()) == names

@@ -20,7 +20,7 @@ from tocsin.model import (
     event_type_of,
     to_dict,
 )
-from tocsin.store import bulk, checks, merging
+from tocsin.store import bulk, checks, merging, spatial
 from tocsin.store import engine as eng
 from tocsin.store.codec import (
     event_from_dict,
@@ -265,15 +265,26 @@ class Store:
 
         ``with_mentions=False`` skips loading the source mentions (faster for exports).
         """
-        q = _filtered(sa.select(events), flt or EventFilter())
-        q = q.order_by(sa.case((events.c.date.is_(None), 1), else_=0), events.c.date, events.c.id)
-        q = q.limit(limit).offset(offset)
+        flt = flt or EventFilter()
         with self._engine.connect() as conn:
-            return self._stored_events(conn, conn.execute(q).all(), with_mentions=with_mentions)
+            postgis = spatial.has_postgis(conn)
+            q = _filtered(sa.select(events), flt, postgis)
+            q = q.order_by(sa.case((events.c.date.is_(None), 1), else_=0), events.c.date, events.c.id)
+            if flt.area is not None and not postgis:  # the SQL narrowed to the area's box; shapely decides
+                rows = spatial.inside(spatial.check_area(flt.area), list(conn.execute(q).all()))
+                rows = rows[offset : None if limit is None else offset + limit]
+            else:
+                rows = conn.execute(q.limit(limit).offset(offset)).all()
+            return self._stored_events(conn, rows, with_mentions=with_mentions)
 
     def count_events(self, flt: EventFilter | None = None) -> int:
-        q = _filtered(sa.select(sa.func.count()).select_from(events), flt or EventFilter())
+        flt = flt or EventFilter()
+        if flt.area is not None:
+            with self._engine.connect() as conn:
+                if not spatial.has_postgis(conn):
+                    return len(self.events(flt, with_mentions=False))
         with self._engine.connect() as conn:
+            q = _filtered(sa.select(sa.func.count()).select_from(events), flt, spatial.has_postgis(conn))
             return int(conn.execute(q).scalar_one())
 
     def event(self, event_id: int) -> StoredEvent:
@@ -561,7 +572,7 @@ def _stored_report(row: Any, event_ids: list[int]) -> StoredReport:
     )
 
 
-def _filtered(q: sa.Select[Any], flt: EventFilter) -> sa.Select[Any]:
+def _filtered(q: sa.Select[Any], flt: EventFilter, postgis: bool = False) -> sa.Select[Any]:
     if flt.date_from is not None:
         q = q.where(events.c.date >= flt.date_from)
     if flt.date_to is not None:
@@ -578,7 +589,16 @@ def _filtered(q: sa.Select[Any], flt: EventFilter) -> sa.Select[Any]:
         escaped = flt.actor.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         cols = (events.c.actor1, events.c.actor2, events.c.assoc_actor_1, events.c.assoc_actor_2)
         q = q.where(sa.or_(*(sa.func.lower(c).like(f"%{escaped}%", escape="\\") for c in cols)))
-    if flt.bbox is not None:
+    if flt.area is not None:
+        area = spatial.check_area(flt.area)
+        if postgis:
+            q = q.where(spatial.area_clause(area))
+        else:
+            min_lon, min_lat, max_lon, max_lat = area.bounds
+            q = q.where(events.c.latitude.between(min_lat, max_lat), events.c.longitude.between(min_lon, max_lon))
+    if flt.bbox is not None and postgis:
+        q = q.where(spatial.bbox_clause(*checks.check_bbox(flt.bbox)))
+    elif flt.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = checks.check_bbox(flt.bbox)
         q = q.where(events.c.latitude.between(min_lat, max_lat))
         if min_lon <= max_lon:

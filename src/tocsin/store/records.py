@@ -35,6 +35,8 @@ class EventFilter:
     """Case-insensitive substring of actor1, actor2 or an associated actor."""
     bbox: tuple[float, float, float, float] | None = None
     """(min_lon, min_lat, max_lon, max_lat); min_lon > max_lon crosses the antimeridian."""
+    area: Any = None
+    """A polygon (WKT text, x = longitude, or a shapely Polygon/MultiPolygon): events located inside it."""
 
 
 @dataclass

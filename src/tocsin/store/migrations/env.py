@@ -11,6 +11,7 @@ from alembic import context
 
 import tocsin.store.tables as tables
 from tocsin.store.engine import load_table_modules
+from tocsin.store.spatial import include_object
 
 load_table_modules()  # other modules' tables join the same metadata
 
@@ -23,6 +24,7 @@ def _run(connection: sa.Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
