@@ -136,10 +136,12 @@ def test_a_click_on_the_map_shows_what_applies_there(watched: Watched, site: Sit
     assert f"{lat:.2f}" in panel
     assert f"Nearest safe corridor: {CORRIDOR_NAME}" in panel
     page.screenshot(path=str(shots / "status.png"))
-    # far from any warning: nothing applies
+    # far from any warning nothing applies; asked with the keyboard through the map-centre button
     _view(page, -30, -60, 6)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.focus("#centre-status")
+    page.keyboard.press("Enter")
     page.wait_for_selector("#panel .none")
+    assert "-30.0000, -60.0000" in page.locator("#panel").inner_text()
     assert "No warning applies here now." in page.locator("#panel").inner_text()
     _clean(watched)
 

@@ -50,6 +50,7 @@ function showPanel(children) {
 const map = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([20, 20], 2);
 window.tocsin = { map }; // for the browser tests and the console
 map.attributionControl.setPrefix(false);
+L.control.scale({ imperial: false }).addTo(map);
 const fallback = L.layerGroup();
 const events = L.markerClusterGroup({
   chunkedLoading: true,
@@ -409,6 +410,7 @@ function wire() {
     if ($("f-view").checked) loadEvents();
   });
   map.on("click", (e) => openStatus(e.latlng));
+  $("centre-status").addEventListener("click", () => openStatus(map.getCenter()));
   $("signin").addEventListener("submit", (e) => {
     e.preventDefault();
     const token = $("token").value.trim();

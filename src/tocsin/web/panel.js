@@ -152,7 +152,8 @@ export function statusView(answer) {
     items.push(h("article", { class: `status-warning kind-${w.kind}` },
       h("h3", {}, KIND_LABEL[w.kind] || w.kind, ": ", w.headline || "(no headline)"),
       w.instruction ? h("p", { class: "instruction" }, w.instruction) : null,
-      fieldList([["Issued by", show(w.issuer)], ["From", when(w.effective)], ["Until", when(w.expires)]])));
+      fieldList([["Issued by", show(w.issuer)], ["From", when(w.effective)],
+        ["Until", w.expires ? when(w.expires) : "further notice"]])));
   }
   if (answer.curfew) {
     const c = answer.curfew;
