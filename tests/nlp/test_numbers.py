@@ -124,6 +124,9 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         ("Unknown gunmen opened fire on a civilian, killing him.", [("fatalities", 1)]),
         ("The officer and her daughter died.", [("fatalities", 1), ("fatalities", 1)]),
         ("The clashes resulted in the death of the commander.", [("fatalities", 1)]),
+        # ... also next to another victim it is coordinated with
+        ("Gunmen opened fire, killing a woman and her son.", [("fatalities", 1), ("fatalities", 1)]),
+        ("A former councilor and his wife were shot dead.", [("fatalities", 1), ("fatalities", 1)]),
         # ... unless it repeats an earlier count of the same kind
         ("A soldier was shot dead. The soldier died at once.", [("fatalities", 1)]),
         # ... and a collective is no one person

@@ -101,7 +101,8 @@ employee staff youth elder infant baby patient trader miner driver fisherman fis
 attacker assailant element combatant militiaman militiamen militia gendarme cadet sergeant colonel captain lieutenant
 general officer agent security fighter jihadi other others family families settler citizen national activist
 volunteer worshiper rioter looter bandit cadre bodyguard kidnapper smuggler merchant servicemen serviceman marine
-sailor pilot
+sailor pilot principal councilor councillor mayor governor judge lawyer wife husband son daughter brother sister
+father mother relative nephew niece uncle aunt cousin friend neighbour neighbor bystander
 crew guardsman mercenary operative cleric imam priest pastor chief dozen dead wounded injured displaced casualty
 casualties fatality fatalities body bodies corpse corpses death deaths abductee hostage hostages
 """.split())  # fmt: skip
@@ -485,7 +486,11 @@ def _definite_victims(doc: Doc, text: str, found: list[CountMention]) -> list[Co
         result = _kind(token)
         if result is None or result[0] == "people" or not result[1]:
             continue
-        if any(c.kind == result[0] and c.start < end for c in found) or _inside(start, end, _spans(found)):
+        if _inside(start, end, _spans(found)):
+            continue
+        # a repetition of an earlier count ("a soldier ... the soldier"), unless coordinated with
+        # another victim ("a woman and her son")
+        if token.dep_ != "conj" and any(c.kind == result[0] and c.start < end for c in found):
             continue
         out.append(CountMention(result[0], 1, start, end, text[start:end]))
     return out
