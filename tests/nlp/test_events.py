@@ -401,3 +401,31 @@ def test_a_peaceful_protest_has_no_second_actor(nlp: Language) -> None:
         "Teachers (Burkina Faso)",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        # the town, not the province that contains it
+        (
+            "Armed men attacked a man in Fresnillo, Zacatecas.",
+            lambda t: [place(t, "Fresnillo", "MX", admin1="Zacatecas"), place(t, "Zacatecas", "MX")],
+            "Fresnillo",
+        ),
+        # the town, not its neighbourhood
+        (
+            "Gunmen killed two men in Sao Geraldo neighborhood of Trindade.",
+            lambda t: [place(t, "Sao Geraldo", "BR"), place(t, "Trindade", "BR")],
+            "Trindade",
+        ),
+        # a place of the report's country, not a namesake resolved abroad
+        (
+            "Burkinabe police exchanged gunfire with gunmen in Karpala, Ouagadougou.",
+            lambda t: [place(t, "Karpala", "IT"), place(t, "Ouagadougou", "BF")],
+            "Ouagadougou",
+        ),
+    ],
+)
+def test_location_choice(nlp: Language, text: str, places: Callable[[str], list[Toponym]], expected: str) -> None:
+    [event] = run(nlp, text, Setup(triggers=[(text, "Armed clash", 0.8)], toponyms=places(text)))._.events
+    assert event.location.name == expected

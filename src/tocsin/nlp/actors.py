@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -406,17 +405,16 @@ def country_focus(doc: Doc, country_hits: list[str] | None = None, local: list[s
     """The report's country.
 
     Resolved toponyms vote by country, and so do ``local`` actors (non-state groups tied to one
-    country: Houthis -> Yemen), which outvote a place or two resolved in the wrong country. Without
-    either, the countries the text names (``country_hits``) decide.
+    country: Houthis -> Yemen), which outvote a place or two resolved in the wrong country. The
+    countries and demonyms the text names (``country_hits``) have half a vote: they break ties.
     """
     toponyms = doc._.toponyms or []
-    counts = Counter(t.country_code for t in toponyms if t.resolved and t.country_code)
-    counts.update(local or [])
-    if counts:
-        return counts.most_common(1)[0][0]
-    if country_hits:
-        return Counter(country_hits).most_common(1)[0][0]
-    return None
+    votes: dict[str, float] = {}
+    for code in [t.country_code for t in toponyms if t.resolved and t.country_code] + list(local or []):
+        votes[code] = votes.get(code, 0.0) + 1.0
+    for code in country_hits or []:
+        votes[code] = votes.get(code, 0.0) + 0.5
+    return max(votes, key=lambda code: votes[code]) if votes else None
 
 
 def _report_date(doc: Doc) -> dt.date | None:

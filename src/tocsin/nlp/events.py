@@ -51,6 +51,7 @@ __all__ = ["EventsComponent", "build_events", "main_event_key"]
 
 #: Sentences after a trigger sentence (without a trigger of their own) still read for counts.
 CONTEXT_SENTENCES = 2
+MINOR_PLACE = re.compile(r"^\s+(?:neighbou?rhood|street|road|avenue|square|market|district of)\b")
 #: Victim nouns too vague to tell two sources' tolls apart ("5 people" vs "8 dead").
 GENERIC_VICTIMS = frozenset(
     "people person persons individual individuals dead death deaths fatality fatalities".split()
@@ -194,11 +195,8 @@ class _Builder:
         self.attributions: list[Attribution] = list(doc._.attributions or [])
         self.source = _report_source(doc)
         local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
-        self.focus = country_focus(doc, local=local) or self._actor_focus()
-
-    def _actor_focus(self) -> str | None:
-        codes = Counter(a.country_code for a in self.actors if a.country_code and a.inter != 8)
-        return codes.most_common(1)[0][0] if codes else None
+        named = [a.country_code for a in self.actors if a.country_code and a.inter != 8]
+        self.focus = country_focus(doc, named, local)
 
     def build(self) -> list[Event]:
         groups = _group_triggers(self.doc, self.toponyms, self.dates)
@@ -437,8 +435,9 @@ class _Builder:
         specific = [t for t in resolved if not _is_country(t)]
         main = self._main_place()
         if specific:
+            specific = _without_containers(specific)
             root = _trigger_root(self.doc, trigger)
-            chosen = min(specific, key=lambda t: _place_rank(self.doc, t, root, trigger))
+            chosen = min(specific, key=lambda t: _place_rank(self.doc, t, root, trigger, self.focus))
             self._put(event, chosen)
         elif resolved and main is not None and not _is_country(main) and main.country_code == resolved[0].country_code:
             self._put(event, main, "report's main place: the event's sentences name only the country")
@@ -465,7 +464,15 @@ class _Builder:
         if not resolved:
             return None
         counts = Counter(t.geonames_id or t.name for t in resolved)
-        return min(resolved, key=lambda t: (_is_country(t), -counts[t.geonames_id or t.name], t.start))
+        return min(
+            resolved,
+            key=lambda t: (
+                bool(self.focus) and t.country_code != self.focus,
+                _is_country(t),
+                -counts[t.geonames_id or t.name],
+                t.start,
+            ),
+        )
 
     # --- counts ----------------------------------------------------------------------------
     def _counts(self, event: Event, group: _Group, kind: str) -> None:
@@ -752,6 +759,7 @@ def _is_country(toponym: Toponym) -> bool:
 
 
 def _specificity(toponym: Toponym) -> float:
+    """Lower is more specific: towns and districts, then unknown kinds, then provinces, then countries."""
     code = toponym.feature_code or ""
     if code.startswith("PCL"):
         return 3.0
@@ -761,7 +769,23 @@ def _specificity(toponym: Toponym) -> float:
         return 1.0
     if code.startswith("PPL") or toponym.geo_precision == 1:
         return 0.0
-    return 1.5
+    return 1.0
+
+
+def _without_containers(places: list[Toponym]) -> list[Toponym]:
+    """Drop places that contain another candidate ("Fresnillo, Zacatecas" -> Fresnillo)."""
+    containers = {(p.admin1 or "").lower() for p in places} | {(p.admin2 or "").lower() for p in places}
+    inner = [p for p in places if p.name.lower() not in containers or p.name.lower() in _own_admin(p)]
+    return inner or places
+
+
+def _own_admin(place: Toponym) -> set[str]:
+    return {(place.admin1 or "").lower(), (place.admin2 or "").lower()}
+
+
+def _minor(doc: Doc, toponym: Toponym) -> bool:
+    """A street or neighbourhood name ("Sao Geraldo neighborhood", "Murree road"): ACLED codes the town."""
+    return MINOR_PLACE.match(doc.text[toponym.end : toponym.end + 16].lower()) is not None
 
 
 def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
@@ -783,8 +807,17 @@ def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
     return False
 
 
-def _place_rank(doc: Doc, toponym: Toponym, root: Token | None, trigger: Trigger) -> tuple[int, float, int]:
-    return (0 if _attached(doc, toponym, root) else 1, _specificity(toponym), abs(toponym.start - trigger.start))
+def _place_rank(
+    doc: Doc, toponym: Toponym, root: Token | None, trigger: Trigger, focus: str | None
+) -> tuple[bool, bool, bool, float, int]:
+    """Places of the report's country first, then not a street, then attached to the trigger, then specific, near."""
+    return (
+        bool(focus) and toponym.country_code != focus,
+        _minor(doc, toponym),
+        not _attached(doc, toponym, root),
+        _specificity(toponym),
+        abs(toponym.start - trigger.start),
+    )
 
 
 def _copy_place(location: Location, toponym: Toponym) -> None:
