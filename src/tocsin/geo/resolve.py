@@ -90,8 +90,14 @@ _CUE_BEFORE = re.compile(
     r"(?:,\s*\d{1,3},?|,|residents?|natives?|people|mayor|governor|outskirts|villages?|towns?) of)\s+(?:the\s+)?$"
 )
 _CUE_AFTER = re.compile(
-    r"^\s+(?:neighbou?rhood|district|village|town|camp|suburb|countryside|province|governorate|outskirts|"
-    r"refugee camp)\b"
+    r"^\s+(?:neighbou?rhoods?|districts?|sub-?districts?|villages?|towns?|camp|suburbs?|countryside|provinces?|"
+    r"governorates?|outskirts|refugee camp|front|frontlines?|axis|checkpoints?|areas?|plain|valley|mountains?|"
+    r"junction|crossing|border crossing|municipality|commune)\b"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|near|at|outside|around|village of|town of|city of|neighbou?rhood of|district of|outskirts of|"
+    r"suburbs? of|area of|countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of)\s+(?:the\s+)?$",
+    re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
@@ -428,6 +434,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             _embedded_evidence(name, gazetteer, focus)
             continue
         source = "cue" if cue else "cap"
+        if cue and not inside and (
+            _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text[end:end + 20])
+        ):
+            source = "cue-place"  # "in X", "X frontline": a place even when the gazetteer lacks it
         if any(label == "PERSON" for _, _, label in inside) and not cue:
             source = "cap-person"
         elif " " not in name and _SENTENCE_START.search(text, max(0, start - 3), start) and not cue:
@@ -678,7 +688,7 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
 
 def _unknown_place(mention: Mention) -> bool:
     """Report a name the gazetteer lacks when NER or a place noun ("village of X") says it is a place."""
-    return mention.source == "ner" or (mention.source == "cue" and mention.hint is not None)
+    return mention.source in ("ner", "cue-place") or (mention.source == "cue" and mention.hint is not None)
 
 
 def _near_anchor(gaz: Gazetteer, row: int, anchors: list[int], km: float = 100.0) -> bool:
@@ -698,7 +708,7 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
     if kind == KIND_USER:
         return True
     in_focus = focus.share(gaz.cc[row], _key(st.mention)) >= 0.25
-    if source == "cue":
+    if source in ("cue", "cue-place"):
         return cand.match <= MATCH_LOOSE and (
             in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
         )
