@@ -2,8 +2,8 @@
 
 Every test using ``store`` runs twice: on a SQLite file in tmp_path and on a throw-away database of
 a PostgreSQL server that this session starts itself (``tocsin.store.pgserver``: initdb into a temp
-directory, a free loopback port, stopped at the end). Each PostgreSQL test gets its own database,
-cloned from a template that is migrated once (``CREATE DATABASE ... TEMPLATE``: fast).
+directory, a free loopback port, stopped at the end). ``store`` on PostgreSQL is one shared database
+emptied before each test (TRUNCATE); ``make_db`` clones new ones from a template migrated once.
 ``TOCSIN_TEST_POSTGRES_URL`` (a superuser URL) uses an existing server instead. Without server
 binaries or psycopg the PostgreSQL half is skipped, loudly (summary line and skip reason).
 """
@@ -21,13 +21,16 @@ import pytest
 import sqlalchemy as sa
 
 from tocsin.store import Store
+from tocsin.store.engine import load_table_modules
 from tocsin.store.pgserver import TempPostgres, find_bindir
+from tocsin.store.tables import metadata
 
 sys.path.insert(0, str(Path(__file__).parent))  # the tests import storekit (record builders) under any import mode
 
 POSTGRES_URL = os.environ.get("TOCSIN_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
 _TEMPLATE = "tocsin_template"
+load_table_modules()
 
 
 def _why_no_postgres() -> str | None:
@@ -56,6 +59,16 @@ class PostgresDatabases:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{_TEMPLATE}"')
         Store(self.url(_TEMPLATE)).close()  # migrated once, PostGIS included
+        self.shared = self.new()
+
+    def truncated(self) -> str:
+        """The shared test database, emptied (much cheaper than a new database per test)."""
+        engine = sa.create_engine(self.shared)
+        with engine.begin() as conn:
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        engine.dispose()
+        return self.shared
 
     def url(self, name: str) -> str:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
@@ -126,6 +139,11 @@ def make_db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Cal
 
 
 @pytest.fixture
-def store(make_db: Callable[..., str]) -> Iterator[Store]:
-    with Store(make_db()) as s:
+def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store on this test's backend."""
+    if backend == "sqlite":
+        url = str(tmp_path / "store.db")
+    else:
+        url = request.getfixturevalue("pg").truncated()
+    with Store(url) as s:
         yield s
