@@ -7,9 +7,11 @@ one regex pass and a few token look-ups per number.
 Rules (each one is tested in tests/nlp/test_numbers.py):
 
 - Values: digits ("12", "1,200", "1.5 million"), number words ("three", "twenty-five", "two hundred
-  and fifty", "a dozen" = 12, "half a dozen" = 6), and "a"/"an" before a singular victim noun when
-  something happened to it ("a soldier was killed" -> 1). Qualifiers are dropped and the stated
-  figure kept, ACLED's most conservative reading: "at least 12", "more than 12", "nearly 12" -> 12.
+  and fifty", "a dozen" = 12, "half a dozen" = 6), and "a"/"an"/"another" before a singular person
+  noun (from the lexicon, or shaped like one: "trafficker", "adolescent") when something happened
+  to it ("a soldier was killed" -> 1). Qualifiers are dropped and the stated figure kept, ACLED's
+  most conservative reading: "at least 12", "more than 12", "nearly 12" -> 12; a range "11-12" -> 11.
+  "How many", "as many as", "so many" are no counts.
 - Vague words (``vague=True``), ACLED's coding: "dozens" 12, "hundreds" 100, "thousands" 1000,
   "scores" 20, "tens" 10; "several", "many", "numerous", "multiple", "a number of", "an unknown
   number of" 10; "a few" 3. "some" is no count. Evidence from /work/shared/eval/acled_*.csv (8,256
@@ -25,8 +27,9 @@ Rules (each one is tested in tests/nlp/test_numbers.py):
   homes", "forced to leave"), arrested (arrested, detained, "taken into custody"), abducted
   (kidnapped, abducted, hostages, "taken hostage"), else "people" (only when the counted noun is
   a person word: "300 protesters").
-  The subject of an active transitive verb with an object is the perpetrator, not the victim
-  ("5 gunmen killed 3 civilians" -> fatalities 3, people 5).
+  The subject of a verb with an object is the perpetrator, not the victim ("5 gunmen killed 3
+  civilians" -> people 5, fatalities 3; but "12 people lost their lives"), and so is the agent
+  ("killed by 5 gunmen"); the object of a place preposition is not a victim ("killed in a crash").
 - A subset is not a new count: a number under "including"/"among" or the object of "include"
   is dropped ("killing 6 civilians, including 2 women" -> fatalities 6).
 - Coordinated groups stay separate mentions ("two soldiers and three civilians were killed" ->
@@ -39,7 +42,8 @@ Rules (each one is tested in tests/nlp/test_numbers.py):
   (13 of 27 such notes coded 10; most others are 10 split over several events: 3, 4, 5).
 - A definite singular victim ("killed the watchman", "killing him", "the officer and her daughter
   died") counts 1, but only before any other count of that kind in the text (a later "the
-  soldier" repeats "a soldier") and never for a collective ("the police") or a count word.
+  soldier" repeats "a soldier") unless coordinated with another victim ("a woman and her son"),
+  and never for a collective ("the police") or a count word ("the death").
 - Not counts of people: numbers inside a date/time mention, a MONEY/PERCENT/QUANTITY/ORDINAL
   entity, or a DATE/TIME entity unless they count a person noun; numbers before a unit or thing
   noun ("12 rockets", "5 km", "3 vehicles"), ages ("22-year-old"), hyphenated compounds ("24-hour").
