@@ -54,6 +54,7 @@ Rules (each one is tested in tests/nlp/test_dates.py):
 - Ranges: two times (or dates) joined by to/until/till/through/-/"and" (after "between") give
   mentions with role "start" and "end"; an end clock earlier than the start rolls to the next day.
 - Relative expressions with no publication date get value None and a reason, never a guess.
+  Years outside 1900-2199 are no dates, and a publication date outside them is ignored.
 """
 
 from __future__ import annotations
