@@ -34,6 +34,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("merge_days", 1, "Reports of one event may differ by this many days and still merge."),
     Setting("merge_km", 25.0, "Reports of one event may be this far apart (km) and still merge."),
     Setting("max_line_bytes", 10_000_000, "A JSONL line longer than this is rejected."),
+    Setting("tiles_url", "", "Base-map tile URL template for the web map ({z}/{x}/{y}); empty: plain map."),
+    Setting("tiles_attribution", "", "Attribution shown for the base-map tiles."),
+    Setting("api_max_body_bytes", 5_000_000, "Largest request body the API accepts (413 above)."),
+    Setting("status_ttl_s", 1.0, "How often (s) an API process checks for warnings changed by others."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
