@@ -523,6 +523,7 @@ class WarningStore:
                 .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id, isouter=True)
                 .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now)
                 .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(limit)
+                .with_for_update(skip_locked=True, of=deliveries)  # PostgreSQL: workers claim disjoint rows
             ).all()
             for row in rows:
                 if not row.active:
