@@ -24,7 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.pool import StaticPool
 
-from tocsin.errors import E, StoreError
+from tocsin.errors import E, StoreError, TocsinError
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -238,5 +238,15 @@ def upgrade(engine: sa.Engine, shown: str) -> bool:
         check_known(found, shown)
         if found == head_revisions():
             return False
-        command.upgrade(_config(conn), "heads")
+        try:
+            command.upgrade(_config(conn), "heads")
+        except TocsinError:
+            raise
+        except Exception as exc:  # a failing migration step: the transaction rolls every step back
+            detail = getattr(exc, "orig", None) or exc
+            at = ", ".join(found) or "an empty database"
+            raise StoreError(
+                E.T213.format(url=shown, detail=f"migrating from {at} failed: {type(exc).__name__}: {detail}"),
+                url=shown,
+            ) from exc
         return True
