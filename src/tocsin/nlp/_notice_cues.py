@@ -79,7 +79,7 @@ HAZARD_WORDS = frozenset(
     "earthquake aftershock flood storm hurricane cyclone typhoon wildfire tsunami landslide heatwave spill "
     "leak virus coronavirus covid pandemic epidemic outbreak recall".split()
 )
-CONFLICT_WORDS = frozenset("offensive operation assault military army militant fighter troop".split())
+CONFLICT_WORDS = frozenset("offensive operation assault".split())
 DEADLINE_ACTIONS = frozenset(
     "leave withdraw surrender evacuate vacate return hand abandon disarm lay pull depart quit".split()
 )
