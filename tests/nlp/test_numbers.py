@@ -95,6 +95,10 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         # the object of a place preposition is not a victim
         ("Eight people were killed in a road accident.", [("fatalities", 8)]),
         ("Two soldiers died in a helicopter crash.", [("fatalities", 2)]),
+        # ... but person nouns the parser hangs on a date's preposition still count
+        ("On Feb 14 two police personnel were killed by sniper fire.", [("fatalities", 2)]),
+        # a title is one person
+        ("The general was killed in an ambush.", [("fatalities", 1)]),
         # the subject of "shot dead" with an object is the perpetrator
         ("Two gunmen shot dead a man in the market.", [("people", 2), ("fatalities", 1)]),
         # "shot to death", "fatally shot"

@@ -126,7 +126,7 @@ _SKIP_ENTS = frozenset({"MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 _SOFT_SKIP_ENTS = frozenset({"DATE", "TIME"})
 _COLLECTIVE = frozenset({
     "police", "security", "staff", "personnel", "crew", "family", "military", "army", "militia", "number", "dozen",
-    "casualty", "fatality", "death", "body", "corpse", "dead", "other", "element", "national", "general",
+    "casualty", "fatality", "death", "body", "corpse", "dead", "other", "element",
 })  # fmt: skip
 _QUANTIFIER_PREPS = frozenset({"between", "about", "around", "over", "under", "nearly", "approximately", "up"})
 _OBJECT_NOT_VICTIM = frozenset({"lose", "leave", "flee", "die"})
@@ -357,8 +357,10 @@ def _kind(root: Token) -> tuple[str, bool] | None:
             return "fatalities", True  # "a death toll of 12"
         if head.lower_ in _QUANTIFIER_PREPS:  # "between 11-12 militants were killed": a quantifier
             anchor, head = head, head.head
-        elif head.lower_ in ("to", "at"):
-            head = head.head  # "the death toll rose to 12"
+        elif head.lower_ in ("to", "at") or person:
+            # "the death toll rose to 12"; "On Feb 14 two personnel were killed" (a parse that
+            # hangs the victims on "On")
+            head = head.head
         else:
             head = anchor  # "died in a road accident": the object of "in" is not the victim
     if anchor.dep_ == "dobj" and _lemma(head) == "include":
