@@ -132,3 +132,50 @@ def test_component_exposes_the_default_gazetteer(places_nlp, gazetteer: Gazettee
 def test_names_inside_organisations_are_not_places(places_nlp) -> None:  # type: ignore[no-untyped-def]
     toponyms = _toponyms(places_nlp, "The Kentucky State Police said the Aleppo Media Center was closed.")
     assert all(t.name not in ("Kentucky", "Aleppo") for t in toponyms)
+
+
+def test_a_list_of_states_is_not_containment(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "Wildfires burned in Texas, California and Oregon this week.")
+    assert [(t.name, t.feature_code, t.country_code) for t in toponyms] == [
+        ("Texas", "ADM1", "US"), ("California", "ADM1", "US"), ("Oregon", "ADM1", "US")
+    ]
+
+
+def test_a_place_that_contradicts_its_named_province_is_left_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "Shells fell on Edmonton in Idlib province on Monday.")
+    edmonton = _by_name(toponyms, "Edmonton")
+    assert not edmonton.resolved and edmonton.reason == "no place of this name in Idlib"
+    assert _by_name(toponyms, "Idlib").feature_code == "ADM1"
+
+
+def test_a_small_town_abroad_is_not_guessed_when_the_report_names_other_countries(gazetteer: Gazetteer) -> None:
+    mention = [Mention("Soldeu", 0, 6)]
+    alone = resolve_mentions("Soldeu", mention, gazetteer)[0]
+    assert alone.resolved and alone.country_code == "AD"  # nothing else to go on: the only Soldeu
+    syrian = resolve_mentions("Soldeu", mention, gazetteer, Counter({"SY": 4}))[0]
+    assert not syrian.resolved and syrian.reason == "only candidates lie outside the countries the report names"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_place"),
+    [
+        ("The Metcalfe County Sheriff's Office said the road was closed.", "Metcalfe County Sheriff's Office"),
+        ("Hamas fired rockets overnight, the army said.", "Hamas"),  # an armed group
+        ("No one was hurt, Reuters reported.", "Reuters"),  # a news agency
+    ],
+)
+def test_organisations_are_not_toponyms(places_nlp, text: str, not_a_place: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(t.name != not_a_place for t in _toponyms(places_nlp, text))
+
+
+def test_run_on_entity_is_split_into_its_places(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "Protesters gathered in Nis, Serbia, on Monday.")
+    nis = _by_name(toponyms, "Nis")
+    assert nis.country_code == "RS" and nis.geo_precision == 1
+
+
+def test_unknown_name_after_a_locative_cue_is_kept_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Militants abducted two farmers near Qwertabou on Sunday, Burkinabe officials said."
+    toponyms = _toponyms(places_nlp, text)
+    unknown = _by_name(toponyms, "Qwertabou")
+    assert not unknown.resolved and unknown.reason == "not in gazetteer"

@@ -28,6 +28,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
+#: How alike (difflib ratio) a transliteration variant must be to the indexed name.
+_ALIKE = 0.7
 _KEYS_MEMO: dict[str, tuple[str, str, str]] = {}
 
 
@@ -429,11 +432,20 @@ class Gazetteer:
             sk = skeleton(lk)
             if len(sk) >= 4:
                 for row in self.skel.get(sk):
-                    found.setdefault(row, MATCH_SKELETON)
+                    if row not in found and self._spelled_alike(lk, row):
+                        found[row] = MATCH_SKELETON
         out = [Candidate(row, match) for row, match in found.items()]
         if country_code:
             out = [c for c in out if self.cc[c.row] == country_code.upper()]
         return out
+
+    def _spelled_alike(self, loose: str, row: int) -> bool:
+        """A skeleton match must also look alike ("Idleb"/"Idlib" yes, "Qwertabou"/"Curitiba" no)."""
+        for name in (self.name[row], *self.aliases(row)):
+            other = loose_key(fold(name))
+            if skeleton(other) == skeleton(loose) and SequenceMatcher(None, loose, other).ratio() >= _ALIKE:
+                return True
+        return False
 
     def lookup(self, name: str, country_code: str | None = None) -> list[Place]:
         """Places called ``name``: best name match first, then user places, then by population."""
