@@ -61,6 +61,7 @@ def test_signed_in_viewer_sees_markers_timeline_and_evidence(watched: Watched, s
     placed = _placed(site)
     assert len(placed) >= 3
     page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(placed)}")
+    assert page.locator("#drafts-button").is_hidden()  # drafts are for operators
     # one bar per day from the first event's day to the last's, the days with events non-empty
     first, last = min(e["date"] for e in site.events), max(e["date"] for e in site.events)
     assert first in page.locator("#timeline").inner_text() and last in page.locator("#timeline").inner_text()
@@ -119,6 +120,18 @@ def test_filters_narrow_the_map(watched: Watched, site: Site) -> None:
     assert page.locator("#f-from").input_value() == last
     on_last = [e for e in placed if e["date"] == last]
     page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(on_last)}")
+    # the area toggle: only the events inside the current view (sent as bbox)
+    page.click("#f-reset")
+    page.wait_for_selector("body:not([data-busy])")
+    kharkiv = _kharkiv(site)["location"]
+    _view(page, kharkiv["latitude"], kharkiv["longitude"], 9)
+    page.check("#f-view")
+    page.wait_for_selector("body:not([data-busy])")
+    page.wait_for_function("document.querySelectorAll('[data-event-id]').length === 1")
+    _view(page, 0, 40, 5)  # moving the map reloads with the new view: East Africa
+    page.wait_for_selector("body:not([data-busy])")
+    in_view = [e for e in placed if e["location"]["latitude"] < 40]  # Afgoye and Nairobi, not Kharkiv
+    page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(in_view)}")
     _clean(watched)
 
 
@@ -176,3 +189,27 @@ def test_unreachable_tiles_fall_back_to_country_outlines(watched: Watched, tiled
     # the only requests off the server were the configured tiles, and the only errors their failures
     assert watched.outside and all("/tiles/" in url for url in watched.outside)
     assert [e for e in watched.errors if "Failed to load resource" not in e] == []
+
+
+def test_bad_token_is_refused_and_a_good_one_survives_a_reload(watched: Watched, site: Site) -> None:
+    page = open_page(watched, site)
+    page.fill("#token", "not-a-token")
+    page.click("#signin-button")
+    page.wait_for_selector("#who:has-text('not valid')")
+    assert page.locator("#signout-button").is_hidden() and page.locator("[data-event-id]").count() == 0
+    assert page.evaluate("sessionStorage.length") == 0  # a refused token is not kept
+    refused = [e for e in watched.errors if "401" in e]
+    assert len(refused) == 1  # Chromium logs the refused /api/me; nothing else went wrong
+    watched.errors.clear()
+    page.fill("#token", site.tokens["viewer"])
+    page.click("#signin-button")
+    page.wait_for_selector("#who:has-text('Signed in as viewer-web (viewer)')")
+    page.wait_for_selector("body:not([data-busy])")
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert "Signed in as viewer-web" in page.locator("#who").inner_text()  # the tab's session keeps the token
+    page.wait_for_selector("[data-event-id]")
+    page.click("#signout-button")
+    page.wait_for_selector("#signin-button:not([hidden])")
+    assert page.evaluate("sessionStorage.length") == 0 and page.locator("[data-event-id]").count() == 0
+    _clean(watched)
