@@ -117,6 +117,13 @@ class E:
     T605 = "[T605] request body is larger than the {limit}-byte limit; send smaller batches"
     T606 = "[T606] unknown query parameter(s) {names}; valid parameters: {valid}"
     T607 = "[T607] {field}: {detail}"
+    # cluster backfill on Ray (T7xx)
+    T701 = (
+        "[T701] cannot reach the Ray cluster at {address}: {detail}; give the head node's address (host:port, "
+        "e.g. 10.0.0.5:6379, or ray://host:10001) or leave out --address to start a local Ray"
+    )
+    T702 = "[T702] the Ray engine is not installed ({detail}); install the extra: pip install 'tocsin[cluster]'"
+    T703 = "[T703] the Ray backfill stopped: {detail}; batches written before stay stored, rerun to complete the rest"
 
 
 class TocsinError(Exception):

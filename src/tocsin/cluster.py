@@ -1,0 +1,341 @@
+"""Bulk backfill: a large corpus into the store, extracted on a Ray cluster with Ray Data.
+
+The flow is the one of ``tocsin ingest`` with the extraction moved onto a pool of actors:
+
+1. the driver reads the files (``sources.read_paths``: directories, JSONL/txt/html/feeds, ``.gz``) and
+   skips reports whose content hash is already stored or already seen in this run;
+2. the fresh reports go, one window at a time, into a Ray Dataset whose ``map_batches`` runs on an
+   ``ActorPoolStrategy`` of ``ExtractActor``s, each loading the spaCy pipeline once;
+3. the driver writes the results in batches (``Store.add``, one transaction per batch), in read order.
+
+A backfill killed half-way leaves whole batches only; a rerun skips them by content hash and completes.
+An actor that dies is restarted by Ray and its task retried (``max_restarts``/``max_task_retries``), so no
+report is lost. ``engine="local"`` runs the same flow in this process without Ray (``ingestion.ingest``).
+
+Ray is an optional extra (``pip install 'tocsin[cluster]'``); without it the Ray engine raises T702.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import socket
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tocsin import settings
+from tocsin.errors import ConfigError, E, TocsinError
+from tocsin.extraction import Extractor
+from tocsin.ingestion import IngestSummary, ingest
+from tocsin.model import Extraction, Place, Report
+from tocsin.sources import Problem, content_hash, read_paths
+from tocsin.store import Store
+
+__all__ = [
+    "CRASH_ENV",
+    "ENGINES",
+    "INSTALL_HINT",
+    "ExtractActor",
+    "RaySession",
+    "backfill",
+    "extract_on_ray",
+    "ray_available",
+    "start_ray",
+]
+
+ENGINES = ("local", "ray")
+INSTALL_HINT = "pip install 'tocsin[cluster]'"
+CRASH_ENV = "TOCSIN_CLUSTER_CRASH_ONCE"
+"""Fault-injection hook for tests: a file path; the first actor call that creates this file exits its process."""
+WINDOW = 20_000
+"""Fresh reports handed to Ray per Dataset; bounds the driver's memory, and each window loads the actors once."""
+_CONNECT_TIMEOUT_S = 5.0
+
+Progress = Callable[[int], None]
+
+
+def ray_available() -> bool:
+    """True when ``ray[data]`` can be imported (the ``cluster`` extra is installed)."""
+    try:
+        import ray.data  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError(E.T702.format(detail=f"cannot import {exc.name or 'ray'}")) from exc
+    return ray
+
+
+# -- the actor --------------------------------------------------------------------------------
+
+
+class ExtractActor:
+    """The ``map_batches`` callable: one per Ray actor, holding one loaded pipeline.
+
+    A batch is a pyarrow table of ``hash`` (str) and ``report`` (pickled ``Report``); the answer
+    is ``hash`` and ``extraction`` (pickled ``Extraction``), row for row.
+    """
+
+    def __init__(self, *, model: str | None = None, places: Sequence[Place] = (), batch_size: int = 64) -> None:
+        self.extractor = Extractor(model=model, places=places)
+        self.batch_size = batch_size
+
+    def __call__(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        _maybe_crash()
+        reports = [pickle.loads(b) for b in batch.column("report").to_pylist()]
+        extractions = self.extractor.extract_reports(reports, batch_size=self.batch_size)
+        payload = [pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL) for x in extractions]
+        return pa.table({"hash": batch.column("hash"), "extraction": pa.array(payload, type=pa.binary())})
+
+
+def _maybe_crash() -> None:
+    marker = os.environ.get(CRASH_ENV)
+    if not marker:
+        return
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    os._exit(17)
+
+
+# -- connecting -------------------------------------------------------------------------------
+
+
+@dataclass
+class RaySession:
+    """A connection to Ray: ``started`` when this process started a local Ray (and must shut it down)."""
+
+    address: str | None
+    started: bool
+
+    def close(self) -> None:
+        if self.started:
+            import ray
+
+            ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail fast (T701) when ``host:port`` does not accept a TCP connection, instead of Ray's long retries."""
+    if address == "auto" or address.startswith("local"):
+        return
+    split = urlsplit(address if "://" in address else f"ray://{address}")
+    try:
+        host, port = split.hostname, split.port
+    except ValueError as exc:
+        raise ConfigError(E.T701.format(address=address, detail=f"not host:port ({exc})"), address=address) from exc
+    if not host or port is None:
+        raise ConfigError(E.T701.format(address=address, detail="not host:port"), address=address)
+    try:
+        with socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT_S):
+            pass
+    except OSError as exc:
+        detail = exc.strerror or str(exc) or type(exc).__name__
+        raise ConfigError(E.T701.format(address=address, detail=detail), address=address) from exc
+
+
+def start_ray(
+    address: str | None = None, *, num_cpus: int | None = None, object_store_memory: int | None = None
+) -> RaySession:
+    """Join the cluster at ``address``, or start a local Ray (``num_cpus`` default: this machine's).
+
+    A Ray already initialised in this process is used as it is.
+    """
+    ray = _import_ray()
+    if ray.is_initialized():
+        return RaySession(address=address, started=False)
+    quiet = {"include_dashboard": False, "logging_level": logging.WARNING, "log_to_driver": False}
+    if address is not None:
+        _check_reachable(address)
+        try:
+            ray.init(address=address, **quiet)
+        except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+            raise ConfigError(E.T701.format(address=address, detail=exc), address=address) from exc
+        return RaySession(address=address, started=True)
+    ray.init(num_cpus=num_cpus or os.cpu_count() or 1, object_store_memory=object_store_memory, **quiet)
+    return RaySession(address=None, started=True)
+
+
+# -- extraction on Ray ------------------------------------------------------------------------
+
+
+def _cluster_cpus() -> int:
+    import ray
+
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def _configure_data(ray: Any) -> None:
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.execution_options.preserve_order = True
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+
+
+def extract_on_ray(
+    items: Sequence[tuple[Report, str]],
+    *,
+    actors: int | None = None,
+    batch_size: int | None = None,
+    model: str | None = None,
+    places: Sequence[Place] = (),
+) -> Iterator[list[tuple[Report, str, Extraction]]]:
+    """Extract ``(report, content hash)`` pairs on a pool of Ray actors; batches of results, in input order.
+
+    Ray must be initialised (``start_ray``). Content hashes must be distinct. ``actors`` defaults to the
+    cluster's CPUs.
+    """
+    if not items:
+        return
+    ray = _import_ray()
+    _configure_data(ray)
+    size = batch_size or int(settings.get("batch_size"))
+    pool = actors or _cluster_cpus()
+    by_hash = {h: r for r, h in items}
+    rows = [{"hash": h, "report": pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)} for r, h in items]
+    blocks = max(1, -(-len(rows) // size))
+    crash = os.environ.get(CRASH_ENV)
+    # Ray Data gives pool actors max_restarts=-1 and max_task_retries=-1: a dead actor is restarted and its
+    # batch retried (passing them here is deprecated in Ray 2.60).
+    dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
+        ExtractActor,
+        batch_size=size,
+        batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=pool),
+        num_cpus=1,
+        fn_constructor_kwargs={"model": model, "places": list(places), "batch_size": size},
+        runtime_env={"env_vars": {CRASH_ENV: crash}} if crash else None,
+    )
+    try:
+        for batch in dataset.iter_batches(batch_size=size, batch_format="pyarrow", prefetch_batches=1):
+            hashes = batch.column("hash").to_pylist()
+            payload = batch.column("extraction").to_pylist()
+            yield [(by_hash[h], h, pickle.loads(x)) for h, x in zip(hashes, payload, strict=True)]
+    except TocsinError:
+        raise
+    except Exception as exc:  # a Ray task or actor failed beyond its retries
+        raise ConfigError(E.T703.format(detail=f"{type(exc).__name__}: {str(exc)[:500]}")) from exc
+
+
+# -- the backfill -----------------------------------------------------------------------------
+
+
+def _fresh_windows(
+    items: Iterable[Report | Problem], store: Store, summary: IngestSummary, window: int, progress: Progress | None
+) -> Iterator[list[tuple[Report, str]]]:
+    """Windows of reports neither stored nor seen earlier in this run; counts read, rejected, duplicates."""
+    seen: set[str] = set()
+    pending: list[tuple[Report, str]] = []
+    fresh: list[tuple[Report, str]] = []
+
+    def check() -> None:
+        known = store.known_hashes(h for _, h in pending)
+        fresh.extend((r, h) for r, h in pending if h not in known)
+        dropped = sum(h in known for _, h in pending)
+        summary.duplicate += dropped
+        if progress is not None and dropped:
+            progress(dropped)
+        pending.clear()
+
+    for item in items:
+        if isinstance(item, Problem):
+            summary.problems.append(item)
+            summary.rejected += item.severity == "rejected"
+            continue
+        summary.read += 1
+        digest = content_hash(item.text)
+        if digest in seen:
+            summary.duplicate += 1
+            if progress is not None:
+                progress(1)
+            continue
+        seen.add(digest)
+        pending.append((item, digest))
+        if len(pending) >= 500:
+            check()
+        if len(fresh) >= window:
+            yield fresh[:window]
+            del fresh[:window]
+    check()
+    while fresh:
+        yield fresh[:window]
+        del fresh[:window]
+
+
+def _draft(store: Store, hashes: list[str]) -> int:
+    """Draft warnings from the notices of the given stored reports (as ``tocsin ingest`` makes them)."""
+    if not hashes:
+        return 0
+    from tocsin.warnings.geometry import gazetteer_resolver
+    from tocsin.warnings.store import WarningStore
+
+    notices = [n for h in hashes for n in store.notices(report_hash=h)]
+    made = WarningStore(store).drafts_from_notices(notices, "ingest", resolver=gazetteer_resolver(store.places()))
+    return len(made)
+
+
+def _write(store: Store, batch: list[tuple[Report, str, Extraction]], summary: IngestSummary, drafts: bool) -> None:
+    results = store.add(batch)
+    added = {r.content_hash for r in results if r.added}
+    kept = [(r, h, x) for r, h, x in batch if h in added]
+    summary.new += len(kept)
+    summary.duplicate += len(batch) - len(kept)  # stored by another writer meanwhile
+    summary.skipped += sum(x.skipped is not None for _, _, x in kept)
+    summary.events += sum(len(x.events) for _, _, x in kept)
+    summary.notices += sum(len(x.notices) for _, _, x in kept)
+    if drafts:
+        summary.drafts += _draft(store, [h for _, h, x in kept if x.notices])
+
+
+def backfill(
+    paths: Iterable[str | os.PathLike[str]],
+    store: Store,
+    *,
+    engine: str = "local",
+    address: str | None = None,
+    actors: int | None = None,
+    batch_size: int | None = None,
+    window: int = WINDOW,
+    num_cpus: int | None = None,
+    object_store_memory: int | None = None,
+    model: str | None = None,
+    progress: Progress | None = None,
+    drafts: bool = True,
+) -> IngestSummary:
+    """Read every report under ``paths``, extract the ones not yet stored, and store them.
+
+    ``engine="ray"`` extracts on Ray actors (joining ``address``, else a local Ray of ``num_cpus``);
+    ``"local"`` is ``tocsin ingest`` in this process. ``progress(n)`` is called as ``n`` reports are done.
+    """
+    if engine not in ENGINES:
+        raise ConfigError(E.T102.format(name="engine", value=engine, valid=", ".join(ENGINES)))
+    paths = [Path(p) for p in paths]
+    size = batch_size or int(settings.get("batch_size"))
+    places = store.places()
+    if engine == "local":
+        extractor = Extractor(model=model, places=places)
+        return ingest(paths, store, extractor=extractor, batch_size=size, progress=progress, drafts=drafts)
+    session = start_ray(address, num_cpus=num_cpus, object_store_memory=object_store_memory)
+    summary = IngestSummary()
+    try:
+        for fresh in _fresh_windows(read_paths(paths), store, summary, max(1, window), progress):
+            for batch in extract_on_ray(fresh, actors=actors, batch_size=size, model=model, places=places):
+                _write(store, batch, summary, drafts)
+                if progress is not None:
+                    progress(len(batch))
+    finally:
+        session.close()
+    return summary
