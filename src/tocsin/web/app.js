@@ -182,9 +182,12 @@ function loadEvents() {
   return busy(loadEventsNow);
 }
 
+/** Load the events matching the filters; a newer load (the map moved again) makes an older one stop. */
 async function loadEventsNow() {
-  events.clearLayers();
+  const seq = (state.loadSeq = (state.loadSeq || 0) + 1);
+  const stale = () => seq !== state.loadSeq;
   if (!can("viewer")) {
+    events.clearLayers();
     state.eventCount = 0;
     $("map").dataset.events = "0";
     $("timeline").textContent = "Sign in with a viewer token (or higher) to see events.";
@@ -197,11 +200,13 @@ async function loadEventsNow() {
     let total = Infinity;
     while (all.length < total && all.length < MAX_EVENTS) {
       const page = await api(`/api/events${query({ ...params, limit: PAGE, offset: all.length })}`);
+      if (stale()) return;
       total = page.total;
       all.push(...page.items);
       if (page.items.length === 0) break;
     }
     const placed = all.filter((e) => e.location && e.location.latitude != null && e.location.longitude != null);
+    events.clearLayers();
     events.addLayers(placed.map(eventMarker));
     state.eventCount = placed.length;
     $("map").dataset.events = String(placed.length);
@@ -213,9 +218,10 @@ async function loadEventsNow() {
       map.fitBounds(events.getBounds(), { padding: [30, 30], maxZoom: 8 });
     }
     const rows = await api(`/api/events/timeline${query(filterParams(false))}`);
+    if (stale()) return;
     timeline.draw(rows, state.filters.date_from, state.filters.date_to);
   } catch (err) {
-    say(`Events could not be loaded: ${err.message}`, "error");
+    if (!stale()) say(`Events could not be loaded: ${err.message}`, "error");
   }
 }
 
