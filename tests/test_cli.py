@@ -90,3 +90,22 @@ def test_extract_writes_one_valid_line_per_input_line(tmp_path: Path) -> None:
     assert lines[1]["origin"].endswith("in.jsonl:2")
     assert lines[0]["events"][0]["sub_event_type"] == "Shelling/artillery/missile attack"
     assert lines[0]["events"][0]["date"] == "2026-01-08"
+
+
+def test_train_then_use_the_retrained_model(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    export = tmp_path / "export.csv"
+    rows = ["notes,sub_event_type"]
+    for i in range(30):
+        rows.append(f'"On 2 May 2020, police arrested {i + 2} men in Kano.",Arrests')
+        rows.append(f'"On 3 May 2020, {i + 3} demonstrators marched peacefully in Jos.",Peaceful protest')
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(export), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    model = next((tmp_path / "m").iterdir())
+    monkeypatch.setenv("TOCSIN_CLASSIFIER_MODEL", str(model))
+    from tocsin.nlp import pipeline
+
+    nlp = pipeline.load(components=("tocsin_triggers",))
+    assert nlp.get_pipe("tocsin_triggers").model_path == str(model)
+    missing = runner.invoke(app, ["train", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2 and "T008" in missing.output

@@ -322,6 +322,22 @@ def evaluate(
 COMMAND_MODULES = ("tocsin.cli_warnings", "tocsin.cli_api", "tocsin.cli_cluster", "tocsin.cli_watch")
 
 
+@app.command()
+def train(
+    exports: Annotated[list[Path], typer.Argument(help="ACLED CSV exports (notes and sub_event_type columns).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the model file.")] = Path("model"),
+) -> None:
+    """Retrain the sub-event classifier on your own ACLED export; use it with TOCSIN_CLASSIFIER_MODEL."""
+    from tocsin.train import train as run_train
+
+    with _errors():
+        for path in exports:
+            if not path.exists():
+                raise InputError(f"[T008] {path}: no such file or directory")
+        target = run_train(exports, output)
+        out.print(f"model written to {target}; use it with TOCSIN_CLASSIFIER_MODEL={target}")
+
+
 def _register_optional() -> None:
     import importlib
     import importlib.util

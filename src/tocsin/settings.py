@@ -34,6 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("merge_days", 1, "Reports of one event may differ by this many days and still merge."),
     Setting("merge_km", 25.0, "Reports of one event may be this far apart (km) and still merge."),
     Setting("max_line_bytes", 10_000_000, "A JSONL line longer than this is rejected."),
+    Setting("classifier_model", "", "A classifier file made by `tocsin train`; empty: the shipped one."),
     Setting("tiles_url", "", "Base-map tile URL template for the web map ({z}/{x}/{y}); empty: plain map."),
     Setting("tiles_attribution", "", "Attribution shown for the base-map tiles."),
     Setting("api_max_body_bytes", 5_000_000, "Largest request body the API accepts (413 above)."),

@@ -89,10 +89,13 @@ def load(
     """
     register_extensions()
     nlp = _load_base(model or settings.get("spacy_model"))
+    config = {name: dict(values) for name, values in (config or {}).items()}
+    if settings.get("classifier_model"):
+        config.setdefault("tocsin_triggers", {}).setdefault("model_path", str(settings.get("classifier_model")))
     wanted = components if components is not None else tuple(name for name, _ in COMPONENTS)
     for name, module in COMPONENTS:
         if name not in wanted:
             continue
         importlib.import_module(module)
-        nlp.add_pipe(name, config=(config or {}).get(name, {}))
+        nlp.add_pipe(name, config=config.get(name, {}))
     return nlp
