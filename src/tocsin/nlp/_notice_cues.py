@@ -4,6 +4,7 @@ whether a trigger word announces a notice and of which kind.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.matcher import Matcher
@@ -131,12 +132,14 @@ def matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
 
 
 # --- cues -------------------------------------------------------------------------------------------------
-def cues(doc: Doc, matcher: Matcher) -> dict[int, list[tuple[str, SpacySpan]]]:
+def cues(doc: Doc, matcher: Matcher, sents: list[SpacySpan]) -> dict[int, list[tuple[str, SpacySpan]]]:
+    """Sentence start -> the accepted cues (kind, words) in it."""
     found: dict[int, list[tuple[str, SpacySpan]]] = {}
+    starts = [s.start for s in sents]
     for match_id, start, end in matcher(doc):
         kind = doc.vocab.strings[match_id]
         span = doc[start:end]
-        sent = span.sent
+        sent = sents[bisect.bisect_right(starts, start) - 1]
         if _accept(kind, span, sent):
             found.setdefault(sent.start, []).append((_refine_kind(kind, span, sent), span))
     return found

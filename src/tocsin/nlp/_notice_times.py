@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -576,14 +577,16 @@ def _list_start(sent: SpacySpan) -> int | None:
     return None
 
 
-def entity_toponyms(doc: Doc, reason: str = "not resolved: no place resolver ran") -> list[Toponym]:
+def entity_toponyms(
+    doc: Doc, reason: str = "not resolved: no place resolver ran", sents: Sequence[SpacySpan] | None = None
+) -> list[Toponym]:
     """Place names found by the parser alone: spaCy GPE/LOC/FAC entities, plus proper nouns in a
     locative position ("in X", "over X and Y", "X city") and their conjuncts. All unresolved."""
     spans: dict[int, SpacySpan] = {}
     for ent in doc.ents:
         if ent.label_ in ("GPE", "LOC", "FAC"):
             spans[ent.start] = ent
-    for sent in doc.sents:
+    for sent in sents if sents is not None else list(doc.sents):
         accepted: set[int] = set()
         list_from = _list_start(sent)
         for run in [*_propn_runs(sent), *[e for e in sent.ents if e.label_ in ("PERSON", "ORG")]]:

@@ -101,19 +101,19 @@ def make_notice_finder(nlp: Language, name: str) -> NoticeFinder:
 # --- the per-document pass --------------------------------------------------------------------------------
 def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     """All notices in ``doc`` (the component's work, callable on its own for tests)."""
-    cues_by_sent = cues(doc, matcher)
+    sents = list(doc.sents)
+    cues_by_sent = cues(doc, matcher, sents)
     if not cues_by_sent:
         return []  # most reports: nothing more to read
     published: dt.datetime | None = doc._.published
     mentions: list[DateMention] = list(doc._.dates) if doc._.dates is not None else times.read_dates(doc, published)
-    toponyms = _toponyms(doc)
+    toponyms = _toponyms(doc, sents)
     attributions: list[Attribution] = list(doc._.attributions or [])
     doc_zone = _doc_zone(toponyms)
     drafts: list[_Draft] = []
     last: _Draft | None = None
     prev_day: dt.date | None = None
     leaflets: _Leaflets | None = None
-    sents = list(doc.sents)
     for i, sent in enumerate(sents):
         sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
         leaflets = _leaflet_drop(sent, sent_mentions) or leaflets
@@ -182,7 +182,7 @@ def _leaflet_drop(sent: SpacySpan, mentions: list[DateMention]) -> _Leaflets | N
     return None
 
 
-def _toponyms(doc: Doc) -> list[Toponym]:
+def _toponyms(doc: Doc, sents: Sequence[SpacySpan]) -> list[Toponym]:
     """The resolver's toponyms plus place names found from the parse that it did not report (these stay
     unresolved, with a reason); only the latter when no resolver ran. Datelines ("WASHINGTON (Sputnik)")
     are dropped: they say where the report was filed, not where a notice applies."""
@@ -190,7 +190,7 @@ def _toponyms(doc: Doc) -> list[Toponym]:
     resolved = [_cleaned(text, t) for t in (doc._.toponyms or [])]
     found = [t for t in resolved if t is not None]
     reason = "not resolved: no place resolver ran" if doc._.toponyms is None else "not resolved: missed by the resolver"
-    for extra in times.entity_toponyms(doc, reason):
+    for extra in times.entity_toponyms(doc, reason, sents):
         inside = [t for t in found if extra.start <= t.start and t.end <= extra.end and len(t.name) < len(extra.name)]
         if inside and len(inside) == sum(1 for t in found if t.start < extra.end and extra.start < t.end):
             found = [t for t in found if all(t is not i for i in inside)]  # "Eastern" cut out of "Eastern Ghouta"
