@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
-from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import (
     ActorMention,
@@ -45,7 +44,7 @@ from tocsin.model import (
     event_type_of,
 )
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
-from tocsin.nlp.claims import SPEECH_LEMMAS
+from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
 __all__ = ["EventsComponent", "build_events", "main_event_key"]
 
@@ -64,21 +63,10 @@ NO_CASUALTIES = re.compile(
 #: Text between two counts of one clause that adds them up ("two soldiers and three civilians").
 COORDINATED = re.compile(r"^[\w\s'-]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)\s*(?:another\s+|a further\s+)?$")
 SUBSET_WORDS = re.compile(r"\b(?:including|among|of whom|of them|included)\b", re.IGNORECASE)
-AGENT_DEPS = frozenset(("nsubj", "csubj"))
-OBJECT_DEPS = frozenset(("dobj", "nsubjpass", "attr", "dative"))
-TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
-NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpass", "nsubj", "conj", "appos", "attr"))
-#: Verbs whose conjoined subjects are the two sides ("X and Y clashed").
-RECIPROCAL = frozenset("clash fight battle exchange skirmish engage".split())
 PROTEST_SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2}
-#: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
-EVENT_NOUNS = frozenset(
-    "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
-    "explosion blast ied incursion infiltration".split()
-)
 
 
 @dataclass
@@ -250,7 +238,7 @@ class _Builder:
 
     def _statement_holding(self, trigger: Trigger) -> Attribution | None:
         """The statement the trigger's head word lies in; for a whole-sentence trigger, one covering most of it."""
-        root = _trigger_root(self.doc, trigger)
+        root = trigger_root(self.doc, trigger)
         start, end = (root.idx, root.idx + len(root)) if root is not None else (trigger.start, trigger.end)
         attribution = _attribution_at(self.attributions, start, end)
         if attribution is not None or (trigger.start, trigger.end) != (trigger.sent_start, trigger.sent_end):
@@ -304,7 +292,7 @@ class _Builder:
             if statement is None
             else [m for m in self.actors if statement.source_start <= m.start and m.end <= statement.source_end]
         )
-        first, second, assoc1 = _roles(self.doc, trigger, mentions, speakers)
+        first, second, assoc1 = actor_roles(self.doc, trigger, mentions, speakers)
         spoke = None
         if event.event_type not in PROTEST_KINDS and first is not None and self._civilian(first):
             # ACLED codes civilians only as actor2, the side violence is done to
@@ -436,7 +424,7 @@ class _Builder:
         main = self._main_place()
         if specific:
             specific = _without_containers(specific)
-            root = _trigger_root(self.doc, trigger)
+            root = trigger_root(self.doc, trigger)
             chosen = min(specific, key=lambda t: _place_rank(self.doc, t, root, trigger, self.focus))
             self._put(event, chosen)
         elif resolved and main is not None and not _is_country(main) and main.country_code == resolved[0].country_code:
@@ -564,196 +552,6 @@ def _clusters(text: str, counts: list[CountMention], ranges: list[tuple[int, int
 # --- dependency helpers ------------------------------------------------------------------
 
 
-def _trigger_root(doc: Doc, trigger: Trigger) -> Token | None:
-    span = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
-
-
-def _mention_at(mentions: list[ActorMention], tokens: SpacySpan | Token) -> list[ActorMention]:
-    if isinstance(tokens, Token):
-        start, end = tokens.idx, tokens.idx + len(tokens)
-    else:
-        start, end = tokens.start_char, tokens.end_char
-    return [m for m in mentions if start <= m.start and m.end <= end]
-
-
-def _subtree_span(token: Token) -> SpacySpan:
-    return token.doc[token.left_edge.i : token.right_edge.i + 1]
-
-
-def _verb_of(root: Token) -> Token:
-    """The clause verb a nominal trigger belongs to ("carried out an air strike" -> carried)."""
-    if root.pos_ in ("VERB", "AUX"):
-        return root
-    head = root
-    for _ in range(4):
-        if head.dep_ in NOMINAL_LINKS and head.head.i != head.i:
-            head = head.head
-            if head.pos_ in ("VERB", "AUX"):
-                return head
-        else:
-            break
-    return root
-
-
-def _roles(
-    doc: Doc,
-    trigger: Trigger,
-    mentions: list[ActorMention],
-    speakers: list[ActorMention],
-) -> tuple[ActorMention | None, ActorMention | None, ActorMention | None]:
-    """actor1, actor2 and an actor associated with actor1, from the parse, then from text order.
-
-    ``speakers`` are the actors who state the event; a pronoun subject ("it", "its fighters")
-    refers back to them.
-    """
-    root = _trigger_root(doc, trigger)
-    agents: list[ActorMention] = []
-    targets: list[ActorMention] = []
-    if root is not None:
-        verb = _reported_clause(_verb_of(root))
-        agents, targets, speaker_agent = _dependents(verb, root, mentions)
-        if not agents and speaker_agent:
-            agents = list(speakers)
-        if not targets:
-            for child in verb.children:
-                if child.dep_ in ("advcl", "xcomp", "conj") and child.pos_ == "VERB":
-                    targets = [
-                        m
-                        for c in child.children
-                        if c.dep_ in OBJECT_DEPS
-                        for m in _mention_at(mentions, _subtree_span(c))
-                    ]
-                    if targets:
-                        break
-        if verb.lemma_.lower() in RECIPROCAL and not targets and len({m.name for m in agents}) > 1:
-            # "the SNA and YPG forces clashed": the two sides, in text order
-            agents = sorted(agents, key=lambda m: m.start)
-            targets = [next(m for m in agents if m.name != agents[0].name)]
-            agents = [agents[0]]
-    actor1 = agents[0] if agents else None
-    assoc1 = next((m for m in agents[1:] if m.name != actor1.name), None) if actor1 else None
-    actor2 = next((m for m in targets if actor1 is None or m.name != actor1.name), None)
-    used = {id(m) for m in (actor1, actor2, assoc1) if m is not None}
-    rest = [m for m in mentions if id(m) not in used]
-    if actor1 is None and rest:
-        candidates = [m for m in rest if actor2 is None or m.start < actor2.start] or ([] if actor2 else rest)
-        actor1 = candidates[0] if candidates else None
-    if actor2 is None and actor1 is not None:
-        actor2 = next((m for m in rest if m is not actor1 and m.name != actor1.name and m is not assoc1), None)
-    return actor1, actor2, assoc1
-
-
-def _noun_roles(noun: Token, mentions: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
-    """Who does and who suffers a nominal event: "a coalition air strike on Houthi positions", "attacks by X"."""
-    agents: list[ActorMention] = []
-    targets: list[ActorMention] = []
-    modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod")]
-    if modifiers:
-        agents += _mention_at(mentions, noun.doc[min(c.left_edge.i for c in modifiers) : noun.i])
-    for child in noun.children:
-        if child.dep_ == "acl":
-            # "an airstrike carried out by Myanmar's military"
-            for grandchild in child.children:
-                if grandchild.dep_ == "agent":
-                    agents += [m for p in grandchild.children for m in _mention_at(mentions, _subtree_span(p))]
-        if child.dep_ == "prep" and child.lower_ == "by":
-            agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
-            targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-    return agents, targets
-
-
-def _event_nouns(verb: Token) -> list[Token]:
-    return [t for t in verb.subtree if t.pos_ == "NOUN" and t.lemma_.lower() in EVENT_NOUNS]
-
-
-def _dependents(
-    verb: Token, root: Token, mentions: list[ActorMention]
-) -> tuple[list[ActorMention], list[ActorMention], bool]:
-    agents: list[ActorMention] = []
-    targets: list[ActorMention] = []
-    pronoun_agent = False
-    active = any(c.dep_ in AGENT_DEPS for c in verb.children)
-    for child in verb.children:
-        if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
-            noun_agents, noun_targets = _noun_roles(child, mentions)
-            if active:
-                # "the army repelled an attack by X": X is the other side
-                targets += noun_agents + [m for m in noun_targets if m not in noun_agents]
-            else:
-                # "a coalition air strike was reported on ...": the event noun's modifiers are its agents
-                agents += noun_agents
-                targets += [m for m in _mention_at(mentions, _subtree_span(child)) if m not in noun_agents]
-        elif child.dep_ in AGENT_DEPS:
-            found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
-            agents += found
-            pronoun_agent = pronoun_agent or (not found and _pronominal(child))
-        elif child.dep_ == "agent":
-            agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-        elif child.dep_ in OBJECT_DEPS:
-            targets += _mention_at(mentions, _subtree_span(child))
-        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
-            found = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-            # an object before an active verb is a misparse of its subject ("At X, Myanmar military torched")
-            agents += [m for m in found if m.end <= verb.idx]
-            targets += [m for m in found if m.end > verb.idx]
-        elif child.dep_ == "prep" and child.lower_ == "between":
-            between = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-            agents += between[:1]
-            targets += between[1:]
-    if root is not verb and root.lemma_.lower() in EVENT_NOUNS:
-        noun_agents, noun_targets = _noun_roles(root, mentions)
-        agents = noun_agents + [m for m in agents if m not in noun_agents]
-        targets += [m for m in noun_targets if m not in targets]
-    if root is not verb:
-        for child in root.children:
-            if child.dep_ == "prep" and child.lower_ in ("by", "between"):
-                found = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-                agents += found[:1]
-                targets += found[1:] if child.lower_ == "between" else []
-            elif child.dep_ in ("amod", "compound", "poss"):
-                agents += _mention_at(mentions, _subtree_span(child))
-            elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
-                targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
-    if not agents:
-        # "two policemen were killed following an attack by Taliban militants"
-        for noun in _event_nouns(verb):
-            noun_agents, noun_targets = _noun_roles(noun, mentions)
-            if noun_agents and pronoun_agent:
-                # "its fighters repelled an attack by X": X is the other side
-                targets += [m for m in noun_agents if m not in targets]
-                break
-            if noun_agents:
-                agents += noun_agents
-                targets += [m for m in noun_targets if m not in targets]
-                break
-    return agents, targets, pronoun_agent
-
-
-def _reported_clause(verb: Token) -> Token:
-    """For "X said [Y attacked Z]", the verb of the reported clause: the event is there, not in "said"."""
-    for _ in range(3):
-        if verb.lemma_.lower() not in SPEECH_LEMMAS:
-            break
-        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        if clause is None:
-            break
-        verb = clause
-    return verb
-
-
-def _pronominal(subject: Token) -> bool:
-    """A subject that refers back to someone: "it", "they", "we", "its fighters", "our forces"."""
-    return subject.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subject.children)
-
-
-def _head_first(found: list[ActorMention], head: Token) -> list[ActorMention]:
-    """The mention holding the phrase's head word first ("X forces, backed by Y" -> X)."""
-    start, end = head.idx, head.idx + len(head)
-    return sorted(found, key=lambda m: (0 if m.start <= start and end <= m.end else 1, m.start))
-
-
 def _is_country(toponym: Toponym) -> bool:
     return (toponym.feature_code or "").startswith("PCL")
 
@@ -796,7 +594,7 @@ def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
     if span is None or not len(span):
         return False
     token = span.root
-    anchors = {root.i, _verb_of(root).i}
+    anchors = {root.i, verb_of(root).i}
     for _ in range(4):
         head = token.head
         if head.i == token.i:

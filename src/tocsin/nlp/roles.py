@@ -1,0 +1,220 @@
+"""Who did what to whom: the actor roles of a trigger, read from the dependency parse.
+
+``actor_roles`` finds actor1 (the agent), actor2 (the object or victim) and an actor associated
+with actor1 among a sentence's actor mentions: the subject of the trigger's verb (or the ``by``
+agent of a passive), its object or ``on/against/at/with`` object, the sides of "clashes between X
+and Y" or of "X and Y clashed", the modifiers and ``by``/"carried out by" agent of a nominal
+event ("a coalition airstrike", "an attack by X"), the speaker for a pronoun subject ("the YPG
+said *it* destroyed two tanks"), and text order when the parse says nothing.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from tocsin.model import ActorMention, Trigger
+from tocsin.nlp.claims import SPEECH_LEMMAS
+
+__all__ = ["actor_roles", "trigger_root", "verb_of"]
+
+AGENT_DEPS = frozenset(("nsubj", "csubj"))
+OBJECT_DEPS = frozenset(("dobj", "nsubjpass", "attr", "dative"))
+TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
+NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpass", "nsubj", "conj", "appos", "attr"))
+#: Verbs whose conjoined subjects are the two sides ("X and Y clashed").
+RECIPROCAL = frozenset("clash fight battle exchange skirmish engage".split())
+#: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
+EVENT_NOUNS = frozenset(
+    "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
+    "explosion blast ied incursion infiltration".split()
+)
+
+
+def trigger_root(doc: Doc, trigger: Trigger) -> Token | None:
+    span = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _mention_at(mentions: list[ActorMention], tokens: Span | Token) -> list[ActorMention]:
+    if isinstance(tokens, Token):
+        start, end = tokens.idx, tokens.idx + len(tokens)
+    else:
+        start, end = tokens.start_char, tokens.end_char
+    return [m for m in mentions if start <= m.start and m.end <= end]
+
+
+def _subtree_span(token: Token) -> Span:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def verb_of(root: Token) -> Token:
+    """The clause verb a nominal trigger belongs to ("carried out an air strike" -> carried)."""
+    if root.pos_ in ("VERB", "AUX"):
+        return root
+    head = root
+    for _ in range(4):
+        if head.dep_ in NOMINAL_LINKS and head.head.i != head.i:
+            head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return head
+        else:
+            break
+    return root
+
+
+def actor_roles(
+    doc: Doc,
+    trigger: Trigger,
+    mentions: list[ActorMention],
+    speakers: list[ActorMention],
+) -> tuple[ActorMention | None, ActorMention | None, ActorMention | None]:
+    """actor1, actor2 and an actor associated with actor1, from the parse, then from text order.
+
+    ``speakers`` are the actors who state the event; a pronoun subject ("it", "its fighters")
+    refers back to them.
+    """
+    root = trigger_root(doc, trigger)
+    agents: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    if root is not None:
+        verb = _reported_clause(verb_of(root))
+        agents, targets, speaker_agent = _dependents(verb, root, mentions)
+        if not agents and speaker_agent:
+            agents = list(speakers)
+        if not targets:
+            for child in verb.children:
+                if child.dep_ in ("advcl", "xcomp", "conj") and child.pos_ == "VERB":
+                    targets = [
+                        m
+                        for c in child.children
+                        if c.dep_ in OBJECT_DEPS
+                        for m in _mention_at(mentions, _subtree_span(c))
+                    ]
+                    if targets:
+                        break
+        if verb.lemma_.lower() in RECIPROCAL and not targets and len({m.name for m in agents}) > 1:
+            # "the SNA and YPG forces clashed": the two sides, in text order
+            agents = sorted(agents, key=lambda m: m.start)
+            targets = [next(m for m in agents if m.name != agents[0].name)]
+            agents = [agents[0]]
+    actor1 = agents[0] if agents else None
+    assoc1 = next((m for m in agents[1:] if m.name != actor1.name), None) if actor1 else None
+    actor2 = next((m for m in targets if actor1 is None or m.name != actor1.name), None)
+    used = {id(m) for m in (actor1, actor2, assoc1) if m is not None}
+    rest = [m for m in mentions if id(m) not in used]
+    if actor1 is None and rest:
+        candidates = [m for m in rest if actor2 is None or m.start < actor2.start] or ([] if actor2 else rest)
+        actor1 = candidates[0] if candidates else None
+    if actor2 is None and actor1 is not None:
+        actor2 = next((m for m in rest if m is not actor1 and m.name != actor1.name and m is not assoc1), None)
+    return actor1, actor2, assoc1
+
+
+def _noun_roles(noun: Token, mentions: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Who does and who suffers a nominal event: "a coalition air strike on Houthi positions", "attacks by X"."""
+    agents: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod")]
+    if modifiers:
+        agents += _mention_at(mentions, noun.doc[min(c.left_edge.i for c in modifiers) : noun.i])
+    for child in noun.children:
+        if child.dep_ == "acl":
+            # "an airstrike carried out by Myanmar's military"
+            for grandchild in child.children:
+                if grandchild.dep_ == "agent":
+                    agents += [m for p in grandchild.children for m in _mention_at(mentions, _subtree_span(p))]
+        if child.dep_ == "prep" and child.lower_ == "by":
+            agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    return agents, targets
+
+
+def _event_nouns(verb: Token) -> list[Token]:
+    return [t for t in verb.subtree if t.pos_ == "NOUN" and t.lemma_.lower() in EVENT_NOUNS]
+
+
+def _dependents(
+    verb: Token, root: Token, mentions: list[ActorMention]
+) -> tuple[list[ActorMention], list[ActorMention], bool]:
+    agents: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    pronoun_agent = False
+    active = any(c.dep_ in AGENT_DEPS for c in verb.children)
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
+            noun_agents, noun_targets = _noun_roles(child, mentions)
+            if active:
+                # "the army repelled an attack by X": X is the other side
+                targets += noun_agents + [m for m in noun_targets if m not in noun_agents]
+            else:
+                # "a coalition air strike was reported on ...": the event noun's modifiers are its agents
+                agents += noun_agents
+                targets += [m for m in _mention_at(mentions, _subtree_span(child)) if m not in noun_agents]
+        elif child.dep_ in AGENT_DEPS:
+            found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
+            agents += found
+            pronoun_agent = pronoun_agent or (not found and _pronominal(child))
+        elif child.dep_ == "agent":
+            agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+        elif child.dep_ in OBJECT_DEPS:
+            targets += _mention_at(mentions, _subtree_span(child))
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            found = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+            # an object before an active verb is a misparse of its subject ("At X, Myanmar military torched")
+            agents += [m for m in found if m.end <= verb.idx]
+            targets += [m for m in found if m.end > verb.idx]
+        elif child.dep_ == "prep" and child.lower_ == "between":
+            between = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+            agents += between[:1]
+            targets += between[1:]
+    if root is not verb and root.lemma_.lower() in EVENT_NOUNS:
+        noun_agents, noun_targets = _noun_roles(root, mentions)
+        agents = noun_agents + [m for m in agents if m not in noun_agents]
+        targets += [m for m in noun_targets if m not in targets]
+    if root is not verb:
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "between"):
+                found = [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+                agents += found[:1]
+                targets += found[1:] if child.lower_ == "between" else []
+            elif child.dep_ in ("amod", "compound", "poss"):
+                agents += _mention_at(mentions, _subtree_span(child))
+            elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+                targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    if not agents:
+        # "two policemen were killed following an attack by Taliban militants"
+        for noun in _event_nouns(verb):
+            noun_agents, noun_targets = _noun_roles(noun, mentions)
+            if noun_agents and pronoun_agent:
+                # "its fighters repelled an attack by X": X is the other side
+                targets += [m for m in noun_agents if m not in targets]
+                break
+            if noun_agents:
+                agents += noun_agents
+                targets += [m for m in noun_targets if m not in targets]
+                break
+    return agents, targets, pronoun_agent
+
+
+def _reported_clause(verb: Token) -> Token:
+    """For "X said [Y attacked Z]", the verb of the reported clause: the event is there, not in "said"."""
+    for _ in range(3):
+        if verb.lemma_.lower() not in SPEECH_LEMMAS:
+            break
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is None:
+            break
+        verb = clause
+    return verb
+
+
+def _pronominal(subject: Token) -> bool:
+    """A subject that refers back to someone: "it", "they", "we", "its fighters", "our forces"."""
+    return subject.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subject.children)
+
+
+def _head_first(found: list[ActorMention], head: Token) -> list[ActorMention]:
+    """The mention holding the phrase's head word first ("X forces, backed by Y" -> X)."""
+    start, end = head.idx, head.idx + len(head)
+    return sorted(found, key=lambda m: (0 if m.start <= start and end <= m.end else 1, m.start))

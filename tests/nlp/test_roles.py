@@ -1,0 +1,50 @@
+"""roles: actor1/actor2 of a trigger from the dependency parse (real spaCy, real tocsin_actors)."""
+
+from __future__ import annotations
+
+import pytest
+from eventkit import Setup, at, load, run
+from spacy.language import Language
+
+from tocsin.model import Trigger
+from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load(("tocsin_actors", "tocsin_claims"))
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # active verb: subject and object
+        ("Houthi forces shelled Saudi-led coalition positions.", "shelled", ("Houthi forces", "Saudi-led coalition")),
+        # passive: the "by" agent is actor1, the passive subject actor2
+        ("Villagers were abducted by Boko Haram fighters.", "abducted", ("Boko Haram fighters", "Villagers")),
+        # "clashes between X and Y"
+        ("Clashes between the SDF and HTS fighters erupted.", "Clashes", ("SDF", "HTS fighters")),
+        # a pronoun subject is the speaker of the statement
+        ("The YPG said it destroyed two tanks.", "destroyed", ("YPG", None)),
+    ],
+)
+def test_actor_roles(nlp: Language, text: str, trigger: str, expected: tuple[str | None, str | None]) -> None:
+    doc = run(nlp, text, Setup())
+    start, end = at(text, trigger)
+    sent = next(iter(doc.sents))
+    record = Trigger("Armed clash", 0.9, start, end, trigger, sent.start_char, sent.end_char)
+    mentions = [
+        m for m in doc._.actors if not any(a.source_start <= m.start < a.source_end for a in doc._.attributions)
+    ]
+    speakers = [m for m in doc._.actors if m not in mentions]
+    first, second, _ = actor_roles(doc, record, mentions, speakers)
+    assert (first.text if first else None, second.text if second else None) == expected
+
+
+def test_a_nominal_trigger_climbs_to_its_verb(nlp: Language) -> None:
+    text = "Turkish forces carried out an air strike on Kobani."
+    doc = run(nlp, text, Setup())
+    start, end = at(text, "air strike")
+    root = trigger_root(doc, Trigger("Air/drone strike", 0.9, start, end, "air strike", 0, len(text)))
+    assert root is not None and root.text == "strike"
+    assert verb_of(root).lemma_ == "carry"
