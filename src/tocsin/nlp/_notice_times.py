@@ -569,10 +569,11 @@ def _propn_runs(sent: SpacySpan) -> list[SpacySpan]:
 
 def _list_start(sent: SpacySpan) -> int | None:
     """'The villages include A, B and C', 'seven townships -- A, B, C': where a list of places begins."""
-    if not any(t.lemma_.lower() in _LIST_NOUNS for t in sent):
-        return None
+    seen_noun = False
     for tok in sent:
-        if tok.lemma_.lower() in ("include", "comprise") or tok.text in ("--", ":", "\u2014"):
+        if tok.lemma_.lower() in _LIST_NOUNS:
+            seen_noun = True
+        elif seen_noun and (tok.lemma_.lower() in ("include", "comprise") or tok.text in ("--", ":", "\u2014")):
             return tok.i
     return None
 

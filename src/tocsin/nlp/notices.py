@@ -207,6 +207,8 @@ def _cleaned(doc_text: str, top: Toponym) -> Toponym | None:
         stripped = stripped[:-4]
     lead = len(stripped) - len(stripped.lstrip(" \n\t'\"\u2018\u201c("))
     stripped = stripped.strip(" \n\t'\"\u2018\u201c(")
+    if stripped.lower().startswith("the ") and len(stripped) > 4:
+        stripped, lead = stripped[4:], lead + 4  # "the Old City" -> "Old City"
     if not stripped:
         return None
     start = top.start + lead
