@@ -120,6 +120,15 @@ def test_filters_narrow_the_map(watched: Watched, site: Site) -> None:
     assert page.locator("#f-from").input_value() == last
     on_last = [e for e in placed if e["date"] == last]
     page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(on_last)}")
+    # a click on the first day's bar shows that day only
+    page.click("#f-reset")
+    page.wait_for_selector("body:not([data-busy])")
+    page.locator("#timeline rect.bar").first.click()
+    page.wait_for_selector("body:not([data-busy])")
+    first = min(e["date"] for e in placed)
+    assert page.locator("#f-from").input_value() == first and page.locator("#f-to").input_value() == first
+    on_first = [e for e in placed if e["date"] == first]
+    page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(on_first)}")
     # the area toggle: only the events inside the current view (sent as bbox)
     page.click("#f-reset")
     page.wait_for_selector("body:not([data-busy])")

@@ -72,6 +72,7 @@ export class Timeline {
       const title = svg("title", {});
       title.textContent = `${day.date}: ${day.count} event(s), ${day.fatalities} fatalities`;
       bar.append(title);
+      bar.addEventListener("click", () => this.select(i, i));
       chart.append(bar);
       return bar;
     });
@@ -102,6 +103,14 @@ export class Timeline {
     return last;
   }
 
+  /** Select the days ``from``..``to`` (indices) and filter the map to them (a click on a bar picks its day). */
+  select(from, to) {
+    this.range.from.value = String(from);
+    this.range.to.value = String(to);
+    this.#show();
+    this.#pick();
+  }
+
   #slide(moved) {
     const from = Number(this.range.from.value);
     const to = Number(this.range.to.value);
@@ -129,6 +138,10 @@ export class Timeline {
     if (n === 0) return;
     const from = Number(this.range.from.value);
     const to = Number(this.range.to.value);
-    this.onPick(from === 0 ? null : this.days[from].date, to === n - 1 ? null : this.days[to].date);
+    if (from === 0 && to === n - 1) {
+      this.onPick(null, null); // the whole range: no date filter
+    } else {
+      this.onPick(this.days[from].date, this.days[to].date);
+    }
   }
 }
