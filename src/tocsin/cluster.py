@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import socket
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,7 +180,9 @@ def _cluster_cpus() -> int:
 
 
 def _configure_data(ray: Any) -> None:
-    context = ray.data.DataContext.get_current()
+    with warnings.catch_warnings():  # Ray 2.60's DataContext() sets its own deprecated field on creation
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.execution_options.preserve_order = True
     logging.getLogger("ray.data").setLevel(logging.ERROR)
