@@ -1,16 +1,17 @@
-"""Benchmark: events written per second into SQLite through ``Store.add``, batched vs naive.
+"""Benchmark: events written per second through ``Store.add`` into SQLite and PostgreSQL, batched vs naive.
 
-Both runs use the same synthetic reports (one event each; about a third are second reports of an
-earlier happening, so merging is exercised) written into fresh SQLite files in this process:
+Every run uses the same synthetic reports (one event each; about a third are second reports of an
+earlier happening, so merging is exercised), written into fresh databases in this process:
 
 - batched: ``Store.add`` with ``--batch`` reports per call (one transaction per call);
 - naive baseline: one ``Store.add`` call, i.e. one transaction, per report.
 
-    python bench/store_write.py [--reports N] [--timed M] [--batch B]
+    python bench/store_write.py [--reports N] [--timed M] [--batch B] [--postgres URL | --no-postgres]
 
-Each run first loads the same N reports (untimed, so both write into a database of the same size),
-then times writing M more. Wall-clock and CPU rates are both printed: on a shared machine the CPU
-rate is the steadier figure.
+PostgreSQL: a throw-away server with default (durable) settings is started on loopback unless
+``--postgres`` names an empty database to use. Each run first loads the same N reports (untimed,
+so every run writes into a database of the same size), then times writing M more. Wall-clock and
+CPU (this process) rates are both printed: on a shared machine the CPU rate is the steadier figure.
 """
 
 from __future__ import annotations
@@ -70,28 +71,62 @@ def _timed(store: Store, items: list, batch: int) -> tuple[float, float]:
     return len(items) / (time.perf_counter() - wall), len(items) / max(time.process_time() - cpu, 1e-9)
 
 
+def _run(url: str, preload: list, timed: list, batch: int) -> tuple[float, float, dict[str, int]]:
+    with Store(url) as store:
+        _timed(store, preload, 500)  # the same starting database for every run, untimed
+        wall, cpu = _timed(store, timed, batch)
+        return wall, cpu, store.counts()
+
+
+def _fresh_pg(admin_url: str, name: str) -> str:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=5000, help="reports in the database before the timed part")
-    parser.add_argument("--timed", type=int, default=1000, help="reports written in the timed part")
+    parser.add_argument("--timed", type=int, default=2000, help="reports written in the timed part")
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (default: start a temporary one)")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = parser.parse_args()
     items = _reports(args.reports + args.timed)
     preload, timed = items[: args.reports], items[args.reports :]
-    rates = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, batch in (("batched", args.batch), ("naive", 1)):
-            with Store(Path(tmp) / f"{name}.db") as store:
-                _timed(store, preload, 500)  # the same starting database for both, untimed
-                rates[name] = _timed(store, timed, batch)
-                counts = store.counts()
+    server = None
+    if not args.no_postgres and not args.postgres:
+        from tocsin.store.pgserver import TempPostgres
+
+        server = TempPostgres(durable=True).start()
+    admin = args.postgres or (server.url() if server else None)
+    rates: dict[str, tuple[float, float, dict[str, int]]] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for mode, batch in (("batched", args.batch), ("naive", 1)):
+                rates[f"sqlite {mode}"] = _run(str(Path(tmp) / f"{mode}.db"), preload, timed, batch)
+                if admin:
+                    url = _fresh_pg(admin, f"bench_{mode}")
+                    rates[f"postgresql {mode}"] = _run(url, preload, timed, batch)
+    finally:
+        if server is not None:
+            server.stop()
+    counts = rates["sqlite batched"][2]
     print(f"database: {args.reports} reports preloaded, then {args.timed} timed; ", end="")
     print(f"{counts['mentions']} mentions -> {counts['events']} merged events")
-    print(f"batched ({args.batch} per transaction): {rates['batched'][0]:8.0f} events/s  ", end="")
-    print(f"({rates['batched'][1]:.0f} per CPU second)")
-    print(f"naive   (1 per transaction):   {rates['naive'][0]:8.0f} events/s  ({rates['naive'][1]:.0f} per CPU second)")
-    print(f"ratio batched/naive: {rates['batched'][0] / rates['naive'][0]:.2f}x wall-clock, ", end="")
-    print(f"{rates['batched'][1] / rates['naive'][1]:.2f}x CPU")
+    for name, (wall, cpu, found) in rates.items():
+        per = args.batch if "batched" in name else 1
+        same = "" if found == counts else "  (!! different counts)"
+        print(f"{name:20s} ({per:4d} per transaction): {wall:8.0f} events/s  ({cpu:.0f} per CPU second){same}")
+    for backend in ("sqlite", "postgresql"):
+        if f"{backend} naive" in rates:
+            b, n = rates[f"{backend} batched"], rates[f"{backend} naive"]
+            print(f"{backend}: batched/naive {b[0] / n[0]:.2f}x wall-clock, {b[1] / n[1]:.2f}x CPU")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tocsin import events as rules
-from tocsin.model import Event, Extraction, Report
+from tocsin.model import Event, Extraction, Location, Report
 from tocsin.store import checks, merging
 from tocsin.store.codec import event_from_dict, fast_dict
 from tocsin.store.records import AddResult
@@ -35,6 +35,8 @@ __all__ = ["add_fresh", "merge_lock_keys", "lock_merge_keys"]
 
 _NEW_BASE = 1 << 62  # keys of events created in this batch sort after every stored id, in creation order
 _LOCK_WEEK_DAYS = 7
+_REGION = rules._REGION_PRECISION
+_KM_PER_DEGREE = 111.19  # of latitude, on the sphere haversine_km uses (6371 km)
 
 
 @dataclass
@@ -119,24 +121,40 @@ class _Index:
         for week in range(group.interval[0].toordinal() // 7, group.interval[1].toordinal() // 7 + 1):
             self.weeks.setdefault((group.candidate.event_type, week), []).append(group.key)
 
-    def near(self, event_type: str, lo: dt.date, hi: dt.date) -> list[_Group]:
-        """Every group of the type whose interval meets ``lo..hi`` (each once)."""
+    def near(self, mention: Event, lo: dt.date, hi: dt.date, km: float) -> list[_Group]:
+        """Every group of the mention's type whose interval meets ``lo..hi`` and that is not plainly elsewhere."""
         seen: set[int] = set()
         out = []
+        loc = mention.location
         for week in range(lo.toordinal() // 7, hi.toordinal() // 7 + 1):
-            for entry in self.weeks.get((event_type, week), ()):
+            for entry in self.weeks.get((mention.event_type, week), ()):
                 key = entry if isinstance(entry, int) else entry.id
                 if key in seen:
                     continue
                 seen.add(key)
                 group = self.groups.get(key)
-                if group is None:  # a stored row seen for the first time
+                if group is None:
+                    if _elsewhere(loc, entry, km):  # most rows: decided without building an Event
+                        continue
                     candidate = merging._candidate_event(entry)
                     group = _Group(key, candidate, stored=True, interval=(entry.date_lo, entry.date_hi))
                     self.groups[key] = group
                 if group.interval is not None and group.interval[0] <= hi and group.interval[1] >= lo:
                     out.append(group)
         return out
+
+
+def _elsewhere(loc: Location, row: Any, km: float) -> bool:
+    """True when ``events.same_happening`` would say the places disagree (a cheap exact subset of its rule)."""
+    if loc.country and row.country and loc.country.strip().casefold() != row.country.strip().casefold():
+        return True
+    if loc.geo_precision == _REGION or row.geo_precision == _REGION:
+        return False  # decided by admin1: leave it to same_happening
+    if None in (loc.latitude, loc.longitude, row.latitude, row.longitude):
+        return False
+    if abs(loc.latitude - row.latitude) * _KM_PER_DEGREE > km * 1.01:  # type: ignore[operator]
+        return True
+    return rules.haversine_km(loc.latitude, loc.longitude, row.latitude, row.longitude) > km  # type: ignore[arg-type]
 
 
 _CANDIDATE_ROWS = (*merging._CANDIDATE_COLUMNS, events.c.date_lo, events.c.date_hi)
@@ -162,22 +180,44 @@ def _load_candidates(conn: sa.Connection, windows: dict[str, list[tuple[dt.date,
     return index
 
 
-_LOCK_EVENT = sa.select(events.c.overrides, events.c.version).where(events.c.id == sa.bindparam("eid"))
-_STORED_MENTIONS = (
-    sa.select(mentions.c.report_hash, mentions.c.ordinal, mentions.c.event, reports.c.published)
-    .join(reports, reports.c.content_hash == mentions.c.report_hash)
-    .where(mentions.c.event_id == sa.bindparam("eid"))
-)
+def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
+    """Lock stored events that mentions may join and read their mentions (READ COMMITTED: after the lock)."""
+    by_id = {g.key: g for g in groups if not g.loaded}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        q = sa.select(events.c.id, events.c.overrides).where(events.c.id.in_(chunk)).order_by(events.c.id)
+        for row in conn.execute(q.with_for_update() if conn.dialect.name == "postgresql" else q):
+            by_id[row.id].overrides = dict(row.overrides or {})
+        q = (
+            sa.select(mentions.c.event_id, mentions.c.report_hash, mentions.c.ordinal, mentions.c.event,
+                      reports.c.published)
+            .join(reports, reports.c.content_hash == mentions.c.report_hash)
+            .where(mentions.c.event_id.in_(chunk))
+        )
+        for m in conn.execute(q):
+            key = _sort_key(m.published, m.report_hash, m.ordinal)
+            by_id[m.event_id].mentions.append((key, event_from_dict(m.event), None))
+    for g in by_id.values():
+        g.loaded = True
 
 
-def _load_stored(conn: sa.Connection, group: _Group) -> None:
-    """Lock a stored event that a mention joins and read its mentions (READ COMMITTED: after the lock)."""
-    q = _LOCK_EVENT.with_for_update() if conn.dialect.name == "postgresql" else _LOCK_EVENT
-    row = conn.execute(q, {"eid": group.key}).one()
-    group.overrides = dict(row.overrides or {})
-    for m in conn.execute(_STORED_MENTIONS, {"eid": group.key}):
-        group.mentions.append((_sort_key(m.published, m.report_hash, m.ordinal), event_from_dict(m.event), None))
-    group.loaded = True
+def _prefetch(conn: sa.Connection, pending: list[tuple[Any, ...]], index: _Index, days: int, km: float) -> None:
+    """Load, in one go, every stored event some mention of the batch could join.
+
+    Exact: an unloaded stored event never changes during the batch, so the ones a mention can join
+    are among those it matches now.
+    """
+    slack = dt.timedelta(days=days)
+    wanted: list[_Group] = []
+    for p in pending:
+        mention, interval = p[3], p[4]
+        if interval is None:
+            continue
+        for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
+            if g.stored and not g.loaded and rules.same_happening(mention, g.candidate, days=days, km=km):
+                wanted.append(g)
+    _load_stored(conn, wanted)
 
 
 def _remerge_group(group: _Group) -> None:
@@ -193,7 +233,7 @@ def _best(mention: Event, interval: tuple[dt.date, dt.date] | None, index: _Inde
         return None
     slack = dt.timedelta(days=days)
     best: tuple[tuple[Any, ...], _Group] | None = None
-    for g in index.near(mention.event_type, interval[0] - slack, interval[1] + slack):
+    for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
         if g.key in exclude or not rules.same_happening(mention, g.candidate, days=days, km=km):
             continue
         rank = (*merging._closeness(mention, g.candidate), g.key)
@@ -225,6 +265,7 @@ def add_fresh(
             keys |= merge_lock_keys(event_type, lo, hi)
     lock_merge_keys(conn, keys)
     index = _load_candidates(conn, windows)
+    _prefetch(conn, pending, index, ctx.days, ctx.km)
     new_groups: list[_Group] = []
     taken: dict[str, set[int]] = {}
     placed: list[_Group] = []
@@ -237,8 +278,8 @@ def add_fresh(
             new_groups.append(group)
             index.add_group(group)
         else:
-            if group.stored and not group.loaded:
-                _load_stored(conn, group)
+            if group.stored and not group.loaded:  # cannot happen after _prefetch; kept as a safety net
+                _load_stored(conn, [group])
             group.mentions.append((key, mention, as_json))
             group.joins += 1
             result.merged += 1

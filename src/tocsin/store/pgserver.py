@@ -49,7 +49,9 @@ def _free_port() -> int:
 class TempPostgres:
     """One temporary cluster. ``with TempPostgres() as pg: pg.url("mydb")``."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
+    def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
+        """``durable=False`` (tests) turns fsync off; benchmarks want the default, crash-safe settings."""
+        self.durable = durable
         found = bindir or find_bindir()
         if found is None:
             raise FileNotFoundError("no PostgreSQL server binaries (initdb, pg_ctl) found")
@@ -73,10 +75,10 @@ class TempPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.root, user="postgres")
         self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-        )
+        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
+        options += "-c max_connections=100"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
         self._started = True
         deadline = time.monotonic() + 30
