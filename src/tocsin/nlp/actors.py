@@ -141,6 +141,7 @@ class ActorDictionary:
     prefix_only: frozenset[str] = frozenset()
     """Role words that name an actor only after a demonym ("Russian warplanes", not "warplanes")."""
     _by_name: dict[str, tuple[str, Any]] = field(default_factory=dict, repr=False)
+    _group_of: dict[str, GroupSpec | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for index, entry in enumerate(self.entries):
@@ -201,11 +202,14 @@ class ActorDictionary:
 
     def group_kind(self, name: str) -> GroupSpec | None:
         """The group spec a canonical group name was made from ("Students (Iraq)" -> students)."""
-        for spec in self.groups.values():
-            prefix = spec.name.split(" ({country})")[0]
-            if name == prefix or name.startswith(prefix + " ("):
-                return spec
-        return None
+        if name not in self._group_of:
+            self._group_of[name] = None
+            for spec in self.groups.values():
+                prefix = spec.name.split(" ({country})")[0]
+                if name == prefix or name.startswith(prefix + " ("):
+                    self._group_of[name] = spec
+                    break
+        return self._group_of[name]
 
     def rename(self, name: str, on: dt.date | None, focus: str | None = None) -> tuple[str, int | None]:
         """The name (and inter) a known canonical name has on another date; unknown names unchanged."""

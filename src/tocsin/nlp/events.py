@@ -84,10 +84,6 @@ def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in ranges)
 
 
-def _span(doc: Doc, start: int, end: int) -> Span:
-    return Span(start, end, doc.text[start:end])
-
-
 def _attribution_at(attributions: list[Attribution], start: int, end: int) -> Attribution | None:
     """The innermost attributed stretch containing ``[start, end)``."""
     holding = [a for a in attributions if a.start <= start and end <= a.end]
@@ -172,6 +168,7 @@ def _continues(
 class _Builder:
     def __init__(self, doc: Doc, dictionary: ActorDictionary) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text is rebuilt on every access
         self.dictionary = dictionary
         self.dates: list[DateMention] = list(doc._.dates or [])
         self.counts: list[CountMention] = list(doc._.counts or [])
@@ -185,6 +182,9 @@ class _Builder:
         local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
         named = [a.country_code for a in self.actors if a.country_code and a.inter != 8]
         self.focus = country_focus(doc, named, local)
+
+    def _span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.text[start:end])
 
     def build(self) -> list[Event]:
         groups = _group_triggers(self.doc, self.toponyms, self.dates)
@@ -200,9 +200,9 @@ class _Builder:
         event = Event(event_type=event_type_of(sub), sub_event_type=sub)
         event.confidence = best.score
         event.report_id = self.doc._.report_id
-        event.evidence["event_type"] = _span(self.doc, first.start, first.end)
-        event.evidence["sub_event_type"] = _span(self.doc, first.start, first.end)
-        event.notes = " ".join(self.doc.text[s:e].strip() for s, e in group.sentences)
+        event.evidence["event_type"] = self._span(first.start, first.end)
+        event.evidence["sub_event_type"] = self._span(first.start, first.end)
+        event.notes = " ".join(self.text[s:e].strip() for s, e in group.sentences)
         if self.source != "report":
             event.sources = [self.source]
         self._date(event, group)
@@ -232,7 +232,7 @@ class _Builder:
         parties = {event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2} - {None}
         if not any(self._dated(m, event.date)[0] in parties for m in speakers):
             return
-        span = _span(self.doc, trigger.start, trigger.end)
+        span = self._span(trigger.start, trigger.end)
         event.claims.append(Claim(attribution.source, "sub_event_type", event.sub_event_type, span))
         event.reasons["sub_event_type"] = f"claimed by {attribution.source}"
 
@@ -264,7 +264,7 @@ class _Builder:
             value = chosen.value
             event.date = value.date() if isinstance(value, dt.datetime) else value
             event.time_precision = chosen.precision
-            event.evidence["date"] = _span(self.doc, chosen.start, chosen.end)
+            event.evidence["date"] = self._span(chosen.start, chosen.end)
             return
         published = self.doc._.published
         if isinstance(published, dt.datetime | dt.date):
@@ -360,7 +360,7 @@ class _Builder:
             self._set(event, 2, second)
         if assoc1 is not None and event.assoc_actor_1 is None and assoc1 is not first:
             event.assoc_actor_1 = self._dated(assoc1, event.date)[0]
-            event.evidence["assoc_actor_1"] = _span(self.doc, assoc1.start, assoc1.end)
+            event.evidence["assoc_actor_1"] = self._span(assoc1.start, assoc1.end)
 
     def _civilian(self, mention: ActorMention) -> bool:
         return self._kind(mention) == "civilians" or self._is_assoc(mention)
@@ -380,25 +380,25 @@ class _Builder:
         if mention is not None and self._is_assoc(mention) and crowd_kind is not None:
             # "students protested": Protesters (Country) with Students (Country) associated.
             setattr(event, assoc_key, mention.name)
-            event.evidence[assoc_key] = _span(self.doc, mention.start, mention.end)
+            event.evidence[assoc_key] = self._span(mention.start, mention.end)
             mention = None
         elif mention is not None and self._is_assoc(mention):
             setattr(event, assoc_key, mention.name)
-            event.evidence[assoc_key] = _span(self.doc, mention.start, mention.end)
+            event.evidence[assoc_key] = self._span(mention.start, mention.end)
             crowd_kind, mention = "civilians", None
         if mention is not None and crowd_kind in PROTEST_KINDS.values() and self._kind(mention) in CROWD_KINDS:
             if self._kind(mention) != crowd_kind:
                 name = self.dictionary.group_name(crowd_kind, mention.country_code or self.focus)
                 setattr(event, key, name)
                 setattr(event, inter_key, self.dictionary.groups[crowd_kind].inter)
-                event.evidence[key] = _span(self.doc, mention.start, mention.end)
+                event.evidence[key] = self._span(mention.start, mention.end)
                 event.reasons[key] = f"{mention.text!r} coded as {crowd_kind} for a {event.event_type} event"
                 return
         if mention is not None:
             name, inter = self._dated(mention, event.date)
             setattr(event, key, name)
             setattr(event, inter_key, inter)
-            event.evidence[key] = _span(self.doc, mention.start, mention.end)
+            event.evidence[key] = self._span(mention.start, mention.end)
             if mention.note:
                 event.reasons[key] = mention.note
             return
@@ -425,7 +425,7 @@ class _Builder:
         if specific:
             specific = _without_containers(specific)
             root = trigger_root(self.doc, trigger)
-            chosen = min(specific, key=lambda t: _place_rank(self.doc, t, root, trigger, self.focus))
+            chosen = min(specific, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
             self._put(event, chosen)
         elif resolved and main is not None and not _is_country(main) and main.country_code == resolved[0].country_code:
             self._put(event, main, "report's main place: the event's sentences name only the country")
@@ -435,14 +435,14 @@ class _Builder:
             self._put(event, main, "report's main place: no resolved place in the event's sentences")
         elif inside:
             event.location.name = inside[0].name
-            event.evidence["location"] = _span(self.doc, inside[0].start, inside[0].end)
+            event.evidence["location"] = self._span(inside[0].start, inside[0].end)
             event.reasons["location"] = f"unresolved: {inside[0].reason or 'not in the gazetteer'}"
         else:
             event.reasons["location"] = "no place in text"
 
     def _put(self, event: Event, toponym: Toponym, reason: str | None = None) -> None:
         _copy_place(event.location, toponym)
-        event.evidence["location"] = _span(self.doc, toponym.start, toponym.end)
+        event.evidence["location"] = self._span(toponym.start, toponym.end)
         if reason:
             event.reasons["location"] = reason
 
@@ -470,7 +470,7 @@ class _Builder:
             self._no_count(event, group, kind)
             return
         by_source: dict[str, list[list[CountMention]]] = {}
-        for cluster in _clusters(self.doc.text, counts, ranges):
+        for cluster in _clusters(self.text, counts, ranges):
             attribution = _attribution_at(self.attributions, cluster[0].start, cluster[-1].end)
             source = attribution.source if attribution is not None else self.source
             by_source.setdefault(source, []).append(cluster)
@@ -479,14 +479,14 @@ class _Builder:
         for source, clusters in by_source.items():
             cluster = max(clusters, key=lambda c: sum(m.value for m in c))
             value = sum(m.value for m in cluster)
-            span = _span(self.doc, cluster[0].start, cluster[-1].end)
+            span = self._span(cluster[0].start, cluster[-1].end)
             values.append((value, span, source))
             victims.append(frozenset(self._victim(m) for m in cluster))
             event.claims.append(Claim(source, kind, value, span))
         if len(values) > 1 and _distinct_groups(victims):
             # "the army said 12 militants were killed, activists said 5 civilians died": two tolls, not a dispute
             setattr(event, kind, sum(v[0] for v in values))
-            event.evidence[kind] = _span(self.doc, values[0][1].start, values[-1][1].end)
+            event.evidence[kind] = self._span(values[0][1].start, values[-1][1].end)
             event.reasons[kind] = "sources count different victims; their figures are added"
             return
         value, span, source = min(values, key=lambda v: v[0])
@@ -510,10 +510,10 @@ class _Builder:
     def _no_count(self, event: Event, group: _Group, kind: str) -> None:
         if kind == "fatalities":
             for start, end in group.sentences + group.context:
-                found = NO_CASUALTIES.search(self.doc.text, start, end)
+                found = NO_CASUALTIES.search(self.text, start, end)
                 if found:
                     event.fatalities = 0
-                    event.evidence["fatalities"] = _span(self.doc, found.start(), found.end())
+                    event.evidence["fatalities"] = self._span(found.start(), found.end())
                     return
         event.reasons[kind] = f"no {kind} count in the event's sentences"
 
@@ -581,9 +581,9 @@ def _own_admin(place: Toponym) -> set[str]:
     return {(place.admin1 or "").lower(), (place.admin2 or "").lower()}
 
 
-def _minor(doc: Doc, toponym: Toponym) -> bool:
+def _minor(text: str, toponym: Toponym) -> bool:
     """A street or neighbourhood name ("Sao Geraldo neighborhood", "Murree road"): ACLED codes the town."""
-    return MINOR_PLACE.match(doc.text[toponym.end : toponym.end + 16].lower()) is not None
+    return MINOR_PLACE.match(text[toponym.end : toponym.end + 16].lower()) is not None
 
 
 def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
@@ -606,12 +606,12 @@ def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
 
 
 def _place_rank(
-    doc: Doc, toponym: Toponym, root: Token | None, trigger: Trigger, focus: str | None
+    doc: Doc, text: str, toponym: Toponym, root: Token | None, trigger: Trigger, focus: str | None
 ) -> tuple[bool, bool, bool, float, int]:
     """Places of the report's country first, then not a street, then attached to the trigger, then specific, near."""
     return (
         bool(focus) and toponym.country_code != focus,
-        _minor(doc, toponym),
+        _minor(text, toponym),
         not _attached(doc, toponym, root),
         _specificity(toponym),
         abs(toponym.start - trigger.start),
