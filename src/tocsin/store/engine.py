@@ -53,7 +53,11 @@ _PG_WRITE_LOCK = 0x70C51
 
 
 #: Modules that add tables to ``tables.metadata``; imported when present (migrations, counts).
-TABLE_MODULES: tuple[str, ...] = ("tocsin.store.warning_tables", "tocsin.store.auth_tables")
+TABLE_MODULES: tuple[str, ...] = (
+    "tocsin.store.warning_tables",
+    "tocsin.store.auth_tables",
+    "tocsin.store.watch_tables",
+)
 
 
 def load_table_modules() -> None:
