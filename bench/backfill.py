@@ -1,0 +1,125 @@
+"""Backfill throughput: single process (``--engine local``) vs Ray with 2 actors, same files, same run.
+
+Both backfill the same JSONL corpus into a fresh SQLite store each. The rate is measured after the first
+batch is stored (steady state: model loading and Ray start-up excluded, they are printed apart as wall
+time). Goal: Ray/single >= 1.5 on this 2-core machine. Bare spaCy ``nlp.pipe`` with n_process=1 and 2 on the
+same texts is printed for reference (it reaches about 1.7x here).
+
+    python bench/backfill.py [--reports N] [--batch-size B] [--actors A]
+
+Texts: ACLED notes of ../shared/eval when present (real prose), else the shipped samples, made distinct.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import spacy
+
+from tocsin.cluster import backfill, start_ray
+from tocsin.nlp.pipeline import MODEL_NAMES
+from tocsin.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+def _texts(n: int) -> list[str]:
+    texts: list[str] = []
+    for path in sorted(EVAL.glob("acled_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            texts += [row["notes"] for row in itertools.islice(csv.DictReader(handle), 400) if row["notes"].strip()]
+    if not texts:
+        with (ROOT / "samples" / "reports.jsonl").open(encoding="utf-8") as handle:
+            texts = [json.loads(line)["text"] for line in handle if line.strip()]
+    cycled = itertools.islice(itertools.cycle(texts), n)
+    return [f"{t} (Ref {i}.)" if i >= len(texts) else t for i, t in enumerate(cycled)]
+
+
+class _Clock:
+    """Records when the first batch was stored and how many reports came after it."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.first: float | None = None
+        self.after_first = 0
+        self.end = self.start
+
+    def __call__(self, n: int) -> None:
+        now = time.perf_counter()
+        if self.first is None:
+            self.first = now
+        else:
+            self.after_first += n
+        self.end = now
+
+    def steady(self) -> float:
+        return self.after_first / (self.end - self.first) if self.first and self.end > self.first else 0.0
+
+
+def _run(corpus: Path, folder: Path, engine: str, batch_size: int, actors: int) -> tuple[_Clock, int]:
+    with Store(folder / f"{engine}.db") as store:
+        clock = _Clock()
+        summary = backfill([corpus], store, engine=engine, batch_size=batch_size, actors=actors, progress=clock,
+                           drafts=False)
+        clock.end = time.perf_counter() if clock.first is None else clock.end
+        return clock, summary.new
+
+
+def _bare(texts: list[str], batch_size: int) -> tuple[float, float]:
+    for name in MODEL_NAMES:
+        try:
+            nlp = spacy.load(name)
+            break
+        except OSError:
+            continue
+    else:
+        raise SystemExit("no en_core_web_sm model installed")
+    rates = []
+    for n_process in (1, 2):
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+            pass
+        rates.append(len(texts) / (time.perf_counter() - started))
+    return rates[0], rates[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=600)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--actors", type=int, default=2)
+    args = parser.parse_args()
+
+    texts = _texts(args.reports)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        corpus = folder / "corpus.jsonl"
+        corpus.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)))
+        bare1, bare2 = _bare(texts, args.batch_size)
+        local, local_new = _run(corpus, folder, "local", args.batch_size, args.actors)
+        session = start_ray(num_cpus=args.actors, object_store_memory=200 * 1024 * 1024)
+        try:
+            ray, ray_new = _run(corpus, folder, "ray", args.batch_size, args.actors)
+        finally:
+            session.close()
+
+    print(f"corpus: {len(texts)} reports, {sum(map(len, texts)) / len(texts):.0f} chars on average")
+    print(f"bare spaCy nlp.pipe n_process=1  {bare1:8.1f} reports/s")
+    print(f"bare spaCy nlp.pipe n_process=2  {bare2:8.1f} reports/s   ratio {bare2 / bare1:.2f}")
+    for name, clock, new in (("tocsin backfill local", local, local_new), ("tocsin backfill ray", ray, ray_new)):
+        wall = clock.end - clock.start
+        print(f"{name:32s} {clock.steady():8.1f} reports/s steady; {new} stored in {wall:.1f} s wall "
+              f"({new / wall:.1f}/s incl. start-up)")
+    ratio = ray.steady() / local.steady() if local.steady() else 0.0
+    print(f"ratio ray({args.actors} actors)/single, steady: {ratio:.2f} (goal >= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
