@@ -128,6 +128,7 @@ class Extractor:
             doc = self.nlp.make_doc(job.report.text)
             doc._.published = _as_utc(job.report.published)
             doc._.report_id = job.report.id
+            doc._.source = job.report.source
             yield doc
 
     def _run(self, jobs: list[_Job], batch_size: int) -> Iterator[Extraction]:

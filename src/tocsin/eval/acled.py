@@ -4,7 +4,11 @@ Measures, on the report's main (first) event: exact day, sub-event type, fatalit
 ACLED coded them (no event or no count counts as 0, ACLED's convention), and admin1.
 
 The anchor for relative or year-less dates ("On December 31, ...") is the row's
-``timestamp`` (when ACLED published the row) where the file has one; otherwise none.
+``timestamp`` (when ACLED published the row) where the file has one; otherwise none, so a
+year-less note cannot be dated (``date_anchored`` scores the rows that have an anchor).
+
+The shipped sub-event classifier was trained on these same rows, so ``sub_event_type``
+here is a training-set figure; ``python -m tocsin.eval.case`` gives the held-out-by-file one.
 Admin1 names are compared after folding spelling (case, accents, hyphens, spaces,
 "governorate"/"province" words), since ACLED and GeoNames transliterate differently;
 ``admin1_fuzzy`` also accepts near-identical spellings (difflib ratio >= 0.85).
@@ -97,6 +101,9 @@ def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, li
         if predicted_type != row.sub_event_type:
             confusion[(row.sub_event_type, predicted_type)] += 1
         counts["date"] += bool(main and main.date == row.date)
+        if row.published is not None:
+            counts["anchored"] += 1
+            counts["date_anchored_hits"] += bool(main and main.date == row.date)
         fatalities = (main.fatalities or 0) if main else 0
         counts["fatalities"] += fatalities == row.fatalities
         admin = main.location.admin1 if main else None
@@ -105,6 +112,8 @@ def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, li
     n = max(counts["rows"], 1)
     result: dict[str, object] = {k: round(counts[k] / n, 4) for k in
                                  ("with_event", "date", "sub_event_type", "fatalities", "admin1", "admin1_fuzzy")}
+    result["date_anchored"] = round(counts["date_anchored_hits"] / max(counts["anchored"], 1), 4)
     result["rows"] = counts["rows"]
+    result["rows_anchored"] = counts["anchored"]
     result["top_confusions"] = [f"{g} -> {p}: {c}" for (g, p), c in confusion.most_common(8)]
     return result

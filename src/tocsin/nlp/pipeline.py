@@ -33,6 +33,7 @@ __all__ = ["COMPONENTS", "EXTENSIONS", "load", "register_extensions"]
 EXTENSIONS: dict[str, Any] = {
     "published": None,
     "report_id": None,
+    "source": None,
     "dates": None,
     "counts": None,
     "toponyms": None,
