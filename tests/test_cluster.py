@@ -55,7 +55,7 @@ def _jsonl(rows: list[dict[str, Any]]) -> str:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """24 distinct JSONL reports in plain and gzipped JSONL, a txt file in a sub-folder, one duplicate, one corrupt gzip."""
+    """24 distinct reports in plain and gzipped JSONL, a txt file in a sub-folder, one duplicate, one corrupt gzip."""
     root = tmp_path_factory.mktemp("corpus")
     (root / "a.jsonl").write_text(_jsonl(_rows(0, 12)), encoding="utf-8")
     with gzip.open(root / "b.jsonl.gz", "wt", encoding="utf-8") as handle:
@@ -212,3 +212,12 @@ def test_interrupted_backfill_reruns_to_completion(
         assert (summary.new, summary.duplicate) == (25 - first, first + 1)
         assert len(store.reports()) == 25
         assert _mentions(store) == _mentions(local.store)
+
+
+def test_cli_local_backfill_summary_names_the_corrupt_file(corpus: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["backfill", str(corpus), "--db", str(tmp_path / "x.db"), "--batch-size", "8"])
+    assert result.exit_code == 1  # one file rejected, the rest stored
+    assert "[T013]" in result.output and "broken.jsonl.gz" in result.output
+    assert "25 new reports extracted" in result.output
+    with Store(tmp_path / "x.db") as store:
+        assert len(store.reports()) == 25
