@@ -11,7 +11,8 @@ The shipped sub-event classifier was trained on these same rows, so ``sub_event_
 here is a training-set figure; ``python -m tocsin.eval.case`` gives the held-out-by-file one.
 Admin1 names are compared after folding spelling (case, accents, hyphens, spaces,
 "governorate"/"province" words), since ACLED and GeoNames transliterate differently;
-``admin1_fuzzy`` also accepts near-identical spellings (difflib ratio >= 0.85).
+``admin1_fuzzy`` also accepts near-identical spellings (difflib ratio >= 0.85), and
+``admin1_same_region`` accepts the gold name's variants known to the gazetteer.
 """
 
 from __future__ import annotations
@@ -81,6 +82,25 @@ def fold_admin(name: str | None) -> str:
     return re.sub(r"[^a-z]", "", text)
 
 
+def _same_region(ours: str | None, gold: str, country: str) -> bool:
+    """Whether our admin1 is the region ACLED names, by the gazetteer's own names and variants.
+
+    ACLED and GeoNames spell regions differently ("Banadir"/"Banaadir", "Wardak"/"Vardak",
+    "Grodno"/"Grodnenskaya"); the gold name is looked up in the gazetteer, within the gold
+    country, and matches when one of its senses is (or lies in) our admin1.
+    """
+    if not ours:
+        return False
+    if fold_admin(ours) == fold_admin(gold):
+        return True
+    from tocsin.geo.gazetteer import Gazetteer
+
+    senses = {fold_admin(p.admin1) for p in Gazetteer.default().lookup(gold) if p.country == country}
+    senses |= {fold_admin(p.name) for p in Gazetteer.default().lookup(gold)
+               if p.country == country and p.feature_code == "ADM1"}
+    return fold_admin(ours) in senses
+
+
 def _close(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
 
@@ -109,9 +129,11 @@ def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, li
         admin = main.location.admin1 if main else None
         counts["admin1"] += bool(admin) and fold_admin(admin) == fold_admin(row.admin1)
         counts["admin1_fuzzy"] += _close(fold_admin(admin), fold_admin(row.admin1))
+        counts["admin1_same_region"] += _same_region(admin, row.admin1, row.country)
     n = max(counts["rows"], 1)
     result: dict[str, object] = {k: round(counts[k] / n, 4) for k in
-                                 ("with_event", "date", "sub_event_type", "fatalities", "admin1", "admin1_fuzzy")}
+                                 ("with_event", "date", "sub_event_type", "fatalities", "admin1", "admin1_fuzzy",
+                                  "admin1_same_region")}
     result["date_anchored"] = round(counts["date_anchored_hits"] / max(counts["anchored"], 1), 4)
     result["rows"] = counts["rows"]
     result["rows_anchored"] = counts["anchored"]
