@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # webkit, like the other test fo
 from webkit import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    CORRIDOR_HEADLINE,
     CORRIDOR_NAME,
     CORRIDOR_ROUTE,
     CURFEW_POLYGON,
@@ -99,7 +100,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[S
         "areas": [{"name": "Kramatorsk district", "polygons": [CURFEW_POLYGON]}]})
     _post(f"{url}/api/warnings/{curfew['id']}/publish", operator, {})
     corridor = _post(url + "/api/warnings", operator, {
-        "kind": "safe_corridor", "headline": "Humanitarian corridor to Izium", "issuer": "Regional military "
+        "kind": "safe_corridor", "headline": CORRIDOR_HEADLINE, "issuer": "Regional military "
         "administration", "corridor": {"name": CORRIDOR_NAME, "route": CORRIDOR_ROUTE, "width_m": 2000}})
     _post(f"{url}/api/warnings/{corridor['id']}/publish", operator, {})
     draft = _post(url + "/api/warnings", operator, {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from webkit import CORRIDOR_NAME, CURFEW_CENTRE, MISSING, Page, Site, Watched, open_page
+from webkit import CORRIDOR_HEADLINE, CORRIDOR_NAME, CURFEW_CENTRE, MISSING, Page, Site, Watched, open_page
 
 if MISSING:
     pytest.skip(MISSING, allow_module_level=True)
@@ -52,6 +52,10 @@ def test_page_loads_offline_and_public(watched: Watched, site: Site, shots: Path
     assert page.locator("path.kind-evacuation_order").count() == 0
     # the corridor: its buffered area and its route line
     assert page.locator("path.kind-safe_corridor").count() == 1 and page.locator("path.route").count() == 1
+    page.hover("path.kind-safe_corridor")
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert CORRIDOR_HEADLINE in tooltip.inner_text() and tooltip.locator("img").count() == 0
     page.screenshot(path=str(shots / "public.png"))
     _clean(watched)
 

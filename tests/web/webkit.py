@@ -46,6 +46,9 @@ CURFEW_CENTRE = (48.72, 37.55)
 CURFEW_POLYGON = "48.6,37.4 48.6,37.7 48.85,37.7 48.85,37.4 48.6,37.4"
 #: A published safe corridor north-west of the curfew (CAP lat,lon pairs), about 30 km from its centre.
 CORRIDOR_NAME = "Kramatorsk-Izium road"
+#: Markup in a headline must show as text (and the image must never be fetched).
+CORRIDOR_HEADLINE = 'Corridor to Izium <img src="http://198.51.100.7/x.png"> open'
+
 CORRIDOR_ROUTE = "48.95,37.3 49.2,37.25"
 #: The draft an operator reviews and publishes: central Kharkiv.
 DRAFT_POLYGON = "49.95,36.15 49.95,36.35 50.05,36.35 50.05,36.15 49.95,36.15"

@@ -243,14 +243,18 @@ function drawWarnings(group, collection) {
       const p = feature.properties;
       const name = p.kind === "safe_corridor" ? p.name : (p.areas || []).join(", ");
       const draft = p.status === "draft" ? " (draft)" : "";
-      shape.bindTooltip(`${KIND_LABEL[p.kind] || p.kind}${draft}: ${p.headline || name || p.id}`, { sticky: true });
+      // an element, not a string: Leaflet would read a string as HTML, and headlines come from news text
+      const label = `${KIND_LABEL[p.kind] || p.kind}${draft}: ${p.headline || name || p.id}`;
+      shape.bindTooltip(h("span", {}, label), { sticky: true });
     },
   });
   group.addLayer(layer);
   for (const f of shaped) {
     if (f.properties.kind === "safe_corridor" && Array.isArray(f.properties.route)) {
       const route = f.properties.route.map(([lon, lat]) => [lat, lon]);
-      group.addLayer(L.polyline(route, { color: KIND_COLOURS.safe_corridor, weight: 3, className: "route" }));
+      group.addLayer(L.polyline(route, {
+        color: KIND_COLOURS.safe_corridor, weight: 3, className: "route", interactive: false,
+      }));
     }
   }
 }
