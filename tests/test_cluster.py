@@ -154,6 +154,7 @@ def test_unreachable_cluster_names_the_address(address: str, tmp_path: Path) -> 
 # -- on a local Ray -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_ray
 def test_ray_backfill_equals_local(ray_session: None, corpus: Path, local: Reference, tmp_path: Path) -> None:
     with Store(tmp_path / "ray.db") as store:
@@ -166,6 +167,7 @@ def test_ray_backfill_equals_local(ray_session: None, corpus: Path, local: Refer
         assert store.counts() == local.store.counts()
 
 
+@pytest.mark.slow
 @needs_ray
 def test_extract_on_ray_equals_extractor(ray_session: None, corpus: Path, extractor: Any) -> None:
     reports = [r for r in read_paths([corpus / "a.jsonl"]) if isinstance(r, Report)]
@@ -177,6 +179,7 @@ def test_extract_on_ray_equals_extractor(ray_session: None, corpus: Path, extrac
     assert sum(len(x.events) for x in got) > 0
 
 
+@pytest.mark.slow
 @needs_ray
 def test_actor_killed_part_way_loses_no_report(
     ray_session: None, corpus: Path, local: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -192,6 +195,7 @@ def test_actor_killed_part_way_loses_no_report(
         assert _mentions(store) == _mentions(local.store)
 
 
+@pytest.mark.slow
 @needs_ray
 def test_interrupted_backfill_reruns_to_completion(
     ray_session: None, corpus: Path, local: Reference, tmp_path: Path
