@@ -7,6 +7,7 @@ See docs/watch.md. Modules: ``config`` (sources.toml), ``state`` (the ``watch_*`
 from __future__ import annotations
 
 from tocsin.watch.config import Source, add_source, load_sources
+from tocsin.watch.poller import RoundSummary, Watcher
 from tocsin.watch.state import SourceState, WatchStore
 
-__all__ = ["Source", "SourceState", "WatchStore", "add_source", "load_sources"]
+__all__ = ["RoundSummary", "Source", "SourceState", "WatchStore", "Watcher", "add_source", "load_sources"]

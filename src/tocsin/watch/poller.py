@@ -1,0 +1,306 @@
+"""The watcher: poll due sources concurrently, ingest what is new, fold syndicated copies, alert on rules.
+
+One round: every due source is fetched at once (per-host cap in the :class:`Fetcher`), each in its own
+task, so a slow or broken source only delays itself. Each source's new items are then stored in the
+order the fetches finish: article pages fetched when configured, near-duplicates of a stored story
+linked to its family instead of extracted again, the rest ingested through
+:func:`tocsin.ingestion.ingest_reports`. Item keys are recorded only after their reports are stored,
+so a process stopped at any point re-reads, de-duplicates (content hash) and never skips.
+Failures back off exponentially with jitter (``Retry-After`` is honoured when longer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import random
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from tocsin.extraction import Extractor
+from tocsin.ingestion import ingest_reports
+from tocsin.model import Report
+from tocsin.sources import Problem, content_hash
+from tocsin.sources.feeds import read_feed
+from tocsin.sources.html import read_html
+from tocsin.sources.text import clean_text
+from tocsin.store import Store
+from tocsin.watch.config import Source
+from tocsin.watch.families import FamilyIndex, band_keys, signature
+from tocsin.watch.fetch import Fetcher, FetchResult
+from tocsin.watch.slim import slim_feed
+from tocsin.watch.state import ItemRow, SourceState, WatchStore, utcnow
+
+__all__ = ["RoundSummary", "Watcher", "parse_items"]
+
+MAX_BACKOFF_S = 3600.0
+MIN_ARTICLE_CHARS = 200
+
+
+@dataclass
+class RoundSummary:
+    polled: int = 0
+    not_modified: int = 0
+    errors: int = 0
+    new_items: int = 0
+    ingested: int = 0
+    linked: int = 0
+    alerts: int = 0
+    new_hashes: list[str] = field(default_factory=list)
+
+
+def _json_feed(data: bytes, url: str) -> Iterator[Report | Problem]:
+    from tocsin.errors import E
+    from tocsin.sources.problem import problem
+
+    try:
+        doc = json.loads(data)
+        items = doc["items"]
+        if not isinstance(items, list):
+            raise TypeError("items is not a list")
+    except (ValueError, KeyError, TypeError) as exc:
+        yield problem(E.T009, url, path=url, detail=f"not a JSON Feed: {exc}"[:200])
+        return
+    from tocsin.sources.html import fragment_to_text
+    from tocsin.sources.published import parse_published
+
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            continue
+        text = clean_text(str(item.get("content_text") or "")) or fragment_to_text(str(item.get("content_html") or ""))
+        text = text or clean_text(str(item.get("summary") or item.get("title") or ""))
+        if not text:
+            yield problem(E.T005, f"{url}#{number}", path=url, line=f"item {number}", field="text")
+            continue
+        published = parse_published(str(item["date_published"])) if item.get("date_published") else None
+        yield Report(id=str(item.get("id") or item.get("url") or "sha256:" + content_hash(text)[:16]), text=text,
+                     title=item.get("title"), published=published, source=doc.get("title"), url=item.get("url"),
+                     language=item.get("language") or doc.get("language"), origin=f"{url}#{number}")
+
+
+def parse_items(source: Source, data: bytes) -> list[Report | Problem]:
+    """The reports (and problems) in one fetched document of ``source``'s kind."""
+    if source.kind == "json":
+        return list(_json_feed(data, source.url))
+    if source.kind == "html":
+        return list(read_html(data, source.url, source.name))
+    return list(read_feed(data, source.url, source.name))
+
+
+class Watcher:
+    """Polls the sources of a store; ``run_once()`` for one round, ``run(stop)`` until stopped."""
+
+    def __init__(
+        self,
+        store: Store,
+        sources: list[Source] | None = None,
+        *,
+        extractor: Extractor | None = None,
+        fetcher_options: dict[str, float | int | str] | None = None,
+        max_new_per_round: int = 2000,
+        notifier: Callable[[list[str]], int] | None = None,
+        rng: random.Random | None = None,
+        drafts: bool = True,
+    ) -> None:
+        self.store = store
+        self.ws = WatchStore(store)
+        if sources is not None:
+            self.ws.sync_sources(sources)
+        self.extractor = extractor
+        self.fetcher_options = dict(fetcher_options or {})
+        self.max_new_per_round = max_new_per_round
+        self.notifier = notifier
+        self.rng = rng or random.Random()
+        self.drafts = drafts
+        self.families = FamilyIndex()
+        self._family_hash: dict[int, str] = {}
+        self._unseen = 0
+        self._trimmed = False
+        self._load_families()
+
+    def _load_families(self) -> None:
+        for fid, data in self.ws.family_signatures():
+            self.families.add(fid, FamilyIndex.from_bytes(data))
+
+    # scheduling ---------------------------------------------------------------------------------
+    def due(self, now: dt.datetime) -> list[SourceState]:
+        return [s for s in self.ws.states(now) if s.next_poll_at is None or s.next_poll_at <= now]
+
+    def _backoff_s(self, state: SourceState, errors: int, retry_after: float | None) -> float:
+        base = min(MAX_BACKOFF_S, state.source.interval_s * 2 ** min(errors, 12))
+        delay = base * self.rng.uniform(0.8, 1.2)
+        return max(delay, retry_after or 0.0)
+
+    # one round ----------------------------------------------------------------------------------
+    def run_once(self, now: dt.datetime | None = None, stop: threading.Event | None = None) -> RoundSummary:
+        return asyncio.run(self.round(now, stop))
+
+    async def round(self, now: dt.datetime | None = None, stop: threading.Event | None = None) -> RoundSummary:
+        now = now or utcnow()
+        summary = RoundSummary()
+        due = self.due(now)
+        async with Fetcher(**self.fetcher_options) as fetcher:  # type: ignore[arg-type]
+            tasks = {asyncio.ensure_future(self._fetch(fetcher, s)): s for s in due}
+            for done in asyncio.as_completed(tasks):
+                state, result = await done
+                if stop is not None and stop.is_set():
+                    break  # not stored: this source is polled again (same items) after a restart
+                await self._handle(fetcher, state, result, now, summary)
+            for task in tasks:
+                task.cancel()
+        if self.notifier is not None and summary.new_hashes:
+            summary.alerts = self.notifier(summary.new_hashes)
+        return summary
+
+    async def _fetch(self, fetcher: Fetcher, state: SourceState) -> tuple[SourceState, FetchResult]:
+        return state, await fetcher.get(state.source.url, etag=state.etag, last_modified=state.last_modified)
+
+    async def _handle(
+        self, fetcher: Fetcher, state: SourceState, result: FetchResult, now: dt.datetime, summary: RoundSummary
+    ) -> None:
+        source = state.source
+        summary.polled += 1
+        fetched_at = utcnow()
+        if result.not_modified:
+            summary.not_modified += 1
+            self.ws.update_source(source.name, last_fetch_at=fetched_at, last_status=304, consecutive_errors=0,
+                                  last_error=None, next_poll_at=now + dt.timedelta(seconds=source.interval_s))
+            return
+        if not result.ok:
+            self._failed(state, result.error or f"HTTP {result.status}", result, now, summary)
+            return
+        body = result.body
+        if source.kind in ("rss", "atom"):
+            body = slim_feed(body, lambda keys: self.ws.seen_keys(source.name, keys), self.max_new_per_round)
+        self._trimmed = body is not result.body
+        items = parse_items(source, body)
+        rejected = [p for p in items if isinstance(p, Problem) and p.severity == "rejected"]
+        if rejected and not any(isinstance(i, Report) for i in items):
+            self._failed(state, rejected[0].message, result, now, summary)
+            return
+        for p in items:
+            if isinstance(p, Problem):
+                self.ws.fault(source.name, p.message)
+        reports = [r for r in items if isinstance(r, Report)]
+        stored = await self._store_new(fetcher, source, reports, fetched_at, summary)
+        values = {"last_fetch_at": fetched_at, "last_status": result.status, "consecutive_errors": 0,
+                  "last_error": None, "etag": result.etag, "last_modified": result.last_modified,
+                  "next_poll_at": now + dt.timedelta(seconds=source.interval_s),
+                  "items_total": state.items_total + stored}
+        if stored:
+            values["last_new_at"] = fetched_at
+        if stored < self._unseen or self._trimmed:
+            values.update(etag=None, last_modified=None)  # more items wait: no 304 may hide them next round
+        self.ws.update_source(source.name, **values)
+
+    def _failed(self, state: SourceState, reason: str, result: FetchResult, now: dt.datetime,
+                summary: RoundSummary) -> None:
+        summary.errors += 1
+        errors = state.consecutive_errors + 1
+        delay = self._backoff_s(state, errors, result.retry_after_s)
+        self.ws.fault(state.source.name, reason)
+        self.ws.update_source(state.source.name, last_fetch_at=utcnow(), last_status=result.status,
+                              consecutive_errors=errors, last_error=reason[:2000],
+                              next_poll_at=now + dt.timedelta(seconds=delay))
+
+    async def _store_new(self, fetcher: Fetcher, source: Source, reports: list[Report], fetched_at: dt.datetime,
+                         summary: RoundSummary) -> int:
+        keys = [r.id for r in reports]
+        seen = self.ws.seen_keys(source.name, keys)
+        fresh: list[Report] = []
+        picked: set[str] = set()
+        for r in reports:
+            if r.id not in seen and r.id not in picked:
+                picked.add(r.id)
+                fresh.append(r)
+        self._unseen = len(fresh)
+        fresh = fresh[: self.max_new_per_round]
+        summary.new_items += len(fresh)
+        to_ingest: list[Report] = []
+        rows: list[ItemRow] = []
+        new_families: list[tuple[str, object]] = []
+        for report in fresh:
+            report = replace(report, source=report.source or source.name,
+                             language=report.language or source.language)
+            if source.fetch_article and report.url:
+                report = await self._article(fetcher, source, report)
+            digest = content_hash(report.text)
+            sig = signature(report.text)
+            fid, _ = self.families.find(sig)
+            if fid is not None and self._hash_of(fid) != digest:
+                self.ws.add_member(fid, report.url or report.id, report.source, digest)
+                rows.append(ItemRow(source.name, report.id, self._hash_of(fid), report.url, source.url, fetched_at,
+                                    fid))
+                summary.linked += 1
+                continue
+            to_ingest.append(report)
+            new_families.append((digest, sig))
+            rows.append(ItemRow(source.name, report.id, digest, report.url, source.url, fetched_at, fid))
+        if to_ingest:
+            result = await asyncio.to_thread(
+                ingest_reports, to_ingest, self.store, extractor=self._extractor(), drafts=self.drafts
+            )
+            summary.ingested += result.new
+            summary.new_hashes.extend(content_hash(r.text) for r in to_ingest)
+        by_hash: dict[str, int] = {}
+        for (digest, sig), report in zip(new_families, to_ingest, strict=True):
+            fid = by_hash.get(digest) or self.ws.family_of(digest)
+            if fid is None:
+                fid, _ = self.families.find(sig)  # type: ignore[arg-type]
+                if fid is not None:  # a copy of a story first seen earlier in this same batch
+                    self.ws.add_member(fid, report.url or report.id, report.source, digest)
+                else:
+                    fid = self.ws.add_family(digest, FamilyIndex.to_bytes(sig), band_keys(sig))  # type: ignore[arg-type]
+                    self.families.add(fid, sig)  # type: ignore[arg-type]
+                    self._family_hash[fid] = digest
+                    self.ws.add_member(fid, report.url or report.id, report.source, digest)
+            by_hash[digest] = fid
+        rows = [replace(r, family_id=r.family_id or by_hash.get(r.content_hash)) for r in rows]
+        return self.ws.record_items(rows)
+
+    def _hash_of(self, fid: int) -> str:
+        if fid not in self._family_hash:
+            from tocsin.store.watch_tables import watch_families
+
+            with self.store.engine.connect() as conn:
+                found = conn.execute(watch_families.select().where(watch_families.c.id == fid)).mappings().first()
+            self._family_hash[fid] = found["content_hash"] if found else ""
+        return self._family_hash[fid]
+
+    async def _article(self, fetcher: Fetcher, source: Source, report: Report) -> Report:
+        """The report with its article page's main text; the feed's text kept (and a fault recorded) on failure."""
+        assert report.url is not None
+        result = await fetcher.get(report.url)
+        if not result.ok:
+            self.ws.fault(source.name, f"article {report.url}: {result.error or result.status}")
+            return report
+        page = [r for r in read_html(result.body, report.url, source.name) if isinstance(r, Report)]
+        if not page or len(page[0].text) < MIN_ARTICLE_CHARS:
+            reason = f"article {report.url}: page has under {MIN_ARTICLE_CHARS} characters of text " \
+                     "(paywall or error page?); the feed's text is kept"
+            self.ws.fault(source.name, reason)
+            return report
+        return replace(report, text=page[0].text, title=report.title or page[0].title,
+                       published=report.published or page[0].published)
+
+    def _extractor(self) -> Extractor:
+        if self.extractor is None:
+            self.extractor = Extractor(places=self.store.places())
+        return self.extractor
+
+    # long-running -------------------------------------------------------------------------------
+    def run(self, stop: threading.Event, *, tick_s: float = 1.0) -> int:
+        """Rounds until ``stop`` is set; returns the number of rounds. Items in hand are stored before exiting."""
+        rounds = 0
+        while not stop.is_set():
+            self.run_once(stop=stop)
+            rounds += 1
+            states = self.ws.states()
+            upcoming = [s.next_poll_at for s in states if s.next_poll_at is not None]
+            wait = tick_s
+            if upcoming:
+                wait = max(0.05, min(tick_s * 30, (min(upcoming) - utcnow()).total_seconds()))
+            stop.wait(min(wait, 60.0))
+        return rounds
