@@ -24,7 +24,7 @@ REPORTS = [
     {"id": "r1", "published": "2026-01-09T08:00:00+00:00", "source": "Wire A",
      "text": "Syrian army shelling killed four civilians in the Sheikh Maqsoud neighbourhood of Aleppo on Thursday."},
     {"id": "r2", "published": "2026-01-09T10:00:00+00:00", "source": "Wire B",
-     "text": "Hundreds of protesters gathered in Beirut on Friday to demand the release of detained activists."},
+     "text": "Hundreds of protesters marched peacefully in Beirut on Friday to demand higher wages."},
 ]
 
 
