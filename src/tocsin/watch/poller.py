@@ -229,7 +229,7 @@ class Watcher:
             digest = content_hash(report.text)
             sig = signature(report.text)
             fid, _ = self.families.find(sig)
-            if fid is not None and self._hash_of(fid) != digest:
+            if fid is not None:  # a copy of a stored story (families are made only after their report is stored)
                 self.ws.add_member(fid, report.url or report.id, report.source, digest)
                 rows.append(ItemRow(source.name, report.id, self._hash_of(fid), report.url, source.url, fetched_at,
                                     fid))
