@@ -156,11 +156,12 @@ def start_ray(
     A Ray already initialised in this process is used as it is.
     """
     ray = _import_ray()
+    if address is not None:
+        _check_reachable(address)
     if ray.is_initialized():
         return RaySession(address=address, started=False)
     quiet = {"include_dashboard": False, "logging_level": logging.WARNING, "log_to_driver": False}
     if address is not None:
-        _check_reachable(address)
         try:
             ray.init(address=address, **quiet)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
