@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # pyproject's pythonpath does not list tests/watch yet
 
-from watchkit import Loopback  # noqa: E402
+from watchkit import Loopback, SmtpSink  # noqa: E402
 
 
 @pytest.fixture
@@ -18,3 +18,10 @@ def loopback() -> Iterator[Loopback]:
     server = Loopback()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    yield sink
+    sink.close()

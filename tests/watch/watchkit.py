@@ -114,3 +114,58 @@ def rss(items: list[tuple[str, str, str]], title: str = "Test wire") -> bytes:
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
             f"<link>http://127.0.0.1/</link><description>t</description>{entries}</channel></rss>").encode()
 
+
+
+class SmtpSink:
+    """A minimal SMTP server on loopback that keeps every message it receives (HELO/EHLO, MAIL, RCPT, DATA)."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                self.wfile.write(b"220 sink ready\r\n")
+                sender, rcpts = "", []
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb in (b"HELO", b"EHLO"):
+                        self.wfile.write(b"250 sink\r\n")
+                    elif verb == b"MAIL":
+                        sender, rcpts = line.decode().split(":", 1)[1].strip(), []
+                        self.wfile.write(b"250 ok\r\n")
+                    elif verb == b"RCPT":
+                        rcpts.append(line.decode().split(":", 1)[1].strip())
+                        self.wfile.write(b"250 ok\r\n")
+                    elif verb == b"DATA":
+                        self.wfile.write(b"354 go ahead\r\n")
+                        data = []
+                        while (part := self.rfile.readline()) not in (b".\r\n", b""):
+                            data.append(part)
+                        with sink.lock:
+                            sink.messages.append((sender, rcpts, b"".join(data)))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.lock = threading.Lock()
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
