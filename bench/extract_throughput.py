@@ -66,16 +66,18 @@ def main() -> None:
     sentences = sum(1 for doc in bare.pipe(texts[:50]) for _ in doc.sents) / 50 * len(texts)
     list(extractor.extract_reports(reports[:20]))  # warm caches (gazetteer, models)
 
-    best_bare = best_tocsin = float("inf")
+    best_bare = best_tocsin = cpu_bare = cpu_tocsin = float("inf")
     events = 0
     for _ in range(args.rounds):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for _doc in bare.pipe(texts, batch_size=args.batch_size):
             pass
         best_bare = min(best_bare, time.perf_counter() - started)
-        started = time.perf_counter()
+        cpu_bare = min(cpu_bare, time.process_time() - cpu)
+        started, cpu = time.perf_counter(), time.process_time()
         events = sum(len(x.events) for x in extractor.extract_reports(reports, batch_size=args.batch_size))
         best_tocsin = min(best_tocsin, time.perf_counter() - started)
+        cpu_tocsin = min(cpu_tocsin, time.process_time() - cpu)
 
     chars = sum(map(len, texts))
     print(f"texts: {len(texts)} reports, {chars / len(texts):.0f} chars on average, ~{sentences:.0f} sentences")
@@ -83,7 +85,8 @@ def main() -> None:
         print(f"{name:20s} {len(texts) / seconds:8.1f} reports/s {sentences / seconds:9.1f} sentences/s "
               f"({seconds:.2f} s, best of {args.rounds})")
     print(f"events found by tocsin: {events}")
-    print(f"ratio tocsin/bare: {best_bare / best_tocsin:.2f} (goal >= 0.80)")
+    print(f"ratio tocsin/bare: {best_bare / best_tocsin:.2f} wall-clock, {cpu_bare / cpu_tocsin:.2f} CPU time "
+          f"(goal >= 0.80; CPU time is steadier on a shared machine)")
 
 
 if __name__ == "__main__":
