@@ -319,7 +319,9 @@ def evaluate(
 
 
 #: Modules that add their commands to ``app`` through a ``register(app)`` function.
-COMMAND_MODULES = ("tocsin.cli_warnings", "tocsin.cli_api", "tocsin.cli_cluster", "tocsin.cli_watch")
+COMMAND_MODULES = (
+    "tocsin.cli_warnings", "tocsin.cli_api", "tocsin.cli_db", "tocsin.cli_cluster", "tocsin.cli_watch",
+)
 
 
 @app.command()
