@@ -149,3 +149,13 @@ def test_feed_of_10000_items_is_taken_in_slices(loopback: Loopback, db_path: Pat
         assert second.new_items == 10
         keys = [i.item_key for i in WatchStore(store).items("huge")]
         assert sorted(keys) == sorted(f"id{n}" for n in range(20))
+
+
+def test_future_date_is_recorded_and_dropped(loopback: Loopback, db_path: Path, extractor: object) -> None:
+    body = rss(_items(["a1"], loopback.base)).replace(b"Fri, 20 Nov 2026", b"Mon, 20 Nov 2034")
+    assert b"2034" in body
+    loopback.routes["/f"] = Route(body=body)
+    with Store(db_path) as store:
+        assert _watcher(store, [Source("wire", loopback.url("/f"))], extractor).run_once(T0).ingested == 1
+        assert store.reports()[0].report.published is None
+        assert any("in the future" in reason for _, _, reason in WatchStore(store).faults("wire"))

@@ -37,6 +37,7 @@ __all__ = ["RoundSummary", "Watcher", "parse_items"]
 
 MAX_BACKOFF_S = 3600.0
 MIN_ARTICLE_CHARS = 200
+FUTURE_SLACK = dt.timedelta(days=1)
 
 
 @dataclass
@@ -224,6 +225,10 @@ class Watcher:
         for report in fresh:
             report = replace(report, source=report.source or source.name,
                              language=report.language or source.language)
+            if report.published is not None and report.published > fetched_at + FUTURE_SLACK:
+                self.ws.fault(source.name, f"item {report.id}: published {report.published.isoformat()} is in the "
+                                           "future; stored without a published time")
+                report = replace(report, published=None)
             if source.fetch_article and report.url:
                 report = await self._article(fetcher, source, report)
             digest = content_hash(report.text)
