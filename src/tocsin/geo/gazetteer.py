@@ -441,12 +441,21 @@ class Gazetteer:
         return out
 
     def _spelled_alike(self, loose: str, row: int) -> bool:
-        """A skeleton match must also look alike ("Idleb"/"Idlib" yes, "Qwertabou"/"Curitiba" no)."""
-        for name in (self.name[row], *self.aliases(row)):
-            other = loose_key(fold(name))
-            if skeleton(other) == skeleton(loose) and SequenceMatcher(None, loose, other).ratio() >= _ALIKE:
-                return True
-        return False
+        """A skeleton match must also look alike ("Idleb"/"Idlib" yes, "Qwertabou"/"Curitiba" no).
+
+        Memoised per (name, row): rows never change once added, and difflib is the costly part.
+        """
+        memo: dict[tuple[str, int], bool] | None = self.__dict__.get("_alike_memo")
+        if memo is None:
+            memo = self.__dict__["_alike_memo"] = {}
+        found = memo.get((loose, row))
+        if found is None:
+            found = any(
+                skeleton(other) == skeleton(loose) and SequenceMatcher(None, loose, other).ratio() >= _ALIKE
+                for other in (loose_key(fold(name)) for name in (self.name[row], *self.aliases(row)))
+            )
+            memo[(loose, row)] = found
+        return found
 
     def lookup(self, name: str, country_code: str | None = None) -> list[Place]:
         """Places called ``name``: best name match first, then user places, then by population."""

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -598,6 +599,14 @@ class _Focus:
         return votes / total if total > 1e-9 else 0.0
 
 
+def _nearest_km(lat: float, lon: float, points: np.ndarray) -> float:
+    """Great-circle distance (haversine, as ``distance_km``) to the nearest of ``points`` (radians)."""
+    p1, l1 = math.radians(lat), math.radians(lon)
+    dp, dl = points[:, 0] - p1, points[:, 1] - l1
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(points[:, 0]) * np.sin(dl / 2) ** 2
+    return float(6371.0088 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a.min()))))
+
+
 def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
                demonym_focus: Counter[str]) -> None:
     w = WEIGHTS
@@ -609,6 +618,7 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
         shadow = _shadowed(gaz, st.candidates, st.mention)
         others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
         points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
+        point_array = np.radians(np.array([(gaz.lat[p], gaz.lon[p]) for p in points])) if points else None
         admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
         admin1s |= focus.admin1s
         scores = []
@@ -624,7 +634,7 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                     outer = winners[outer_i]
                     score += w["container"] if _contains(gaz, outer, row) else w["container_miss"]
                 if points and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
-                    nearest = min(distance_km(gaz.lat[row], gaz.lon[row], gaz.lat[p], gaz.lon[p]) for p in points)
+                    nearest = _nearest_km(gaz.lat[row], gaz.lon[row], point_array)
                     score += w["proximity"] * math.exp(-nearest / _PROXIMITY_KM)
                 if gaz.kind[row] in (KIND_CITY, KIND_ADMIN2) and (gaz.cc[row], gaz.admin1[row]) in admin1s:
                     score += w["same_admin1"]
