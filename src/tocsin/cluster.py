@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from tocsin import settings
 from tocsin.errors import ConfigError, E, TocsinError
 from tocsin.extraction import Extractor
-from tocsin.ingestion import IngestSummary, ingest
+from tocsin.ingestion import IngestSummary, draft_notices, ingest
 from tocsin.model import Extraction, Place, Report
 from tocsin.sources import Problem, content_hash, read_paths
 from tocsin.store import Store
@@ -279,18 +279,6 @@ def _fresh_windows(
         del fresh[:window]
 
 
-def _draft(store: Store, hashes: list[str]) -> int:
-    """Draft warnings from the notices of the given stored reports (as ``tocsin ingest`` makes them)."""
-    if not hashes:
-        return 0
-    from tocsin.warnings.geometry import gazetteer_resolver
-    from tocsin.warnings.store import WarningStore
-
-    notices = [n for h in hashes for n in store.notices(report_hash=h)]
-    made = WarningStore(store).drafts_from_notices(notices, "ingest", resolver=gazetteer_resolver(store.places()))
-    return len(made)
-
-
 def _write(store: Store, batch: list[tuple[Report, str, Extraction]], summary: IngestSummary, drafts: bool) -> None:
     results = store.add(batch)
     added = {r.content_hash for r in results if r.added}
@@ -301,7 +289,7 @@ def _write(store: Store, batch: list[tuple[Report, str, Extraction]], summary: I
     summary.events += sum(len(x.events) for _, _, x in kept)
     summary.notices += sum(len(x.notices) for _, _, x in kept)
     if drafts:
-        summary.drafts += _draft(store, [h for _, h, x in kept if x.notices])
+        summary.drafts += draft_notices(store, [h for _, h, x in kept if x.notices])
 
 
 def backfill(

@@ -18,7 +18,7 @@ from tocsin.model import Report
 from tocsin.sources import Problem, content_hash, read_paths
 from tocsin.store import Store
 
-__all__ = ["IngestSummary", "ingest", "ingest_reports"]
+__all__ = ["IngestSummary", "draft_notices", "ingest", "ingest_reports"]
 
 
 @dataclass
@@ -90,7 +90,7 @@ def ingest_reports(
             summary.events += sum(len(x.events) for x in extractions)
             summary.notices += sum(len(x.notices) for x in extractions)
             if drafts:
-                summary.drafts += _draft(store, [h for (_, h), x in zip(fresh, extractions, strict=True) if x.notices])
+                summary.drafts += draft_notices(store, [h for (_, h), x in zip(fresh, extractions, strict=True) if x.notices])
         if progress is not None:
             progress(len(batch))
         batch.clear()
@@ -110,7 +110,8 @@ def ingest_reports(
     return summary
 
 
-def _draft(store: Store, hashes: list[str]) -> int:
+def draft_notices(store: Store, hashes: list[str]) -> int:
+    """Draft warnings from the notices of these stored reports, for an operator to review."""
     if not hashes:
         return 0
     from tocsin.warnings.geometry import gazetteer_resolver
