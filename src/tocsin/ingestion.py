@@ -90,7 +90,8 @@ def ingest_reports(
             summary.events += sum(len(x.events) for x in extractions)
             summary.notices += sum(len(x.notices) for x in extractions)
             if drafts:
-                summary.drafts += draft_notices(store, [h for (_, h), x in zip(fresh, extractions, strict=True) if x.notices])
+                noticed = [h for (_, h), x in zip(fresh, extractions, strict=True) if x.notices]
+                summary.drafts += draft_notices(store, noticed)
         if progress is not None:
             progress(len(batch))
         batch.clear()
