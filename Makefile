@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench eval
+	$(BIN)/ruff check src tests bench
 
 clean:
 	rm -rf $(VENV) tocsin.db tocsin.db-wal tocsin.db-shm
