@@ -167,8 +167,21 @@ def start_ray(
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
             raise ConfigError(E.T701.format(address=address, detail=exc), address=address) from exc
         return RaySession(address=address, started=True)
+    _loopback_only()
     ray.init(num_cpus=num_cpus or os.cpu_count() or 1, object_store_memory=object_store_memory, **quiet)
     return RaySession(address=None, started=True)
+
+
+def _loopback_only() -> None:
+    """Make a local Ray bind and talk on 127.0.0.1 only, not on this machine's network address.
+
+    Ray otherwise picks the address other nodes would reach it by; a single-machine run needs
+    none, and its workers (which inherit the environment) must agree on the same address.
+    """
+    from ray._private import ray_constants
+
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    ray_constants.ENABLE_RAY_CLUSTER = False
 
 
 # -- extraction on Ray ------------------------------------------------------------------------
