@@ -65,6 +65,7 @@ def test_killed_mid_round_then_restarted_equals_uninterrupted(
     env = {**os.environ, "TOCSIN_DATABASE_URL": str(db)}
     command = [sys.executable, "-c", "from tocsin.cli import app; app()", "watch", "--once", "--sources", str(toml),
                "--db", str(db), "--timeout", "30"]
+    loopback.routes["/slow"].hang_s = 120.0  # the slow feed is surely still in hand when the kill comes
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 180
@@ -74,6 +75,7 @@ def test_killed_mid_round_then_restarted_equals_uninterrupted(
     finally:
         _, err = proc.communicate(timeout=60)
     assert _items(db) == 3, err.decode()[-2000:]
+    loopback.routes["/slow"].hang_s = 0.0
 
     with Store(db) as store:
         restarted = Watcher(store, None, extractor=extractor, rng=random.Random(2), drafts=False,  # type: ignore[arg-type]
