@@ -6,21 +6,20 @@ exit status 2, here and nowhere else.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from tocsin import settings
-from tocsin.errors import InputError, TocsinError
+from tocsin.cli_common import DbOption, err, out
+from tocsin.cli_common import errors as _errors
+from tocsin.errors import InputError
 from tocsin.model import EVENT_TYPES, SUB_EVENT_TYPES, Event, to_dict
 
 app = typer.Typer(help="tocsin: conflict reports in; sourced, geo-referenced events and CAP warnings out.",
@@ -32,21 +31,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(places_app, name="places")
 app.add_typer(db_app, name="db")
 
-_WIDE = 160  # when not on a terminal (pipes, logs, tests), don't fold tables to 80 columns
-out = Console(width=None if sys.stdout.isatty() else _WIDE)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDE)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database path or URL (default: $TOCSIN_DATABASE_URL, "
-                                              "else ./tocsin.db).")]
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except TocsinError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 def _store(db: str | None) -> Any:

@@ -14,31 +14,18 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from tocsin import settings
-from tocsin.errors import TocsinError
+from tocsin.cli_common import DbOption, err, out
+from tocsin.cli_common import errors as _errors
 
 __all__ = ["app_from_env", "first_admin", "main", "register", "serve", "tokens_app"]
 
 tokens_app = typer.Typer(help="API tokens: create (the secret is shown once), list, revoke.", no_args_is_help=True)
 
-_WIDE = 160
-out = Console(width=None if sys.stdout.isatty() else _WIDE)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDE)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database path or URL (default: $TOCSIN_DATABASE_URL).")]
 _DB_ENV = "TOCSIN_DATABASE_URL"
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except TocsinError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 @contextlib.contextmanager

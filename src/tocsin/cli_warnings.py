@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from tocsin import settings
-from tocsin.errors import E, InputError, TocsinError
+from tocsin.cli_common import DbOption, err, out
+from tocsin.cli_common import errors as _errors
+from tocsin.errors import E, InputError
 
 __all__ = ["outbox_app", "register", "status", "subscriptions_app", "warnings_app"]
 
@@ -29,22 +30,9 @@ warnings_app = typer.Typer(help="Civilian warnings as CAP 1.2 alerts: drafts, pu
 subscriptions_app = typer.Typer(help="Webhook subscriptions to warnings in an area.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The webhook delivery outbox.", no_args_is_help=True)
 
-_WIDE = 160
-out = Console(width=None if sys.stdout.isatty() else _WIDE)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDE)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database path or URL (default: $TOCSIN_DATABASE_URL).")]
 WhoOption = Annotated[str, typer.Option("--who", help="Who is acting (recorded in the warning log).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except TocsinError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 @contextlib.contextmanager

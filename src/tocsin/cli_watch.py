@@ -11,18 +11,17 @@ import contextlib
 import json
 import os
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from tocsin import settings
-from tocsin.errors import TocsinError
+from tocsin.cli_common import DbOption, err, out
+from tocsin.cli_common import errors as _errors
 
 __all__ = ["register", "rules_app", "sources_app", "watch"]
 
@@ -31,11 +30,7 @@ sources_app = typer.Typer(help="The sources tocsin watches (sources.toml) and th
 rules_app = typer.Typer(help="Watch rules: alerts by webhook or e-mail on new events and notices.",
                         no_args_is_help=True)
 
-_WIDE = 160
-out = Console(width=None if sys.stdout.isatty() else _WIDE)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDE)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database path or URL (default: $TOCSIN_DATABASE_URL).")]
 SourcesOption = Annotated[Path | None, typer.Option("--sources", help="sources.toml (default: $TOCSIN_SOURCES or "
                                                                       "./sources.toml).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")]
@@ -43,15 +38,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON lines inste
 
 def _sources_path(path: Path | None) -> Path:
     return path or Path(os.environ.get("TOCSIN_SOURCES", "sources.toml"))
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except TocsinError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 @contextlib.contextmanager
