@@ -230,13 +230,13 @@ def reports_snapshot(report_ids: list[str]) -> Snapshot:
 
 
 def warning_snapshot(warning_id: str | None = None) -> Snapshot:
-    """A warning row (without its CAP bytes) and the follow-up messages that reference it.
+    """A warning row (without its binary columns: CAP bytes, area WKB) and the follow-ups that reference it.
 
     With ``warning_id=None`` the newest warning created in the transaction is read (a create).
     """
     from tocsin.store.warning_tables import warnings
 
-    cols = [c for c in warnings.c if c.name != "cap_xml"]
+    cols = [c for c in warnings.c if not isinstance(c.type, sa.LargeBinary)]  # CAP bytes, WKB: not JSON
 
     def read(conn: sa.Connection, _before: Any) -> Any:
         q = sa.select(*cols)
