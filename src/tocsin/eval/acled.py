@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -30,9 +31,12 @@ from pathlib import Path
 from tocsin.extraction import Extractor
 from tocsin.model import Report
 
-__all__ = ["AcledRow", "fold_admin", "read_rows", "score_acled"]
+__all__ = ["AcledRow", "admin_skeleton", "fold_admin", "read_rows", "same_admin1", "score_acled"]
 
-_ADMIN_WORDS = re.compile(r"\b(governorate|province|region|state|oblast|district|muhafazat|wilayah|de|du|la)\b")
+_ADMIN_WORDS = re.compile(
+    r"\b(governorate|province|region|state|oblast|district|muhafazat|muhafazah|wilayah|wilayat|department|prefecture|"
+    r"county|division|territory|de|du|la|do|da|of)\b"
+)
 
 
 @dataclass
@@ -74,12 +78,80 @@ def read_rows(paths: Iterable[Path]) -> Iterator[AcledRow]:
                 )
 
 
+_ADMIN_TRANSLIT = str.maketrans(
+    {"\u0131": "i", "\u0259": "e", "\u01dd": "e", "\u00f8": "o", "\u0142": "l", "\u00df": "ss"}
+)
+_ARTICLE_WORDS = frozenset("al el il ad ed ar er as es ash esh at et az ez an en ul".split())
+_DIGRAPHS = (("kh", "k"), ("sh", "s"), ("ch", "s"), ("dh", "d"), ("th", "d"), ("gh", "g"), ("ph", "f"), ("q", "k"),
+             ("c", "k"), ("z", "s"), ("j", "y"), ("v", "w"))
+
+
 def fold_admin(name: str | None) -> str:
-    text = unicodedata.normalize("NFKD", (name or "").lower())
+    """An admin1 name without differences of spelling that never change which region it is.
+
+    Case, accents, hyphens, spaces and apostrophes, generic words ("Governorate", "Province",
+    "Region", "Oblast", "Muhafazat"), Arabic-style articles ("Al-", "ad") and doubled letters:
+    "Deir-ez-Zor"/"Deir ez-Zor", "Al-Hasakah"/"Hasakah", "Banadir"/"Banaadir".
+    """
+    text = unicodedata.normalize("NFKD", (name or "").lower().translate(_ADMIN_TRANSLIT))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _ADMIN_WORDS.sub(" ", text)
-    text = re.sub(r"\b(al|el|ad|ar|as|ash|ad|an)[\s-]", "", text)
-    return re.sub(r"[^a-z]", "", text)
+    words = [w for w in re.split(r"[^a-z]+", text.replace("'", "").replace("\u2019", "")) if w]
+    words = [w for w in words if w not in _ARTICLE_WORDS] or words
+    return re.sub(r"(.)\1+", r"\1", "".join(words))
+
+
+def admin_skeleton(name: str | None) -> str:
+    """Transliteration skeleton of :func:`fold_admin`: digraphs mapped, vowels and "h" dropped.
+
+    "Idleb"/"Idlib", "Wardak"/"Vardak", "Thi-Qar"/"Dhi Qar", "Sala al-Din"/"Salah ad Din",
+    "Qadissiya"/"Al Qadisiyah". Different regions can share a skeleton ("Hubei"/"Hebei"), so
+    :func:`same_admin1` uses it only where it is unique within the country.
+    """
+    text = fold_admin(name)
+    for a, b in _DIGRAPHS:
+        text = text.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", text) or text)
+
+
+@functools.lru_cache(maxsize=1)
+def _skeleton_counts() -> dict[tuple[str, str], int]:
+    """(country code, skeleton) -> how many admin1 regions of the gazetteer have it (any of their names)."""
+    from tocsin.geo.gazetteer import KIND_ADMIN1, Gazetteer
+
+    gaz = Gazetteer.default()
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in gaz:
+        if gaz.kind[row] == KIND_ADMIN1:
+            for key in {admin_skeleton(n) for n in (gaz.name[row], *gaz.aliases(row))}:
+                counts[(gaz.cc[row], key)] += 1
+    return dict(counts)
+
+
+@functools.lru_cache(maxsize=512)
+def _country_code(country: str) -> str | None:
+    from tocsin.geo.gazetteer import KIND_COUNTRY, Gazetteer
+
+    gaz = Gazetteer.default()
+    rows = [c.row for c in gaz.candidates(country) if gaz.kind[c.row] == KIND_COUNTRY]
+    return gaz.cc[rows[0]] if rows else None
+
+
+def same_admin1(ours: str | None, gold: str, country: str) -> bool:
+    """Whether our admin1 name is ACLED's, up to spelling.
+
+    Equal after :func:`fold_admin`, or equal skeletons (:func:`admin_skeleton`) where no other
+    region of the gold country has that skeleton ("Centre-Est"/"Centre-Ouest" stay apart).
+    """
+    if not ours:
+        return False
+    if fold_admin(ours) == fold_admin(gold):
+        return True
+    key = admin_skeleton(gold)
+    if not key or key != admin_skeleton(ours):
+        return False
+    cc = _country_code(country)
+    return cc is None or _skeleton_counts().get((cc, key), 0) <= 1
 
 
 def _same_region(ours: str | None, gold: str, country: str) -> bool:
@@ -127,7 +199,7 @@ def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, li
         fatalities = (main.fatalities or 0) if main else 0
         counts["fatalities"] += fatalities == row.fatalities
         admin = main.location.admin1 if main else None
-        counts["admin1"] += bool(admin) and fold_admin(admin) == fold_admin(row.admin1)
+        counts["admin1"] += same_admin1(admin, row.admin1, row.country)
         counts["admin1_fuzzy"] += _close(fold_admin(admin), fold_admin(row.admin1))
         counts["admin1_same_region"] += _same_region(admin, row.admin1, row.country)
     n = max(counts["rows"], 1)

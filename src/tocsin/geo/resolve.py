@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -44,6 +45,7 @@ from tocsin.geo.gazetteer import (
     fold,
     loose_key,
 )
+from tocsin.geo.hints import AdminHint, actor_countries, admin_parentheses
 from tocsin.model import Toponym
 from tocsin.nlp.pipeline import register_extensions
 
@@ -106,6 +108,10 @@ _ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|ob
 _DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|municipality|commune)\b", re.I)
 _AREA_AFTER = re.compile(r"^[\s\-]*(area|countryside|outskirts|suburbs?|region|environs|vicinity)\b", re.I)
 _CITY_AFTER = re.compile(r"^[\s\-]*(city|town|village|neighbou?rhood|camp)\b", re.I)
+_FACILITY_AFTER = re.compile(
+    r"^[\s\-]*(road|street|highway|motorway|avenue|boulevard|bridge|square|roundabout|airport|airbase|air base|"
+    r"stadium|hospital|university|prison|port|dam|power plant|mosque|church)\b", re.I
+)
 _NEAR_BEFORE = re.compile(
     r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
     r"(?:north|south|east|west)(?:east|west)?(?:ern)? (?:of|outskirts of)|(?:km|kilometres|kilometers|miles) "
@@ -159,6 +165,8 @@ class Mention:
     near: bool = False
     """Written as "near X", "outskirts of X", "X countryside": ACLED geo_precision 2 at best."""
     source: str = "ner"
+    facility: bool = False
+    """Followed by "road", "street", "airport", ...: a site named after the place, not the place itself."""
 
 
 @dataclass
@@ -233,6 +241,8 @@ def _context_hints(text: str, start: int, end: int, mention: Mention) -> None:
         mention.near = True
     elif _CITY_AFTER.match(after):
         mention.hint = mention.hint or "city"
+    if _FACILITY_AFTER.match(after):
+        mention.facility = True
     if _NEAR_BEFORE.search(before):
         mention.near = True
     if re.search(r"\b(?:village|town|city|neighbou?rhood) of\s+(?:the\s+)?$", before, re.I):
@@ -356,8 +366,24 @@ def _known(name: str, gazetteer: Gazetteer) -> bool:
     return any(gazetteer.loose.get(loose_key(fold(n))) for n in (name, bare) if n)
 
 
+#: Capitalised words an entity may carry around a place name that are not part of another name.
+_FRAME_WORDS = frozenset(
+    "city town village metro greater downtown central north south east west northern southern eastern western "
+    "upper lower province district county state region area of the".split()
+)
+#: Words that are never a place name on their own, only the start of one ("Wadi X", "Ash Shula").
+_NAME_HEADS = frozenset(
+    "al el ad ar as ash at az ez an wadi jabal jebel tal tell tel ain ein bir deir dayr kafr kfar ras khirbet "
+    "qasr bab street road avenue highway mount lake river saint st".split()
+)
+
+
 def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
-    """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec")."""
+    """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec").
+
+    The words left out must be frame words ("City of", lower-case ones): in "Maaret Alia" or
+    "Wadi Zaghyatun" the known word is only part of an unknown name, not the place meant.
+    """
     words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
     for size in range(len(words) - 1, 0, -1):
         found = []
@@ -365,10 +391,13 @@ def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
             first = words[i][1]
             if not first[:1].isupper() or fold(first) in STOP_WORDS:
                 continue
+            left_out = words[:i] + words[i + size:]
+            if any(w[:1].isupper() and fold(w.strip(",.;:")) not in _FRAME_WORDS for _, w in left_out):
+                continue
             start, end = words[i][0], words[i + size - 1][0] + len(words[i + size - 1][1])
             part = name[start:end].rstrip(",.;:")
             rows = gazetteer.index.get(fold(part))
-            if rows and fold(part) not in _NOT_PLACES:
+            if rows and fold(part) not in _NOT_PLACES and fold(part) not in _NAME_HEADS:
                 found.append((max(gazetteer.population[r] for r in rows), start, part))
         if found:
             _, start, part = max(found)
@@ -383,10 +412,10 @@ def _ner_mention(
     raw = _strip_dot(raw, gazetteer)
     name, hint = _clean(raw)
     key = fold(name)
-    if not name or key in _NOT_PLACES or not any(c.isupper() for c in name) or (
+    if not name or key in _NOT_PLACES or key in _NAME_HEADS or not any(c.isupper() for c in name) or (
         key in STOP_WORDS and not name.isupper()
     ):
-        return  # "the crisis zone" is no proper name
+        return  # "the crisis zone" is no proper name, "Wadi" or "Street" only the start of one
     if key in table and not gazetteer.index.get(key):
         focus[table[key]] += 1
         return
@@ -407,6 +436,17 @@ def _ner_mention(
     mentions.append(mention)
 
 
+def _outside_parentheses(
+    text: str, ent: Any, paren: list[AdminHint], gazetteer: Gazetteer, table: dict[str, str], focus: Counter[str],
+    mentions: list[Mention],
+) -> None:
+    """An entity that runs into an admin parenthesis ("Hodeidah (Al-Hali"): keep only its part before it."""
+    first = min((h.start for h in paren if ent.start_char < h.end and h.start < ent.end_char), default=ent.end_char)
+    head = text[ent.start_char:first].rstrip(" ([,")
+    if head.strip() and first > ent.start_char:
+        _ner_mention(text, ent.start_char, head, gazetteer, table, focus, mentions)
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -421,8 +461,15 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     focus: Counter[str] = Counter()
     table = demonyms()
     others: list[tuple[int, int, str]] = []
+    paren = admin_parentheses(text, gazetteer) if "(" in text or "[" in text else []
+    for h in paren:
+        mentions.append(Mention(h.name, h.start, h.end, hint=h.hint, source="paren"))
+        taken.append((h.start, h.end))
     for ent in doc.ents:
         if ent.label_ in ENT_LABELS:
+            if paren and any(s < ent.end_char and ent.start_char < e for s, e in taken[: len(paren)]):
+                _outside_parentheses(text, ent, paren, gazetteer, table, focus, mentions)
+                continue
             for part_start, part in _entity_parts(ent.start_char, ent.text, gazetteer):
                 _ner_mention(text, part_start, part, gazetteer, table, focus, mentions)
             taken.append((ent.start_char, ent.end_char))
@@ -439,14 +486,19 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         raw = _strip_dot(raw, gazetteer)
         name, hint = _clean(raw)
         key = fold(name)
-        if not key or key in _NOT_PLACES or key in table or (key in STOP_WORDS and not name.isupper()):
+        if not key or key in _NOT_PLACES or key in _NAME_HEADS or key in table or (
+            key in STOP_WORDS and not name.isupper()
+        ):
             continue
         end = start + len(name)
         inside = [(s, e, label) for s, e, label in others if s < end and start < e]
         if any(s < start or e > end for s, e, _ in inside):
             _embedded_evidence(name, gazetteer, focus)
             continue  # part of a longer name ("Kentucky State Police")
-        cue = bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
+        cue = (
+            bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
+            or hint in ("admin", "district")  # "Sittwe District", "Rakhine State"
+        )
         if not cue and not gazetteer.index.get(key):
             _embedded_evidence(name, gazetteer, focus)
             continue
@@ -539,6 +591,9 @@ def _link_containers(text: str, states: list[_State]) -> None:
         a, b = states[i].mention, states[i + 1].mention
         between = text[a.end:b.start]
         if len(between) > 60 or "\n" in between or "." in between.replace("St.", ""):
+            continue
+        if a.source == b.source == "paren" and between.strip() in ("", ","):
+            states[i].container = i + 1  # "(Hays Al Hudaydah)": district, then its province
             continue
         if between.strip() in ("", "-"):
             continue
@@ -714,7 +769,7 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
 
 def _unknown_place(mention: Mention) -> bool:
     """Report a name the gazetteer lacks when NER or a place noun ("village of X") says it is a place."""
-    return mention.source in ("ner", "cue-place") or (mention.source == "cue" and mention.hint is not None)
+    return mention.source in ("ner", "cue-place", "paren") or (mention.source == "cue" and mention.hint is not None)
 
 
 def _near_anchor(gaz: Gazetteer, row: int, anchors: list[int], km: float = 100.0) -> bool:
@@ -724,7 +779,7 @@ def _near_anchor(gaz: Gazetteer, row: int, anchors: list[int], km: float = 100.0
 def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bool:
     """A name NER did not mark as a place is kept only where the gazetteer makes it unambiguous enough."""
     source = st.mention.source
-    if source == "ner":
+    if source in ("ner", "paren"):
         return True
     if st.best < 0:
         return _unknown_place(st.mention)
@@ -769,6 +824,8 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
             return f"no place of this name in {gaz.name[outer]}"
     key = _key(st.mention)
     evidence = focus.total - focus.own_weight(key) >= 1
+    if st.mention.facility and evidence and focus.share(gaz.cc[row], key) == 0.0:
+        return "a road or site named after a place outside the countries the report names"
     if st.candidates[st.best].match == MATCH_SKELETON and evidence and focus.share(gaz.cc[row], key) == 0.0:
         return "only a loose spelling match, outside the countries the report names"
     if kind == KIND_CITY and gaz.population[row] < _FOREIGN_SMALL and evidence:
@@ -792,7 +849,7 @@ def resolve_mentions(
     gaz = gazetteer
     demonym_focus = demonym_focus or Counter()
     states = [_State(m, _candidates(gaz, m)) for m in mentions]
-    screening = any(st.mention.source != "ner" for st in states)
+    screening = any(st.mention.source not in ("ner", "paren") for st in states)
     _run(gaz, text, states, demonym_focus, passes=1 if screening else 2)
     if screening:
         focus = _Focus(gaz, states, demonym_focus)
@@ -851,6 +908,7 @@ class PlacesComponent:
     def __init__(self, nlp: Language, name: str) -> None:
         register_extensions()
         self.name = name
+        self.nlp = nlp
         self._gazetteer: Gazetteer | None = None
 
     @property
@@ -865,6 +923,8 @@ class PlacesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, focus = find_mentions(doc, self.gazetteer)
+        for cc in actor_countries(doc, self.nlp):
+            focus[cc] += 2  # a named local group counts as a country name would (demonyms: half)
         doc._.toponyms = resolve_mentions(doc.text, mentions, self.gazetteer, focus)
         return doc
 
