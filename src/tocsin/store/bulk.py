@@ -1,23 +1,30 @@
 """Batched writes for ``Store.add``: a whole batch of reports in a few statements, merged in memory.
 
 The per-event path (``merging.find_event`` + ``new_event`` + ``rebuild``: several statements per
-event) gives the same result but cost ~1.7 ms per event. Here one batch costs:
+event) gives the same result but costs ~1.7 ms per event. Here one batch costs:
 
-- one INSERT of the reports (``ON CONFLICT DO NOTHING``: a report another writer stored meanwhile is
-  skipped, not an error; this is what makes two processes ingesting the same report store it once);
+- one INSERT of the reports that skips stored hashes (``engine.insert_missing``: on PostgreSQL
+  ``ON CONFLICT DO NOTHING``, so a report another writer stores meanwhile is skipped, not an error;
+  this is what makes two processes ingesting the same report store it once);
 - on PostgreSQL, advisory locks per merge key (event type, ISO week) covering every mention's search
   window, so writers of unrelated events run side by side while two writers of one happening queue;
-- one SELECT of the candidate events for the whole batch (date windows per event type, merged);
+- one SELECT of the candidate events: the batch's search windows (type, days, and a box around the
+  place: ``merge_km`` plus 1%) sent as one JSON parameter and joined with ``events`` on its
+  (event_type, date_lo, date_hi) index, so the database returns only events some mention could
+  join, whatever the size of the table or the spread of the batch;
 - for each stored event a mention joins: one locked read of it and its mentions (to rebuild it);
-- one INSERT of the new events (ids returned in order), one of the mentions, one UPDATE per joined event.
+- the new events with ids drawn up front (``engine.next_ids``) in one COPY (PostgreSQL) or
+  executemany (SQLite), the mentions likewise, and one UPDATE for all joined stored events.
 
 Merging itself is the same as the per-event path: mentions in the batch's order, each compared with
-the candidates as merged so far (including events created earlier in the batch).
+the candidates as merged so far (including events created earlier in the batch). JSON is written by
+``codec.dumps`` (orjson); a new single-mention event reuses its mention's JSON.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +34,8 @@ import sqlalchemy as sa
 from tocsin import events as rules
 from tocsin.model import Event, Extraction, Location, Report
 from tocsin.store import checks, merging
-from tocsin.store.codec import event_from_dict, fast_dict
+from tocsin.store import engine as eng
+from tocsin.store.codec import dumps, event_from_dict
 from tocsin.store.records import AddResult
 from tocsin.store.tables import events, mentions, reports
 
@@ -37,6 +45,8 @@ _NEW_BASE = 1 << 62  # keys of events created in this batch sort after every sto
 _LOCK_WEEK_DAYS = 7
 _REGION = rules._REGION_PRECISION
 _KM_PER_DEGREE = 111.19  # of latitude, on the sphere haversine_km uses (6371 km)
+_EARTH_KM = rules._EARTH_RADIUS_KM
+_MARGIN = 1.01  # boxes are widened by 1% (and a hair), so rounding never drops a candidate
 
 
 @dataclass
@@ -45,8 +55,8 @@ class _Group:
 
     key: int
     candidate: Event
-    mentions: list[tuple[tuple[Any, ...], Event, dict[str, Any] | None]] = field(default_factory=list)
-    """(stable sort key, mention, its JSON or None when loaded from the database)."""
+    mentions: list[tuple[tuple[Any, ...], Event, str | None]] = field(default_factory=list)
+    """(stable sort key, mention, its JSON text or None when loaded from the database)."""
     stored: bool = False
     loaded: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -158,28 +168,68 @@ def _elsewhere(loc: Location, row: Any, km: float) -> bool:
 
 
 _CANDIDATE_ROWS = (*merging._CANDIDATE_COLUMNS, events.c.date_lo, events.c.date_hi)
-_CANDIDATE_RANGE = (
-    sa.select(*_CANDIDATE_ROWS)
-    .where(events.c.event_type == sa.bindparam("event_type"))
-    .where(events.c.date_lo <= sa.bindparam("hi"))
-    .where(events.c.date_lo >= sa.bindparam("lo_bound"))
-    .where(events.c.date_hi >= sa.bindparam("lo"))
-)
+_SELECTED = ", ".join(f"e.{c.name}" for c in _CANDIDATE_ROWS)
+#: Per search window: same type, date intervals that meet (date_lo bounded below for the index range
+#: scan), and unless the window has no box (region precision, no point), the event has no point, or
+#: is only known to region precision: a point inside the box.
+_MATCH = """e.event_type = {t} AND e.date_lo <= {hi} AND e.date_lo >= {lob} AND e.date_hi >= {lo}
+  AND ({s} IS NULL OR e.latitude IS NULL OR e.longitude IS NULL OR e.geo_precision = {region}
+       OR (e.latitude BETWEEN {s} AND {n} AND ({w} IS NULL OR e.longitude BETWEEN {w} AND {e})))"""
+_KEYS = ("t", "lo", "hi", "lob", "s", "n", "w", "e")
+_CANDIDATES_SQL = {
+    "postgresql": sa.text(
+        f"SELECT {_SELECTED} FROM json_to_recordset(CAST(:windows AS json))"
+        " AS w(t text, lo date, hi date, lob date, s float8, n float8, w float8, e float8)"
+        " JOIN events AS e ON " + _MATCH.format(region=_REGION, **{k: f"w.{k}" for k in _KEYS})
+    ).columns(*_CANDIDATE_ROWS),
+    "sqlite": sa.text(  # CROSS JOIN: the windows drive, each one a range scan of the events index
+        f"SELECT {_SELECTED} FROM json_each(:windows) AS w CROSS JOIN events AS e WHERE "
+        + _MATCH.format(region=_REGION, **{k: f"(w.value ->> '$.{k}')" for k in _KEYS})
+    ).columns(*_CANDIDATE_ROWS),
+}
 
 
-def _load_candidates(conn: sa.Connection, windows: dict[str, list[tuple[dt.date, dt.date]]]) -> _Index:
-    """One range scan per event type (first window's start to last window's end), indexed by week.
+def _box(loc: Location, km: float) -> tuple[float | None, float | None, float | None, float | None]:
+    """(south, north, west, east) holding every point within ``km`` of the mention's point; None: no bound.
 
-    The gaps between windows are read too: one statement of a fixed shape (compiled once) costs less
-    than a long OR of windows; rows outside every window are never compared (``_Index.near``).
+    No box without a point or at region precision (``same_happening`` then compares admin1 or
+    names). The longitude half-width is the great circle's (asin(sin(d/R) / cos(lat))); none near a
+    pole or across the antimeridian.
     """
+    lat, lon = loc.latitude, loc.longitude
+    if lat is None or lon is None or loc.geo_precision == _REGION:
+        return None, None, None, None
+    half = km / _KM_PER_DEGREE * _MARGIN + 1e-6
+    south, north = lat - half, lat + half
+    if south <= -89.0 or north >= 89.0:
+        return south, north, None, None
+    ratio = math.sin(km / _EARTH_KM) / math.cos(math.radians(lat))
+    if ratio >= 1.0:
+        return south, north, None, None
+    width = math.degrees(math.asin(ratio)) * _MARGIN + 1e-6
+    if lon - width < -180.0 or lon + width > 180.0:
+        return south, north, None, None
+    return south, north, lon - width, lon + width
+
+
+def _load_candidates(conn: sa.Connection, pending: list[tuple[Any, ...]], days: int, km: float) -> _Index:
+    """One SELECT of every stored event some mention of the batch could join, indexed by week."""
+    slack = dt.timedelta(days=days)
     bound = dt.timedelta(days=2 * merging._MAX_SLACK)
+    windows: dict[tuple[Any, ...], None] = {}
+    for p in pending:
+        mention, interval = p[3], p[4]
+        if interval is not None:
+            lo, hi = interval[0] - slack, interval[1] + slack
+            windows[(mention.event_type, lo, hi, lo - bound, *_box(mention.location, km))] = None
     index = _Index()
-    for event_type, spans in sorted(windows.items()):
-        lo, hi = spans[0][0], max(h for _, h in spans)
-        params = {"event_type": event_type, "hi": hi, "lo": lo, "lo_bound": lo - bound}
-        for row in conn.execute(_CANDIDATE_RANGE, params):
-            index.add_row(row)
+    if windows:
+        payload = dumps([dict(zip(_KEYS, w, strict=True)) for w in windows])
+        seen: set[int] = set()
+        for row in conn.execute(_CANDIDATES_SQL[conn.dialect.name], {"windows": payload}):
+            if row.id not in seen:
+                seen.add(row.id)
+                index.add_row(row)
     return index
 
 
@@ -258,7 +308,7 @@ def add_fresh(
             mention = checks.check_mention(raw, report, f"{where} event {ordinal}")
             key = _sort_key(report.published, content_hash, ordinal)
             interval = rules.date_interval(mention)
-            pending.append((result, content_hash, ordinal, mention, interval, fast_dict(mention), key))
+            pending.append((result, content_hash, ordinal, mention, interval, dumps(mention), key))
     if not pending:
         return
     windows = _windows(pending, ctx.days)
@@ -267,7 +317,7 @@ def add_fresh(
         for lo, hi in spans:
             keys |= merge_lock_keys(event_type, lo, hi)
     lock_merge_keys(conn, keys)
-    index = _load_candidates(conn, windows)
+    index = _load_candidates(conn, pending, ctx.days, ctx.km)
     _prefetch(conn, pending, index, ctx.days, ctx.km)
     new_groups: list[_Group] = []
     taken: dict[str, set[int]] = {}
@@ -297,40 +347,59 @@ def add_fresh(
     rows = []
     for (result, content_hash, ordinal, _m, _i, as_json, _k), group in zip(pending, placed, strict=True):
         result.event_ids.append(group.key)
-        rows.append({"report_hash": content_hash, "ordinal": ordinal, "event": as_json, "event_id": group.key})
-    conn.execute(sa.insert(mentions), rows)
+        rows.append((content_hash, ordinal, as_json, group.key))
+    eng.bulk_insert(conn, mentions, _MENTION_COLUMNS, rows)
+
+
+_MENTION_COLUMNS = ("report_hash", "ordinal", "event", "event_id")
+#: ``merging.event_columns``'s columns, in its order.
+_MERGED_COLUMNS = (
+    "event_type", "sub_event_type", "date", "date_lo", "date_hi", "time_precision", "actor1", "actor2",
+    "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "location_name", "latitude", "longitude", "admin1",
+    "admin2", "country", "geo_precision", "geonames_id", "fatalities", "displaced", "confidence", "notes",
+    "sources", "n_sources", "event",
+)  # fmt: skip
+_NEW_COLUMNS = ("id", *_MERGED_COLUMNS, "overrides", "version", "created_at", "updated_at")
+_UPDATE_COLUMNS = ("id", *_MERGED_COLUMNS, "version", "updated_at")
+
+
+def _merged_values(event: Event, as_json: str) -> tuple[Any, ...]:
+    """``merging.event_columns`` as a tuple in ``_MERGED_COLUMNS`` order, JSON columns as text."""
+    interval = rules.date_interval(event)
+    loc = event.location
+    return (
+        event.event_type, event.sub_event_type, event.date, interval[0] if interval else None,
+        interval[1] if interval else None, event.time_precision, event.actor1, event.actor2, event.assoc_actor_1,
+        event.assoc_actor_2, event.inter1, event.inter2, loc.name, loc.latitude, loc.longitude, loc.admin1,
+        loc.admin2, loc.country, loc.geo_precision, loc.geonames_id, event.fatalities, event.displaced,
+        event.confidence, event.notes, dumps(list(event.sources)), len(event.sources), as_json,
+    )  # fmt: skip
 
 
 def _insert_new(conn: sa.Connection, groups: list[_Group], ctx: merging.MergeContext) -> dict[int, int]:
-    """Insert the batch's new events; returns batch key -> database id."""
+    """Insert the batch's new events (ids drawn first, in creation order); returns batch key -> database id."""
     if not groups:
         return {}
+    new_ids = eng.next_ids(conn, events, len(groups))
     rows = []
-    for g in groups:
-        if g.merged is None:  # a single mention: its merge is itself, with its JSON reused
-            merged = rules.merge([g.mentions[0][1]])
-            same = merged.sources == g.mentions[0][1].sources
-            columns = merging.event_columns(merged, g.mentions[0][2] if same else None)
+    for event_id, g in zip(new_ids, groups, strict=True):
+        if g.merged is None:  # a single mention: its merge is itself (when its sources are), JSON reused
+            mention, as_json = g.mentions[0][1], g.mentions[0][2]
+            if as_json is None or rules._sources([mention]) != mention.sources:
+                mention = rules.merge([mention])
+                as_json = dumps(mention)
+            values = _merged_values(mention, as_json)
         else:
-            columns = merging.event_columns(g.merged, fast_dict(g.merged))
-        rows.append({**columns, "overrides": {}, "version": 1 + g.joins, "created_at": ctx.now, "updated_at": ctx.now})
-    stmt = sa.insert(events).returning(events.c.id, sort_by_parameter_order=True)
-    new_ids = [r[0] for r in conn.execute(stmt, rows)]
-    return {g.key: int(i) for g, i in zip(groups, new_ids, strict=True)}
-
-
-_UPDATE_JOINED = (
-    sa.update(events)
-    .where(events.c.id == sa.bindparam("eid"))
-    .values(version=events.c.version + sa.bindparam("joins", type_=sa.Integer))
-)
+            values = _merged_values(g.merged, dumps(g.merged))
+        rows.append((event_id, *values, "{}", 1 + g.joins, ctx.now, ctx.now))
+    eng.bulk_insert(conn, events, _NEW_COLUMNS, rows)
+    return {g.key: i for g, i in zip(groups, new_ids, strict=True)}
 
 
 def _update_joined(conn: sa.Connection, groups: dict[int, _Group], ctx: merging.MergeContext) -> None:
+    """One UPDATE of every stored event mentions joined: merged columns set, version += joins."""
     rows = []
     for event_id, g in sorted(groups.items()):
         assert g.merged is not None
-        rows.append({**merging.event_columns(g.merged, fast_dict(g.merged)), "eid": event_id, "joins": g.joins,
-                     "updated_at": ctx.now})
-    if rows:
-        conn.execute(_UPDATE_JOINED, rows)
+        rows.append((event_id, *_merged_values(g.merged, dumps(g.merged)), g.joins, ctx.now))
+    eng.bulk_update(conn, events, "id", _UPDATE_COLUMNS, rows, increments=("version",))

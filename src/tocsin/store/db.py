@@ -23,6 +23,7 @@ from tocsin.model import (
 from tocsin.store import bulk, checks, merging, spatial
 from tocsin.store import engine as eng
 from tocsin.store.codec import (
+    dumps,
     event_from_dict,
     notice_from_dict,
     place_from_row,
@@ -48,12 +49,6 @@ _RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 class _Retry(Exception):
     """Raised inside a write transaction to roll it back and run it again."""
 
-
-def _insert_reports(conn: sa.Connection) -> Any:
-    """INSERT of reports that skips hashes already stored, returning the hashes it did insert."""
-    return eng.insert_for(conn)(reports).on_conflict_do_nothing(index_elements=["content_hash"]).returning(
-        reports.c.content_hash
-    )
 
 _INSERT_MENTION = sa.insert(mentions)
 _INSERT_NOTICE = sa.insert(notices)
@@ -191,8 +186,8 @@ class Store:
             try:
                 inserted: set[str] = set()
                 if fresh:
-                    rows = [_report_row(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]
-                    inserted = set(conn.execute(_insert_reports(conn), rows).scalars())
+                    rows = [_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]
+                    inserted = eng.insert_missing(conn, reports, "content_hash", _REPORT_COLUMNS, rows)
                 for content_hash, (_r, _h, _x, result) in fresh.items():
                     result.added = content_hash in inserted  # False: another writer stored it meanwhile
                 kept = [f for f in fresh.values() if f[3].added]
@@ -513,22 +508,20 @@ class Store:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _report_row(report: Report, content_hash: str, extraction: Extraction, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "content_hash": content_hash,
-        "report_id": report.id,
-        "title": report.title,
-        "text": report.text,
-        "published": report.published,
-        "source": report.source,
-        "url": report.url,
-        "language": report.language or extraction.language,
-        "origin": report.origin,
-        "ingested_at": now,
-        "status": "skipped" if extraction.skipped else "extracted",
-        "skipped_reason": extraction.skipped,
-        "toponyms": to_dict(extraction.toponyms),
-    }
+_REPORT_COLUMNS = (
+    "content_hash", "report_id", "title", "text", "published", "source", "url", "language", "origin",
+    "ingested_at", "status", "skipped_reason", "toponyms",
+)  # fmt: skip
+
+
+def _report_values(report: Report, content_hash: str, extraction: Extraction, now: dt.datetime) -> tuple[Any, ...]:
+    """A ``reports`` row in ``_REPORT_COLUMNS`` order (toponyms as JSON text)."""
+    status = "skipped" if extraction.skipped else "extracted"
+    language = report.language or extraction.language
+    return (
+        content_hash, report.id, report.title, report.text, report.published, report.source, report.url, language,
+        report.origin, now, status, extraction.skipped, dumps(list(extraction.toponyms)),
+    )  # fmt: skip
 
 
 def _notice_rows(report: Report, content_hash: str, extraction: Extraction) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -25,9 +26,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.pool import StaticPool
 
 from tocsin.errors import E, StoreError, TocsinError
+from tocsin.store import codec
 
 __all__ = [
     "BUSY_TIMEOUT_S",
+    "bulk_insert",
+    "bulk_update",
+    "insert_missing",
+    "next_ids",
     "MIGRATIONS_DIR",
     "TABLE_MODULES",
     "check_known",
@@ -106,14 +112,18 @@ def create_engine(url: sa.URL) -> sa.Engine:
     try:
         if url.get_backend_name() == "sqlite":
             return _sqlite_engine(url)
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, **_JSON)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise StoreError(E.T201.format(url=shown, detail=exc), url=shown) from exc
 
 
+#: JSON columns through orjson (``codec.dumps``: the same documents as ``json.dumps(to_dict(...))``).
+_JSON: dict[str, Any] = {"json_serializer": codec.dumps, "json_deserializer": codec.loads}
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     memory = _is_memory(url)
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S}}
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S}, **_JSON}
     if memory:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     engine = sa.create_engine(url, **kwargs)
@@ -191,6 +201,164 @@ def upsert(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: S
     stmt = _insert_for(conn)(table).values(**values)
     changed = {k: stmt.excluded[k] for k in values if k not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed))
+
+
+# -- bulk writes: a batch of rows in one or two round trips --------------------------------------
+#
+# Rows are tuples in the order of ``columns``; JSON columns come as JSON text (``codec.dumps``), every
+# other value as Python gives it (dates, datetimes: the column type's bind processing is applied here,
+# so SQLite stores exactly the text SQLAlchemy would). PostgreSQL gets ``COPY ... FROM STDIN`` for plain
+# inserts and one statement over ``json_populate_recordset`` where rows must be matched (insert unless
+# present, update by key); SQLite gets ``executemany`` (statements of one fixed shape, in-process).
+
+
+@cache
+def _processors(dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]) -> tuple[tuple[int, Any], ...]:
+    found = []
+    for i, name in enumerate(columns):
+        column_type = table.c[name].type
+        if isinstance(column_type, sa.JSON):
+            continue
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            found.append((i, processor))
+    return tuple(found)
+
+
+def _bound(
+    conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    processors = _processors(conn.dialect, table, tuple(columns))
+    if not processors:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, processor in processors:
+            values[i] = processor(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def _names(conn: sa.Connection, table: sa.Table, columns: Sequence[str]) -> tuple[str, str]:
+    quote = conn.dialect.identifier_preparer.quote
+    return quote(table.name), ", ".join(quote(c) for c in columns)
+
+
+def _driver_error(conn: sa.Connection, statement: str, exc: Exception) -> sa.exc.DBAPIError:
+    """A driver error raised outside SQLAlchemy (COPY), wrapped as SQLAlchemy would (sqlstate kept)."""
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    return sa.exc.DBAPIError.instance(statement, None, exc, dbapi_error, dialect=conn.dialect)  # type: ignore[return-value]
+
+
+def _json_rows(table: sa.Table, columns: Sequence[str], rows: list[Any]) -> str:
+    """Rows as one JSON array of objects; JSON columns are embedded as they are (orjson.Fragment)."""
+    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.JSON)]
+    objects = []
+    for row in rows:
+        values = list(row)
+        for i in json_at:
+            if values[i] is not None:
+                values[i] = orjson.Fragment(values[i])
+        objects.append(dict(zip(columns, values, strict=True)))
+    return orjson.dumps(objects, option=orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z).decode()
+
+
+def bulk_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (COPY on PostgreSQL, executemany on SQLite)."""
+    if not rows:
+        return
+    values = _bound(conn, table, columns, rows)
+    name, cols = _names(conn, table, columns)
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {name} ({cols}) FROM STDIN"
+        try:
+            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                for row in values:
+                    copy.write_row(row)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _driver_error(conn, statement, exc) from exc
+        return
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {name} ({cols}) VALUES ({marks})", values)  # type: ignore[arg-type]
+
+
+def insert_missing(
+    conn: sa.Connection, table: sa.Table, key: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> set[Any]:
+    """Insert the rows whose ``key`` is not stored yet (nor stored by another writer meanwhile); their keys.
+
+    PostgreSQL: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (a row another transaction is
+    inserting waits for it, then is skipped). SQLite: the caller holds the write lock (BEGIN
+    IMMEDIATE), so reading which keys exist, then inserting the others, cannot race.
+    """
+    if not rows:
+        return set()
+    at = list(columns).index(key)
+    if conn.dialect.name == "postgresql":
+        name, cols = _names(conn, table, columns)
+        quoted = conn.dialect.identifier_preparer.quote(key)
+        statement = sa.text(
+            f"INSERT INTO {name} ({cols}) SELECT {cols} FROM json_populate_recordset(NULL::{name}, CAST(:rows AS json))"
+            f" ON CONFLICT ({quoted}) DO NOTHING RETURNING {quoted}"
+        )
+        payload = _json_rows(table, columns, _bound(conn, table, columns, rows))
+        return set(conn.execute(statement, {"rows": payload}).scalars())
+    wanted = [row[at] for row in rows]
+    found: set[Any] = set()
+    for i in range(0, len(wanted), 500):
+        found.update(conn.execute(sa.select(table.c[key]).where(table.c[key].in_(wanted[i : i + 500]))).scalars())
+    fresh = [row for row in rows if row[at] not in found]
+    bulk_insert(conn, table, columns, fresh)
+    return {row[at] for row in fresh}
+
+
+def bulk_update(
+    conn: sa.Connection,
+    table: sa.Table,
+    key: str,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    increments: Sequence[str] = (),
+) -> None:
+    """Update rows by ``key`` (the first of ``columns``); columns in ``increments`` are added to, not set."""
+    if not rows:
+        return
+    assert columns[0] == key
+    quote = conn.dialect.identifier_preparer.quote
+    name, _ = _names(conn, table, columns)
+    values = _bound(conn, table, columns, rows)
+    if conn.dialect.name == "postgresql":
+        sets = ", ".join(
+            f"{quote(c)} = t.{quote(c)} + v.{quote(c)}" if c in increments else f"{quote(c)} = v.{quote(c)}"
+            for c in columns[1:]
+        )
+        statement = sa.text(
+            f"UPDATE {name} AS t SET {sets} FROM json_populate_recordset(NULL::{name}, CAST(:rows AS json)) AS v"
+            f" WHERE t.{quote(key)} = v.{quote(key)}"
+        )
+        conn.execute(statement, {"rows": _json_rows(table, columns, values)})
+        return
+    sets = ", ".join(f"{quote(c)} = {quote(c)} + ?" if c in increments else f"{quote(c)} = ?" for c in columns[1:])
+    conn.exec_driver_sql(
+        f"UPDATE {name} SET {sets} WHERE {quote(key)} = ?", [(*row[1:], row[0]) for row in values]  # type: ignore[arg-type]
+    )
+
+
+def next_ids(conn: sa.Connection, table: sa.Table, n: int) -> list[int]:
+    """``n`` fresh ids for ``table`` (ascending), so rows can be inserted with their ids in one go.
+
+    PostgreSQL draws them from the id sequence (other writers draw theirs meanwhile: no clash).
+    SQLite: the ids it would give itself (max + 1 ...), safe under the caller's write lock.
+    """
+    if n <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        statement = sa.text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
+        return sorted(int(i) for i in conn.execute(statement, {"t": table.name, "n": n}).scalars())
+    top = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + n))
 
 
 def reset_sequence(conn: sa.Connection, table: sa.Table) -> None:
