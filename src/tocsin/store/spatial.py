@@ -1,8 +1,13 @@
 """Spatial questions asked of the store: PostGIS (GiST indexes) on PostgreSQL, plain columns plus shapely on SQLite.
 
 Migration ``0005_postgis`` adds generated geometry columns on PostgreSQL: ``events.geom`` (the event's
-point) and ``subscriptions.area`` (the subscription's area); they are not in ``tables.metadata`` (SQLite
-has no geometry type), so ``include_object`` hides them, and PostGIS's own table, from schema comparisons.
+point) and ``subscriptions.area`` (the subscription's area); ``0007_spatial`` adds ``warnings.area`` (the
+union of a warning's areas). Each has a GiST index. They are not in ``tables.metadata`` (SQLite has no
+geometry type), so ``include_object`` hides them, and PostGIS's own table, from schema comparisons.
+
+The three spatial questions: events in a box or polygon (``bbox_clause``, ``area_clause``), warnings
+covering a point (``covering_point_clause``), subscriptions meeting a warning's area
+(``subscriptions_intersecting``). Each has a shapely path on SQLite giving the same answers.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ __all__ = [
     "area_clause",
     "bbox_clause",
     "check_area",
+    "covering_point_clause",
     "has_postgis",
     "include_object",
     "inside",
@@ -36,6 +42,7 @@ POSTGIS_OBJECTS = {
     ("column", "area"),
     ("index", "ix_events_geom"),
     ("index", "ix_subscriptions_area"),
+    ("index", "ix_warnings_area"),
 }
 _GEOM = sa.literal_column("events.geom")
 
@@ -62,7 +69,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
 
 
 def has_postgis(conn: sa.Connection) -> bool:
-    """True on a PostgreSQL store migrated with ``0005_postgis`` (cached per engine)."""
+    """True on a PostgreSQL store migrated with ``0005_postgis`` (cached per engine; ``0007_spatial`` follows it)."""
     if conn.dialect.name != "postgresql":
         return False
     found = _POSTGIS.get(conn.engine)
@@ -100,6 +107,12 @@ def bbox_clause(min_lon: float, min_lat: float, max_lon: float, max_lat: float) 
 def area_clause(area: BaseGeometry) -> Any:
     """``events.geom`` inside or on the edge of ``area`` (PostGIS; the GiST index narrows by bounding box)."""
     return sa.func.ST_Intersects(_GEOM, sa.func.ST_GeomFromWKB(shapely.to_wkb(area), 4326))
+
+
+def covering_point_clause(lat: float, lon: float) -> Any:
+    """``warnings.area`` meets the point, its edge included (PostGIS; the GiST index finds the candidates)."""
+    point = sa.func.ST_SetSRID(sa.func.ST_MakePoint(float(lon), float(lat)), 4326)
+    return sa.func.ST_Intersects(sa.literal_column("warnings.area"), point)
 
 
 def subscriptions_intersecting(conn: sa.Connection, geometry: BaseGeometry) -> list[int]:

@@ -1,8 +1,10 @@
 """The warnings' tables on the store's ``metadata``: warnings, their log, subscriptions, the delivery outbox.
 
-Created by migration ``0002_warnings``. Published warnings are never rewritten: an update or a
-cancellation is a new CAP message (a new row) that references the earlier one, whose state then
-becomes ``superseded`` or ``cancelled``. Deliveries are the persistent outbox of webhook POSTs.
+Created by migration ``0002_warnings``; ``warnings.area_wkb``/``has_corridors`` by ``0007_spatial`` (which
+also adds, on PostgreSQL, the generated PostGIS column ``warnings.area`` with a GiST index).
+Published warnings are never rewritten: an update or a cancellation is a new CAP message (a new row)
+that references the earlier one, whose state then becomes ``superseded`` or ``cancelled``.
+Deliveries are the persistent outbox of webhook POSTs.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ warnings = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("published_at", UTCDateTime),
     sa.Column("published_by", sa.String(200)),
+    sa.Column("area_wkb", sa.LargeBinary,
+              comment="the union of its areas as stored in cap_xml, WKB (x = longitude, y = latitude); NULL: none"),
+    sa.Column("has_corridors", sa.Boolean, comment="true when it names safe corridors (status: nearest corridor)"),
     sa.CheckConstraint("state IN ('draft', 'published', 'superseded', 'cancelled')", name="state"),
     sa.Index(None, "state", "ends_at"),
     sa.Index(None, "report_id"),

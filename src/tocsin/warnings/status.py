@@ -215,6 +215,10 @@ class StatusIndex:
         out.sort(key=lambda w: (w.starts, w.id))
         return out
 
+    def covering(self, lat: float, lon: float, at: dt.datetime | None = None) -> list[Warning]:
+        """The warnings whose areas cover (lat, lon), edge included, active at ``at``; by (start, id)."""
+        return self._covering(Point(lon, lat), to_utc(at) if at is not None else dt.datetime.now(dt.UTC))
+
     def status(self, lat: float, lon: float, at: dt.datetime | None = None) -> StatusAnswer:
         """The active warnings at a point, whether a curfew is in force (and until when), the nearest open corridor."""
         at = to_utc(at) if at is not None else dt.datetime.now(dt.UTC)

@@ -6,6 +6,11 @@ warning is never rewritten: ``update`` makes a new CAP ``Update`` draft that ref
 ``cancel`` publishes a CAP ``Cancel``; the earlier row becomes ``superseded``/``cancelled``.
 Publishing enqueues one delivery per intersecting subscription in the same transaction
 (persistent outbox, idempotency key ``subscription:warning``); ``outbox.DeliveryWorker`` sends them.
+
+Spatial questions go to the database where it can answer them: on PostgreSQL (PostGIS, GiST indexes)
+``publish`` finds the subscriptions meeting the warning in SQL and ``at_point``/``status`` find the
+warnings covering a point in SQL; on SQLite the same answers come from shapely STRtrees built from the
+rows (``subscription_index``, ``status_index``). The API keeps ``status_index`` in memory for its hot path.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 import tocsin.store.engine as eng
 from tocsin.errors import CapError, ConflictError, E, InputError, NotFound
+from tocsin.store import spatial
 from tocsin.store.tables import UTCDateTime
 from tocsin.store.warning_tables import deliveries, subscriptions, warning_log, warnings
 from tocsin.warnings.cap import parse_cap, safe_parse, to_cap
@@ -32,10 +38,11 @@ from tocsin.warnings.drafts import draft_from_notice, new_identifier
 from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, read_feed
 from tocsin.warnings.geometry import Resolver, paused_gc
 from tocsin.warnings.records import Warning
-from tocsin.warnings.status import StatusIndex
+from tocsin.warnings.status import StatusAnswer, StatusIndex
 from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check_webhook_url, subscription_area
+from tocsin.warnings.timewindow import to_utc
 
-__all__ = ["Delivery", "ImportResult", "StoredWarning", "WarningStore", "warning_geometry"]
+__all__ = ["Delivery", "ImportResult", "StoredWarning", "WarningStore", "area_columns", "warning_geometry"]
 
 CANCEL_FEED_HOURS = 24
 _CHUNK = 5000
@@ -92,6 +99,20 @@ def warning_geometry(warning: Warning) -> BaseGeometry | None:
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
+def area_columns(cap_xml: bytes, where: str) -> dict[str, Any]:
+    """``area_wkb`` and ``has_corridors`` for a warnings row, from the CAP message as stored.
+
+    Read back from the bytes (not from the Warning that was serialised) because CAP rounds coordinates
+    to 6 decimals: the stored area is then exactly what ``status_index`` tests on SQLite.
+    """
+    warning = parse_cap(cap_xml, where, validated=True)
+    shape = warning.shape
+    return {
+        "area_wkb": None if shape is None or shape.is_empty else shapely.to_wkb(shape),
+        "has_corridors": bool(warning.corridors),
+    }
+
+
 class WarningStore:
     """Warnings, subscriptions and deliveries on a tocsin ``Store`` (or a bare SQLAlchemy engine).
 
@@ -141,7 +162,12 @@ class WarningStore:
             "kind": warning.kind, "status": warning.status, "msg_type": warning.msg_type, "sender": warning.sender,
             "sent": warning.sent, "starts_at": warning.starts, "ends_at": warning.ends, "headline": warning.headline,
             "report_id": warning.report_id, "cap_xml": cap_xml,
+            **area_columns(cap_xml, f"warning {warning.id!r}"),
         }
+
+    def _postgis(self) -> bool:
+        with self.engine.connect() as conn:
+            return spatial.has_postgis(conn)
 
     def _log(self, conn: sa.Connection, warning_id: str, action: str, who: str, detail: str | None = None) -> None:
         conn.execute(warning_log.insert().values(warning_id=warning_id, action=action, who=who, at=_now(),
@@ -277,7 +303,8 @@ class WarningStore:
             old_geometry = warning_geometry(referenced.warning)
             if old_geometry is not None:
                 geometry = old_geometry if geometry is None else shapely.union(geometry, old_geometry)
-        matched = self.subscription_index().matching(geometry)
+        postgis = self._postgis()
+        matched = None if postgis else self.subscription_index().matching(geometry)
         now = _now()
         with self._write() as conn:
             done = conn.execute(
@@ -295,6 +322,8 @@ class WarningStore:
                              .where(warnings.c.id == referenced.warning.id, warnings.c.state == "published")
                              .values(state=new_state, superseded_by=warning_id, updated_at=now,
                                      version=warnings.c.version + 1))
+            if matched is None:  # PostGIS: the subscriptions' GiST index, in this transaction
+                matched = self.matching_subscriptions(geometry, conn)
             self._enqueue(conn, warning_id, matched, now)
             self._log(conn, warning_id, "publish", operator, f"{len(matched)} deliveries")
         return self.get(warning_id)
@@ -341,6 +370,38 @@ class WarningStore:
     def active(self, at: dt.datetime | None = None) -> list[Warning]:
         at = at or _now()
         return [w for w in self.published() if w.active_at(at)]
+
+    def _published_rows(self, conn: sa.Connection, *where: Any) -> list[Warning]:
+        q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type != "Cancel",
+                                      warnings.c.kind != "all_clear", *where).order_by(warnings.c.id)
+        return [self._stored(r).warning for r in conn.execute(q)]
+
+    def at_point(self, lat: float, lon: float, at: dt.datetime | None = None) -> list[Warning]:
+        """The published warnings whose areas cover (lat, lon), edge included, active at ``at`` (default now).
+
+        Ordered as ``StatusIndex.status`` orders them (start, id). PostgreSQL asks PostGIS (GiST index on
+        ``warnings.area``); SQLite asks the cached ``status_index``. Both give the same answer.
+        """
+        at = to_utc(at) if at is not None else _now()
+        with self.engine.connect() as conn:
+            if spatial.has_postgis(conn):
+                found = self._published_rows(conn, spatial.covering_point_clause(lat, lon))
+                return sorted((w for w in found if w.active_at(at)), key=lambda w: (w.starts, w.id))
+        return self.status_index().covering(lat, lon, at)
+
+    def status(self, lat: float, lon: float, at: dt.datetime | None = None) -> StatusAnswer:
+        """``StatusIndex.status`` for one point without holding every warning in memory on PostgreSQL.
+
+        PostgreSQL: an index over just the warnings covering the point (PostGIS) and those naming
+        corridors (for the nearest open corridor), which answers exactly as the full index does.
+        SQLite: the cached ``status_index``.
+        """
+        with self.engine.connect() as conn:
+            if spatial.has_postgis(conn):
+                near = spatial.covering_point_clause(lat, lon)
+                found = self._published_rows(conn, sa.or_(near, warnings.c.has_corridors.is_(True)))
+                return StatusIndex(found).status(lat, lon, at)
+        return self.status_index().status(lat, lon, at)
 
     def status_index(self) -> StatusIndex:
         """The StatusIndex over published warnings, rebuilt only when they changed."""
@@ -479,6 +540,20 @@ class WarningStore:
                                 .values(active=False)).rowcount
         if done != 1:
             raise NotFound(E.T204.format(what="subscription", id=subscription_id))
+
+    def matching_subscriptions(self, geometry: BaseGeometry | None, conn: sa.Connection | None = None) -> np.ndarray:
+        """Ids of the active subscriptions whose area meets ``geometry``, ascending.
+
+        PostgreSQL: one PostGIS query (GiST index on ``subscriptions.area``); SQLite: the cached STRtree.
+        """
+        if geometry is None or geometry.is_empty:
+            return np.zeros(0, dtype=np.int64)
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.matching_subscriptions(geometry, own)
+        if spatial.has_postgis(conn):
+            return np.array(spatial.subscriptions_intersecting(conn, geometry), dtype=np.int64)
+        return self.subscription_index().matching(geometry)
 
     def subscription_index(self) -> SubscriptionIndex:
         """The STRtree over active subscriptions, rebuilt only when they changed."""
