@@ -117,12 +117,16 @@ def rss(items: list[tuple[str, str, str]], title: str = "Test wire") -> bytes:
 
 
 class SmtpSink:
-    """A minimal SMTP server on loopback that keeps every message it receives (HELO/EHLO, MAIL, RCPT, DATA)."""
+    """A minimal SMTP server on loopback that keeps every message it receives (HELO/EHLO, MAIL, RCPT, DATA).
+
+    While ``refuse`` is above zero, each RCPT is answered ``451`` (try later) and ``refuse`` counts down.
+    """
 
     def __init__(self) -> None:
         import socketserver
 
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.refuse = 0
         sink = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -139,6 +143,10 @@ class SmtpSink:
                     elif verb == b"MAIL":
                         sender, rcpts = line.decode().split(":", 1)[1].strip(), []
                         self.wfile.write(b"250 ok\r\n")
+                    elif verb == b"RCPT" and sink.refuse > 0:
+                        with sink.lock:
+                            sink.refuse -= 1
+                        self.wfile.write(b"451 4.3.0 mailbox busy, try again later\r\n")
                     elif verb == b"RCPT":
                         rcpts.append(line.decode().split(":", 1)[1].strip())
                         self.wfile.write(b"250 ok\r\n")

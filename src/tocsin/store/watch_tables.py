@@ -1,8 +1,9 @@
 """The watcher's tables on the store's ``metadata``: sources' state, seen items, story families, rules, alerts.
 
-Created by migration ``0004_watch``. ``watch_items`` is the per-source cursor: an item key is written
-only after its report is stored, so a restart re-reads (and de-duplicates by content hash) whatever
-was in hand when the process stopped, and never skips an item.
+Created by migrations ``0004_watch`` and ``0008_watch_rules`` (alert payloads and digests, the rule
+alerts' deliveries outbox). ``watch_items`` is the per-source cursor: an item key is written only
+after its report is stored, so a restart re-reads (and de-duplicates by content hash) whatever was
+in hand when the process stopped, and never skips an item.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tocsin.store.tables import UTCDateTime, metadata
 __all__ = [
     "watch_alerts",
     "watch_bands",
+    "watch_deliveries",
     "watch_faults",
     "watch_families",
     "watch_items",
@@ -113,5 +115,27 @@ watch_alerts = sa.Table(
     sa.Column("target", sa.String(64), nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("outcome", sa.Text),
+    sa.Column("payload", sa.JSON),
+    sa.Column("digest", sa.String(128)),  # the digest it went out in; NULL while it waits (digest rules)
     sa.PrimaryKeyConstraint("rule_id", "target"),
+)
+
+watch_deliveries = sa.Table(
+    "watch_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("rule_id", sa.Integer, nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("key", sa.String(128), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("last_attempt_at", UTCDateTime),
+    sa.Column("delivered_at", UTCDateTime),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.UniqueConstraint("rule_id", "channel", "key"),
+    sa.Index(None, "state", "next_attempt_at"),
 )

@@ -101,7 +101,7 @@ class Watcher:
         extractor: Extractor | None = None,
         fetcher_options: dict[str, float | int | str] | None = None,
         max_new_per_round: int = 2000,
-        notifier: Callable[[list[str]], int] | None = None,
+        notifier: Callable[[list[str], dt.datetime], int] | None = None,
         rng: random.Random | None = None,
         drafts: bool = True,
     ) -> None:
@@ -151,8 +151,8 @@ class Watcher:
                 await self._handle(fetcher, state, result, now, summary)
             for task in tasks:
                 task.cancel()
-        if self.notifier is not None and summary.new_hashes:
-            summary.alerts = self.notifier(summary.new_hashes)
+        if self.notifier is not None:  # every round: due digests and retries go out without new reports
+            summary.alerts = self.notifier(summary.new_hashes, now)
         return summary
 
     async def _fetch(self, fetcher: Fetcher, state: SourceState) -> tuple[SourceState, FetchResult]:
