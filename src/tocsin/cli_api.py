@@ -20,7 +20,7 @@ from tocsin import settings
 from tocsin.cli_common import DbOption, err, out
 from tocsin.cli_common import errors as _errors
 
-__all__ = ["app_from_env", "first_admin", "main", "register", "serve", "tokens_app"]
+__all__ = ["app_from_env", "banner", "first_admin", "main", "register", "serve", "tokens_app"]
 
 tokens_app = typer.Typer(help="API tokens: create (the secret is shown once), list, revoke.", no_args_is_help=True)
 
@@ -85,6 +85,22 @@ def first_admin(auth: Any) -> str | None:
     return str(secret)
 
 
+def banner(host: str, port: int, secret: str | None, db: str | None = None) -> list[str]:
+    """What ``serve`` prints: the address, and the first admin token or how to make a token."""
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{port}"
+    lines = [f"tocsin API and map on {base}/  (API docs: {base}/docs, Atom feed: {base}/feed)"]
+    if secret is not None:
+        lines.append(f"first admin token (shown once; sign in with it on the page): {secret}")
+        lines.append("make tokens for others with: tocsin tokens create NAME --role viewer|analyst|operator|admin"
+                     + (f" --db {db}" if db else ""))
+    else:
+        where = f" --db {db}" if db else ""
+        lines.append(f"this database has tokens already; make one to sign in with: "
+                     f"tocsin tokens create NAME --role operator{where}  (list: tocsin tokens list{where})")
+    return lines
+
+
 def app_from_env() -> Any:
     """The app for uvicorn worker processes (``factory=True``): the database comes from $TOCSIN_DATABASE_URL."""
     from tocsin.api import create_app
@@ -104,9 +120,8 @@ def serve(
     url = db or settings.get("database_url")
     with _errors(), _auth(url) as auth:
         secret = first_admin(auth)
-    out.print(f"tocsin API and map on http://{host}:{port}/  (docs: http://{host}:{port}/docs)", highlight=False)
-    if secret is not None:
-        out.print(f"first admin token (shown once): {secret}", highlight=False)
+    for line in banner(host, port, secret, db):
+        out.print(line, highlight=False, soft_wrap=True)
     sys.stdout.flush()
     os.environ[_DB_ENV] = url
     options: dict[str, Any] = {"host": host, "port": port, "workers": max(1, workers), "factory": True,

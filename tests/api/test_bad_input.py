@@ -176,3 +176,23 @@ def test_edge_values_found_by_fuzzing(api: Api, method: str, path: str, body: An
     response = api.client.request(method, path, json=body, headers=api.h("admin"))
     assert response.status_code == 422, response.text
     assert response.json()["field"].startswith(field)
+
+
+@pytest.mark.parametrize(
+    ("patch", "code"),
+    [
+        ({"effective": "2030-02-01T00:00:00Z", "expires": "2030-01-01T00:00:00Z"}, "T409"),  # ends before it starts
+        ({"effective": "tomorrow"}, "T607"),  # not a time
+        ({"areas": [{"polygons": ["50,36 50,37 51,36 51,37 50,36"]}], "headline": "x"}, "T307"),  # crossed polygon
+        ({"areas": [{"circles": ["50,36 -5"]}]}, "T308"),  # negative radius
+        ({"window": "now and then"}, "T311"),  # unreadable hours
+        ({"version": 1}, "T607"),  # nothing to change
+    ],
+)
+def test_a_bad_draft_edit_changes_nothing(api: Api, patch: dict[str, Any], code: str) -> None:
+    draft = api.draft()
+    response = api.client.patch(f"/api/warnings/{draft['id']}", json=patch, headers=api.h("operator"))
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == code
+    after = api.client.get(f"/api/warnings/{draft['id']}", headers=api.h("operator")).json()
+    assert after == draft  # same version, headline, area: nothing was written

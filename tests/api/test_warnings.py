@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import pytest
 from apikit import KHARKIV_POLYGON, Api, make_api
+from lxml import etree
 
 from tocsin.store import Store
 from tocsin.warnings.store import WarningStore
@@ -143,3 +146,46 @@ def test_subscriptions_are_audited_and_never_show_secrets(api: Api) -> None:
     assert "s3cret" not in str(log)
     bad = api.client.post("/api/subscriptions", json={**body, "url": "ftp://x"}, headers=api.h("operator"))
     assert bad.status_code == 422 and bad.json()["code"] == "T412"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feed",  # the short address the page links to
+        "/feed.atom",  # the address with the format's extension
+        "/warnings.atom",  # the feed's own id and rel="self" link
+    ],
+)
+def test_the_feed_answers_at_every_address_it_names(api: Api, path: str) -> None:
+    draft = api.draft()
+    assert draft["id"].encode() not in api.client.get(path).content  # drafts are never in the feed
+    _publish(api, draft["id"])
+    feed = api.client.get(path)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    assert draft["id"].encode() in feed.content
+    self_link = etree.fromstring(feed.content).find("{http://www.w3.org/2005/Atom}link[@rel='self']")
+    assert self_link is not None
+    assert api.client.get(urlsplit(self_link.get("href")).path).content == feed.content
+
+
+def test_an_operator_edits_a_drafts_area_and_times_then_publishes(api: Api) -> None:
+    draft = api.draft(kind="curfew", areas=[])  # as drafted from a report whose place had no shape
+    assert draft["geometry"] is None
+    refused = api.client.post(f"/api/warnings/{draft['id']}/publish", headers=api.h("operator"))
+    assert refused.status_code == 422 and refused.json()["code"] == "T411"
+    body = {"areas": [{"name": "Central Kharkiv", "polygons": [KHARKIV_POLYGON]}],
+            "effective": "2030-01-01T18:00:00+02:00", "expires": "2030-01-08T06:00:00Z",
+            "window": "daily 22:00-06:00 UTC", "instruction": "Stay indoors at night.", "version": 1}
+    edited = api.client.patch(f"/api/warnings/{draft['id']}", json=body, headers=api.h("operator"))
+    assert edited.status_code == 200, edited.text
+    props = edited.json()["properties"]
+    assert edited.json()["geometry"]["type"] == "Polygon" and props["areas"] == ["Central Kharkiv"]
+    assert props["effective"] == "2030-01-01T16:00:00Z" and props["expires"] == "2030-01-08T06:00:00Z"
+    assert props["window"].startswith("daily 22:00-06:00 UTC") and props["instruction"] == "Stay indoors at night."
+    _publish(api, draft["id"])
+    night = api.client.get(INSIDE + "&at=2030-01-03T23:00:00Z").json()
+    assert night["curfew"]["in_force"] is True and night["warnings"][0]["id"] == draft["id"]
+    before = api.client.get(INSIDE + "&at=2030-01-01T15:00:00Z").json()
+    assert before["warnings"] == []  # not yet effective
+    listed = api.client.get("/api/warnings?at=2030-01-03T23:00:00Z").json()["features"]
+    assert [f["id"] for f in listed] == [draft["id"]]

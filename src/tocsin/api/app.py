@@ -16,6 +16,7 @@ from tocsin import settings
 from tocsin.api import events, reports, status, subscriptions, tokens, warnings
 from tocsin.api.errors import BodyTooLarge, install_error_handlers
 from tocsin.api.state import ApiState, StatusCache
+from tocsin.api.tiles import TileProbe
 from tocsin.auth import Auth
 from tocsin.errors import ConfigError
 from tocsin.store import Store
@@ -137,10 +138,11 @@ def create_app(
                                                                             DEFAULT_MAX_BODY_BYTES))
     ttl = float(status_ttl_s if status_ttl_s is not None else _setting("status_ttl_s", 1.0))
     ws = WarningStore(store)
+    tiles = tiles_url if tiles_url is not None else (_setting("tiles_url", "") or None)
     state = ApiState(
         store=store, warnings=ws, auth=Auth(store), status=StatusCache(ws, ttl), max_body_bytes=limit,
-        tiles_url=tiles_url if tiles_url is not None else (_setting("tiles_url", "") or None),
-        attribution=_setting("tiles_attribution", _ATTRIBUTION), extractor=extractor,
+        tiles_url=tiles or None, attribution=_setting("tiles_attribution", _ATTRIBUTION), extractor=extractor,
+        tiles=TileProbe(tiles),
     )
     app = FastAPI(title="tocsin", version=tocsin.__version__,
                   description="Conflict events and CAP 1.2 civilian warnings. See docs/api.md.",
@@ -153,10 +155,12 @@ def create_app(
         app.include_router(module.router)
     app.include_router(warnings.feed_router)
 
-    @app.get("/api/config", tags=["web"], summary="What the web page needs: tiles URL, attribution, version")
+    @app.get("/api/config", tags=["web"],
+             summary="What the web page needs: tiles URL, whether it answers, attribution, version")
     def config(request: Request) -> dict[str, Any]:
         s: ApiState = request.app.state.tocsin
-        return {"tiles_url": s.tiles_url, "attribution": s.attribution, "version": tocsin.__version__}
+        return {"tiles_url": s.tiles_url, "tiles_reachable": s.tiles.reachable(), "attribution": s.attribution,
+                "version": tocsin.__version__}
 
     _mount_web(app)
     return app

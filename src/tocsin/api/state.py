@@ -66,6 +66,8 @@ class ApiState:
     tiles_url: str | None
     attribution: str
     extractor: Any = None
+    tiles: Any = None
+    """The ``TileProbe`` of ``tiles_url`` (``GET /api/config`` says whether it answers)."""
     ingest_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get_extractor(self) -> Any:

@@ -34,7 +34,7 @@ from tocsin.warnings.geometry import (
 from tocsin.warnings.records import Corridor, Warning, WarningArea
 from tocsin.warnings.timewindow import parse_window
 
-__all__ = ["feed_router", "router", "warning_feature"]
+__all__ = ["FEED_PATHS", "feed_router", "router", "warning_feature"]
 
 router = APIRouter(prefix="/api/warnings", tags=["warnings"], dependencies=[Depends(known_query)])
 feed_router = APIRouter(tags=["warnings"], dependencies=[Depends(known_query)])
@@ -147,11 +147,20 @@ def get_cap_file(request: Request, warning_id: str) -> Response:
     return get_cap(request, warning_id)
 
 
-@feed_router.get("/feed.atom", summary="Atom feed of active published alerts", response_class=Response,
-                 responses={200: {"content": {"application/atom+xml": {}}}})
+#: The Atom feed's paths: ``/feed`` (the short one), ``/feed.atom``, and ``/warnings.atom`` (the feed's own id and
+#: rel="self" link, written by ``tocsin.warnings.feed``).
+FEED_PATHS = ("/feed", "/feed.atom", "/warnings.atom")
+
+
 def feed(request: Request) -> Response:
+    """Atom feed of the active published alerts (public)."""
     base = str(request.base_url).rstrip("/")
     return Response(state_of(request).warnings.feed(base), media_type="application/atom+xml")
+
+
+for _path in FEED_PATHS:
+    feed_router.add_api_route(_path, feed, methods=["GET"], summary="Atom feed of active published alerts",
+                              response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}})
 
 
 # -- writes --------------------------------------------------------------------------------------------
@@ -201,6 +210,7 @@ class WarningPatch(BaseModel):
     headline: XmlText | None = Field(None, max_length=500)
     description: XmlText | None = Field(None, max_length=10_000)
     instruction: XmlText | None = Field(None, max_length=10_000)
+    effective: UtcTime | None = None
     expires: UtcTime | None = None
     window: XmlText | None = Field(None, max_length=500)
     severity: XmlText | None = None
@@ -275,8 +285,7 @@ def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int 
     changes: dict[str, Any] = {k: getattr(body, k) for k in given & {"headline", "description", "instruction"}}
     if "severity" in given and body.severity is not None:
         changes["severity"] = body.severity
-    if "expires" in given:
-        changes["expires"] = body.expires
+    changes.update({name: getattr(body, name) for name in given & {"effective", "expires"}})
     if "window" in given:
         changes["window"] = parse_window(body.window) if body.window else None
     if "areas" in given and body.areas is not None:
