@@ -427,6 +427,37 @@ def test_areas_without_a_resolver_come_from_the_parse(nlp: Language) -> None:
     assert all(a.reason and a.latitude is None for a in notice.areas)
 
 
+def test_names_before_a_place_noun_are_areas_and_the_city_holding_them_is_not(nlp: Language) -> None:
+    # the tagger reads "Sheikh Maqsoud" as a person; "of Aleppo" says where the neighbourhoods are
+    doc = nlp.make_doc("The army ordered civilians to leave the Sheikh Maqsoud and Ashrafieh neighbourhoods of Aleppo.")
+    doc._.published = JAN_8
+    (notice,) = nlp(doc)._.notices
+    assert notice.kind == "evacuation_order"
+    assert [a.name for a in notice.areas] == ["Sheikh Maqsoud", "Ashrafieh"]
+
+
+def test_coordinated_clauses_state_two_notices(nlp: Language) -> None:
+    text = ("The army on Thursday ordered civilians to leave the Hamra and Salam neighbourhoods and declared a "
+            "curfew over both districts from 3 p.m. local time (12:00 GMT).")
+    dates = [D("Thursday", dt.date(2026, 1, 8)), D("3 p.m. local time (12:00 GMT)",
+                                                   dt.datetime(2026, 1, 8, 12, 0, tzinfo=UTC))]
+    found = notices(nlp, Case(text, JAN_8, dates, [P("Hamra", "Asia/Damascus"), P("Salam", "Asia/Damascus")]))
+    by_kind = {n.kind: n for n in found}
+    assert sorted(by_kind) == ["curfew", "evacuation_order"]
+    order, curfew = by_kind["evacuation_order"], by_kind["curfew"]
+    assert order.start == dt.date(2026, 1, 8)  # "on Thursday", not the curfew's hour
+    assert curfew.start == dt.datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
+    assert [a.name for a in curfew.areas] == ["Hamra", "Salam"]  # "both districts": the clause before
+    assert order.issuer == curfew.issuer == "The army"
+    assert order.spans["kind"].text != curfew.spans["kind"].text
+
+
+def test_one_clause_with_two_cues_stays_one_notice(nlp: Language) -> None:
+    # "evacuate" is a cue of two kinds and "curfew" a third, all under one verb: one notice
+    text = "The army ordered residents of Afrin to evacuate before a curfew that begins at 6 p.m."
+    assert len(notices(nlp, Case(text, JAN_8, [], [P("Afrin", "Asia/Damascus")]))) == 1
+
+
 def test_sentences_about_one_notice_merge(nlp: Language) -> None:
     text = ("An island-wide curfew will be imposed at 6 p.m. today in Colombo. "
             "The curfew will be effective until 6 a.m. on Monday.")

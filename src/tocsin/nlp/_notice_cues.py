@@ -165,7 +165,7 @@ def best_cue(cues: list[tuple[str, SpacySpan]]) -> tuple[str, SpacySpan] | None:
 
 def ancestors(tok: Token, limit: int = 4) -> list[Token]:
     out: list[Token] = []
-    while tok.head is not tok and len(out) < limit:
+    while tok.head.i != tok.i and len(out) < limit:
         tok = tok.head
         out.append(tok)
     return out
@@ -327,7 +327,7 @@ def _military_strike(verb: Token) -> bool:
 def _residents_of_a_place(verb: Token) -> bool:
     """'warned Mekele residents', 'warned residents of Dahiyeh': the people of a named place."""
     for t in verb.subtree:
-        if t.lemma_.lower() in RESIDENT_WORDS and t.head is not t:
+        if t.lemma_.lower() in RESIDENT_WORDS and t.head.i != t.i:
             if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in t.children):
                 return True
             if any(c.dep_ == "prep" and c.lower_ in ("of", "in") and any(g.pos_ == "PROPN" for g in c.subtree)
@@ -376,7 +376,7 @@ def _evacuees(directive: Token, verb: Token) -> bool:
     place; not "asked them to leave the scene" or "demanded the newcomers leave"."""
     words: set[str] = set()
     for c in [*directive.children, *verb.children]:
-        if c.dep_ in ("nsubj", "nsubjpass") and c.head is directive:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.head.i == directive.i:
             continue
         words |= {t.lemma_.lower() for t in c.subtree}
         if any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in c.subtree):

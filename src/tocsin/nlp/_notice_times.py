@@ -545,7 +545,7 @@ def _locative(tok: Token) -> bool:
         return True
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PLACE_NOUNS:
         return True
-    return tok.dep_ == "compound" and head.lemma_.lower() in _PLACE_NOUNS
+    return tok.dep_ in ("compound", "nmod") and head.lemma_.lower() in _PLACE_NOUNS
 
 
 def _propn_runs(sent: SpacySpan) -> list[SpacySpan]:
@@ -565,6 +565,16 @@ def _propn_runs(sent: SpacySpan) -> list[SpacySpan]:
         else:
             i += 1
     return runs
+
+
+def _with_compounds(run: SpacySpan) -> SpacySpan:
+    """'Sheikh Maqsoud' when the tagger saw only 'Maqsoud' as the name: proper-noun compounds before it."""
+    doc, start = run.doc, run.start
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" and (
+        run.start <= doc[start - 1].head.i < run.end or doc[start - 1].head.i == start
+    ):
+        start -= 1
+    return doc[start : run.end]
 
 
 def _list_start(sent: SpacySpan) -> int | None:
@@ -591,12 +601,13 @@ def entity_toponyms(
         accepted: set[int] = set()
         list_from = _list_start(sent)
         for run in [*_propn_runs(sent), *[e for e in sent.ents if e.label_ in ("PERSON", "ORG")]]:
+            run = _with_compounds(run)
             root = run.root
             ok = _locative(root) or (root.dep_ in ("conj", "appos") and root.head.i in accepted)
             ok = ok or (list_from is not None and run.start > list_from)
             if not ok and root.dep_ == "conj":
                 first = root.head
-                while first.dep_ == "conj" and first.head is not first:
+                while first.dep_ == "conj" and first.head.i != first.i:
                     first = first.head
                 ok = _locative(first)
             if ok:

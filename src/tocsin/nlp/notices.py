@@ -68,11 +68,15 @@ class _Draft:
     """'Similar orders were given in ...': another notice, never merged into the previous one."""
     definite: bool = False
     """'The curfew will last until ...': refers back to a notice already mentioned."""
+    clause: SpacySpan | None = None
+    """The part of the sentence that states this notice, when the sentence states several."""
     last_sent: SpacySpan = field(init=False)
     """The last sentence folded into this draft."""
 
     def __post_init__(self) -> None:
         self.last_sent = self.sent
+        if self.clause is None:
+            self.clause = self.sent
 
 
 class NoticeFinder:
@@ -117,30 +121,33 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
     for i, sent in enumerate(sents):
         sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
         leaflets = _leaflet_drop(sent, sent_mentions) or leaflets
-        cue = best_cue(cues_by_sent.get(sent.start, []))
+        stated = _clauses(sent, cues_by_sent.get(sent.start, []))
         similar = False
-        if cue is None:
+        if not stated:
             cue = _similar_order(sent, last)
             similar = cue is not None
-        if cue is None:
+            stated = [(cue, sent)] if cue is not None else []
+        if not stated:
             if last is not None and _continues(sent, last, sent_mentions):
                 _apply_times(last, sent, sent_mentions, published, prev_day, doc_zone, continuation=True)
             prev_day = times.day_of(sent_mentions) or prev_day
             continue
-        kind, cue_span = cue
-        draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar, definite=_definite(cue_span))
-        _fill_issuer(draft, attributions)
-        if leaflets is not None and draft.issuer is None and _mentions_leaflets(sent):
-            draft.issuer, draft.issuer_span = leaflets.issuer.text, leaflets.issuer
-        _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None, doc_zone)
-        _apply_times(draft, sent, sent_mentions, published, prev_day, doc_zone, continuation=False)
-        if leaflets is not None and draft.window.start is None and leaflets.day and _mentions_leaflets(sent):
-            draft.window.start, draft.window.start_span = leaflets.day, leaflets.day_span
-        if draft.separate:
-            drafts.append(draft)
-            last = draft
-        else:
-            last = _merge(drafts, draft)
+        for (kind, cue_span), clause in stated:
+            draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar, definite=_definite(cue_span),
+                           clause=clause)
+            _fill_issuer(draft, attributions)
+            if leaflets is not None and draft.issuer is None and _mentions_leaflets(sent):
+                draft.issuer, draft.issuer_span = leaflets.issuer.text, leaflets.issuer
+            _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None, doc_zone)
+            clause_mentions = [m for m in sent_mentions if clause.start_char <= m.start < clause.end_char]
+            _apply_times(draft, clause, clause_mentions, published, prev_day, doc_zone, continuation=False)
+            if leaflets is not None and draft.window.start is None and leaflets.day and _mentions_leaflets(sent):
+                draft.window.start, draft.window.start_span = leaflets.day, leaflets.day_span
+            if draft.separate:
+                drafts.append(draft)
+                last = draft
+            else:
+                last = _merge(drafts, draft)
         prev_day = times.day_of(sent_mentions) or prev_day
     text = doc.text
     return [_to_notice(d, text, doc._.report_id) for d in drafts]
@@ -247,6 +254,47 @@ def _valid_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def _clause_head(tok: Token) -> Token:
+    """The verb heading the coordinated clause a cue belongs to: 'ordered ... to leave' for the cue
+    'leave', 'declared' for 'curfew' in '... ordered civilians to leave X and declared a curfew ...'."""
+    while tok.head.i != tok.i:
+        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+            return tok
+        tok = tok.head
+    return tok
+
+
+def _clauses(
+    sent: SpacySpan, found: list[tuple[str, SpacySpan]]
+) -> list[tuple[tuple[str, SpacySpan], SpacySpan]]:
+    """The notices a sentence states, each with the clause that states it.
+
+    One notice per sentence, unless coordinated clauses state notices of different kinds ("ordered
+    civilians to leave X and declared a curfew over both districts"): then one per clause, each
+    clause running from its verb's left edge to the next clause's."""
+    best = best_cue(found)
+    if best is None:
+        return []
+    heads: dict[int, list[tuple[str, SpacySpan]]] = {}
+    for cue in found:
+        heads.setdefault(_clause_head(cue[1].root).i, []).append(cue)
+    chosen = [(h, best_cue(cs)) for h, cs in heads.items()]
+    if len(chosen) < 2 or len({c[0] for _, c in chosen if c}) < 2:
+        return [(best, sent)]
+    doc = sent.doc
+    starts = sorted(sent.start if doc[h].dep_ != "conj" else doc[h].left_edge.i for h, _ in chosen)
+    out: list[tuple[tuple[str, SpacySpan], SpacySpan]] = []
+    kinds: set[str] = set()
+    for _head, cue in sorted(chosen, key=lambda hc: hc[1][1].start if hc[1] else 0):
+        if cue is None or cue[0] in kinds:
+            continue
+        kinds.add(cue[0])
+        begin = max(b for b in starts if b <= cue[1].start)
+        end = min([b for b in starts if b > cue[1].start] + [sent.end])
+        out.append((cue, doc[begin:end]))
+    return out
 
 
 def _similar_order(sent: SpacySpan, last: _Draft | None) -> tuple[str, SpacySpan] | None:
@@ -386,24 +434,12 @@ def _fill_areas(
 ) -> None:
     """The places in the notice's sentence (not the issuer's, not a destination of an evacuation); else
     the places listed just after it, the issuer's own jurisdiction, or the neighbouring sentences'."""
-    sent, doc = draft.sent, draft.sent.doc
-    issuer = draft.issuer_span
-    chosen: list[Toponym] = []
-    of_issuer: list[Toponym] = []
-    sources = _source_spans(sent)
-    for top in _in_sentence(toponyms, sent):
-        if sent.text[top.end - sent.start_char : top.end - sent.start_char + 12].lower().lstrip().startswith(
-            ("time", "local time")
-        ):
-            continue  # "8 pm Moscow time" names a time zone, not an area
-        if any(a <= top.start < b for a, b in sources):
-            continue  # "according to a military statement in Baghdad": where it was said
-        if issuer is not None and issuer.start <= top.start < issuer.end:
-            of_issuer.append(top)
-            continue
-        if draft.kind == "evacuation_order" and _is_destination(doc, top):
-            continue
-        chosen.append(top)
+    sent = draft.sent
+    assert draft.clause is not None
+    chosen, of_issuer = _clause_places(draft, _in_sentence(toponyms, draft.clause))
+    if not chosen and draft.clause is not sent:  # "... and declared a curfew over both districts"
+        chosen, more = _clause_places(draft, _in_sentence(toponyms, sent))
+        of_issuer = of_issuer or more
     if len(chosen) <= 1 and any(t.tag_ == "NNS" and t.lemma_.lower() in PLACE_NOUNS for t in sent):
         chosen.extend(_listed_places(toponyms, following))
     if not chosen:
@@ -429,6 +465,45 @@ def _fill_areas(
         anchor = chosen[0].start if chosen else sent.start_char
         zoned = [(abs(t.start - anchor), z) for t in toponyms if (z := zone_for(t)) and t.resolved]
         draft.zone = min(zoned)[1] if zoned else None
+
+
+def _clause_places(draft: _Draft, candidates: Sequence[Toponym]) -> tuple[list[Toponym], list[Toponym]]:
+    """The places a notice applies to among ``candidates``, and those that belong to its issuer."""
+    sent, doc = draft.sent, draft.sent.doc
+    issuer = draft.issuer_span
+    chosen: list[Toponym] = []
+    of_issuer: list[Toponym] = []
+    sources = _source_spans(sent)
+    for top in candidates:
+        if sent.text[top.end - sent.start_char : top.end - sent.start_char + 12].lower().lstrip().startswith(
+            ("time", "local time")
+        ):
+            continue  # "8 pm Moscow time" names a time zone, not an area
+        if any(a <= top.start < b for a, b in sources):
+            continue  # "according to a military statement in Baghdad": where it was said
+        if issuer is not None and issuer.start <= top.start < issuer.end:
+            of_issuer.append(top)
+            continue
+        if draft.kind == "evacuation_order" and _is_destination(doc, top):
+            continue
+        chosen.append(top)
+    parts = [t for t in chosen if not _container(doc, t)]
+    return (parts if parts else chosen), of_issuer
+
+
+def _container(doc: Doc, top: Toponym) -> bool:
+    """'Aleppo' in 'the Sheikh Maqsoud and Ashrafieh neighbourhoods of Aleppo': the city holding the named
+    areas, not an area of the notice itself."""
+    span = doc.char_span(top.start, top.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    noun = root.head.head
+    return noun.lemma_.lower() in PLACE_NOUNS and any(
+        c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in noun.children
+    )
 
 
 def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> list[Toponym]:
