@@ -23,12 +23,12 @@ from tocsin import settings
 from tocsin.cli_common import DbOption, err, out
 from tocsin.cli_common import errors as _errors
 
-__all__ = ["register", "rules_app", "sources_app", "watch"]
+__all__ = ["register", "rules", "rules_app", "sources_app", "watch"]
 
 sources_app = typer.Typer(help="The sources tocsin watches (sources.toml) and their state.",
                           invoke_without_command=True)
 rules_app = typer.Typer(help="Watch rules: alerts by webhook or e-mail on new events and notices.",
-                        no_args_is_help=True)
+                        invoke_without_command=True)
 
 
 SourcesOption = Annotated[Path | None, typer.Option("--sources", help="sources.toml (default: $TOCSIN_SOURCES or "
@@ -148,13 +148,74 @@ def watch(
             out.print(f"stopped after {rounds} rounds")
 
 
+def _conditions(data: dict[str, Any]) -> str:
+    parts = []
+    if data.get("km") is not None:
+        where = data.get("place") or f"{data.get('lat')}, {data.get('lon')}"
+        parts.append(f"within {data['km']:g} km of {where}")
+    if data.get("admin1"):
+        parts.append(f"in {data['admin1']}" + (f" ({data['country']})" if data.get("country") else "")
+                     + (" [polygon]" if data.get("area") else ""))
+    if data.get("kinds"):
+        parts.append("kind " + "|".join(data["kinds"]))
+    if data.get("actors"):
+        parts.append("actor " + "|".join(data["actors"]))
+    if data.get("min_fatalities") is not None:
+        parts.append(f"fatalities >= {data['min_fatalities']}")
+    looks = [w for w, on in (("events", data.get("events", True)), ("notices", data.get("notices", True))) if on]
+    return "; ".join([" and ".join(looks) or "nothing", *parts])
+
+
+def _rule_rows(store: Any) -> list[dict[str, Any]]:
+    from tocsin.watch.outbox import AlertOutbox, RuleStats
+    from tocsin.watch.state import WatchStore
+
+    stats = AlertOutbox(store).stats()
+    rows = []
+    for rule_id, _name, data in WatchStore(store).rules():
+        s = stats.get(rule_id, RuleStats())
+        rows.append({"id": rule_id, **data, "secret": "***" if data.get("secret") else None,
+                     "area": "polygon" if data.get("area") else None,
+                     "matches": s.matches, "waiting_for_digest": s.waiting, "delivered": s.delivered,
+                     "pending": s.pending, "failed": s.failed, "last_delivery": _when(s.last_delivered_at) or None,
+                     "last_failure": s.last_error, "last_failure_at": _when(s.last_error_at) or None})
+    return rows
+
+
+@rules_app.callback()
+def rules(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the watch rules with their deliveries: matches, delivered, pending, failed, last delivery, last failure."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _errors(), _store(db) as store:
+        rows = _rule_rows(store)
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, sort_keys=True, default=str))
+        return
+    table = Table(show_header=True)
+    for name in ("id", "name", "conditions", "to", "digest", "matches", "delivered", "pending", "failed",
+                 "last delivery", "last failure"):
+        table.add_column(name)
+    for r in rows:
+        to = ", ".join(x for x in (r.get("webhook"), r.get("email")) if x)
+        digest = f"{r['digest_minutes']:g} min" if r.get("digest_minutes") else ""
+        failure = f"{r['last_failure_at']} {r['last_failure']}"[:80] if r["last_failure"] else ""
+        table.add_row(str(r["id"]), r.get("name") or "", _conditions(r), to, digest, str(r["matches"]),
+                      str(r["delivered"]), str(r["pending"]), str(r["failed"]), r["last_delivery"] or "", failure)
+    out.print(table)
+
+
 @rules_app.command("add")
 def rules_add(
     name: Annotated[str | None, typer.Option(help="A name shown in alerts.")] = None,
+    near: Annotated[str | None, typer.Option(help="A place name (\"Aleppo\", \"Aleppo, Syria\"); with --km.")] = None,
     lat: Annotated[float | None, typer.Option(help="Latitude of the place (with --lon and --km).")] = None,
     lon: Annotated[float | None, typer.Option(help="Longitude of the place.")] = None,
     km: Annotated[float | None, typer.Option(help="Radius around the place in km.")] = None,
-    admin1: Annotated[str | None, typer.Option(help="First-level admin area (governorate, oblast).")] = None,
+    within: Annotated[str | None, typer.Option("--in", help="A first-level area by name (\"Idleb\", \"Idlib, Syria\"), "
+                                                            "resolved through the gazetteer.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="First-level admin area name, taken as written.")] = None,
     kind: Annotated[list[str] | None, typer.Option(help="Event type, sub-type or notice kind (repeatable).")] = None,
     actor: Annotated[list[str] | None, typer.Option(help="Actor name substring (repeatable).")] = None,
     min_fatalities: Annotated[int | None, typer.Option(help="Events with at least this many fatalities.")] = None,
@@ -163,32 +224,49 @@ def rules_add(
     webhook: Annotated[str | None, typer.Option(help="URL to POST each match to (JSON).")] = None,
     secret: Annotated[str | None, typer.Option(help="HMAC secret for X-Tocsin-Signature.")] = None,
     email: Annotated[str | None, typer.Option(help="Address to mail each match to.")] = None,
+    digest: Annotated[float | None, typer.Option("--digest", help="Send one digest every N minutes instead of "
+                                                                  "one message per match.")] = None,
     db: DbOption = None,
 ) -> None:
     """Save a watch rule."""
+    from tocsin.errors import E, InputError
     from tocsin.warnings.subscriptions import check_webhook_url
+    from tocsin.watch.places import resolve_admin1, resolve_near
     from tocsin.watch.rules import Rule
     from tocsin.watch.state import WatchStore
 
     with _errors(), _store(db) as store:
         if webhook:
             check_webhook_url(webhook)
+        place = country = country_code = None
+        area = None
+        if near is not None:
+            if lat is not None or lon is not None or km is None:
+                raise InputError(E.T010.format(where="rules add", field="--near", expected="used with --km and "
+                                               "without --lat/--lon", value=near))
+            found = resolve_near(near, user_places=store.places())
+            lat, lon = found.latitude, found.longitude
+            place = ", ".join(dict.fromkeys(p for p in (found.name, found.admin1, found.country) if p))
+        if within is not None:
+            if admin1 is not None:
+                raise InputError(E.T010.format(where="rules add", field="--in", expected="used without --admin1",
+                                               value=within))
+            region = resolve_admin1(within, user_places=store.places())
+            admin1, country, country_code, area = region.name, region.country, region.country_code, region.geometry
         rule = Rule(name=name, lat=lat, lon=lon, km=km, admin1=admin1, kinds=list(kind or []),
                     actors=list(actor or []), min_fatalities=min_fatalities, events=not no_events,
-                    notices=not no_notices, webhook=webhook, secret=secret, email=email)
+                    notices=not no_notices, webhook=webhook, secret=secret, email=email, digest_minutes=digest,
+                    place=place, country=country, country_code=country_code, area=area)
         rule_id = WatchStore(store).add_rule(rule.to_dict(), name)
-    out.print(f"rule {rule_id} saved")
+    out.print(f"rule {rule_id} saved: {_conditions(rule.to_dict())}")
 
 
 @rules_app.command("list")
 def rules_list(db: DbOption = None) -> None:
-    """List the watch rules (JSON lines)."""
-    from tocsin.watch.state import WatchStore
-
+    """List the watch rules with their deliveries (JSON lines; `tocsin rules` shows a table)."""
     with _errors(), _store(db) as store:
-        for rule_id, _name, data in WatchStore(store).rules():
-            data = {**data, "secret": "***" if data.get("secret") else None}
-            print(json.dumps({"id": rule_id, **data}, sort_keys=True))
+        for row in _rule_rows(store):
+            print(json.dumps(row, sort_keys=True, default=str))
 
 
 @rules_app.command("remove")

@@ -58,6 +58,9 @@ class E:
     T030 = "[T030] {path}:{line}: not a GeoNames row ({detail}); line skipped"
     T031 = "[T031] {path}: feature {index}: {detail}; feature skipped"
     T032 = "[T032] {path}: not a GeoJSON FeatureCollection ({detail}); nothing imported"
+    T033 = "[T033] {where}: no {what} called {name!r} in the gazetteer{hint}"
+    T034 = "[T034] {where}: {name!r} is ambiguous ({count} places); add the country or region, e.g. {example!r}: " \
+           "{candidates}"
     # configuration (T1xx)
     T101 = "[T101] unknown setting {name!r}; valid settings: {valid}"
     T102 = "[T102] {name}: {value!r} is not a valid option, must be one of {valid}"

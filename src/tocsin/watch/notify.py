@@ -160,6 +160,8 @@ class Notifier:
             if m.rule.digest_minutes is None:
                 body = _dumps({"rule": m.rule_id, "rule_name": m.rule.name, **m.payload})
             new += self.outbox.queue(m.rule_id, m.target, m.payload, m.rule.channels, body, now)
+        if new:
+            self._checked = False  # something is due: the next call looks at the outbox
         return new
 
     def flush_digests(self, now: dt.datetime, rules: dict[int, Rule] | None = None) -> list[str]:
