@@ -62,3 +62,32 @@ def test_corridor_notice_becomes_a_route() -> None:
     draft = draft_from_notice(notice, "r1", corridor_width_m=2000)
     assert len(draft.corridors) == 1 and draft.corridors[0].width_m == 2000
     assert list(draft.corridors[0].route.coords) == [(37.55, 47.10), (35.14, 47.84)]
+
+
+def _corridor_until(end: dt.datetime) -> Notice:
+    return Notice(kind="safe_corridor", areas=[Area("Castello road"), Area("Jandoul")], end=end,
+                  evidence=Span(0, 40, "corridors which would stay open until 2 p.m."), timezone="Asia/Damascus")
+
+
+def test_window_with_only_an_end_runs_from_the_report() -> None:
+    published = dt.datetime(2026, 1, 8, 6, 40, tzinfo=dt.UTC)
+    draft = draft_from_notice(_corridor_until(dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC)), "r1",
+                              sent=SENT, issued=published)
+    assert draft.window is not None
+    assert (draft.window.start, draft.window.end) == (published, dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC))
+    assert draft.window.active_at(dt.datetime(2026, 1, 8, 10, 0, tzinfo=dt.UTC))
+    assert not draft.window.active_at(dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC))
+
+
+def test_window_with_only_an_end_is_left_to_the_operator_without_a_report_time_or_when_past() -> None:
+    end = dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC)
+    assert draft_from_notice(_corridor_until(end), "r1", sent=SENT).window is None
+    late = dt.datetime(2026, 1, 8, 12, 0, tzinfo=dt.UTC)  # the report came after the corridor closed
+    assert draft_from_notice(_corridor_until(end), "r1", sent=SENT, issued=late).window is None
+
+
+def test_end_before_start_does_not_fail_the_draft() -> None:
+    notice = Notice(kind="curfew", areas=[Area("Afrin")], start=dt.datetime(2026, 1, 8, 12, 0, tzinfo=dt.UTC),
+                    end=dt.datetime(2026, 1, 8, 9, 0, tzinfo=dt.UTC), evidence=Span(0, 6, "curfew"))
+    draft = draft_from_notice(notice, "r1", sent=SENT)
+    assert draft.window is not None and draft.window.end is None

@@ -8,6 +8,7 @@ the operator must draw before publishing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -19,7 +20,7 @@ from tocsin.errors import GeometryError
 from tocsin.model import Area, Notice
 from tocsin.warnings.geometry import Circle, Resolver, area_from_geojson, resolve_named_area
 from tocsin.warnings.records import Corridor, Warning, WarningArea
-from tocsin.warnings.timewindow import TimeWindow
+from tocsin.warnings.timewindow import TimeWindow, to_utc
 
 __all__ = ["DEFAULT_SENDER", "draft_from_notice", "new_identifier"]
 
@@ -85,9 +86,13 @@ def _local(value: dt.datetime | dt.date, end: bool) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0))
 
 
-def _window(notice: Notice, timezone: str) -> TimeWindow | None:
+def _window(notice: Notice, timezone: str, issued: dt.datetime | None = None) -> TimeWindow | None:
+    """The notice's window; one that gives only an end ("open until 2 p.m.") runs from ``issued``, the
+    report's publication; a window that would end before it starts is left for the operator to set."""
     if notice.start is None:
-        return None
+        if notice.end is None or issued is None:
+            return None
+        notice = dataclasses.replace(notice, start=issued, recurring=None)
     if notice.recurring == "daily" and isinstance(notice.start, dt.datetime) and isinstance(notice.end, dt.datetime):
         start_time, end_time = notice.start.timetz().replace(tzinfo=None), notice.end.timetz().replace(tzinfo=None)
         if notice.start.tzinfo is not None:
@@ -97,7 +102,9 @@ def _window(notice: Notice, timezone: str) -> TimeWindow | None:
             return TimeWindow.daily(start_time, end_time, timezone, start=notice.start)
     start = _local(notice.start, end=False)
     end = _local(notice.end, end=True) if notice.end is not None else None
-    if end is not None and end.tzinfo is None and start.tzinfo is None and end <= start:
+    if end is not None and to_utc(end, timezone) <= to_utc(start, timezone):
+        if notice.start is issued:
+            return None
         end = None
     return TimeWindow.once(start, end, timezone)
 
@@ -120,8 +127,11 @@ def draft_from_notice(
     resolver: Resolver | None = None,
     radius_km: float = 2.0,
     corridor_width_m: float = 1000.0,
+    issued: dt.datetime | None = None,
 ) -> Warning:
     """A Draft warning from a notice, citing ``report_id`` and the notice's evidence span.
+
+    ``issued`` (the report's publication time) starts a window for which the notice gives only an end.
 
     A curfew with ``recurring == "daily"`` becomes a daily window in the notice's time zone; a safe
     corridor with two or more located places becomes a route through them of ``corridor_width_m``.
@@ -155,7 +165,7 @@ def draft_from_notice(
         description=evidence_text,
         instruction=_INSTRUCTION.get(kind),
         areas=areas,
-        window=_window(notice, zone),
+        window=_window(notice, zone, issued),
         corridors=corridors,
         report_id=report_id,
         evidence=notice.evidence,
