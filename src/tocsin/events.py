@@ -108,10 +108,14 @@ def _actors_compatible(a: Event, b: Event) -> bool:
     Two complete pairs contradict unless one pair is found among the other's actors (order-free,
     associated actors count); otherwise the named actors must overlap.
     """
-    pa, pb = _primary_actors(a), _primary_actors(b)
-    if not pa or not pb:
+    pa = _primary_actors(a)
+    if not pa:
         return True
-    all_a, all_b = _all_actors(a), _all_actors(b)
+    pb = _primary_actors(b)
+    if not pb:
+        return True
+    all_a = pa | _named((a.assoc_actor_1, a.assoc_actor_2))
+    all_b = pb | _named((b.assoc_actor_1, b.assoc_actor_2))
     if len(pa) == 2 and len(pb) == 2:
         return pa <= all_b or pb <= all_a
     return bool(pa & all_b) or bool(pb & all_a)

@@ -169,22 +169,31 @@ def _elsewhere(loc: Location, row: Any, km: float) -> bool:
 
 _CANDIDATE_ROWS = (*merging._CANDIDATE_COLUMNS, events.c.date_lo, events.c.date_hi)
 _SELECTED = ", ".join(f"e.{c.name}" for c in _CANDIDATE_ROWS)
-#: Per search window: same type, date intervals that meet (date_lo bounded below for the index range
-#: scan), and unless the window has no box (region precision, no point), the event has no point, or
-#: is only known to region precision: a point inside the box.
-_MATCH = """e.event_type = {t} AND e.date_lo <= {hi} AND e.date_lo >= {lob} AND e.date_hi >= {lo}
-  AND ({s} IS NULL OR e.latitude IS NULL OR e.longitude IS NULL OR e.geo_precision = {region}
-       OR (e.latitude BETWEEN {s} AND {n} AND ({w} IS NULL OR e.longitude BETWEEN {w} AND {e})))"""
-_KEYS = ("t", "lo", "hi", "lob", "s", "n", "w", "e")
+#: Events whose interval is wider than 13 days (month precision): ``date_interval``'s slack > 6 days.
+_WIDE = "e.time_precision IS NOT NULL AND e.time_precision NOT IN (0, 1, 2)"
+_NARROW_DAYS = 2 * rules._PRECISION_SLACK_DAYS[2]
+#: A window's point box, unless it has none (region precision, no point), the event has no point,
+#: or the event is only known to region precision.
+_SPACE = f"""(w.s IS NULL OR e.latitude IS NULL OR e.longitude IS NULL OR e.geo_precision = {_REGION}
+  OR (e.latitude BETWEEN w.s AND w.n AND (w.west IS NULL OR e.longitude BETWEEN w.west AND w.east)))"""
+#: Per window, two index range scans: events of at most 13 days starting at most 12 days before the
+#: window (ix_events_event_type), and the wide ones starting up to 60 days before (ix_events_wide).
+_MATCH = f"""SELECT {_SELECTED} FROM w CROSS JOIN events AS e
+WHERE e.event_type = w.t AND e.date_lo >= w.nb AND e.date_lo <= w.hi AND e.date_hi >= w.lo AND {_SPACE}
+UNION ALL
+SELECT {_SELECTED} FROM w CROSS JOIN events AS e
+WHERE {_WIDE} AND e.event_type = w.t AND e.date_lo >= w.wb AND e.date_lo < w.nb AND e.date_hi >= w.lo AND {_SPACE}"""
+_KEYS = ("t", "lo", "hi", "nb", "wb", "s", "n", "west", "east")
 _CANDIDATES_SQL = {
     "postgresql": sa.text(
-        f"SELECT {_SELECTED} FROM json_to_recordset(CAST(:windows AS json))"
-        " AS w(t text, lo date, hi date, lob date, s float8, n float8, w float8, e float8)"
-        " JOIN events AS e ON " + _MATCH.format(region=_REGION, **{k: f"w.{k}" for k in _KEYS})
+        "WITH w AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(:windows AS json)) AS x(t text, lo date,"
+        " hi date, nb date, wb date, s float8, n float8, west float8, east float8)) " + _MATCH
     ).columns(*_CANDIDATE_ROWS),
-    "sqlite": sa.text(  # CROSS JOIN: the windows drive, each one a range scan of the events index
-        f"SELECT {_SELECTED} FROM json_each(:windows) AS w CROSS JOIN events AS e WHERE "
-        + _MATCH.format(region=_REGION, **{k: f"(w.value ->> '$.{k}')" for k in _KEYS})
+    "sqlite": sa.text(
+        "WITH w AS MATERIALIZED (SELECT "
+        + ", ".join(f"value ->> '$.{k}' AS {k}" for k in _KEYS)
+        + " FROM json_each(:windows)) "
+        + _MATCH
     ).columns(*_CANDIDATE_ROWS),
 }
 
@@ -215,13 +224,13 @@ def _box(loc: Location, km: float) -> tuple[float | None, float | None, float | 
 def _load_candidates(conn: sa.Connection, pending: list[tuple[Any, ...]], days: int, km: float) -> _Index:
     """One SELECT of every stored event some mention of the batch could join, indexed by week."""
     slack = dt.timedelta(days=days)
-    bound = dt.timedelta(days=2 * merging._MAX_SLACK)
+    narrow, wide = dt.timedelta(days=_NARROW_DAYS), dt.timedelta(days=2 * merging._MAX_SLACK)
     windows: dict[tuple[Any, ...], None] = {}
     for p in pending:
         mention, interval = p[3], p[4]
         if interval is not None:
             lo, hi = interval[0] - slack, interval[1] + slack
-            windows[(mention.event_type, lo, hi, lo - bound, *_box(mention.location, km))] = None
+            windows[(mention.event_type, lo, hi, lo - narrow, lo - wide, *_box(mention.location, km))] = None
     index = _Index()
     if windows:
         payload = dumps([dict(zip(_KEYS, w, strict=True)) for w in windows])
@@ -255,22 +264,29 @@ def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
         g.loaded = True
 
 
-def _prefetch(conn: sa.Connection, pending: list[tuple[Any, ...]], index: _Index, days: int, km: float) -> None:
+def _prefetch(
+    conn: sa.Connection, pending: list[tuple[Any, ...]], index: _Index, days: int, km: float
+) -> dict[tuple[int, int], bool]:
     """Load, in one go, every stored event some mention of the batch could join.
 
     Exact: an unloaded stored event never changes during the batch, so the ones a mention can join
-    are among those it matches now.
+    are among those it matches now. Returns the ``same_happening`` answers per (id of the mention,
+    stored event id): valid while that event has not been joined (``_best`` reuses them).
     """
     slack = dt.timedelta(days=days)
     wanted: list[_Group] = []
+    answers: dict[tuple[int, int], bool] = {}
     for p in pending:
         mention, interval = p[3], p[4]
         if interval is None:
             continue
         for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
-            if g.stored and not g.loaded and rules.same_happening(mention, g.candidate, days=days, km=km):
-                wanted.append(g)
+            if g.stored and not g.loaded:
+                same = answers[(id(mention), g.key)] = rules.same_happening(mention, g.candidate, days=days, km=km)
+                if same:
+                    wanted.append(g)
     _load_stored(conn, wanted)
+    return answers
 
 
 def _remerge_group(group: _Group) -> None:
@@ -281,13 +297,18 @@ def _remerge_group(group: _Group) -> None:
 
 
 def _best(mention: Event, interval: tuple[dt.date, dt.date] | None, index: _Index, exclude: set[int],
-          days: int, km: float) -> _Group | None:
+          days: int, km: float, answers: dict[tuple[int, int], bool] | None = None) -> _Group | None:
     if interval is None:
         return None
     slack = dt.timedelta(days=days)
     best: tuple[tuple[Any, ...], _Group] | None = None
     for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
-        if g.key in exclude or not rules.same_happening(mention, g.candidate, days=days, km=km):
+        if g.key in exclude:
+            continue
+        same = answers.get((id(mention), g.key)) if answers is not None and g.stored and not g.joins else None
+        if same is None:
+            same = rules.same_happening(mention, g.candidate, days=days, km=km)
+        if not same:
             continue
         rank = (*merging._closeness(mention, g.candidate), g.key)
         if best is None or rank < best[0]:
@@ -318,13 +339,13 @@ def add_fresh(
             keys |= merge_lock_keys(event_type, lo, hi)
     lock_merge_keys(conn, keys)
     index = _load_candidates(conn, pending, ctx.days, ctx.km)
-    _prefetch(conn, pending, index, ctx.days, ctx.km)
+    answers = _prefetch(conn, pending, index, ctx.days, ctx.km)
     new_groups: list[_Group] = []
     taken: dict[str, set[int]] = {}
     placed: list[_Group] = []
     for result, content_hash, _ordinal, mention, interval, as_json, key in pending:
         exclude = taken.setdefault(content_hash, set())
-        group = _best(mention, interval, index, exclude, ctx.days, ctx.km)
+        group = _best(mention, interval, index, exclude, ctx.days, ctx.km, answers)
         if group is None:
             group = _Group(_NEW_BASE + len(new_groups), mention, interval=interval)
             group.mentions.append((key, mention, as_json))
