@@ -12,7 +12,7 @@ from watchkit import Loopback, Route, rss
 
 from tocsin.store import Store
 from tocsin.watch.config import Source
-from tocsin.watch.poller import Watcher
+from tocsin.watch.poller import Watcher, encoding_problem
 from tocsin.watch.state import WatchStore
 
 T0 = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -159,3 +159,87 @@ def test_future_date_is_recorded_and_dropped(loopback: Loopback, db_path: Path, 
         assert _watcher(store, [Source("wire", loopback.url("/f"))], extractor).run_once(T0).ingested == 1
         assert store.reports()[0].report.published is None
         assert any("in the future" in reason for _, _, reason in WatchStore(store).faults("wire"))
+
+
+ARTICLE_FEED = "Fighting was reported near Saraqib on Thursday, a monitor said."
+PAYWALL = b"<html><head><title>Subscribe</title></head><body><p>Subscribe to read this article.</p></body></html>"
+ERROR_200 = b"<html><body><h1>Oops</h1><p>Something went wrong. Page not found.</p></body></html>"
+
+
+def _feed(base: str, **replace: bytes) -> bytes:
+    body = rss(_items(["a2"], base))
+    for old, new in replace.items():
+        body = body.replace(old.encode(), new)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("case", "reason", "stored"),
+    [
+        ("unreachable", "unreachable host (connection failed)", 0),  # nothing listens on port 1
+        ("tls", "TLS error", 0),  # https:// to a plain HTTP server
+        ("redirect-loop", "redirect loop", 0),  # /loop redirects to itself
+        ("binary-type", "wrong content type 'image/png'", 0),  # refused before parsing
+        ("text-type", "wrong content type 'text/plain' (expected XML): [T009]", 0),  # not a feed, and said so
+        ("bad-encoding", "invalid encoding: byte", 1),  # declared UTF-8, is not: item kept, fault recorded
+        ("no-date", "1 new item(s) without a published date (first: a2)", 1),  # stored without one
+        ("paywall", "under 200 characters of text (paywall or error page?)", 1),  # the feed's text is kept
+        ("error-200", "under 200 characters of text (paywall or error page?)", 1),  # an error page sent as 200
+        ("article-404", "HTTP 404", 1),  # the article is gone; the feed's text is kept
+    ],
+)
+def test_faults_are_recorded_against_the_source_and_the_watcher_keeps_running(
+    loopback: Loopback, db_path: Path, extractor: object, case: str, reason: str, stored: int
+) -> None:
+    base = loopback.base
+    loopback.routes["/ok"] = Route(body=rss(_items(["a1"], base)))
+    url, fetch_article = loopback.url("/bad"), False
+    if case == "unreachable":
+        url = "http://127.0.0.1:1/feed.xml"
+    elif case == "tls":
+        loopback.routes["/bad"] = Route(body=_feed(base))
+        url = url.replace("http://", "https://")
+    elif case == "redirect-loop":
+        loopback.routes["/bad"] = Route(status=302, headers={"Location": "/bad"})
+    elif case == "binary-type":
+        loopback.routes["/bad"] = Route(body=b"\x89PNG\r\n\x1a\n" + bytes(range(256)), content_type="image/png")
+    elif case == "text-type":
+        loopback.routes["/bad"] = Route(body=b"Maintenance until 14:00.", content_type="text/plain")
+    elif case == "bad-encoding":
+        loopback.routes["/bad"] = Route(body=_feed(base, Khartoum=b"Khart\xff\xfeoum"))
+    elif case == "no-date":
+        loopback.routes["/bad"] = Route(body=_feed(base, pubDate=b"x-date"))
+    else:
+        fetch_article = True
+        page = {"paywall": PAYWALL, "error-200": ERROR_200, "article-404": b"gone"}[case]
+        loopback.routes["/story/a2"] = Route(body=page, content_type="text/html",
+                                             status=404 if case == "article-404" else 200)
+        loopback.routes["/bad"] = Route(body=_feed(base))
+    with Store(db_path) as store:
+        w = _watcher(store, [Source("bad", url, fetch_article=fetch_article), Source("ok", loopback.url("/ok"))],
+                     extractor)
+        first = w.run_once(T0)
+        assert first.ingested == 1 + stored
+        ws = WatchStore(store)
+        faults = " | ".join(r for _, _, r in ws.faults("bad"))
+        assert reason in faults
+        assert ws.faults("ok") == []
+        before = sorted(r.content_hash for r in store.reports())
+        w.run_once(T0 + dt.timedelta(hours=3))  # the next rounds run; nothing stored changes
+        assert sorted(r.content_hash for r in store.reports()) == before
+        assert len(ws.items("bad")) == stored
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "problem"),
+    [
+        (b"<?xml version='1.0'?><rss/>", "application/rss+xml", None),  # UTF-8 by default
+        ("<rss>café</rss>".encode("latin-1"), "text/xml; charset=ISO-8859-1", None),  # declared in the header
+        ('<?xml version="1.0" encoding="windows-1252"?><rss>caf\xe9</rss>'.encode("cp1252"), None, None),  # XML decl.
+        ("<rss>café</rss>".encode("latin-1"), "application/rss+xml", "byte 8 is not valid utf-8"),  # undeclared
+        (b"<rss/>", "text/xml; charset=klingon", "unknown character encoding 'klingon'"),  # unknown charset
+    ],
+)
+def test_encoding_problem(body: bytes, content_type: str | None, problem: str | None) -> None:
+    found = encoding_problem(body, content_type)
+    assert (found is None) if problem is None else (problem in (found or ""))

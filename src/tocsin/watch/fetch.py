@@ -132,5 +132,18 @@ class Fetcher:
             return FetchResult(url, error=f"redirect loop: {exc}")
         except httpx.TimeoutException as exc:
             return FetchResult(url, error=f"timed out ({type(exc).__name__})")
+        except httpx.ConnectError as exc:
+            return FetchResult(url, error=_connect_reason(exc))
         except httpx.HTTPError as exc:
             return FetchResult(url, error=f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _connect_reason(exc: httpx.ConnectError) -> str:
+    text = str(exc)
+    if "SSL" in text or "TLS" in text or "certificate" in text.lower():
+        what = "TLS error (bad certificate or not HTTPS)"
+    elif "not known" in text or "nodename" in text or "getaddrinfo" in text:
+        what = "unreachable host (name not found)"
+    else:
+        what = "unreachable host (connection failed)"
+    return f"{what}: ConnectError: {text}"[:300]

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import json
 import random
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -33,11 +34,38 @@ from tocsin.watch.fetch import Fetcher, FetchResult
 from tocsin.watch.slim import slim_feed
 from tocsin.watch.state import ItemRow, SourceState, WatchStore, utcnow
 
-__all__ = ["RoundSummary", "Watcher", "parse_items"]
+__all__ = ["RoundSummary", "Watcher", "encoding_problem", "parse_items"]
 
 MAX_BACKOFF_S = 3600.0
 MIN_ARTICLE_CHARS = 200
 FUTURE_SLACK = dt.timedelta(days=1)
+
+
+#: Content types no feed or page comes as: refused before parsing.
+_BINARY = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/gzip")
+_EXPECTED = {"rss": "XML", "atom": "XML", "json": "JSON", "html": "HTML"}
+_FITS = {"rss": ("xml", "rss", "atom"), "atom": ("xml", "rss", "atom"), "json": ("json",), "html": ("html", "xml")}
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def encoding_problem(body: bytes, content_type: str | None) -> str | None:
+    """Why ``body`` does not decode in its declared charset (header, XML declaration, else UTF-8); None if it does."""
+    charset = None
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    if charset is None:
+        declared = _XML_ENCODING.match(body[:300])
+        charset = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    try:
+        body.decode(charset)
+    except LookupError:
+        return f"unknown character encoding {charset!r} declared; the text was decoded by guessing"
+    except UnicodeDecodeError as exc:
+        return (f"invalid encoding: byte {exc.start} is not valid {charset}; the text was decoded leniently "
+                "(check the characters)")
+    return None
 
 
 @dataclass
@@ -172,14 +200,27 @@ class Watcher:
         if not result.ok:
             self._failed(state, result.error or f"HTTP {result.status}", result, now, summary)
             return
+        mime = (result.content_type or "").split(";")[0].strip().lower()
+        if mime.startswith(_BINARY):
+            expected = _EXPECTED[source.kind]
+            reason = f"wrong content type {mime!r} for a {source.kind} source (expected {expected}); not read"
+            self._failed(state, reason, result, now, summary)
+            return
         body = result.body
+        if source.kind != "html":  # read_html reports its own decoding fallbacks (T003)
+            bad_encoding = encoding_problem(body, result.content_type)
+            if bad_encoding:
+                self.ws.fault(source.name, bad_encoding)
         if source.kind in ("rss", "atom"):
             body = slim_feed(body, lambda keys: self.ws.seen_keys(source.name, keys), self.max_new_per_round)
         self._trimmed = body is not result.body
         items = parse_items(source, body)
         rejected = [p for p in items if isinstance(p, Problem) and p.severity == "rejected"]
         if rejected and not any(isinstance(i, Report) for i in items):
-            self._failed(state, rejected[0].message, result, now, summary)
+            reason = rejected[0].message
+            if mime and not any(word in mime for word in _FITS[source.kind]):
+                reason = f"wrong content type {mime!r} (expected {_EXPECTED[source.kind]}): {reason}"
+            self._failed(state, reason, result, now, summary)
             return
         for p in items:
             if isinstance(p, Problem):
@@ -219,6 +260,10 @@ class Watcher:
         self._unseen = len(fresh)
         fresh = fresh[: self.max_new_per_round]
         summary.new_items += len(fresh)
+        undated = [r.id for r in fresh if r.published is None]
+        if undated:
+            self.ws.fault(source.name, f"{len(undated)} new item(s) without a published date (first: {undated[0]}); "
+                                       "stored without one")
         to_ingest: list[Report] = []
         rows: list[ItemRow] = []
         new_families: list[tuple[str, object]] = []
