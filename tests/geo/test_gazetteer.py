@@ -102,3 +102,19 @@ def test_user_place_is_found_first_with_its_polygon(private_gazetteer: Gazetteer
 
 def test_default_is_built_once_per_process(gazetteer: Gazetteer) -> None:
     assert Gazetteer.default() is gazetteer
+
+
+@pytest.mark.parametrize(
+    ("city", "cc", "admin1", "geonames_name"),
+    [
+        ("Beirut", "LB", "Beirut", "Beyrouth"),  # GeoNames names the governorate in French
+        ("Damascus", "SY", "Damascus", "Dimashq"),  # ... or by the city's Arabic name
+        ("Sfax", "TN", "Sfax", "Şafāqis"),
+        ("Antakya", "TR", "Hatay", "Hatay"),  # a province named otherwise than its seat keeps its name
+    ],
+)
+def test_admin1_names_are_english(gazetteer: Gazetteer, city: str, cc: str, admin1: str, geonames_name: str) -> None:
+    place = gazetteer.lookup(city, cc)[0]
+    assert place.admin1 == admin1
+    region = [p for p in gazetteer.lookup(geonames_name, cc) if p.feature_code == "ADM1"]
+    assert region and region[0].name == admin1  # GeoNames' name still finds the region

@@ -179,3 +179,52 @@ def test_unknown_name_after_a_locative_cue_is_kept_unresolved(places_nlp) -> Non
     toponyms = _toponyms(places_nlp, text)
     unknown = _by_name(toponyms, "Qwertabou")
     assert not unknown.resolved and unknown.reason == "not in gazetteer"
+
+
+def test_a_road_named_after_a_foreign_town_is_not_that_town(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Government forces shelled the Castello road north of Aleppo, Syria, on Tuesday."
+    castello = _by_name(_toponyms(places_nlp, text), "Castello")
+    assert not castello.resolved and castello.country_code is None
+    assert castello.reason == "a road or site named after a place outside the countries the report names"
+
+
+def test_a_road_named_after_a_town_of_the_report_keeps_the_town(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Rebels cut the Aleppo road near Saraqib in Syria on Monday."
+    assert _by_name(_toponyms(places_nlp, text), "Aleppo").country_code == "SY"
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        # the known last word of an unknown village name is not the place ("Alia" is also in Lebanon)
+        ("Clashes took place on the Maaret Alia front in Idleb on Monday.", "Maaret Alia"),
+        # an article or a generic head word is never a place on its own
+        ("Clashes took place in Ash Shula desert in Deir-ez-Zor.", "Ash Shula"),
+        ("An airdrop operation in Wadi Zaghyatun in Kirkuk province killed 3 militants.", "Wadi Zaghyatun"),
+    ],
+)
+def test_part_of_an_unknown_name_is_not_a_place(places_nlp, text: str, unknown: str) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, text)
+    assert all(t.country_code in (None, "SY", "IQ") for t in toponyms), [(t.name, t.country_code) for t in toponyms]
+    assert not _by_name(toponyms, unknown).resolved
+
+
+def test_admin_parentheses_give_the_province(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "On 6 February, forces fired 6 mortar shells at Al Udayn Junction (Hays Al Hudaydah). No one was hurt."
+    toponyms = _toponyms(places_nlp, text)
+    hays, province = _by_name(toponyms, "Hays"), _by_name(toponyms, "Al Hudaydah")
+    assert (hays.country_code, hays.admin1, hays.feature_code) == ("YE", "Al Hudaydah", "ADM2")
+    assert (province.feature_code, province.geo_precision) == ("ADM1", 3)
+
+
+def test_place_nouns_in_the_name_make_sequences_places(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "On 3 May, in Rathedaung Township, Sittwe District, Rakhine State, soldiers attacked a teacher."
+    state = _by_name(_toponyms(places_nlp, text), "Rakhine State")
+    assert (state.country_code, state.feature_code) == ("MM", "ADM1")
+
+
+def test_a_local_armed_group_sets_the_country_of_a_village(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Fighters clashed with QSD forces in the village of Dardara on Wednesday."
+    dardara = _by_name(_toponyms(places_nlp, text), "Dardara")
+    # GeoNames has a Dardara only in Morocco: a Syrian report's village is not guessed there
+    assert not dardara.resolved and dardara.reason == "only candidates lie outside the countries the report names"

@@ -82,7 +82,8 @@ _ADMIN_TRANSLIT = str.maketrans(
     {"\u0131": "i", "\u0259": "e", "\u01dd": "e", "\u00f8": "o", "\u0142": "l", "\u00df": "ss"}
 )
 _ARTICLE_WORDS = frozenset("al el il ad ed ar er as es ash esh at et az ez an en ul".split())
-_DIGRAPHS = (("kh", "k"), ("sh", "s"), ("ch", "s"), ("dh", "d"), ("th", "d"), ("gh", "g"), ("ph", "f"), ("q", "k"),
+_DIGRAPHS = (("aw", "au"), ("ow", "ou"), ("ou", "u"), ("kh", "k"), ("sh", "s"), ("ch", "s"), ("dh", "d"), ("th", "d"),
+             ("gh", "g"), ("ph", "f"), ("q", "k"),
              ("c", "k"), ("z", "s"), ("j", "y"), ("v", "w"))
 
 

@@ -65,7 +65,7 @@ _FEATURE = {
 #: How a name matched, best first: the place's own name, an alternate name, without articles, skeleton.
 MATCH_NAME, MATCH_ALIAS, MATCH_LOOSE, MATCH_SKELETON = range(4)
 
-_CACHE_VERSION = "6"
+_CACHE_VERSION = "7"
 _ARTICLES = frozenset("al el il ad ed ar er as es ash esh at et az ez an en ul".split())
 _SKELETON_DROP = str.maketrans("", "", "aeiouyw ")
 _SKELETON_MAP = (("kh", "k"), ("sh", "s"), ("dh", "d"), ("th", "t"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("c", "k"))
@@ -74,6 +74,7 @@ _SKELETON_MAP = (("kh", "k"), ("sh", "s"), ("dh", "d"), ("th", "t"), ("gh", "g")
 _FOLD_TABLE = str.maketrans({c: "" for c in "\u2018\u2019\u02bb\u02bc\u02bf\u02be'`\u00b4."})
 _SPACES = re.compile(r"[\s\-_,/\u2010-\u2015]+")
 _REPEATS = re.compile(r"(.)\1+")
+_GENERIC_SUFFIX = re.compile(r" (governorate|province|region|state|oblast|prefecture|city|municipality|division)$")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -217,6 +218,8 @@ class Gazetteer:
         """Aliases written with a final full stop ("Ky.", "Calif.")."""
         self.capitals: set[int] = set()
         """Rows of national capitals."""
+        self.renamed: dict[int, str] = {}
+        """Admin1 rows named after their main city's English name, with GeoNames' name."""
         self.user: dict[int, Place] = {}
         """Rows added with :meth:`add`, with the records as given (polygons, parents)."""
 
@@ -319,9 +322,39 @@ class Gazetteer:
             if cap is not None:
                 gaz.capitals.add(cap)
             gaz.tz[row] = gaz.tz[cap] if cap is not None else ""
+        gaz._english_admin1_names()
         gaz._load_aliases()
         _KEYS_MEMO.clear()
         return gaz
+
+    def _english_admin1_names(self) -> None:
+        """Name a region after its main city's English name where GeoNames gives that city's local form.
+
+        GeoNames' admin1 names are often the local name of the seat ("Beyrouth", "Beograd",
+        "Dimashq", "Şafāqis"), while the city record carries the English one ("Beirut",
+        "Belgrade", "Damascus", "Sfax"), as news and ACLED write them. Renamed only when the
+        region's own alternate names include the city's name (alone or with "Governorate",
+        "Province", ...), so a province named otherwise than its seat ("Hatay", seat Antakya) keeps
+        its name. The old name stays an alias.
+        """
+        largest: dict[tuple[str, str], int] = {}
+        for row in range(len(self.name)):
+            if self.kind[row] == KIND_CITY:
+                key = (self.cc[row], self.admin1[row])
+                if key not in largest or self.population[row] > self.population[largest[key]]:
+                    largest[key] = row
+        for key, row in self.admin1_rows.items():
+            seat = largest.get(key)
+            if seat is None:
+                continue
+            own, english = fold(self.name[row]), fold(self.name[seat])
+            if own == english or own in english or seat not in self.index.get(own) or not self.name[seat].isascii():
+                continue
+            known = {_GENERIC_SUFFIX.sub("", fold(a)) for a in self.aliases(row)}
+            if english in known:
+                self.alias_text[row] = "|".join((*self.aliases(row), self.name[row]))
+                self.renamed[row] = self.name[row]
+                self.name[row] = self.name[seat]
 
     def _append(
         self, gid: int | None, name: str, lat: float, lon: float, cc: str, admin1: str, kind: int,

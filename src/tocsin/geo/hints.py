@@ -164,7 +164,12 @@ def actor_countries(doc: Doc, nlp: Language) -> list[str]:
     """
     exact, lower, labels = _matchers(nlp)
     seen: dict[str, str] = {}
-    for match_id, start, end in [*exact(doc), *lower(doc)]:
+    last_end = -1
+    # longest match first at each start; overlapping shorter ones ("Houthi" in "Houthi fighters") are skipped
+    for match_id, start, end in sorted([*exact(doc), *lower(doc)], key=lambda m: (m[1], -m[2])):
+        if start < last_end:
+            continue
+        last_end = end
         # "anti-Houthi forces" count too: they fight the Houthis in the Houthis' country
         seen.setdefault(doc[start:end].text.lower(), labels[match_id])
     return list(seen.values())

@@ -215,6 +215,8 @@ def _clean(name: str) -> tuple[str, str | None]:
     if name.endswith(("'s", "’s", "'", "’")):
         name = _POSSESSIVE.sub("", name)
     name = name.strip().strip(",;:\"“”()")
+    if name[:4].lower() == "the " and name[4:5].isupper():
+        name = name[4:]
     hint = None
     m = _STRIP_SUFFIX.search(name)
     if m:
