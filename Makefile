@@ -14,11 +14,20 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install -q -c requirements.lock -e '.[test,cluster]'
 	touch $(STAMP)
 
+# With a sources.toml here (or TOCSIN_SOURCES set), `tocsin watch` runs in the background beside
+# `tocsin serve`; Ctrl-C (or serve exiting) stops the watcher too, after the items in hand are stored.
 run: $(STAMP)
 	$(BIN)/tocsin ingest samples/ --db tocsin.db
 	$(BIN)/tocsin events --db tocsin.db
 	$(BIN)/tocsin warnings drafts --db tocsin.db
-	$(BIN)/tocsin serve --db tocsin.db
+	@if [ -n "$$TOCSIN_SOURCES" ] || [ -f sources.toml ]; then \
+		echo "tocsin watch: following $${TOCSIN_SOURCES:-sources.toml} beside the API (Ctrl-C stops both)"; \
+		$(BIN)/tocsin watch --db tocsin.db & watcher=$$!; \
+		trap 'kill -TERM $$watcher 2>/dev/null; wait $$watcher; trap - EXIT' EXIT INT TERM; \
+		$(BIN)/tocsin serve --db tocsin.db; \
+	else \
+		$(BIN)/tocsin serve --db tocsin.db; \
+	fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
