@@ -196,6 +196,55 @@ def test_adjacent_sentences_of_one_happening_merge(nlp: Language) -> None:
     assert next(e for e in events if e.location.name == "Arbinda").notes == "Later, gunmen attacked Arbinda."
 
 
+IED = "Remote explosive/landmine/IED"
+BOMB = (
+    "A roadside bomb struck an army vehicle near Afgoye on Wednesday, killing three soldiers. "
+    "The device was detonated as the convoy passed the village of Lafoole. "
+    "Al-Shabaab said its fighters had carried out the attack. "
+    "The group frequently attacks convoys on the roads around the capital."
+)
+
+
+def _bomb_setup(lafoole: dict[str, float] | None = None, attack: str = "carried out the attack") -> Setup:
+    toponyms = [place(BOMB, "Afgoye", "SO", latitude=2.14, longitude=45.12)]
+    if lafoole is not None:
+        toponyms.append(place(BOMB, "Lafoole", "SO", **lafoole))
+    return Setup(
+        triggers=[("roadside bomb", IED, 0.9), ("detonated", IED, 0.8), (attack, "Armed clash", 0.5),
+                  ("frequently attacks", "Attack", 0.6)],
+        dates=[("on Wednesday", dt.date(2025, 3, 5))],
+        counts=[("three", "fatalities", 3)],
+        toponyms=toponyms,
+    )
+
+
+@pytest.mark.parametrize(
+    "lafoole",
+    [
+        None,  # the village is not in the gazetteer
+        {"latitude": 2.10, "longitude": 45.20},  # the village is placed, 10 km from Afgoye
+    ],
+)
+def test_later_sentences_naming_the_event_are_the_same_event(nlp: Language, lafoole: dict[str, float] | None) -> None:
+    [event] = run(nlp, BOMB, _bomb_setup(lafoole))._.events
+    assert event.sub_event_type == IED  # the first telling's sub-type, not the claim sentence's
+    assert event.fatalities == 3
+    assert "carried out the attack" in event.notes and "Lafoole" in event.notes
+    assert "frequently" not in event.notes  # what the group usually does is no event
+
+
+def test_a_definite_event_noun_far_away_is_another_event(nlp: Language) -> None:
+    far = {"latitude": 4.74, "longitude": 45.20}  # 290 km north: a place of its own
+    events = run(nlp, BOMB, _bomb_setup(far))._.events
+    assert len(events) == 2
+
+
+def test_the_second_attack_is_another_event(nlp: Language) -> None:
+    text = BOMB.replace("carried out the attack", "carried out the second attack")
+    events = run(nlp, text, _bomb_setup(None, attack="carried out the second attack"))._.events
+    assert len(events) == 2 and {e.sub_event_type for e in events} == {IED, "Armed clash"}
+
+
 def test_passive_agent_is_actor1(nlp: Language) -> None:
     text = "Five villagers were killed by Boko Haram fighters in Gwoza."
     setup = Setup(

@@ -23,6 +23,7 @@ trigger score x (1 + has fatalities + has a resolved location). See docs/events.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -121,7 +122,12 @@ def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention])
     for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
         sent = (trigger.sent_start, trigger.sent_end)
         index = index_of.get(trigger.sent_start, -1)
-        if groups and _continues(groups[-1], trigger, index, last_index, toponyms, dates):
+        if _habitual(doc, trigger):
+            continue
+        if groups and (
+            _continues(groups[-1], trigger, index, last_index, toponyms, dates)
+            or _refers_back(doc, groups[-1], trigger, toponyms, dates)
+        ):
             groups[-1].triggers.append(trigger)
             if sent not in groups[-1].sentences:
                 groups[-1].sentences.append(sent)
@@ -160,6 +166,72 @@ def _continues(
     new_places = _names_in(toponyms, trigger.sent_start, trigger.sent_end) - known_places
     new_dates = _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates
     return not new_places and not new_dates
+
+
+#: Nouns that name an event; "the blast", "this attack" refer back to one already told.
+EVENT_NOUNS = frozenset(
+    "attack assault blast explosion bomb bombing device ied strike airstrike raid ambush shelling bombardment "
+    "clash clashes fighting incident operation protest demonstration rally riot abduction kidnapping".split()
+)
+#: Words that make a definite event noun another event ("the second attack", "the other blast").
+ANOTHER_EVENT = frozenset("second third another other new separate earlier later previous latest next".split())
+HABITUAL = frozenset("frequently often regularly routinely usually repeatedly habitually typically".split())
+#: A back-reference may name a nearer place ("the village of X, 20 km from the city"), not a far one.
+NEAR_KM = 50.0
+
+
+def _sentence_span(doc: Doc, trigger: Trigger) -> list[Token]:
+    span = doc.char_span(trigger.sent_start, trigger.sent_end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _habitual(doc: Doc, trigger: Trigger) -> bool:
+    """'The group frequently targets army convoys': what usually happens, not an event."""
+    return any(
+        tok.lower_ in HABITUAL and tok.head.tag_ in ("VBZ", "VBP") for tok in _sentence_span(doc, trigger)
+    )
+
+
+def _refers_back(
+    doc: Doc, group: _Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention]
+) -> bool:
+    """A later sentence about the same happening: it names the event with a definite noun ("The improvised
+    explosive device was detonated ...", "... had carried out the attack"), gives no new date and no new
+    place farther than ``NEAR_KM`` from the event's places. Its sub-type yields to the first telling."""
+    tokens = _sentence_span(doc, trigger)
+    if not any(_definite_event(tok) for tok in tokens):
+        return False
+    known_dates: set[object] = set()
+    known: list[Toponym] = []
+    for start, end in group.sentences:
+        known_dates |= _dates_in(dates, start, end)
+        known += [t for t in toponyms if start <= t.start and t.end <= end]
+    if _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates:
+        return False
+    placed = [t for t in known if t.resolved]
+    names = {t.name.lower() for t in known}
+    for top in toponyms:
+        if not (trigger.sent_start <= top.start and top.end <= trigger.sent_end) or top.name.lower() in names:
+            continue
+        if top.resolved and not any(_near(top, k) for k in placed):
+            return False
+    return True
+
+
+def _definite_event(tok: Token) -> bool:
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in EVENT_NOUNS:
+        return False
+    children = list(tok.children)
+    if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its") for c in children):
+        return False
+    return not any(c.lower_ in ANOTHER_EVENT for c in children)
+
+
+def _near(a: Toponym, b: Toponym) -> bool:
+    assert a.latitude is not None and a.longitude is not None and b.latitude is not None and b.longitude is not None
+    dlat = math.radians(b.latitude - a.latitude)
+    dlon = math.radians(b.longitude - a.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2))
+    return 6371.0 * math.hypot(dlat, dlon) <= NEAR_KM
 
 
 # --- the builder -------------------------------------------------------------------------
