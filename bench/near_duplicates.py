@@ -42,17 +42,22 @@ def main() -> None:
         index.add(base + n, signature(story))
     build = time.perf_counter() - started
     queries = [("BEIRUT (Wire) - " + s, True) for s in stories] + [(_story(rng), False) for _ in stories]
-    times, hits, correct = [], 0, 0
+    times, cpu_times, hits, correct = [], [], 0, 0
     for text, is_copy in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         found, _ = index.find(signature(text))
+        cpu_times.append((time.thread_time() - c) * 1000)
         times.append((time.perf_counter() - t) * 1000)
         hits += found is not None
         correct += (found is not None) == is_copy
     times.sort()
+    cpu_times.sort()
+    p99 = int(len(times) * 0.99) - 1
     print(f"stored signatures: {len(index)} (index built in {build:.1f} s)")
-    print(f"lookups: {len(queries)}  signature+find ms: p50 {statistics.median(times):.2f}  "
-          f"p99 {times[int(len(times) * 0.99) - 1]:.2f}  max {times[-1]:.2f}")
+    print(f"lookups: {len(queries)}  signature+find ms wall: p50 {statistics.median(times):.2f}  "
+          f"p99 {times[p99]:.2f}  max {times[-1]:.2f}")
+    print(f"                 signature+find ms CPU (this thread): p50 {statistics.median(cpu_times):.2f}  "
+          f"p99 {cpu_times[p99]:.2f}  max {cpu_times[-1]:.2f}  (goal <= 5 ms)")
     print(f"copies found: {hits} of {len(stories)} expected; decisions right: {correct}/{len(queries)}")
 
 
