@@ -1,7 +1,8 @@
-"""Helpers for the API tests (imported by tests/api/conftest.py and the test modules): tokens, reports, drafts."""
+"""Helpers for the API tests (and the reports and ports the browser tests share): tokens, reports, drafts."""
 
 from __future__ import annotations
 
+import socket
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,21 +18,40 @@ with warnings.catch_warnings():
 
 ROLES = ("viewer", "analyst", "operator", "admin")
 
-#: Reports written for these tests: r1 and r2 tell of the same shelling (they merge), r3 and r4 are others.
-REPORTS: list[dict[str, Any]] = [
-    {"id": "r1", "published": "2026-03-03T10:00:00Z", "source": "Test Wire", "title": "Shelling in Kharkiv",
-     "text": "KHARKIV, Ukraine (Test Wire) - Russian forces shelled residential areas of Kharkiv on Monday, "
-             "killing three civilians, the regional governor said."},
-    {"id": "r2", "published": "2026-03-03T12:00:00Z", "source": "Other Daily",
-     "text": "Three civilians were killed when Russian artillery shelled Kharkiv on Monday, Ukrainian officials "
-             "said."},
-    {"id": "r3", "published": "2026-03-05T08:00:00Z", "source": "Test Wire",
-     "text": "MOGADISHU, Somalia (Test Wire) - Al Shabaab militants attacked a military base near Afgoye on "
-             "Wednesday, killing five soldiers, officials said."},
-    {"id": "r4", "published": "2026-03-06T08:00:00Z", "source": "Test Wire",
-     "text": "Hundreds of protesters marched peacefully through central Nairobi, Kenya on Thursday to demand lower "
-             "fuel prices, witnesses said."},
-]
+
+def conflict_reports(prefix: str, wire: str, tolls: tuple[str, str]) -> list[dict[str, Any]]:
+    """Four reports written for the API and browser tests, ids ``{prefix}1``..``{prefix}4``.
+
+    1 and 2 tell of the same shelling of Kharkiv (they merge) with the death tolls ``tolls`` (words, e.g.
+    ("three", "three"), or two different ones for competing claims); 3 (an attack near Afgoye, Somalia) and 4
+    (a protest in Nairobi, Kenya) are other events, on other days, far away.
+    """
+    first, second = tolls
+    return [
+        {"id": f"{prefix}1", "published": "2026-03-03T10:00:00Z", "source": wire, "title": "Shelling in Kharkiv",
+         "text": f"KHARKIV, Ukraine ({wire}) - Russian forces shelled residential areas of Kharkiv on Monday, "
+                 f"killing {first} civilians, the regional governor said."},
+        {"id": f"{prefix}2", "published": "2026-03-03T12:00:00Z", "source": "Other Daily",
+         "text": f"{second.capitalize()} civilians were killed when Russian artillery shelled Kharkiv on Monday, "
+                 "Ukrainian officials said."},
+        {"id": f"{prefix}3", "published": "2026-03-05T08:00:00Z", "source": wire,
+         "text": f"MOGADISHU, Somalia ({wire}) - Al Shabaab militants attacked a military base near Afgoye on "
+                 "Wednesday, killing five soldiers, officials said."},
+        {"id": f"{prefix}4", "published": "2026-03-06T08:00:00Z", "source": wire,
+         "text": "Hundreds of protesters marched peacefully through central Nairobi, Kenya on Thursday to demand "
+                 "lower fuel prices, witnesses said."},
+    ]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (right now): for servers the tests start, or to be refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+#: The API tests' reports: r1 and r2 tell of the same shelling (they merge, three dead), r3 and r4 are others.
+REPORTS = conflict_reports("r", "Test Wire", ("three", "three"))
 
 #: A CAP polygon (lat,lon pairs) around central Kharkiv (50.00 N, 36.23 E).
 KHARKIV_POLYGON = "49.95,36.15 49.95,36.35 50.05,36.35 50.05,36.15 49.95,36.15"

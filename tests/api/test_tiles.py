@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import http.server
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from apikit import make_api
+from apikit import free_port, make_api
 
 from tocsin.api.tiles import TileProbe, first_tile
-
-
-def _closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class _Tiles(http.server.BaseHTTPRequestHandler):
@@ -62,7 +55,7 @@ def test_no_tile_server_is_not_asked() -> None:
 
 
 def test_a_closed_port_is_unreachable() -> None:
-    assert TileProbe(f"http://127.0.0.1:{_closed_port()}/{{z}}/{{x}}/{{y}}.png").reachable() is False
+    assert TileProbe(f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png").reachable() is False
 
 
 def test_any_answer_is_reachable_and_asked_once_per_ttl(tile_server: str) -> None:
@@ -81,7 +74,7 @@ def test_any_answer_is_reachable_and_asked_once_per_ttl(tile_server: str) -> Non
 )
 def test_config_says_whether_the_tiles_answer(tmp_path: Path, extractor: Any, tile_server: str, tiles: str,
                                               reachable: bool | None) -> None:
-    url = {"": "", "closed": f"http://127.0.0.1:{_closed_port()}/{{z}}/{{x}}/{{y}}.png",
+    url = {"": "", "closed": f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png",
            "live": tile_server + "/{z}/{x}/{y}.png"}[tiles]
     api = make_api(tmp_path / "tiles.db", extractor, tiles_url=url)
     with api.client:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import http.server
 import os
-import socket
+import struct
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # webkit, like the other test folders' kits
 
+from apikit import free_port  # noqa: E402
 from webkit import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -35,22 +38,17 @@ from webkit import (  # noqa: E402
     DRAFT_POLYGON,
     MISSING,
     REPORTS,
+    SHAPELESS_HEADLINE,
     Site,
     Watched,
 )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _serve(app: Any) -> tuple[Any, threading.Thread, str]:
     """Run ``app`` under uvicorn in a thread on a free loopback port; returns the server, thread and base URL."""
     import uvicorn
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -107,21 +105,79 @@ def site(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Iterator[S
         "kind": "evacuation_order", "headline": "Leave central Kharkiv", "issuer": "City council",
         "instruction": "Leave now towards the west.",
         "areas": [{"name": "Central Kharkiv", "polygons": [DRAFT_POLYGON]}]})
+    shapeless = _post(url + "/api/warnings", operator, {  # as drafted from a report whose place has no shape
+        "kind": "strike_warning", "headline": SHAPELESS_HEADLINE, "issuer": "Air force", "areas": []})
     listed = httpx.get(url + "/api/events?limit=1000", headers={"Authorization": f"Bearer {tokens['viewer']}"})
-    yield Site(url, tokens, curfew["id"], draft["id"], listed.json()["items"], store)
+    yield Site(url, tokens, curfew["id"], draft["id"], listed.json()["items"], store, shapeless["id"])
     _stop(server, thread)
     store.close()
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A one-colour PNG (the tile server's tiles)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+TILE = _png(256, 256, (200, 220, 240))
+
+
+class _TileServer(http.server.BaseHTTPRequestHandler):
+    """Tiles at /tiles/{z}/{x}/{y}.png; 404 for anything else."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        ok = self.path.startswith("/tiles/") and self.path.endswith(".png")
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "image/png" if ok else "text/plain")
+        self.send_header("Content-Length", str(len(TILE) if ok else 0))
+        self.end_headers()
+        if ok:
+            self.wfile.write(TILE)
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def tile_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TileServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _site_with_tiles(site: Site, extractor: Any, tiles: str) -> Iterator[Site]:
+    from tocsin.api import create_app
+
+    server, thread, url = _serve(create_app(site.store, extractor=extractor, tiles_url=tiles))
+    yield dataclasses.replace(site, url=url)
+    _stop(server, thread)
 
 
 @pytest.fixture(scope="module")
 def tiled_site(site: Site, extractor: Any) -> Iterator[Site]:
     """The same database served by a second app whose tile server is unreachable (a closed loopback port)."""
-    from tocsin.api import create_app
+    yield from _site_with_tiles(site, extractor, f"http://127.0.0.1:{free_port()}/tiles/{{z}}/{{x}}/{{y}}.png")
 
-    tiles = f"http://127.0.0.1:{_free_port()}/tiles/{{z}}/{{x}}/{{y}}.png"
-    server, thread, url = _serve(create_app(site.store, extractor=extractor, tiles_url=tiles))
-    yield dataclasses.replace(site, url=url)
-    _stop(server, thread)
+
+@pytest.fixture(scope="module")
+def live_tiles_site(site: Site, extractor: Any, tile_server: str) -> Iterator[Site]:
+    """The same database with a working tile server on loopback (``Site.tiles`` is its host:port)."""
+    tiles = f"http://{tile_server}/tiles/{{z}}/{{x}}/{{y}}.png"
+    yield from _site_with_tiles(dataclasses.replace(site, tiles=tile_server), extractor, tiles)
+
+
+@pytest.fixture(scope="module")
+def broken_tiles_site(site: Site, extractor: Any, tile_server: str) -> Iterator[Site]:
+    """A tile server that answers, but 404 for every tile of this template: the browser must fall back itself."""
+    tiles = f"http://{tile_server}/missing/{{z}}/{{x}}/{{y}}.png"
+    yield from _site_with_tiles(dataclasses.replace(site, tiles=tile_server), extractor, tiles)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +200,7 @@ def watched(browser: Any) -> Iterator[Watched]:
 
     def guard(route: Any) -> None:
         parts = urlsplit(route.request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != seen.home:
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc not in (seen.home, seen.tiles):
             seen.outside.append(route.request.url)
             route.abort()
         else:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from apikit import conflict_reports
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -26,20 +27,7 @@ except ImportError:
 
 #: Reports written for these tests. w1 and w2 tell of one shelling with different death tolls (they merge,
 #: and the page must show both claims side by side); w3 and w4 are other events far away.
-REPORTS: list[dict[str, Any]] = [
-    {"id": "w1", "published": "2026-03-03T10:00:00Z", "source": "Web Wire", "title": "Shelling in Kharkiv",
-     "text": "KHARKIV, Ukraine (Web Wire) - Russian forces shelled residential areas of Kharkiv on Monday, "
-             "killing four civilians, the regional governor said."},
-    {"id": "w2", "published": "2026-03-03T12:00:00Z", "source": "Other Daily",
-     "text": "Six civilians were killed when Russian artillery shelled Kharkiv on Monday, Ukrainian officials "
-             "said."},
-    {"id": "w3", "published": "2026-03-05T08:00:00Z", "source": "Web Wire",
-     "text": "MOGADISHU, Somalia (Web Wire) - Al Shabaab militants attacked a military base near Afgoye on "
-             "Wednesday, killing five soldiers, officials said."},
-    {"id": "w4", "published": "2026-03-06T08:00:00Z", "source": "Web Wire",
-     "text": "Hundreds of protesters marched peacefully through central Nairobi, Kenya on Thursday to demand lower "
-             "fuel prices, witnesses said."},
-]
+REPORTS = conflict_reports("w", "Web Wire", ("four", "six"))
 
 #: A published curfew over a stretch of land around Kramatorsk where no event lies (CAP lat,lon pairs).
 CURFEW_CENTRE = (48.72, 37.55)
@@ -50,6 +38,8 @@ CORRIDOR_NAME = "Kramatorsk-Izium road"
 CORRIDOR_HEADLINE = 'Corridor to Izium <img src="http://198.51.100.7/x.png"> open'
 
 CORRIDOR_ROUTE = "48.95,37.3 49.2,37.25"
+#: A draft without any area (its report's place has no shape): the operator draws one before publishing.
+SHAPELESS_HEADLINE = "Air strikes expected on the river crossings"
 #: The draft an operator reviews and publishes: central Kharkiv.
 DRAFT_POLYGON = "49.95,36.15 49.95,36.35 50.05,36.35 50.05,36.15 49.95,36.15"
 
@@ -62,6 +52,9 @@ class Site:
     draft_id: str
     events: list[dict[str, Any]]
     store: Any = None
+    shapeless_id: str = ""
+    tiles: str = ""
+    """host:port of the tile server the page may load from (empty: none)."""
 
     def get(self, path: str, role: str | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
@@ -75,6 +68,8 @@ class Watched:
     page: Page
     home: str = ""
     """host:port of the server the page was opened from (set by ``open_page``)."""
+    tiles: str = ""
+    """host:port of the tile server the page may also load from (set by ``open_page``)."""
     errors: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
 
@@ -83,6 +78,7 @@ def open_page(seen: Watched, site: Site, token: str | None = None) -> Page:
     """Load the page (signing in with ``token`` through the form when given) and wait until it has settled."""
     page = seen.page
     seen.home = urlsplit(site.url).netloc
+    seen.tiles = site.tiles
     page.goto(site.url + "/")
     page.wait_for_selector("body[data-ready=true]")
     if token:

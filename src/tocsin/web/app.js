@@ -60,6 +60,7 @@ const events = L.markerClusterGroup({
 });
 const warnings = L.featureGroup();
 const drafts = L.featureGroup();
+const drawn = L.featureGroup(); // areas drawn for a draft and not saved yet
 let pointMarker = null;
 
 function graticule() {
@@ -90,6 +91,12 @@ async function showFallback() {
 function baseMap(config) {
   if (!config.tiles_url) {
     showFallback();
+    return;
+  }
+  if (config.tiles_reachable === false) { // the server found nothing there: no tile requests, no console errors
+    showFallback();
+    say("The base map tiles could not be loaded (the tile server does not answer); showing country outlines "
+      + "instead.");
     return;
   }
   const tiles = L.tileLayer(config.tiles_url, { attribution: config.attribution || "", maxZoom: 19 });
@@ -205,6 +212,7 @@ async function loadEventsNow() {
       all.push(...page.items);
       if (page.items.length === 0) break;
     }
+    suggest(all);
     const placed = all.filter((e) => e.location && e.location.latitude != null && e.location.longitude != null);
     events.clearLayers();
     events.addLayers(placed.map(eventMarker));
@@ -222,6 +230,18 @@ async function loadEventsNow() {
     timeline.draw(rows, state.filters.date_from, state.filters.date_to);
   } catch (err) {
     if (!stale()) say(`Events could not be loaded: ${err.message}`, "error");
+  }
+}
+
+/** Offer the countries and regions of the events loaded so far in the area filters' suggestion lists. */
+function suggest(events) {
+  for (const [list, key] of [["countries", "country"], ["regions", "admin1"]]) {
+    const box = $(list);
+    const known = new Set([...box.options].map((o) => o.value));
+    const fresh = new Set(events.map((e) => e.location && e.location[key]).filter((v) => v && !known.has(v)));
+    if (fresh.size === 0) continue;
+    const all = [...known, ...fresh].sort((a, b) => a.localeCompare(b));
+    box.replaceChildren(...all.map((value) => h("option", { value })));
   }
 }
 
@@ -271,11 +291,13 @@ async function loadWarnings() {
   }
   if (!can("operator")) {
     drafts.clearLayers();
+    drawn.clearLayers();
     return null;
   }
   try {
     const collection = await api("/api/warnings?status=draft&limit=1000");
     drawWarnings(drafts, collection);
+    drawn.clearLayers(); // saved (now among the drafts) or the editor was reopened
     return collection;
   } catch (err) {
     say(`Drafts could not be loaded: ${err.message}`, "error");
@@ -310,19 +332,67 @@ async function openStatus(latlng) {
   }
 }
 
+// -- drawing an area (the operator's draft editor) ---------------------------------------------------
+
+let drawing = null;
+
+/** Start drawing a polygon: map clicks add corners until ``finish()`` (CAP "lat,lon ..." text, or null). */
+function startDrawing() {
+  if (drawing) drawing.finish();
+  const corners = [];
+  const outline = L.polyline([], { color: "#111", weight: 2, dashArray: "4 4", interactive: false }).addTo(map);
+  const dots = L.layerGroup().addTo(map);
+  $("map").classList.add("drawing");
+  $("map").dataset.corners = "0";
+  const controller = {
+    add(latlng) {
+      corners.push(latlng);
+      outline.setLatLngs([...corners, corners[0]]);
+      L.circleMarker(latlng, { radius: 4, color: "#111", weight: 1, fillOpacity: 1, interactive: false }).addTo(dots);
+      $("map").dataset.corners = String(corners.length);
+    },
+    finish() {
+      map.removeLayer(outline);
+      map.removeLayer(dots);
+      $("map").classList.remove("drawing");
+      delete $("map").dataset.corners;
+      if (drawing === controller) drawing = null;
+      if (corners.length < 3) return null;
+      drawn.addLayer(L.polygon(corners, { color: "#111", weight: 2, dashArray: "2 4", fillOpacity: 0.1,
+        className: "drawn", interactive: false }));
+      const ring = [...corners, corners[0]].map((c) => {
+        const lon = ((((c.lng + 180) % 360) + 360) % 360) - 180;
+        return `${Math.max(-90, Math.min(90, c.lat)).toFixed(5)},${lon.toFixed(5)}`;
+      });
+      return ring.join(" ");
+    },
+  };
+  drawing = controller;
+  return controller;
+}
+
 async function openDrafts() {
   const collection = await loadWarnings();
   if (!collection) return;
+  const path = (id, action = "") => `/api/warnings/${encodeURIComponent(id)}${action}`;
   showPanel(draftsView(collection.features, {
-    save: (id, changes, version) => api(`/api/warnings/${encodeURIComponent(id)}`, {
-      method: "PATCH", body: { ...changes, version },
-    }),
+    save: async (id, changes, version) => {
+      const feature = await api(path(id), { method: "PATCH", body: { ...changes, version } });
+      await loadWarnings(); // its area may have changed
+      return feature;
+    },
     publish: async (id) => {
-      const feature = await api(`/api/warnings/${encodeURIComponent(id)}/publish`, { method: "POST", body: {} });
+      const feature = await api(path(id, "/publish"), { method: "POST", body: {} });
       await loadWarnings();
       say(`Published ${feature.properties.headline || id}.`);
       return feature;
     },
+    discard: async (id) => {
+      const feature = await api(path(id, "/cancel"), { method: "POST", body: {} });
+      await loadWarnings();
+      return feature;
+    },
+    draw: startDrawing,
     locate: (id) => {
       const shapes = drafts.getLayers().flatMap((g) => (g.getLayers ? g.getLayers() : [g]))
         .filter((s) => s.feature && s.feature.properties.id === id);
@@ -389,6 +459,8 @@ function readFilters() {
     date_to: form.elements.date_to.value || null,
     event_type: form.elements.event_type.value || null,
     actor: form.elements.actor.value.trim() || null,
+    country: form.elements.country.value.trim() || null,
+    admin1: form.elements.admin1.value.trim() || null,
   };
   if (state.filters.date_from && state.filters.date_to && state.filters.date_from > state.filters.date_to) {
     say("The first day is after the last day.", "error");
@@ -419,7 +491,7 @@ function wire() {
   map.on("moveend", () => {
     if ($("f-view").checked) loadEvents();
   });
-  map.on("click", (e) => openStatus(e.latlng));
+  map.on("click", (e) => (drawing ? drawing.add(e.latlng) : openStatus(e.latlng)));
   $("centre-status").addEventListener("click", () => openStatus(map.getCenter()));
   $("signin").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -436,6 +508,7 @@ async function start() {
   map.addLayer(events);
   map.addLayer(warnings);
   map.addLayer(drafts);
+  map.addLayer(drawn);
   let config = { tiles_url: null, attribution: "" };
   try {
     config = await api("/api/config", { token: "" });

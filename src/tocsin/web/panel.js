@@ -178,13 +178,70 @@ function toLocalInput(iso) {
   return iso ? String(iso).slice(0, 16) : "";
 }
 
+/** A datetime-local value (taken as UTC) as ISO 8601, or null when empty. */
+function fromLocalInput(value) {
+  return value ? `${value.length === 16 ? `${value}:00` : value}Z` : null;
+}
+
+function field(label, id, control) {
+  return [h("label", { for: id }, label), control];
+}
+
+/** The read-only part of a draft an operator reviews: what it says and what it was drafted from. */
+function reviewBlock(p) {
+  const evidence = p.evidence && p.evidence.text;
+  return [
+    p.description ? h("p", { class: "description" }, p.description) : null,
+    p.report_id || evidence ? h("p", { class: "muted drafted-from" }, "Drafted from ",
+      p.report_id ? `report ${p.report_id}` : "a report", evidence ? [": “", h("mark", {}, evidence), "”"] : "") : null,
+    h("p", { class: "muted" }, `Issuer: ${show(p.issuer)} · version ${p.version}`),
+  ];
+}
+
+/** The area editor: a gazetteer place (with a radius), CAP polygons (one a line, or drawn on the map), a circle. */
+function areaFields(p, safe, hasShape) {
+  const current = (p.areas || []).join(", ");
+  return h("fieldset", { class: "area-edit" },
+    h("legend", {}, "Area"),
+    h("p", { class: hasShape ? "muted" : "muted missing" }, hasShape
+      ? `Now: ${current || "drawn"}. Fill in below to replace it.`
+      : `Now: ${current || "none"}, without a shape: give a place, a polygon or a circle before publishing.`),
+    field("Area name", `an-${safe}`, h("input", { id: `an-${safe}`, name: "area_name", maxlength: 500 })),
+    field("Place (gazetteer name)", `ap-${safe}`, h("input", { id: `ap-${safe}`, name: "area_place", maxlength: 500 })),
+    field("Radius around the place (km)", `ar-${safe}`,
+      h("input", { id: `ar-${safe}`, name: "area_radius", type: "number", min: 0.1, max: 1000, step: "any" })),
+    field("Polygons (CAP 'lat,lon lat,lon …', one a line)", `ag-${safe}`,
+      h("textarea", { id: `ag-${safe}`, name: "area_polygons", rows: 2, spellcheck: "false" })),
+    h("button", { type: "button", name: "draw" }, "Draw on the map"),
+    field("Circle (CAP 'lat,lon radius_km')", `ac-${safe}`,
+      h("input", { id: `ac-${safe}`, name: "area_circle", maxlength: 100, spellcheck: "false" })));
+}
+
+/** The ``areas`` of a PATCH from the area editor, or undefined when it is empty (keep the current areas). */
+function areasFrom(form) {
+  const el = form.elements;
+  const place = el.area_place.value.trim();
+  const polygons = el.area_polygons.value.split("\n").map((line) => line.trim()).filter(Boolean);
+  const circle = el.area_circle.value.trim();
+  if (!place && polygons.length === 0 && !circle) return undefined;
+  const area = { name: el.area_name.value.trim() || place || "area", polygons, circles: circle ? [circle] : [] };
+  if (place) area.place = place;
+  if (place && el.area_radius.value) area.radius_km = Number(el.area_radius.value);
+  return [area];
+}
+
 /**
- * The operator's drafts (features of GET /api/warnings?status=draft), each as an edit form.
- * ``actions`` = {save(id, changes, version) -> the saved feature, publish(id), locate(id)} (promises).
+ * The operator's drafts (features of GET /api/warnings?status=draft), each as a review and edit form.
+ * ``actions`` = {save(id, changes, version) -> the saved feature, publish(id), discard(id), locate(id),
+ * draw() -> {finish() -> CAP polygon text or null}} (promises where they call the API).
  */
 export function draftsView(features, actions) {
   const seen = new Map();
-  for (const f of features) if (!seen.has(f.properties.id)) seen.set(f.properties.id, f);
+  const shaped = new Set();
+  for (const f of features) {
+    if (!seen.has(f.properties.id)) seen.set(f.properties.id, f);
+    if (f.geometry) shaped.add(f.properties.id);
+  }
   const drafts = [...seen.values()];
   const list = drafts.map((f) => {
     const p = f.properties;
@@ -192,30 +249,41 @@ export function draftsView(features, actions) {
     const safe = id.replace(/[^A-Za-z0-9_-]/g, "_");
     const note = h("p", { class: "note", role: "status" });
     const form = h("form", { class: "draft", "data-warning-id": id, "aria-label": `Draft ${p.headline || id}` },
-      h("h3", {}, KIND_LABEL[p.kind] || p.kind, h("span", { class: "muted" }, ` · ${(p.areas || []).join(", ")}`)),
-      h("label", { for: `hl-${safe}` }, "Headline"),
-      h("input", { id: `hl-${safe}`, name: "headline", value: p.headline || "", maxlength: 500 }),
-      h("label", { for: `in-${safe}` }, "Instruction"),
-      h("textarea", { id: `in-${safe}`, name: "instruction", rows: 3, maxlength: 10000 }, p.instruction || ""),
-      h("label", { for: `ex-${safe}` }, "Expires (UTC)"),
-      h("input", { id: `ex-${safe}`, name: "expires", type: "datetime-local", value: toLocalInput(p.expires) }),
-      h("p", { class: "muted" }, `Issuer: ${show(p.issuer)} · effective ${when(p.effective)} · version ${p.version}`),
+      h("h3", {}, KIND_LABEL[p.kind] || p.kind,
+        (p.areas || []).length ? h("span", { class: "muted" }, ` · ${p.areas.join(", ")}`) : null),
+      reviewBlock(p),
+      field("Headline", `hl-${safe}`, h("input", { id: `hl-${safe}`, name: "headline", value: p.headline || "",
+        maxlength: 500 })),
+      field("Instruction", `in-${safe}`, h("textarea", { id: `in-${safe}`, name: "instruction", rows: 3,
+        maxlength: 10000 }, p.instruction || "")),
+      field("From (UTC; empty: when published)", `ef-${safe}`, h("input", { id: `ef-${safe}`, name: "effective",
+        type: "datetime-local", value: toLocalInput(p.effective) })),
+      field("Expires (UTC)", `ex-${safe}`, h("input", { id: `ex-${safe}`, name: "expires", type: "datetime-local",
+        value: toLocalInput(p.expires) })),
+      field("Hours ('daily 22:00-06:00 Europe/Kyiv'; empty: all the time)", `wi-${safe}`,
+        h("input", { id: `wi-${safe}`, name: "window", value: p.window || "", maxlength: 500, spellcheck: "false" })),
+      areaFields(p, safe, shaped.has(id)),
       h("div", { class: "buttons" },
         h("button", { type: "submit", name: "save" }, "Save"),
         h("button", { type: "button", name: "publish", class: "primary" }, "Publish"),
-        f.geometry ? h("button", { type: "button", name: "locate" }, "Show on map") : null),
+        h("button", { type: "button", name: "locate", hidden: !shaped.has(id) }, "Show on map"),
+        h("button", { type: "button", name: "discard" }, "Discard")),
       note);
+    const initial = { effective: toLocalInput(p.effective), window: p.window || "" };
     const changes = () => {
-      const out = {
-        headline: form.elements.headline.value,
-        instruction: form.elements.instruction.value,
-      };
-      const ex = form.elements.expires.value;
-      out.expires = ex ? `${ex.length === 16 ? `${ex}:00` : ex}Z` : null;
+      const el = form.elements;
+      const out = { headline: el.headline.value, instruction: el.instruction.value,
+        expires: fromLocalInput(el.expires.value) };
+      // sent only when changed: the shown value is rounded to the minute and a window is shown in its long form
+      if (el.effective.value !== initial.effective) out.effective = fromLocalInput(el.effective.value);
+      if (el.window.value.trim() !== initial.window) out.window = el.window.value.trim() || null;
+      const areas = areasFrom(form);
+      if (areas) out.areas = areas;
       return out;
     };
     const run = async (label, call) => {
       note.textContent = `${label}…`;
+      note.classList.remove("error");
       try {
         note.textContent = await call();
       } catch (err) {
@@ -226,12 +294,26 @@ export function draftsView(features, actions) {
     const save = async () => {
       const saved = await actions.save(id, changes(), p.version);
       Object.assign(p, saved.properties);
+      initial.effective = toLocalInput(p.effective);
+      initial.window = p.window || "";
+      form.elements.window.value = initial.window;
+      if (saved.geometry) {
+        shaped.add(id);
+        form.elements.locate.hidden = false;
+        form.querySelector(".area-edit .muted").textContent = `Now: ${(p.areas || []).join(", ")}. Fill in below `
+          + "to replace it.";
+        form.querySelector(".area-edit .muted").classList.remove("missing");
+      }
+      for (const name of ["area_name", "area_place", "area_radius", "area_polygons", "area_circle"]) {
+        form.elements[name].value = "";
+      }
     };
     const dirty = () => {
       const c = changes();
       return c.headline !== (p.headline || "") || c.instruction !== (p.instruction || "")
-        || (c.expires || null) !== (p.expires || null);
+        || (c.expires || null) !== (p.expires || null) || "effective" in c || "window" in c || "areas" in c;
     };
+    const done = () => form.querySelectorAll("input, textarea, button").forEach((el) => { el.disabled = true; });
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       run("Save", async () => {
@@ -242,10 +324,35 @@ export function draftsView(features, actions) {
     form.elements.publish.addEventListener("click", () => run("Publish", async () => {
       if (dirty()) await save();
       await actions.publish(id);
-      form.querySelectorAll("input, textarea, button").forEach((el) => { el.disabled = true; });
-      return "Published: it is now in the public feed (/feed.atom) and in the status answers.";
+      done();
+      return "Published: it is now in the public feed (/feed) and in the status answers.";
     }));
-    if (form.elements.locate) form.elements.locate.addEventListener("click", () => actions.locate(id));
+    form.elements.discard.addEventListener("click", () => run("Discard", async () => {
+      await actions.discard(id);
+      done();
+      return "Discarded: it will never be published.";
+    }));
+    form.elements.locate.addEventListener("click", () => actions.locate(id));
+    let drawing = null;
+    form.elements.draw.addEventListener("click", () => {
+      const button = form.elements.draw;
+      if (drawing === null) {
+        drawing = actions.draw();
+        button.textContent = "Finish the area";
+        note.textContent = "Click the corners of the area on the map, then press “Finish the area”.";
+        return;
+      }
+      const polygon = drawing.finish();
+      drawing = null;
+      button.textContent = "Draw on the map";
+      if (polygon) {
+        const box = form.elements.area_polygons;
+        box.value = box.value.trim() ? `${box.value.trim()}\n${polygon}` : polygon;
+        note.textContent = "Area drawn: press Save (or Publish).";
+      } else {
+        note.textContent = "An area needs at least three corners; nothing was drawn.";
+      }
+    });
     return form;
   });
   return [
