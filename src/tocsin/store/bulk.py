@@ -178,22 +178,26 @@ _SPACE = f"""(w.s IS NULL OR e.latitude IS NULL OR e.longitude IS NULL OR e.geo_
   OR (e.latitude BETWEEN w.s AND w.n AND (w.west IS NULL OR e.longitude BETWEEN w.west AND w.east)))"""
 #: Per window, two index range scans: events of at most 13 days starting at most 12 days before the
 #: window (ix_events_event_type), and the wide ones starting up to 60 days before (ix_events_wide).
-_MATCH = f"""SELECT {_SELECTED} FROM w CROSS JOIN events AS e
-WHERE e.event_type = w.t AND e.date_lo >= w.nb AND e.date_lo <= w.hi AND e.date_hi >= w.lo AND {_SPACE}
-UNION ALL
-SELECT {_SELECTED} FROM w CROSS JOIN events AS e
-WHERE {_WIDE} AND e.event_type = w.t AND e.date_lo >= w.wb AND e.date_lo < w.nb AND e.date_hi >= w.lo AND {_SPACE}"""
+_NARROW = f"e.event_type = w.t AND e.date_lo >= w.nb AND e.date_lo <= w.hi AND e.date_hi >= w.lo AND {_SPACE}"
+_WIDE_ONLY = (
+    f"{_WIDE} AND e.event_type = w.t AND e.date_lo >= w.wb AND e.date_lo < w.nb AND e.date_hi >= w.lo AND {_SPACE}"
+)
 _KEYS = ("t", "lo", "hi", "nb", "wb", "s", "n", "west", "east")
 _CANDIDATES_SQL = {
+    # LATERAL: a nested loop of index scans per window (a hash join on event_type alone compares
+    # every window with every event of its type: the planner cannot know how selective they are)
     "postgresql": sa.text(
         "WITH w AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(:windows AS json)) AS x(t text, lo date,"
-        " hi date, nb date, wb date, s float8, n float8, west float8, east float8)) " + _MATCH
+        " hi date, nb date, wb date, s float8, n float8, west float8, east float8))"
+        f" SELECT c.* FROM w CROSS JOIN LATERAL (SELECT {_SELECTED} FROM events AS e WHERE {_NARROW}"
+        f" UNION ALL SELECT {_SELECTED} FROM events AS e WHERE {_WIDE_ONLY}) AS c"
     ).columns(*_CANDIDATE_ROWS),
+    # CROSS JOIN: SQLite keeps the windows as the outer loop, each one a range scan of an index
     "sqlite": sa.text(
         "WITH w AS MATERIALIZED (SELECT "
         + ", ".join(f"value ->> '$.{k}' AS {k}" for k in _KEYS)
-        + " FROM json_each(:windows)) "
-        + _MATCH
+        + f" FROM json_each(:windows)) SELECT {_SELECTED} FROM w CROSS JOIN events AS e WHERE {_NARROW}"
+        + f" UNION ALL SELECT {_SELECTED} FROM w CROSS JOIN events AS e WHERE {_WIDE_ONLY}"
     ).columns(*_CANDIDATE_ROWS),
 }
 
