@@ -54,7 +54,8 @@ class Setup:
 
     triggers: list[tuple[str, str, float]] = field(default_factory=list)
     dates: list[tuple[str, dt.date | dt.datetime | None]] = field(default_factory=list)
-    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    counts: list[tuple[str, str, int] | tuple[str, str, int, bool]] = field(default_factory=list)
+    """(words, kind, value[, vague])"""
     toponyms: list[Toponym] = field(default_factory=list)
     published: dt.datetime | None = PUBLISHED
 
@@ -79,10 +80,10 @@ def run(nlp: Language, text: str, setup: Setup | None = None) -> Doc:
     doc._.dates = [DateMention(sub, *at(text, sub), value, precision=1) for sub, value in setup.dates]
     counts = []
     seen: dict[str, int] = {}
-    for sub, kind, value in setup.counts:
+    for sub, kind, value, *vague in setup.counts:
         nth = seen.get(sub, 0)
         seen[sub] = nth + 1
-        counts.append(CountMention(kind, value, *at(text, sub, nth), sub))
+        counts.append(CountMention(kind, value, *at(text, sub, nth), sub, vague=bool(vague and vague[0])))
     doc._.counts = counts
     doc._.toponyms = list(setup.toponyms)
     for _, proc in tocsin:

@@ -72,6 +72,21 @@ def test_disagreeing_sources_are_kept_and_the_lowest_is_coded(nlp: Language) -> 
     assert event.reasons["fatalities"] == "sources disagree; the lowest (State media) is coded"
 
 
+def test_a_vague_figure_is_a_lower_bound_not_a_rival_of_a_number(nlp: Language) -> None:
+    text = ("Thousands of families fled shelling in Afrin on Monday, residents said. "
+            "The governorate said 16,000 people had been displaced.")
+    setup = Setup(
+        triggers=[("shelling", SHELLING, 0.8)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("Thousands", "displaced", 1000, True), ("16,000", "displaced", 16000)],
+        toponyms=[place(text, "Afrin")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert sorted(c.value for c in event.claims if c.field == "displaced") == [1000, 16000]
+    assert event.displaced == 16000
+    assert event.reasons["displaced"] == "sources disagree; the lowest exact figure (The governorate) is coded"
+
+
 def test_a_report_without_trigger_has_no_event(nlp: Language) -> None:
     text = "The foreign minister met his counterpart in Ankara to discuss trade."
     assert run(nlp, text, Setup(toponyms=[place(text, "Ankara", "TR")]))._.events == []

@@ -547,12 +547,14 @@ class _Builder:
             source = attribution.source if attribution is not None else self.source
             by_source.setdefault(source, []).append(cluster)
         values: list[tuple[int, Span, str]] = []
+        vague: list[bool] = []
         victims: list[frozenset[str]] = []
         for source, clusters in by_source.items():
             cluster = max(clusters, key=lambda c: sum(m.value for m in c))
             value = sum(m.value for m in cluster)
             span = self._span(cluster[0].start, cluster[-1].end)
             values.append((value, span, source))
+            vague.append(any(m.vague for m in cluster))
             victims.append(frozenset(self._victim(m) for m in cluster))
             event.claims.append(Claim(source, kind, value, span))
         if len(values) > 1 and _distinct_groups(victims):
@@ -561,11 +563,15 @@ class _Builder:
             event.evidence[kind] = self._span(values[0][1].start, values[-1][1].end)
             event.reasons[kind] = "sources count different victims; their figures are added"
             return
-        value, span, source = min(values, key=lambda v: v[0])
+        # "thousands of families fled" is a lower bound, not a rival of "16,000 people": a vague figure
+        # is coded only when no source gives a number
+        precise = [v for v, is_vague in zip(values, vague, strict=True) if not is_vague]
+        value, span, source = min(precise or values, key=lambda v: v[0])
         setattr(event, kind, value)
         event.evidence[kind] = span
         if len({v[0] for v in values}) > 1:
-            event.reasons[kind] = f"sources disagree; the lowest ({source}) is coded"
+            lowest = "the lowest" if not precise or len(precise) == len(values) else "the lowest exact figure"
+            event.reasons[kind] = f"sources disagree; {lowest} ({source}) is coded"
 
     def _victim(self, count: CountMention) -> str:
         """The noun a count counts ("12 militants" -> militant), or "" when the text does not say."""
