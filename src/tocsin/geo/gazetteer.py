@@ -72,6 +72,12 @@ _SKELETON_MAP = (("kh", "k"), ("sh", "s"), ("dh", "d"), ("th", "t"), ("gh", "g")
 
 
 _FOLD_TABLE = str.maketrans({c: "" for c in "\u2018\u2019\u02bb\u02bc\u02bf\u02be'`\u00b4."})
+#: Letters that Unicode does not decompose into a base letter and an accent ("Bağcılar", "Łódź", "Gǝncǝ").
+_LETTERS = str.maketrans({
+    "\u0131": "i", "\u0142": "l", "\u0141": "l", "\u00f8": "o", "\u00d8": "o", "\u0111": "d", "\u0110": "d",
+    "\u00df": "ss", "\u00e6": "ae", "\u00c6": "ae", "\u0259": "e", "\u018f": "e", "\u01dd": "e", "\u0127": "h",
+    "\u0126": "h", "\u00fe": "th", "\u00f0": "d",
+})
 _SPACES = re.compile(r"[\s\-_,/\u2010-\u2015]+")
 _REPEATS = re.compile(r"(.)\1+")
 _GENERIC_SUFFIX = re.compile(r" (governorate|province|region|state|oblast|prefecture|city|municipality|division)$")
@@ -81,7 +87,7 @@ _GENERIC_SUFFIX = re.compile(r" (governorate|province|region|state|oblast|prefec
 def fold(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name ("Ḩalab" -> "halab", "U.S." -> "us")."""
     if not name.isascii():
-        text = unicodedata.normalize("NFKD", name)
+        text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
         name = "".join(c for c in text if not unicodedata.combining(c))
     text = _SPACES.sub(" ", name.casefold().translate(_FOLD_TABLE)).strip()
     if text.startswith("the "):

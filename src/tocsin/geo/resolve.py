@@ -121,7 +121,7 @@ _NEAR_BEFORE = re.compile(
 _CONTAIN_BETWEEN = re.compile(
     r"^\s*[,(]?\s*(?:(?:a|an|the)\s+)?(?:(?:small|large|nearby|rural|border|[a-z]+ern)\s+)?"
     r"(?:(?:town|city|village|neighbou?rhood|district|suburb|area|region|province|governorate|state|county|"
-    r"municipality|commune|department)\s+)?"
+    r"municipality|commune|department)\s*)?"
     r"(?:in|of|near|outside|,|\()?\s*(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)"
     r"(?:ern)?\s+)?$",
     re.I,
@@ -588,6 +588,24 @@ def _contains(gaz: Gazetteer, outer: int, inner: int) -> bool:
     return distance_km(gaz.lat[outer], gaz.lon[outer], gaz.lat[inner], gaz.lon[inner]) < 60
 
 
+def _contained(gaz: Gazetteer, outer: _State, outer_row: int, row: int) -> bool:
+    """``row`` lies in the container's chosen place, or in the region of the same name around it.
+
+    "Bohdanivka, Donetsk": the container is chosen as the city Donetsk, but the name is also its
+    oblast, and a village of the oblast 100 km from the city is inside what the report means.
+    """
+    if _contains(gaz, outer_row, row):
+        return True
+    if gaz.kind[outer_row] != KIND_CITY:
+        return False
+    return any(
+        gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2) and c.match <= MATCH_LOOSE
+        and gaz.cc[c.row] == gaz.cc[outer_row] and gaz.admin1[c.row] == gaz.admin1[outer_row]
+        and _RANK[gaz.kind[c.row]] > _RANK[gaz.kind[row]] and _contains(gaz, c.row, row)
+        for c in outer.candidates
+    )
+
+
 def _link_containers(text: str, states: list[_State]) -> None:
     for i in range(len(states) - 1):
         a, b = states[i].mention, states[i + 1].mention
@@ -601,6 +619,27 @@ def _link_containers(text: str, states: list[_State]) -> None:
             continue
         if _CONTAIN_WORD.search(between) and _CONTAIN_BETWEEN.match(between):
             states[i].container = i + 1
+    _unlink_lists(text, states)
+
+
+_LIST_END = re.compile(r"^\s*,?\s*(?:and|or|&)\s*$", re.I)
+
+
+def _unlink_lists(text: str, states: list[_State]) -> None:
+    """"Kabul, Ghor, Laghman, and Balkh provinces" is a list: three comma links ending in "and"."""
+    i = 0
+    while i < len(states) - 1:
+        j = i
+        while j < len(states) - 1 and states[j].container == j + 1 and (
+            text[states[j].mention.end:states[j + 1].mention.start].strip() == ","
+        ):
+            j += 1
+        if j - i >= 2 and j < len(states) - 1 and _LIST_END.match(
+            text[states[j].mention.end:states[j + 1].mention.start]
+        ):
+            for k in range(i, j):
+                states[k].container = None
+        i = j + 1
 
 
 def _resolved_container(states: list[_State], i: int) -> int | None:
@@ -688,8 +727,8 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
             if context:
                 outer_i = _resolved_container(states, i)
                 if outer_i is not None and _RANK[gaz.kind[winners[outer_i]]] > _RANK[gaz.kind[row]]:
-                    outer = winners[outer_i]
-                    score += w["container"] if _contains(gaz, outer, row) else w["container_miss"]
+                    inside = _contained(gaz, states[outer_i], winners[outer_i], row)
+                    score += w["container"] if inside else w["container_miss"]
                 if points and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
                     nearest = _nearest_km(gaz.lat[row], gaz.lon[row], point_array)
                     score += w["proximity"] * math.exp(-nearest / _PROXIMITY_KM)
@@ -820,10 +859,18 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
         if (
             gaz.kind[outer] in (KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2)
             and _RANK[gaz.kind[outer]] > _RANK[kind]
-            and not _contains(gaz, outer, row)
+            and not _contained(gaz, states[outer_i], outer, row)
             and not any(_contains(gaz, c.row, row) for c in states[outer_i].candidates)
         ):
             return f"no place of this name in {gaz.name[outer]}"
+        regions = [
+            c.row for c in states[outer_i].candidates
+            if gaz.kind[outer] == KIND_CITY and gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2)
+            and c.match <= MATCH_LOOSE and gaz.cc[c.row] == gaz.cc[outer] and gaz.admin1[c.row] == gaz.admin1[outer]
+            and _RANK[gaz.kind[c.row]] > _RANK[kind]
+        ]
+        if regions and not _contained(gaz, states[outer_i], outer, row):
+            return f"no place of this name in {gaz.name[regions[0]]}"  # "Bohdanivka, Donetsk": not in the oblast
     key = _key(st.mention)
     evidence = focus.total - focus.own_weight(key) >= 1
     if st.mention.facility and evidence and focus.share(gaz.cc[row], key) == 0.0:
