@@ -8,6 +8,11 @@ same texts is printed for reference (it reaches about 1.7x here).
     python bench/backfill.py [--reports N] [--batch-size B] [--actors A]
 
 Texts: ACLED notes of ../shared/eval when present (real prose), else the shipped samples, made distinct.
+
+Start-up is printed apart: for the single process, the time to the first stored batch (pipeline load and one
+batch); for Ray, ``ray.init`` and then the time to the first stored batch (actor processes start, each loads
+the pipeline, one batch). CPU seconds are those of this process and every process under it (a local Ray's
+daemons and actors are its descendants), read from /proc, so a busy machine shows in wall time, not CPU time.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import csv
 import itertools
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -63,13 +69,40 @@ class _Clock:
         return self.after_first / (self.end - self.first) if self.first and self.end > self.first else 0.0
 
 
-def _run(corpus: Path, folder: Path, engine: str, batch_size: int, actors: int) -> tuple[_Clock, int]:
+def _tree_cpu_s(root: int | None = None) -> float:
+    """CPU seconds (user + system) of process ``root`` and all its live descendants, from /proc (Linux)."""
+    root = os.getpid() if root is None else root
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parent[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+    total = 0
+    for pid, own in ticks.items():
+        p = pid
+        while p > 1 and p != root:
+            p = parent.get(p, 0)
+        if p == root:
+            total += own
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _run(corpus: Path, folder: Path, engine: str, batch_size: int, actors: int) -> tuple[_Clock, int, float]:
     with Store(folder / f"{engine}.db") as store:
+        cpu = _tree_cpu_s()
         clock = _Clock()
         summary = backfill([corpus], store, engine=engine, batch_size=batch_size, actors=actors, progress=clock,
                            drafts=False)
         clock.end = time.perf_counter() if clock.first is None else clock.end
-        return clock, summary.new
+        return clock, summary.new, _tree_cpu_s() - cpu
 
 
 def _bare(texts: list[str], batch_size: int) -> tuple[float, float]:
@@ -103,10 +136,13 @@ def main() -> None:
         corpus = folder / "corpus.jsonl"
         corpus.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)))
         bare1, bare2 = _bare(texts, args.batch_size)
-        local, local_new = _run(corpus, folder, "local", args.batch_size, args.actors)
+        local, local_new, local_cpu = _run(corpus, folder, "local", args.batch_size, args.actors)
+        init_cpu, started = _tree_cpu_s(), time.perf_counter()
         session = start_ray(num_cpus=args.actors, object_store_memory=200 * 1024 * 1024)
+        init_wall = time.perf_counter() - started
         try:
-            ray, ray_new = _run(corpus, folder, "ray", args.batch_size, args.actors)
+            ray, ray_new, ray_cpu = _run(corpus, folder, "ray", args.batch_size, args.actors)
+            ray_cpu_total = _tree_cpu_s() - init_cpu  # before shutdown: the actors are still alive
         finally:
             session.close()
 
@@ -117,6 +153,12 @@ def main() -> None:
         wall = clock.end - clock.start
         print(f"{name:32s} {clock.steady():8.1f} reports/s steady; {new} stored in {wall:.1f} s wall "
               f"({new / wall:.1f}/s incl. start-up)")
+    print(f"start-up, single: first batch stored after {(local.first or local.end) - local.start:.1f} s wall "
+          "(pipeline load + 1 batch)")
+    print(f"start-up, ray: ray.init {init_wall:.1f} s wall, then first batch stored after "
+          f"{(ray.first or ray.end) - ray.start:.1f} s wall (actors start, load the pipeline, 1 batch)")
+    print(f"CPU seconds: single {local_cpu:.1f}; ray {ray_cpu_total:.1f} incl. ray.init "
+          f"({ray_cpu:.1f} during the backfill, driver + daemons + actors)")
     ratio = ray.steady() / local.steady() if local.steady() else 0.0
     print(f"ratio ray({args.actors} actors)/single, steady: {ratio:.2f} (goal >= 1.5)")
 
