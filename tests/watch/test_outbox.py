@@ -162,7 +162,7 @@ def test_idle_rounds_do_no_database_work_until_something_is_due(loopback: Loopba
         notifier = _notifier(store)
         notifier.send(Match(rid, rule, "event:1", _payload(1)), T0)
         assert notifier([], T0) == 0
-        assert notifier.next_due() == _s(30) and notifier._next_due == _s(30)
+        assert notifier.next_due() == _s(30) and notifier.next_wake == _s(30)
         assert notifier([], _s(29)) == 0  # answered from the remembered time
         assert notifier([], _s(30)) == 1
-        assert notifier._next_due is None
+        assert notifier.next_wake is None

@@ -108,6 +108,11 @@ class Notifier:
         self._checked = True
         return sent
 
+    @property
+    def next_wake(self) -> dt.datetime | None:
+        """When a digest or a retry is next due, as known after the last call (None: nothing waits)."""
+        return self._next_due
+
     def _rules(self) -> dict[int, Rule]:
         return {rid: Rule.from_dict(data) for rid, _, data in self.ws.rules()}
 

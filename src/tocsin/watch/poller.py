@@ -349,6 +349,9 @@ class Watcher:
             rounds += 1
             states = self.ws.states()
             upcoming = [s.next_poll_at for s in states if s.next_poll_at is not None]
+            wake = getattr(self.notifier, "next_wake", None)  # a due digest or retry (Notifier)
+            if isinstance(wake, dt.datetime):
+                upcoming.append(wake)
             wait = tick_s
             if upcoming:
                 wait = max(0.05, min(tick_s * 30, (min(upcoming) - utcnow()).total_seconds()))
