@@ -104,21 +104,25 @@ def test_one_bad_area_writes_no_warning(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "code"),
+    ("body", "code", "field"),
     [
-        ({"kind": "flood"}, "T102"),  # not a tocsin kind
-        ({"expires": "2026-01-01T00:00:00Z", "effective": "2026-02-01T00:00:00Z"}, "T409"),  # ends before it starts
-        ({"window": "sometimes"}, "T311"),  # unreadable time window
-        ({"areas": [{"circles": ["50,36"]}]}, "T308"),  # circle without radius
-        ({"areas": [{"polygons": ["50.0,36.2 50.0,36.3 50.1,36.3"]}]}, "T305"),  # not closed, too few points
-        ({"areas": [{"polygons": ["50.0,200 50.0,36.3 50.1,36.3 50.0,200"]}]}, "T303"),  # longitude out of range
-        ({"cap_xml": "<!DOCTYPE x><alert/>"}, "T403"),  # hostile XML
+        ({"kind": "flood"}, "T102", "kind"),  # not a tocsin kind
+        ({"severity": "Huge"}, "T102", "severity"),  # not a CAP severity
+        ({"expires": "2026-01-01T00:00:00Z", "effective": "2026-02-01T00:00:00Z"}, "T409", "expires"),  # ends first
+        ({"window": "sometimes"}, "T311", "window"),  # unreadable time window
+        ({"areas": [{"circles": ["50,36"]}]}, "T308", "areas.0.circles.0"),  # circle without radius
+        ({"areas": [{"polygons": ["50.0,36.2 50.0,36.3 50.1,36.3"]}]}, "T305", "areas.0.polygons.0"),  # too few
+        ({"areas": [{"polygons": ["50.0,200 50.0,36.3 50.1,36.3 50.0,200"]}]}, "T303", "areas.0.polygons.0"),  # lon
+        ({"areas": [{"geojson": {"type": "Point", "coordinates": [36, 50]}}]}, "T301", "areas.0.geojson"),  # a point
+        ({"corridor": {"route": "50,36"}}, "T309", "corridor.route"),  # a one-point route
+        ({"cap_xml": "<!DOCTYPE x><alert/>"}, "T403", "cap_xml"),  # hostile XML
     ],
 )
-def test_bad_warning_bodies(api: Api, body: dict[str, Any], code: str) -> None:
+def test_bad_warning_bodies(api: Api, body: dict[str, Any], code: str, field: str) -> None:
     response = api.client.post("/api/warnings", json=body, headers=api.h("operator"))
     assert response.status_code == 422, response.text
-    assert response.json()["code"] == code
+    assert response.json()["code"] == code and response.json()["field"] == field
+    assert api.client.get("/api/warnings?status=all", headers=api.h("operator")).json()["total"] == 0
 
 
 @pytest.fixture

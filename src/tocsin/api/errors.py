@@ -9,6 +9,7 @@ answered with a 500 that says so (tests and the fuzz run make sure inputs never 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,9 +31,14 @@ from tocsin.errors import (
     TocsinError,
 )
 
-__all__ = ["BodyTooLarge", "error_body", "install_error_handlers", "status_for"]
+__all__ = ["BodyTooLarge", "error_body", "field_of_error", "install_error_handlers", "status_for"]
 
 log = logging.getLogger("tocsin.api")
+
+#: The field a domain error is about when it does not say: its message's leading ``name:`` (e.g.
+#: "[T308] areas.0.circles.0: ..."), else these codes' field (their messages name the warning or "time window").
+_LEADING_FIELD = re.compile(r"^\[T\d{3}\] ([A-Za-z_][\w.]*): ")
+_CODE_FIELD = {"T409": "expires", "T311": "window"}
 
 #: Store errors caused by what the caller sent, not by the database.
 _STORE_INPUT_CODES = {"T205": 409, "T207": 422, "T208": 422, "T209": 422}
@@ -82,9 +88,20 @@ def _field_of(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def field_of_error(error: TocsinError) -> str | None:
+    """The request field a domain error is about (its context's, else read from its message or code)."""
+    field = error.context.get("field")
+    if field:
+        return str(field)
+    if status_for(error) != 422:
+        return None
+    leading = _LEADING_FIELD.match(error.message)
+    return leading.group(1) if leading else _CODE_FIELD.get(error.code)
+
+
 def _tocsin(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TocsinError)
-    field = exc.context.get("field")
+    field = field_of_error(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status_for(exc) == 401 else None
     return JSONResponse(error_body(exc.code, exc.message, str(field) if field else None), status_for(exc),
                         headers=headers)
