@@ -27,9 +27,11 @@ import datetime as dt
 import math
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from tocsin import events as rules
 from tocsin.model import Event, Extraction, Location, Report
@@ -246,24 +248,40 @@ def _load_candidates(conn: sa.Connection, pending: list[tuple[Any, ...]], days: 
     return index
 
 
+def _among(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[bool]:
+    """``column IN (:ids)`` as a statement of one fixed shape: an array (PostgreSQL) or JSON text (SQLite)."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)))
+    values = sa.func.json_each(sa.bindparam("ids", type_=sa.String)).table_valued("value")
+    return column.in_(sa.select(values.c.value))
+
+
+@cache
+def _stored_queries(dialect: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """(the events a batch may join, locked on PostgreSQL; their mentions), compiled once per backend."""
+    lock = sa.select(events.c.id, events.c.overrides).where(_among(events.c.id, dialect)).order_by(events.c.id)
+    members = (
+        sa.select(mentions.c.event_id, mentions.c.report_hash, mentions.c.ordinal, mentions.c.event,
+                  reports.c.published)
+        .join(reports, reports.c.content_hash == mentions.c.report_hash)
+        .where(_among(mentions.c.event_id, dialect))
+    )
+    return (lock.with_for_update() if dialect == "postgresql" else lock), members
+
+
 def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
     """Lock stored events that mentions may join and read their mentions (READ COMMITTED: after the lock)."""
     by_id = {g.key: g for g in groups if not g.loaded}
+    if not by_id:
+        return
     ids = sorted(by_id)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        q = sa.select(events.c.id, events.c.overrides).where(events.c.id.in_(chunk)).order_by(events.c.id)
-        for row in conn.execute(q.with_for_update() if conn.dialect.name == "postgresql" else q):
-            by_id[row.id].overrides = dict(row.overrides or {})
-        q = (
-            sa.select(mentions.c.event_id, mentions.c.report_hash, mentions.c.ordinal, mentions.c.event,
-                      reports.c.published)
-            .join(reports, reports.c.content_hash == mentions.c.report_hash)
-            .where(mentions.c.event_id.in_(chunk))
-        )
-        for m in conn.execute(q):
-            key = _sort_key(m.published, m.report_hash, m.ordinal)
-            by_id[m.event_id].mentions.append((key, event_from_dict(m.event), None))
+    lock, members = _stored_queries(conn.dialect.name)
+    params = {"ids": ids if conn.dialect.name == "postgresql" else dumps(ids)}
+    for row in conn.execute(lock, params):
+        by_id[row.id].overrides = dict(row.overrides or {})
+    for m in conn.execute(members, params):
+        key = _sort_key(m.published, m.report_hash, m.ordinal)
+        by_id[m.event_id].mentions.append((key, event_from_dict(m.event), None))
     for g in by_id.values():
         g.loaded = True
 

@@ -232,10 +232,17 @@ def _bound(
     if not processors:
         return rows
     out = []
+    last: dict[int, tuple[Any, Any]] = {}  # per column, the last value and its result (ctx.now repeats)
     for row in rows:
         values = list(row)
         for i, processor in processors:
-            values[i] = processor(values[i])
+            value = values[i]
+            seen = last.get(i)
+            if seen is not None and seen[0] is value:
+                values[i] = seen[1]
+            else:
+                values[i] = processor(value)
+                last[i] = (value, values[i])
         out.append(tuple(values))
     return out
 
