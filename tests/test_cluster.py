@@ -134,21 +134,64 @@ def test_ray_engine_without_ray_is_a_coded_error(monkeypatch: pytest.MonkeyPatch
 
 @needs_ray
 @pytest.mark.parametrize(
-    "address",
+    ("address", "detail"),
     [
-        "127.0.0.1:{port}",  # nothing listens on the port
-        "ray://127.0.0.1:{port}",  # Ray Client form, same closed port
+        ("127.0.0.1:{port}", "refused"),  # nothing listens on the port
+        ("ray://127.0.0.1:{port}", "refused"),  # Ray Client form, same closed port
+        ("no-such-host.invalid:6379", "T701"),  # a head node name that does not resolve
+        ("127.0.0.1", "not host:port"),  # the port forgotten
+        ("127.0.0.1:port", "not host:port"),  # not a number
     ],
 )
-def test_unreachable_cluster_names_the_address(address: str, tmp_path: Path) -> None:
+def test_unreachable_cluster_names_the_address(address: str, detail: str, tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     address = address.format(port=port)
+    db = tmp_path / "x.db"
+    with Store(db) as store:  # a store with a report in it already
+        store.add([_stored_item()])
     result = CliRunner().invoke(app, ["backfill", str(tmp_path), "--engine", "ray", "--address", address,
-                                      "--db", str(tmp_path / "x.db")])
+                                      "--db", str(db)])
+    output = " ".join(result.output.split())
     assert result.exit_code == 2
-    assert "[T701]" in result.output and address in result.output
+    assert "[T701]" in output and address in output and detail in output, output
+    with Store(db) as store:
+        assert len(store.reports()) == 1  # nothing stored was touched
+
+
+def _stored_item() -> tuple[Report, str, Any]:
+    from tocsin.model import Extraction
+
+    text = "Police fired tear gas at students protesting in Dhaka on Saturday; dozens were arrested."
+    return Report(id="kept", text=text), content_hash(text), Extraction("kept", [], [])
+
+
+def test_corrupt_gzip_files_are_named_and_the_rest_is_stored(tmp_path: Path) -> None:
+    """Three ways a .gz goes bad (cut short, a flipped byte, a wrong checksum): each named, the rest stored."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    packed = gzip.compress(_jsonl(_rows(100, 30)).encode())
+    (corpus / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    flipped = bytearray(packed)
+    flipped[len(flipped) // 2] ^= 0xFF
+    (corpus / "flipped.jsonl.gz").write_bytes(bytes(flipped))
+    crc = bytearray(packed)
+    crc[-6] ^= 0xFF  # inside the CRC-32 trailer: the data decompresses, the check fails
+    (corpus / "crc.jsonl.gz").write_bytes(bytes(crc))
+    with gzip.open(corpus / "good.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write(_jsonl(_rows(0, 3)))
+    db = tmp_path / "x.db"
+    with Store(db) as store:
+        store.add([_stored_item()])
+    result = CliRunner().invoke(app, ["backfill", str(corpus), "--db", str(db), "--batch-size", "8"])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1  # files rejected, the rest stored
+    for name in ("cut.jsonl.gz", "flipped.jsonl.gz", "crc.jsonl.gz"):
+        assert f"[T013] {corpus / name}: cannot read the file (corrupt gzip" in output, (name, output)
+    assert "3 new reports extracted" in output
+    with Store(db) as store:
+        assert sorted(r.report.id for r in store.reports()) == ["kept", "r0", "r1", "r2"]
 
 
 # -- on a local Ray -------------------------------------------------------------------------------
