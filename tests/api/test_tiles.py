@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apikit import free_port, make_api
+from apikit import TestClient, free_port, make_api
 
+from tocsin.api import create_app
 from tocsin.api.tiles import TileProbe, first_tile
+from tocsin.store import Store
 
 
 class _Tiles(http.server.BaseHTTPRequestHandler):
@@ -81,3 +83,16 @@ def test_config_says_whether_the_tiles_answer(tmp_path: Path, extractor: Any, ti
         config = api.client.get("/api/config").json()
     api.store.close()
     assert config["tiles_url"] == (url or None) and config["tiles_reachable"] is reachable
+
+
+def test_the_tiles_url_setting_reaches_the_page(tmp_path: Path, extractor: Any, tile_server: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    template = tile_server + "/osm/{z}/{x}/{y}.png"
+    monkeypatch.setenv("TOCSIN_TILES_URL", template)
+    monkeypatch.setenv("TOCSIN_TILES_ATTRIBUTION", "© Test Tiles")
+    store = Store(tmp_path / "setting.db")
+    with TestClient(create_app(store)) as client:  # no tiles_url argument: the setting decides
+        config = client.get("/api/config").json()
+    store.close()
+    assert config["tiles_url"] == template and config["tiles_reachable"] is True
+    assert config["attribution"] == "© Test Tiles" and _Tiles.asked == ["/osm/0/0/0.png"]

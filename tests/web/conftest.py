@@ -211,7 +211,7 @@ def watched(browser: Any) -> Iterator[Watched]:
     page.on("pageerror", lambda e: seen.errors.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: seen.errors.append(f"requestfailed: {r.url} {r.failure}")
             if urlsplit(r.url).netloc == seen.home else None)
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # the shared 2-core machine can be very busy
     yield seen
     context.close()
 
