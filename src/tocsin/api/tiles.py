@@ -6,7 +6,9 @@ logs one failed request per tile in its console before it can fall back. So ``GE
 ``tiles_reachable``: the server fetches the world tile (z=0, x=0, y=0) with a short timeout, at most once
 per ``ttl_s``, and the page uses its plain fallback at once when the answer is no. Any HTTP answer counts as
 reachable (the page still falls back by itself if the tiles then fail to load); only an address that does
-not answer at all (refused, unresolvable, timed out) counts as unreachable.
+not answer at all (refused, unresolvable, timed out) counts as unreachable. The check goes through the
+server's environment proxies (``HTTPS_PROXY``...); a server that cannot reach a tile server its users' browsers
+could reach makes the page use the plain map.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class TileProbe:
 
     def _ask(self) -> bool:
         try:
-            with httpx.Client(timeout=self.timeout_s, follow_redirects=False, trust_env=False) as client:
+            with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:  # env proxies apply
                 client.get(first_tile(self.template or ""), headers={"User-Agent": "tocsin tile check"})
         except (httpx.HTTPError, ValueError):
             return False
