@@ -35,10 +35,11 @@ def test_admin_parentheses(gazetteer: Gazetteer, text: str, expected: list[tuple
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Houthi fighters shelled the village overnight.", ["YE"]),  # a Yemeni group
-        ("QSD forces clashed with the attackers in the village of Dardara.", ["SY"]),  # Syrian, by acronym
+        ("Houthi fighters shelled the village overnight.", [("YE",)]),  # a Yemeni group
+        ("QSD forces clashed with the attackers in the village of Dardara.", [("SY",)]),  # Syrian, by acronym
+        ("Presumed JNIM militants attacked the village.", [("ML", "BF", "NE", "BJ", "TG")]),  # a regional group
         ("Unknown gunmen killed a man on Tuesday.", []),  # no named group
     ],
 )
-def test_actor_countries(places_nlp, text: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_actor_countries(places_nlp, text: str, expected: list[tuple[str, ...]]) -> None:  # type: ignore[no-untyped-def]
     assert actor_countries(places_nlp.make_doc(text), places_nlp) == expected

@@ -228,3 +228,27 @@ def test_a_local_armed_group_sets_the_country_of_a_village(places_nlp) -> None: 
     dardara = _by_name(_toponyms(places_nlp, text), "Dardara")
     # GeoNames has a Dardara only in Morocco: a Syrian report's village is not guessed there
     assert not dardara.resolved and dardara.reason == "only candidates lie outside the countries the report names"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1"),
+    [
+        # a Portuguese particle inside a state name ("do Norte") does not cut it short
+        ("In Natal, Rio Grande do Norte, bus drivers gathered on Monday.", "Natal", "Rio Grande do Norte"),
+        # the dotless i of Turkish names folds like i ("Kovancılar")
+        ("Attacks targeted shops in Kovancilar, Elazig, on Tuesday.", "Kovancilar", "Elazığ"),
+        # a list of provinces ending in "and" is no chain of containers: Kabul stays Kabul
+        ("Operations took place in Kabul, Ghor, Laghman, and Balkh provinces.", "Kabul", "Kabul"),
+    ],
+)
+def test_admin1_of_places_written_with_their_region(places_nlp, text: str, name: str, admin1: str) -> None:  # type: ignore[no-untyped-def]
+    assert _by_name(_toponyms(places_nlp, text), name).admin1 == admin1
+
+
+def test_a_village_not_in_the_region_named_like_its_container_city_is_left_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # GeoNames (cities500) has Bohdanivkas in five oblasts, none in Donetsk oblast
+    text = "Rebel forces fired mortars at positions near Bohdanivka, Donetsk, on Tuesday."
+    toponyms = _toponyms(places_nlp, text)
+    village = _by_name(toponyms, "Bohdanivka")
+    assert not village.resolved and village.reason == "no place of this name in Donetsk"
+    assert _by_name(toponyms, "Donetsk").admin1 == "Donetsk"

@@ -7,8 +7,9 @@
   hint), the others districts. A parenthesis with any unknown word ("(the army said)") yields nothing.
 - **Local actors.** A named non-state group tied to one country in the actor dictionary ("Houthis" ->
   Yemen, "QSD" -> Syria, "Ansaroul Islam" -> Burkina Faso) says which country a report is about even
-  when it names no country. :func:`actor_countries` returns those countries; they count as focus
-  evidence for toponym resolution (a village named in the report is then sought in that country first).
+  when it names no country; a regional one ("JNIM") says it less firmly of each of its countries.
+  :func:`actor_countries` returns those countries; they count as focus evidence for toponym resolution
+  (a village named in the report is then sought in those countries first).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def admin_parentheses(text: str, gazetteer: Gazetteer) -> list[AdminHint]:
 
 
 # ----------------------------------------------------------------------------- local actors
-_ACTOR_MATCHERS: dict[int, tuple[PhraseMatcher, PhraseMatcher, dict[int, str]]] = {}
+_ACTOR_MATCHERS: dict[int, tuple[PhraseMatcher, PhraseMatcher, dict[int, tuple[str, ...]]]] = {}
 
 
 def _case_sensitive(phrase: str) -> bool:
@@ -123,33 +124,39 @@ def _case_sensitive(phrase: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _local_actor_names() -> dict[str, str]:
-    """Names and aliases of named non-state actors tied to one country -> that country's code."""
+def _local_actor_names() -> dict[str, tuple[str, ...]]:
+    """Names and aliases of named non-state actors -> the countries they act in.
+
+    One country for local groups ("Houthis"); a few for regional ones ("JNIM": Mali, Burkina Faso,
+    Niger, Benin, Togo), which then say less about each. State forces and external actors are left out:
+    they act abroad.
+    """
     from tocsin.nlp.actors import load_dictionary
 
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
     ambiguous: set[str] = set()
     for entry in load_dictionary().entries:
-        if not entry.country or entry.state or entry.countries or entry.inter == 8:
+        if not entry.country or entry.state or entry.inter == 8:
             continue
+        countries = entry.countries or (entry.country,)
         for name in (entry.name, *entry.aliases):
-            if name in names and names[name] != entry.country:
+            if name in names and names[name] != countries:
                 ambiguous.add(name)
-            names[name] = entry.country
+            names[name] = countries
     return {n: cc for n, cc in names.items() if n not in ambiguous and len(n) >= 3}
 
 
-def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher, dict[int, str]]:
+def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher, dict[int, tuple[str, ...]]]:
     vocab: Any = nlp.vocab
     key = id(nlp)
     if key not in _ACTOR_MATCHERS:
         exact, lower = PhraseMatcher(vocab), PhraseMatcher(vocab, attr="LOWER")
-        labels: dict[int, str] = {}
-        by_cc: dict[tuple[bool, str], list[str]] = {}
+        labels: dict[int, tuple[str, ...]] = {}
+        by_cc: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
         for name, cc in _local_actor_names().items():
             by_cc.setdefault((_case_sensitive(name), cc), []).append(name)
         for (sensitive, cc), names in by_cc.items():
-            label = f"tocsin_local_actor_{cc}"
+            label = f"tocsin_local_actor_{'_'.join(cc)}"
             labels[vocab.strings.add(label)] = cc
             patterns = [nlp.make_doc(n) if sensitive else nlp.make_doc(n.lower()) for n in names]
             (exact if sensitive else lower).add(label, patterns)
@@ -157,13 +164,13 @@ def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher, dict[int, st
     return _ACTOR_MATCHERS[key]
 
 
-def actor_countries(doc: Doc, nlp: Language) -> list[str]:
-    """Countries of the local armed groups a report names (one entry per distinct group name).
+def actor_countries(doc: Doc, nlp: Language) -> list[tuple[str, ...]]:
+    """The countries of each armed group a report names (one entry per distinct group name).
 
     The matchers are built once per pipeline (``nlp``, whose tokenizer makes the patterns).
     """
     exact, lower, labels = _matchers(nlp)
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, ...]] = {}
     last_end = -1
     # longest match first at each start; overlapping shorter ones ("Houthi" in "Houthi fighters") are skipped
     for match_id, start, end in sorted([*exact(doc), *lower(doc)], key=lambda m: (m[1], -m[2])):

@@ -81,7 +81,7 @@ _FOREIGN_SMALL = 20_000
 _MAX_CANDIDATES = 60
 
 ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|la|le|bin|ibn|abu|upon)"
+_PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|do|da|dos|das|del|la|le|bin|ibn|abu|upon)"
 _CAPS = re.compile(
     r"(?<![\w'’.\-])[A-Z][\w'’.\-]*(?:(?:[ \-]" + _PARTICLES + r")?[ \-][A-Z][\w'’.\-]*)*"
 )
@@ -294,7 +294,7 @@ def _trim_stopwords(start: int, seq: str) -> tuple[int, str]:
 
 
 _WORD_BEFORE = re.compile(r"([A-Z][\w'’\-]*)\s$")
-_WORD_AFTER = re.compile(r"\s([A-Z][\w'’\-]*)")
+_WORD_AFTER = re.compile(r"\s((?:(?:do|da|dos|das|de|del|di|du) )?[A-Z][\w'’\-]*)")
 
 
 _PARTICLE_END = re.compile(r"(?:^|[ \-])(?:al|el|ad|ar|as|ash|az|ez|an|at|ed|en|es|et|ul)$", re.I)
@@ -972,8 +972,9 @@ class PlacesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, focus = find_mentions(doc, self.gazetteer)
-        for cc in actor_countries(doc, self.nlp):
-            focus[cc] += 2  # a named local group counts as a country name would (demonyms: half)
+        for countries in actor_countries(doc, self.nlp):
+            for cc in countries:  # a local group counts as a country name would (demonyms: half)
+                focus[cc] += 2 / len(countries)
         doc._.toponyms = resolve_mentions(doc.text, mentions, self.gazetteer, focus)
         return doc
 
