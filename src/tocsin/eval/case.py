@@ -1,16 +1,19 @@
 """Score sub-event classification: CASE 2021 Task 2 snippets and ACLED notes.
 
-    python -m tocsin.eval.case [--case PATH] [--acled PATH ...] [--kfold K] [--json]
+    python -m tocsin.eval.case [--case PATH] [--acled PATH ...] [--kfold K] [--case-folds K] [--shipped] [--json]
 
-``score_case`` classifies each snippet with ``classify_text`` (the shipped model; CASE rows
-are never used for training). Weighted F1 is over the 25 ACLED classes, as in CASE 2021: all
-rows count, a snippet of an unseen class (disaster, crime, diplomacy, attribution) given an
-ACLED label is a false positive of that label, and an ACLED snippet left unlabelled is a false
-negative. ``unseen_not_forced`` is the share of unseen-class snippets given no ACLED label.
+``score_case_cv`` scores the CASE snippets by k-fold cross-validation: the shipped model is
+trained on them, so each fold is classified by a model trained on the ACLED files, the written
+sentences and the other folds. ``score_case`` classifies with a given classifier (default the
+shipped model: on the development snippets that is not a held-out figure). Weighted F1 is over
+the 25 ACLED classes, as in CASE 2021: all rows count, a snippet of an unseen class (disaster,
+crime, diplomacy, attribution) given an ACLED label is a false positive of that label, and an
+ACLED snippet left unlabelled is a false negative. ``unseen_not_forced`` is the share of
+unseen-class snippets given no ACLED label.
 
 ``score_acled_subtypes`` holds out by file: for each file it trains a model on the other
-files (plus tocsin's written sentences) and scores that file's ``notes`` (or, with
-``--kfold k``, k folds over all rows).
+files (plus tocsin's written sentences and all CASE snippets) and scores that file's
+``notes`` (or, with ``--kfold k``, k folds over all rows).
 """
 
 from __future__ import annotations
@@ -27,40 +30,9 @@ from pathlib import Path
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.triggers import DEFAULT_THRESHOLD, classify_text
-from tocsin.train import build_model, read_acled
+from tocsin.train import CASE_LABELS, UNSEEN, build_model, read_acled
 
-__all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case"]
-
-#: CASE 2021 label -> ACLED sub-event type.
-CASE_LABELS: dict[str, str] = {
-    "ARMED_CLASH": "Armed clash",
-    "AIR_STRIKE": "Air/drone strike",
-    "ART_MISS_ATTACK": "Shelling/artillery/missile attack",
-    "REM_EXPLOS": "Remote explosive/landmine/IED",
-    "SUIC_BOMB": "Suicide bomb",
-    "CHEM_WEAP": "Chemical weapon",
-    "GRENADE": "Grenade",
-    "GOV_REGAINS_TERIT": "Government regains territory",
-    "NON_STATE_ACTOR_OVERTAKES_TER": "Non-state actor overtakes territory",
-    "SEX_VIOL": "Sexual violence",
-    "ATTACK": "Attack",
-    "ABDUCT_DISSAP": "Abduction/forced disappearance",
-    "PEACE_PROTEST": "Peaceful protest",
-    "PROTEST_WITH_INTER": "Protest with intervention",
-    "FORCE_AGAINST_PROTEST": "Excessive force against protesters",
-    "VIOL_DEMONSTR": "Violent demonstration",
-    "MOB_VIOL": "Mob violence",
-    "AGREEMENT": "Agreement",
-    "ARREST": "Arrests",
-    "CHANGE_TO_GROUP_ACT": "Change to group/activity",
-    "DISR_WEAP": "Disrupted weapons use",
-    "HQ_ESTABLISHED": "Headquarters or base established",
-    "PROPERTY_DISTRUCT": "Looting/property destruction",
-    "NON_VIOL_TERRIT_TRANSFER": "Non-violent transfer of territory",
-    "OTHER": "Other",
-}
-#: CASE's classes that are not ACLED events.
-UNSEEN: tuple[str, ...] = ("NATURAL_DISASTER", "MAN_MADE_DISASTER", "ORG_CRIME", "DIPLO", "ATTRIB")
+__all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case", "score_case_cv"]
 
 Classifier = Callable[[str], str]
 
@@ -108,11 +80,7 @@ def _with_model(model: LinearModel, threshold: float = DEFAULT_THRESHOLD) -> Cla
     return classify
 
 
-def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]:
-    """Weighted F1 over the 25 ACLED classes and the unseen classes' share left unlabelled."""
-    rows = read_case(Path(path))
-    gold = [g for _, _, g in rows]
-    pred = [classify(text) for _, text, _ in rows]
+def _case_scores(gold: list[str], pred: list[str]) -> dict[str, object]:
     scores = prf(gold, pred, SUB_EVENT_TYPES)
     unseen = [(g, p) for g, p in zip(gold, pred, strict=True) if g in UNSEEN]
     by_class = {
@@ -122,7 +90,7 @@ def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]
     }
     acled_rows = [(g, p) for g, p in zip(gold, pred, strict=True) if g not in UNSEEN]
     return {
-        "rows": len(rows),
+        "rows": len(gold),
         "weighted_f1": scores["weighted"]["f1"],  # type: ignore[index]
         "weighted": scores["weighted"],
         "accuracy_acled_rows": round(sum(1 for g, p in acled_rows if g == p) / max(1, len(acled_rows)), 4),
@@ -133,6 +101,35 @@ def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]
     }
 
 
+def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]:
+    """Weighted F1 over the 25 ACLED classes and the unseen classes' share left unlabelled."""
+    rows = read_case(Path(path))
+    return _case_scores([g for _, _, g in rows], [classify(text) for _, text, _ in rows])
+
+
+def _as_training(rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return [(text, NONE if gold in UNSEEN else gold) for _, text, gold in rows]
+
+
+def score_case_cv(
+    path: Path, acled_paths: Sequence[Path], *, folds: int = 5, threshold: float = DEFAULT_THRESHOLD
+) -> dict[str, object]:
+    """CASE scores when the snippets are also training data: ``folds``-fold cross-validation.
+
+    Snippet ``i`` falls in fold ``i % folds``; each fold is scored by a model trained on the
+    ACLED files, the written sentences and the other folds' snippets (as the shipped model is).
+    """
+    rows = read_case(Path(path))
+    acled = [row for p in acled_paths for row in read_acled(Path(p))]
+    pred = [NONE] * len(rows)
+    for fold in range(folds):
+        train_rows = _as_training([row for i, row in enumerate(rows) if i % folds != fold])
+        classify = _with_model(build_model(acled, news_rows=train_rows), threshold)
+        for i in range(fold, len(rows), folds):
+            pred[i] = classify(rows[i][1])
+    return {**_case_scores([g for _, _, g in rows], pred), "held_out": f"{folds}-fold over snippets"}
+
+
 def _summary(gold: list[str], pred: list[str]) -> dict[str, object]:
     return {
         "rows": len(gold),
@@ -141,12 +138,19 @@ def _summary(gold: list[str], pred: list[str]) -> dict[str, object]:
     }
 
 
-def score_acled_subtypes(paths: Sequence[Path], *, folds: int | None = None, seed: int = 13) -> dict[str, object]:
+def score_acled_subtypes(
+    paths: Sequence[Path],
+    *,
+    folds: int | None = None,
+    seed: int = 13,
+    news_rows: Sequence[tuple[str, str]] = (),
+) -> dict[str, object]:
     """Score ACLED ``notes`` with models that never saw the scored rows.
 
     By default each file is held out in turn (train on the other files plus the written
-    sentences). With ``folds=k`` the rows of all files are shuffled (fixed seed) into k folds
-    instead, each scored by a model trained on the other k-1.
+    sentences and ``news_rows``, labelled news snippets). With ``folds=k`` the rows of all
+    files are shuffled (fixed seed) into k folds instead, each scored by a model trained on
+    the other k-1.
     """
     files = {Path(p): read_acled(Path(p)) for p in paths}
     if folds:
@@ -164,7 +168,7 @@ def score_acled_subtypes(paths: Sequence[Path], *, folds: int | None = None, see
     pred_all: list[str] = []
     per_split: dict[str, dict[str, object]] = {}
     for name, rows in splits.items():
-        classify = _with_model(build_model(others[name]))
+        classify = _with_model(build_model(others[name], news_rows=news_rows))
         pred = [classify(text) for text, _ in rows]
         gold = [label for _, label in rows]
         per_split[name] = _summary(gold, pred)
@@ -191,16 +195,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--case", type=Path, help="CASE 2021 Task 2 TSV (default ../shared/eval/...)")
     parser.add_argument("--acled", type=Path, nargs="*", help="ACLED CSV files for held-out-by-file scoring")
     parser.add_argument("--kfold", type=int, default=0, help="ACLED: k-fold over rows instead of holding out by file")
+    parser.add_argument("--case-folds", type=int, default=5,
+                        help="CASE: k-fold cross-validation with the other folds in training (1: shipped model only)")
+    parser.add_argument("--shipped", action="store_true", help="also score CASE with the shipped model")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
     eval_dir = _default_eval_dir()
     case_path = args.case or eval_dir / "case2021_task2_dev.tsv"
     acled_paths = args.acled if args.acled is not None else sorted(eval_dir.glob("acled_*.csv"))
     result: dict[str, object] = {}
-    if case_path.exists():
-        result["case"] = score_case(case_path)
+    case_rows = read_case(case_path) if case_path.exists() else []
+    if case_rows and acled_paths and args.case_folds > 1:
+        result["case"] = score_case_cv(case_path, acled_paths, folds=args.case_folds)
+    if case_rows and (args.shipped or not acled_paths or args.case_folds <= 1):
+        # the shipped model was trained on the development snippets: not a held-out figure for them
+        result["case_shipped"] = score_case(case_path)
     if acled_paths:
-        result["acled"] = score_acled_subtypes(acled_paths, folds=args.kfold or None)
+        result["acled"] = score_acled_subtypes(acled_paths, folds=args.kfold or None, news_rows=_as_training(case_rows))
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         print()

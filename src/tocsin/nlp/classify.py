@@ -1,16 +1,23 @@
 """A small linear classifier of text into ACLED sub-event types (or ``NONE``), in numpy.
 
-Features are stemmed word unigrams and bigrams plus trigger-lexicon hits
-(``nlp/triggers_lexicon.py``); the model is multinomial logistic regression trained by
-full-batch Adam with L2 (deterministic). Weights are stored as one ``.npz`` file with the
-vocabulary, so loading is one ``np.load`` and prediction is a sum of weight rows.
+Features are stemmed word unigrams and bigrams, trigger-lexicon hits
+(``nlp/triggers_lexicon.py``) and hashed character n-grams (2 to 5 characters inside word
+boundaries, TF-IDF weighted, L2-normalised per text; after Piskorski et al., COLING 2020). The
+model is multinomial logistic regression trained by full-batch Adam with L2 (deterministic).
+Weights are stored as one ``.npz`` file with the vocabulary and the n-gram IDF, so loading is one
+``np.load`` and prediction is a sum of weight rows plus one small dot product.
+
+Training stays cheap without a sparse-matrix library because a text's character vector is the
+sum of the (IDF-weighted) n-gram vectors of its distinct words: the n-gram part of the logits is
+``A @ (P @ W)``, texts x word types x buckets, two small sparse products per step.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,9 +27,11 @@ from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.triggers_match import Cues, analyse
 
 __all__ = [
+    "CHAR_BITS",
     "LABELS",
     "NONE",
     "LinearModel",
+    "char_ngrams",
     "clean_note",
     "features",
     "fit",
@@ -31,6 +40,9 @@ __all__ = [
 #: The label for text that describes no ACLED event.
 NONE = "NONE"
 LABELS: tuple[str, ...] = (*SUB_EVENT_TYPES, NONE)
+#: Character n-grams are hashed into 2 ** CHAR_BITS buckets (CRC-32, stable across processes).
+CHAR_BITS = 15
+_CHAR_SIZES = (2, 3, 4, 5)
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]*|[0-9]+")
 _SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s")
@@ -48,6 +60,7 @@ _NOTE_BARE_DATE = re.compile(
     r"^\s*(?:on|around|as of)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s+\d{4}\s+", re.IGNORECASE
 )
 _NOTE_BRACKETS = re.compile(r"\[[^\]]*\]")
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 @lru_cache(maxsize=65536)
@@ -75,10 +88,25 @@ def clean_note(note: str) -> str:
     return _NOTE_BRACKETS.sub(" ", text).strip()
 
 
-def features(text: str, cues: Cues | None = None) -> list[str]:
+@lru_cache(maxsize=131072)
+def char_ngrams(word: str, bits: int = CHAR_BITS) -> np.ndarray:
+    """Bucket ids of the 2- to 5-character n-grams of `` word `` (with boundary spaces), repeats kept."""
+    padded = f" {word} "
+    mask = (1 << bits) - 1
+    grams = {padded[i : i + n] for n in _CHAR_SIZES for i in range(len(padded) - n + 1)}
+    ids = np.array(sorted(zlib.crc32(gram.encode("utf-8")) & mask for gram in grams), dtype=np.int64)
+    ids.flags.writeable = False
+    return ids
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def features(text: str, cues: Cues | None = None, tokens: list[str] | None = None) -> list[str]:
     """The feature names of ``text``: bias, unigrams, bigrams and lexicon cues (``L:``, ``N:``, ``S:``, ``TERR:``)."""
     cues = cues if cues is not None else analyse(text)
-    words = [_stem(w) for w in _WORD.findall(text.lower())]
+    words = [_stem(w) for w in (tokens if tokens is not None else _tokens(text))]
     words = [w for w in words if w]
     feats = ["BIAS"]
     feats.extend(w for w in words if w not in _STOP)
@@ -90,37 +118,69 @@ def features(text: str, cues: Cues | None = None) -> list[str]:
     return feats
 
 
+def _char_vector(tokens: list[str], idf: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bucket ids, L2-normalised TF-IDF values) of the distinct words' n-grams."""
+    parts = [char_ngrams(w, bits) for w in set(tokens)]
+    if not parts:
+        return _EMPTY, np.zeros(0)
+    ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+    values = counts * idf[ids]
+    norm = float(np.sqrt(values @ values))
+    return ids, values / norm if norm else values
+
+
 @dataclass
 class LinearModel:
-    """Weights (features x labels) and the vocabulary that indexes their rows."""
+    """Word/cue weights (vocabulary x labels), n-gram weights (buckets x labels) and the n-gram IDF."""
 
     labels: tuple[str, ...]
     vocab: dict[str, int]
     weights: np.ndarray
+    char_weights: np.ndarray | None = None
+    idf: np.ndarray | None = None
+    char_scale: float = 1.0
+    _index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index = {label: i for i, label in enumerate(self.labels)}
 
-    def scores(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
-        """Class probabilities for ``text``: softmax of the summed weight rows plus decisive-cue bonuses."""
+    @property
+    def char_bits(self) -> int:
+        return 0 if self.char_weights is None else int(self.char_weights.shape[0]).bit_length() - 1
+
+    def logits(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
+        """Unnormalised class scores: summed weight rows, the n-gram dot product and decisive-cue bonuses."""
         cues = analyse(text)
-        rows = [i for i in {self.vocab.get(f, -1) for f in features(text, cues)} if i >= 0]
+        tokens = _tokens(text)
+        rows = [i for i in {self.vocab.get(f, -1) for f in features(text, cues, tokens)} if i >= 0]
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
+        if self.char_weights is not None and self.idf is not None:
+            ids, values = _char_vector(tokens, self.idf, self.char_bits)
+            logits += self.char_scale * (values @ self.char_weights[ids])
         for label, bonus in cues.bonuses.items():
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
+        return logits
+
+    def scores(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
+        """Class probabilities for ``text``: softmax of :meth:`logits`."""
+        logits = self.logits(text, bonus_scale=bonus_scale)
         logits -= logits.max()
         probs = np.exp(logits)
         return probs / probs.sum()
 
     def save(self, path: Path) -> None:
         words = json.dumps(sorted(self.vocab, key=self.vocab.__getitem__))
-        np.savez_compressed(
-            path,
-            weights=self.weights.astype(np.float16),
-            vocab=np.frombuffer(words.encode("utf-8"), dtype=np.uint8),
-            labels=np.frombuffer(json.dumps(list(self.labels)).encode("utf-8"), dtype=np.uint8),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "weights": self.weights.astype(np.float16),
+            "vocab": np.frombuffer(words.encode("utf-8"), dtype=np.uint8),
+            "labels": np.frombuffer(json.dumps(list(self.labels)).encode("utf-8"), dtype=np.uint8),
+        }
+        if self.char_weights is not None and self.idf is not None:
+            arrays["char_weights"] = self.char_weights.astype(np.float16)
+            arrays["idf"] = self.idf.astype(np.float16)
+            arrays["char_scale"] = np.array([self.char_scale], dtype=np.float32)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:
@@ -128,18 +188,90 @@ class LinearModel:
             words = json.loads(data["vocab"].tobytes().decode("utf-8"))
             labels = tuple(json.loads(data["labels"].tobytes().decode("utf-8")))
             weights = data["weights"].astype(np.float32)
-        return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights)
+            char_weights = data["char_weights"].astype(np.float32) if "char_weights" in data else None
+            idf = data["idf"].astype(np.float64) if "idf" in data else None
+            char_scale = float(data["char_scale"][0]) if "char_scale" in data else 1.0
+        return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights,
+                   char_weights=char_weights, idf=idf, char_scale=char_scale)
 
 
-def _vectorise(docs: list[list[str]], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    indices: list[int] = []
-    indptr = [0]
+@dataclass
+class _Sparse:
+    """A CSR matrix (rows x cols) with the two products training needs: ``M @ D`` and ``M.T @ D``."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_cols: int
+
+    def __post_init__(self) -> None:
+        self._starts = self.indptr[:-1][np.diff(self.indptr) > 0]
+        self._nonempty = np.flatnonzero(np.diff(self.indptr) > 0)
+        rows = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+        order = np.argsort(self.indices, kind="stable")
+        self._t_cols, self._t_starts = np.unique(self.indices[order], return_index=True)
+        self._t_rows = rows[order]
+        self._t_data = self.data[order]
+        self._ones = bool((self.data == 1.0).all())
+
+    @classmethod
+    def of(cls, rows: list[tuple[np.ndarray, np.ndarray]], n_cols: int) -> _Sparse:
+        lengths = [len(ids) for ids, _ in rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        indices = np.concatenate([ids for ids, _ in rows]) if rows else _EMPTY
+        data = np.concatenate([vals for _, vals in rows]) if rows else np.zeros(0)
+        return cls(indptr, indices.astype(np.int64), data.astype(np.float32), n_cols)
+
+    def dot(self, dense: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(self.indptr) - 1, dense.shape[1]), dtype=np.float32)
+        if len(self.indices):
+            gathered = np.take(dense, self.indices, axis=0)
+            if not self._ones:
+                gathered *= self.data[:, None]
+            out[self._nonempty] = np.add.reduceat(gathered, self._starts, axis=0)
+        return out
+
+    def tdot(self, dense: np.ndarray) -> np.ndarray:
+        out = np.zeros((self.n_cols, dense.shape[1]), dtype=np.float32)
+        if len(self._t_rows):
+            gathered = np.take(dense, self._t_rows, axis=0)
+            if not self._ones:
+                gathered *= self._t_data[:, None]
+            out[self._t_cols] = np.add.reduceat(gathered, self._t_starts, axis=0)
+        return out
+
+
+def _word_matrix(docs: list[list[str]], vocab: dict[str, int]) -> _Sparse:
+    rows = []
     for feats in docs:
-        indices.extend(sorted({vocab[f] for f in feats if f in vocab}))
-        indptr.append(len(indices))
-    cols = np.asarray(indices, dtype=np.int64)
-    rows = np.repeat(np.arange(len(docs)), np.diff(indptr))
-    return cols, rows, np.asarray(indptr, dtype=np.int64)
+        ids = np.array(sorted({vocab[f] for f in feats if f in vocab}), dtype=np.int64)
+        rows.append((ids, np.ones(len(ids), dtype=np.float32)))
+    return _Sparse.of(rows, len(vocab))
+
+
+def _char_matrices(token_lists: list[list[str]], bits: int) -> tuple[_Sparse, _Sparse, np.ndarray]:
+    """(texts x word types with 1/norm, word types x buckets with count*idf, idf) for training."""
+    types: dict[str, int] = {}
+    doc_types = [sorted({types.setdefault(w, len(types)) for w in tokens}) for tokens in token_lists]
+    words = sorted(types, key=types.__getitem__)
+    grams = [np.unique(char_ngrams(w, bits), return_counts=True) for w in words]
+    df = np.zeros(1 << bits, dtype=np.float64)
+    for type_ids in doc_types:
+        if type_ids:
+            df[np.unique(np.concatenate([grams[t][0] for t in type_ids]))] += 1
+    idf = np.log((1 + len(token_lists)) / (1 + df)) + 1.0
+    per_type = _Sparse.of([(ids, counts * idf[ids]) for ids, counts in grams], 1 << bits)
+    rows = []
+    for type_ids in doc_types:
+        if not type_ids:
+            rows.append((_EMPTY, np.zeros(0)))
+            continue
+        ids, counts = np.unique(np.concatenate([grams[t][0] for t in type_ids]), return_counts=True)
+        values = counts * idf[ids]
+        norm = float(np.sqrt(values @ values)) or 1.0
+        rows.append((np.array(type_ids, dtype=np.int64), np.full(len(type_ids), 1.0 / norm)))
+    return _Sparse.of(rows, len(words)), per_type, idf
 
 
 def fit(
@@ -152,43 +284,54 @@ def fit(
     epochs: int = 200,
     learning_rate: float = 0.05,
     seed: int = 13,
+    char_bits: int = CHAR_BITS,
+    char_scale: float = 1.0,
 ) -> LinearModel:
-    """Train multinomial logistic regression on ``texts`` (deterministic for a given seed)."""
+    """Train multinomial logistic regression on ``texts`` (deterministic for a given seed).
+
+    ``char_bits=0`` leaves out the character n-grams (word and lexicon features only).
+    """
     rng = np.random.default_rng(seed)
-    docs = [features(t) for t in texts]
+    token_lists = [_tokens(t) for t in texts]
+    docs = [features(t, None, tokens) for t, tokens in zip(texts, token_lists, strict=True)]
     counts: dict[str, int] = {}
     for feats in docs:
         for f in set(feats):
             counts[f] = counts.get(f, 0) + 1
     kept = sorted(f for f, n in counts.items() if n >= min_count or f[:2] in ("L:", "N:", "S:", "TE"))
     vocab = {f: i for i, f in enumerate(kept)}
-    cols, rows, indptr = _vectorise(docs, vocab)
+    x_words = _word_matrix(docs, vocab)
     label_index = {label: i for i, label in enumerate(LABELS)}
-    y = np.array([label_index[label] for label in labels])
     n_docs, n_labels = len(docs), len(LABELS)
     target = np.zeros((n_docs, n_labels), dtype=np.float32)
-    target[np.arange(n_docs), y] = 1.0
+    target[np.arange(n_docs), [label_index[label] for label in labels]] = 1.0
     sw = np.ones(n_docs, dtype=np.float32) if sample_weights is None else np.asarray(sample_weights, np.float32)
     sw = sw / sw.sum()
-    order = np.argsort(cols, kind="stable")
-    uniq, starts = np.unique(cols[order], return_index=True)
-    rows_by_feature = rows[order]
-    weights = rng.normal(0.0, 0.01, size=(len(vocab), n_labels)).astype(np.float32)
-    m = np.zeros_like(weights)
-    v = np.zeros_like(weights)
+    params = [rng.normal(0.0, 0.01, size=(len(vocab), n_labels)).astype(np.float32)]
+    if char_bits:
+        x_types, per_type, idf = _char_matrices(token_lists, char_bits)
+        params.append(np.zeros((1 << char_bits, n_labels), dtype=np.float32))
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, epochs + 1):
-        logits = np.add.reduceat(weights[cols], indptr[:-1], axis=0)
+        logits = x_words.dot(params[0])
+        if char_bits:
+            logits += char_scale * x_types.dot(per_type.dot(params[1]))
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
         grad_docs = (probs - target) * sw[:, None]
-        grad = np.zeros_like(weights)
-        grad[uniq] = np.add.reduceat(grad_docs[rows_by_feature], starts, axis=0)
-        grad += l2 * weights
-        m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad * grad
-        m_hat = m / (1 - beta1**step)
-        v_hat = v / (1 - beta2**step)
-        weights -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
-    return LinearModel(labels=LABELS, vocab=vocab, weights=weights)
+        grads = [x_words.tdot(grad_docs)]
+        if char_bits:
+            grads.append(char_scale * per_type.tdot(x_types.tdot(grad_docs)))
+        for param, grad, (m, v) in zip(params, grads, moments, strict=True):
+            grad += l2 * param
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+    if not char_bits:
+        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0])
+    return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], char_weights=params[1], idf=idf,
+                       char_scale=char_scale)
