@@ -383,8 +383,9 @@ _NAME_HEADS = frozenset(
 def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
     """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec").
 
-    The words left out must be frame words ("City of", lower-case ones): in "Maaret Alia" or
-    "Wadi Zaghyatun" the known word is only part of an unknown name, not the place meant.
+    Words before the part must be frame words ("City of", lower-case ones): in "Maaret Alia" the known
+    word is only the end of an unknown name, not the place meant; words after it may be anything
+    ("Metcalfe County Fire and EMS").
     """
     words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
     for size in range(len(words) - 1, 0, -1):
@@ -393,9 +394,8 @@ def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
             first = words[i][1]
             if not first[:1].isupper() or fold(first) in STOP_WORDS:
                 continue
-            left_out = words[:i] + words[i + size:]
-            if any(w[:1].isupper() and fold(w.strip(",.;:")) not in _FRAME_WORDS for _, w in left_out):
-                continue
+            if any(w[:1].isupper() and fold(w.strip(",.;:")) not in _FRAME_WORDS for _, w in words[:i]):
+                continue  # "Maaret Alia": a name word before the known part makes it another name
             start, end = words[i][0], words[i + size - 1][0] + len(words[i + size - 1][1])
             part = name[start:end].rstrip(",.;:")
             rows = gazetteer.index.get(fold(part))
@@ -623,10 +623,13 @@ def _link_containers(text: str, states: list[_State]) -> None:
 
 
 _LIST_END = re.compile(r"^\s*,?\s*(?:and|or|&)\s*$", re.I)
+_PLURAL_AFTER = re.compile(
+    r"\s+(?:provinces|governorates|states|regions|districts|counties|oblasts|departments|cities|towns|villages)\b", re.I
+)
 
 
 def _unlink_lists(text: str, states: list[_State]) -> None:
-    """"Kabul, Ghor, Laghman, and Balkh provinces" is a list: three comma links ending in "and"."""
+    """"Kabul, Ghor, Laghman, and Balkh provinces" is a list: comma links ending in "and X <plural noun>"."""
     i = 0
     while i < len(states) - 1:
         j = i
@@ -636,7 +639,7 @@ def _unlink_lists(text: str, states: list[_State]) -> None:
             j += 1
         if j - i >= 2 and j < len(states) - 1 and _LIST_END.match(
             text[states[j].mention.end:states[j + 1].mention.start]
-        ):
+        ) and _PLURAL_AFTER.match(text, states[j + 1].mention.end):
             for k in range(i, j):
                 states[k].container = None
         i = j + 1
@@ -865,7 +868,7 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
             return f"no place of this name in {gaz.name[outer]}"
         regions = [
             c.row for c in states[outer_i].candidates
-            if gaz.kind[outer] == KIND_CITY and gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2)
+            if gaz.kind[outer] == KIND_CITY and gaz.kind[c.row] == KIND_ADMIN1
             and c.match <= MATCH_LOOSE and gaz.cc[c.row] == gaz.cc[outer] and gaz.admin1[c.row] == gaz.admin1[outer]
             and _RANK[gaz.kind[c.row]] > _RANK[kind]
         ]
