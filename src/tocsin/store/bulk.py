@@ -171,26 +171,26 @@ def _elsewhere(loc: Location, row: Any, km: float) -> bool:
 
 _CANDIDATE_ROWS = (*merging._CANDIDATE_COLUMNS, events.c.date_lo, events.c.date_hi)
 _SELECTED = ", ".join(f"e.{c.name}" for c in _CANDIDATE_ROWS)
-#: Events whose interval is wider than 13 days (month precision): ``date_interval``'s slack > 6 days.
-_WIDE = "e.time_precision IS NOT NULL AND e.time_precision NOT IN (0, 1, 2)"
-_NARROW_DAYS = 2 * rules._PRECISION_SLACK_DAYS[2]
+#: Events whose interval is more than their day (week or month precision: ``date_interval``'s slack > 0).
+_WIDE = "e.time_precision IS NOT NULL AND e.time_precision NOT IN (0, 1)"
 #: A window's point box, unless it has none (region precision, no point), the event has no point,
 #: or the event is only known to region precision.
 _SPACE = f"""(w.s IS NULL OR e.latitude IS NULL OR e.longitude IS NULL OR e.geo_precision = {_REGION}
   OR (e.latitude BETWEEN w.s AND w.n AND (w.west IS NULL OR e.longitude BETWEEN w.west AND w.east)))"""
-#: Per window, two index range scans: events of at most 13 days starting at most 12 days before the
-#: window (ix_events_event_type), and the wide ones starting up to 60 days before (ix_events_wide).
-_NARROW = f"e.event_type = w.t AND e.date_lo >= w.nb AND e.date_lo <= w.hi AND e.date_hi >= w.lo AND {_SPACE}"
+#: Per window, two index range scans that together find every event whose interval meets it: those
+#: starting inside the window (ix_events_event_type: for day-precision events, the only ones), and
+#: week/month-precision ones starting up to 60 days before it (the partial index ix_events_wide).
+_NARROW = f"e.event_type = w.t AND e.date_lo >= w.lo AND e.date_lo <= w.hi AND {_SPACE}"
 _WIDE_ONLY = (
-    f"{_WIDE} AND e.event_type = w.t AND e.date_lo >= w.wb AND e.date_lo < w.nb AND e.date_hi >= w.lo AND {_SPACE}"
+    f"{_WIDE} AND e.event_type = w.t AND e.date_lo >= w.wb AND e.date_lo < w.lo AND e.date_hi >= w.lo AND {_SPACE}"
 )
-_KEYS = ("t", "lo", "hi", "nb", "wb", "s", "n", "west", "east")
+_KEYS = ("t", "lo", "hi", "wb", "s", "n", "west", "east")
 _CANDIDATES_SQL = {
     # LATERAL: a nested loop of index scans per window (a hash join on event_type alone compares
     # every window with every event of its type: the planner cannot know how selective they are)
     "postgresql": sa.text(
         "WITH w AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(:windows AS json)) AS x(t text, lo date,"
-        " hi date, nb date, wb date, s float8, n float8, west float8, east float8))"
+        " hi date, wb date, s float8, n float8, west float8, east float8))"
         f" SELECT c.* FROM w CROSS JOIN LATERAL (SELECT {_SELECTED} FROM events AS e WHERE {_NARROW}"
         f" UNION ALL SELECT {_SELECTED} FROM events AS e WHERE {_WIDE_ONLY}) AS c"
     ).columns(*_CANDIDATE_ROWS),
@@ -230,13 +230,13 @@ def _box(loc: Location, km: float) -> tuple[float | None, float | None, float | 
 def _load_candidates(conn: sa.Connection, pending: list[tuple[Any, ...]], days: int, km: float) -> _Index:
     """One SELECT of every stored event some mention of the batch could join, indexed by week."""
     slack = dt.timedelta(days=days)
-    narrow, wide = dt.timedelta(days=_NARROW_DAYS), dt.timedelta(days=2 * merging._MAX_SLACK)
+    wide = dt.timedelta(days=2 * merging._MAX_SLACK)
     windows: dict[tuple[Any, ...], None] = {}
     for p in pending:
         mention, interval = p[3], p[4]
         if interval is not None:
             lo, hi = interval[0] - slack, interval[1] + slack
-            windows[(mention.event_type, lo, hi, lo - narrow, lo - wide, *_box(mention.location, km))] = None
+            windows[(mention.event_type, lo, hi, lo - wide, *_box(mention.location, km))] = None
     index = _Index()
     if windows:
         payload = dumps([dict(zip(_KEYS, w, strict=True)) for w in windows])

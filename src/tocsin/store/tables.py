@@ -117,13 +117,13 @@ events = sa.Table(
     sa.Index(None, "date", "id"),
     sa.Index(None, "country"),
     sa.Index(None, "longitude", "latitude"),
-    sa.Index(  # merge candidates with a month-wide interval (migration 0006; ``bulk.WIDE``)
+    sa.Index(  # merge candidates of week/month precision (migration 0006, store/bulk.py)
         "ix_events_wide",
         "event_type",
         "date_lo",
         "date_hi",
-        sqlite_where=sa.text("time_precision IS NOT NULL AND time_precision NOT IN (0, 1, 2)"),
-        postgresql_where=sa.text("time_precision IS NOT NULL AND time_precision NOT IN (0, 1, 2)"),
+        sqlite_where=sa.text("time_precision IS NOT NULL AND time_precision NOT IN (0, 1)"),
+        postgresql_where=sa.text("time_precision IS NOT NULL AND time_precision NOT IN (0, 1)"),
     ),
 )
 

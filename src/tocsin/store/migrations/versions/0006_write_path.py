@@ -1,12 +1,13 @@
-"""write path: a partial index of the events with a wide date interval (month precision)
+"""write path: a partial index of the events whose date stands for more than a day (week, month)
 
 Revision ID: 0006_write_path
 Revises: 0002
 Create Date: 2026-11-26
 
-The batched write path (``store/bulk.py``) looks up merge candidates per search window. Events of
-day or week precision span at most 13 days, so ``ix_events_event_type`` (event_type, date_lo,
-date_hi) finds them with a short range scan; the few wide ones (30 days either side) get this
+The batched write path (``store/bulk.py``) looks up merge candidates per search window. A
+day-precision event meets a window only if it starts inside it, so ``ix_events_event_type``
+(event_type, date_lo, date_hi) finds those with a range scan of the window's few days; week and
+month precision events (up to 30 days either side) can start two months earlier, and get this
 index of their own, so no window has to scan two months of every event of its type.
 """
 
@@ -20,7 +21,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-_WIDE = "time_precision IS NOT NULL AND time_precision NOT IN (0, 1, 2)"
+_WIDE = "time_precision IS NOT NULL AND time_precision NOT IN (0, 1)"
 
 
 def upgrade() -> None:
