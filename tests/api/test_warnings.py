@@ -189,3 +189,20 @@ def test_an_operator_edits_a_drafts_area_and_times_then_publishes(api: Api) -> N
     assert before["warnings"] == []  # not yet effective
     listed = api.client.get("/api/warnings?at=2030-01-03T23:00:00Z").json()["features"]
     assert [f["id"] for f in listed] == [draft["id"]]
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "",  # the GeoJSON feature
+        "/cap.xml",  # the CAP message
+    ],
+)
+def test_a_discarded_draft_is_never_public(api: Api, suffix: str) -> None:
+    draft = api.draft()
+    discarded = api.client.post(f"/api/warnings/{draft['id']}/cancel", headers=api.h("operator"))
+    assert discarded.status_code == 200 and discarded.json()["properties"]["status"] == "cancelled"
+    url = f"/api/warnings/{draft['id']}{suffix}"
+    assert api.client.get(url).status_code == 404
+    assert api.client.get(url, headers=api.h("viewer")).status_code == 404
+    assert api.client.get(url, headers=api.h("operator")).status_code == 200  # its operators still see it

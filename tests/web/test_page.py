@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from webkit import CORRIDOR_HEADLINE, CORRIDOR_NAME, CURFEW_CENTRE, MISSING, Page, Site, Watched, open_page
 
@@ -67,6 +68,7 @@ def test_signed_in_viewer_sees_markers_timeline_and_evidence(watched: Watched, s
     assert len(placed) >= 3
     page.wait_for_function(f"document.querySelectorAll('[data-event-id]').length === {len(placed)}")
     assert page.locator("#drafts-button").is_hidden()  # drafts are for operators
+    assert page.locator("path.draft").count() == 0  # and so are their areas on the map
     # one bar per day from the first event's day to the last's, the days with events non-empty
     first, last = min(e["date"] for e in site.events), max(e["date"] for e in site.events)
     assert first in page.locator("#timeline").inner_text() and last in page.locator("#timeline").inner_text()
@@ -331,4 +333,21 @@ def test_operator_draws_an_area_for_a_shapeless_draft_and_publishes_it(watched: 
     status = site.get("/api/status?lat=47.8&lon=35.2").json()
     assert site.shapeless_id in [w["id"] for w in status["warnings"]]
     page.wait_for_selector("path.kind-strike_warning:not(.draft)")  # redrawn as a public warning
+    _clean(watched)
+
+
+def test_operator_discards_a_draft(watched: Watched, site: Site) -> None:
+    made = httpx.post(site.url + "/api/warnings", headers={"Authorization": f"Bearer {site.tokens['operator']}"},
+                      json={"kind": "deadline", "headline": "A draft read from a rumour", "areas": []}, timeout=30)
+    assert made.status_code == 201, made.text
+    draft_id = made.json()["id"]
+    page = open_page(watched, site, site.tokens["operator"])
+    page.click("#drafts-button")
+    form = page.locator(f"form.draft[data-warning-id='{draft_id}']")
+    form.locator("button[name=discard]").click()
+    form.locator(".note:has-text('Discarded')").wait_for()
+    assert form.locator("button[name=publish]").is_disabled()
+    drafts = site.get("/api/warnings?status=draft", "operator").json()["features"]
+    assert draft_id not in [f["id"] for f in drafts]
+    assert site.get(f"/api/warnings/{draft_id}").status_code == 404  # never public
     _clean(watched)

@@ -122,7 +122,7 @@ def list_warnings(
 
 def _visible(request: Request, warning_id: str) -> Any:
     stored = state_of(request).warnings.get(warning_id)
-    if stored.state == "draft":
+    if stored.published_at is None:  # a draft, or a draft discarded (cancelled) before it was ever published
         who = optional_principal(request)
         if who is None or not who.allows("operator"):
             raise NotFound(E.T204.format(what="published warning", id=warning_id), id=warning_id)
