@@ -27,8 +27,9 @@ from tocsin.geo.gazetteer import (
     KIND_ADMIN2,
     KIND_CITY,
     KIND_COUNTRY,
-    MATCH_LOOSE,
     Gazetteer,
+    fold,
+    loose_key,
 )
 
 __all__ = ["AdminHint", "actor_countries", "admin_parentheses"]
@@ -53,10 +54,10 @@ class AdminHint:
 
 
 def _area_kinds(gazetteer: Gazetteer, name: str) -> set[int]:
-    return {
-        gazetteer.kind[c.row] for c in gazetteer.candidates(name)
-        if c.match <= MATCH_LOOSE and gazetteer.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2, KIND_CITY, KIND_COUNTRY)
-    }
+    """Kinds of the places ``name`` names exactly or without articles (dictionary lookups only)."""
+    key = fold(name)
+    rows = (*gazetteer.index.get(key), *gazetteer.loose.get(loose_key(key))) if key else ()
+    return {gazetteer.kind[r] for r in rows if gazetteer.kind[r] in (KIND_ADMIN1, KIND_ADMIN2, KIND_CITY, KIND_COUNTRY)}
 
 
 def _segment(part: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, set[int]]] | None:
