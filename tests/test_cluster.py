@@ -160,6 +160,20 @@ def test_unreachable_cluster_names_the_address(address: str, detail: str, tmp_pa
         assert len(store.reports()) == 1  # nothing stored was touched
 
 
+@needs_ray
+def test_auto_address_is_resolved_and_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``--address auto`` takes RAY_ADDRESS; unreachable, it is named with what it resolved to (no long hang)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
+    result = CliRunner().invoke(app, ["backfill", str(tmp_path), "--engine", "ray", "--address", "auto",
+                                      "--db", str(tmp_path / "x.db")])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert f"[T701] cannot reach the Ray cluster at auto (127.0.0.1:{port}):" in output, output
+
+
 def _stored_item() -> tuple[Report, str, Any]:
     from tocsin.model import Extraction
 

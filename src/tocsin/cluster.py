@@ -129,23 +129,54 @@ class RaySession:
             ray.shutdown()
 
 
-def _check_reachable(address: str) -> None:
-    """Fail fast (T701) when ``host:port`` does not accept a TCP connection, instead of Ray's long retries."""
-    if address == "auto" or address.startswith("local"):
-        return
+def _host_port(address: str, shown: str) -> tuple[str, int]:
     split = urlsplit(address if "://" in address else f"ray://{address}")
     try:
         host, port = split.hostname, split.port
     except ValueError as exc:
-        raise ConfigError(E.T701.format(address=address, detail=f"not host:port ({exc})"), address=address) from exc
+        raise ConfigError(E.T701.format(address=shown, detail=f"not host:port ({exc})"), address=shown) from exc
     if not host or port is None:
-        raise ConfigError(E.T701.format(address=address, detail="not host:port"), address=address)
+        raise ConfigError(E.T701.format(address=shown, detail="not host:port"), address=shown)
+    return host, port
+
+
+def _resolve_auto(address: str) -> str:
+    """The cluster ``auto`` means (``RAY_ADDRESS``, else the latest local cluster), without Ray's rewriting
+    of 127.0.0.1 into this machine's network address; T701 when there is none."""
+    from ray._private.services import get_ray_address_from_environment
+
+    try:
+        found = get_ray_address_from_environment(address, None)
+    except ConnectionError as exc:
+        raise ConfigError(E.T701.format(address=address, detail=exc), address=address) from exc
+    if not found or found == "auto":
+        raise ConfigError(E.T701.format(address=address, detail="no running Ray cluster found"), address=address)
+    return str(found)
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _check_reachable(address: str) -> str:
+    """The address to give ``ray.init``; T701 at once when its ``host:port`` does not accept a TCP connection.
+
+    Ray itself would retry for minutes. ``auto`` is resolved first and named with what it resolved to.
+    """
+    if address.startswith("local"):
+        return address
+    target = _resolve_auto(address) if address == "auto" else address
+    shown = address if target == address else f"{address} ({target})"
+    host, port = _host_port(target, shown)
     try:
         with socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT_S):
             pass
     except OSError as exc:
         detail = exc.strerror or str(exc) or type(exc).__name__
-        raise ConfigError(E.T701.format(address=address, detail=detail), address=address) from exc
+        raise ConfigError(E.T701.format(address=shown, detail=detail), address=shown) from exc
+    if _is_loopback(host):
+        _loopback_only()  # else Ray rewrites 127.0.0.1 into this machine's network address and cannot connect
+    return target
 
 
 def start_ray(
@@ -156,14 +187,13 @@ def start_ray(
     A Ray already initialised in this process is used as it is.
     """
     ray = _import_ray()
-    if address is not None:
-        _check_reachable(address)
+    target = _check_reachable(address) if address is not None else None
     if ray.is_initialized():
         return RaySession(address=address, started=False)
     quiet = {"include_dashboard": False, "logging_level": logging.WARNING, "log_to_driver": False}
     if address is not None:
         try:
-            ray.init(address=address, **quiet)
+            ray.init(address=target, **quiet)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
             raise ConfigError(E.T701.format(address=address, detail=exc), address=address) from exc
         return RaySession(address=address, started=True)
