@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from storekit import event, item
 
 from tocsin import events as rules
+from tocsin.errors import StoreError
 from tocsin.model import Claim, Event, Location, Span, Toponym, event_type_of, to_dict
 from tocsin.store import Store, bulk
 from tocsin.store.codec import dumps, loads
@@ -263,3 +264,16 @@ def test_json_text_is_the_to_dict_document(value: Any) -> None:
 def test_unserialisable_values_raise_type_error() -> None:
     with pytest.raises(TypeError):
         dumps({"a": {1, 2}})
+
+
+def test_a_database_error_in_a_bulk_write_rolls_the_batch_back(store: Store) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite text holds NUL characters; PostgreSQL refuses them inside the events COPY")
+    store.add([item("kept")])
+    before = store.counts()
+    bad = item("bad", [event(place="Kharkiv", notes="a\x00b")])  # a new event: its notes go through COPY
+    with pytest.raises(StoreError) as err:
+        store.add([item("fine", [event(place="Suva")]), bad])
+    assert err.value.code == "T209" and "NUL" in err.value.message
+    assert store.counts() == before
+    assert store.add([item("fine", [event(place="Suva")])])[0].added  # and the good report goes in later
