@@ -29,8 +29,8 @@ def _fill(api: Api) -> None:
     ("path", "role", "order"),
     [
         ("/api/events", "viewer", lambda items: [(i["date"] or "9999", i["id"]) for i in items]),  # date, then id
-        ("/api/warnings?status=draft", "operator",  # newest first (sent: a draft's start), then id
-         lambda items: [(-_seconds(i["properties"]["effective"]), i["properties"]["id"]) for i in items]),
+        ("/api/warnings?status=draft", "operator",  # newest sent first (a draft's start, shown to the second)
+         lambda items: [-_seconds(i["properties"]["effective"]) for i in items]),
         ("/api/subscriptions", "operator", lambda items: [i["id"] for i in items]),  # by id
         ("/api/tokens", "admin", lambda items: [i["id"] for i in items]),  # by id
         ("/api/audit", "admin", lambda items: [i["id"] for i in items]),  # by id
