@@ -3,6 +3,7 @@ meeting a published warning (PostGIS with GiST indexes on PostgreSQL, shapely on
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from storekit import event, item
 from warnkit import SQUARE, T0, make_warning
 
 from tocsin.errors import InputError
+from tocsin.model import Location
 from tocsin.store import EventFilter, Store, spatial, warning_tables
 from tocsin.warnings.geometry import Circle, circle_polygons, parse_line, parse_polygon
 from tocsin.warnings.outbox import DeliveryWorker
@@ -328,5 +330,46 @@ def test_spatial_queries_use_the_gist_indexes_on_a_larger_table(store: Store) ->
     assert len(found) > 0
 
 
+def _sql_of(store: Store, call: Any) -> tuple[str, Any]:
+    """The last statement touching ``geom`` that ``call()`` sent to the database, with its parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        seen.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    return [(s, p) for s, p in seen if "geom" in s][-1]
+
+
 def _plan(conn: sa.Connection, sql: str, params: dict[str, Any]) -> str:
     return " ".join(str(r[0]) for r in conn.execute(sa.text("EXPLAIN " + sql), params))
+
+
+def test_event_box_and_polygon_use_the_gist_index_on_a_larger_table(store: Store) -> None:
+    """20,000 events scattered over a wide area: the planner picks ``ix_events_geom`` for a small box or polygon."""
+    with store.engine.connect() as conn:
+        if not spatial.has_postgis(conn):
+            pytest.skip("GiST indexes are PostgreSQL's")
+    rng = np.random.default_rng(9)
+    items = []
+    for i, (lat, lon) in enumerate(zip(rng.uniform(30.0, 50.0, 20_000), rng.uniform(20.0, 50.0, 20_000), strict=True)):
+        ev = event(day=dt.date(1970, 1, 1) + dt.timedelta(days=3 * i))  # days apart: nothing merges
+        ev = dataclasses.replace(ev, location=Location(f"p{i}", float(lat), float(lon), None, None, "Nowhere", 1))
+        items.append(item(f"r{i}", [ev]))
+    store.add(items)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE events")
+    box = EventFilter(bbox=(36.0, 35.0, 37.0, 36.0))
+    for flt in (box, EventFilter(area=NORTH_SYRIA)):
+        statement, parameters = _sql_of(store, lambda f=flt: store.count_events(f))  # what the store really ran
+        with store.engine.connect() as conn:
+            plan = " ".join(str(r[0]) for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+        assert "ix_events_geom" in plan, plan
+    expected = sum(35.0 <= e.event.location.latitude <= 36.0 and 36.0 <= e.event.location.longitude <= 37.0
+                   for e in store.events(EventFilter(bbox=(20.0, 30.0, 50.0, 50.0)), with_mentions=False)
+                   if e.event.location.latitude is not None and e.event.location.longitude is not None)
+    assert store.count_events(box) == expected > 0
