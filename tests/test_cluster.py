@@ -174,6 +174,36 @@ def test_auto_address_is_resolved_and_named(monkeypatch: pytest.MonkeyPatch, tmp
     assert f"[T701] cannot reach the Ray cluster at auto (127.0.0.1:{port}):" in output, output
 
 
+_STALE_CLUSTER = """
+import sys
+import ray._private.services as services
+
+services.find_bootstrap_address = lambda temp_dir: sys.argv[1]  # as `ray start` leaves /tmp/ray/ray_current_cluster
+from tocsin.cluster import start_ray
+
+session = start_ray(num_cpus=1, object_store_memory=80 * 1024 * 1024)
+import ray
+
+print("local CPUs", int(ray.cluster_resources()["CPU"]), flush=True)
+session.close()
+"""
+
+
+@pytest.mark.slow
+@needs_ray
+def test_local_ray_starts_even_where_an_old_cluster_is_recorded(tmp_path: Path) -> None:
+    """Without --address a Ray of our own starts, not a join of the cluster `ray start` recorded (long gone)."""
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        gone = f"127.0.0.1:{probe.getsockname()[1]}"
+    done = subprocess.run([sys.executable, "-c", _STALE_CLUSTER, gone], capture_output=True, text=True, timeout=300,
+                          check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "local CPUs 1" in done.stdout
+
+
 def _stored_item() -> tuple[Report, str, Any]:
     from tocsin.model import Extraction
 

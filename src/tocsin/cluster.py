@@ -198,7 +198,10 @@ def start_ray(
             raise ConfigError(E.T701.format(address=address, detail=exc), address=address) from exc
         return RaySession(address=address, started=True)
     _loopback_only()
-    ray.init(num_cpus=num_cpus or os.cpu_count() or 1, object_store_memory=object_store_memory, **quiet)
+    # "local": a new Ray of our own, even where `ray start` left /tmp/ray/ray_current_cluster behind (ray.init
+    # would otherwise join that cluster, or fail on num_cpus when it is gone)
+    ray.init(address="local", num_cpus=num_cpus or os.cpu_count() or 1, object_store_memory=object_store_memory,
+             **quiet)
     return RaySession(address=None, started=True)
 
 
