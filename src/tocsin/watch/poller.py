@@ -147,6 +147,7 @@ class Watcher:
         self._family_hash: dict[int, str] = {}
         self._unseen = 0
         self._trimmed = False
+        self._not_modified: list[tuple[str, dict[str, object]]] = []
         self._load_families()
 
     def _load_families(self) -> None:
@@ -172,13 +173,17 @@ class Watcher:
         due = self.due(now)
         async with Fetcher(**self.fetcher_options) as fetcher:  # type: ignore[arg-type]
             tasks = {asyncio.ensure_future(self._fetch(fetcher, s)): s for s in due}
-            for done in asyncio.as_completed(tasks):
-                state, result = await done
-                if stop is not None and stop.is_set():
-                    break  # not stored: this source is polled again (same items) after a restart
-                await self._handle(fetcher, state, result, now, summary)
-            for task in tasks:
-                task.cancel()
+            self._not_modified = []
+            try:
+                for done in asyncio.as_completed(tasks):
+                    state, result = await done
+                    if stop is not None and stop.is_set():
+                        break  # not stored: this source is polled again (same items) after a restart
+                    await self._handle(fetcher, state, result, now, summary)
+            finally:
+                self.ws.update_sources(self._not_modified)  # lost on a crash: those sources are just polled again
+                for task in tasks:
+                    task.cancel()
         if self.notifier is not None:  # every round: due digests and retries go out without new reports
             summary.alerts = self.notifier(summary.new_hashes, now)
         return summary
@@ -192,10 +197,11 @@ class Watcher:
         source = state.source
         summary.polled += 1
         fetched_at = utcnow()
-        if result.not_modified:
+        if result.not_modified:  # written with the round's other 304s in one transaction
             summary.not_modified += 1
-            self.ws.update_source(source.name, last_fetch_at=fetched_at, last_status=304, consecutive_errors=0,
-                                  last_error=None, next_poll_at=now + dt.timedelta(seconds=source.interval_s))
+            self._not_modified.append((source.name, {
+                "last_fetch_at": fetched_at, "last_status": 304, "consecutive_errors": 0, "last_error": None,
+                "next_poll_at": now + dt.timedelta(seconds=source.interval_s)}))
             return
         if not result.ok:
             self._failed(state, result.error or f"HTTP {result.status}", result, now, summary)

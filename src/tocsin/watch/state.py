@@ -108,6 +108,15 @@ class WatchStore:
         with self._write() as conn:
             conn.execute(watch_sources.update().where(watch_sources.c.name == name).values(**values))
 
+    def update_sources(self, updates: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Several sources' updates in one transaction (a round's "not modified" answers)."""
+        updates = list(updates)
+        if not updates:
+            return
+        with self._write() as conn:
+            for name, values in updates:
+                conn.execute(watch_sources.update().where(watch_sources.c.name == name).values(**values))
+
     def fault(self, name: str, reason: str, at: dt.datetime | None = None) -> None:
         with self._write() as conn:
             conn.execute(watch_faults.insert().values(source=name, at=at or utcnow(), reason=reason[:2000]))
