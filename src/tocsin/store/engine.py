@@ -212,17 +212,24 @@ def upsert(conn: sa.Connection, table: sa.Table, values: dict[str, Any], keys: S
 # present, update by key); SQLite gets ``executemany`` (statements of one fixed shape, in-process).
 
 
-@cache
+_PROCESSORS: dict[tuple[str, str, str, tuple[str, ...]], tuple[tuple[int, Any], ...]] = {}
+
+
 def _processors(dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]) -> tuple[tuple[int, Any], ...]:
-    found = []
-    for i, name in enumerate(columns):
-        column_type = table.c[name].type
-        if isinstance(column_type, sa.JSON):
-            continue
-        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            found.append((i, processor))
-    return tuple(found)
+    """(position, bind processor) of the non-JSON columns that have one; once per backend and column list."""
+    key = (dialect.name, dialect.driver, table.name, columns)
+    found = _PROCESSORS.get(key)
+    if found is None:
+        pairs = []
+        for i, name in enumerate(columns):
+            column_type = table.c[name].type
+            if isinstance(column_type, sa.JSON):
+                continue
+            processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                pairs.append((i, processor))
+        found = _PROCESSORS[key] = tuple(pairs)
+    return found
 
 
 def _bound(
