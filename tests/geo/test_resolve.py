@@ -252,3 +252,11 @@ def test_a_village_not_in_the_region_named_like_its_container_city_is_left_unres
     village = _by_name(toponyms, "Bohdanivka")
     assert not village.resolved and village.reason == "no place of this name in Donetsk"
     assert _by_name(toponyms, "Donetsk").admin1 == "Donetsk"
+
+
+def test_an_admin_parenthesis_after_the_country_still_contains_the_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # the only Al Jabaliyah GeoNames has in Yemen is in Ibb, not in the district the parenthesis names
+    text = "Forces shelled villages outside Al Jabaliyah area in western Yemen (At Tuhayat, Al Hudaydah) on Monday."
+    toponyms = _toponyms(places_nlp, text)
+    assert _by_name(toponyms, "Al Jabaliyah").reason == "no place of this name in At Tuhayat"
+    assert _by_name(toponyms, "At Tuhayat").admin1 == "Al Hudaydah"

@@ -606,7 +606,7 @@ def _contained(gaz: Gazetteer, outer: _State, outer_row: int, row: int) -> bool:
     )
 
 
-def _link_containers(text: str, states: list[_State]) -> None:
+def _link_containers(text: str, states: list[_State], gaz: Gazetteer | None = None) -> None:
     for i in range(len(states) - 1):
         a, b = states[i].mention, states[i + 1].mention
         between = text[a.end:b.start]
@@ -620,6 +620,22 @@ def _link_containers(text: str, states: list[_State]) -> None:
         if _CONTAIN_WORD.search(between) and _CONTAIN_BETWEEN.match(between):
             states[i].container = i + 1
     _unlink_lists(text, states)
+    if gaz is not None:
+        _skip_countries_before_parentheses(gaz, states)
+
+
+def _skip_countries_before_parentheses(gaz: Gazetteer, states: list[_State]) -> None:
+    """"Al-Jabaliyah area in western Yemen (Al-Tuhayta Hodeidah)": the parenthesis, not the country,
+    is the place's container (a country never contains the districts after it in this sense)."""
+    for j, st in enumerate(states):
+        k = st.container
+        if k is None or states[k].mention.source != "paren" or st.mention.source == "paren":
+            continue
+        if not any(gaz.kind[c.row] == KIND_COUNTRY and c.match <= MATCH_ALIAS for c in st.candidates):
+            continue
+        for inner in states:
+            if inner.container == j:
+                inner.container = k
 
 
 _LIST_END = re.compile(r"^\s*,?\s*(?:and|or|&)\s*$", re.I)
@@ -874,6 +890,12 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
         ]
         if regions and not _contained(gaz, states[outer_i], outer, row):
             return f"no place of this name in {gaz.name[regions[0]]}"  # "Bohdanivka, Donetsk": not in the oblast
+        if (
+            states[outer_i].mention.source == "paren" and gaz.kind[outer] in (KIND_CITY, KIND_ADMIN2)
+            and (gaz.cc[outer], gaz.admin1[outer]) != (gaz.cc[row], gaz.admin1[row])
+            and not _contained(gaz, states[outer_i], outer, row)
+        ):
+            return f"no place of this name in {gaz.name[outer]}"  # "Jabaliyah (Al-Tuhayta Hodeidah)": not in Ibb
     key = _key(st.mention)
     evidence = focus.total - focus.own_weight(key) >= 1
     if st.mention.facility and evidence and focus.share(gaz.cc[row], key) == 0.0:
@@ -888,7 +910,7 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
 
 def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter[str], passes: int = 2) -> None:
     """A context-free pass for provisional choices, then ``passes`` passes in the light of the others'."""
-    _link_containers(text, states)
+    _link_containers(text, states, gaz)
     _score_all(gaz, states, gaz.capitals, False, demonym_focus)
     for _ in range(passes):
         _score_all(gaz, states, gaz.capitals, True, demonym_focus)
