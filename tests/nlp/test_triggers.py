@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from tocsin.eval.case import prf, score_case
+from tocsin.eval.case import prf, score_case, score_case_cv
 from tocsin.model import SUB_EVENT_TYPES
-from tocsin.nlp.classify import NONE, clean_note, features, fit
-from tocsin.nlp.triggers import classify_text
+from tocsin.nlp.classify import CHAR_BITS, NONE, LinearModel, char_ngrams, clean_note, features, fit
+from tocsin.nlp.triggers import _default_model_path as model_path
+from tocsin.nlp.triggers import classify_text, load_model
 from tocsin.nlp.triggers_match import _CUES, _STRONG, required_literals
-from tocsin.train import MODEL_FILE, read_acled, train
+from tocsin.train import MODEL_FILE, read_acled, read_case_examples, train
+
+LABELS_INDEX = {label: i for i, label in enumerate((*SUB_EVENT_TYPES, NONE))}
 
 # (sentence, expected sub-event type, a word the trigger span must contain)
 ONE_PER_SUB_TYPE = [
@@ -255,3 +258,84 @@ def test_score_case_counts_unseen_classes(tmp_path: Path) -> None:
     assert result["rows"] == 3
     assert result["weighted_f1"] == 1.0
     assert result["unseen_not_forced"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared_at_least", "shared_at_most"),
+    [
+        # two inflections of one verb share most of their n-grams
+        ("bombarded", "bombardment", 12, 40),
+        # unrelated words share (almost) none
+        ("bombarded", "protesters", 0, 2),
+    ],
+)
+def test_char_ngrams_link_inflections(first: str, second: str, shared_at_least: int, shared_at_most: int) -> None:
+    a, b = char_ngrams(first), char_ngrams(second)
+    assert shared_at_least <= len(set(a.tolist()) & set(b.tolist())) <= shared_at_most
+    assert a.min() >= 0 and a.max() < 2**CHAR_BITS
+    assert len(a) > 20  # " b", "bo", ..., "ed ": every n-gram of 2 to 5 characters
+    assert (char_ngrams(first) == a).all()
+
+
+def test_char_ngrams_carry_a_model_to_unseen_word_forms() -> None:
+    texts = ["jets bombarded the camp", "students protested outside the ministry", "the minister visited the port"] * 3
+    labels = ["Air/drone strike", "Peaceful protest", NONE] * 3
+    with_chars = fit(texts, labels, min_count=1, epochs=60)
+    words_only = fit(texts, labels, min_count=1, epochs=60, char_bits=0)
+    unseen = "bombardments"  # no word feature of the training texts matches it
+    strike = LABELS_INDEX["Air/drone strike"]
+    assert with_chars.scores(unseen, bonus_scale=0.0)[strike] > 2 * words_only.scores(unseen, bonus_scale=0.0)[strike]
+    assert with_chars.labels[int(with_chars.scores("protesting", bonus_scale=0.0).argmax())] == "Peaceful protest"
+
+
+def test_model_file_round_trip_keeps_the_ngram_block(tmp_path: Path) -> None:
+    texts = ["police fired tear gas at marchers", "jets bombed the camp", "the minister visited the port"] * 2
+    labels = ["Protest with intervention", "Air/drone strike", NONE] * 2
+    model = fit(texts, labels, min_count=1, epochs=30)
+    model.save(tmp_path / "m.npz")
+    loaded = LinearModel.load(tmp_path / "m.npz")
+    assert loaded.char_weights is not None and loaded.char_weights.shape == (2**CHAR_BITS, len(loaded.labels))
+    text = "warplanes bombed a camp"
+    assert abs(loaded.scores(text) - model.scores(text)).max() < 0.01
+
+
+def test_shipped_model_is_small_and_has_the_ngram_block() -> None:
+    model = load_model()
+    assert model.char_weights is not None and model.idf is not None
+    assert Path(str(model_path())).stat().st_size < 6_000_000
+
+
+def _write_case(path: Path, rows: list[tuple[str, str]]) -> None:
+    lines = ["id\tEventSnippet\tSubType"] + [f"{2 * i + 1}\t{text}\t{label}" for i, (text, label) in enumerate(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_read_case_examples_maps_unseen_classes_to_none(tmp_path: Path) -> None:
+    tsv = tmp_path / "case.tsv"
+    _write_case(tsv, [
+        ("Rebels shelled the town.", "ART_MISS_ATTACK"),  # an ACLED class: its sub-type name
+        ("A flood swept away homes.", "NATURAL_DISASTER"),  # an unseen class: NONE
+        ("Something unlabelled.", "NO_SUCH_CLASS"),  # an unknown name: dropped
+    ])
+    assert read_case_examples(tsv) == [
+        ("Rebels shelled the town.", "Shelling/artillery/missile attack"),
+        ("A flood swept away homes.", NONE),
+    ]
+
+
+@pytest.mark.slow
+def test_case_cross_validation_scores_every_snippet_with_a_model_that_never_saw_it(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    _write_export(export)
+    tsv = tmp_path / "case.tsv"
+    _write_case(tsv, [
+        ("Warplanes bombed the rebel camp, killing four.", "AIR_STRIKE"),
+        ("A landslide buried three houses after heavy rain.", "NATURAL_DISASTER"),
+        ("Jets struck a convoy near the border.", "AIR_STRIKE"),
+        ("Floods displaced thousands of families.", "NATURAL_DISASTER"),
+    ])
+    result = score_case_cv(tsv, [export], folds=2)
+    assert result["rows"] == 4 and result["held_out"] == "2-fold over snippets"
+    assert result["per_class"]["Air/drone strike"]["support"] == 2  # type: ignore[index]
+    assert result["unseen_not_forced"] == 1.0
+    assert result["weighted_f1"] == 1.0

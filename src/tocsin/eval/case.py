@@ -29,7 +29,7 @@ from pathlib import Path
 
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, LinearModel
-from tocsin.nlp.triggers import DEFAULT_THRESHOLD, classify_text
+from tocsin.nlp.triggers import DEFAULT_NONE_THRESHOLD, DEFAULT_THRESHOLD, classify_text
 from tocsin.train import CASE_LABELS, UNSEEN, build_model, read_acled
 
 __all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case", "score_case_cv"]
@@ -71,11 +71,15 @@ def _shipped(text: str) -> str:
 
 
 def _with_model(model: LinearModel, threshold: float = DEFAULT_THRESHOLD) -> Classifier:
+    """The decision of ``classify_text`` with an in-memory model."""
+    none = model.labels.index(NONE)
+
     def classify(text: str) -> str:
         probs = model.scores(text)
+        p_none = float(probs[none])
+        probs[none] = -1.0
         best = int(probs.argmax())
-        label = model.labels[best]
-        return NONE if label == NONE or probs[best] < threshold else label
+        return NONE if p_none >= DEFAULT_NONE_THRESHOLD or probs[best] < threshold else model.labels[best]
 
     return classify
 

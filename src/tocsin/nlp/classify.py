@@ -119,13 +119,18 @@ def features(text: str, cues: Cues | None = None, tokens: list[str] | None = Non
 
 
 def _char_vector(tokens: list[str], idf: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """(bucket ids, L2-normalised TF-IDF values) of the distinct words' n-grams."""
+    """(bucket ids, values) of the distinct words' n-grams, a bucket repeated once per occurrence.
+
+    The values sum per bucket to the L2-normalised TF-IDF vector, so ``values @ W[ids]`` is its
+    dot product with ``W`` (no per-text sort needed: this runs for every sentence).
+    """
     parts = [char_ngrams(w, bits) for w in set(tokens)]
     if not parts:
-        return _EMPTY, np.zeros(0)
-    ids, counts = np.unique(np.concatenate(parts), return_counts=True)
-    values = counts * idf[ids]
-    norm = float(np.sqrt(values @ values))
+        return _EMPTY, np.zeros(0, dtype=idf.dtype)
+    ids = np.concatenate(parts)
+    values = idf[ids]
+    summed = np.bincount(ids, weights=values)[ids]  # each occurrence: its bucket's total
+    norm = float(np.sqrt(summed @ values))
     return ids, values / norm if norm else values
 
 
@@ -156,7 +161,7 @@ class LinearModel:
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
         if self.char_weights is not None and self.idf is not None:
             ids, values = _char_vector(tokens, self.idf, self.char_bits)
-            logits += self.char_scale * (values @ self.char_weights[ids])
+            logits += self.char_scale * (values @ self.char_weights.take(ids, axis=0))
         for label, bonus in cues.bonuses.items():
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
@@ -189,7 +194,7 @@ class LinearModel:
             labels = tuple(json.loads(data["labels"].tobytes().decode("utf-8")))
             weights = data["weights"].astype(np.float32)
             char_weights = data["char_weights"].astype(np.float32) if "char_weights" in data else None
-            idf = data["idf"].astype(np.float64) if "idf" in data else None
+            idf = data["idf"].astype(np.float32) if "idf" in data else None
             char_scale = float(data["char_scale"][0]) if "char_scale" in data else 1.0
         return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights,
                    char_weights=char_weights, idf=idf, char_scale=char_scale)

@@ -1,10 +1,12 @@
 """Which ACLED sub-event type a sentence describes: the ``tocsin_triggers`` component.
 
 Each sentence is scored by a linear classifier (``nlp/classify.py``, shipped weights in
-``tocsin/data/triggers/model.npz``) over its words and trigger-lexicon hits
-(``nlp/triggers_lexicon.py``). A sentence gets a :class:`~tocsin.model.Trigger` when its best
-label is an ACLED sub-event type, not ``NONE``, with probability at least ``threshold``; the
-trigger span is the most specific lexicon cue of that sub-type in the sentence, else the
+``tocsin/data/triggers/model.npz``) over its words, character n-grams and trigger-lexicon hits
+(``nlp/triggers_lexicon.py``). A sentence gets a :class:`~tocsin.model.Trigger` unless the
+probability of ``NONE`` (no ACLED event) reaches ``none_threshold`` or the best ACLED sub-type's
+probability is below ``threshold``. The event/no-event decision looks at ``NONE`` against all
+ACLED labels together, so a sentence torn between two protest sub-types is still an event. The
+trigger span is the most specific lexicon cue of the chosen sub-type in the sentence, else the
 whole sentence. ``classify_text`` does the same for a whole snippet.
 """
 
@@ -22,10 +24,12 @@ from tocsin.model import Trigger
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.triggers_match import best_span
 
-__all__ = ["DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
+__all__ = ["DEFAULT_NONE_THRESHOLD", "DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
 
 #: Below this probability the best ACLED label is not trusted and no Trigger is made.
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = 0.15
+#: At or above this probability of ``NONE`` the text describes no ACLED event.
+DEFAULT_NONE_THRESHOLD = 0.5
 
 
 def _default_model_path() -> Path:
@@ -43,19 +47,25 @@ def load_model(path: str | None = None) -> LinearModel:
 
 
 def classify_text(
-    text: str, *, threshold: float = DEFAULT_THRESHOLD, model_path: str | None = None
+    text: str,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    model_path: str | None = None,
+    none_threshold: float = DEFAULT_NONE_THRESHOLD,
 ) -> list[tuple[str, float]]:
     """ACLED sub-event types for ``text``, best first, with probabilities.
 
-    Empty when the text describes no ACLED event (``NONE`` wins, or the best ACLED label's
-    probability is below ``threshold``).
+    Empty when the text describes no ACLED event: ``NONE`` has probability ``none_threshold``
+    or more, or the best ACLED label's probability is below ``threshold``.
     """
     model = load_model(model_path)
     probs = model.scores(text)
     ranked = sorted(zip(model.labels, probs.tolist(), strict=True), key=lambda pair: -pair[1])
-    if not ranked or ranked[0][0] == NONE or ranked[0][1] < threshold:
+    events = [(label, p) for label, p in ranked if label != NONE]
+    p_none = 1.0 - sum(p for _, p in events)
+    if not events or p_none >= none_threshold or events[0][1] < threshold:
         return []
-    return [(label, round(p, 4)) for label, p in ranked if label != NONE and p >= 0.01]
+    return [(label, round(p, 4)) for label, p in events if p >= 0.01]
 
 
 def _trigger_for(sent: Span, label: str, score: float) -> Trigger:
@@ -80,9 +90,12 @@ def _trigger_for(sent: Span, label: str, score: float) -> Trigger:
 class TriggerClassifier:
     """Writes ``doc._.triggers``: one Trigger per sentence that describes an ACLED event."""
 
-    def __init__(self, nlp: Language, name: str, *, threshold: float, model_path: str) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, threshold: float, model_path: str, none_threshold: float
+    ) -> None:
         self.name = name
         self.threshold = threshold
+        self.none_threshold = none_threshold
         self.model_path = model_path or None
         self.model = load_model(self.model_path)
 
@@ -91,7 +104,9 @@ class TriggerClassifier:
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
-            ranked = classify_text(sent.text, threshold=self.threshold, model_path=self.model_path)
+            ranked = classify_text(
+                sent.text, threshold=self.threshold, model_path=self.model_path, none_threshold=self.none_threshold
+            )
             if ranked:
                 label, score = ranked[0]
                 triggers.append(_trigger_for(sent, label, score))
@@ -101,8 +116,10 @@ class TriggerClassifier:
 
 @Language.factory(
     "tocsin_triggers",
-    default_config={"threshold": DEFAULT_THRESHOLD, "model_path": ""},
+    default_config={"threshold": DEFAULT_THRESHOLD, "model_path": "", "none_threshold": DEFAULT_NONE_THRESHOLD},
     assigns=["doc._.triggers"],
 )
-def make_triggers(nlp: Language, name: str, threshold: float, model_path: str) -> TriggerClassifier:
-    return TriggerClassifier(nlp, name, threshold=threshold, model_path=model_path)
+def make_triggers(
+    nlp: Language, name: str, threshold: float, model_path: str, none_threshold: float
+) -> TriggerClassifier:
+    return TriggerClassifier(nlp, name, threshold=threshold, model_path=model_path, none_threshold=none_threshold)
