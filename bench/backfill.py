@@ -70,7 +70,10 @@ class _Clock:
 
 
 def _tree_cpu_s(root: int | None = None) -> float:
-    """CPU seconds (user + system) of process ``root`` and all its live descendants, from /proc (Linux)."""
+    """CPU seconds (user + system) of process ``root`` and all its live descendants, from /proc (Linux).
+
+    Children that exited and were waited for count through their parent's cutime/cstime, so the sum only grows.
+    """
     root = os.getpid() if root is None else root
     parent: dict[int, int] = {}
     ticks: dict[int, int] = {}
@@ -84,7 +87,7 @@ def _tree_cpu_s(root: int | None = None) -> float:
             continue
         pid = int(entry)
         parent[pid] = int(fields[1])
-        ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+        ticks[pid] = sum(int(f) for f in fields[11:15])  # utime, stime, and of its reaped children cutime, cstime
     total = 0
     for pid, own in ticks.items():
         p = pid
@@ -157,6 +160,8 @@ def main() -> None:
           "(pipeline load + 1 batch)")
     print(f"start-up, ray: ray.init {init_wall:.1f} s wall, then first batch stored after "
           f"{(ray.first or ray.end) - ray.start:.1f} s wall (actors start, load the pipeline, 1 batch)")
+    ray_wall = ray.end - ray.start + init_wall
+    print(f"ray including ray.init: {ray_new} stored in {ray_wall:.1f} s wall ({ray_new / ray_wall:.1f}/s)")
     print(f"CPU seconds: single {local_cpu:.1f}; ray {ray_cpu_total:.1f} incl. ray.init "
           f"({ray_cpu:.1f} during the backfill, driver + daemons + actors)")
     ratio = ray.steady() / local.steady() if local.steady() else 0.0
