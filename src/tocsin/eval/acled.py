@@ -9,10 +9,11 @@ year-less note cannot be dated (``date_anchored`` scores the rows that have an a
 
 The shipped sub-event classifier was trained on these same rows, so ``sub_event_type``
 here is a training-set figure; ``python -m tocsin.eval.case`` gives the held-out-by-file one.
-Admin1 names are compared after folding spelling (case, accents, hyphens, spaces,
-"governorate"/"province" words), since ACLED and GeoNames transliterate differently;
-``admin1_fuzzy`` also accepts near-identical spellings (difflib ratio >= 0.85), and
-``admin1_same_region`` accepts the gold name's variants known to the gazetteer.
+Admin1 names are compared up to spelling (:func:`same_admin1`), since ACLED and GeoNames
+transliterate differently: equal after folding case, accents, hyphens, spaces, generic words
+("Governorate", "Province", "Oblast") and articles, or equal transliteration skeletons where no other
+region of the country shares the skeleton. ``admin1_fuzzy`` accepts near-identical folded spellings
+(difflib ratio >= 0.85), and ``admin1_same_region`` the gold name's variants known to the gazetteer.
 """
 
 from __future__ import annotations
