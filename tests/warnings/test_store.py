@@ -37,6 +37,20 @@ def test_draft_is_not_public_until_published(warning_store: WarningStore) -> Non
 
 
 @pytest.mark.parametrize(
+    ("at", "listed"),
+    [
+        (T0 - dt.timedelta(hours=3), True),  # announced, starts later: residents need it now
+        (NOON, True),  # in effect
+        (T0 + dt.timedelta(days=3), False),  # expired
+    ],
+)
+def test_feed_lists_warnings_until_they_end(warning_store: WarningStore, at: dt.datetime, listed: bool) -> None:
+    warning_store.create(make_warning(), who="alice")
+    warning_store.publish("tocsin-test-1", operator="bob")
+    assert (b"tocsin-test-1.xml" in warning_store.feed("https://a.example", at=at)) is listed
+
+
+@pytest.mark.parametrize(
     ("operator", "fragment"),
     [
         ("", "an operator must be named"),  # nobody
@@ -182,6 +196,18 @@ def test_drafts_from_stored_notices(warning_store: WarningStore) -> None:
     made = warning_store.drafts_from_notices([stored], "bot")
     assert len(made) == 1 and made[0].warning.report_id == "report-1"
     assert warning_store.drafts_from_notices([stored], "bot") == []  # already drafted
+
+
+def test_a_notice_with_only_an_end_is_drafted_from_its_report_time(warning_store: WarningStore) -> None:
+    from tocsin.model import Area, Notice, Span
+    from tocsin.store.records import StoredNotice
+
+    published = dt.datetime(2026, 1, 8, 6, 40, tzinfo=dt.UTC)
+    until = dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC)
+    notice = Notice("curfew", [Area("Podil", 50.46, 30.52)], end=until, evidence=Span(3, 9), timezone="Europe/Kyiv")
+    [made] = warning_store.drafts_from_notices([StoredNotice(1, "h", 0, notice, "report-1", None, published)], "bot")
+    assert made.warning.window is not None
+    assert (made.warning.window.start, made.warning.window.end) == (published, until)
 
 
 def test_state_survives_reopening(tmp_path: Path) -> None:

@@ -371,6 +371,11 @@ class WarningStore:
         at = at or _now()
         return [w for w in self.published() if w.active_at(at)]
 
+    def current(self, at: dt.datetime | None = None) -> list[Warning]:
+        """Published warnings in effect at ``at`` or announced to start later: not yet ended."""
+        at = to_utc(at) if at is not None else _now()
+        return [w for w in self.published() if w.kind != "all_clear" and (w.ends is None or at < w.ends)]
+
     def _published_rows(self, conn: sa.Connection, *where: Any) -> list[Warning]:
         q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type != "Cancel",
                                       warnings.c.kind != "all_clear", *where).order_by(warnings.c.id)
@@ -412,14 +417,14 @@ class WarningStore:
         return self._status_cache[1]
 
     def feed(self, base_url: str, at: dt.datetime | None = None) -> bytes:
-        """The Atom feed: active published alerts, plus Cancel messages of the last 24 hours."""
+        """The Atom feed: published alerts in effect or starting later, plus Cancel messages of the last 24 hours."""
         at = at or _now()
         since = at - dt.timedelta(hours=CANCEL_FEED_HOURS)
         q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type == "Cancel",
                                       warnings.c.sent >= since)
         with self.engine.connect() as conn:
             cancels = [self._stored(r).warning for r in conn.execute(q)]
-        return build_feed(self.active(at) + cancels, base_url=base_url, updated=at)
+        return build_feed(self.current(at) + cancels, base_url=base_url, updated=at)
 
     def cap_xml(self, warning_id: str, *, published_only: bool = True) -> bytes:
         stored = self.get(warning_id)
@@ -499,7 +504,7 @@ class WarningStore:
             kwargs: dict[str, Any] = {"resolver": resolver}
             if sender:
                 kwargs["sender"] = sender
-            draft = draft_from_notice(stored.notice, stored.report_id, **kwargs)
+            draft = draft_from_notice(stored.notice, stored.report_id, issued=stored.published, **kwargs)
             if self._get_or_none(draft.id) is not None:
                 continue
             out.append(self.create(draft, who))
