@@ -19,6 +19,8 @@ from tocsin.eval.acled import fold_admin, same_admin1
         ("Diyarbakır", "Diyarbakir", "Turkey", True),  # dotless i
         ("Muhafazat Hadramaout", "Hadramawt", "Yemen", True),  # generic word, aw/ou
         ("Aleppo Governorate", "Aleppo", "Syria", True),  # generic suffix
+        ("Southern Darfur", "South Darfur", "Sudan", True),  # compass adjective
+        ("Amanat Alasimah", "Amanat al Asimah", "Yemen", True),  # article glued to the word
         ("Centre-Ouest", "Centre-Est", "Burkina Faso", False),  # two regions, one skeleton: kept apart
         ("Hebei", "Hubei", "China", False),  # the same
         ("Mato Grosso", "Mato Grosso do Sul", "Brazil", False),  # a different state

@@ -103,14 +103,26 @@ def fold_admin(name: str | None) -> str:
     return re.sub(r"(.)\1+", r"\1", "".join(words))
 
 
+_COMPASS = re.compile(r"(north|south|east|west)ern")
+
+
+def _glued_articles(name: str | None) -> str:
+    """:func:`fold_admin` without an article glued to a later word ("Amanat Alasimah" -> "amanatasimah")."""
+    words = (name or "").split()
+    if len(words) > 1:
+        words = words[:1] + [w[2:] if w.lower().startswith("al") and len(w) > 5 else w for w in words[1:]]
+    return fold_admin(" ".join(words))
+
+
 def admin_skeleton(name: str | None) -> str:
     """Transliteration skeleton of :func:`fold_admin`: digraphs mapped, vowels and "h" dropped.
 
     "Idleb"/"Idlib", "Wardak"/"Vardak", "Thi-Qar"/"Dhi Qar", "Sala al-Din"/"Salah ad Din",
-    "Qadissiya"/"Al Qadisiyah". Different regions can share a skeleton ("Hubei"/"Hebei"), so
+    "Qadissiya"/"Al Qadisiyah", "Southern Darfur"/"South Darfur", "Amanat Alasimah"/"Amanat al Asimah".
+    Different regions can share a skeleton ("Hubei"/"Hebei"), so
     :func:`same_admin1` uses it only where it is unique within the country.
     """
-    text = fold_admin(name)
+    text = _COMPASS.sub(lambda m: m.group(1), _glued_articles(name))
     for a, b in _DIGRAPHS:
         text = text.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", text) or text)
