@@ -115,3 +115,19 @@ def test_counts_cover_every_table(store: Store) -> None:
         postgis = {name for kind, name in POSTGIS_OBJECTS if kind == "table"}
         names = set(sa.inspect(conn).get_table_names()) - {"alembic_version"} - postgis
     assert set(store.counts()) == names
+
+
+def test_a_malformed_url_is_refused_without_showing_its_password() -> None:
+    from tocsin.store.engine import resolve_url
+
+    with pytest.raises(StoreError) as caught:
+        resolve_url("postgresql://analyst:s3cretpw@db.example:54x32/tocsin")
+    assert "s3cretpw" not in str(caught.value) and "T201" in str(caught.value)
+    assert "analyst:***@db.example" in str(caught.value)
+
+
+def test_the_postgres_spelling_is_postgresql() -> None:
+    from tocsin.store.engine import resolve_url
+
+    url = resolve_url("postgres://analyst:pw@db.example/tocsin")
+    assert (url.drivername, url.host, url.database) == ("postgresql+psycopg", "db.example", "tocsin")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -79,16 +80,25 @@ def resolve_url(url_or_path: str | os.PathLike[str]) -> sa.URL:
         if text in ("", ":memory:"):
             return sa.make_url("sqlite://")
         return sa.URL.create("sqlite", database=str(Path(text).expanduser()))
+    if text.startswith("postgres://"):
+        text = "postgresql://" + text[len("postgres://"):]  # the spelling libpq and many hosts hand out
     try:
         url = sa.make_url(text)
     except (sa.exc.ArgumentError, ValueError) as exc:
-        raise StoreError(E.T201.format(url=text, detail=exc), url=text) from exc
+        shown = _without_password(text)
+        detail = str(exc).replace(text, shown)
+        raise StoreError(E.T201.format(url=shown, detail=detail), url=shown) from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         detail = f"backend {url.get_backend_name()!r} is not supported; use sqlite or postgresql"
         raise StoreError(E.T201.format(url=display_url(url), detail=detail), url=display_url(url))
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url
+
+
+def _without_password(text: str) -> str:
+    """A URL SQLAlchemy could not parse, with whatever stands between ``user:`` and ``@`` masked."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
 
 
 def display_url(url: sa.URL) -> str:
