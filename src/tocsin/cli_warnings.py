@@ -345,19 +345,18 @@ def status(
 
     with _errors(), _warning_store(db) as ws:
         when = _time(at, "at") or dt.datetime.now(dt.UTC)
-        index = ws.status_index()
         if points is not None:
-            _status_points(index, points, when, output)
+            _status_points(ws.status_index(), points, when, output)
         elif route is not None:
             if not route.is_file():
                 raise InputError(E.T008.format(path=route))
-            answer = index.status_route(parse_route(route.read_text(), str(route)), when)
+            answer = ws.status_index().status_route(parse_route(route.read_text(), str(route)), when)
             out.print_json(json.dumps(answer.to_dict()))
         else:
             if lat is None or lon is None:
                 raise InputError(E.T010.format(where="status", field="LAT LON", expected="two numbers",
                                                value="missing"))
-            result = index.status(lat, lon, when)
+            result = ws.status(lat, lon, when)  # one point: PostGIS on PostgreSQL, not every warning loaded
             if as_json:
                 out.print_json(json.dumps(result.to_dict()))
             else:
