@@ -1,0 +1,446 @@
+"""Place mentions in a parsed report: NER places, cued capitalised names, admin parentheses, demonyms.
+
+``find_mentions(doc, gazetteer)`` returns the :class:`Mention` records that ``tocsin.geo.resolve`` scores,
+and the report's country evidence from demonyms and names inside organisation names (see docs/geo.md,
+"Mentions"). Split out of ``resolve.py`` to keep each module short; ``resolve`` re-exports the public names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from tocsin.geo.gazetteer import KIND_ADMIN1, KIND_COUNTRY, MATCH_ALIAS, Gazetteer, fold, loose_key
+from tocsin.geo.hints import AdminHint, admin_parentheses
+
+__all__ = ["ENT_LABELS", "Mention", "demonyms", "find_mentions"]
+
+
+ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|do|da|dos|das|del|la|le|bin|ibn|abu|upon)"
+_CAPS = re.compile(
+    r"(?<![\w'’.\-])[A-Z][\w'’.\-]*(?:(?:[ \-]" + _PARTICLES + r")?[ \-][A-Z][\w'’.\-]*)*"
+)
+_CUE_BEFORE = re.compile(
+    r"\b(?:in|near|at|outside|around|towards?|into|across|from|village of|town of|city of|"
+    r"neighbou?rhood of|district of|outskirts of|suburbs? of|area of|province of|governorate of|region of|"
+    r"countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of|shelled|struck|bombed|hit|"
+    r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted|"
+    r"(?:,\s*\d{1,3},?|,|residents?|natives?|people|mayor|governor|outskirts|villages?|towns?) of)\s+(?:the\s+)?$"
+)
+_CUE_AFTER = re.compile(
+    r"^\s+(?:neighbou?rhoods?|districts?|sub-?districts?|villages?|towns?|camp|suburbs?|countryside|provinces?|"
+    r"governorates?|outskirts|refugee camp|front|frontlines?|axis|checkpoints?|areas?|plain|valley|mountains?|"
+    r"junction|crossing|border crossing|municipality|commune)\b"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|near|at|outside|around|village of|town of|city of|neighbou?rhood of|district of|outskirts of|"
+    r"suburbs? of|area of|countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of)\s+(?:the\s+)?$",
+    re.I,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
+_OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
+_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|municipality|commune)\b", re.I)
+_AREA_AFTER = re.compile(r"^[\s\-]*(area|countryside|outskirts|suburbs?|region|environs|vicinity)\b", re.I)
+_CITY_AFTER = re.compile(r"^[\s\-]*(city|town|village|neighbou?rhood|camp)\b", re.I)
+_FACILITY_AFTER = re.compile(
+    r"^[\s\-]*(road|street|highway|motorway|avenue|boulevard|bridge|square|roundabout|airport|airbase|air base|"
+    r"stadium|hospital|university|prison|port|dam|power plant|mosque|church)\b", re.I
+)
+_NEAR_BEFORE = re.compile(
+    r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
+    r"(?:north|south|east|west)(?:east|west)?(?:ern)? (?:of|outskirts of)|(?:km|kilometres|kilometers|miles) "
+    r"(?:\w+ )?(?:of|from))\s+(?:the\s+)?$",
+    re.I,
+)
+
+_STRIP_SUFFIX = re.compile(
+    r"\s+(province|governorate|state|region|county|district|sub-?district|municipality|commune|department|"
+    r"city|town|village|"
+    r"neighbou?rhood|camp|area|countryside|oblast|prefecture)$",
+    re.I,
+)
+_STRIP_PREFIX = re.compile(
+    r"^(?:(?:the|far|greater|upper|lower|northern|southern|eastern|western|central|north|south|east|west|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)+",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NOT_PLACES = frozenset(
+    fold(w.replace("-", " "))
+    for w in (
+        "January February March April May June July August September October November December "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday God Allah Islam Muslim Christian Internet "
+        "Parliament Congress Senate Government President Minister Army Police Christmas Easter Ramadan Eid "
+        "Mr Mrs Ms Dr Eastern Western Northern Southern Central North South East West "
+        # armed groups and news agencies that NER sometimes takes for places
+        "Hamas Hezbollah Hizbollah Daesh ISIS ISIL Taliban Houthi Houthis Ansarullah al-Qaeda al-Shabaab Shabaab "
+        "Wagner YPG SDF PKK IDF Reuters AFP Xinhua Bloomberg Sputnik TASS Anadolu"
+    ).split()
+)
+
+
+@dataclass
+class Mention:
+    """A place name in a text: ``name`` is what is looked up, ``start``/``end`` the offsets written."""
+
+    name: str
+    start: int
+    end: int
+    hint: str | None = None
+    """``admin`` ("Idlib province"), ``city`` ("town of X"), ``district`` or None."""
+    near: bool = False
+    """Written as "near X", "outskirts of X", "X countryside": ACLED geo_precision 2 at best."""
+    source: str = "ner"
+    facility: bool = False
+    """Followed by "road", "street", "airport", ...: a site named after the place, not the place itself."""
+
+
+
+# ----------------------------------------------------------------------------- demonyms
+_DEMONYMS: dict[str, str] | None = None
+
+
+def demonyms() -> dict[str, str]:
+    """Folded demonym -> country code (shipped ``demonyms.tsv``; plural forms "Syrians" accepted)."""
+    global _DEMONYMS
+    if _DEMONYMS is None:
+        table: dict[str, str] = {}
+        text = (resources.files("tocsin") / "data" / "geo" / "demonyms.tsv").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                word, cc = line.split("\t")[:2]
+                table[fold(word)] = cc
+                table[fold(word) + "s"] = cc
+        _DEMONYMS = table
+    return _DEMONYMS
+
+
+# ----------------------------------------------------------------------------- mentions
+_ADMIN_WORDS = frozenset(
+    {"province", "governorate", "state", "region", "county", "oblast", "prefecture", "department"}
+)
+_AREA_WORDS = frozenset({"area", "countryside"})
+
+
+def _clean(name: str) -> tuple[str, str | None]:
+    """The name as written (possessive and quotes off) and a hint from its last word.
+
+    "Idlib province" -> admin, "Karak district" -> district, "Aleppo countryside" -> area (near),
+    "Gaza City" -> city. The whole name is looked up first; the bare name only when that fails.
+    """
+    name = name.strip()
+    if name.endswith(("'s", "’s", "'", "’")):
+        name = _POSSESSIVE.sub("", name)
+    name = name.strip().strip(",;:\"“”()")
+    if name[:4].lower() == "the " and name[4:5].isupper():
+        name = name[4:]
+    hint = None
+    m = _STRIP_SUFFIX.search(name)
+    if m:
+        word = m.group(1).lower()
+        hint = (
+            "admin" if word in _ADMIN_WORDS
+            else "area" if word in _AREA_WORDS
+            else "district" if word.endswith("district") or word in ("municipality", "commune") else "city"
+        )
+    return name, hint
+
+
+def _context_hints(text: str, start: int, end: int, mention: Mention) -> None:
+    if mention.hint == "area":
+        mention.hint, mention.near = None, True
+    after = text[end:end + 24]
+    before = text[max(0, start - 40):start]
+    if _ADMIN_AFTER.match(after):
+        mention.hint = "admin"
+    elif _DISTRICT_AFTER.match(after):
+        mention.hint = mention.hint or "district"
+        mention.near = True
+    elif _AREA_AFTER.match(after):
+        mention.near = True
+    elif _CITY_AFTER.match(after):
+        mention.hint = mention.hint or "city"
+    if _FACILITY_AFTER.match(after):
+        mention.facility = True
+    if _NEAR_BEFORE.search(before):
+        mention.near = True
+    if re.search(r"\b(?:village|town|city|neighbou?rhood) of\s+(?:the\s+)?$", before, re.I):
+        mention.hint = mention.hint or "city"
+
+
+def _strip_dot(name: str, gazetteer: Gazetteer) -> str:
+    """Drop a sentence's full stop from a name, but keep abbreviations ("Ky.", "B.C.")."""
+    if name.endswith(".") and name.count(".") == 1 and name not in gazetteer.abbreviations:
+        return name[:-1]
+    return name
+
+
+_WORD_DOT = re.compile(r"(\S+)\.\s+")
+
+
+def _sequences(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """Capitalised name sequences, split where a full stop ends a sentence ("in Red Deer. Donna ...").
+
+    A dot after a short word ("St.", "Mt.") or a known abbreviation ("Ky.") does not end the name.
+    """
+    out = []
+    for m in _CAPS.finditer(text):
+        seq, offset = m.group(), m.start()
+        cut = 0
+        for dot in _WORD_DOT.finditer(seq):
+            word = dot.group(1).split()[-1].split("-")[-1]
+            if len(word) >= 3 and word[1:].islower() or word.isupper() and len(word) > 3:
+                out.append((offset + cut, seq[cut:dot.start(1) + len(dot.group(1))]))
+                cut = dot.end()
+            elif word + "." in gazetteer.abbreviations and word not in ("St", "Mt", "Ft"):
+                out.append((offset + cut, seq[cut:dot.start(1) + len(dot.group(1)) + 1]))
+                cut = dot.end()
+        out.append((offset + cut, seq[cut:]))
+    return [_trim_stopwords(start, seq) for start, seq in out]
+
+
+def _trim_stopwords(start: int, seq: str) -> tuple[int, str]:
+    """Drop capitalised function words at either end ("AUSTIN, Texas A white ..." -> "Texas")."""
+    words = seq.split(" ")
+    while len(words) > 1 and words[0].lower() in STOP_WORDS:
+        start += len(words[0]) + 1
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower() in STOP_WORDS:
+        words = words[:-1]
+    return start, " ".join(words)
+
+
+_WORD_BEFORE = re.compile(r"([A-Z][\w'’\-]*)\s$")
+_WORD_AFTER = re.compile(r"\s((?:(?:do|da|dos|das|de|del|di|du) )?[A-Z][\w'’\-]*)")
+
+
+_PARTICLE_END = re.compile(r"(?:^|[ \-])(?:al|el|ad|ar|as|ash|az|ez|an|at|ed|en|es|et|ul)$", re.I)
+_CONTINUATION = re.compile(r"[ \-][A-Z][\w'’]*")
+
+
+def _extend_particle(text: str, start: int, name: str) -> str:
+    """NER sometimes stops at an article: "Bourj el" + "-Barajneh", "Wadi al" + "-Dhahab"."""
+    if _PARTICLE_END.search(name):
+        more = _CONTINUATION.match(text, start + len(name))
+        if more:
+            return text[start:more.end()]
+    return name
+
+
+def _extend(text: str, start: int, name: str, gazetteer: Gazetteer) -> tuple[int, str]:
+    """Widen an entity NER cut short by a capitalised word the gazetteer knows with it ("West" + "Virginia")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if before and gazetteer.index.get(fold(f"{before.group(1)} {name}")):
+        return before.start(1), text[before.start(1):start + len(name)]
+    after = _WORD_AFTER.match(text, start + len(name))
+    if after and gazetteer.index.get(fold(f"{name} {after.group(1)}")):
+        return start, text[start:after.end(1)]
+    return start, name
+
+
+def _embedded_evidence(name: str, gazetteer: Gazetteer, focus: Counter[str]) -> None:
+    """A country or state named at either end of a longer name ("Kentucky State Police", "CBC Toronto" no)
+    is not a toponym, but it says where the report is: count it as focus evidence ("US", "US.KY")."""
+    words = name.split()
+    if len(words) < 2:
+        return
+    for n in range(min(3, len(words) - 1), 0, -1):
+        for part in (" ".join(words[:n]), " ".join(words[-n:])):
+            rows = [
+                c.row for c in gazetteer.candidates(part)
+                if c.match <= MATCH_ALIAS and gazetteer.kind[c.row] in (KIND_COUNTRY, KIND_ADMIN1)
+            ]
+            if rows:
+                row = max(rows, key=lambda r: gazetteer.population[r])
+                focus[gazetteer.cc[row]] += 1
+                if gazetteer.kind[row] == KIND_ADMIN1:
+                    focus[f"{gazetteer.cc[row]}.{gazetteer.admin1[row]}"] += 1
+                return
+
+
+_ENTITY_SPLIT = re.compile(r"\s*[,;()/]\s*|(?<=[a-z])-(?=[A-Z])|\s+(?:and|or)\s+")
+
+
+def _entity_parts(start: int, text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """An entity NER ran over several names ("Nis, Serbia", "Gabes (Gabes", "Djibo-Mentao") -> its parts."""
+    if gazetteer.loose.get(loose_key(fold(_clean(text)[0]))) or not _ENTITY_SPLIT.search(text):
+        return [(start, text)]
+    parts, cut = [], 0
+    for sep in _ENTITY_SPLIT.finditer(text):
+        parts.append((start + cut, text[cut:sep.start()]))
+        cut = sep.end()
+    parts.append((start + cut, text[cut:]))
+    return [(s, p) for s, p in parts if p.strip()]
+
+
+_ORG_WORDS = re.compile(
+    r"\b(?:Office|Department|Police|Council|Ministry|Agency|Company|Corporation|Bank|Airlines?|Air|Club|Party|"
+    r"Army|Forces|Authority|Commission|Committee|Association|Foundation|Institute|Services?|Project|Day|Sheriff|"
+    r"Court|University|College|Network|News|Times|Post|Radio|TV|Television|Inc|Ltd|Group)\b"
+)
+
+
+def _known(name: str, gazetteer: Gazetteer) -> bool:
+    bare = _STRIP_SUFFIX.sub("", _STRIP_PREFIX.sub("", name))
+    return any(gazetteer.loose.get(loose_key(fold(n))) for n in (name, bare) if n)
+
+
+#: Capitalised words an entity may carry around a place name that are not part of another name.
+_FRAME_WORDS = frozenset(
+    "city town village metro greater downtown central north south east west northern southern eastern western "
+    "upper lower province district county state region area of the".split()
+)
+#: Words that are never a place name on their own, only the start of one ("Wadi X", "Ash Shula").
+_NAME_HEADS = frozenset(
+    "al el ad ar as ash at az ez an wadi jabal jebel tal tell tel ain ein bir deir dayr kafr kfar ras khirbet "
+    "qasr bab street road avenue highway mount lake river saint st".split()
+)
+
+
+def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
+    """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec").
+
+    Words before the part must be frame words ("City of", lower-case ones): in "Maaret Alia" the known
+    word is only the end of an unknown name, not the place meant; words after it may be anything
+    ("Metcalfe County Fire and EMS").
+    """
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
+    for size in range(len(words) - 1, 0, -1):
+        found = []
+        for i in range(len(words) - size + 1):
+            first = words[i][1]
+            if not first[:1].isupper() or fold(first) in STOP_WORDS:
+                continue
+            if any(w[:1].isupper() and fold(w.strip(",.;:")) not in _FRAME_WORDS for _, w in words[:i]):
+                continue  # "Maaret Alia": a name word before the known part makes it another name
+            start, end = words[i][0], words[i + size - 1][0] + len(words[i + size - 1][1])
+            part = name[start:end].rstrip(",.;:")
+            rows = gazetteer.index.get(fold(part))
+            if rows and fold(part) not in _NOT_PLACES and fold(part) not in _NAME_HEADS:
+                found.append((max(gazetteer.population[r] for r in rows), start, part))
+        if found:
+            _, start, part = max(found)
+            return start, part
+    return None
+
+
+def _ner_mention(
+    text: str, start: int, raw: str, gazetteer: Gazetteer, table: dict[str, str], focus: Counter[str],
+    mentions: list[Mention],
+) -> None:
+    raw = _strip_dot(raw, gazetteer)
+    name, hint = _clean(raw)
+    key = fold(name)
+    if not name or key in _NOT_PLACES or key in _NAME_HEADS or not any(c.isupper() for c in name) or (
+        key in STOP_WORDS and not name.isupper()
+    ):
+        return  # "the crisis zone" is no proper name, "Wadi" or "Street" only the start of one
+    if key in table and not gazetteer.index.get(key):
+        focus[table[key]] += 1
+        return
+    found = text.find(name, start, start + len(raw))
+    start = found if found >= 0 else start + len(raw) - len(raw.lstrip())
+    name = _extend_particle(text, start, name)
+    if " " in name and not _known(name, gazetteer):
+        if _ORG_WORDS.search(name):
+            _embedded_evidence(name, gazetteer, focus)
+            return  # "Metcalfe County Sheriff's Office" is an organisation
+        part = _known_part(name, gazetteer)
+        if part is not None:
+            start, name = start + part[0], part[1]
+            hint = _clean(name)[1]
+    start, name = _extend(text, start, name, gazetteer)
+    mention = Mention(name, start, start + len(name), hint=hint)
+    _context_hints(text, mention.start, start + len(raw.strip()), mention)
+    mentions.append(mention)
+
+
+def _outside_parentheses(
+    text: str, ent: Any, paren: list[AdminHint], gazetteer: Gazetteer, table: dict[str, str], focus: Counter[str],
+    mentions: list[Mention],
+) -> None:
+    """An entity that runs into an admin parenthesis ("Hodeidah (Al-Hali"): keep only its part before it."""
+    first = min((h.start for h in paren if ent.start_char < h.end and h.start < ent.end_char), default=ent.end_char)
+    head = text[ent.start_char:first].rstrip(" ([,")
+    if head.strip() and first > ent.start_char:
+        _ner_mention(text, ent.start_char, head, gazetteer, table, focus, mentions)
+
+
+def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
+    """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
+
+    NER's GPE/LOC/FAC entities are mentions. Other capitalised names become candidate mentions
+    (``source`` "cue" after "in", "village of", ... or before "province", "district", ...; else
+    "cap") when they are a whole NER entity of another kind or none at all; the resolver keeps
+    them only where the gazetteer makes them unambiguous enough (``_accept``).
+    """
+    text = doc.text
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    focus: Counter[str] = Counter()
+    table = demonyms()
+    others: list[tuple[int, int, str]] = []
+    paren = admin_parentheses(text, gazetteer) if "(" in text or "[" in text else []
+    for h in paren:
+        mentions.append(Mention(h.name, h.start, h.end, hint=h.hint, source="paren"))
+        taken.append((h.start, h.end))
+    for ent in doc.ents:
+        if ent.label_ in ENT_LABELS:
+            if paren and any(s < ent.end_char and ent.start_char < e for s, e in taken[: len(paren)]):
+                _outside_parentheses(text, ent, paren, gazetteer, table, focus, mentions)
+                continue
+            for part_start, part in _entity_parts(ent.start_char, ent.text, gazetteer):
+                _ner_mention(text, part_start, part, gazetteer, table, focus, mentions)
+            taken.append((ent.start_char, ent.end_char))
+        else:
+            if ent.label_ == "NORP" and fold(ent.text) in table:
+                focus[table[fold(ent.text)]] += 1
+                taken.append((ent.start_char, ent.end_char))
+            if ent.label_ not in _OTHER_ENTS:
+                others.append((ent.start_char, ent.end_char, ent.label_))
+    for start, raw in _sequences(text, gazetteer):
+        end = start + len(raw)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        raw = _strip_dot(raw, gazetteer)
+        name, hint = _clean(raw)
+        key = fold(name)
+        if not key or key in _NOT_PLACES or key in _NAME_HEADS or key in table or (
+            key in STOP_WORDS and not name.isupper()
+        ):
+            continue
+        end = start + len(name)
+        inside = [(s, e, label) for s, e, label in others if s < end and start < e]
+        if any(s < start or e > end for s, e, _ in inside):
+            _embedded_evidence(name, gazetteer, focus)
+            continue  # part of a longer name ("Kentucky State Police")
+        cue = (
+            bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
+            or hint in ("admin", "district")  # "Sittwe District", "Rakhine State"
+        )
+        if not cue and not gazetteer.index.get(key):
+            _embedded_evidence(name, gazetteer, focus)
+            continue
+        source = "cue" if cue else "cap"
+        if cue and not inside and (
+            _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text[end:end + 20])
+        ):
+            source = "cue-place"  # "in X", "X frontline": a place even when the gazetteer lacks it
+        if any(label == "PERSON" for _, _, label in inside) and not cue:
+            source = "cap-person"
+        elif " " not in name and _SENTENCE_START.search(text, max(0, start - 3), start) and not cue:
+            source = "cap-initial"
+        mention = Mention(name, start, end, hint=hint, source=source)
+        _context_hints(text, start, end, mention)
+        mentions.append(mention)
+        taken.append((start, end))
+    mentions.sort(key=lambda m: m.start)
+    return mentions, focus
