@@ -61,6 +61,8 @@ _NOTE_BARE_DATE = re.compile(
 )
 _NOTE_BRACKETS = re.compile(r"\[[^\]]*\]")
 _EMPTY = np.zeros(0, dtype=np.int64)
+#: Words whose n-gram contribution a loaded model keeps (cleared when full).
+_WORD_CACHE = 200_000
 
 
 @lru_cache(maxsize=65536)
@@ -145,9 +147,11 @@ class LinearModel:
     idf: np.ndarray | None = None
     char_scale: float = 1.0
     _index: dict[str, int] = field(init=False, repr=False)
+    _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index = {label: i for i, label in enumerate(self.labels)}
+        self._grams = {}
 
     @property
     def char_bits(self) -> int:
@@ -160,12 +164,37 @@ class LinearModel:
         rows = [i for i in {self.vocab.get(f, -1) for f in features(text, cues, tokens)} if i >= 0]
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
         if self.char_weights is not None and self.idf is not None:
-            ids, values = _char_vector(tokens, self.idf, self.char_bits)
-            logits += self.char_scale * (values @ self.char_weights.take(ids, axis=0))
+            logits += self._char_logits(tokens)
         for label, bonus in cues.bonuses.items():
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
         return logits
+
+    def _word_grams(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(bucket ids, their IDF, their summed weighted rows) of one word, cached per model."""
+        found = self._grams.get(word)
+        if found is None:
+            assert self.char_weights is not None and self.idf is not None
+            if len(self._grams) >= _WORD_CACHE:
+                self._grams.clear()
+            ids = char_ngrams(word, self.char_bits)
+            values = self.idf[ids]
+            found = self._grams[word] = (ids, values, values @ self.char_weights.take(ids, axis=0))
+        return found
+
+    def _char_logits(self, tokens: list[str]) -> np.ndarray:
+        """The n-gram block's logits: the words' cached weighted rows over the L2 norm of the text's vector."""
+        if not tokens:
+            return np.zeros(len(self.labels))
+        parts = [self._word_grams(w) for w in set(tokens)]
+        ids = np.concatenate([p[0] for p in parts])
+        values = np.concatenate([p[1] for p in parts])
+        summed = np.bincount(ids, weights=values)[ids]  # each occurrence: its bucket's total
+        norm = float(np.sqrt(summed @ values)) or 1.0
+        total = parts[0][2].copy()
+        for part in parts[1:]:
+            total += part[2]
+        return total * (self.char_scale / norm)
 
     def scores(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
         """Class probabilities for ``text``: softmax of :meth:`logits`."""
