@@ -169,6 +169,8 @@ class Toponym:
     geo_precision: int | None = None
     reason: str | None = None
     """Why the mention is unresolved, or how an uncertain one was chosen."""
+    place_name: str | None = None
+    """The gazetteer's name of the place ("Aleppo" for the dateline "ALEPPO"); ``name`` is as written."""
 
     @property
     def resolved(self) -> bool:

@@ -30,6 +30,12 @@ def test_aleppo_is_syrias_aleppo(places_nlp) -> None:  # type: ignore[no-untyped
     assert t.timezone == "Asia/Damascus"
 
 
+def test_a_place_keeps_its_gazetteer_name_beside_the_words_written(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "ALEPPO, Syria (Wire) - Government forces shelled the city's east on Monday, activists said."
+    t = _by_name(_toponyms(places_nlp, text), "ALEPPO")
+    assert t.geonames_id == ALEPPO and t.place_name == "Aleppo"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

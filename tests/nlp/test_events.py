@@ -260,6 +260,15 @@ def test_the_second_attack_is_another_event(nlp: Language) -> None:
     assert len(events) == 2 and {e.sub_event_type for e in events} == {IED, "Armed clash"}
 
 
+def test_location_takes_the_gazetteer_name_and_the_evidence_the_words_written(nlp: Language) -> None:
+    text = "KAFR NABL, Syria - The army shelled the town on Monday, killing two."
+    setup = Setup(triggers=[("shelled", SHELLING, 0.8)], dates=[("on Monday", dt.date(2025, 3, 3))],
+                  toponyms=[place(text, "KAFR NABL", place_name="Kafr Nabl")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.location.name == "Kafr Nabl"
+    assert evidence(text, event, "location") == "KAFR NABL"
+
+
 def test_passive_agent_is_actor1(nlp: Language) -> None:
     text = "Five villagers were killed by Boko Haram fighters in Gwoza."
     setup = Setup(

@@ -547,6 +547,7 @@ def resolve_mentions(
                 timezone=place.timezone or gaz.timezone_of_row(row),
                 geo_precision=_precision(gaz, row, m),
                 reason=reason,
+                place_name=place.name,
             )
         )
     return out

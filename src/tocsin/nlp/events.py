@@ -697,7 +697,7 @@ def _place_rank(
 
 
 def _copy_place(location: Location, toponym: Toponym) -> None:
-    location.name = toponym.name
+    location.name = toponym.place_name or toponym.name
     location.latitude = toponym.latitude
     location.longitude = toponym.longitude
     location.admin1 = toponym.admin1
