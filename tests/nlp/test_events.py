@@ -269,6 +269,28 @@ def test_location_takes_the_gazetteer_name_and_the_evidence_the_words_written(nl
     assert evidence(text, event, "location") == "KAFR NABL"
 
 
+WEAK = "The army shelled Kafr Nabl on Monday. A spokesman for the rebels did not answer calls seeking comment."
+
+
+@pytest.mark.parametrize(
+    ("triggers", "subtypes"),
+    [
+        # a weak side remark beside a strong event is no second event
+        ([("shelled", SHELLING, 0.9), ("did not answer", "Change to group/activity", 0.2)], [SHELLING]),
+        # the same remark as the report's only reading is kept: the classifier said it is an event
+        ([("did not answer", "Change to group/activity", 0.2)], ["Change to group/activity"]),
+        # two strong readings are two events
+        ([("shelled", SHELLING, 0.9), ("did not answer", "Change to group/activity", 0.6)],
+         [SHELLING, "Change to group/activity"]),
+    ],
+)
+def test_weak_triggers_beside_a_strong_one_are_no_events(
+    nlp: Language, triggers: list[tuple[str, str, float]], subtypes: list[str]
+) -> None:
+    setup = Setup(triggers=triggers, dates=[("on Monday", dt.date(2025, 3, 3))], toponyms=[place(WEAK, "Kafr Nabl")])
+    assert [e.sub_event_type for e in run(nlp, WEAK, setup)._.events] == subtypes
+
+
 def test_passive_agent_is_actor1(nlp: Language) -> None:
     text = "Five villagers were killed by Boko Haram fighters in Gwoza."
     setup = Setup(

@@ -176,6 +176,8 @@ EVENT_NOUNS = frozenset(
 #: Words that make a definite event noun another event ("the second attack", "the other blast").
 ANOTHER_EVENT = frozenset("second third another other new separate earlier later previous latest next".split())
 HABITUAL = frozenset("frequently often regularly routinely usually repeatedly habitually typically".split())
+#: The trigger score a sentence needs to be an event beside a stronger one in the same report.
+SECOND_EVENT_SCORE = 0.3
 #: A back-reference may name a nearer place ("the village of X, 20 km from the city"), not a far one.
 NEAR_KM = 50.0
 
@@ -183,6 +185,14 @@ NEAR_KM = 50.0
 def _sentence_span(doc: Doc, trigger: Trigger) -> list[Token]:
     span = doc.char_span(trigger.sent_start, trigger.sent_end, alignment_mode="expand")
     return list(span) if span is not None else []
+
+
+def _weak_dropped(groups: list[_Group]) -> list[_Group]:
+    """Groups whose best trigger is weak (below ``SECOND_EVENT_SCORE``) are no events of their own when the
+    report has a stronger one: a side remark ("a spokesman did not answer calls") is no second event, while
+    a report whose only event reads weakly keeps it."""
+    strong = [g for g in groups if max(t.score for t in g.triggers) >= SECOND_EVENT_SCORE]
+    return strong if strong else groups
 
 
 def _habitual(doc: Doc, trigger: Trigger) -> bool:
@@ -259,7 +269,7 @@ class _Builder:
         return Span(start, end, self.text[start:end])
 
     def build(self) -> list[Event]:
-        groups = _group_triggers(self.doc, self.toponyms, self.dates)
+        groups = _weak_dropped(_group_triggers(self.doc, self.toponyms, self.dates))
         events = [self._event(group) for group in groups]
         events.sort(key=main_event_key, reverse=True)
         return events
