@@ -109,3 +109,16 @@ def test_train_then_use_the_retrained_model(tmp_path: Path, monkeypatch) -> None
     assert nlp.get_pipe("tocsin_triggers").model_path == str(model)
     missing = runner.invoke(app, ["train", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2 and "T008" in missing.output
+
+
+def test_train_reads_news_snippets_given_with_case(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    note = '"On 2 May 2020, police arrested 4 men in Kano.",Arrests'
+    export.write_text(f"notes,sub_event_type\n{note}\n", encoding="utf-8")
+    snippets = tmp_path / "snippets.tsv"
+    snippets.write_text("id\tSnippet\n1\tPolice arrested four men.\n", encoding="utf-8")  # no SubType column
+    result = runner.invoke(app, ["train", str(export), "--case", str(snippets), "-o", str(tmp_path / "m")])
+    assert result.exit_code != 0 and "T501" in result.output and "SubType" in result.output
+    assert not (tmp_path / "m").exists()
+    missing = runner.invoke(app, ["train", str(export), "--case", str(tmp_path / "nope.tsv")])
+    assert missing.exit_code == 2 and "T008" in missing.output

@@ -313,15 +313,20 @@ COMMAND_MODULES = (
 def train(
     exports: Annotated[list[Path], typer.Argument(help="ACLED CSV exports (notes and sub_event_type columns).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the model file.")] = Path("model"),
+    case: Annotated[
+        list[Path] | None,
+        typer.Option("--case", help="News snippets with ACLED labels (CASE 2021 Task 2 TSV: id, EventSnippet, "
+                                    "SubType); repeat for several files."),
+    ] = None,
 ) -> None:
     """Retrain the sub-event classifier on your own ACLED export; use it with TOCSIN_CLASSIFIER_MODEL."""
     from tocsin.train import train as run_train
 
     with _errors():
-        for path in exports:
+        for path in [*exports, *(case or [])]:
             if not path.exists():
                 raise InputError(f"[T008] {path}: no such file or directory")
-        target = run_train(exports, output)
+        target = run_train(exports, output, case_paths=case or [])
         out.print(f"model written to {target}; use it with TOCSIN_CLASSIFIER_MODEL={target}")
 
 
