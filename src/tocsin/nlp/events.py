@@ -23,7 +23,6 @@ trigger score x (1 + has fatalities + has a resolved location). See docs/events.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from tocsin.geo.gazetteer import distance_km
 from tocsin.model import (
     ActorMention,
     Attribution,
@@ -239,9 +239,7 @@ def _definite_event(tok: Token) -> bool:
 
 def _near(a: Toponym, b: Toponym) -> bool:
     assert a.latitude is not None and a.longitude is not None and b.latitude is not None and b.longitude is not None
-    dlat = math.radians(b.latitude - a.latitude)
-    dlon = math.radians(b.longitude - a.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2))
-    return 6371.0 * math.hypot(dlat, dlon) <= NEAR_KM
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude) <= NEAR_KM
 
 
 # --- the builder -------------------------------------------------------------------------

@@ -280,15 +280,15 @@ def _clauses(
     heads: dict[int, list[tuple[str, SpacySpan]]] = {}
     for cue in found:
         heads.setdefault(_clause_head(cue[1].root).i, []).append(cue)
-    chosen = [(h, best_cue(cs)) for h, cs in heads.items()]
-    if len(chosen) < 2 or len({c[0] for _, c in chosen if c}) < 2:
+    chosen = {h: cue for h, cs in heads.items() if (cue := best_cue(cs)) is not None}
+    if len({kind for kind, _ in chosen.values()}) < 2:
         return [(best, sent)]
     doc = sent.doc
-    starts = sorted(sent.start if doc[h].dep_ != "conj" else doc[h].left_edge.i for h, _ in chosen)
+    starts = sorted(sent.start if doc[h].dep_ != "conj" else doc[h].left_edge.i for h in chosen)
     out: list[tuple[tuple[str, SpacySpan], SpacySpan]] = []
     kinds: set[str] = set()
-    for _head, cue in sorted(chosen, key=lambda hc: hc[1][1].start if hc[1] else 0):
-        if cue is None or cue[0] in kinds:
+    for cue in sorted(chosen.values(), key=lambda c: c[1].start):
+        if cue[0] in kinds:
             continue
         kinds.add(cue[0])
         begin = max(b for b in starts if b <= cue[1].start)
