@@ -40,8 +40,18 @@ from tocsin.store import engine as eng
 from tocsin.store.codec import dumps, event_from_dict
 from tocsin.store.records import AddResult
 from tocsin.store.tables import events, mentions, reports
+from tocsin.store.tables import pending as pending_table
 
-__all__ = ["add_fresh", "merge_lock_keys", "lock_merge_keys"]
+__all__ = [
+    "PENDING_COLUMNS",
+    "Entry",
+    "add_fresh",
+    "lock_merge_keys",
+    "merge_entries",
+    "merge_lock_keys",
+    "merge_pending_chunk",
+    "pending_rows",
+]
 
 _NEW_BASE = 1 << 62  # keys of events created in this batch sort after every stored id, in creation order
 _LOCK_WEEK_DAYS = 7
@@ -49,6 +59,9 @@ _REGION = rules._REGION_PRECISION
 _KM_PER_DEGREE = 111.19  # of latitude, on the sphere haversine_km uses (6371 km)
 _EARTH_KM = rules._EARTH_RADIUS_KM
 _MARGIN = 1.01  # boxes are widened by 1% (and a hair), so rounding never drops a candidate
+
+#: One mention to merge: (report hash, ordinal, mention, date interval, mention JSON text, stable sort key).
+Entry = tuple[str, int, Event, tuple[dt.date, dt.date] | None, str, tuple[Any, ...]]
 
 
 @dataclass
@@ -95,14 +108,14 @@ def lock_merge_keys(conn: sa.Connection, keys: set[int]) -> None:
     conn.execute(_LOCK_KEYS, {"keys": sorted(keys)})
 
 
-def _windows(pending: list[tuple[Any, ...]], days: int) -> dict[str, list[tuple[dt.date, dt.date]]]:
+def _windows(pending: list[Entry], days: int) -> dict[str, list[tuple[dt.date, dt.date]]]:
     """Per event type, the merged search windows (interval widened by ``days``) of the batch's mentions."""
     spans: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for p in pending:
-        interval = p[4]
+        interval = p[3]
         if interval is not None:
             slack = dt.timedelta(days=days)
-            spans.setdefault(p[3].event_type, []).append((interval[0] - slack, interval[1] + slack))
+            spans.setdefault(p[2].event_type, []).append((interval[0] - slack, interval[1] + slack))
     merged: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for event_type, windows in spans.items():
         out: list[tuple[dt.date, dt.date]] = []
@@ -227,13 +240,13 @@ def _box(loc: Location, km: float) -> tuple[float | None, float | None, float | 
     return south, north, lon - width, lon + width
 
 
-def _load_candidates(conn: sa.Connection, pending: list[tuple[Any, ...]], days: int, km: float) -> _Index:
+def _load_candidates(conn: sa.Connection, pending: list[Entry], days: int, km: float) -> _Index:
     """One SELECT of every stored event some mention of the batch could join, indexed by week."""
     slack = dt.timedelta(days=days)
     wide = dt.timedelta(days=2 * merging._MAX_SLACK)
     windows: dict[tuple[Any, ...], None] = {}
     for p in pending:
-        mention, interval = p[3], p[4]
+        mention, interval = p[2], p[3]
         if interval is not None:
             lo, hi = interval[0] - slack, interval[1] + slack
             windows[(mention.event_type, lo, hi, lo - wide, *_box(mention.location, km))] = None
@@ -287,7 +300,7 @@ def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
 
 
 def _prefetch(
-    conn: sa.Connection, pending: list[tuple[Any, ...]], index: _Index, days: int, km: float
+    conn: sa.Connection, pending: list[Entry], index: _Index, days: int, km: float
 ) -> dict[tuple[int, int], bool]:
     """Load, in one go, every stored event some mention of the batch could join.
 
@@ -299,7 +312,7 @@ def _prefetch(
     wanted: list[_Group] = []
     answers: dict[tuple[int, int], bool] = {}
     for p in pending:
-        mention, interval = p[3], p[4]
+        mention, interval = p[2], p[3]
         if interval is None:
             continue
         for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
@@ -344,16 +357,27 @@ def add_fresh(
     ctx: merging.MergeContext,
 ) -> None:
     """Write the mentions of ``fresh`` reports (already inserted) and merge them into events."""
-    pending: list[tuple[Any, ...]] = []  # (result, report_hash, ordinal, mention, interval, json, sort key)
+    entries: list[Entry] = []
+    owners: list[AddResult] = []
     for report, content_hash, extraction, result in fresh:
         where = f"report {report.id!r}"
         for ordinal, raw in enumerate(extraction.events):
             mention = checks.check_mention(raw, report, f"{where} event {ordinal}")
             key = _sort_key(report.published, content_hash, ordinal)
-            interval = rules.date_interval(mention)
-            pending.append((result, content_hash, ordinal, mention, interval, dumps(mention), key))
+            entries.append((content_hash, ordinal, mention, rules.date_interval(mention), dumps(mention), key))
+            owners.append(result)
+    for result, (event_id, joined) in zip(owners, merge_entries(conn, entries, ctx), strict=True):
+        result.event_ids.append(event_id)
+        result.merged += joined
+
+
+def merge_entries(conn: sa.Connection, pending: list[Entry], ctx: merging.MergeContext) -> list[tuple[int, bool]]:
+    """Merge mentions (in the list's order) into events and insert them; per mention (event id, joined one).
+
+    A report's mentions must all be in ``pending`` (two events of one report never merge).
+    """
     if not pending:
-        return
+        return []
     windows = _windows(pending, ctx.days)
     keys: set[int] = set()
     for event_type, spans in windows.items():
@@ -365,9 +389,11 @@ def add_fresh(
     new_groups: list[_Group] = []
     taken: dict[str, set[int]] = {}
     placed: list[_Group] = []
-    for result, content_hash, _ordinal, mention, interval, as_json, key in pending:
+    joined: list[bool] = []
+    for content_hash, _ordinal, mention, interval, as_json, key in pending:
         exclude = taken.setdefault(content_hash, set())
         group = _best(mention, interval, index, exclude, ctx.days, ctx.km, answers)
+        joined.append(group is not None)
         if group is None:
             group = _Group(_NEW_BASE + len(new_groups), mention, interval=interval)
             group.mentions.append((key, mention, as_json))
@@ -378,7 +404,6 @@ def add_fresh(
                 _load_stored(conn, [group])
             group.mentions.append((key, mention, as_json))
             group.joins += 1
-            result.merged += 1
             _remerge_group(group)
             index.add_group(group)  # its interval may have moved
         exclude.add(group.key)
@@ -387,11 +412,69 @@ def add_fresh(
     for group in new_groups:
         group.key = ids[group.key]
     _update_joined(conn, {g.key: g for g in placed if g.stored and g.joins}, ctx)
-    rows = []
-    for (result, content_hash, ordinal, _m, _i, as_json, _k), group in zip(pending, placed, strict=True):
-        result.event_ids.append(group.key)
-        rows.append((content_hash, ordinal, as_json, group.key))
+    rows = [(e[0], e[1], e[4], g.key) for e, g in zip(pending, placed, strict=True)]
     eng.bulk_insert(conn, mentions, _MENTION_COLUMNS, rows)
+    return [(g.key, j) for g, j in zip(placed, joined, strict=True)]
+
+
+# -- the write-behind path: stage now, merge later -------------------------------------------------
+
+PENDING_COLUMNS = ("report_hash", "n_events", "events", "staged_at")
+
+
+def pending_rows(fresh: list[tuple[Report, str, Extraction, AddResult]], now: dt.datetime) -> list[tuple[Any, ...]]:
+    """``pending`` rows (in ``PENDING_COLUMNS`` order) of reports just inserted: their checked mentions as JSON.
+
+    Reports without events get none. Sets each result's ``pending``.
+    """
+    rows = []
+    for report, content_hash, extraction, result in fresh:
+        if not extraction.events:
+            continue
+        where = f"report {report.id!r}"
+        texts = [
+            dumps(checks.check_mention(raw, report, f"{where} event {n}")) for n, raw in enumerate(extraction.events)
+        ]
+        rows.append((content_hash, len(texts), "[" + ",".join(texts) + "]", now))
+        result.pending = len(texts)
+    return rows
+
+
+@cache
+def _pending_queries(dialect: str) -> tuple[sa.Select[Any], sa.Delete]:
+    """(claim the oldest pending rows, skipping those another merger holds; delete merged rows)."""
+    claim = (
+        sa.select(pending_table.c.id, pending_table.c.report_hash, pending_table.c.events, reports.c.published)
+        .join(reports, reports.c.content_hash == pending_table.c.report_hash)
+        .order_by(pending_table.c.id)
+        .limit(sa.bindparam("n", type_=sa.Integer))
+    )
+    if dialect == "postgresql":
+        claim = claim.with_for_update(of=pending_table, skip_locked=True)
+    return claim, sa.delete(pending_table).where(_among(pending_table.c.id, dialect))
+
+
+def merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeContext) -> int:
+    """Claim up to ``limit`` pending reports (oldest first), merge their mentions, delete the rows; mentions merged.
+
+    On PostgreSQL the rows are claimed ``FOR UPDATE SKIP LOCKED``: several mergers take disjoint
+    chunks, and a merger killed mid-way leaves its rows pending (its transaction rolls back).
+    """
+    claim, delete = _pending_queries(conn.dialect.name)
+    entries: list[Entry] = []
+    ids = []
+    for row in conn.execute(claim, {"n": limit}):
+        ids.append(row.id)
+        content_hash, published = row.report_hash, row.published
+        for ordinal, d in enumerate(row.events):
+            mention = event_from_dict(d)
+            key = _sort_key(published, content_hash, ordinal)
+            entries.append((content_hash, ordinal, mention, rules.date_interval(mention), dumps(d), key))
+    if not ids:
+        return 0
+    merge_entries(conn, entries, ctx)
+    conn.execute(delete, {"ids": ids if conn.dialect.name == "postgresql" else dumps(ids)})
+    return len(entries)
 
 
 _MENTION_COLUMNS = ("report_hash", "ordinal", "event", "event_id")

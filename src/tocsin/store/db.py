@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -33,17 +33,22 @@ from tocsin.store.records import (
     AddResult,
     Correction,
     EventFilter,
+    PendingStatus,
     SourceMention,
     StoredEvent,
     StoredNotice,
     StoredReport,
 )
 from tocsin.store.tables import corrections, events, mentions, metadata, notices, places, reports
+from tocsin.store.tables import pending as pending_table
 
 __all__ = ["Store"]
 
 _RETRIES = 5
 _RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+_T = TypeVar("_T")
 
 
 class _Retry(Exception):
@@ -164,16 +169,82 @@ class Store:
         failure between writers retries the call (each try is all or nothing).
         """
         checked = [checks.check_item(item, f"item {n}") for n, item in enumerate(items)]
+        return self._retrying(lambda: self._add_once(checked, self._ctx(), staged=False))
+
+    def stage(self, items: Sequence[tuple[Report, str, Extraction]]) -> list[AddResult]:
+        """Store reports and notices now, and their events for a later ``merge_pending`` (write-behind).
+
+        Takes what ``add`` takes, checks it the same way, skips stored reports the same way (one
+        transaction, all or nothing), but writes each report's mentions into the ``pending`` table
+        instead of merging them: no candidate query, no merge locks, no merge rules. Staged events
+        appear in ``events()`` (exports, the API) only once ``merge_pending`` ran; results carry
+        ``pending`` (events waiting) and no event ids.
+        """
+        checked = [checks.check_item(item, f"item {n}") for n, item in enumerate(items)]
+        return self._retrying(lambda: self._add_once(checked, self._ctx(), staged=True))
+
+    def merge_pending(self, *, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
+        """Merge staged mentions into events, oldest first, ``batch`` reports per transaction; returns how many.
+
+        The result equals ``add`` of the same items in staging order. Several mergers may run at
+        once (on PostgreSQL they claim disjoint rows, ``FOR UPDATE SKIP LOCKED``); a merger killed
+        mid-way leaves its chunk pending, and the next run merges it. ``progress(n)`` after each chunk.
+        """
+        if batch < 1:
+            raise InputError(E.T208.format(field="batch", value=batch, detail="reports per transaction, >= 1"))
+        total = 0
+        while True:
+            merged = self._retrying(lambda: self._merge_chunk(batch))
+            if not merged:
+                return total
+            total += merged
+            if progress is not None:
+                progress(merged)
+
+    def pending(self) -> PendingStatus:
+        """How many staged reports and events wait for ``merge_pending``, and since when."""
+        t = pending_table
+        q = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(t.c.n_events), 0), sa.func.min(t.c.staged_at))
+        with self._engine.connect() as conn:
+            n, events_waiting, oldest = conn.execute(q).one()
+        return PendingStatus(reports=int(n), events=int(events_waiting), oldest=oldest)
+
+    def _retrying(self, run: Callable[[], _T]) -> _T:
         for attempt in range(_RETRIES):
             try:
-                return self._add_once(checked, self._ctx())
+                return run()
             except _Retry as exc:
                 if attempt == _RETRIES - 1:
                     detail = "writers kept colliding; try again"
                     raise StoreError(E.T209.format(what="the batch", detail=detail)) from exc
         raise AssertionError("unreachable")
 
-    def _add_once(self, checked: list[tuple[Report, str, Extraction]], ctx: merging.MergeContext) -> list[AddResult]:
+    @contextmanager
+    def _batch(self, what: list[str]) -> Iterator[sa.Connection]:
+        """A shared write transaction whose errors name ``what[0]`` (updated by the caller as it goes).
+
+        Deadlocks and serialization failures become ``_Retry``; other database errors StoreError T209.
+        """
+        with self._write(what[0], exclusive=False) as conn:
+            try:
+                yield conn
+            except TocsinError:
+                raise
+            except sa.exc.DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) in _RETRY_STATES:
+                    raise _Retry from exc
+                raise StoreError(E.T209.format(what=what[0], detail=exc.orig), what=what[0]) from exc
+            except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
+                detail = getattr(exc, "orig", None) or exc
+                raise StoreError(E.T209.format(what=what[0], detail=detail), what=what[0]) from exc
+
+    def _merge_chunk(self, batch: int) -> int:
+        with self._batch(["pending mentions"]) as conn:
+            return bulk.merge_pending_chunk(conn, batch, self._ctx())
+
+    def _add_once(
+        self, checked: list[tuple[Report, str, Extraction]], ctx: merging.MergeContext, *, staged: bool
+    ) -> list[AddResult]:
         results: list[AddResult] = []
         fresh: dict[str, tuple[Report, str, Extraction, AddResult]] = {}
         for report, content_hash, extraction in checked:
@@ -181,33 +252,26 @@ class Store:
             results.append(result)
             if result.added:
                 fresh[content_hash] = (report, content_hash, extraction, result)
-        current = "the batch"
-        with self._write(current, exclusive=False) as conn:
-            try:
-                inserted: set[str] = set()
-                if fresh:
-                    rows = [_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]
-                    inserted = eng.insert_missing(conn, reports, "content_hash", _REPORT_COLUMNS, rows)
-                for content_hash, (_r, _h, _x, result) in fresh.items():
-                    result.added = content_hash in inserted  # False: another writer stored it meanwhile
-                kept = [f for f in fresh.values() if f[3].added]
+        current = ["the batch"]
+        with self._batch(current) as conn:
+            inserted: set[str] = set()
+            if fresh:
+                rows = [_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]
+                inserted = eng.insert_missing(conn, reports, "content_hash", _REPORT_COLUMNS, rows)
+            for content_hash, (_r, _h, _x, result) in fresh.items():
+                result.added = content_hash in inserted  # False: another writer stored it meanwhile
+            kept = [f for f in fresh.values() if f[3].added]
+            if staged:
+                eng.bulk_insert(conn, pending_table, bulk.PENDING_COLUMNS, bulk.pending_rows(kept, ctx.now))
+            else:
                 bulk.add_fresh(conn, kept, ctx)
-                notice_rows: list[dict[str, Any]] = []
-                for report, content_hash, extraction, result in kept:
-                    current = f"report {report.id!r} (hash {content_hash[:12]})"
-                    notice_rows += _notice_rows(report, content_hash, extraction)
-                    result.notices = len(extraction.notices)
-                if notice_rows:
-                    conn.execute(_INSERT_NOTICE, notice_rows)
-            except TocsinError:
-                raise
-            except sa.exc.DBAPIError as exc:
-                if getattr(exc.orig, "sqlstate", None) in _RETRY_STATES:
-                    raise _Retry from exc
-                raise StoreError(E.T209.format(what=current, detail=exc.orig), what=current) from exc
-            except (sa.exc.SQLAlchemyError, TypeError, ValueError) as exc:
-                detail = getattr(exc, "orig", None) or exc
-                raise StoreError(E.T209.format(what=current, detail=detail), what=current) from exc
+            notice_rows: list[dict[str, Any]] = []
+            for report, content_hash, extraction, result in kept:
+                current[0] = f"report {report.id!r} (hash {content_hash[:12]})"
+                notice_rows += _notice_rows(report, content_hash, extraction)
+                result.notices = len(extraction.notices)
+            if notice_rows:
+                conn.execute(_INSERT_NOTICE, notice_rows)
         return results
 
     def reports(self, *, status: str | None = None, limit: int | None = None, offset: int = 0) -> list[StoredReport]:

@@ -12,6 +12,7 @@ __all__ = [
     "AddResult",
     "Correction",
     "EventFilter",
+    "PendingStatus",
     "SourceMention",
     "StoredEvent",
     "StoredNotice",
@@ -52,6 +53,19 @@ class AddResult:
     merged: int = 0
     """How many of the report's events joined an already stored event."""
     notices: int = 0
+    pending: int = 0
+    """``Store.stage`` only: how many of the report's events wait for ``Store.merge_pending`` (no event ids yet)."""
+
+
+@dataclass
+class PendingStatus:
+    """What ``Store.stage`` wrote and ``Store.merge_pending`` has not merged yet."""
+
+    reports: int
+    events: int
+    """Mentions waiting: they appear in events (and exports, the API) only after the merge."""
+    oldest: dt.datetime | None = None
+    """When the oldest waiting report was staged (how far merged events lag behind)."""
 
 
 @dataclass

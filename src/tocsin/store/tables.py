@@ -21,6 +21,7 @@ __all__ = [
     "mentions",
     "metadata",
     "notices",
+    "pending",
     "places",
     "reports",
     "separations",
@@ -160,6 +161,17 @@ notices = sa.Table(
     sa.Column("notice", sa.JSON, nullable=False, comment="the Notice (model.to_dict)"),
     sa.UniqueConstraint("report_hash", "ordinal"),
     sa.Index(None, "kind", "starts_at"),
+)
+
+pending = sa.Table(
+    "pending",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, comment="the merge order: staging order"),
+    sa.Column("report_hash", sa.String(128), sa.ForeignKey("reports.content_hash", ondelete="CASCADE"), nullable=False),
+    sa.Column("n_events", sa.Integer, nullable=False),
+    sa.Column("events", sa.JSON, nullable=False, comment="the report's checked mentions (model.to_dict), in order"),
+    sa.Column("staged_at", UTCDateTime, nullable=False),
+    comment="mentions written by Store.stage and not merged into events yet (Store.merge_pending drains it)",
 )
 
 corrections = sa.Table(
