@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from email import message_from_bytes
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from watchkit import Loopback, Route, SmtpSink
 
 from tocsin.store import Store
+from tocsin.warnings.outbox import http_post
 from tocsin.watch.notify import Match, Notifier, SmtpSettings
 from tocsin.watch.outbox import AlertOutbox, RetryPolicy
 from tocsin.watch.rules import Rule
@@ -166,3 +168,21 @@ def test_idle_rounds_do_no_database_work_until_something_is_due(loopback: Loopba
         assert notifier([], _s(29)) == 0  # answered from the remembered time
         assert notifier([], _s(30)) == 1
         assert notifier.next_wake is None
+
+
+def test_deliveries_due_together_are_attempted_at_once(loopback: Loopback, db_path: Path) -> None:
+    """Three messages to a slow receiver: each attempt waits for the other two to be in flight."""
+    loopback.routes["/hook"] = Route(status=200, body=b"ok", content_type="text/plain")
+    together = threading.Barrier(3, timeout=10)
+
+    def post(url: str, body: bytes, headers: dict[str, str], timeout_s: float) -> int:
+        together.wait()  # raises BrokenBarrierError if the attempts were made one after another
+        return http_post(url, body, headers, timeout_s)
+
+    with Store(db_path) as store:
+        rid, rule = _rule(store, Rule(name="idlib", webhook=loopback.url("/hook")))
+        notifier = Notifier(store, base_url="http://tocsin.test", retry=POLICY, timeout_s=5.0, post=post)
+        notifier.queue([Match(rid, rule, f"notice:{n}", _payload(n)) for n in range(3)], T0)
+        assert notifier.deliver(T0) == 3
+        assert sorted(d.state for d in AlertOutbox(store).deliveries(rid)) == ["delivered"] * 3
+    assert len(_posts(loopback)) == 3

@@ -71,8 +71,20 @@ def test_hanging_source_times_out_and_others_keep_their_schedule(
         states = {s.source.name: s for s in WatchStore(store).states()}
         assert "timed out" in (states["slow"].last_error or "")
         assert states["slow"].consecutive_errors == 1
-        assert states["ok"].next_poll_at == T0 + dt.timedelta(seconds=60)
+        assert T0 + dt.timedelta(seconds=54) <= states["ok"].next_poll_at <= T0 + dt.timedelta(seconds=60)
         assert [r.report.source for r in store.reports()] == ["Test wire"]
+
+
+def test_sources_polled_together_come_due_apart(loopback: Loopback, db_path: Path, extractor: object) -> None:
+    loopback.routes["/f"] = Route(body=rss(_items(["a1"], loopback.base)), etag='"v1"')
+    sources = [Source(f"feed{n}", loopback.url("/f"), interval_s=60) for n in range(12)]
+    with Store(db_path) as store:
+        w = _watcher(store, sources, extractor)
+        assert w.run_once(T0).polled == 12
+        due = sorted(s.next_poll_at for s in WatchStore(store).states() if s.next_poll_at is not None)
+        assert len(set(due)) == 12  # not one burst at T0 + 60 s
+        assert T0 + dt.timedelta(seconds=54) <= due[0] and due[-1] <= T0 + dt.timedelta(seconds=60)
+        assert w.run_once(T0 + dt.timedelta(seconds=60)).polled == 12  # all within one interval
 
 
 def test_500_then_recovers_with_backoff(loopback: Loopback, db_path: Path, extractor: object) -> None:

@@ -19,6 +19,7 @@ import json
 import os
 import smtplib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -81,10 +82,13 @@ class Notifier:
     """Callable on the content hashes of newly stored reports (and the round's time); returns messages sent.
 
     Called after every round, also with no new reports, so that due digests and retries go out.
+    Up to ``senders`` deliveries are attempted at once, so a receiver that hangs until the timeout
+    holds the round up by about one ``timeout_s``, not one per message waiting for it.
     """
 
     def __init__(self, store: Store, *, smtp: SmtpSettings | None = None, base_url: str | None = None,
-                 timeout_s: float = 10.0, retry: RetryPolicy | None = None, post: Poster = http_post) -> None:
+                 timeout_s: float = 10.0, retry: RetryPolicy | None = None, post: Poster = http_post,
+                 senders: int = 8) -> None:
         self.store = store
         self.ws = WatchStore(store)
         self.outbox = AlertOutbox(store, retry)
@@ -92,6 +96,7 @@ class Notifier:
         self.base_url = (base_url or os.environ.get("TOCSIN_PUBLIC_URL", "http://localhost:8000")).rstrip("/")
         self.timeout_s = timeout_s
         self.post = post
+        self.senders = senders
         self._next_due: dt.datetime | None = None
         self._checked = False
 
@@ -200,15 +205,24 @@ class Notifier:
         now = now or utcnow()
         rules = self._rules() if rules is None else rules
         sent = 0
-        while batch := self.outbox.claim_due(now):
-            for delivery in batch:
-                rule = rules.get(delivery.rule_id)
-                if rule is None:
-                    self.outbox.give_up(delivery, "rule removed before delivery", now)
-                    continue
-                status, error = self._send(rule, delivery)
-                state = self.outbox.record(delivery, ok=error is None, status=status, error=error, now=now)
-                sent += state == DELIVERED
+        pool: ThreadPoolExecutor | None = None
+        try:
+            while batch := self.outbox.claim_due(now):
+                pool = pool or ThreadPoolExecutor(max_workers=self.senders, thread_name_prefix="tocsin-alert")
+                attempts = []
+                for delivery in batch:
+                    rule = rules.get(delivery.rule_id)
+                    if rule is None:
+                        self.outbox.give_up(delivery, "rule removed before delivery", now)
+                        continue
+                    attempts.append((delivery, pool.submit(self._send, rule, delivery)))
+                for delivery, attempt in attempts:
+                    status, error = attempt.result()
+                    state = self.outbox.record(delivery, ok=error is None, status=status, error=error, now=now)
+                    sent += state == DELIVERED
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
         return sent
 
     def send(self, match: Match, now: dt.datetime | None = None) -> int:

@@ -37,6 +37,7 @@ from tocsin.watch.state import ItemRow, SourceState, WatchStore, utcnow
 __all__ = ["RoundSummary", "Watcher", "encoding_problem", "parse_items"]
 
 MAX_BACKOFF_S = 3600.0
+STAGGER = 0.1
 MIN_ARTICLE_CHARS = 200
 FUTURE_SLACK = dt.timedelta(days=1)
 
@@ -158,6 +159,15 @@ class Watcher:
     def due(self, now: dt.datetime) -> list[SourceState]:
         return [s for s in self.ws.states(now) if s.next_poll_at is None or s.next_poll_at <= now]
 
+    def _next_poll(self, now: dt.datetime, source: Source) -> dt.datetime:
+        """Up to ``STAGGER`` of the interval early, at random: sources added together drift apart.
+
+        Otherwise every source polled in one round comes due in the same later round, and the
+        rounds are bursts of hundreds of fetches with idle time between. Never later than the
+        interval, so an item is still seen within one interval of its publication.
+        """
+        return now + dt.timedelta(seconds=source.interval_s * (1.0 - STAGGER * self.rng.random()))
+
     def _backoff_s(self, state: SourceState, errors: int, retry_after: float | None) -> float:
         base = min(MAX_BACKOFF_S, state.source.interval_s * 2 ** min(errors, 12))
         delay = base * self.rng.uniform(0.8, 1.2)
@@ -201,7 +211,7 @@ class Watcher:
             summary.not_modified += 1
             self._not_modified.append((source.name, {
                 "last_fetch_at": fetched_at, "last_status": 304, "consecutive_errors": 0, "last_error": None,
-                "next_poll_at": now + dt.timedelta(seconds=source.interval_s)}))
+                "next_poll_at": self._next_poll(now, source)}))
             return
         if not result.ok:
             self._failed(state, result.error or f"HTTP {result.status}", result, now, summary)
@@ -235,7 +245,7 @@ class Watcher:
         stored = await self._store_new(fetcher, source, reports, fetched_at, summary)
         values = {"last_fetch_at": fetched_at, "last_status": result.status, "consecutive_errors": 0,
                   "last_error": None, "etag": result.etag, "last_modified": result.last_modified,
-                  "next_poll_at": now + dt.timedelta(seconds=source.interval_s),
+                  "next_poll_at": self._next_poll(now, source),
                   "items_total": state.items_total + stored}
         if stored:
             values["last_new_at"] = fetched_at
