@@ -1,4 +1,4 @@
-"""``tocsin db copy SRC DST``: move a whole store between SQLite and PostgreSQL, verified.
+"""``tocsin db copy|status|merge``: move a store between backends; see and drain the write-behind queue.
 
 Registered onto the lead's ``tocsin db`` sub-app (``tocsin.cli.db_app``) by ``register(app)``.
 """
@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-__all__ = ["db_copy", "register"]
+from tocsin.cli_common import DbOption
+
+__all__ = ["db_copy", "db_merge", "db_status", "register"]
 
 
 def db_copy(
@@ -30,9 +32,53 @@ def db_copy(
     out.print(f"copied {report.rows} rows in {len(report.tables)} tables; verified: counts and checksums match")
 
 
+def db_status(db: DbOption = None) -> None:
+    """Rows per table, and the staged events still waiting for `tocsin db merge`."""
+    from tocsin.cli import _errors, _store, out
+
+    with _errors():
+        store = _store(db)
+        try:
+            counts, waiting, revision = store.counts(), store.pending(), store.revision
+        finally:
+            store.close()
+    table = Table("table", "rows", title=f"{store.url} (schema {', '.join(revision)})")
+    for name, rows in counts.items():
+        table.add_row(name, str(rows))
+    out.print(table)
+    if waiting.reports:
+        since = waiting.oldest.isoformat(timespec="seconds") if waiting.oldest else "?"
+        out.print(f"pending: {waiting.events} events of {waiting.reports} staged reports, oldest staged {since}; "
+                  "they appear in events after `tocsin db merge`", highlight=False)
+    else:
+        out.print("pending: none (every stored event is merged)", highlight=False)
+
+
+def db_merge(
+    db: DbOption = None,
+    batch: Annotated[int, typer.Option(help="Staged reports merged per transaction.")] = 2000,
+) -> None:
+    """Merge staged events (from `tocsin backfill` or `Store.stage`) into the stored events, oldest first."""
+    from tocsin.cli import _errors, _progress, _store, out
+
+    with _errors():
+        store = _store(db)
+        try:
+            total = store.pending().events
+            with _progress() as bar:
+                task = bar.add_task("merge", total=total)
+                merged = store.merge_pending(batch=batch, progress=lambda n: bar.advance(task, n))
+            left = store.pending().events
+        finally:
+            store.close()
+    out.print(f"merged {merged} staged events; {left} pending", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``copy`` to the ``tocsin db`` sub-app (once)."""
+    """Add ``copy``, ``status`` and ``merge`` to the ``tocsin db`` sub-app (once each)."""
     from tocsin.cli import db_app
 
-    if not any(c.name == "copy" for c in db_app.registered_commands):
-        db_app.command("copy")(db_copy)
+    names = {c.name for c in db_app.registered_commands}
+    for name, command in (("copy", db_copy), ("status", db_status), ("merge", db_merge)):
+        if name not in names:
+            db_app.command(name)(command)

@@ -217,7 +217,7 @@ def test_candidate_query_returns_only_events_a_mention_could_join(store: Store) 
         store.add(batch)
     assert store.count_events() == 9
     mention = event(day=D)
-    pending = [(None, "h", 0, mention, rules.date_interval(mention), "{}", ())]
+    pending: list[bulk.Entry] = [("h", 0, mention, rules.date_interval(mention), "{}", ())]
     with store.engine.connect() as conn:
         index = bulk._load_candidates(conn, pending, days=1, km=25.0)
     found = {row.actor1 for rows in index.weeks.values() for row in rows}
