@@ -260,6 +260,83 @@ def test_the_second_attack_is_another_event(nlp: Language) -> None:
     assert len(events) == 2 and {e.sub_event_type for e in events} == {IED, "Armed clash"}
 
 
+STRIKE = "Air/drone strike"
+LEDE = (
+    "YANGON, Jan 7 (Wire) - A military air strike on a village in Myanmar's Sagaing region killed nine people "
+    "on Wednesday, residents said. A fighter jet dropped two bombs on the village near the town of Depayin "
+    "shortly after noon."
+)
+
+
+def _lede_setup(text: str) -> Setup:
+    return Setup(
+        triggers=[("air strike", STRIKE, 0.9), ("fighter jet", STRIKE, 0.9)],
+        dates=[("on Wednesday", dt.date(2026, 1, 7)), ("noon", dt.datetime(2026, 1, 7, 12, 0))],
+        counts=[("nine", "fatalities", 9)],
+        toponyms=[place(text, "YANGON", "MM", latitude=16.8, longitude=96.2, place_name="Yangon"),
+                  place(text, "Sagaing", "MM", latitude=24.5, longitude=95.3, feature_code="ADM1", geo_precision=3)],
+    )
+
+
+def test_an_elaborating_sentence_naming_an_unknown_village_is_the_same_event(nlp: Language) -> None:
+    [event] = run(nlp, LEDE, _lede_setup(LEDE))._.events  # "the village", a clock time, Depayin unresolved
+    assert (event.fatalities, event.location.name) == (9, "Sagaing")
+    assert "Depayin" in event.notes
+
+
+def test_the_dateline_is_where_the_reporter_files_not_the_event_place(nlp: Language) -> None:
+    text = "YANGON, Jan 7 (Wire) - Fighting was reported on Wednesday, residents said. Sagaing was calm."
+    setup = Setup(triggers=[("Fighting", "Armed clash", 0.8)], dates=[("on Wednesday", dt.date(2026, 1, 7))],
+                  toponyms=[
+                      place(text, "YANGON", "MM", latitude=16.8, longitude=96.2, place_name="Yangon"),
+                      place(text, "Sagaing", "MM", latitude=24.5, longitude=95.3, feature_code="ADM1")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.location.name == "Sagaing"  # the body's place, though the dateline comes first
+
+
+@pytest.mark.parametrize(
+    ("second", "events"),
+    [
+        # a part of the city just named, though the gazetteer put a namesake district 700 km away
+        ("Shells hit a bus depot in the city's Dniprovskyi district.", 1),
+        ("Shells hit a bus depot in the Dniprovskyi district of the city.", 1),
+        # a place of its own, far away
+        ("Shells hit a bus depot in Dniprovskyi.", 2),
+    ],
+)
+def test_a_part_of_the_place_just_named_is_no_other_place(nlp: Language, second: str, events: int) -> None:
+    text = f"Russian forces shelled the city of Kherson on Saturday, killing two civilians. {second}"
+    setup = Setup(
+        triggers=[("shelled", SHELLING, 0.9), ("Shells", SHELLING, 0.9)],
+        dates=[("on Saturday", dt.date(2026, 1, 10))],
+        counts=[("two", "fatalities", 2)],
+        toponyms=[place(text, "Kherson", "UA", latitude=46.6, longitude=32.6),
+                  place(text, "Dniprovskyi", "UA", latitude=50.45, longitude=30.6)],
+    )
+    assert len(run(nlp, text, setup)._.events) == events
+
+
+@pytest.mark.parametrize(
+    ("middle", "events"),
+    [
+        # the lede's event told again two sentences on, same place and day: one ACLED event
+        ("Police then arrested the organisers at their office in Kampala", 1),
+        # "a separate" happening stays apart
+        ("Police then arrested the organisers in a separate raid in Kampala", 2),
+    ],
+)
+def test_the_same_sub_type_later_in_the_report_is_the_same_event(nlp: Language, middle: str, events: int) -> None:
+    text = (f"Ugandan police arrested 14 opposition supporters in Kampala on Monday. The party condemned the "
+            f"police. {middle}.")
+    setup = Setup(
+        triggers=[("arrested 14", "Arrests", 0.8), ("condemned", "Change to group/activity", 0.5),
+                  ("arrested the organisers", "Arrests", 0.8)],
+        dates=[("on Monday", dt.date(2026, 1, 12))],
+        toponyms=[place(text, "Kampala", "UG", latitude=0.3, longitude=32.6)],
+    )
+    assert len([e for e in run(nlp, text, setup)._.events if e.sub_event_type == "Arrests"]) == events
+
+
 def test_location_takes_the_gazetteer_name_and_the_evidence_the_words_written(nlp: Language) -> None:
     text = "KAFR NABL, Syria - The army shelled the town on Monday, killing two."
     setup = Setup(triggers=[("shelled", SHELLING, 0.8)], dates=[("on Monday", dt.date(2025, 3, 3))],

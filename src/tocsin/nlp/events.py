@@ -1,7 +1,8 @@
 """tocsin_events: one report's events, assembled from what earlier components left on the Doc.
 
-For each trigger (triggers of adjacent sentences merge when they share the sub-type and the later
-sentence names no new place or date) an :class:`~tocsin.model.Event` is built:
+For each happening (a trigger, joined by later triggers that tell the same happening: same sub-type
+or a definite back-reference, same day, no other place; see ``_joined``) an
+:class:`~tocsin.model.Event` is built:
 
 - type and sub-type from the trigger; a trigger inside somebody's statement stays a claim of
   that source ("claimed by the YPG");
@@ -47,7 +48,7 @@ from tocsin.model import (
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
-__all__ = ["EventsComponent", "build_events", "main_event_key"]
+__all__ = ["EventsComponent", "build_events", "is_dateline", "main_event_key"]
 
 #: Sentences after a trigger sentence (without a trigger of their own) still read for counts.
 CONTEXT_SENTENCES = 2
@@ -64,6 +65,11 @@ NO_CASUALTIES = re.compile(
 #: Text between two counts of one clause that adds them up ("two soldiers and three civilians").
 COORDINATED = re.compile(r"^[\w\s'-]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)\s*(?:another\s+|a further\s+)?$")
 SUBSET_WORDS = re.compile(r"\b(?:including|among|of whom|of them|included)\b", re.IGNORECASE)
+CLOCK_ONLY = re.compile(
+    r"^(?:(?:about|around|shortly (?:before|after)|after|before|at)\s+)?(?:noon|midday|midnight|dawn|dusk"
+    r"|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|hrs|gmt|utc|local time)?)$",
+    re.IGNORECASE,
+)
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
@@ -111,7 +117,12 @@ def _names_in(toponyms: list[Toponym], start: int, end: int) -> set[str]:
 
 
 def _dates_in(dates: list[DateMention], start: int, end: int) -> set[object]:
-    return {d.value for d in dates if d.value is not None and start <= d.start and d.end <= end}
+    """The days named in ``[start, end)``; a clock time alone ("shortly after noon") names no day."""
+    return {
+        d.value.date() if isinstance(d.value, dt.datetime) else d.value
+        for d in dates
+        if d.value is not None and start <= d.start and d.end <= end and not CLOCK_ONLY.match(d.text)
+    }
 
 
 def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention]) -> list[_Group]:
@@ -124,13 +135,11 @@ def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention])
         index = index_of.get(trigger.sent_start, -1)
         if _habitual(doc, trigger):
             continue
-        if groups and (
-            _continues(groups[-1], trigger, index, last_index, toponyms, dates)
-            or _refers_back(doc, groups[-1], trigger, toponyms, dates)
-        ):
-            groups[-1].triggers.append(trigger)
-            if sent not in groups[-1].sentences:
-                groups[-1].sentences.append(sent)
+        joined = _joined(doc, groups, trigger, index, last_index, toponyms, dates)
+        if joined is not None:
+            joined.triggers.append(trigger)
+            if sent not in joined.sentences:
+                joined.sentences.append(sent)
         else:
             groups.append(_Group([trigger], [sent]))
         last_index = index
@@ -144,37 +153,116 @@ def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention])
     return groups
 
 
-def _continues(
-    group: _Group, trigger: Trigger, index: int, last_index: int, toponyms: list[Toponym], dates: list[DateMention]
-) -> bool:
-    """Same happening: same sub-type (or a protest escalating), the next sentence, no new place or date."""
+def _continues(group: _Group, trigger: Trigger, index: int, last_index: int) -> bool:
+    """The next sentence, same sub-type (or a protest escalating)."""
     previous = group.triggers[-1].sub_event_type
     escalates = (
         previous in PROTEST_SEVERITY and PROTEST_SEVERITY.get(trigger.sub_event_type, -1) > PROTEST_SEVERITY[previous]
     )
     if trigger.sub_event_type != previous and not escalates:
         return False
-    if (trigger.sent_start, trigger.sent_end) in group.sentences:
-        return True
-    if index < 0 or index != last_index + 1:
-        return False
-    known_places: set[str] = set()
+    return (trigger.sent_start, trigger.sent_end) in group.sentences or (index >= 0 and index == last_index + 1)
+
+
+def _joined(
+    doc: Doc,
+    groups: list[_Group],
+    trigger: Trigger,
+    index: int,
+    last_index: int,
+    toponyms: list[Toponym],
+    dates: list[DateMention],
+) -> _Group | None:
+    """The earlier group this trigger tells more of, if any.
+
+    The next sentence continuing the last event with the same sub-type; else an earlier event of
+    the same sub-type; else, for a definite back-reference ("the attack", "the village"), the last
+    event. Always at the same time and place (:func:`_same_time_and_place`), and never when the
+    sentence marks another happening ("in a separate attack", "elsewhere"). ACLED codes one event per
+    type, place and day, and a report's later sentences mostly elaborate its lede.
+    """
+    if not groups:
+        return None
+    text = doc.text
+    tokens = _sentence_span(doc, trigger)
+    referred = any(_definite_event(tok) or _anaphor(tok, doc, groups[-1]) for tok in tokens)
+    last = groups[-1]
+    if (trigger.sent_start, trigger.sent_end) in last.sentences and _continues(last, trigger, index, last_index):
+        return last
+    candidates: list[_Group] = []
+    if _continues(last, trigger, index, last_index):
+        candidates.append(last)
+    if not any(tok.lower_ in SEPARATE_EVENT for tok in tokens):
+        candidates += [g for g in reversed(groups) if g.triggers[0].sub_event_type == trigger.sub_event_type]
+        if referred:
+            candidates.append(last)
+    for group in candidates:
+        if _same_time_and_place(text, group, trigger, toponyms, dates, referred=referred):
+            return group
+    return None
+
+
+def _same_time_and_place(
+    text: str, group: _Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention], *, referred: bool
+) -> bool:
+    """The trigger's sentence gives no date the group lacks, and no other place than the group's.
+
+    A new place name is no other place when it is a part of a place just named ("the city's
+    Dniprovskyi district") or a region or country holding the group's place; or, in a sentence that
+    refers back to the event ("the attack", "the village"), when it is unresolved or within
+    ``NEAR_KM`` of the group's places ("near the town of Depayin").
+    """
     known_dates: set[object] = set()
+    known: list[Toponym] = []
     for start, end in group.sentences:
-        known_places |= _names_in(toponyms, start, end)
         known_dates |= _dates_in(dates, start, end)
-    new_places = _names_in(toponyms, trigger.sent_start, trigger.sent_end) - known_places
-    new_dates = _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates
-    return not new_places and not new_dates
+        known += [t for t in toponyms if start <= t.start and t.end <= end]
+    if _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates:
+        return False
+    placed = [t for t in known if t.resolved]
+    names = {t.name.lower() for t in known}
+    for top in toponyms:
+        if not (trigger.sent_start <= top.start and top.end <= trigger.sent_end) or top.name.lower() in names:
+            continue
+        if _within_named(text, top) or (top.resolved and any(_holds(top, k) for k in placed)):
+            continue
+        if referred and (not top.resolved or any(_near(top, k) for k in placed)):
+            continue
+        return False
+    return True
+
+
+def _holds(region: Toponym, place: Toponym) -> bool:
+    """Is ``region`` the country or admin1 region of ``place``?"""
+    code = region.feature_code or ""
+    if code.startswith("PCL"):
+        return region.country_code == place.country_code
+    return code == "ADM1" and region.country_code == place.country_code and (
+        (region.place_name or region.name).lower() == (place.admin1 or "").lower()
+    )
 
 
 #: Nouns that name an event; "the blast", "this attack" refer back to one already told.
 EVENT_NOUNS = frozenset(
     "attack assault blast explosion bomb bombing device ied strike airstrike raid ambush shelling bombardment "
-    "clash clashes fighting incident operation protest demonstration rally riot abduction kidnapping".split()
+    "clash clashes fighting incident operation protest demonstration rally riot abduction kidnapping arrest "
+    "detention shooting killing massacre offensive incursion skirmish firefight gunfight battle".split()
+)
+#: Nouns of a scene that a later sentence names again with "the" ("a village" ... "the village").
+SCENE_NOUNS = frozenset(
+    "village town city capital area district neighbourhood neighborhood camp market school hospital building "
+    "site convoy vehicle car bus checkpoint base position house home mosque church".split()
+)
+_SCENE = "city|town|village|capital|province|region|district|area|camp"
+PART_BEFORE = re.compile(rf"\b(?:the|this|that) (?:{_SCENE})'s\s+$", re.IGNORECASE)
+PART_AFTER = re.compile(
+    rf"^\s+(?:district|neighbou?rhood|quarter|suburb|area|square|market)\s+(?:of|in) (?:the|this|that) (?:{_SCENE})\b",
+    re.IGNORECASE,
 )
 #: Words that make a definite event noun another event ("the second attack", "the other blast").
 ANOTHER_EVENT = frozenset("second third another other new separate earlier later previous latest next".split())
+#: Words that make a sentence tell another happening than the ones before ("in a separate attack").
+SEPARATE_EVENT = frozenset("another separate separately elsewhere meanwhile second third".split())
 HABITUAL = frozenset("frequently often regularly routinely usually repeatedly habitually typically".split())
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
 SECOND_EVENT_SCORE = 0.3
@@ -202,30 +290,25 @@ def _habitual(doc: Doc, trigger: Trigger) -> bool:
     )
 
 
-def _refers_back(
-    doc: Doc, group: _Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention]
-) -> bool:
-    """A later sentence about the same happening: it names the event with a definite noun ("The improvised
-    explosive device was detonated ...", "... had carried out the attack"), gives no new date and no new
-    place farther than ``NEAR_KM`` from the event's places. Its sub-type yields to the first telling."""
-    tokens = _sentence_span(doc, trigger)
-    if not any(_definite_event(tok) for tok in tokens):
+def _anaphor(tok: Token, doc: Doc, group: _Group) -> bool:
+    """'the village' after 'a village', 'the city's' after 'the city of Kherson': the scene told again."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "NOUN" or lemma not in SCENE_NOUNS:
         return False
-    known_dates: set[object] = set()
-    known: list[Toponym] = []
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+        return False
     for start, end in group.sentences:
-        known_dates |= _dates_in(dates, start, end)
-        known += [t for t in toponyms if start <= t.start and t.end <= end]
-    if _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates:
-        return False
-    placed = [t for t in known if t.resolved]
-    names = {t.name.lower() for t in known}
-    for top in toponyms:
-        if not (trigger.sent_start <= top.start and top.end <= trigger.sent_end) or top.name.lower() in names:
-            continue
-        if top.resolved and not any(_near(top, k) for k in placed):
-            return False
-    return True
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and any(t.lemma_.lower() == lemma and t.i != tok.i for t in span):
+            return True
+    return False
+
+
+def _within_named(text: str, toponym: Toponym) -> bool:
+    """'the city's Dniprovskyi district', 'Shaar district of the city': a part of a place already named."""
+    return bool(PART_BEFORE.search(text[max(0, toponym.start - 40) : toponym.start])) or bool(
+        PART_AFTER.match(text[toponym.end : toponym.end + 60])
+    )
 
 
 def _definite_event(tok: Token) -> bool:
@@ -502,8 +585,11 @@ class _Builder:
         resolved = [t for t in inside if t.resolved]
         specific = [t for t in resolved if not _is_country(t)]
         main = self._main_place()
-        if specific:
-            specific = _without_containers(specific)
+        body = [t for t in specific if not is_dateline(self.text, t)]
+        if specific and not body and main is not None and not _is_country(main) and not is_dateline(self.text, main):
+            self._put(event, main, "report's main place: the event's sentences name only the dateline")
+        elif specific:
+            specific = _without_containers(body or specific)
             root = trigger_root(self.doc, trigger)
             chosen = min(specific, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
             self._put(event, chosen)
@@ -527,7 +613,8 @@ class _Builder:
             event.reasons["location"] = reason
 
     def _main_place(self) -> Toponym | None:
-        """The report's main place: its most mentioned resolved place below country level, else a country."""
+        """The report's main place: its most mentioned resolved place below country level (the dateline only
+        when the body names none), else a country."""
         resolved = [t for t in self.toponyms if t.resolved]
         if not resolved:
             return None
@@ -537,6 +624,7 @@ class _Builder:
             key=lambda t: (
                 bool(self.focus) and t.country_code != self.focus,
                 _is_country(t),
+                is_dateline(self.text, t),
                 -counts[t.geonames_id or t.name],
                 t.start,
             ),
@@ -636,6 +724,17 @@ def _clusters(text: str, counts: list[CountMention], ranges: list[tuple[int, int
 
 
 # --- dependency helpers ------------------------------------------------------------------
+
+
+def is_dateline(text: str, top: Toponym) -> bool:
+    """'BAGHDAD (Reuters) -', 'Naypyidaw [Myanmar], February 8 :', 'Port Sudan, (APP ...)'.
+
+    Where the reporter files from, not where anything happened, when the body names other places.
+    """
+    if top.start < 40 and top.name.isupper() and len(top.name) > 2:
+        return True
+    return top.start < 40 and not text[: top.start].strip() and text[top.end : top.end + 3].lstrip()[:1] in (
+        "(", "[", ",", "-")
 
 
 def _is_country(toponym: Toponym) -> bool:

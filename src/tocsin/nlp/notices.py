@@ -44,6 +44,7 @@ from tocsin.nlp._notice_cues import (
     matcher_patterns,
 )
 from tocsin.nlp._notice_times import COUNTRY_ZONES, Window
+from tocsin.nlp.events import is_dateline
 
 __all__ = ["COUNTRY_ZONES", "NoticeFinder", "find_notices", "make_notice_finder", "zone_for"]
 
@@ -203,7 +204,7 @@ def _toponyms(doc: Doc, sents: Sequence[SpacySpan]) -> list[Toponym]:
             found = [t for t in found if all(t is not i for i in inside)]  # "Eastern" cut out of "Eastern Ghouta"
         if not any(t.start < extra.end and extra.start < t.end for t in found):
             found.append(extra)
-    return sorted((t for t in found if not _dateline(text, t)), key=lambda t: t.start)
+    return sorted((t for t in found if not is_dateline(text, t)), key=lambda t: t.start)
 
 
 def _cleaned(doc_text: str, top: Toponym) -> Toponym | None:
@@ -220,14 +221,6 @@ def _cleaned(doc_text: str, top: Toponym) -> Toponym | None:
         return None
     start = top.start + lead
     return dataclasses.replace(top, name=stripped, start=start, end=start + len(stripped))
-
-
-def _dateline(text: str, top: Toponym) -> bool:
-    """'BAGHDAD (Reuters) -', 'Naypyidaw [Myanmar], February 8 :', 'Port Sudan, (APP ...)'."""
-    if top.start < 40 and top.name.isupper() and len(top.name) > 2:
-        return True
-    return top.start < 40 and not text[: top.start].strip() and text[top.end : top.end + 3].lstrip()[:1] in (
-        "(", "[", ",", "-")
 
 
 def _doc_zone(toponyms: Sequence[Toponym]) -> str | None:
