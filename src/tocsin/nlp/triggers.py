@@ -12,6 +12,7 @@ whole sentence. ``classify_text`` does the same for a whole snippet.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ from tocsin.errors import ConfigError, E
 from tocsin.model import Trigger
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.triggers_match import best_span
+from tocsin.nlp.triggers_parse import parse_features, parse_texts
 
 __all__ = ["DEFAULT_NONE_THRESHOLD", "DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
 
@@ -52,14 +54,18 @@ def classify_text(
     threshold: float = DEFAULT_THRESHOLD,
     model_path: str | None = None,
     none_threshold: float = DEFAULT_NONE_THRESHOLD,
+    extra: Sequence[str] | None = None,
 ) -> list[tuple[str, float]]:
     """ACLED sub-event types for ``text``, best first, with probabilities.
 
     Empty when the text describes no ACLED event: ``NONE`` has probability ``none_threshold``
-    or more, or the best ACLED label's probability is below ``threshold``.
+    or more, or the best ACLED label's probability is below ``threshold``. ``extra`` are the
+    text's parse features; a model trained with them parses ``text`` itself when they are not given.
     """
     model = load_model(model_path)
-    probs = model.scores(text)
+    if extra is None and model.parse:
+        extra = parse_texts([text])[0]
+    probs = model.scores(text, extra=extra or ())
     ranked = sorted(zip(model.labels, probs.tolist(), strict=True), key=lambda pair: -pair[1])
     events = [(label, p) for label, p in ranked if label != NONE]
     p_none = 1.0 - sum(p for _, p in events)
@@ -68,14 +74,12 @@ def classify_text(
     return [(label, round(p, 4)) for label, p in events if p >= 0.01]
 
 
-def _trigger_for(sent: Span, label: str, score: float) -> Trigger:
-    text = sent.text
-    found = best_span(text, label)
+def _trigger_for(sent: Span, label: str, score: float, doc_text: str) -> Trigger:
+    found = best_span(doc_text[sent.start_char : sent.end_char], label)
     if found is None:
         start, end = sent.start_char, sent.end_char
     else:
         start, end = sent.start_char + found[0], sent.start_char + found[1]
-    doc_text = sent.doc.text
     return Trigger(
         sub_event_type=label,
         score=round(score, 4),
@@ -101,15 +105,20 @@ class TriggerClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         triggers: list[Trigger] = []
+        doc_text = doc.text  # built from the tokens on each access: once per doc, not per sentence
+        actors = (doc._.actors or []) if self.model.parse else []
         for sent in doc.sents:
-            if not sent.text.strip():
+            text = doc_text[sent.start_char : sent.end_char]
+            if not text.strip():
                 continue
+            extra = parse_features(sent, actors) if self.model.parse else []
             ranked = classify_text(
-                sent.text, threshold=self.threshold, model_path=self.model_path, none_threshold=self.none_threshold
+                text, threshold=self.threshold, model_path=self.model_path, none_threshold=self.none_threshold,
+                extra=extra,
             )
             if ranked:
                 label, score = ranked[0]
-                triggers.append(_trigger_for(sent, label, score))
+                triggers.append(_trigger_for(sent, label, score, doc_text))
         doc._.triggers = triggers
         return doc
 

@@ -90,7 +90,8 @@ class Gated:
         return cls(re.compile(rf"\b(?:{body})\b", re.IGNORECASE), tuple(sorted(anchors)))
 
     def possible(self, lower: str) -> bool:
-        return self.anchors is None or any(a in lower for a in self.anchors)
+        # map over a bound method runs in C; a generator of ``in`` tests cost a fifth of the component
+        return self.anchors is None or any(map(lower.__contains__, self.anchors))
 
     def search(self, text: str, lower: str) -> re.Match[str] | None:
         return self.regex.search(text) if self.possible(lower) else None
