@@ -4,7 +4,10 @@ Every run uses the same synthetic reports (one event each; about a third are sec
 earlier happening, so merging is exercised), written into fresh databases in this process:
 
 - batched: ``Store.add`` with ``--batch`` reports per call (one transaction per call);
-- naive baseline: one ``Store.add`` call, i.e. one transaction, per report.
+- naive baseline: one ``Store.add`` call, i.e. one transaction, per report;
+- staged (write-behind): ``Store.stage`` with ``--batch`` reports per call (reports stored, mentions
+  queued in ``pending``: the durable write), then ``Store.merge_pending`` (the drain that merges them
+  into events), timed apart; end-to-end = both. Same events as batched at the end.
 
     python bench/store_write.py [--reports N] [--timed M] [--batch B] [--postgres URL | --no-postgres]
 
@@ -13,7 +16,8 @@ PostgreSQL: a throw-away server with default (durable) settings is started on lo
 so every run writes into a database of the same size), then times writing M more. Wall-clock and
 CPU (this process) rates are both printed: on a shared machine the CPU rate is the steadier figure
 (the database server's own CPU time is not in it: PostgreSQL runs in other processes). The last
-line compares PostgreSQL batched with the goal of issue 7 (>= 20,000 events/s).
+lines compare PostgreSQL batched and staged with the goal of issue 7 (>= 20,000 events/s): for the
+staged path that is the durable-write rate; merged events lag behind by the drain rate.
 """
 
 from __future__ import annotations
@@ -74,11 +78,35 @@ def _timed(store: Store, items: list, batch: int) -> tuple[float, float]:
     return len(items) / (time.perf_counter() - wall), len(items) / max(time.process_time() - cpu, 1e-9)
 
 
-def _run(url: str, preload: list, timed: list, batch: int) -> tuple[float, float, dict[str, int]]:
+Rates = tuple[float, float, dict[str, int]]
+
+
+def _run(url: str, preload: list, timed: list, batch: int) -> Rates:
     with Store(url) as store:
         _timed(store, preload, 500)  # the same starting database for every run, untimed
         wall, cpu = _timed(store, timed, batch)
         return wall, cpu, store.counts()
+
+
+def _run_staged(url: str, preload: list, timed: list, batch: int, merge_batch: int) -> dict[str, Rates]:
+    """Stage ``timed`` (calls of ``batch``), then drain it; rates of each part and of both."""
+    with Store(url) as store:
+        _timed(store, preload, 500)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for i in range(0, len(timed), batch):
+            store.stage(timed[i : i + batch])
+        stage_wall, stage_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall, cpu = time.perf_counter(), time.process_time()
+        merged = store.merge_pending(batch=merge_batch)
+        merge_wall, merge_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        assert merged == len(timed), (merged, len(timed))
+        counts = store.counts()
+    n = len(timed)
+    return {
+        "staged write": (n / stage_wall, n / max(stage_cpu, 1e-9), counts),
+        "merge drain": (n / merge_wall, n / max(merge_cpu, 1e-9), counts),
+        "stage + merge": (n / (stage_wall + merge_wall), n / max(stage_cpu + merge_cpu, 1e-9), counts),
+    }
 
 
 def _fresh_pg(admin_url: str, name: str) -> str:
@@ -97,6 +125,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=5000, help="reports in the database before the timed part")
     parser.add_argument("--timed", type=int, default=2000, help="reports written in the timed part")
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--merge-batch", type=int, default=2000, help="reports per merge_pending transaction")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (default: start a temporary one)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = parser.parse_args()
@@ -116,25 +145,36 @@ def main() -> None:
                 if admin:
                     url = _fresh_pg(admin, f"bench_{mode}")
                     rates[f"postgresql {mode}"] = _run(url, preload, timed, batch)
+            staged = _run_staged(str(Path(tmp) / "staged.db"), preload, timed, args.batch, args.merge_batch)
+            rates.update({f"sqlite {k}": v for k, v in staged.items()})
+            if admin:
+                staged = _run_staged(_fresh_pg(admin, "bench_staged"), preload, timed, args.batch, args.merge_batch)
+                rates.update({f"postgresql {k}": v for k, v in staged.items()})
     finally:
         if server is not None:
             server.stop()
     counts = rates["sqlite batched"][2]
     print(f"database: {args.reports} reports preloaded, then {args.timed} timed; ", end="")
     print(f"{counts['mentions']} mentions -> {counts['events']} merged events")
-    for name, (wall, cpu, found) in rates.items():
-        per = args.batch if "batched" in name else 1
+    for name, (wall, cpu, found) in sorted(rates.items()):
+        per = args.merge_batch if "drain" in name else 1 if "naive" in name else args.batch
+        per_text = "" if "+" in name else f"({per:4d} per transaction)"
         same = "" if found == counts else "  (!! different counts)"
-        print(f"{name:20s} ({per:4d} per transaction): {wall:8.0f} events/s  ({cpu:.0f} per CPU second){same}")
+        print(f"{name:26s} {per_text:22s}: {wall:8.0f} events/s  ({cpu:.0f} per CPU second){same}")
     for backend in ("sqlite", "postgresql"):
         if f"{backend} naive" in rates:
             b, n = rates[f"{backend} batched"], rates[f"{backend} naive"]
             print(f"{backend}: batched/naive {b[0] / n[0]:.2f}x wall-clock, {b[1] / n[1]:.2f}x CPU")
-    if "postgresql batched" in rates:
-        wall, cpu, _ = rates["postgresql batched"]
+    for name, what in (("batched", "batched, merged at once"), ("staged write", "staged: durable, not merged yet")):
+        if f"postgresql {name}" not in rates:
+            continue
+        wall, cpu, _ = rates[f"postgresql {name}"]
         verdict = "met" if wall >= GOAL else "NOT met"
-        print(f"goal >= {GOAL} events/s into PostgreSQL (batched): {verdict} — {wall:.0f}/s wall-clock "
+        print(f"goal >= {GOAL} events/s into PostgreSQL ({what}): {verdict} — {wall:.0f}/s wall-clock "
               f"({wall / GOAL:.2f} of the goal), {cpu:.0f} per CPU second of this process ({cpu / GOAL:.2f})")
+    if "postgresql merge drain" in rates:
+        wall, cpu, _ = rates["postgresql merge drain"]
+        print(f"staged events become visible (merged) at the drain rate: {wall:.0f}/s wall-clock, {cpu:.0f} per CPU s")
 
 
 if __name__ == "__main__":

@@ -431,10 +431,8 @@ def pending_rows(fresh: list[tuple[Report, str, Extraction, AddResult]], now: dt
     for report, content_hash, extraction, result in fresh:
         if not extraction.events:
             continue
-        where = f"report {report.id!r}"
-        texts = [
-            dumps(checks.check_mention(raw, report, f"{where} event {n}")) for n, raw in enumerate(extraction.events)
-        ]
+        where = f"report {report.id!r} event "
+        texts = [dumps(checks.check_mention(raw, report, f"{where}{n}")) for n, raw in enumerate(extraction.events)]
         rows.append((content_hash, len(texts), "[" + ",".join(texts) + "]", now))
         result.pending = len(texts)
     return rows

@@ -295,16 +295,21 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[str], ro
     values = _bound(conn, table, columns, rows)
     name, cols = _names(conn, table, columns)
     if conn.dialect.name == "postgresql":
-        statement = f"COPY {name} ({cols}) FROM STDIN"
-        try:
-            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-                for row in values:
-                    copy.write_row(row)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _driver_error(conn, statement, exc) from exc
+        _copy(conn, name, cols, values)
         return
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {name} ({cols}) VALUES ({marks})", values)  # type: ignore[arg-type]
+
+
+def _copy(conn: sa.Connection, name: str, cols: str, values: list[tuple[Any, ...]]) -> None:
+    """``COPY name (cols) FROM STDIN`` of bound values (PostgreSQL)."""
+    statement = f"COPY {name} ({cols}) FROM STDIN"
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in values:
+                copy.write_row(row)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _driver_error(conn, statement, exc) from exc
 
 
 def insert_missing(
