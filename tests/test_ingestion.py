@@ -64,3 +64,25 @@ def test_ingest_killed_half_way_is_consistent_and_a_rerun_completes(tmp_path: Pa
     assert rerun.returncode == 0, rerun.stderr
     with Store(db) as store:
         assert store.counts()["reports"] == 60
+
+
+def test_staged_ingest_merged_afterwards_equals_ingest(tmp_path: Path, extractor) -> None:  # type: ignore[no-untyped-def]
+    # ten reports, each town twice on the same day: the second report of a town merges with the first
+    rows = _reports(10)
+    for row in rows:
+        row["text"] = row["text"].replace(f"report {row['id'][1:]}", "")
+        row["text"] = row["text"].replace(f"{int(row['id'][1:]) + 2} men", "three men")
+    again = [{**r, "id": f"{r['id']}b", "source": "Other", "text": r["text"] + " Others confirmed."} for r in rows[:5]]
+    rows = again + rows
+    source = _write(tmp_path / "in.jsonl", rows)
+    with Store(tmp_path / "direct.db") as direct, Store(tmp_path / "staged.db") as staged:
+        want = ingest([source], direct, extractor=extractor, batch_size=4)
+        got = ingest([source], staged, extractor=extractor, batch_size=4, stage=True)
+        assert (got.new, got.events) == (want.new, want.events)
+        assert staged.events() == [] and staged.pending().events == want.events  # nothing merged yet
+        assert staged.merge_pending() == want.events
+
+        def shape(store: Store) -> list[tuple[int, list[str]]]:
+            return [(e.id, [m.report_id for m in e.mentions]) for e in store.events()]
+        assert shape(staged) == shape(direct)
+        assert any(len(reports) == 2 for _, reports in shape(direct))  # the corpus does merge

@@ -6,9 +6,12 @@ The flow is the one of ``tocsin ingest`` with the extraction moved onto a pool o
    skips reports whose content hash is already stored or already seen in this run;
 2. the fresh reports go, one window at a time, into a Ray Dataset whose ``map_batches`` runs on an
    ``ActorPoolStrategy`` of ``ExtractActor``s, each loading the spaCy pipeline once;
-3. the driver writes the results in batches (``Store.add``, one transaction per batch), in read order.
+3. the driver writes the results in batches (``Store.stage``, one transaction per batch), in read order;
+4. at the end, one ``Store.merge_pending`` merges the staged events (in read order: the same events as
+   ``tocsin extract`` / ``Store.add`` would give). ``staged=False`` merges every batch at once instead.
 
-A backfill killed half-way leaves whole batches only; a rerun skips them by content hash and completes.
+A backfill killed half-way leaves whole batches only (their events pending); a rerun skips them by content
+hash, completes, and merges everything pending (``tocsin db merge`` does that alone).
 An actor that dies is restarted by Ray and its task retried (``max_restarts``/``max_task_retries``), so no
 report is lost. ``engine="local"`` runs the same flow in this process without Ray (``ingestion.ingest``).
 
@@ -325,8 +328,10 @@ def _fresh_windows(
         del fresh[:window]
 
 
-def _write(store: Store, batch: list[tuple[Report, str, Extraction]], summary: IngestSummary, drafts: bool) -> None:
-    results = store.add(batch)
+def _write(
+    store: Store, batch: list[tuple[Report, str, Extraction]], summary: IngestSummary, drafts: bool, staged: bool
+) -> None:
+    results = store.stage(batch) if staged else store.add(batch)
     added = {r.content_hash for r in results if r.added}
     kept = [(r, h, x) for r, h, x in batch if h in added]
     summary.new += len(kept)
@@ -352,11 +357,15 @@ def backfill(
     model: str | None = None,
     progress: Progress | None = None,
     drafts: bool = True,
+    staged: bool = True,
+    merge_progress: Progress | None = None,
 ) -> IngestSummary:
     """Read every report under ``paths``, extract the ones not yet stored, and store them.
 
     ``engine="ray"`` extracts on Ray actors (joining ``address``, else a local Ray of ``num_cpus``);
     ``"local"`` is ``tocsin ingest`` in this process. ``progress(n)`` is called as ``n`` reports are done.
+    ``staged``: batches are staged and merged once at the end (``merge_progress(n)`` per merged chunk of
+    ``n`` events); an interrupted run leaves its events pending for the rerun or ``tocsin db merge``.
     """
     if engine not in ENGINES:
         raise ConfigError(E.T102.format(name="engine", value=engine, valid=", ".join(ENGINES)))
@@ -365,15 +374,19 @@ def backfill(
     places = store.places()
     if engine == "local":
         extractor = Extractor(model=model, places=places)
-        return ingest(paths, store, extractor=extractor, batch_size=size, progress=progress, drafts=drafts)
-    session = start_ray(address, num_cpus=num_cpus, object_store_memory=object_store_memory)
-    summary = IngestSummary()
-    try:
-        for fresh in _fresh_windows(read_paths(paths), store, summary, max(1, window), progress):
-            for batch in extract_on_ray(fresh, actors=actors, batch_size=size, model=model, places=places):
-                _write(store, batch, summary, drafts)
-                if progress is not None:
-                    progress(len(batch))
-    finally:
-        session.close()
+        summary = ingest(paths, store, extractor=extractor, batch_size=size, progress=progress, drafts=drafts,
+                         stage=staged)
+    else:
+        session = start_ray(address, num_cpus=num_cpus, object_store_memory=object_store_memory)
+        summary = IngestSummary()
+        try:
+            for fresh in _fresh_windows(read_paths(paths), store, summary, max(1, window), progress):
+                for batch in extract_on_ray(fresh, actors=actors, batch_size=size, model=model, places=places):
+                    _write(store, batch, summary, drafts, staged)
+                    if progress is not None:
+                        progress(len(batch))
+        finally:
+            session.close()
+    if staged:
+        store.merge_pending(progress=merge_progress)
     return summary

@@ -3,7 +3,8 @@
 Reports are keyed by their content hash: a report already stored (or seen earlier in the
 same run) is counted as a duplicate and not extracted again. Each batch is written in one
 transaction, so an ingest killed half-way leaves whole batches only and a rerun completes
-the rest.
+the rest. With ``stage=True`` (bulk loads: ``tocsin backfill``) batches go through
+``Store.stage`` and their events wait in the store's pending table for ``Store.merge_pending``.
 """
 
 from __future__ import annotations
@@ -62,10 +63,12 @@ def ingest_reports(
     batch_size: int | None = None,
     progress: Progress | None = None,
     drafts: bool = True,
+    stage: bool = False,
 ) -> IngestSummary:
     """Store and extract reports (Problems from the readers are counted and kept).
 
     With ``drafts`` the notices of new reports become draft warnings for an operator to review.
+    With ``stage`` events are staged, not merged: call ``store.merge_pending()`` afterwards.
     """
     size = batch_size or int(settings.get("batch_size"))
     summary = IngestSummary()
@@ -84,7 +87,8 @@ def ingest_reports(
             if engine is None:
                 engine = Extractor()
             extractions = list(engine.extract_reports([r for r, _ in fresh], batch_size=size))
-            store.add([(r, h, x) for (r, h), x in zip(fresh, extractions, strict=True)])
+            write = store.stage if stage else store.add
+            write([(r, h, x) for (r, h), x in zip(fresh, extractions, strict=True)])
             summary.new += len(fresh)
             summary.skipped += sum(x.skipped is not None for x in extractions)
             summary.events += sum(len(x.events) for x in extractions)
@@ -131,8 +135,10 @@ def ingest(
     batch_size: int | None = None,
     progress: Progress | None = None,
     drafts: bool = True,
+    stage: bool = False,
 ) -> IngestSummary:
-    """Read every report under ``paths`` and ingest it into ``store``."""
+    """Read every report under ``paths`` and ingest it into ``store`` (``stage``: see ``ingest_reports``)."""
     return ingest_reports(
-        read_paths(paths), store, extractor=extractor, batch_size=batch_size, progress=progress, drafts=drafts
+        read_paths(paths), store, extractor=extractor, batch_size=batch_size, progress=progress, drafts=drafts,
+        stage=stage,
     )
