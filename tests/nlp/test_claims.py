@@ -45,6 +45,13 @@ def pairs(nlp: Language, text: str) -> list[tuple[str, str]]:
             "State media reported that two soldiers were killed by an IED.",
             [("State media", "two soldiers were killed by an IED")],
         ),
+        # several reported clauses hung off the verb one by one: the statement holds them all
+        (
+            "The SDF said in a statement that it had repelled an assault on the town, inflicted heavy losses on "
+            "government forces and killed 30 of their fighters.",
+            [("The SDF", "it had repelled an assault on the town, inflicted heavy losses on government forces and "
+                         "killed 30 of their fighters")],
+        ),
         # "told Reuters": the listener is not the statement
         ("A local official told Reuters that 12 people died.", [("A local official", "12 people died")]),
         # a reported figure as a direct object

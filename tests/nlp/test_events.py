@@ -337,6 +337,39 @@ def test_the_same_sub_type_later_in_the_report_is_the_same_event(nlp: Language, 
     assert len([e for e in run(nlp, text, setup)._.events if e.sub_event_type == "Arrests"]) == events
 
 
+def test_a_sides_own_account_of_the_fight_is_its_claim_not_another_event(nlp: Language) -> None:
+    text = (
+        "Government forces and fighters of the Syrian Democratic Forces (SDF) clashed in Sheikh Maqsoud on "
+        "Thursday. State media said five soldiers were killed. The SDF said in a statement that it had repelled "
+        "an assault on Sheikh Maqsoud, inflicted heavy losses on government forces and killed 30 of their fighters."
+    )
+    setup = Setup(
+        triggers=[("clashed", "Armed clash", 0.6), ("killed 30", "Attack", 0.4)],
+        dates=[("on Thursday", dt.date(2026, 1, 8))],
+        counts=[("five", "fatalities", 5), ("30", "fatalities", 30)],
+        toponyms=[place(text, "Sheikh Maqsoud")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.sub_event_type == "Armed clash"
+    assert sorted((c.source, c.value) for c in event.claims if c.field == "fatalities") == [
+        ("State media", 5), ("The SDF", 30)]
+    assert event.fatalities == 5  # the lowest, the others kept beside it
+
+
+def test_a_bystanders_statement_of_another_attack_stays_another_event(nlp: Language) -> None:
+    text = (
+        "Government forces and SDF fighters clashed in Sheikh Maqsoud on Thursday. "
+        "Local residents said gunmen killed 3 farmers in Sheikh Maqsoud."
+    )
+    setup = Setup(
+        triggers=[("clashed", "Armed clash", 0.6), ("killed", "Attack", 0.8)],
+        dates=[("on Thursday", dt.date(2026, 1, 8))],
+        counts=[("3", "fatalities", 3)],
+        toponyms=[place(text, "Sheikh Maqsoud")],
+    )
+    assert len(run(nlp, text, setup)._.events) == 2
+
+
 def test_location_takes_the_gazetteer_name_and_the_evidence_the_words_written(nlp: Language) -> None:
     text = "KAFR NABL, Syria - The army shelled the town on Monday, killing two."
     setup = Setup(triggers=[("shelled", SHELLING, 0.8)], dates=[("on Monday", dt.date(2025, 3, 3))],

@@ -69,9 +69,11 @@ def _rest_of_sentence(sent: Span, start: int, end: int) -> Span | None:
 
 def _statement_of(verb: Token) -> Span | None:
     doc = verb.doc
-    for child in verb.children:
-        if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i > verb.i):
-            return _trim(doc, *_subtree(child))
+    # "said that it had repelled an assault, inflicted losses and killed 30": the parser may hang each
+    # reported clause off the verb on its own; the statement runs from the first to the last
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" or (c.dep_ == "parataxis" and c.i > verb.i)]
+    if clauses:
+        return _trim(doc, min(c.left_edge.i for c in clauses), max(c.right_edge.i for c in clauses) + 1)
     for child in verb.children:
         if child.dep_ == "dobj" and verb.lemma_ != "tell" and child.lemma_.lower() not in NOT_STATEMENT_OBJECTS:
             return _trim(doc, *_subtree(child))

@@ -72,6 +72,7 @@ CLOCK_ONLY = re.compile(
 )
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
+VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
 PROTEST_SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2}
 
@@ -145,11 +146,13 @@ def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention])
         last_index = index
     trigger_starts = set(index_of[s] for g in groups for s, _ in g.sentences if s in index_of)
     for group in groups:
-        first = index_of.get(group.sentences[-1][0], -1)
-        for i in range(first + 1, min(first + 1 + CONTEXT_SENTENCES, len(sentences))):
-            if first < 0 or i in trigger_starts:
-                break
-            group.context.append(sentences[i])
+        for start, _ in group.sentences:
+            first = index_of.get(start, -1)
+            for i in range(first + 1, min(first + 1 + CONTEXT_SENTENCES, len(sentences))):
+                if first < 0 or i in trigger_starts:
+                    break
+                if sentences[i] not in group.context:
+                    group.context.append(sentences[i])
     return groups
 
 
@@ -177,9 +180,10 @@ def _joined(
 
     The next sentence continuing the last event with the same sub-type; else an earlier event of
     the same sub-type; else, for a definite back-reference ("the attack", "the village"), the last
-    event. Always at the same time and place (:func:`_same_time_and_place`), and never when the
-    sentence marks another happening ("in a separate attack", "elsewhere"). ACLED codes one event per
-    type, place and day, and a report's later sentences mostly elaborate its lede.
+    event; else a fight whose side gives its own account (:func:`_party_account`). Always at the
+    same time and place (:func:`_same_time_and_place`), and never when the sentence marks another
+    happening ("in a separate attack", "elsewhere"). ACLED codes one event per type, place and day,
+    and a report's later sentences mostly elaborate its lede.
     """
     if not groups:
         return None
@@ -196,10 +200,30 @@ def _joined(
         candidates += [g for g in reversed(groups) if g.triggers[0].sub_event_type == trigger.sub_event_type]
         if referred:
             candidates.append(last)
+        candidates += [g for g in reversed(groups) if _party_account(doc, g, trigger)]
     for group in candidates:
         if _same_time_and_place(text, group, trigger, toponyms, dates, referred=referred):
             return group
     return None
+
+
+def _party_account(doc: Doc, group: _Group, trigger: Trigger) -> bool:
+    """'The SDF said it had repelled an assault ... and killed 30 of their fighters', after a clash
+    of the army and the SDF: one side's account of the fighting just told, whose figures become that
+    side's claims beside the others', not a second event."""
+    types = {event_type_of(trigger.sub_event_type), event_type_of(group.triggers[0].sub_event_type)}
+    if not types <= VIOLENT_TYPES:
+        return False
+    actors: list[ActorMention] = list(doc._.actors or [])
+    speakers = {
+        m.name
+        for a in doc._.attributions or []
+        if trigger.sent_start <= a.start < trigger.sent_end
+        for m in actors
+        if a.source_start <= m.start and m.end <= a.source_end and m.inter not in (6, 7)
+    }
+    sides = {m.name for m in actors if _inside(m.start, m.end, group.sentences)}
+    return bool(speakers & sides)
 
 
 def _same_time_and_place(
