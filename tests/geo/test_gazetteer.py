@@ -118,3 +118,34 @@ def test_admin1_names_are_english(gazetteer: Gazetteer, city: str, cc: str, admi
     assert place.admin1 == admin1
     region = [p for p in gazetteer.lookup(geonames_name, cc) if p.feature_code == "ADM1"]
     assert region and region[0].name == admin1  # GeoNames' name still finds the region
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "admin1"),
+    [
+        ("Erbil", "IQ", "Erbil"),  # a Kurdistan governorate came as level 2 under a code with no level-1 row
+        ("Dihok", "IQ", "Duhok"),  # the same, named by its English alternate "Duhok Governorate"
+        ("Kyaukse", "MM", "Mandalay"),  # an ordinary region keeps its name
+    ],
+)
+def test_every_city_has_its_admin1(gazetteer: Gazetteer, city: str, country: str, admin1: str) -> None:
+    place = gazetteer.lookup(city, country)[0]
+    assert place.admin1 == admin1
+    region = gazetteer.admin1_of(place)
+    assert region is not None and region.feature_code == "ADM1"
+
+
+@pytest.mark.parametrize(
+    ("geonames_id", "name"),
+    [
+        (1298480, "Sagaing"),  # GeoNames "Sagain"; alternates "Sagaing", "Sagaing Region"
+        (687699, "Zaporizhzhia"),  # GeoNames "Zaporizhzhya Oblast"; alternates "Zaporizhzhia (Oblast)"
+        (1321702, "Kachin"),  # alternates "Kachin State" only: the name stays
+    ],
+)
+def test_admin1_display_name_is_the_english_one_the_data_gives(
+    gazetteer: Gazetteer, geonames_id: int, name: str
+) -> None:
+    row = gazetteer.by_gid[geonames_id]
+    assert gazetteer.name[row] == name
+    assert geonames_id in [p.geonames_id for p in gazetteer.lookup(name)]

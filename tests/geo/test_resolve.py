@@ -266,3 +266,44 @@ def test_an_admin_parenthesis_after_the_country_still_contains_the_place(places_
     toponyms = _toponyms(places_nlp, text)
     assert _by_name(toponyms, "Al Jabaliyah").reason == "no place of this name in At Tuhayat"
     assert _by_name(toponyms, "At Tuhayat").admin1 == "Al Hudaydah"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "admin1"),
+    [
+        # a place noun after the name: the bare name matches exactly, not Kuwait City by a loose spelling
+        ("On 5 May 2020, health workers protested at Kathua city (J&K) against the government.", "Kathua city",
+         "IN", "Jammu and Kashmir"),
+        # a governorate of Iraqi Kurdistan is an admin1
+        ("On Feb 28 dozens of people protested in Erbil city.", "Erbil", "IQ", "Erbil"),
+    ],
+)
+def test_places_resolve_with_their_admin1(  # type: ignore[no-untyped-def]
+    places_nlp, text: str, name: str, country: str, admin1: str
+) -> None:
+    t = _by_name(_toponyms(places_nlp, text), name)
+    assert (t.country_code, t.admin1) == (country, admin1)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a capitalised abbreviation is not a town whose alternate name folds alike ("UP" is not Aups, France)
+        ("On 28 April, a mob pelted stones at the police in Dariyal town, Rampur district (UP).", "UP"),
+        # "village" says town: no village of that name is known, and the province of that name is not meant
+        ("On 29 April, a rocket exploded in Kandal village, Ou Chrov district of Banteay Meanchey, Cambodia.",
+         "Kandal"),
+        # a Swiss town matched only without the article, in a report firmly about Syria
+        ("On 29 October, Islamic State fighters attacked regime forces in the Al-Kour desert area near the city "
+         "of Al Mayadin in Deir ez-Zor, Syria.", "Al-Kour"),
+    ],
+)
+def test_doubtful_names_stay_unresolved(places_nlp, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    found = [t for t in _toponyms(places_nlp, text) if t.name.startswith(name)]
+    assert all(not t.resolved for t in found), found
+
+
+def test_abu_alone_is_no_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, "On 3 May, heavy artillery fire was reported in Abu Salim (Tripoli).")
+    assert all(t.name != "Abu" for t in toponyms)
+    assert _by_name(toponyms, "Tripoli").country_code == "LY"

@@ -147,6 +147,23 @@ def _useful_alias(alias: str, codes: bool = False) -> bool:
     return all(ord(c) < 0x250 or unicodedata.combining(c) for c in folded)
 
 
+def _english_alias(name: str, aliases: tuple[str, ...]) -> str | None:
+    """The region's English short name when its alternate names give it with a generic word.
+
+    GeoNames names some regions in an old or local spelling ("Sagain", "Zaporizhzhya Oblast") and lists
+    the English forms among the alternates ("Sagaing", "Sagaing Region"). An alternate name ``X`` that
+    also appears as "X Region/State/Province/Oblast/..." is the English name, used when it differs
+    from the region's own name without its generic word.
+    """
+    own = _GENERIC_SUFFIX.sub("", fold(name))
+    with_suffix = {_GENERIC_SUFFIX.sub("", fold(a)) for a in aliases if _GENERIC_SUFFIX.search(fold(a))}
+    for alias in aliases:
+        key = fold(alias)
+        if alias.isascii() and key in with_suffix and key != own and not _GENERIC_SUFFIX.search(key):
+            return alias
+    return None
+
+
 def _data_dir() -> Any:
     return resources.files("tocsin") / "data" / "geo"
 
@@ -328,10 +345,32 @@ class Gazetteer:
             if cap is not None:
                 gaz.capitals.add(cap)
             gaz.tz[row] = gaz.tz[cap] if cap is not None else ""
+        gaz._promote_orphan_admin2()
         gaz._english_admin1_names()
         gaz._load_aliases()
         _KEYS_MEMO.clear()
         return gaz
+
+    def _promote_orphan_admin2(self) -> None:
+        """A second-level row whose admin1 code has no first-level row is that admin1 ("Arbīl", "Dahūk").
+
+        GeoNames' admin1 regions of Iraqi Kurdistan (and Equatorial Guinea's provinces) come in the
+        derived tables as level 2 under a region code that has no level-1 row, so their cities had no
+        admin1. Promoted only when exactly one level-2 row carries the orphan code.
+        """
+        orphans: dict[tuple[str, str], list[int]] = {}
+        for row in range(len(self.name)):
+            if self.kind[row] == KIND_ADMIN2 and (self.cc[row], self.admin1[row]) not in self.admin1_rows:
+                orphans.setdefault((self.cc[row], self.admin1[row]), []).append(row)
+        promoted = set()
+        for key, rows in orphans.items():
+            if len(rows) == 1 and key[1]:
+                self.kind[rows[0]] = KIND_ADMIN1
+                self.admin1_rows[key] = rows[0]
+                promoted.add(rows[0])
+        for row in range(len(self.name)):
+            if self.admin2[row] in promoted:
+                self.admin2[row] = -1
 
     def _english_admin1_names(self) -> None:
         """Name a region after its main city's English name where GeoNames gives that city's local form.
@@ -358,9 +397,17 @@ class Gazetteer:
                 continue
             known = {_GENERIC_SUFFIX.sub("", fold(a)) for a in self.aliases(row)}
             if english in known:
-                self.alias_text[row] = "|".join((*self.aliases(row), self.name[row]))
-                self.renamed[row] = self.name[row]
-                self.name[row] = self.name[seat]
+                self._rename(row, self.name[seat])
+        for row in self.admin1_rows.values():
+            if row not in self.renamed:
+                english = _english_alias(self.name[row], self.aliases(row))
+                if english:
+                    self._rename(row, english)
+
+    def _rename(self, row: int, name: str) -> None:
+        self.alias_text[row] = "|".join((*self.aliases(row), self.name[row]))
+        self.renamed[row] = self.name[row]
+        self.name[row] = name
 
     def _append(
         self, gid: int | None, name: str, lat: float, lon: float, cc: str, admin1: str, kind: int,

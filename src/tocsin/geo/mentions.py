@@ -301,7 +301,7 @@ _FRAME_WORDS = frozenset(
 #: Words that are never a place name on their own, only the start of one ("Wadi X", "Ash Shula").
 _NAME_HEADS = frozenset(
     "al el ad ar as ash at az ez an wadi jabal jebel tal tell tel ain ein bir deir dayr kafr kfar ras khirbet "
-    "qasr bab street road avenue highway mount lake river saint st".split()
+    "qasr bab abu umm um bani beni street road avenue highway mount lake river saint st".split()
 )
 
 

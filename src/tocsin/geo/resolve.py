@@ -75,6 +75,14 @@ _PROXIMITY_KM = 150.0
 _RANK = {KIND_CITY: 1, KIND_USER: 0, KIND_ADMIN2: 2, KIND_ADMIN1: 3, KIND_COUNTRY: 4, KIND_CONTINENT: 5}
 #: A town smaller than this in a country the report never points to is left unresolved, not guessed.
 _FOREIGN_SMALL = 20_000
+#: ... and one smaller than this when the report points firmly to one other country (see ``_doubt``).
+_FOREIGN_FIRM = 200_000
+#: ... and of any size when it matched only without articles or by a spelling variant ("Al-Kour" is not Chur).
+_FOREIGN_MATCH = MATCH_LOOSE
+#: The share of a report's country evidence that makes its country firm, and the votes it needs.
+_FIRM_SHARE, _FIRM_VOTES = 0.75, 1.5
+#: Country evidence (votes of other names) below which a report points nowhere in particular.
+_EVIDENCE = 0.7
 _MAX_CANDIDATES = 60
 
 _CONTAIN_BETWEEN = re.compile(
@@ -86,6 +94,7 @@ _CONTAIN_BETWEEN = re.compile(
     re.I,
 )
 _CONTAIN_WORD = re.compile(r"[,(]|\b(?:in|of|near|outside)\b", re.I)
+_ABBREVIATION = re.compile(r"^[A-Z&]{1,4}$")
 
 @dataclass
 class _State:
@@ -281,6 +290,13 @@ class _Focus:
     def own_weight(self, key: tuple[str, bool]) -> float:
         return self.own[key][1] if key in self.own else 0.0
 
+    def firm(self, key: tuple[str, bool] | None = None) -> bool:
+        """Whether the other names point firmly to one country (most of at least ``_FIRM_VOTES`` votes)."""
+        total = self.total - self.own_weight(key) if key is not None else self.total
+        if total < _FIRM_VOTES:
+            return False
+        return max(self.share(cc, key) for cc in self.votes) >= _FIRM_SHARE
+
     def share(self, cc: str, key: tuple[str, bool] | None = None) -> float:
         votes, total = self.votes.get(cc, 0.0), self.total
         if key in self.own:
@@ -380,15 +396,21 @@ def _precision(gaz: Gazetteer, row: int, mention: Mention) -> int:
     return 2 if mention.near else 1
 
 
+def _best_match(cands: list[Candidate]) -> int:
+    return min((c.match for c in cands), default=MATCH_SKELETON + 1)
+
+
 def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
     cands = gaz.candidates(mention.name)
-    if not cands:
+    if _best_match(cands) >= MATCH_LOOSE:
+        # "Kathua city" is Kathua, not Kuwait City by a loose spelling: the bare name, if it matches better
         bare = _STRIP_PREFIX.sub("", mention.name)
         stripped = _STRIP_SUFFIX.sub("", bare)
         for alt in (bare, stripped):
             if alt and alt != mention.name:
-                cands = gaz.candidates(alt)
-                if cands:
+                found = gaz.candidates(alt)
+                if _best_match(found) < _best_match(cands):
+                    cands = found
                     break
     if mention.hint == "admin" and not any(gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2) for c in cands):
         for name in (mention.name, _STRIP_SUFFIX.sub("", mention.name)):
@@ -398,6 +420,12 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
                 break
     if mention.source != "ner" and cands:
         cands = [c for c in cands if c.match <= MATCH_LOOSE]
+    if _ABBREVIATION.match(mention.name):
+        # "UP", "KL": towns' alternate names in capitals are dropped at build, so a match is a spelling accident
+        cands = [c for c in cands if gaz.kind[c.row] != KIND_CITY]
+    if mention.hint == "city":
+        # "Kandal village", "the town of X": a town, never the province or country of that name
+        cands = [c for c in cands if gaz.kind[c.row] in (KIND_CITY, KIND_USER)]
     if len(cands) > _MAX_CANDIDATES:
         cands.sort(key=lambda c: (c.match, -gaz.population[c.row]))
         cands = cands[:_MAX_CANDIDATES]
@@ -474,14 +502,20 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
         ):
             return f"no place of this name in {gaz.name[outer]}"  # "Jabaliyah (Al-Tuhayta Hodeidah)": not in Ibb
     key = _key(st.mention)
-    evidence = focus.total - focus.own_weight(key) >= 1
-    if st.mention.facility and evidence and focus.share(gaz.cc[row], key) == 0.0:
+    evidence = focus.total - focus.own_weight(key) >= _EVIDENCE
+    if not evidence or focus.share(gaz.cc[row], key) > 0.0:
+        return None
+    if st.mention.facility:
         return "a road or site named after a place outside the countries the report names"
-    if st.candidates[st.best].match == MATCH_SKELETON and evidence and focus.share(gaz.cc[row], key) == 0.0:
+    if st.candidates[st.best].match == MATCH_SKELETON:
         return "only a loose spelling match, outside the countries the report names"
-    if kind == KIND_CITY and gaz.population[row] < _FOREIGN_SMALL and evidence:
-        if focus.share(gaz.cc[row], key) == 0.0:
-            return "only candidates lie outside the countries the report names"
+    if kind != KIND_CITY:
+        return None
+    firm = focus.firm(key)
+    if gaz.population[row] < (_FOREIGN_FIRM if firm else _FOREIGN_SMALL) or (
+        firm and st.candidates[st.best].match >= _FOREIGN_MATCH
+    ):
+        return "only candidates lie outside the countries the report names"
     return None
 
 
