@@ -156,7 +156,9 @@ def main() -> None:
     counts = rates["sqlite batched"][2]
     print(f"database: {args.reports} reports preloaded, then {args.timed} timed; ", end="")
     print(f"{counts['mentions']} mentions -> {counts['events']} merged events")
-    for name, (wall, cpu, found) in sorted(rates.items()):
+    modes = ("batched", "naive", "staged write", "merge drain", "stage + merge")
+    order = {f"{b} {m}": i for i, (b, m) in enumerate((b, m) for b in ("sqlite", "postgresql") for m in modes)}
+    for name, (wall, cpu, found) in sorted(rates.items(), key=lambda kv: order[kv[0]]):
         per = args.merge_batch if "drain" in name else 1 if "naive" in name else args.batch
         per_text = "" if "+" in name else f"({per:4d} per transaction)"
         same = "" if found == counts else "  (!! different counts)"
