@@ -19,8 +19,18 @@ from tocsin.geo.hints import actor_countries, admin_parentheses
         ("Clashes in Qaniyah (Mahliyah Marib) and beyond.", [("Mahliyah", "district"), ("Marib", "admin")]),
         # a parenthesis with a word that is no place name is not an admin hint
         ("Two were killed (the army said) in the attack.", []),
-        # a name the gazetteer lacks spoils the whole parenthesis: no partial guesses
-        ("Fighting near Qardh (Wald Rabi Al Bayda) continued.", []),
+        # a name the gazetteer lacks: only the admin1 name that ends the parenthesis is kept
+        ("Fighting near Qardh (Wald Rabi Al Bayda) continued.", [("Al Bayda", "admin")]),
+        # the same after a comma, with the admin1 written in another case
+        ("Airstrikes hit Qaniyah (As Sawdiyah, AL Bayda) again.", [("AL Bayda", "admin")]),
+        # generic words ("LGA") are no area of their own
+        ("Gunmen attacked Mabai (Kankara LGA, Katsina) at night.", [("Kankara", "district"), ("Katsina", "admin")]),
+        # a state abbreviation, read only inside an admin parenthesis
+        ("Workers protested in Dariyal town (Rampur, UP) on Monday.", [("Rampur", "district"), ("UP", "admin")]),
+        # an abbreviation that names a country keeps that meaning
+        ("Protesters marched in London (Reuters, UK) on Monday.", []),
+        # prose with one capitalised name is no admin hint
+        ("A man was held (coded as Ganagoulo at precision 2) there.", []),
         # lower-case content is prose, not names
         ("The convoy (three trucks) arrived.", []),
     ],

@@ -3,8 +3,11 @@
 - **Admin parentheses.** Conflict reports (ACLED's notes among them) follow a place with the areas it
   lies in: "Al Udayn Junction (Hays Al Hudaydah)", "Ashulia town (Savar, Dhaka)", "Qaniyah (Mahliyah
   Marib)". :func:`admin_parentheses` splits such a parenthesis into known area names (longest known run
-  of words first) when *every* word of it belongs to one; the last name is the widest area (an admin1
-  hint), the others districts. A parenthesis with any unknown word ("(the army said)") yields nothing.
+  of words first) when *every* word of it belongs to one (generic words such as "district" or "LGA" aside);
+  the last name is the widest area (an admin1 hint), the others districts. When some name is unknown but
+  the parenthesis ends with an admin1 name ("(As Sawdiyah, Al Bayda)", "(Rajouri district, J&K)"), that
+  name alone is kept as the admin1 hint. A parenthesis of prose ("(the army said)") yields nothing.
+  State abbreviations ("J&K", "UP", "KPK") are read only here, from ``admin_abbreviations.tsv``.
 - **Local actors.** A named non-state group tied to one country in the actor dictionary ("Houthis" ->
   Yemen, "QSD" -> Syria, "Ansaroul Islam" -> Burkina Faso) says which country a report is about even
   when it names no country; a regional one ("JNIM") says it less firmly of each of its countries.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from spacy.language import Language
@@ -27,12 +31,13 @@ from tocsin.geo.gazetteer import (
     KIND_ADMIN2,
     KIND_CITY,
     KIND_COUNTRY,
+    MATCH_LOOSE,
     Gazetteer,
     fold,
     loose_key,
 )
 
-__all__ = ["AdminHint", "actor_countries", "admin_parentheses"]
+__all__ = ["AdminHint", "actor_countries", "admin_abbreviations", "admin_parentheses"]
 
 _PAREN = re.compile(r"[(\[]([^()\[\]\n]{2,80})[)\]]")
 _PART_SPLIT = re.compile(r"\s*[,;/]\s*|\s+-\s+")
@@ -40,6 +45,35 @@ _WORD = re.compile(r"[^\s]+")
 #: Words that may sit inside an area name without being capitalised ("Kitaf wa Al Boqee", "Ras al Ain").
 _JOINERS = frozenset("al el ad ar as ash at az ez an wa w de du la le of and bin ibn abu".split())
 _MAX_WORDS = 5
+#: Generic words inside an admin parenthesis that name no area themselves ("Kankara LGA", "Haveli district").
+_ADMIN_NOUNS = frozenset(
+    "district districts lga province governorate state region county municipality sub-district subdistrict "
+    "division tehsil commune department prefecture oblast raion area".split()
+)
+_ABBREVIATIONS: dict[int, dict[str, int]] = {}
+
+
+def admin_abbreviations(gazetteer: Gazetteer) -> dict[str, int]:
+    """Abbreviation ("J&K", "UP", "KPK") -> the admin1 row it stands for, from ``admin_abbreviations.tsv``.
+
+    Used only inside admin parentheses; an abbreviation the gazetteer knows otherwise ("UK") keeps that
+    meaning. Built once per gazetteer.
+    """
+    key = id(gazetteer)
+    if key not in _ABBREVIATIONS:
+        table: dict[str, int] = {}
+        text = (resources.files("tocsin") / "data" / "geo" / "admin_abbreviations.tsv").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            abbreviation, cc, name = line.split("\t")[:3]
+            rows = [c.row for c in gazetteer.candidates(name, cc) if gazetteer.kind[c.row] == KIND_ADMIN1]
+            if rows and not any(
+                gazetteer.kind[r] in (KIND_COUNTRY, KIND_ADMIN1) for r in gazetteer.index.get(fold(abbreviation))
+            ):
+                table[abbreviation] = rows[0]
+        _ABBREVIATIONS[key] = table
+    return _ABBREVIATIONS[key]
 
 
 @dataclass(frozen=True)
@@ -57,7 +91,37 @@ def _area_kinds(gazetteer: Gazetteer, name: str) -> set[int]:
     """Kinds of the places ``name`` names exactly or without articles (dictionary lookups only)."""
     key = fold(name)
     rows = (*gazetteer.index.get(key), *gazetteer.loose.get(loose_key(key))) if key else ()
-    return {gazetteer.kind[r] for r in rows if gazetteer.kind[r] in (KIND_ADMIN1, KIND_ADMIN2, KIND_CITY, KIND_COUNTRY)}
+    areas = (KIND_ADMIN1, KIND_ADMIN2, KIND_CITY, KIND_COUNTRY)
+    kinds = {gazetteer.kind[r] for r in rows if gazetteer.kind[r] in areas}
+    if name in admin_abbreviations(gazetteer):
+        kinds = (kinds - {KIND_CITY}) | {KIND_ADMIN1}  # "UP" is Uttar Pradesh, not a town's alternate name
+    return kinds
+
+
+def _is_admin1(gazetteer: Gazetteer, name: str) -> bool:
+    """An admin1 name, also by a transliteration variant ("Al-Baydah", "Galgaduud"), or an abbreviation."""
+    if KIND_ADMIN1 in _area_kinds(gazetteer, name):
+        return True
+    variants = gazetteer.candidates(name, skeletons=True)
+    return any(gazetteer.kind[c.row] == KIND_ADMIN1 for c in variants if c.match > MATCH_LOOSE)
+
+
+def _admin1_tail(content: str, base: int, gazetteer: Gazetteer) -> AdminHint | None:
+    """The admin1 name that ends a parenthesis of names some of which are unknown ("(As Sawdiyah, Al Bayda)")."""
+    words = [(m.start(), m.group().strip(".,;:'’\"")) for m in _WORD.finditer(content)]
+    if not words or not all(
+        w[:1].isupper() or w.lower() in _JOINERS or w.lower() in _ADMIN_NOUNS for _, w in words if w
+    ):
+        return None
+    while words and words[-1][1].lower() in _ADMIN_NOUNS:
+        words.pop()
+    for size in range(min(_MAX_WORDS, len(words)), 0, -1):
+        start = words[-size][0]
+        end = words[-1][0] + len(words[-1][1])
+        name = content[start:end]
+        if name[:1].isupper() and not _PART_SPLIT.search(name) and _is_admin1(gazetteer, name):
+            return AdminHint(name, base + start, base + end, "admin")
+    return None
 
 
 def _segment(part: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, int, set[int]]] | None:
@@ -68,6 +132,9 @@ def _segment(part: str, offset: int, gazetteer: Gazetteer) -> list[tuple[int, in
     out = []
     i = 0
     while i < len(words):
+        if i and words[i][1].lower() in _ADMIN_NOUNS:
+            i += 1  # "Kankara LGA": the generic word is no area of its own
+            continue
         for j in range(min(len(words), i + _MAX_WORDS), i, -1):
             last = words[j - 1][1]
             if not words[i][1][:1].isupper() or (last.lower() in _JOINERS and j - 1 > i):
@@ -104,6 +171,9 @@ def admin_parentheses(text: str, gazetteer: Gazetteer) -> list[AdminHint]:
             if sep is not None:
                 cut = sep.end()
         if not segments:
+            tail = _admin1_tail(content, base, gazetteer)
+            if tail is not None:
+                hints.append(tail)
             continue
         for k, (start, end, kinds) in enumerate(segments):
             last = k == len(segments) - 1

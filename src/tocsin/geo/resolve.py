@@ -41,7 +41,7 @@ from tocsin.geo.gazetteer import (
     distance_km,
     fold,
 )
-from tocsin.geo.hints import actor_countries
+from tocsin.geo.hints import actor_countries, admin_abbreviations
 from tocsin.geo.mentions import _STRIP_PREFIX, _STRIP_SUFFIX, Mention, demonyms, find_mentions
 from tocsin.model import Toponym
 from tocsin.nlp.pipeline import register_extensions
@@ -412,6 +412,8 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
                 if _best_match(found) < _best_match(cands):
                     cands = found
                     break
+    if mention.source == "paren" and mention.name in admin_abbreviations(gaz):
+        return [Candidate(admin_abbreviations(gaz)[mention.name], MATCH_ALIAS)]  # "(Rajouri district, J&K)"
     if mention.hint == "admin" and not any(gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2) for c in cands):
         for name in (mention.name, _STRIP_SUFFIX.sub("", mention.name)):
             extra = [c for c in gaz.candidates(name, skeletons=True) if gaz.kind[c.row] in (KIND_ADMIN1, KIND_ADMIN2)]
