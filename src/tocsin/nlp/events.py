@@ -126,7 +126,7 @@ def _dates_in(dates: list[DateMention], start: int, end: int) -> set[object]:
     }
 
 
-def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention]) -> list[_Group]:
+def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[DateMention]) -> list[_Group]:
     sentences = _sentences(doc)
     index_of = {start: i for i, (start, _) in enumerate(sentences)}
     groups: list[_Group] = []
@@ -136,7 +136,7 @@ def _group_triggers(doc: Doc, toponyms: list[Toponym], dates: list[DateMention])
         index = index_of.get(trigger.sent_start, -1)
         if _habitual(doc, trigger):
             continue
-        joined = _joined(doc, groups, trigger, index, last_index, toponyms, dates)
+        joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates)
         if joined is not None:
             joined.triggers.append(trigger)
             if sent not in joined.sentences:
@@ -169,6 +169,7 @@ def _continues(group: _Group, trigger: Trigger, index: int, last_index: int) -> 
 
 def _joined(
     doc: Doc,
+    text: str,
     groups: list[_Group],
     trigger: Trigger,
     index: int,
@@ -187,7 +188,6 @@ def _joined(
     """
     if not groups:
         return None
-    text = doc.text
     tokens = _sentence_span(doc, trigger)
     referred = any(_definite_event(tok) or _anaphor(tok, doc, groups[-1]) for tok in tokens)
     last = groups[-1]
@@ -374,7 +374,7 @@ class _Builder:
         return Span(start, end, self.text[start:end])
 
     def build(self) -> list[Event]:
-        groups = _weak_dropped(_group_triggers(self.doc, self.toponyms, self.dates))
+        groups = _weak_dropped(_group_triggers(self.doc, self.text, self.toponyms, self.dates))
         events = [self._event(group) for group in groups]
         events.sort(key=main_event_key, reverse=True)
         return events
