@@ -34,9 +34,9 @@ from urllib.parse import urlsplit
 from tocsin import settings
 from tocsin.errors import ConfigError, E, TocsinError
 from tocsin.extraction import Extractor
-from tocsin.ingestion import IngestSummary, draft_notices, ingest
+from tocsin.ingestion import IngestSummary, fresh_batches, ingest, store_batch
 from tocsin.model import Extraction, Place, Report
-from tocsin.sources import Problem, content_hash, read_paths
+from tocsin.sources import read_paths
 from tocsin.store import Store
 
 __all__ = [
@@ -286,63 +286,6 @@ def extract_on_ray(
 # -- the backfill -----------------------------------------------------------------------------
 
 
-def _fresh_windows(
-    items: Iterable[Report | Problem], store: Store, summary: IngestSummary, window: int, progress: Progress | None
-) -> Iterator[list[tuple[Report, str]]]:
-    """Windows of reports neither stored nor seen earlier in this run; counts read, rejected, duplicates."""
-    seen: set[str] = set()
-    pending: list[tuple[Report, str]] = []
-    fresh: list[tuple[Report, str]] = []
-
-    def check() -> None:
-        known = store.known_hashes(h for _, h in pending)
-        fresh.extend((r, h) for r, h in pending if h not in known)
-        dropped = sum(h in known for _, h in pending)
-        summary.duplicate += dropped
-        if progress is not None and dropped:
-            progress(dropped)
-        pending.clear()
-
-    for item in items:
-        if isinstance(item, Problem):
-            summary.problems.append(item)
-            summary.rejected += item.severity == "rejected"
-            continue
-        summary.read += 1
-        digest = content_hash(item.text)
-        if digest in seen:
-            summary.duplicate += 1
-            if progress is not None:
-                progress(1)
-            continue
-        seen.add(digest)
-        pending.append((item, digest))
-        if len(pending) >= 500:
-            check()
-        if len(fresh) >= window:
-            yield fresh[:window]
-            del fresh[:window]
-    check()
-    while fresh:
-        yield fresh[:window]
-        del fresh[:window]
-
-
-def _write(
-    store: Store, batch: list[tuple[Report, str, Extraction]], summary: IngestSummary, drafts: bool, staged: bool
-) -> None:
-    results = store.stage(batch) if staged else store.add(batch)
-    added = {r.content_hash for r in results if r.added}
-    kept = [(r, h, x) for r, h, x in batch if h in added]
-    summary.new += len(kept)
-    summary.duplicate += len(batch) - len(kept)  # stored by another writer meanwhile
-    summary.skipped += sum(x.skipped is not None for _, _, x in kept)
-    summary.events += sum(len(x.events) for _, _, x in kept)
-    summary.notices += sum(len(x.notices) for _, _, x in kept)
-    if drafts:
-        summary.drafts += draft_notices(store, [h for _, h, x in kept if x.notices])
-
-
 def backfill(
     paths: Iterable[str | os.PathLike[str]],
     store: Store,
@@ -380,9 +323,11 @@ def backfill(
         session = start_ray(address, num_cpus=num_cpus, object_store_memory=object_store_memory)
         summary = IngestSummary()
         try:
-            for fresh in _fresh_windows(read_paths(paths), store, summary, max(1, window), progress):
+            windows = fresh_batches(read_paths(paths), store, summary, size=max(1, window), check=500,
+                                    progress=progress)
+            for fresh in windows:
                 for batch in extract_on_ray(fresh, actors=actors, batch_size=size, model=model, places=places):
-                    _write(store, batch, summary, drafts, staged)
+                    store_batch(store, batch, summary, drafts=drafts, stage=staged)
                     if progress is not None:
                         progress(len(batch))
         finally:

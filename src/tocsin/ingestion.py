@@ -15,11 +15,11 @@ from pathlib import Path
 
 from tocsin import settings
 from tocsin.extraction import Extractor
-from tocsin.model import Report
+from tocsin.model import Extraction, Report
 from tocsin.sources import Problem, content_hash, read_paths
 from tocsin.store import Store
 
-__all__ = ["IngestSummary", "draft_notices", "ingest", "ingest_reports"]
+__all__ = ["IngestSummary", "draft_notices", "fresh_batches", "ingest", "ingest_reports", "store_batch"]
 
 
 @dataclass
@@ -72,33 +72,46 @@ def ingest_reports(
     """
     size = batch_size or int(settings.get("batch_size"))
     summary = IngestSummary()
-    seen: set[str] = set()
-    batch: list[tuple[Report, str]] = []
     engine = extractor
-
-    def flush() -> None:
-        nonlocal engine
-        if not batch:
-            return
-        known = store.known_hashes([h for _, h in batch])
-        fresh = [(r, h) for r, h in batch if h not in known]
-        summary.duplicate += len(batch) - len(fresh)
-        if fresh:
-            if engine is None:
-                engine = Extractor()
-            extractions = list(engine.extract_reports([r for r, _ in fresh], batch_size=size))
-            write = store.stage if stage else store.add
-            write([(r, h, x) for (r, h), x in zip(fresh, extractions, strict=True)])
-            summary.new += len(fresh)
-            summary.skipped += sum(x.skipped is not None for x in extractions)
-            summary.events += sum(len(x.events) for x in extractions)
-            summary.notices += sum(len(x.notices) for x in extractions)
-            if drafts:
-                noticed = [h for (_, h), x in zip(fresh, extractions, strict=True) if x.notices]
-                summary.drafts += draft_notices(store, noticed)
+    for fresh in fresh_batches(items, store, summary, size=size, progress=progress):
+        if engine is None:
+            engine = Extractor()
+        extractions = engine.extract_reports([r for r, _ in fresh], batch_size=size)
+        store_batch(store, [(r, h, x) for (r, h), x in zip(fresh, extractions, strict=True)], summary,
+                    drafts=drafts, stage=stage)
         if progress is not None:
-            progress(len(batch))
-        batch.clear()
+            progress(len(fresh))
+    return summary
+
+
+def fresh_batches(
+    items: Iterable[Report | Problem],
+    store: Store,
+    summary: IngestSummary,
+    *,
+    size: int,
+    check: int | None = None,
+    progress: Progress | None = None,
+) -> Iterator[list[tuple[Report, str]]]:
+    """Batches of up to ``size`` (report, content hash) pairs neither stored nor seen earlier in this run.
+
+    Counts read, rejected and duplicate reports in ``summary`` (``progress`` hears of duplicates at
+    once; of fresh reports, the caller tells it once they are written). The store is asked about
+    ``check`` hashes at a time (default ``size``).
+    """
+    check = check or size
+    seen: set[str] = set()
+    unchecked: list[tuple[Report, str]] = []
+    fresh: list[tuple[Report, str]] = []
+
+    def look_up() -> None:
+        known = store.known_hashes(h for _, h in unchecked)
+        fresh.extend((r, h) for r, h in unchecked if h not in known)
+        dropped = sum(h in known for _, h in unchecked)
+        summary.duplicate += dropped
+        if progress is not None and dropped:
+            progress(dropped)
+        unchecked.clear()
 
     for report in _reports(items, summary):
         digest = content_hash(report.text)
@@ -108,11 +121,32 @@ def ingest_reports(
                 progress(1)
             continue
         seen.add(digest)
-        batch.append((report, digest))
-        if len(batch) >= size:
-            flush()
-    flush()
-    return summary
+        unchecked.append((report, digest))
+        if len(unchecked) >= check:
+            look_up()
+        while len(fresh) >= size:
+            yield fresh[:size]
+            del fresh[:size]
+    look_up()
+    while fresh:
+        yield fresh[:size]
+        del fresh[:size]
+
+
+def store_batch(
+    store: Store, batch: list[tuple[Report, str, Extraction]], summary: IngestSummary, *, drafts: bool, stage: bool
+) -> None:
+    """Write one batch (``Store.add``, or ``Store.stage``) and count it; drafts from the new reports' notices."""
+    results = store.stage(batch) if stage else store.add(batch)
+    added = {r.content_hash for r in results if r.added}
+    kept = [(r, h, x) for r, h, x in batch if h in added]
+    summary.new += len(kept)
+    summary.duplicate += len(batch) - len(kept)  # stored by another writer meanwhile
+    summary.skipped += sum(x.skipped is not None for _, _, x in kept)
+    summary.events += sum(len(x.events) for _, _, x in kept)
+    summary.notices += sum(len(x.notices) for _, _, x in kept)
+    if drafts:
+        summary.drafts += draft_notices(store, [h for _, h, x in kept if x.notices])
 
 
 def draft_notices(store: Store, hashes: list[str]) -> int:
