@@ -318,3 +318,21 @@ def test_a_capital_abbreviation_is_no_town(gazetteer: Gazetteer) -> None:
     text = "Police fired on a crowd in UP."
     [t] = resolve_mentions(text, [Mention("UP", 27, 29)], gazetteer)
     assert not t.resolved and t.reason == "not in gazetteer"
+
+
+def test_a_currency_names_no_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Rioters protesting against the high US dollar exchange rate gathered in Tripoli, Lebanon."
+    names = [t.name for t in _toponyms(places_nlp, text)]
+    assert "US" not in names and "Lebanon" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        # a district the gazetteer lacks, then its province, without a comma (NER takes both for a person)
+        ("PKK militants abducted 2 people from Geventepe village of Karayazi Erzurum on Friday.", "Erzurum"),
+    ],
+)
+def test_a_province_ending_an_unknown_name_is_kept(places_nlp, text: str, province: str) -> None:  # type: ignore[no-untyped-def]
+    t = _by_name(_toponyms(places_nlp, text), province)
+    assert t.feature_code == "ADM1" and t.admin1 == province

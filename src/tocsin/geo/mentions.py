@@ -54,6 +54,10 @@ _FACILITY_AFTER = re.compile(
     r"^[\s\-]*(road|street|highway|motorway|avenue|boulevard|bridge|square|roundabout|airport|airbase|air base|"
     r"stadium|hospital|university|prison|port|dam|power plant|mosque|church)\b", re.I
 )
+#: A country's name before its currency ("the US dollar exchange rate") names no place.
+_CURRENCY_AFTER = re.compile(
+    r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
+)
 _NEAR_BEFORE = re.compile(
     r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
     r"(?:north|south|east|west)(?:east|west)?(?:ern)? (?:of|outskirts of)|(?:km|kilometres|kilometers|miles) "
@@ -332,6 +336,24 @@ def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
     return None
 
 
+def _admin1_end(name: str, gazetteer: Gazetteer) -> int | None:
+    """Where an admin1 name ends an unknown entity of capitalised names ("Karayazi Erzurum" -> 9), else None.
+
+    ACLED's notes write a district and its province without a comma; NER takes both for one name.
+    """
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", name)]
+    if len(words) < 2 or not all(w[:1].isupper() for _, w in words):
+        return None
+    for size in range(min(3, len(words) - 1), 0, -1):
+        at = words[-size][0]
+        key = fold(name[at:])
+        if key in _NOT_PLACES or fold(words[-size - 1][1]) in _FRAME_WORDS:
+            continue
+        if any(gazetteer.kind[r] == KIND_ADMIN1 for r in gazetteer.index.get(key)):
+            return at
+    return None
+
+
 def _ner_mention(
     text: str, start: int, raw: str, gazetteer: Gazetteer, table: dict[str, str], focus: Counter[str],
     mentions: list[Mention],
@@ -348,11 +370,21 @@ def _ner_mention(
         return
     found = text.find(name, start, start + len(raw))
     start = found if found >= 0 else start + len(raw) - len(raw.lstrip())
+    if _CURRENCY_AFTER.match(text, start + len(name)):
+        return
     name = _extend_particle(text, start, name)
     if " " in name and not _known(name, gazetteer):
         if _ORG_WORDS.search(name):
             _embedded_evidence(name, gazetteer, focus)
             return  # "Metcalfe County Sheriff's Office" is an organisation
+        region = _admin1_end(name, gazetteer)
+        if region is not None:  # "Karayazi Erzurum": an unknown district, then its province
+            mentions.append(Mention(name[:region].rstrip(), start, start + len(name[:region].rstrip())))
+            start, name, hint = start + region, name[region:], "admin"
+            mention = Mention(name, start, start + len(name), hint=hint)
+            _context_hints(text, mention.start, mention.end, mention)
+            mentions.append(mention)
+            return
         part = _known_part(name, gazetteer)
         if part is not None:
             start, name = start + part[0], part[1]
@@ -418,6 +450,17 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         ):
             continue
         end = start + len(name)
+        if _CURRENCY_AFTER.match(text, end):
+            continue
+        region = None
+        if not gazetteer.loose.get(loose_key(key)) and _CUE_BEFORE.search(text, max(0, start - 40), start):
+            region = _admin1_end(name, gazetteer)
+        if region is not None:  # "village of Karayazi Erzurum": the province is a place, the district unknown
+            tail = Mention(name[region:], start + region, end, hint="admin", source="cap")
+            mentions.append(tail)
+            taken.append((tail.start, tail.end))
+            name = name[:region].rstrip()
+            end, key, hint = start + len(name), fold(name), _clean(name)[1]
         inside = [(s, e, label) for s, e, label in others if s < end and start < e]
         if any(s < start or e > end for s, e, _ in inside):
             _embedded_evidence(name, gazetteer, focus)
