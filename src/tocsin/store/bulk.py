@@ -24,8 +24,11 @@ the candidates as merged so far (including events created earlier in the batch).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -351,12 +354,36 @@ def _best(mention: Event, interval: tuple[dt.date, dt.date] | None, index: _Inde
     return None if best is None else best[1]
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is merged.
+
+    Merging keeps thousands of new Events alive at once; each full collection then walks every
+    object of the process (~200,000 here), which cost a quarter of the merge time. The batch makes
+    no reference cycles to collect; the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def add_fresh(
     conn: sa.Connection,
     fresh: list[tuple[Report, str, Extraction, AddResult]],
     ctx: merging.MergeContext,
 ) -> None:
     """Write the mentions of ``fresh`` reports (already inserted) and merge them into events."""
+    with _gc_paused():
+        _add_fresh(conn, fresh, ctx)
+
+
+def _add_fresh(
+    conn: sa.Connection, fresh: list[tuple[Report, str, Extraction, AddResult]], ctx: merging.MergeContext
+) -> None:
     entries: list[Entry] = []
     owners: list[AddResult] = []
     for report, content_hash, extraction, result in fresh:
@@ -458,6 +485,11 @@ def merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeConte
     On PostgreSQL the rows are claimed ``FOR UPDATE SKIP LOCKED``: several mergers take disjoint
     chunks, and a merger killed mid-way leaves its rows pending (its transaction rolls back).
     """
+    with _gc_paused():
+        return _merge_pending_chunk(conn, limit, ctx)
+
+
+def _merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeContext) -> int:
     claim, delete = _pending_queries(conn.dialect.name)
     entries: list[Entry] = []
     ids = []
