@@ -20,6 +20,7 @@ from tocsin.errors import E, InputError
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import CHAR_BITS, NONE, LinearModel, clean_note, fit
 from tocsin.nlp.triggers_corpus import written_examples
+from tocsin.nlp.triggers_parse import parse_texts
 
 __all__ = ["CASE_LABELS", "MODEL_FILE", "UNSEEN", "build_model", "read_acled", "read_case_examples", "train"]
 
@@ -37,6 +38,8 @@ LEARNING_RATE = 0.1
 L2 = 1e-4
 #: Weight of the character n-gram block against the word features (its vector has unit length).
 CHAR_SCALE = 1.0
+#: Train with the parse features (who acts on whom, ``nlp/triggers_parse.py``); each text is parsed once.
+PARSE = True
 
 #: CASE 2021 Task 2 label -> ACLED sub-event type.
 CASE_LABELS: dict[str, str] = {
@@ -109,8 +112,12 @@ def build_model(
     news_rows: Sequence[tuple[str, str]] = (),
     seed: int = 13,
     char_bits: int = CHAR_BITS,
+    parse: bool = PARSE,
 ) -> LinearModel:
-    """Fit the classifier on ACLED rows, labelled news snippets and tocsin's written sentences (balanced by label)."""
+    """Fit the classifier on ACLED rows, labelled news snippets and tocsin's written sentences (balanced by label).
+
+    With ``parse`` every text is parsed (spaCy and the actor dictionary) for the parse features.
+    """
     written = written_examples()
     factors = [1.0] * len(acled_rows)
     factors += [WRITTEN_WEIGHT * (NONE_WEIGHT if label == NONE else 1.0) for _, label in written]
@@ -118,8 +125,9 @@ def build_model(
     examples = [*acled_rows, *written, *news_rows]
     counts = Counter(label for _, label in examples)
     weights = [factor * counts[label] ** -BALANCE for factor, (_, label) in zip(factors, examples, strict=True)]
+    texts = [t for t, _ in examples]
     return fit(
-        [t for t, _ in examples],
+        texts,
         [label for _, label in examples],
         sample_weights=weights,
         epochs=EPOCHS,
@@ -128,6 +136,7 @@ def build_model(
         seed=seed,
         char_bits=char_bits,
         char_scale=CHAR_SCALE,
+        extra=parse_texts(texts) if parse else None,
     )
 
 

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, LinearModel
-from tocsin.nlp.triggers import DEFAULT_NONE_THRESHOLD, DEFAULT_THRESHOLD, classify_text
+from tocsin.nlp.triggers import DEFAULT_NONE_THRESHOLD, DEFAULT_THRESHOLD, classify_text, load_model
+from tocsin.nlp.triggers_parse import parse_texts
 from tocsin.train import CASE_LABELS, UNSEEN, build_model, read_acled
 
 __all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case", "score_case_cv"]
@@ -75,7 +76,7 @@ def _with_model(model: LinearModel, threshold: float = DEFAULT_THRESHOLD) -> Cla
     none = model.labels.index(NONE)
 
     def classify(text: str) -> str:
-        probs = model.scores(text)
+        probs = model.scores(text, extra=parse_texts([text])[0] if model.parse else ())
         p_none = float(probs[none])
         probs[none] = -1.0
         best = int(probs.argmax())
@@ -108,6 +109,8 @@ def _case_scores(gold: list[str], pred: list[str]) -> dict[str, object]:
 def score_case(path: Path, classify: Classifier = _shipped) -> dict[str, object]:
     """Weighted F1 over the 25 ACLED classes and the unseen classes' share left unlabelled."""
     rows = read_case(Path(path))
+    if classify is _shipped and load_model().parse:
+        parse_texts([text for _, text, _ in rows])  # one batched parse, cached for the classifier
     return _case_scores([g for _, _, g in rows], [classify(text) for _, text, _ in rows])
 
 

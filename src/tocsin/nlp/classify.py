@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -146,6 +147,8 @@ class LinearModel:
     char_weights: np.ndarray | None = None
     idf: np.ndarray | None = None
     char_scale: float = 1.0
+    parse: bool = False
+    """Trained with parse features (``P:``, ``nlp/triggers_parse.py``): callers pass them as ``extra``."""
     _index: dict[str, int] = field(init=False, repr=False)
     _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
 
@@ -157,11 +160,16 @@ class LinearModel:
     def char_bits(self) -> int:
         return 0 if self.char_weights is None else int(self.char_weights.shape[0]).bit_length() - 1
 
-    def logits(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
-        """Unnormalised class scores: summed weight rows, the n-gram dot product and decisive-cue bonuses."""
+    def logits(self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = ()) -> np.ndarray:
+        """Unnormalised class scores: summed weight rows, the n-gram dot product and decisive-cue bonuses.
+
+        ``extra`` are further feature names of the text (the parse features of a ``parse`` model).
+        """
         cues = analyse(text)
         tokens = _tokens(text)
-        rows = [i for i in {self.vocab.get(f, -1) for f in features(text, cues, tokens)} if i >= 0]
+        names = features(text, cues, tokens)
+        names.extend(extra)
+        rows = [i for i in {self.vocab.get(f, -1) for f in names} if i >= 0]
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
         if self.char_weights is not None and self.idf is not None:
             logits += self._char_logits(tokens)
@@ -196,9 +204,9 @@ class LinearModel:
             total += part[2]
         return total * (self.char_scale / norm)
 
-    def scores(self, text: str, *, bonus_scale: float = 1.0) -> np.ndarray:
+    def scores(self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = ()) -> np.ndarray:
         """Class probabilities for ``text``: softmax of :meth:`logits`."""
-        logits = self.logits(text, bonus_scale=bonus_scale)
+        logits = self.logits(text, bonus_scale=bonus_scale, extra=extra)
         logits -= logits.max()
         probs = np.exp(logits)
         return probs / probs.sum()
@@ -214,6 +222,8 @@ class LinearModel:
             arrays["char_weights"] = self.char_weights.astype(np.float16)
             arrays["idf"] = self.idf.astype(np.float16)
             arrays["char_scale"] = np.array([self.char_scale], dtype=np.float32)
+        if self.parse:
+            arrays["parse"] = np.array([1], dtype=np.uint8)
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
@@ -225,8 +235,9 @@ class LinearModel:
             char_weights = data["char_weights"].astype(np.float32) if "char_weights" in data else None
             idf = data["idf"].astype(np.float32) if "idf" in data else None
             char_scale = float(data["char_scale"][0]) if "char_scale" in data else 1.0
+            parse = bool(data["parse"][0]) if "parse" in data else False
         return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights,
-                   char_weights=char_weights, idf=idf, char_scale=char_scale)
+                   char_weights=char_weights, idf=idf, char_scale=char_scale, parse=parse)
 
 
 @dataclass
@@ -320,14 +331,20 @@ def fit(
     seed: int = 13,
     char_bits: int = CHAR_BITS,
     char_scale: float = 1.0,
+    extra: Sequence[Sequence[str]] | None = None,
 ) -> LinearModel:
     """Train multinomial logistic regression on ``texts`` (deterministic for a given seed).
 
     ``char_bits=0`` leaves out the character n-grams (word and lexicon features only).
+    ``extra`` gives each text further feature names (its parse features): the model is then a
+    ``parse`` model, whose callers pass the same features when scoring.
     """
     rng = np.random.default_rng(seed)
     token_lists = [_tokens(t) for t in texts]
     docs = [features(t, None, tokens) for t, tokens in zip(texts, token_lists, strict=True)]
+    if extra is not None:
+        for feats, more in zip(docs, extra, strict=True):
+            feats.extend(more)
     counts: dict[str, int] = {}
     for feats in docs:
         for f in set(feats):
@@ -365,7 +382,8 @@ def fit(
             v *= beta2
             v += (1 - beta2) * grad * grad
             param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+    parse = extra is not None
     if not char_bits:
-        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0])
+        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse)
     return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], char_weights=params[1], idf=idf,
-                       char_scale=char_scale)
+                       char_scale=char_scale, parse=parse)
