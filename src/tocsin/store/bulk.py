@@ -455,13 +455,14 @@ def pending_rows(fresh: list[tuple[Report, str, Extraction, AddResult]], now: dt
     Reports without events get none. Sets each result's ``pending``.
     """
     rows = []
-    for report, content_hash, extraction, result in fresh:
-        if not extraction.events:
-            continue
-        where = f"report {report.id!r} event "
-        texts = [dumps(checks.check_mention(raw, report, f"{where}{n}")) for n, raw in enumerate(extraction.events)]
-        rows.append((content_hash, len(texts), "[" + ",".join(texts) + "]", now))
-        result.pending = len(texts)
+    with _gc_paused():
+        for report, content_hash, extraction, result in fresh:
+            if not extraction.events:
+                continue
+            where = f"report {report.id!r} event "
+            texts = [dumps(checks.check_mention(raw, report, f"{where}{n}")) for n, raw in enumerate(extraction.events)]
+            rows.append((content_hash, len(texts), "[" + ",".join(texts) + "]", now))
+            result.pending = len(texts)
     return rows
 
 
