@@ -336,3 +336,21 @@ def test_a_currency_names_no_place(places_nlp) -> None:  # type: ignore[no-untyp
 def test_a_province_ending_an_unknown_name_is_kept(places_nlp, text: str, province: str) -> None:  # type: ignore[no-untyped-def]
     t = _by_name(_toponyms(places_nlp, text), province)
     assert t.feature_code == "ADM1" and t.admin1 == province
+
+
+def test_a_name_after_a_place_and_a_comma_is_its_container(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # NER tags "Luhansk" as a person here; after "Orikhove," it is the village's container, and the only
+    # Orikhove the gazetteer holds (in Crimea) is not in Luhansk
+    text = ("On 2 May 2020, the NAF rebel forces fired mortars at the governmental positions near Orikhove, "
+            "Luhansk. During the day, two Ukrainian soldiers were wounded.")
+    toponyms = _toponyms(places_nlp, text)
+    assert _by_name(toponyms, "Luhansk").admin1 == "Luhansk"
+    assert not _by_name(toponyms, "Orikhove").resolved
+
+
+def test_a_town_abroad_known_by_an_alternate_name_is_not_guessed(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Alia" is an alternate name of Aley (Lebanon); the report is about Syria
+    text = ("Turkish forces and QSD fighters clashed on Monday near the town of Al-Hasakeh in Syria. "
+            "Shelling also hit the Alia area.")
+    alia = _by_name(_toponyms(places_nlp, text), "Alia")
+    assert not alia.resolved and alia.reason == "only candidates lie outside the countries the report names"

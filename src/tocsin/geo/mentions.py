@@ -406,6 +406,14 @@ def _outside_parentheses(
         _ner_mention(text, ent.start_char, head, gazetteer, table, focus, mentions)
 
 
+def _after_place(text: str, start: int, mentions: list[Mention]) -> bool:
+    """The name follows a place and a comma ("Orikhove, Luhansk"), where a report names its container."""
+    comma = text.rfind(",", max(0, start - 3), start)
+    return comma >= 0 and not text[comma + 1:start].strip() and any(
+        m.end == comma and m.source in ("ner", "paren") for m in mentions
+    )
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -468,6 +476,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         cue = (
             bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
             or hint in ("admin", "district")  # "Sittwe District", "Rakhine State"
+            or _after_place(text, start, mentions)  # "near Orikhove, Luhansk": the place's container
         )
         if not cue and not gazetteer.index.get(key):
             _embedded_evidence(name, gazetteer, focus)

@@ -77,6 +77,9 @@ _RANK = {KIND_CITY: 1, KIND_USER: 0, KIND_ADMIN2: 2, KIND_ADMIN1: 3, KIND_COUNTR
 _FOREIGN_SMALL = 20_000
 #: ... and one smaller than this when the report points firmly to one other country (see ``_doubt``).
 _FOREIGN_FIRM = 200_000
+#: ... and one smaller than this when only one of its alternate names matched, while at least two other
+#: place names (or a country and a demonym) point elsewhere.
+_FOREIGN_ALIAS, _ALIAS_EVIDENCE = 200_000, 1.4
 #: ... and of any size when it matched only without articles or by a spelling variant ("Al-Kour" is not Chur).
 _FOREIGN_MATCH = MATCH_LOOSE
 #: The share of a report's country evidence that makes its country firm, and the votes it needs.
@@ -513,10 +516,11 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
         return "only a loose spelling match, outside the countries the report names"
     if kind != KIND_CITY:
         return None
-    firm = focus.firm(key)
-    if gaz.population[row] < (_FOREIGN_FIRM if firm else _FOREIGN_SMALL) or (
-        firm and st.candidates[st.best].match >= _FOREIGN_MATCH
-    ):
+    firm, match = focus.firm(key), st.candidates[st.best].match
+    limit = _FOREIGN_FIRM if firm else _FOREIGN_SMALL
+    if match >= MATCH_ALIAS and focus.total - focus.own_weight(key) >= _ALIAS_EVIDENCE:
+        limit = max(limit, _FOREIGN_ALIAS)  # "Alia" in a Hasakah report is not Aley (Lebanon), one of whose names it is
+    if gaz.population[row] < limit or (firm and match >= _FOREIGN_MATCH):
         return "only candidates lie outside the countries the report names"
     return None
 
