@@ -236,6 +236,7 @@ def test_corrupt_gzip_files_are_named_and_the_rest_is_stored(tmp_path: Path) -> 
     assert "3 new reports extracted" in output
     with Store(db) as store:
         assert sorted(r.report.id for r in store.reports()) == ["kept", "r0", "r1", "r2"]
+        assert store.pending().reports == 0  # staged while extracting, merged before the command ends
 
 
 # -- on a local Ray -------------------------------------------------------------------------------

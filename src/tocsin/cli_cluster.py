@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import TaskID
 from rich.table import Table
 
 __all__ = ["backfill_command", "register"]
@@ -50,8 +51,16 @@ def backfill_command(
             started = time.monotonic()
             with _progress() as bar:
                 task = bar.add_task(f"backfill ({engine})", total=total)
+                merging: list[TaskID] = []
+
+                def merged(n: int) -> None:
+                    if not merging:  # the first chunk is merged: what waits is known now
+                        merging.append(bar.add_task("merge events", total=store.pending().events + n))
+                    bar.advance(merging[0], n)
+
                 summary = backfill(paths, store, engine=engine, address=address, actors=actors, num_cpus=num_cpus,
-                                   batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+                                   batch_size=batch_size, progress=lambda n: bar.advance(task, n),
+                                   merge_progress=merged)
             elapsed = time.monotonic() - started
         finally:
             store.close()
