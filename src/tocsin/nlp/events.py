@@ -134,7 +134,7 @@ def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[Da
     for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
         sent = (trigger.sent_start, trigger.sent_end)
         index = index_of.get(trigger.sent_start, -1)
-        if _habitual(doc, trigger):
+        if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(doc, trigger, dates):
             continue
         joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates)
         if joined is not None:
@@ -288,6 +288,20 @@ ANOTHER_EVENT = frozenset("second third another other new separate earlier later
 #: Words that make a sentence tell another happening than the ones before ("in a separate attack").
 SEPARATE_EVENT = frozenset("another separate separately elsewhere meanwhile second third".split())
 HABITUAL = frozenset("frequently often regularly routinely usually repeatedly habitually typically".split())
+#: Auxiliaries of what is planned, possible or required, not done.
+MODALS = frozenset("will would shall may might could should can must".split())
+CONDITIONS = frozenset(("if", "unless"))
+#: "threatening to resume", "plans to attack", "vowed to retake": an intention, not an event.
+INTENT_VERBS = frozenset(
+    "threaten plan vow pledge promise prepare intend aim seek want warn decide expect hope try".split()
+)
+AGGREGATE = re.compile(
+    r"\b(?:over|in|during|throughout) the (?:past|last) (?:\w+ )?(?:days|weeks?|months?|years?)\b"
+    r"|\bsince the (?:start|beginning|outbreak) of\b"
+    r"|\b(?:in|during|throughout) the (?:war|conflict|civil war)\b(?!-)"
+    r"|\bsince (?:19|20)\d\d\b|\bso far this (?:year|month)\b|\bin recent (?:days|weeks|months)\b",
+    re.IGNORECASE,
+)
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
 SECOND_EVENT_SCORE = 0.3
 #: A back-reference may name a nearer place ("the village of X, 20 km from the city"), not a far one.
@@ -301,10 +315,51 @@ def _sentence_span(doc: Doc, trigger: Trigger) -> list[Token]:
 
 def _weak_dropped(groups: list[_Group]) -> list[_Group]:
     """Groups whose best trigger is weak (below ``SECOND_EVENT_SCORE``) are no events of their own when the
-    report has a stronger one: a side remark ("a spokesman did not answer calls") is no second event, while
-    a report whose only event reads weakly keeps it."""
+    report has a stronger one: a side remark ("a spokesman did not answer calls") is no second event. A
+    report whose every reading is weak keeps its best one only: the classifier says it is an event, but
+    several weak readings of one report are mostly its background sentences."""
     strong = [g for g in groups if max(t.score for t in g.triggers) >= SECOND_EVENT_SCORE]
-    return strong if strong else groups
+    if strong or not groups:
+        return strong
+    return [max(groups, key=lambda g: max(t.score for t in g.triggers))]
+
+
+def _unreal(doc: Doc, trigger: Trigger) -> bool:
+    """What has not happened: a plan, threat, warning, condition or denial.
+
+    "Azerbaijan will retake Lachin", "air strikes will not target civilians", "Turkey is threatening
+    to resume its operation", "if the militants fail to withdraw", "the army did not shell the town".
+    ACLED codes events that took place; such sentences are context (notices read them separately).
+    """
+    root = trigger_root(doc, trigger)
+    if root is None:
+        return False
+    verb = verb_of(root)
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    # a whole-sentence reading's root is the sentence's verb: "that did not stop another round of clashes"
+    whole = (trigger.start, trigger.end) == (trigger.sent_start, trigger.sent_end)
+    for child in verb.children:
+        if child.dep_ in ("aux", "auxpass") and child.lemma_.lower() in MODALS:
+            return True
+        if child.dep_ == "mark" and child.lower_ in CONDITIONS:
+            return True
+        if child.dep_ == "neg" and verb is root and not whole:
+            return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in INTENT_VERBS
+
+
+def _aggregate(doc: Doc, trigger: Trigger, dates: list[DateMention]) -> bool:
+    """A toll over a period ("over the past week, 16 civilians were killed", "tens of thousands have
+    been killed in the war"): no one event, unless the sentence also names a day."""
+    if not AGGREGATE.search(doc.text[trigger.sent_start : trigger.sent_end]):
+        return False
+    return not any(
+        trigger.sent_start <= d.start and d.end <= trigger.sent_end and d.value is not None and d.precision == 1
+        and not CLOCK_ONLY.match(d.text)
+        for d in dates
+    )
 
 
 def _habitual(doc: Doc, trigger: Trigger) -> bool:
