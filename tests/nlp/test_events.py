@@ -380,6 +380,10 @@ def test_a_bystanders_statement_of_another_attack_stays_another_event(nlp: Langu
         ("Turkey is threatening to resume its operation in Syria.", "resume its operation", 0),
         ("The army would shell the town if the militants fail to withdraw.", "shell", 0),
         ("The army said it did not shell the town.", "shell", 0),
+        # a whole sentence read as an event: what the speaker says will happen is no event
+        ("The army said it would open a corridor from the town.",
+         "The army said it would open a corridor from the town.", 0),
+        ("The army said it opened a corridor from the town.", "The army said it opened a corridor from the town.", 1),
         # a negation elsewhere in the sentence leaves the event
         ("The attack on the town did not cause casualties, officials said.", "attack", 1),
     ],

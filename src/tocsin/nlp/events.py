@@ -46,6 +46,7 @@ from tocsin.model import (
     event_type_of,
 )
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
+from tocsin.nlp.claims import SPEECH_LEMMAS
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
 __all__ = ["EventsComponent", "build_events", "is_dateline", "main_event_key"]
@@ -335,10 +336,12 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     if root is None:
         return False
     verb = verb_of(root)
-    if verb.pos_ not in ("VERB", "AUX"):
-        return False
     # a whole-sentence reading's root is the sentence's verb: "that did not stop another round of clashes"
     whole = (trigger.start, trigger.end) == (trigger.sent_start, trigger.sent_end)
+    if whole and verb.lemma_.lower() in SPEECH_LEMMAS:  # "the IDF said it would open a corridor": what is said
+        verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
     for child in verb.children:
         if child.dep_ in ("aux", "auxpass") and child.lemma_.lower() in MODALS:
             return True
