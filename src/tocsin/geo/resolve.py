@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -310,12 +309,19 @@ class _Focus:
         return votes / total if total > 1e-9 else 0.0
 
 
-def _nearest_km(lat: float, lon: float, points: np.ndarray) -> float:
-    """Great-circle distance (haversine, as ``distance_km``) to the nearest of ``points`` (radians)."""
+def _nearest_km(lat: float, lon: float, points: list[tuple[float, float, float]]) -> float:
+    """Great-circle distance (haversine, as ``distance_km``) to the nearest of ``points`` (radians, cos of lat).
+
+    Plain Python: a report has a handful of other places, too few for numpy's per-call overhead to pay.
+    """
     p1, l1 = math.radians(lat), math.radians(lon)
-    dp, dl = points[:, 0] - p1, points[:, 1] - l1
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(points[:, 0]) * np.sin(dl / 2) ** 2
-    return float(6371.0088 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a.min()))))
+    c1 = math.cos(p1)
+    best = 1.0
+    for p2, l2, c2 in points:
+        a = math.sin((p2 - p1) / 2) ** 2 + c1 * c2 * math.sin((l2 - l1) / 2) ** 2
+        if a < best:
+            best = a
+    return 6371.0088 * 2 * math.asin(math.sqrt(best))
 
 
 def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
@@ -329,7 +335,9 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
         shadow = _shadowed(gaz, st.candidates, st.mention)
         others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
         points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
-        point_array = np.radians(np.array([(gaz.lat[p], gaz.lon[p]) for p in points])) if points else None
+        point_array = [
+            (math.radians(gaz.lat[p]), math.radians(gaz.lon[p]), math.cos(math.radians(gaz.lat[p]))) for p in points
+        ]
         admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
         admin1s |= focus.admin1s
         scores = []
