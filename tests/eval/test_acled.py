@@ -34,3 +34,18 @@ def test_same_admin1(ours: str | None, gold: str, country: str, same: bool) -> N
 def test_fold_admin_keeps_vowels() -> None:
     assert fold_admin("Al-Hasakah") == "hasakah"  # article and hyphen go, the spelling stays
     assert fold_admin("Centre-Est") != fold_admin("Centre-Ouest")
+
+
+def test_score_acled_every_nth_row(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.eval.acled import score_acled
+
+    path = tmp_path / "acled_sample.csv"
+    lines = ["event_id_cnty,event_date,sub_event_type,fatalities,admin1,country,notes"]
+    for day, town in ((1, "Aleppo"), (2, "Homs"), (3, "Hama"), (4, "Idlib")):
+        lines.append(f'SYR{day},0{day}-May-20,Shelling/artillery/missile attack,0,{town},Syria,'
+                     f'"On {day} May 2020, regime forces shelled {town}, Syria."')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    every_other = score_acled([path], every=2)
+    assert every_other["rows"] == 2  # rows 1 and 3
+    assert score_acled([path], every=2, limit=1)["rows"] == 1
+    assert every_other["admin1"] == 1.0  # Aleppo and Hama resolve to their governorates

@@ -192,8 +192,10 @@ def _close(a: str, b: str) -> bool:
 
 
 def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, limit: int | None = None,
-                progress: bool = False) -> dict[str, object]:
-    rows = list(read_rows(paths))[:limit] if limit else list(read_rows(paths))
+                progress: bool = False, every: int = 1) -> dict[str, object]:
+    """Score the rows of ``paths`` (every ``every``-th row, then the first ``limit`` of those)."""
+    rows = list(read_rows(paths))[::max(every, 1)]
+    rows = rows[:limit] if limit else rows
     engine = extractor or Extractor()
     reports = [Report(id=r.id, text=r.notes, published=r.published) for r in rows]
     counts: Counter[str] = Counter()

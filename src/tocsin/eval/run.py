@@ -28,10 +28,14 @@ TARGETS: dict[tuple[str, str], float] = {
 }
 
 
+#: Score every n-th ACLED row (``--every``), for quicker iteration on a fixed subset.
+_EVERY = {"acled": 1}
+
+
 def _acled(data: Path, limit: int | None) -> dict[str, Any]:
     from tocsin.eval.acled import score_acled
 
-    return score_acled(sorted(data.glob("acled_*.csv")), limit=limit)
+    return score_acled(sorted(data.glob("acled_*.csv")), limit=limit, every=_EVERY["acled"])
 
 
 def _call(module: str, function: str, *args: Any) -> dict[str, Any]:
@@ -76,8 +80,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/eval"))
     parser.add_argument("--suite", action="append", choices=tuple(SUITES))
     parser.add_argument("--limit", type=int, default=None, help="ACLED rows to score (default all)")
+    parser.add_argument("--every", type=int, default=1, help="score every n-th ACLED row (default 1: all)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
+    _EVERY["acled"] = args.every
     results = run_all(args.data, suites=tuple(args.suite or SUITES), limit=args.limit)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
