@@ -10,6 +10,12 @@ earlier happening, so merging is exercised), written into fresh databases in thi
   into events), timed apart; end-to-end = both. Same events as batched at the end.
 
     python bench/store_write.py [--reports N] [--timed M] [--batch B] [--postgres URL | --no-postgres]
+                                [--writers N] [--staged-only]
+
+``--writers N`` adds a run where N processes stage disjoint slices of the timed reports into one
+PostgreSQL database at the same moment (aggregate events/s wall-clock over the whole span, and per
+CPU second summed over the writers; the counts are checked to be exactly the union); the
+single-writer "staged write" row is its baseline.
 
 PostgreSQL: a throw-away server with default (durable) settings is started on loopback unless
 ``--postgres`` names an empty database to use. Each run first loads the same N reports (untimed,
@@ -25,10 +31,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import multiprocessing
 import random
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from tocsin.model import Event, Extraction, Location, Report, Span, event_type_of
 from tocsin.store import Store
@@ -109,6 +117,48 @@ def _run_staged(url: str, preload: list, timed: list, batch: int, merge_batch: i
     }
 
 
+def _stager(url: str, items: list, batch: int, barrier: Any, out: Any) -> None:
+    """One writer process of ``--writers``: stage ``items`` once every writer is connected and ready."""
+    with Store(url) as store:
+        store.pending()  # connect before the clock starts
+        barrier.wait()
+        start, cpu = time.monotonic(), time.process_time()
+        for i in range(0, len(items), batch):
+            store.stage(items[i : i + batch])
+        out.put((start, time.monotonic(), time.process_time() - cpu))
+
+
+def _run_writers(url: str, preload: list, timed: list, batch: int, writers: int) -> Rates:
+    """``writers`` processes stage disjoint slices of ``timed`` into one database at once; aggregate rates.
+
+    Wall-clock: all events over the span from the first writer's start to the last one's end; CPU:
+    all events over the writers' summed CPU time. Then one drain merges everything, and the counts
+    are checked: every report stored once, every event staged once (the union of the slices).
+    """
+    ctx = multiprocessing.get_context("fork")
+    with Store(url) as store:
+        _timed(store, preload, 500)
+    barrier, out = ctx.Barrier(writers), ctx.Queue()
+    size = -(-len(timed) // writers)
+    slices = [timed[k * size : (k + 1) * size] for k in range(writers)]
+    procs = [ctx.Process(target=_stager, args=(url, part, batch, barrier, out)) for part in slices]
+    for proc in procs:
+        proc.start()
+    spans = [out.get(timeout=600) for _ in procs]
+    for proc in procs:
+        proc.join()
+        assert proc.exitcode == 0, f"a writer failed (exit code {proc.exitcode})"
+    wall = max(end for _, end, _ in spans) - min(start for start, _, _ in spans)
+    cpu = sum(c for _, _, c in spans)
+    with Store(url) as store:
+        waiting = store.pending()
+        assert (waiting.reports, waiting.events) == (len(timed), len(timed)), waiting
+        assert store.counts()["reports"] == len(preload) + len(timed)
+        store.merge_pending(batch=2000)
+        counts = store.counts()
+    return len(timed) / wall, len(timed) / max(cpu, 1e-9), counts
+
+
 def _fresh_pg(admin_url: str, name: str) -> str:
     import sqlalchemy as sa
 
@@ -128,6 +178,8 @@ def main() -> None:
     parser.add_argument("--merge-batch", type=int, default=2000, help="reports per merge_pending transaction")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (default: start a temporary one)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--writers", type=int, default=0, help="also N staging processes at once into PostgreSQL")
+    parser.add_argument("--staged-only", action="store_true", help="skip the batched and naive runs")
     args = parser.parse_args()
     items = _reports(args.reports + args.timed)
     preload, timed = items[: args.reports], items[args.reports :]
@@ -140,7 +192,7 @@ def main() -> None:
     rates: dict[str, tuple[float, float, dict[str, int]]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for mode, batch in (("batched", args.batch), ("naive", 1)):
+            for mode, batch in () if args.staged_only else (("batched", args.batch), ("naive", 1)):
                 rates[f"sqlite {mode}"] = _run(str(Path(tmp) / f"{mode}.db"), preload, timed, batch)
                 if admin:
                     url = _fresh_pg(admin, f"bench_{mode}")
@@ -150,24 +202,34 @@ def main() -> None:
             if admin:
                 staged = _run_staged(_fresh_pg(admin, "bench_staged"), preload, timed, args.batch, args.merge_batch)
                 rates.update({f"postgresql {k}": v for k, v in staged.items()})
+            if admin and args.writers > 0:
+                url = _fresh_pg(admin, "bench_writers")
+                rates["postgresql staged writers"] = _run_writers(url, preload, timed, args.batch, args.writers)
     finally:
         if server is not None:
             server.stop()
-    counts = rates["sqlite batched"][2]
+    counts = rates["sqlite staged write" if args.staged_only else "sqlite batched"][2]
     print(f"database: {args.reports} reports preloaded, then {args.timed} timed; ", end="")
     print(f"{counts['mentions']} mentions -> {counts['events']} merged events")
-    modes = ("batched", "naive", "staged write", "merge drain", "stage + merge")
+    modes = ("batched", "naive", "staged write", "staged writers", "merge drain", "stage + merge")
     order = {f"{b} {m}": i for i, (b, m) in enumerate((b, m) for b in ("sqlite", "postgresql") for m in modes)}
     for name, (wall, cpu, found) in sorted(rates.items(), key=lambda kv: order[kv[0]]):
         per = args.merge_batch if "drain" in name else 1 if "naive" in name else args.batch
         per_text = "" if "+" in name else f"({per:4d} per transaction)"
+        if "writers" in name:
+            name, per_text = f"postgresql staged x{args.writers}", f"({per:4d} per tx, summed)"
         same = "" if found == counts else "  (!! different counts)"
         print(f"{name:26s} {per_text:22s}: {wall:8.0f} events/s  ({cpu:.0f} per CPU second){same}")
     for backend in ("sqlite", "postgresql"):
         if f"{backend} naive" in rates:
             b, n = rates[f"{backend} batched"], rates[f"{backend} naive"]
             print(f"{backend}: batched/naive {b[0] / n[0]:.2f}x wall-clock, {b[1] / n[1]:.2f}x CPU")
-    for name, what in (("batched", "batched, merged at once"), ("staged write", "staged: durable, not merged yet")):
+    goals = (
+        ("batched", "batched, merged at once"),
+        ("staged write", "staged: durable, not merged yet"),
+        ("staged writers", f"staged by {args.writers} writers at once: durable, not merged yet"),
+    )
+    for name, what in goals:
         if f"postgresql {name}" not in rates:
             continue
         wall, cpu, _ = rates[f"postgresql {name}"]

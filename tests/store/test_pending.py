@@ -246,3 +246,26 @@ def test_cli_status_and_merge(store: Store) -> None:
     assert "merged 6 staged events; 0 pending" in merged.output
     assert "pending: none" in runner.invoke(app, ["db", "status", "--db", url]).output
     assert [len(e.mentions) for e in store.events()] == [3, 3]
+
+
+@pytest.mark.parametrize(
+    ("method", "warm"),
+    [
+        ("stage", False),  # the first write of the connection fails after its reports went in
+        ("stage", True),  # a write succeeded before on the same connection, then one fails
+        ("add", False),  # add inserts its reports the same way
+    ],
+)
+def test_a_call_rolled_back_after_its_reports_went_in_leaves_nothing(store: Store, method: str, warm: bool) -> None:
+    write = getattr(store, method)
+    if warm:
+        write([item("first", [])])  # no events: no pending row
+    good = item("ok", [event()])
+    bad = item("bad", [event(place="Idlib")], notices=["not a notice"])  # type: ignore[list-item]
+    with pytest.raises(StoreError) as err:
+        write([good, bad])  # the notice is refused after both reports were inserted
+    assert err.value.code == "T209" and "not a Notice" in err.value.message
+    assert store.counts()["reports"] == int(warm) and store.counts()["pending"] == 0
+    [again] = write([good])  # the same connection writes the report afterwards, once
+    assert again.added is True and store.counts()["reports"] == 1 + int(warm)
+    assert write([good])[0].added is False

@@ -253,7 +253,7 @@ class Store:
             if result.added:
                 fresh[content_hash] = (report, content_hash, extraction, result)
         current = ["the batch"]
-        with self._batch(current) as conn:
+        with bulk.gc_paused(), self._batch(current) as conn:
             inserted: set[str] = set()
             if fresh:
                 rows = [_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]

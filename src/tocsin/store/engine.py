@@ -312,27 +312,45 @@ def _copy(conn: sa.Connection, name: str, cols: str, values: list[tuple[Any, ...
         raise _driver_error(conn, statement, exc) from exc
 
 
+def _insert_missing_pg(
+    conn: sa.Connection, table: sa.Table, key: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> set[Any]:
+    """COPY the rows into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``.
+
+    The temporary table lives as long as the connection (created once, ``ON COMMIT DELETE ROWS``):
+    COPY's text rows cost the server and the client less than one JSON document of the batch
+    (``json_populate_recordset``) or one array per column. Rows keep the caller's order (lock order).
+    """
+    quote = conn.dialect.identifier_preparer.quote
+    name, cols = _names(conn, table, columns)
+    staging = quote(f"tocsin_in_{table.name}")
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
+    _copy(conn, staging, cols, _bound(conn, table, columns, rows))
+    statement = (  # emptied as it is read: a second call in the transaction sees only its own rows
+        f"WITH moved AS (DELETE FROM {staging} RETURNING {cols})"
+        f" INSERT INTO {name} ({cols}) SELECT {cols} FROM moved"
+        f" ON CONFLICT ({quote(key)}) DO NOTHING RETURNING {quote(key)}"
+    )
+    return {found for (found,) in conn.exec_driver_sql(statement)}
+
+
 def insert_missing(
     conn: sa.Connection, table: sa.Table, key: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> set[Any]:
     """Insert the rows whose ``key`` is not stored yet (nor stored by another writer meanwhile); their keys.
 
-    PostgreSQL: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (a row another transaction is
-    inserting waits for it, then is skipped). SQLite: the caller holds the write lock (BEGIN
-    IMMEDIATE), so reading which keys exist, then inserting the others, cannot race.
+    PostgreSQL: COPY into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING
+    RETURNING`` (a row another transaction is inserting waits for it, then is skipped). SQLite: the
+    caller holds the write lock (BEGIN IMMEDIATE), so reading which keys exist, then inserting the
+    others, cannot race.
     """
     if not rows:
         return set()
     at = list(columns).index(key)
     if conn.dialect.name == "postgresql":
-        name, cols = _names(conn, table, columns)
-        quoted = conn.dialect.identifier_preparer.quote(key)
-        statement = sa.text(
-            f"INSERT INTO {name} ({cols}) SELECT {cols} FROM json_populate_recordset(NULL::{name}, CAST(:rows AS json))"
-            f" ON CONFLICT ({quoted}) DO NOTHING RETURNING {quoted}"
-        )
-        payload = _json_rows(table, columns, _bound(conn, table, columns, rows))
-        return set(conn.execute(statement, {"rows": payload}).scalars())
+        return _insert_missing_pg(conn, table, key, columns, rows)
     wanted = [row[at] for row in rows]
     found: set[Any] = set()
     for i in range(0, len(wanted), 500):

@@ -167,9 +167,11 @@ pending = sa.Table(
     "pending",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, comment="the merge order: staging order"),
-    sa.Column("report_hash", sa.String(128), sa.ForeignKey("reports.content_hash", ondelete="CASCADE"), nullable=False),
+    sa.Column("report_hash", sa.String(128), nullable=False, comment="no foreign key: written with its report"),
     sa.Column("n_events", sa.Integer, nullable=False),
-    sa.Column("events", sa.JSON, nullable=False, comment="the report's checked mentions (model.to_dict), in order"),
+    sa.Column(
+        "events", sa.Text, nullable=False, comment="the report's checked mentions as one JSON array (model.to_dict)"
+    ),
     sa.Column("staged_at", UTCDateTime, nullable=False),
     comment="mentions written by Store.stage and not merged into events yet (Store.merge_pending drains it)",
 )
