@@ -299,6 +299,7 @@ def test_the_dateline_is_where_the_reporter_files_not_the_event_place(nlp: Langu
     [
         # a part of the city just named, though the gazetteer put a namesake district 700 km away
         ("Shells hit a bus depot in the city's Dniprovskyi district.", 1),
+        ("Shells hit a bus depot in the city's central Dniprovskyi district.", 1),
         ("Shells hit a bus depot in the Dniprovskyi district of the city.", 1),
         # a place of its own, far away
         ("Shells hit a bus depot in Dniprovskyi.", 2),
@@ -407,6 +408,25 @@ def test_a_toll_over_a_period_is_no_event(nlp: Language, text: str, expected: in
     dates = [("3 March", dt.date(2025, 3, 3))] if "3 March" in text else []
     setup = Setup(triggers=[("killed", "Attack", 0.8)], dates=dates, toponyms=[])
     assert len(run(nlp, text, setup)._.events) == expected
+
+
+def test_what_the_army_has_repeatedly_done_is_no_event(nlp: Language) -> None:
+    text = "The army has repeatedly shelled the villages of the valley."
+    assert run(nlp, text, Setup(triggers=[("shelled", SHELLING, 0.9)]))._.events == []
+
+
+def test_an_old_side_event_is_background_but_an_old_main_event_stays(nlp: Language) -> None:
+    text = "Gunmen attacked a bus in Djibo on Monday. The battle for Arbinda began in June."
+    setup = Setup(
+        triggers=[("attacked", "Attack", 0.9), ("battle", "Armed clash", 0.8)],
+        dates=[("on Monday", dt.date(2025, 3, 3)), ("in June", dt.date(2024, 6, 1))],
+        toponyms=[place(text, "Djibo", "BF"), place(text, "Arbinda", "BF", latitude=13.0)],
+        published=dt.datetime(2025, 3, 4, tzinfo=dt.UTC),
+    )
+    assert [e.sub_event_type for e in run(nlp, text, setup)._.events] == ["Attack"]
+    alone = Setup(triggers=[("battle", "Armed clash", 0.8)], dates=setup.dates, toponyms=setup.toponyms,
+                  published=setup.published)
+    assert [e.sub_event_type for e in run(nlp, text, alone)._.events] == ["Armed clash"]
 
 
 def test_location_takes_the_gazetteer_name_and_the_evidence_the_words_written(nlp: Language) -> None:

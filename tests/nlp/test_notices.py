@@ -613,3 +613,28 @@ def test_a_longer_parsed_name_replaces_a_cut_toponym(nlp: Language) -> None:
     (notice,) = notices(nlp, case)
     assert [a.name for a in notice.areas][0] == "Eastern Ghouta"
     assert notice.areas[0].reason == "not resolved: missed by the resolver"
+
+
+@pytest.mark.parametrize(
+    ("sub_event_type", "in_notice", "kept"),
+    [
+        # the curfew's own sentence read as a strategic development: the notice is what it tells
+        ("Change to group/activity", True, False),
+        # a violent event told in the notice's sentence stays an event
+        ("Armed clash", True, True),
+        # a strategic development elsewhere in the report stays an event
+        ("Change to group/activity", False, True),
+    ],
+)
+def test_a_notice_sentence_read_as_a_strategic_development_is_no_event(
+    sub_event_type: str, in_notice: bool, kept: bool
+) -> None:
+    from tocsin.model import Event, Span
+    from tocsin.nlp.notices import events_besides
+
+    text = "A curfew was imposed on Latakia on Friday. Security forces deployed in the city."
+    where = text.index("imposed") if in_notice else text.index("deployed")
+    event = Event(event_type="Strategic developments", sub_event_type=sub_event_type)
+    event.evidence["sub_event_type"] = Span(where, where + 7, text[where : where + 7])
+    notice = Notice(kind="curfew", evidence=Span(0, 43, text[:43]))
+    assert (events_besides([event], [notice]) == [event]) is kept

@@ -14,6 +14,12 @@ Figures:
   date-only answer on the same day), over gold values that are not null; ``issuer_match`` =
   containment either way; ``recurring_found`` = gold recurring notices we mark recurring.
 - ``negatives_clean`` = share of articles without gold notices where we find none.
+- Events, where the articles carry ``gold_events`` (``sub_event_type``, ``location``, ``fatalities``):
+  ``events_subtype_precision``/``_recall``/``_f1`` per article as for kinds (min(gold, found) events
+  of each sub-type are correct), ``events_type_*`` the same on ACLED event types, and
+  ``events_negatives_clean`` = share of articles without gold events where we find none. Most of
+  these articles are about warnings, so they measure how many of a news report's sentences become
+  events that an ACLED coder would not code.
 
 Run with ``python -m tocsin.eval.notices [path] [--verbose]``. The pipeline holds every tocsin
 component that imports; the figures say which ones ran.
@@ -32,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from tocsin.model import Notice
+from tocsin.model import Event, Notice, event_type_of
 
 __all__ = ["DEFAULT_PATH", "available_components", "load_articles", "score_notices"]
 
@@ -46,6 +53,7 @@ class Article:
     published: dt.datetime | None
     text: str
     gold: list[dict[str, Any]]
+    gold_events: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +85,21 @@ class _Scores:
     issuer: _Tally = field(default_factory=_Tally)
     recurring: _Tally = field(default_factory=_Tally)
     negatives: _Tally = field(default_factory=_Tally)
+    events: Counter[str] = field(default_factory=Counter)
+    event_negatives: _Tally = field(default_factory=_Tally)
+
+
+def _count_events(s: _Scores, gold: list[dict[str, Any]], ours: list[Event]) -> None:
+    gold_subs = Counter(g["sub_event_type"] for g in gold)
+    our_subs = Counter(e.sub_event_type for e in ours)
+    gold_types = Counter(event_type_of(sub) for sub in gold_subs.elements())
+    our_types = Counter(e.event_type for e in ours)
+    s.events["sub_tp"] += sum((gold_subs & our_subs).values())
+    s.events["type_tp"] += sum((gold_types & our_types).values())
+    s.events["found"] += len(ours)
+    s.events["gold"] += len(gold)
+    if not gold:
+        s.event_negatives.add(not ours)
 
 
 def _published(value: str | None) -> dt.datetime | None:
@@ -94,7 +117,7 @@ def load_articles(path: Path) -> list[Article]:
             if line.strip():
                 row = json.loads(line)
                 out.append(Article(row["id"], _published(row.get("published")), row["text"],
-                                   row.get("gold_notices") or []))
+                                   row.get("gold_notices") or [], row.get("gold_events") or []))
     return out
 
 
@@ -221,7 +244,10 @@ def score_notices(
         doc = nlp.make_doc(art.text)
         doc._.published = art.published
         doc._.report_id = art.id
-        ours: list[Notice] = list(nlp(doc)._.notices or [])
+        doc = nlp(doc)
+        ours: list[Notice] = list(doc._.notices or [])
+        if Doc.has_extension("events"):
+            _count_events(s, art.gold_events, list(doc._.events or []))
         gold_kinds = Counter(g["kind"] for g in art.gold)
         our_kinds = Counter(n.kind for n in ours)
         for kind in set(gold_kinds) | set(our_kinds):
@@ -263,6 +289,15 @@ def score_notices(
                          "issuer": s.issuer.total},
         "components": list(used),
     }
+    if s.events["gold"] or s.events["found"]:
+        sp, sr, sf = _prf(s.events["sub_tp"], s.events["found"], s.events["gold"])
+        tp_, tr, tf = _prf(s.events["type_tp"], s.events["found"], s.events["gold"])
+        result.update({
+            "gold_events": s.events["gold"], "found_events": s.events["found"],
+            "events_subtype_precision": sp, "events_subtype_recall": sr, "events_subtype_f1": sf,
+            "events_type_precision": tp_, "events_type_recall": tr, "events_type_f1": tf,
+            "events_negatives_clean": s.event_negatives.rate,
+        })
     if verbose:
         result["details"] = details
     return result

@@ -279,7 +279,7 @@ SCENE_NOUNS = frozenset(
     "site convoy vehicle car bus checkpoint base position house home mosque church".split()
 )
 _SCENE = "city|town|village|capital|province|region|district|area|camp"
-PART_BEFORE = re.compile(rf"\b(?:the|this|that) (?:{_SCENE})'s\s+$", re.IGNORECASE)
+PART_BEFORE = re.compile(rf"\b(?:the|this|that) (?:{_SCENE})'s\s+(?:[a-z]+\s+){{0,2}}$", re.IGNORECASE)
 PART_AFTER = re.compile(
     rf"^\s+(?:district|neighbou?rhood|quarter|suburb|area|square|market)\s+(?:of|in) (?:the|this|that) (?:{_SCENE})\b",
     re.IGNORECASE,
@@ -305,6 +305,8 @@ AGGREGATE = re.compile(
 )
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
 SECOND_EVENT_SCORE = 0.3
+#: A side event dated this many days before publication is background, not news.
+BACKGROUND_DAYS = 30
 #: A back-reference may name a nearer place ("the village of X, 20 km from the city"), not a far one.
 NEAR_KM = 50.0
 
@@ -366,10 +368,16 @@ def _aggregate(doc: Doc, trigger: Trigger, dates: list[DateMention]) -> bool:
 
 
 def _habitual(doc: Doc, trigger: Trigger) -> bool:
-    """'The group frequently targets army convoys': what usually happens, not an event."""
-    return any(
-        tok.lower_ in HABITUAL and tok.head.tag_ in ("VBZ", "VBP") for tok in _sentence_span(doc, trigger)
-    )
+    """'The group frequently targets army convoys', 'the army has repeatedly warned': what usually
+    happens, not an event."""
+    return any(tok.lower_ in HABITUAL and _present(tok.head) for tok in _sentence_span(doc, trigger))
+
+
+def _present(verb: Token) -> bool:
+    """'attacks', 'has repeatedly warned', 'have often shelled': the present or the present perfect."""
+    if verb.tag_ in ("VBZ", "VBP"):
+        return True
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
 
 
 def _anaphor(tok: Token, doc: Doc, group: _Group) -> bool:
@@ -435,7 +443,15 @@ class _Builder:
         groups = _weak_dropped(_group_triggers(self.doc, self.text, self.toponyms, self.dates))
         events = [self._event(group) for group in groups]
         events.sort(key=main_event_key, reverse=True)
-        return events
+        return events[:1] + [e for e in events[1:] if not self._background(e)]
+
+    def _background(self, event: Event) -> bool:
+        """A side event dated more than ``BACKGROUND_DAYS`` before publication ("the battle for Hodeidah
+        began in June", "last fall, ..."): the report's history, coded from its own reports at the time."""
+        published = self.doc._.published
+        if event.date is None or not isinstance(published, dt.datetime):
+            return False
+        return (published.date() - event.date).days > BACKGROUND_DAYS
 
     def _event(self, group: _Group) -> Event:
         best = max(group.triggers, key=lambda t: t.score)

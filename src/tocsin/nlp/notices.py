@@ -23,7 +23,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from tocsin.model import Area, Attribution, DateMention, Notice, Span, Toponym
+from tocsin.model import Area, Attribution, DateMention, Event, Notice, Span, Toponym
 from tocsin.nlp import _notice_times as times
 from tocsin.nlp._notice_cues import (
     DESTINATION_PREPS,
@@ -95,7 +95,29 @@ class NoticeFinder:
         except Exception:  # a bad document is reported, not fatal for the batch
             log.exception("tocsin_notices: failed on report %r; no notices kept", doc._.report_id)
             doc._.notices = []
+        if doc._.notices and Doc.has_extension("events") and doc._.events:
+            doc._.events = events_besides(doc._.events, doc._.notices)
         return doc
+
+
+#: Sub-types the classifier gives a warning's own sentence ("a curfew was imposed on ..."): the notice
+#: is what that sentence tells, not a second, ACLED event.
+NOTICE_READINGS = frozenset(("Change to group/activity", "Other"))
+
+
+def events_besides(events: list[Event], notices: list[Notice]) -> list[Event]:
+    """The events that are not the notices' own sentences read as events."""
+    spans = [(n.evidence.start, n.evidence.end) for n in notices if n.evidence is not None]
+
+    def is_notice(event: Event) -> bool:
+        where = event.evidence.get("sub_event_type")
+        return (
+            event.sub_event_type in NOTICE_READINGS
+            and where is not None
+            and any(start <= where.start and where.end <= end for start, end in spans)
+        )
+
+    return [e for e in events if not is_notice(e)]
 
 
 @Language.factory("tocsin_notices", default_config={}, assigns=["doc._.notices"])
