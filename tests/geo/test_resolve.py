@@ -313,6 +313,19 @@ def test_abu_alone_is_no_place(places_nlp) -> None:  # type: ignore[no-untyped-d
     assert _by_name(toponyms, "Tripoli").country_code == "LY"
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "geonames_id"),
+    [
+        ("ROME (Wire) - The government said on Monday it would reopen schools.", "ROME", 3169070),  # a dateline
+        ("DOHA, Qatar - Talks between the two sides resumed on Monday.", "DOHA", 290030),  # with its country
+    ],
+)
+def test_a_town_named_in_capitals_keeps_its_own_name(  # type: ignore[no-untyped-def]
+    places_nlp, text: str, name: str, geonames_id: int
+) -> None:
+    assert _by_name(_toponyms(places_nlp, text), name).geonames_id == geonames_id
+
+
 def test_a_capital_abbreviation_is_no_town(gazetteer: Gazetteer) -> None:
     # towns' alternate names in capitals are dropped at build, so "UP" matching Aups (France) is an accident
     text = "Police fired on a crowd in UP."

@@ -34,6 +34,7 @@ from tocsin.geo.gazetteer import (
     KIND_USER,
     MATCH_ALIAS,
     MATCH_LOOSE,
+    MATCH_NAME,
     MATCH_SKELETON,
     Candidate,
     Gazetteer,
@@ -434,8 +435,9 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
     if mention.source != "ner" and cands:
         cands = [c for c in cands if c.match <= MATCH_LOOSE]
     if _ABBREVIATION.match(mention.name):
-        # "UP", "KL": towns' alternate names in capitals are dropped at build, so a match is a spelling accident
-        cands = [c for c in cands if gaz.kind[c.row] != KIND_CITY]
+        # "UP", "KL": towns' alternate names in capitals are dropped at build, so a match of one of their other
+        # names is a folding accident (Aups, France); a town's own name in capitals ("ROME", "GAZA") stays
+        cands = [c for c in cands if gaz.kind[c.row] != KIND_CITY or c.match == MATCH_NAME]
     if mention.hint == "city":
         # "Kandal village", "the town of X": a town, never the province or country of that name
         cands = [c for c in cands if gaz.kind[c.row] in (KIND_CITY, KIND_USER)]
