@@ -93,3 +93,15 @@ def test_component_passes_parse_features(tmp_path: Path) -> None:
     doc = nlp("The protesters fired at the police. Police fired at the protesters.")
     assert [t.sub_event_type for t in doc._.triggers] == ["Violent demonstration", "Excessive force against protesters"]
     load_model.cache_clear()
+
+
+def test_shipped_model_uses_parse_features() -> None:
+    model = load_model()
+    assert model.parse
+    assert sum(1 for f in model.vocab if f.startswith("P:SO:")) > 50
+
+
+def test_classify_text_parses_when_features_are_not_given(parser: Language) -> None:
+    text = "Police fired tear gas at protesters outside the parliament."
+    assert classify_text(text) == classify_text(text, extra=_features(parser, text))
+    assert classify_text(text)[0][0] == "Protest with intervention"

@@ -1,8 +1,9 @@
 """A small linear classifier of text into ACLED sub-event types (or ``NONE``), in numpy.
 
 Features are stemmed word unigrams and bigrams, trigger-lexicon hits
-(``nlp/triggers_lexicon.py``) and hashed character n-grams (2 to 5 characters inside word
-boundaries, TF-IDF weighted, L2-normalised per text; after Piskorski et al., COLING 2020). The
+(``nlp/triggers_lexicon.py``), hashed character n-grams (2 to 5 characters inside word
+boundaries, TF-IDF weighted, L2-normalised per text; after Piskorski et al., COLING 2020) and,
+optionally, extra named features the caller computes (the parse features of ``nlp/triggers_parse.py``). The
 model is multinomial logistic regression trained by full-batch Adam with L2 (deterministic).
 Weights are stored as one ``.npz`` file with the vocabulary and the n-gram IDF, so loading is one
 ``np.load`` and prediction is a sum of weight rows plus one small dot product.

@@ -1,13 +1,15 @@
 """Which ACLED sub-event type a sentence describes: the ``tocsin_triggers`` component.
 
 Each sentence is scored by a linear classifier (``nlp/classify.py``, shipped weights in
-``tocsin/data/triggers/model.npz``) over its words, character n-grams and trigger-lexicon hits
-(``nlp/triggers_lexicon.py``). A sentence gets a :class:`~tocsin.model.Trigger` unless the
-probability of ``NONE`` (no ACLED event) reaches ``none_threshold`` or the best ACLED sub-type's
-probability is below ``threshold``. The event/no-event decision looks at ``NONE`` against all
-ACLED labels together, so a sentence torn between two protest sub-types is still an event. The
-trigger span is the most specific lexicon cue of the chosen sub-type in the sentence, else the
-whole sentence. ``classify_text`` does the same for a whole snippet.
+``tocsin/data/triggers/model.npz``) over its words, character n-grams, trigger-lexicon hits
+(``nlp/triggers_lexicon.py``) and, for a model trained with them, parse features (who acts on
+whom, ``nlp/triggers_parse.py``, from the Doc's parse and ``doc._.actors``). A sentence gets a
+:class:`~tocsin.model.Trigger` unless the probability of ``NONE`` (no ACLED event) reaches
+``none_threshold`` or the best ACLED sub-type's probability is below ``threshold``. The
+event/no-event decision looks at ``NONE`` against all ACLED labels together, so a sentence torn
+between two protest sub-types is still an event. The trigger span is the most specific lexicon
+cue of the chosen sub-type in the sentence, else the whole sentence. ``classify_text`` does the
+same for a whole snippet.
 """
 
 from __future__ import annotations
