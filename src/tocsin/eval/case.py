@@ -31,7 +31,7 @@ from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.triggers import DEFAULT_NONE_THRESHOLD, DEFAULT_THRESHOLD, classify_text, load_model
 from tocsin.nlp.triggers_parse import parse_texts
-from tocsin.train import CASE_LABELS, UNSEEN, build_model, read_acled
+from tocsin.train import CASE_LABELS, PARSE, UNSEEN, build_model, read_acled
 
 __all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case", "score_case_cv"]
 
@@ -128,6 +128,8 @@ def score_case_cv(
     """
     rows = read_case(Path(path))
     acled = [row for p in acled_paths for row in read_acled(Path(p))]
+    if PARSE:
+        parse_texts([text for text, _ in acled] + [text for _, text, _ in rows])  # batched once, cached
     pred = [NONE] * len(rows)
     for fold in range(folds):
         train_rows = _as_training([row for i, row in enumerate(rows) if i % folds != fold])
@@ -160,6 +162,8 @@ def score_acled_subtypes(
     the other k-1.
     """
     files = {Path(p): read_acled(Path(p)) for p in paths}
+    if PARSE:
+        parse_texts([text for rows in files.values() for text, _ in rows])  # batched once, cached
     if folds:
         rows = [row for file_rows in files.values() for row in file_rows]
         order = list(range(len(rows)))
