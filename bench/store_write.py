@@ -219,6 +219,9 @@ def main() -> None:
         if "writers" in name:
             name, per_text = f"postgresql staged x{args.writers}", f"({per:4d} per tx, summed)"
         same = "" if found == counts else "  (!! different counts)"
+        if "writers" in name:  # the union of the slices; merged in the writers' interleaved order
+            union = all(found[k] == counts[k] for k in ("reports", "mentions"))
+            same = f"  (reports, mentions {'==' if union else '!= (!!)'} one writer's; {found['events']} events)"
         print(f"{name:26s} {per_text:22s}: {wall:8.0f} events/s  ({cpu:.0f} per CPU second){same}")
     for backend in ("sqlite", "postgresql"):
         if f"{backend} naive" in rates:
