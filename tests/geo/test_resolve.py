@@ -300,6 +300,8 @@ def test_places_resolve_with_their_admin1(  # type: ignore[no-untyped-def]
         # a Swiss town matched only without the article, in a report firmly about Syria
         ("On 29 October, Islamic State fighters attacked regime forces in the Al-Kour desert area near the city "
          "of Al Mayadin in Deir ez-Zor, Syria.", "Al-Kour"),
+        # a suburb the data lacks, like a village abroad only by its consonants, and no country named
+        ("Police fired tear gas at protesters in Mirihana on Thursday evening.", "Mirihana"),
     ],
 )
 def test_doubtful_names_stay_unresolved(places_nlp, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
