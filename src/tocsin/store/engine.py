@@ -122,9 +122,28 @@ def create_engine(url: sa.URL) -> sa.Engine:
     try:
         if url.get_backend_name() == "sqlite":
             return _sqlite_engine(url)
-        return sa.create_engine(url, pool_pre_ping=True, **_JSON)
+        return _forget_temp_tables_on_rollback(sa.create_engine(url, pool_pre_ping=True, **_JSON))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise StoreError(E.T201.format(url=shown, detail=exc), url=shown) from exc
+
+
+_TEMP = "tocsin_temp_tables"  # key in a DBAPI connection's info: the staging tables it has (PostgreSQL)
+
+
+def _forget_temp_tables_on_rollback(engine: sa.Engine) -> sa.Engine:
+    """Any rollback may have undone a ``CREATE TEMP TABLE``: the next write then creates it again."""
+
+    def forget(conn: sa.Connection, *_args: Any) -> None:
+        conn.info.pop(_TEMP, None)
+
+    def forget_record(_dbapi_conn: Any, record: Any, *_args: Any) -> None:
+        record.info.pop(_TEMP, None)
+
+    sa.event.listen(engine, "rollback", forget)
+    sa.event.listen(engine, "rollback_savepoint", forget)
+    sa.event.listen(engine.pool, "reset", forget_record)
+    sa.event.listen(engine.pool, "invalidate", forget_record)
+    return engine
 
 
 #: JSON columns through orjson (``codec.dumps``: the same documents as ``json.dumps(to_dict(...))``).
@@ -317,16 +336,20 @@ def _insert_missing_pg(
 ) -> set[Any]:
     """COPY the rows into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``.
 
-    The temporary table lives as long as the connection (created once, ``ON COMMIT DELETE ROWS``):
-    COPY's text rows cost the server and the client less than one JSON document of the batch
+    The temporary table lives as long as the connection (``ON COMMIT DELETE ROWS``; created on its
+    first use and after any rollback, which may have undone the creation):
+    COPY's text rows cost the server less than one JSON document of the batch
     (``json_populate_recordset``) or one array per column. Rows keep the caller's order (lock order).
     """
     quote = conn.dialect.identifier_preparer.quote
     name, cols = _names(conn, table, columns)
     staging = quote(f"tocsin_in_{table.name}")
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-    )
+    made: set[str] = conn.info.setdefault(_TEMP, set())
+    if staging not in made:  # once per connection (and again after any rollback): saves a round trip per batch
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        made.add(staging)
     _copy(conn, staging, cols, _bound(conn, table, columns, rows))
     statement = (  # emptied as it is read: a second call in the transaction sees only its own rows
         f"WITH moved AS (DELETE FROM {staging} RETURNING {cols})"
