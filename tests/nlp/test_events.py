@@ -429,6 +429,19 @@ def test_an_old_side_event_is_background_but_an_old_main_event_stays(nlp: Langua
     assert [e.sub_event_type for e in run(nlp, text, alone)._.events] == ["Armed clash"]
 
 
+def test_a_namesake_outside_the_region_the_sentence_names_is_not_the_place(nlp: Language) -> None:
+    text = "On 6 May, a landmine exploded in Sinjar area west of As-Saan in Hama countryside, killing a child."
+    setup = Setup(
+        triggers=[("exploded", IED, 0.9)],
+        dates=[("6 May", dt.date(2020, 5, 6))],
+        counts=[("a child", "fatalities", 1)],
+        toponyms=[place(text, "Sinjar", admin1="Idlib"), place(text, "As-Saan", admin1="Hama"),
+                  place(text, "Hama", feature_code="ADM1", admin1="Hama", geo_precision=3)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert (event.location.name, event.location.admin1) == ("As-Saan", "Hama")
+
+
 def test_location_takes_the_gazetteer_name_and_the_evidence_the_words_written(nlp: Language) -> None:
     text = "KAFR NABL, Syria - The army shelled the town on Monday, killing two."
     setup = Setup(triggers=[("shelled", SHELLING, 0.8)], dates=[("on Monday", dt.date(2025, 3, 3))],

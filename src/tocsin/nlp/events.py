@@ -683,6 +683,7 @@ class _Builder:
         resolved = [t for t in inside if t.resolved]
         specific = [t for t in resolved if not _is_country(t)]
         main = self._main_place()
+        specific = _within_named_regions(specific)
         body = [t for t in specific if not is_dateline(self.text, t)]
         if specific and not body and main is not None and not _is_country(main) and not is_dateline(self.text, main):
             self._put(event, main, "report's main place: the event's sentences name only the dateline")
@@ -851,6 +852,24 @@ def _specificity(toponym: Toponym) -> float:
     if code.startswith("PPL") or toponym.geo_precision == 1:
         return 0.0
     return 1.0
+
+
+def _within_named_regions(places: list[Toponym]) -> list[Toponym]:
+    """Drop places lying outside the admin1 regions the sentences name in their country.
+
+    "in Kartal Istanbul" where the gazetteer's Kartal is a village of Gaziantep, "Sinjar area ... in Hama
+    countryside" where its Sinjar is in Idlib: the named region is the writer's own word for where it
+    happened, a namesake elsewhere is not. The regions themselves stay candidates.
+    """
+    regions = [t for t in places if t.feature_code == "ADM1" and t.admin1]
+    if not regions:
+        return places
+    named = {(r.country_code, (r.admin1 or "").lower()) for r in regions}
+    countries = {r.country_code for r in regions}
+    return [
+        t for t in places
+        if t.country_code not in countries or (t.country_code, (t.admin1 or "").lower()) in named
+    ]
 
 
 def _without_containers(places: list[Toponym]) -> list[Toponym]:
