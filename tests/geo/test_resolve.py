@@ -369,3 +369,14 @@ def test_a_town_abroad_known_by_an_alternate_name_is_not_guessed(places_nlp) -> 
             "Shelling also hit the Alia area.")
     alia = _by_name(_toponyms(places_nlp, text), "Alia")
     assert not alia.resolved and alia.reason == "only candidates lie outside the countries the report names"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clashes took place between pro-Turkey rebel factions and YPG fighters in Aleppo.",
+        "Anti-Houthi forces advanced near Aleppo on Monday.",
+    ],
+)
+def test_an_allegiance_is_no_place(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [t.name for t in _toponyms(places_nlp, text)] == ["Aleppo"]

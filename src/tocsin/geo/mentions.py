@@ -55,6 +55,7 @@ _FACILITY_AFTER = re.compile(
     r"stadium|hospital|university|prison|port|dam|power plant|mosque|church)\b", re.I
 )
 #: A country's name before its currency ("the US dollar exchange rate") names no place.
+_ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(
     r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
 )
@@ -494,5 +495,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         _context_hints(text, start, end, mention)
         mentions.append(mention)
         taken.append((start, end))
+    # "pro-Turkey factions", "anti-Houthi forces": an allegiance, not a place
+    mentions = [m for m in mentions if not _ALLEGIANCE_BEFORE.search(text, max(0, m.start - 5), m.start)]
     mentions.sort(key=lambda m: m.start)
     return mentions, focus
