@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing as mp
+from collections.abc import Callable
 from typing import Any
 
 from tocsin.model import Claim, Event, Extraction, Location, Notice, Report, Span, event_type_of
@@ -81,3 +83,16 @@ def item(
 
 def claim(source: str, value: int) -> Claim:
     return Claim(source=source, field="fatalities", value=value, span=Span(0, 5, "Local"))
+
+
+def run_processes(target: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
+    """Run ``target(*a, barrier)`` for each ``a`` in its own fresh interpreter (like separate workers),
+    all released together by the barrier; every one must exit cleanly."""
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(len(args))
+    procs = [ctx.Process(target=target, args=(*a, barrier)) for a in args]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(240)
+    assert [p.exitcode for p in procs] == [0] * len(procs)

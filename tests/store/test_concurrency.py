@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from storekit import event, item
+from storekit import event, item, run_processes
 
 from tocsin.errors import ConflictError
 from tocsin.store import Store
@@ -37,21 +37,10 @@ def _ingest(url: str, start: int, stop: int, batch: int, barrier: Any) -> None:
             store.add(items[i : i + batch])
 
 
-def _run_processes(target: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
-    ctx = mp.get_context("spawn")  # a fresh interpreter each, like separate ingest workers
-    barrier = ctx.Barrier(len(args))
-    procs = [ctx.Process(target=target, args=(*a, barrier)) for a in args]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(240)
-    assert [p.exitcode for p in procs] == [0] * len(procs)
-
-
 def test_overlapping_ingests_by_several_processes_store_each_report_once(make_db: Callable[..., str]) -> None:
     url = make_db()
     # four processes over 0..90, each range overlapping its neighbours' by half: every report is sent 2x
-    _run_processes(_ingest, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3), (url, 68, 90, 4)])
+    run_processes(_ingest, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3), (url, 68, 90, 4)])
     with Store(url) as store:
         counts = store.counts()
         assert counts["reports"] == 90  # distinct reports, though most were ingested twice at once

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from storekit import event, item
+from storekit import event, item, run_processes
 from test_concurrency import _items
 from test_write_path import _corpus, _stored
 from typer.testing import CliRunner
@@ -196,20 +196,9 @@ def _merge(url: str, out: Any, barrier: Any) -> None:
         out.put(store.merge_pending(batch=4))
 
 
-def _run(target: Callable[..., None], args: list[tuple[Any, ...]]) -> None:
-    ctx = mp.get_context("spawn")
-    barrier = ctx.Barrier(len(args))
-    procs = [ctx.Process(target=target, args=(*a, barrier)) for a in args]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(240)
-    assert [p.exitcode for p in procs] == [0] * len(procs)
-
-
 def test_overlapping_stagers_store_each_report_once(make_db: Callable[..., str]) -> None:
     url = make_db()
-    _run(_stage, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3)])
+    run_processes(_stage, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3)])
     with Store(url) as store:
         assert store.counts()["reports"] == 90
         assert store.pending().reports == 90 and store.pending().events == 90  # one pending row per report
@@ -225,7 +214,7 @@ def test_two_merging_processes_merge_every_row_once(backend: str, make_db: Calla
         store.stage(_items(0, 150))
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
-    _run(_merge, [(url, out), (url, out)])
+    run_processes(_merge, [(url, out), (url, out)])
     done = [out.get(timeout=5), out.get(timeout=5)]
     assert sum(done) == 150 and min(done) > 0  # both took part, neither merged a row twice
     with Store(url) as store:

@@ -25,11 +25,8 @@ the candidates as merged so far (including events created earlier in the batch).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -38,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from tocsin import events as rules
+from tocsin.gc_pause import paused_gc
 from tocsin.model import Event, Extraction, Location, Report
 from tocsin.store import checks, merging
 from tocsin.store import engine as eng
@@ -53,7 +51,6 @@ __all__ = [
     "lock_merge_keys",
     "merge_entries",
     "merge_lock_keys",
-    "gc_paused",
     "merge_pending_chunk",
     "pending_rows",
 ]
@@ -356,30 +353,13 @@ def _best(mention: Event, interval: tuple[dt.date, dt.date] | None, index: _Inde
     return None if best is None else best[1]
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch is merged or staged.
-
-    Merging keeps thousands of new Events alive at once; each full collection then walks every
-    object of the process (~200,000 here), which cost a quarter of the merge time. The batch makes
-    no reference cycles to collect; the collector resumes afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def add_fresh(
     conn: sa.Connection,
     fresh: list[tuple[Report, str, Extraction, AddResult]],
     ctx: merging.MergeContext,
 ) -> None:
     """Write the mentions of ``fresh`` reports (already inserted) and merge them into events."""
-    with gc_paused():
+    with paused_gc():
         _add_fresh(conn, fresh, ctx)
 
 
@@ -457,7 +437,7 @@ def pending_rows(fresh: list[tuple[Report, str, Extraction, AddResult]], now: dt
     Reports without events get none. Sets each result's ``pending``.
     """
     rows = []
-    with gc_paused():
+    with paused_gc():
         for report, content_hash, extraction, result in fresh:
             if not extraction.events:
                 continue
@@ -488,7 +468,7 @@ def merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeConte
     On PostgreSQL the rows are claimed ``FOR UPDATE SKIP LOCKED``: several mergers take disjoint
     chunks, and a merger killed mid-way leaves its rows pending (its transaction rolls back).
     """
-    with gc_paused():
+    with paused_gc():
         return _merge_pending_chunk(conn, limit, ctx)
 
 

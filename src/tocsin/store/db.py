@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from tocsin import settings
 from tocsin.errors import ConflictError, E, InputError, NotFound, StoreError, TocsinError
+from tocsin.gc_pause import paused_gc
 from tocsin.model import (
     Extraction,
     Notice,
@@ -253,7 +254,7 @@ class Store:
             if result.added:
                 fresh[content_hash] = (report, content_hash, extraction, result)
         current = ["the batch"]
-        with bulk.gc_paused(), self._batch(current) as conn:
+        with paused_gc(), self._batch(current) as conn:
             inserted: set[str] = set()
             if fresh:
                 rows = [_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]

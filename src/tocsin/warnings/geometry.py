@@ -7,11 +7,9 @@ geodesic offsets (pyproj ``Geod``), corridors buffered in a local azimuthal equi
 
 from __future__ import annotations
 
-import gc
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +20,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from tocsin.errors import E, GeometryError
+from tocsin.gc_pause import paused_gc
 
 __all__ = [
     "Circle",
@@ -35,7 +34,6 @@ __all__ = [
     "format_line",
     "format_polygon",
     "parse_circle",
-    "paused_gc",
     "parse_line",
     "parse_pairs",
     "parse_polygon",
@@ -78,22 +76,6 @@ def _check_point(lat: float, lon: float, where: str, index: int) -> None:
         raise GeometryError(E.T304.format(where=where, index=index, lat=lat, lon=lon))
     if abs(lat) > 90 or abs(lon) > 180:
         raise GeometryError(E.T303.format(where=where, index=index, lat=lat, lon=lon))
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic GC while creating very many geometries at once.
-
-    Each shapely geometry is a tracked Python object; a million of them trigger repeated full
-    collections that cost more than the geometry work itself. Nothing made here forms cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_pairs(text: str, where: str = "polygon") -> list[tuple[float, float]]:

@@ -20,8 +20,9 @@ from shapely import STRtree
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
+from tocsin.gc_pause import paused_gc
 from tocsin.model import to_dict
-from tocsin.warnings.geometry import EARTH_RADIUS_M, paused_gc
+from tocsin.warnings.geometry import EARTH_RADIUS_M
 from tocsin.warnings.records import Warning
 from tocsin.warnings.timewindow import to_utc
 

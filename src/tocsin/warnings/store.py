@@ -30,13 +30,14 @@ from shapely.geometry.base import BaseGeometry
 
 import tocsin.store.engine as eng
 from tocsin.errors import CapError, ConflictError, E, InputError, NotFound
+from tocsin.gc_pause import paused_gc
 from tocsin.store import spatial
 from tocsin.store.tables import UTCDateTime
 from tocsin.store.warning_tables import deliveries, subscriptions, warning_log, warnings
 from tocsin.warnings.cap import parse_cap, safe_parse, to_cap
 from tocsin.warnings.drafts import draft_from_notice, new_identifier
 from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, read_feed
-from tocsin.warnings.geometry import Resolver, paused_gc
+from tocsin.warnings.geometry import Resolver
 from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusAnswer, StatusIndex
 from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check_webhook_url, subscription_area
