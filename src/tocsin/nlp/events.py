@@ -114,10 +114,6 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in doc.sents]
 
 
-def _names_in(toponyms: list[Toponym], start: int, end: int) -> set[str]:
-    return {t.name.lower() for t in toponyms if start <= t.start and t.end <= end}
-
-
 def _dates_in(dates: list[DateMention], start: int, end: int) -> set[object]:
     """The days named in ``[start, end)``; a clock time alone ("shortly after noon") names no day."""
     return {
