@@ -19,8 +19,7 @@ __all__ = ["TARGETS", "run_all"]
 TARGETS: dict[tuple[str, str], float] = {
     ("case", "weighted_f1"): 0.85,
     ("case", "unseen_not_forced"): 0.80,
-    ("acled", "date"): 0.97,
-    ("acled", "sub_event_type"): 0.80,
+    ("acled", "date_anchored"): 0.97,  # a year-less note without a publication date cannot be dated
     ("acled", "fatalities"): 0.90,
     ("acled", "admin1"): 0.90,
     ("trnews", "within_161km"): 0.90,
@@ -72,6 +71,9 @@ def run_all(data: Path, *, console: Console | None = None, suites: tuple[str, ..
                 mark = "" if target is None else (f"{target} ok" if float(value) >= target else f"{target} MISS")
                 table.add_row(suite, metric, str(value), mark)
     console.print(table)
+    if "acled" in results:
+        console.print("acled sub_event_type scores the shipped model on rows it was trained on: not a held-out "
+                      "figure. The held-out one (ACLED by file, target 0.80) is `python -m tocsin.eval.case`.")
     return results
 
 
