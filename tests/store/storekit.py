@@ -96,3 +96,38 @@ def run_processes(target: Callable[..., None], args: list[tuple[Any, ...]]) -> N
     for p in procs:
         p.join(240)
     assert [p.exitcode for p in procs] == [0] * len(procs)
+
+
+HAPPENING_PLACES = ("Aleppo", "Idlib", "Kharkiv", "Suva")
+
+
+def happenings(start: int, stop: int) -> list[Any]:
+    """Report n describes happening n // 3 (three sources each): a place and day of its own."""
+    out = []
+    for n in range(start, stop):
+        h = n // 3
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=10 * h)
+        ev = event("Armed clash", day=day, place=HAPPENING_PLACES[h % len(HAPPENING_PLACES)], fatalities=h % 7)
+        out.append(item(f"r{n}", [ev], source=f"agency {n % 3}"))
+    return out
+
+
+def _write_in_batches(url: str, start: int, stop: int, batch: int, barrier: Any, staged: bool) -> None:
+    from tocsin.store import Store
+
+    with Store(url) as store:
+        items = happenings(start, stop)
+        write = store.stage if staged else store.add
+        barrier.wait(30)
+        for i in range(0, len(items), batch):
+            write(items[i : i + batch])
+
+
+def add_in_batches(url: str, start: int, stop: int, batch: int, barrier: Any) -> None:
+    """A worker process: ``Store.add`` of reports ``start..stop`` in batches, after the others are ready."""
+    _write_in_batches(url, start, stop, batch, barrier, staged=False)
+
+
+def stage_in_batches(url: str, start: int, stop: int, batch: int, barrier: Any) -> None:
+    """A worker process: ``Store.stage`` of reports ``start..stop`` in batches, after the others are ready."""
+    _write_in_batches(url, start, stop, batch, barrier, staged=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing as mp
 import threading
 from collections import Counter
@@ -10,37 +9,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from storekit import event, item, run_processes
+from storekit import add_in_batches, happenings, item, run_processes
 
 from tocsin.errors import ConflictError
 from tocsin.store import Store
-
-PLACES = ("Aleppo", "Idlib", "Kharkiv", "Suva")
-
-
-def _items(start: int, stop: int) -> list[Any]:
-    """Report n describes happening n // 3 (three sources each): a place and day of its own."""
-    out = []
-    for n in range(start, stop):
-        h = n // 3
-        day = dt.date(2024, 1, 1) + dt.timedelta(days=10 * h)
-        ev = event("Armed clash", day=day, place=PLACES[h % len(PLACES)], fatalities=h % 7)
-        out.append(item(f"r{n}", [ev], source=f"agency {n % 3}"))
-    return out
-
-
-def _ingest(url: str, start: int, stop: int, batch: int, barrier: Any) -> None:
-    with Store(url) as store:
-        items = _items(start, stop)
-        barrier.wait(30)
-        for i in range(0, len(items), batch):
-            store.add(items[i : i + batch])
 
 
 def test_overlapping_ingests_by_several_processes_store_each_report_once(make_db: Callable[..., str]) -> None:
     url = make_db()
     # four processes over 0..90, each range overlapping its neighbours' by half: every report is sent 2x
-    run_processes(_ingest, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3), (url, 68, 90, 4)])
+    ranges = [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3), (url, 68, 90, 4)]
+    run_processes(add_in_batches, ranges)
     with Store(url) as store:
         counts = store.counts()
         assert counts["reports"] == 90  # distinct reports, though most were ingested twice at once
@@ -120,7 +99,7 @@ def test_outbox_drained_by_several_workers_sends_each_delivery_once(make_db: Cal
 @pytest.mark.parametrize("batch", [1, 50])  # one report per transaction; all in one
 def test_batched_and_one_by_one_writes_give_the_same_events(make_db: Callable[..., str], batch: int) -> None:
     url = make_db()
-    items = _items(0, 30)
+    items = happenings(0, 30)
     with Store(url) as store:
         for i in range(0, len(items), batch):
             store.add(items[i : i + batch])

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from storekit import event, item, run_processes
-from test_concurrency import _items
+from storekit import event, happenings, item, run_processes, stage_in_batches
 from test_write_path import _corpus, _stored
 from typer.testing import CliRunner
 
@@ -122,7 +121,7 @@ def test_progress_is_called_per_chunk(store: Store) -> None:
 def test_a_failing_merge_leaves_its_chunk_pending(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from tocsin.store import bulk
 
-    store.stage(_items(0, 30))
+    store.stage(happenings(0, 30))
     real, calls = bulk._update_joined, [0]
 
     def failing(*args: Any) -> None:
@@ -164,7 +163,7 @@ Store(sys.argv[1]).merge_pending(batch=5)
 
 def test_merge_killed_half_way_leaves_its_chunk_pending_and_reruns(make_db: Callable[..., str]) -> None:
     url, reference = make_db(), make_db()
-    items = _items(0, 30)
+    items = happenings(0, 30)
     with Store(url) as store:
         store.stage(items)
     with Store(reference) as store:
@@ -182,14 +181,6 @@ def test_merge_killed_half_way_leaves_its_chunk_pending_and_reruns(make_db: Call
             assert [s[1:4] for s in _stored(store)] == [s[1:4] for s in _stored(want)]
 
 
-def _stage(url: str, start: int, stop: int, batch: int, barrier: Any) -> None:
-    with Store(url) as store:
-        items = _items(start, stop)
-        barrier.wait(30)
-        for i in range(0, len(items), batch):
-            store.stage(items[i : i + batch])
-
-
 def _merge(url: str, out: Any, barrier: Any) -> None:
     with Store(url) as store:
         barrier.wait(30)
@@ -198,7 +189,7 @@ def _merge(url: str, out: Any, barrier: Any) -> None:
 
 def test_overlapping_stagers_store_each_report_once(make_db: Callable[..., str]) -> None:
     url = make_db()
-    run_processes(_stage, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3)])
+    run_processes(stage_in_batches, [(url, 0, 45, 5), (url, 22, 68, 7), (url, 45, 90, 5), (url, 0, 22, 3)])
     with Store(url) as store:
         assert store.counts()["reports"] == 90
         assert store.pending().reports == 90 and store.pending().events == 90  # one pending row per report
@@ -211,7 +202,7 @@ def test_two_merging_processes_merge_every_row_once(backend: str, make_db: Calla
         pytest.skip("SQLite writers queue on one lock: parallel mergers are a PostgreSQL question")
     url = make_db()
     with Store(url) as store:
-        store.stage(_items(0, 150))
+        store.stage(happenings(0, 150))
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     run_processes(_merge, [(url, out), (url, out)])
@@ -224,7 +215,7 @@ def test_two_merging_processes_merge_every_row_once(backend: str, make_db: Calla
 
 
 def test_cli_status_and_merge(store: Store) -> None:
-    store.stage(_items(0, 6))
+    store.stage(happenings(0, 6))
     url = store.url if store.engine.dialect.name == "sqlite" else store.engine.url.render_as_string(False)
     runner = CliRunner()
     status = runner.invoke(app, ["db", "status", "--db", url])
