@@ -131,7 +131,7 @@ def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[Da
     for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
         sent = (trigger.sent_start, trigger.sent_end)
         index = index_of.get(trigger.sent_start, -1)
-        if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(doc, trigger, dates):
+        if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates):
             continue
         joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates)
         if joined is not None:
@@ -351,10 +351,10 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     return verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in INTENT_VERBS
 
 
-def _aggregate(doc: Doc, trigger: Trigger, dates: list[DateMention]) -> bool:
+def _aggregate(text: str, trigger: Trigger, dates: list[DateMention]) -> bool:
     """A toll over a period ("over the past week, 16 civilians were killed", "tens of thousands have
     been killed in the war"): no one event, unless the sentence also names a day."""
-    if not AGGREGATE.search(doc.text[trigger.sent_start : trigger.sent_end]):
+    if not AGGREGATE.search(text[trigger.sent_start : trigger.sent_end]):
         return False
     return not any(
         trigger.sent_start <= d.start and d.end <= trigger.sent_end and d.value is not None and d.precision == 1
