@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -431,21 +432,25 @@ def merge_entries(conn: sa.Connection, pending: list[Entry], ctx: merging.MergeC
 PENDING_COLUMNS = ("report_hash", "n_events", "events", "staged_at")
 
 
-def pending_rows(fresh: list[tuple[Report, str, Extraction, AddResult]], now: dt.datetime) -> list[tuple[Any, ...]]:
+def pending_rows(
+    fresh: list[tuple[Report, str, Extraction, AddResult]], now: dt.datetime
+) -> Iterator[tuple[Any, ...]]:
     """``pending`` rows (in ``PENDING_COLUMNS`` order) of reports just inserted: their checked mentions as JSON.
 
-    Reports without events get none. Sets each result's ``pending``.
+    Reports without events get none. Sets each result's ``pending`` as its row is made. A generator:
+    ``engine.bulk_insert`` sends each row while the next one is checked and serialised.
     """
-    rows = []
-    with paused_gc():
-        for report, content_hash, extraction, result in fresh:
-            if not extraction.events:
-                continue
-            where = f"report {report.id!r} event "
-            checked = [checks.check_mention(raw, report, f"{where}{n}") for n, raw in enumerate(extraction.events)]
-            rows.append((content_hash, len(checked), dumps(checked), now))  # one orjson call per report
-            result.pending = len(checked)
-    return rows
+    problem, as_mention = checks.mention_problem, checks.as_mention
+    for report, content_hash, extraction, result in fresh:
+        if not extraction.events:
+            continue
+        checked = []
+        for raw in extraction.events:
+            if problem(raw) is not None:  # the error names the report and the event (built only then)
+                checks.check_mention(raw, report, f"report {report.id!r} event {len(checked)}")
+            checked.append(as_mention(raw, report))
+        result.pending = len(checked)
+        yield content_hash, len(checked), dumps(checked), now  # one orjson call per report
 
 
 @cache

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tocsin.errors import E, InputError, StoreError
 from tocsin.model import (
+    EVENT_TYPES,
     INTER_CODES,
     SUB_EVENT_TYPES,
     Event,
@@ -34,7 +35,9 @@ __all__ = [
     "check_bbox",
     "check_correction",
     "check_item",
+    "as_mention",
     "check_mention",
+    "mention_problem",
     "evidence_sentences",
     "notice_json",
     "notice_time",
@@ -74,38 +77,69 @@ def check_item(item: Any, where: str) -> tuple[Report, str, Extraction]:
         )
     if not isinstance(extraction, Extraction):
         raise StoreError(E.T209.format(what=where, detail=f"not an Extraction: {type(extraction).__name__}"))
+    rid, source, language = report.id, report.source, report.language
+    usual = type(rid) is str and len(rid) <= 500 and (source is None or (type(source) is str and len(source) <= 500))
+    if not (usual and (language is None or (type(language) is str and len(language) <= 16))):
+        _check_report_fields(report, where)  # the exact error (or a value that is fine after all)
+    if not isinstance(report.text, str):
+        raise StoreError(E.T209.format(what=where, detail="report text must be text"))
+    return report, content_hash, extraction
+
+
+def _check_report_fields(report: Report, where: str) -> None:
     for name, limit in _REPORT_LIMITS.items():
         value = getattr(report, name)
         if name == "id" and not isinstance(value, str):
             raise StoreError(E.T209.format(what=where, detail=f"report id must be text, got {value!r}"))
         if value is not None and len(str(value)) > limit:
             raise StoreError(E.T209.format(what=where, detail=f"report {name} is longer than {limit} characters"))
-    if not isinstance(report.text, str):
-        raise StoreError(E.T209.format(what=where, detail="report text must be text"))
-    return report, content_hash, extraction
+
+
+#: ACLED sub-event type -> its event type (``event_type_of`` as one dict lookup).
+_TYPE_OF: dict[str, str] = {sub: kind for kind, subs in EVENT_TYPES.items() for sub in subs}
 
 
 def check_mention(event: Any, report: Report, where: str) -> Event:
     """The event as a mention of ``report``: validated, with report id and source filled in."""
+    problem = mention_problem(event)
+    if problem is not None:
+        raise StoreError(E.T209.format(what=where, detail=problem), what=where)
+    return as_mention(event, report)
 
-    def bad(detail: str) -> StoreError:
-        return StoreError(E.T209.format(what=where, detail=detail), what=where)
 
+def mention_problem(event: Any) -> str | None:
+    """What is wrong with ``event`` as a record to store, or None (``check_mention`` without the copy).
+
+    The usual event (plain ints, a plain date, numbers in range) passes a few cheap tests; anything
+    else gets the full ones.
+    """
     if not isinstance(event, Event):
-        raise bad(f"not an Event: {type(event).__name__}")
-    if event.sub_event_type not in SUB_EVENT_TYPES:
-        raise bad(f"sub_event_type {event.sub_event_type!r} is not an ACLED sub-event type")
-    if event.event_type != event_type_of(event.sub_event_type):
-        raise bad(f"event_type {event.event_type!r} does not hold sub-event type {event.sub_event_type!r}")
+        return f"not an Event: {type(event).__name__}"
+    sub = event.sub_event_type
+    kind = _TYPE_OF.get(sub) if type(sub) is str else None
+    if kind is None and sub not in SUB_EVENT_TYPES:
+        return f"sub_event_type {event.sub_event_type!r} is not an ACLED sub-event type"
+    if event.event_type != (kind or event_type_of(sub)):
+        return f"event_type {event.event_type!r} does not hold sub-event type {event.sub_event_type!r}"
     if event.date is not None and (type(event.date) is not dt.date):
-        raise bad(f"date must be a datetime.date, got {event.date!r}")
-    for name in ("fatalities", "displaced"):
-        value = getattr(event, name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            raise bad(f"{name} must be a count (int >= 0) or None, got {value!r}")
+        return f"date must be a datetime.date, got {event.date!r}"
+    killed, displaced = event.fatalities, event.displaced
+    if not (
+        (killed is None or (type(killed) is int and killed >= 0))
+        and (displaced is None or (type(displaced) is int and displaced >= 0))
+    ):
+        for name in ("fatalities", "displaced"):
+            value = getattr(event, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                return f"{name} must be a count (int >= 0) or None, got {value!r}"
     lat, lon = event.location.latitude, event.location.longitude
     if (lat is not None and not -90 <= lat <= 90) or (lon is not None and not -180 <= lon <= 180):
-        raise bad(f"location ({lat!r}, {lon!r}) is not a latitude/longitude")
+        return f"location ({lat!r}, {lon!r}) is not a latitude/longitude"
+    return None
+
+
+def as_mention(event: Event, report: Report) -> Event:
+    """A copy of a checked event with the report's id and source filled in where it has none."""
     mention = _shallow_copy(event)
     mention.report_id = event.report_id or report.id
     mention.sources = list(event.sources) or ([report.source] if report.source else [])

@@ -257,8 +257,8 @@ class Store:
         with paused_gc(), self._batch(current) as conn:
             inserted: set[str] = set()
             if fresh:
-                rows = [_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items())]
-                inserted = eng.insert_missing(conn, reports, "content_hash", _REPORT_COLUMNS, rows)
+                rows = (_report_values(r, h, x, ctx.now) for h, (r, _, x, _) in sorted(fresh.items()))
+                inserted = eng.insert_missing(conn, reports, "content_hash", _REPORT_COLUMNS, rows)  # streamed
             for content_hash, (_r, _h, _x, result) in fresh.items():
                 result.added = content_hash in inserted  # False: another writer stored it meanwhile
             kept = [f for f in fresh.values() if f[3].added]
@@ -268,9 +268,10 @@ class Store:
                 bulk.add_fresh(conn, kept, ctx)
             notice_rows: list[dict[str, Any]] = []
             for report, content_hash, extraction, result in kept:
-                current[0] = f"report {report.id!r} (hash {content_hash[:12]})"
-                notice_rows += _notice_rows(report, content_hash, extraction)
-                result.notices = len(extraction.notices)
+                if extraction.notices:
+                    current[0] = f"report {report.id!r} (hash {content_hash[:12]})"
+                    notice_rows += _notice_rows(report, content_hash, extraction)
+                    result.notices = len(extraction.notices)
             if notice_rows:
                 conn.execute(_INSERT_NOTICE, notice_rows)
         return results
@@ -583,9 +584,10 @@ def _report_values(report: Report, content_hash: str, extraction: Extraction, no
     """A ``reports`` row in ``_REPORT_COLUMNS`` order (toponyms as JSON text)."""
     status = "skipped" if extraction.skipped else "extracted"
     language = report.language or extraction.language
+    toponyms = dumps(list(extraction.toponyms)) if extraction.toponyms else "[]"
     return (
         content_hash, report.id, report.title, report.text, report.published, report.source, report.url, language,
-        report.origin, now, status, extraction.skipped, dumps(list(extraction.toponyms)),
+        report.origin, now, status, extraction.skipped, toponyms,
     )  # fmt: skip
 
 

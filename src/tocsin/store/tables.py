@@ -52,6 +52,23 @@ class UTCDateTime(sa.TypeDecorator[dt.datetime]):
         value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def bind_processor(self, dialect: sa.Dialect) -> Any:
+        """``process_bind_param``, with a shortcut for values already in UTC where nothing else converts them.
+
+        Bulk writes bind one or two times per row (``engine.bulk_insert``); the shortcut skips the
+        general path's calls for the usual value (an aware UTC datetime) on PostgreSQL.
+        """
+        general = super().bind_processor(dialect)
+        if dialect.name == "sqlite" or self.impl_instance.dialect_impl(dialect).bind_processor(dialect) is not None:
+            return general
+
+        def process(value: Any) -> Any:
+            if type(value) is dt.datetime and value.tzinfo is dt.UTC:
+                return value
+            return general(value) if general is not None else value
+
+        return process
+
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
         if value is None:
             return None

@@ -1,0 +1,98 @@
+"""``engine.insert_missing``: a straight COPY on PostgreSQL, redone the safe way when a key is taken."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from storekit import event, item
+
+from tocsin.store import Store
+from tocsin.store import engine as eng
+from tocsin.store.tables import reports
+
+_COLUMNS = ("content_hash", "report_id", "text", "ingested_at", "status", "toponyms")
+
+
+def _rows(keys: list[str]) -> list[tuple[Any, ...]]:
+    now = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    return [(k, f"id {k}", f"text of {k}", now, "extracted", "[]") for k in keys]
+
+
+def _stored_keys(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(sa.select(reports.c.content_hash)).scalars())
+
+
+@pytest.mark.parametrize(
+    ("stored", "batch"),
+    [
+        ([], ["a", "b", "c"]),  # nothing taken: the straight COPY path
+        (["b"], ["a", "b", "c"]),  # a key in the middle is taken: redone, the others kept
+        (["a", "b", "c"], ["a", "b", "c"]),  # every key taken: nothing inserted
+        (["c"], (k for k in ["a", "b", "c"])),  # a generator (streamed rows) meeting a taken key
+    ],
+)
+def test_insert_missing_inserts_exactly_the_new_keys(store: Store, stored: list[str], batch: Any) -> None:
+    with store.transaction() as conn:
+        eng.insert_missing(conn, reports, "content_hash", _COLUMNS, _rows(stored))
+    keys = list(batch)
+    with store.transaction() as conn:
+        got = eng.insert_missing(conn, reports, "content_hash", _COLUMNS, iter(_rows(keys)))
+        # the transaction goes on after a redone COPY: a later statement in it still works
+        later = eng.insert_missing(conn, reports, "content_hash", _COLUMNS, _rows(["z"]))
+    assert got == set(keys) - set(stored) and later == {"z"}
+    assert _stored_keys(store) == sorted({*stored, *keys, "z"})
+
+
+def test_an_empty_batch_inserts_nothing(store: Store) -> None:
+    with store.transaction() as conn:
+        assert eng.insert_missing(conn, reports, "content_hash", _COLUMNS, iter([])) == set()
+    assert _stored_keys(store) == []
+
+
+def test_a_key_another_writer_is_inserting_waits_for_it_then_is_skipped(backend: str, store: Store) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite writers queue on one lock: no insert can be in flight meanwhile")
+    done: dict[str, Any] = {}
+    first = store.engine.connect()
+    try:
+        first.begin()
+        eng.insert_missing(first, reports, "content_hash", _COLUMNS, _rows(["b"]))  # not committed yet
+
+        def second() -> None:
+            with store.transaction() as conn:
+                done["keys"] = eng.insert_missing(conn, reports, "content_hash", _COLUMNS, _rows(["a", "b", "c"]))
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive()  # its COPY waits on the first writer's "b"
+        first.commit()
+        thread.join(30)
+    finally:
+        first.close()
+    assert done["keys"] == {"a", "c"}  # "b" went in once, by the first writer
+    assert _stored_keys(store) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("method", ["stage", "add"])
+def test_a_batch_with_reports_stored_elsewhere_keeps_the_others(make_db: Callable[..., str], method: str) -> None:
+    url = make_db()
+    batch = [item(f"r{i}", [event(place="Aleppo" if i % 2 else "Idlib")]) for i in range(12)]
+    with Store(url) as other:
+        other.add([batch[3], batch[8]])  # another process stored two of them before
+    with Store(url) as store:
+        write = getattr(store, method)
+        results = write(batch)
+        assert [r.added for r in results] == [i not in (3, 8) for i in range(12)]
+        again = write([item("next", [event(place="Kharkiv")])])  # the next call on the same connection
+        assert again[0].added is True
+        assert store.counts()["reports"] == 13
+        assert store.merge_pending() == (11 if method == "stage" else 0)
+        assert store.counts()["mentions"] == 13
