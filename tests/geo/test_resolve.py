@@ -380,3 +380,22 @@ def test_a_town_abroad_known_by_an_alternate_name_is_not_guessed(places_nlp) -> 
 )
 def test_an_allegiance_is_no_place(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     assert [t.name for t in _toponyms(places_nlp, text)] == ["Aleppo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1"),
+    [
+        # NER calls the village a person; the report names no country and every town of that name is Ukrainian
+        ("On 9 May, the monitors observed 12 explosions near Novoluhanske.", "Novoluhanske", "Donetsk"),
+        # NER calls it an organisation
+        ("On 9 May, the monitors recorded 3 explosions near Shyrokyne.", "Shyrokyne", "Donetsk"),
+    ],
+)
+def test_a_small_village_after_a_cue_is_its_own_clue(places_nlp, text: str, name: str, admin1: str) -> None:  # type: ignore[no-untyped-def]
+    t = _by_name(_toponyms(places_nlp, text), name)
+    assert (t.country_code, t.admin1) == ("UA", admin1)
+
+
+def test_a_small_village_after_a_cue_is_not_taken_when_the_report_points_elsewhere(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Police in Kenya said 3 explosions were heard near Shyrokyne on Monday."
+    assert all(not t.resolved for t in _toponyms(places_nlp, text) if t.name == "Shyrokyne")

@@ -209,7 +209,28 @@ def _sequences(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
                 out.append((offset + cut, seq[cut:dot.start(1) + len(dot.group(1)) + 1]))
                 cut = dot.end()
         out.append((offset + cut, seq[cut:]))
+    out = [part for start, seq in out for part in _english_particles(start, seq, gazetteer)]
     return [_trim_stopwords(start, seq) for start, seq in out]
+
+
+_ENGLISH_PARTICLE = re.compile(r" (at|as|an) (?=([A-Z]))")
+
+
+def _english_particles(start: int, seq: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """Split a sequence at "at", "as" or "an" used as English words ("Burkina Faso at Baraboule").
+
+    As Arabic articles they assimilate to the next word ("At Tall", "As Suwayda", "An Nabk"); before any
+    other letter they are English, unless the gazetteer knows the whole sequence.
+    """
+    cuts = [m for m in _ENGLISH_PARTICLE.finditer(seq) if m.group(1)[1] != m.group(2).lower()]
+    if not cuts or gazetteer.loose.get(loose_key(fold(seq))):
+        return [(start, seq)]
+    parts, begin = [], 0
+    for m in cuts:
+        parts.append((start + begin, seq[begin:m.start()]))
+        begin = m.end()
+    parts.append((start + begin, seq[begin:]))
+    return [(s, p) for s, p in parts if p]
 
 
 def _trim_stopwords(start: int, seq: str) -> tuple[int, str]:
@@ -415,6 +436,29 @@ def _after_place(text: str, start: int, mentions: list[Mention]) -> bool:
     )
 
 
+_OTHER_SPLIT = re.compile(r"\s*[,;()]\s*|\s+(?:in|of|near)\s+")
+
+
+def _other_parts(start: int, text: str, label: str) -> list[tuple[int, int, str]]:
+    """A non-place entity cut where NER ran a name and its places together ("Basnere, Soum Province",
+    "Qoqfin in Idleb", "the Cabinet of Ministers in Kyiv"): each part is a name of its own, so a place
+    among them is not "part of a longer name"."""
+    parts, cut = [], 0
+    for sep in _OTHER_SPLIT.finditer(text):
+        parts.append((start + cut, start + sep.start(), label))
+        cut = sep.end()
+    parts.append((start + cut, start + len(text), label))
+    return [p for p in parts if p[1] > p[0]]
+
+
+def _whole_name(inside: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """One other entity that is exactly this name: "near Novoluhanske" that NER calls a person.
+
+    Kept as a place only when the gazetteer knows the name: "at Paris Regional Medical Center" is an
+    organisation, not an unknown place."""
+    return len(inside) == 1 and inside[0][:2] == (start, end)
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -446,7 +490,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
                 focus[table[fold(ent.text)]] += 1
                 taken.append((ent.start_char, ent.end_char))
             if ent.label_ not in _OTHER_ENTS:
-                others.append((ent.start_char, ent.end_char, ent.label_))
+                others.extend(_other_parts(ent.start_char, ent.text, ent.label_))
     for start, raw in _sequences(text, gazetteer):
         end = start + len(raw)
         if any(s < end and start < e for s, e in taken):
@@ -483,7 +527,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             _embedded_evidence(name, gazetteer, focus)
             continue
         source = "cue" if cue else "cap"
-        if cue and not inside and (
+        if cue and (not inside or _whole_name(inside, start, end) and gazetteer.loose.get(loose_key(key))) and (
             _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text[end:end + 20])
         ):
             source = "cue-place"  # "in X", "X frontline": a place even when the gazetteer lacks it

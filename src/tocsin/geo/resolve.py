@@ -456,6 +456,18 @@ def _near_anchor(gaz: Gazetteer, row: int, anchors: list[int], km: float = 100.0
     return any(distance_km(gaz.lat[row], gaz.lon[row], gaz.lat[a], gaz.lon[a]) <= km for a in anchors)
 
 
+def _only_clue(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
+    """A village after "in"/"near" in a report that names no country: its own name is the only clue.
+
+    Kept when the name is some town's own name and every such town lies in one country ("near
+    Novoluhanske" in a monitoring report that never says "Ukraine"); nothing else in the report disagrees.
+    """
+    if st.mention.source != "cue-place" or focus.total - focus.own_weight(_key(st.mention)) > 1e-9:
+        return False
+    exact = {gaz.cc[c.row] for c in st.candidates if c.match == MATCH_NAME}
+    return len(exact) == 1 and st.candidates[st.best].match == MATCH_NAME
+
+
 def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bool:
     """A name NER did not mark as a place is kept only where the gazetteer makes it unambiguous enough."""
     source = st.mention.source
@@ -472,6 +484,7 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
     if source in ("cue", "cue-place"):
         return cand.match <= MATCH_LOOSE and (
             in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
+            or _only_clue(gaz, st, focus)
         )
     if cand.match > MATCH_ALIAS:
         return False

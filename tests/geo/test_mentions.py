@@ -1,0 +1,71 @@
+"""Place mentions: names NER mislabels or runs together with other names (real spaCy pipeline)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tocsin.geo.gazetteer import Gazetteer
+from tocsin.geo.mentions import _english_particles, _other_parts
+
+
+def _places(nlp, text: str) -> dict[str, tuple[str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return {t.name: (t.country_code, t.admin1) for t in nlp(text)._.toponyms}
+
+
+@pytest.mark.parametrize(
+    ("seq", "parts"),
+    [
+        # "at" before a name that does not start with "t" is the English word: two names
+        ("Burkina Faso at Djibo", ["Burkina Faso", "Djibo"]),
+        # an Arabic article assimilates to the next word ("at T...", "as S..."): one name
+        ("Tell at Tamr", ["Tell at Tamr"]),
+        ("Ras as Suwayda", ["Ras as Suwayda"]),
+    ],
+)
+def test_english_particles_split_a_sequence(gazetteer: Gazetteer, seq: str, parts: list[str]) -> None:
+    assert [p for _, p in _english_particles(10, seq, gazetteer)] == parts
+
+
+def test_english_particles_keep_the_offsets(gazetteer: Gazetteer) -> None:
+    [(s1, p1), (s2, p2)] = _english_particles(10, "Burkina Faso at Djibo", gazetteer)
+    assert (s1, p1, s2, p2) == (10, "Burkina Faso", 26, "Djibo")
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # a name and its province after a comma
+        ("Basnere, Soum Province", [(0, 7), (9, 22)]),
+        # a village "in" its governorate
+        ("Qoqfin in Idleb", [(0, 6), (10, 15)]),
+        # "and" joins the words of one organisation name, it does not cut it
+        ("Union of Human and Animal Health Workers", [(0, 5), (9, 40)]),
+    ],
+)
+def test_other_entities_are_cut_into_names(text: str, spans: list[tuple[int, int]]) -> None:
+    assert [(s, e) for s, e, _ in _other_parts(0, text, "ORG")] == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        # NER: "Basnere, Soum Province" is one ORG; the province is a place of its own
+        ("Militants burned a school near the village of Basnere, Soum Province, on Friday.", "Soum Province",
+         ("BF", "Sahel")),
+        # NER: "Qoqfin in Idleb" is one ORG
+        ("On 30 April, regime forces shelled Qoqfin in Idleb with artillery.", "Idleb", ("SY", "Idlib")),
+        # NER: "the Ministry of Health in Kyiv" is one ORG; the city after "in" is where it happened
+        ("Workers protested outside the Ministry of Health in Kyiv on Monday.", "Kyiv", ("UA", "Kyiv City")),
+        # "Burkina Faso at Djibo" is one capitalised run; "at" is English here
+        ("Gunmen attacked two police posts in northern Burkina Faso at Djibo and Arbinda on Sunday.", "Djibo",
+         ("BF", "Sahel")),
+    ],
+)
+def test_places_inside_other_entities_are_found(places_nlp, text: str, name: str, place: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    assert _places(places_nlp, text).get(name) == place
+
+
+def test_an_organisation_after_at_is_no_unknown_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # a whole entity after a locative cue counts as a place only when the gazetteer knows it
+    names = _places(places_nlp, "He was taken to hospital at Paris Regional Medical Center in Texas on Monday.")
+    assert "Paris Regional Medical Center" not in names and names.get("Texas") == ("US", "Texas")
