@@ -260,10 +260,11 @@ def main() -> None:
     for name, (wall, cpu, server_rate, found) in sorted(rates.items(), key=lambda kv: order[kv[0]]):
         per = args.merge_batch if "drain" in name else 1 if "naive" in name else args.batch
         per_text = "" if "+" in name else f"({per:4d} per transaction)"
-        if "writers" in name:
+        writers = "writers" in name
+        if writers:
             name, per_text = f"postgresql staged x{args.writers}", f"({per:4d} per tx, summed)"
         same = "" if found == counts else "  (!! different counts)"
-        if "writers" in name:  # the union of the slices; merged in the writers' interleaved order
+        if writers:  # the union of the slices; merged in the writers' interleaved order
             union = all(found[k] == counts[k] for k in ("reports", "mentions"))
             same = f"  (reports, mentions {'==' if union else '!= (!!)'} one writer's; {found['events']} events)"
         server_text = "" if math.isnan(server_rate) else f"; server {server_rate:.0f} per server CPU second"
