@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tocsin.geo.gazetteer import Gazetteer, fold, loose_key, skeleton
+from tocsin.geo.gazetteer import KIND_ADMIN1, Gazetteer, fold, loose_key, skeleton
 from tocsin.model import Place
 
 
@@ -149,3 +149,23 @@ def test_admin1_display_name_is_the_english_one_the_data_gives(
     row = gazetteer.by_gid[geonames_id]
     assert gazetteer.name[row] == name
     assert geonames_id in [p.geonames_id for p in gazetteer.lookup(name)]
+
+
+@pytest.mark.parametrize(
+    ("name", "found"),
+    [
+        ("Mass.", True),  # the AP abbreviation, with its full stop, is Massachusetts
+        ("Mass", False),  # without it, a word ("Mass grave")
+        ("Alta.", True),
+        ("Alta", False),  # "Loma Alta" is no Alberta
+        ("MASS", True),  # in capitals, a postal-style abbreviation
+    ],
+)
+def test_an_abbreviation_needs_its_full_stop(gazetteer: Gazetteer, name: str, found: bool) -> None:
+    states = {gazetteer.name[c.row] for c in gazetteer.candidates(name) if gazetteer.kind[c.row] == KIND_ADMIN1}
+    assert bool(states & {"Massachusetts", "Alberta"}) is found
+
+
+def test_a_two_letter_state_abbreviation_matches_without_its_full_stop(gazetteer: Gazetteer) -> None:
+    # "EDMONTON, Ky (WBKO)": two-letter forms are postal codes too
+    assert "Kentucky" in {gazetteer.name[c.row] for c in gazetteer.candidates("Ky")}

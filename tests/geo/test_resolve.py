@@ -399,3 +399,10 @@ def test_a_small_village_after_a_cue_is_its_own_clue(places_nlp, text: str, name
 def test_a_small_village_after_a_cue_is_not_taken_when_the_report_points_elsewhere(places_nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Police in Kenya said 3 explosions were heard near Shyrokyne on Monday."
     assert all(not t.resolved for t in _toponyms(places_nlp, text) if t.name == "Shyrokyne")
+
+
+def test_a_list_before_a_plural_admin_noun_names_admin_areas(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "A, B and C governorates": every member is a governorate, none the container of another
+    text = "On 2 May, Houthi forces shelled positions in Al Jawf, Ad Dali and Taizz governorates."
+    toponyms = _toponyms(places_nlp, text)
+    assert [(t.name, t.feature_code) for t in toponyms] == [("Al Jawf", "ADM1"), ("Ad Dali", "ADM1"), ("Taizz", "ADM1")]

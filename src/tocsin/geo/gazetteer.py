@@ -521,10 +521,34 @@ class Gazetteer:
                 for row in self.skel.get(sk):
                     if row not in found and self._spelled_alike(lk, row):
                         found[row] = MATCH_SKELETON
+        if len(key) > 2 and key in self._abbreviation_rows() and not name.rstrip().endswith(".") and not name.isupper():
+            for row in self._abbreviation_rows()[key]:
+                found.pop(row, None)  # "Mass grave", "Loma Alta": not "Mass." or "Alta." without the dot
         out = [Candidate(row, match) for row, match in found.items()]
         if country_code:
             out = [c for c in out if self.cc[c.row] == country_code.upper()]
         return out
+
+    def _abbreviation_rows(self) -> dict[str, set[int]]:
+        """Folded abbreviation ("mass" of "Mass.") -> the rows known by no other name of that form.
+
+        An abbreviation of three letters or more stands for its state only when written with its full stop
+        or in capitals; folding drops the dot, so without this "Mass grave" and "Loma Alta" would be
+        Massachusetts and Alberta. Two-letter forms ("Ky", "KY") are postal codes as well and keep matching.
+        """
+        memo: dict[str, set[int]] | None = self.__dict__.get("_abbr_memo")
+        if memo is None:
+            memo = {}
+            for row in (*self.admin1_rows.values(), *self.countries.values()):
+                names = (self.name[row], *self.aliases(row))
+                for alias in names:
+                    key = fold(alias)
+                    if alias in self.abbreviations and all(
+                        fold(n) != key for n in names if n not in self.abbreviations
+                    ):
+                        memo.setdefault(key, set()).add(row)
+            self.__dict__["_abbr_memo"] = memo
+        return memo
 
     def _spelled_alike(self, loose: str, row: int) -> bool:
         """A skeleton match must also look alike ("Idleb"/"Idlib" yes, "Qwertabou"/"Curitiba" no).

@@ -233,6 +233,18 @@ _PLURAL_AFTER = re.compile(
 )
 
 
+#: Comma links before "and X <plural noun>" that make a list ("A, B and C provinces": one).
+_LIST_MIN = 1
+_PLURAL_ADMIN = re.compile(r"\s+(?:provinces|governorates|states|regions|oblasts|departments)\b", re.I)
+
+
+def _list_hints(text: str, members: list[_State]) -> None:
+    """"Al Jawf, Ad Dali and Taizz governorates": the plural noun names every member's kind."""
+    if _PLURAL_ADMIN.match(text, members[-1].mention.end):
+        for st in members:
+            st.mention.hint = st.mention.hint or "admin"
+
+
 def _unlink_lists(text: str, states: list[_State]) -> None:
     """"Kabul, Ghor, Laghman, and Balkh provinces" is a list: comma links ending in "and X <plural noun>"."""
     i = 0
@@ -242,11 +254,12 @@ def _unlink_lists(text: str, states: list[_State]) -> None:
             text[states[j].mention.end:states[j + 1].mention.start].strip() == ","
         ):
             j += 1
-        if j - i >= 2 and j < len(states) - 1 and _LIST_END.match(
+        if j - i >= _LIST_MIN and j < len(states) - 1 and _LIST_END.match(
             text[states[j].mention.end:states[j + 1].mention.start]
         ) and _PLURAL_AFTER.match(text, states[j + 1].mention.end):
             for k in range(i, j):
                 states[k].container = None
+            _list_hints(text, states[i:j + 2])
         i = j + 1
 
 
