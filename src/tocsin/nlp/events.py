@@ -903,13 +903,26 @@ def _attached(doc: Doc, toponym: Toponym, root: Token | None) -> bool:
     return False
 
 
+_ORIGIN = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?:(?:village|town|city|area|region|district|province|governorate|camp)s?\s+of\s+)?$", re.I
+)
+
+
+def _origin(text: str, toponym: Toponym) -> bool:
+    """Where someone comes from ("an individual from Afrin in Idleb", "fighters from Deir-ez-Zor, in Jarablus"),
+    not where the event happened."""
+    return _ORIGIN.search(text, max(0, toponym.start - 40), toponym.start) is not None
+
+
 def _place_rank(
     doc: Doc, text: str, toponym: Toponym, root: Token | None, trigger: Trigger, focus: str | None
-) -> tuple[bool, bool, bool, float, int]:
-    """Places of the report's country first, then not a street, then attached to the trigger, then specific, near."""
+) -> tuple[bool, bool, bool, bool, float, int]:
+    """Places of the report's country first, then not a street, not an origin, attached to the trigger, specific,
+    near."""
     return (
         bool(focus) and toponym.country_code != focus,
         _minor(text, toponym),
+        _origin(text, toponym),
         not _attached(doc, toponym, root),
         _specificity(toponym),
         abs(toponym.start - trigger.start),

@@ -1,0 +1,24 @@
+"""The place an event takes among its sentences' toponyms (``tocsin.nlp.events``, location choice)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tocsin.model import Report
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        # the victim's home town is an origin; the event happened in Idlib
+        ("On 29 April 2020, HTS executed an individual from Afrin in Idleb after a period of detention.", "Idlib"),
+        # the farmers' home province, then where they were taken
+        ("On 5 May, unidentified gunmen abducted two farmers from Kirkuk near Tuz Khurmatu.", "Salah ad Din"),
+        # fighters "from" a province, fighting in a town of another
+        ("On 2 May, rebel factions whose fighters are from Deir ez-Zor clashed with the police in the town of "
+         "Jarablus.", "Aleppo"),
+    ],
+)
+def test_an_origin_is_not_the_event_place(extractor, text: str, admin1: str) -> None:  # type: ignore[no-untyped-def]
+    [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
+    assert extraction.events and extraction.events[0].location.admin1 == admin1
