@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
+import statistics
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-__all__ = ["GoldToponym", "read_trnews", "score"]
+__all__ = ["GoldToponym", "point_rules", "read_trnews", "score"]
 
 _WINDOW = 30
 _REGION_ADJECTIVES = frozenset({"european", "asian", "african", "arab", "middle eastern", "latin american", "western"})
@@ -154,11 +155,75 @@ def score(path: str | Path, *, errors: list[dict[str, Any]] | None = None) -> di
     }
 
 
+def _rules() -> dict[str, Callable[[list[tuple[float, float, int]]], tuple[float, float]]]:
+    from tocsin.geo.build_data import representative_point
+
+    def mean(p: list[tuple[float, float, int]]) -> tuple[float, float]:
+        return statistics.fmean(x[0] for x in p), statistics.fmean(x[1] for x in p)
+
+    def weighted(p: list[tuple[float, float, int]]) -> tuple[float, float]:
+        total = sum(x[2] + 1 for x in p)
+        return sum(x[0] * (x[2] + 1) for x in p) / total, sum(x[1] * (x[2] + 1) for x in p) / total
+
+    return {
+        "bbox_midpoint": lambda p: representative_point((x[0], x[1]) for x in p),
+        "bbox_midpoint_trimmed_1pct": lambda p: representative_point(((x[0], x[1]) for x in p), trim=0.01),
+        "mean": mean,
+        "median": lambda p: (statistics.median(x[0] for x in p), statistics.median(x[1] for x in p)),
+        "population_weighted_mean": weighted,
+        "largest_city": lambda p: max(p, key=lambda x: x[2])[:2],
+    }
+
+
+def point_rules(path: str | Path) -> dict[str, dict[str, int]]:
+    """Compare rules for a region's or country's point, computed from the shipped city points.
+
+    For every gold toponym of TR-News coded ADM1 or PCLI whose GeoNames id the gazetteer holds, the share
+    within 161 km of the gold point under each rule (the gazetteer's own point as ``current``). A method
+    choice made on the development set: docs/geo.md gives the figures and the rule chosen.
+    """
+    from tocsin.geo.gazetteer import KIND_ADMIN1, KIND_CITY, KIND_COUNTRY, Gazetteer, distance_km
+
+    gaz = Gazetteer.default()
+    regions: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    countries: dict[str, list[tuple[float, float, int]]] = {}
+    for row in gaz:
+        if gaz.kind[row] == KIND_CITY:
+            point = (gaz.lat[row], gaz.lon[row], gaz.population[row])
+            regions.setdefault((gaz.cc[row], gaz.admin1[row]), []).append(point)
+            countries.setdefault(gaz.cc[row], []).append(point)
+    rules = _rules()
+    out: dict[str, dict[str, int]] = {}
+    for code, kind in (("ADM1", KIND_ADMIN1), ("PCLI", KIND_COUNTRY)):
+        counts = dict.fromkeys(("gold", "current", *rules), 0)
+        for _, _, gold in read_trnews(Path(path)):
+            for g in gold:
+                row = gaz.by_gid.get(g.geonames_id or -1)
+                if g.feature_code != code or row is None or gaz.kind[row] != kind or g.latitude is None:
+                    continue
+                key = (gaz.cc[row], gaz.admin1[row])
+                points = regions.get(key) if kind == KIND_ADMIN1 else countries.get(gaz.cc[row])
+                if not points or g.longitude is None:
+                    continue
+                counts["gold"] += 1
+                counts["current"] += distance_km(g.latitude, g.longitude, gaz.lat[row], gaz.lon[row]) <= 161
+                for name, rule in rules.items():
+                    lat, lon = rule(points)
+                    counts[name] += distance_km(g.latitude, g.longitude, lat, lon) <= 161
+        out[code] = counts
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tocsin.eval.trnews", description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=Path("../shared/eval/trnews.xml"))
     parser.add_argument("--errors", action="store_true", help="also list each miss and wrong resolution")
+    parser.add_argument("--point-rules", action="store_true",
+                        help="compare rules for region and country points (within 161 km of the gold points)")
     args = parser.parse_args()
+    if args.point_rules:
+        print(json.dumps(point_rules(args.path), indent=1))
+        return
     errors: list[dict[str, Any]] | None = [] if args.errors else None
     figures = score(args.path, errors=errors)
     for e in errors or []:
