@@ -406,3 +406,17 @@ def test_a_list_before_a_plural_admin_noun_names_admin_areas(places_nlp) -> None
     text = "On 2 May, Houthi forces shelled positions in Al Jawf, Ad Dali and Taizz governorates."
     toponyms = _toponyms(places_nlp, text)
     assert [(t.name, t.feature_code) for t in toponyms] == [("Al Jawf", "ADM1"), ("Ad Dali", "ADM1"), ("Taizz", "ADM1")]
+
+
+@pytest.mark.parametrize(
+    ("text", "resolved"),
+    [
+        # a transliteration variant after a cue, in a report whose armed group is Syrian: 'Ayn al 'Arab
+        ("On 10 October, Turkish forces clashed with QSD fighters west of the town of Ain al Arab.", True),
+        # the same spelling with nothing pointing to Syria is not guessed
+        ("On 10 October, police patrols were seen west of the town of Ain al Arab.", False),
+    ],
+)
+def test_a_spelling_variant_after_a_cue_needs_the_reports_country(places_nlp, text: str, resolved: bool) -> None:  # type: ignore[no-untyped-def]
+    found = [t for t in _toponyms(places_nlp, text) if t.name == "Ain al Arab" and t.resolved]
+    assert bool(found) is resolved and all((t.country_code, t.admin1) == ("SY", "Aleppo") for t in found)

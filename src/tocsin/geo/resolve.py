@@ -446,7 +446,8 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
                 cands = cands + extra
                 break
     if mention.source != "ner" and cands:
-        cands = [c for c in cands if c.match <= MATCH_LOOSE]
+        loosest = MATCH_SKELETON if mention.source in _SKELETON_SOURCES else MATCH_LOOSE
+        cands = [c for c in cands if c.match <= loosest]
     if _ABBREVIATION.match(mention.name):
         # "UP", "KL": towns' alternate names in capitals are dropped at build, so a match of one of their other
         # names is a folding accident (Aups, France); a town's own name in capitals ("ROME", "GAZA") stays
@@ -458,6 +459,11 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
         cands.sort(key=lambda c: (c.match, -gaz.population[c.row]))
         cands = cands[:_MAX_CANDIDATES]
     return cands
+
+
+#: Mentions NER did not tag that may still match by a transliteration variant: those after a cue
+#: ("in", "village of", "X area"); ``_accept`` keeps them only in the report's country.
+_SKELETON_SOURCES = frozenset({"cue", "cue-place"})
 
 
 def _unknown_place(mention: Mention) -> bool:
@@ -495,6 +501,8 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
         return True
     in_focus = focus.share(gaz.cc[row], _key(st.mention)) >= 0.25
     if source in ("cue", "cue-place"):
+        if cand.match == MATCH_SKELETON:  # "west of Ain al Arab" ('Ayn al 'Arab) in a report about Syria
+            return in_focus and (kind != KIND_CITY or gaz.population[row] >= 5_000)
         return cand.match <= MATCH_LOOSE and (
             in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
             or _only_clue(gaz, st, focus)
