@@ -38,6 +38,10 @@ LEARNING_RATE = 0.1
 L2 = 1e-4
 #: Weight of the character n-gram block against the word features (its vector has unit length).
 CHAR_SCALE = 1.0
+#: Naive Bayes log-count ratios added to the logistic weights (``fit(nb_weight=...)``), and their smoothing.
+#: Chosen by cross-validation on the development data (CASE 5-fold, ACLED by file; docs/classification.md).
+NB_WEIGHT = 0.02
+NB_ALPHA = 0.1
 #: Train with the parse features (who acts on whom, ``nlp/triggers_parse.py``); each text is parsed once.
 PARSE = True
 
@@ -137,6 +141,8 @@ def build_model(
         char_bits=char_bits,
         char_scale=CHAR_SCALE,
         extra=parse_texts(texts) if parse else None,
+        nb_weight=NB_WEIGHT,
+        nb_alpha=NB_ALPHA,
     )
 
 

@@ -1,0 +1,42 @@
+"""Tests for nlp/classify.py: the naive Bayes ensemble and the source-private feature copies of ``fit``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tocsin.nlp.classify import LABELS, NONE, fit
+
+STRIKE = LABELS.index("Air/drone strike")
+PROTEST = LABELS.index("Peaceful protest")
+NONE_I = LABELS.index(NONE)
+
+TEXTS = ["jets bombed the camp", "warplanes bombed a depot", "students marched to the ministry",
+         "workers marched in the capital", "the minister visited the port"] * 2
+LABELS_OF = ["Air/drone strike", "Air/drone strike", "Peaceful protest", "Peaceful protest", NONE] * 2
+
+
+def test_nb_weight_adds_log_count_ratios_to_the_word_weights() -> None:
+    plain = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0)
+    mixed = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, nb_weight=0.5)
+    added = mixed.weights - plain.weights
+    bombed = added[plain.vocab["bomb"]]
+    # a word seen only with strikes: its ratio favours strikes over every other label
+    assert bombed[STRIKE] > 0 and bombed.argmax() == STRIKE
+    assert bombed[PROTEST] < 0 and bombed[NONE_I] < 0
+    # ratios are centred per feature, so they move labels against each other, not all at once
+    assert abs(float(added.sum(axis=1).max())) < 1e-3
+
+
+def test_nb_weight_zero_is_the_plain_model() -> None:
+    plain = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0)
+    zero = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, nb_weight=0.0)
+    assert np.array_equal(plain.weights, zero.weights)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 1.0])  # light and heavy smoothing both keep the ratio's sign
+def test_nb_smoothing_keeps_the_direction(alpha: float) -> None:
+    plain = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0)
+    mixed = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, nb_weight=0.5, nb_alpha=alpha)
+    marched = (mixed.weights - plain.weights)[plain.vocab["march"]]
+    assert marched.argmax() == PROTEST
