@@ -96,3 +96,25 @@ def test_a_batch_with_reports_stored_elsewhere_keeps_the_others(make_db: Callabl
         assert store.counts()["reports"] == 13
         assert store.merge_pending() == (11 if method == "stage" else 0)
         assert store.counts()["mentions"] == 13
+
+
+def test_long_report_texts_are_stored_whole_and_lz4_compressed_on_postgresql(backend: str, store: Store) -> None:
+    long_text = " ".join(f"Shelling hit district {i} of the city overnight, residents said." for i in range(80))
+    report, content_hash, extraction = item("long", [event()])
+    report.text = long_text  # ~5 kB: above PostgreSQL's 2 kB compression threshold
+    store.stage([(report, content_hash, extraction)])
+    assert store.report(content_hash).report.text == long_text
+    if backend != "postgresql":
+        return  # SQLite: migration 0010 has nothing to do
+    with store.engine.connect() as conn:
+        method = conn.exec_driver_sql(
+            "SELECT pg_column_compression(text) FROM reports WHERE content_hash = %s", (content_hash,)
+        ).scalar()
+        settings = conn.exec_driver_sql(
+            "SELECT attrelid::regclass::text, attname, attcompression FROM pg_attribute"
+            " WHERE attrelid::regclass::text IN ('reports', 'pending', 'mentions', 'events') AND attcompression <> ''"
+        ).all()
+    assert method == "lz4"
+    lz4 = sorted((t, c) for t, c, m in settings if m == "l")
+    assert lz4 == [("events", "event"), ("mentions", "event"), ("pending", "events"), ("reports", "text"),
+                   ("reports", "toponyms")]

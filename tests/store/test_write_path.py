@@ -220,7 +220,7 @@ def test_candidate_query_returns_only_events_a_mention_could_join(store: Store) 
     pending: list[bulk.Entry] = [("h", 0, mention, rules.date_interval(mention), "{}", ())]
     with store.engine.connect() as conn:
         index = bulk._load_candidates(conn, pending, days=1, km=25.0)
-    found = {row.actor1 for rows in index.weeks.values() for row in rows}
+    found = {stored.row.actor1 for entries in index.weeks.values() for stored in entries}
     # D and D+1 (D+2 is two days off), the month-wide one 25 days before, the region-precision one
     assert found == {"Group near0", "Group near1", "Group month", "Group region"}
 
@@ -278,3 +278,29 @@ def test_a_database_error_in_a_bulk_write_rolls_the_batch_back(store: Store) -> 
     assert err.value.code == "T209" and ("NUL" in err.value.message or "0x00" in err.value.message)
     assert store.counts() == before
     assert store.add([item("fine", [event(place="Suva")])])[0].added  # and the good report goes in later
+
+
+def _at(lat: float | None, lon: float | None, country: str | None = "Syria", precision: int = 1) -> Location:
+    return Location("Somewhere", lat, lon, "Aleppo", None, country, precision)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "elsewhere"),
+    [
+        (_at(36.2, 37.1), _at(36.2, 37.1, " SYRIA "), False),  # one country, spelt apart
+        (_at(36.2, 37.1), _at(36.2, 37.1, "   "), True),  # a blank country disagrees, as same_happening reads it
+        (_at(36.2, 37.1), _at(36.2, 37.1, None), False),  # no country: the points decide
+        (_at(36.2, 37.1), _at(36.2, 37.1, "Iraq"), True),  # another country
+        (_at(36.2, 37.1), _at(36.65, 37.1), True),  # ~50 km apart in latitude alone
+        (_at(36.2, 37.1), _at(36.2, 37.65), True),  # ~49 km apart along the parallel: haversine
+        (_at(36.2, 37.1), _at(36.3, 37.2), False),  # ~14 km: near
+        (_at(36.2, 37.1), _at(30.0, 45.0, precision=3), False),  # region precision: admin1 decides, not distance
+        (_at(36.2, 37.1), _at(None, None), False),  # no point: names decide
+    ],
+)
+def test_elsewhere_is_an_exact_subset_of_same_happening(a: Location, b: Location, elsewhere: bool) -> None:
+    assert bulk._Place(a).elsewhere(bulk._Place(b), 25.0) is elsewhere
+    one, other = event(), event()
+    one.location, other.location = a, b
+    if elsewhere:  # never drops a candidate same_happening would keep
+        assert not rules.same_happening(one, other, days=1, km=25.0)

@@ -81,6 +81,8 @@ class _Group:
     joins: int = 0
     merged: Event | None = None
     interval: tuple[dt.date, dt.date] | None = None
+    place: _Place | None = None
+    """``candidate``'s place prepared for ``_Place.far`` (made when first needed; reset when it is re-merged)."""
 
 
 def _sort_key(published: dt.datetime | None, report_hash: str, ordinal: int) -> tuple[Any, ...]:
@@ -132,15 +134,20 @@ def _windows(pending: list[Entry], days: int) -> dict[str, list[tuple[dt.date, d
 
 
 class _Index:
-    """The batch's candidate events by (event type, week), built lazily from rows (most are never compared)."""
+    """The batch's candidate events by (event type, week), built lazily from rows (most are never compared).
+
+    A stored row is kept as ``_Stored`` (the values ``_elsewhere`` needs, computed once per row) until
+    some mention's window meets it and its place does not rule it out; only then is its Event built.
+    """
 
     def __init__(self) -> None:
         self.weeks: dict[tuple[str, int], list[Any]] = {}
         self.groups: dict[int, _Group] = {}
 
     def add_row(self, row: Any) -> None:
+        stored = _Stored(row)
         for week in range(row.date_lo.toordinal() // 7, row.date_hi.toordinal() // 7 + 1):
-            self.weeks.setdefault((row.event_type, week), []).append(row)
+            self.weeks.setdefault((row.event_type, week), []).append(stored)
 
     def add_group(self, group: _Group) -> None:
         if group.interval is None:
@@ -153,36 +160,72 @@ class _Index:
         """Every group of the mention's type whose interval meets ``lo..hi`` and that is not plainly elsewhere."""
         seen: set[int] = set()
         out = []
-        loc = mention.location
+        place = _Place(mention.location)
+        groups = self.groups
         for week in range(lo.toordinal() // 7, hi.toordinal() // 7 + 1):
             for entry in self.weeks.get((mention.event_type, week), ()):
-                key = entry if isinstance(entry, int) else entry.id
+                key = entry if type(entry) is int else entry.id
                 if key in seen:
                     continue
                 seen.add(key)
-                group = self.groups.get(key)
-                if group is None:
-                    if _elsewhere(loc, entry, km):  # most rows: decided without building an Event
+                group = groups.get(key)
+                if group is None:  # a stored row nobody compared yet: decided without building an Event if possible
+                    if entry.lo > hi or entry.hi < lo or place.elsewhere(entry, km):
                         continue
-                    candidate = merging._candidate_event(entry)
-                    group = _Group(key, candidate, stored=True, interval=(entry.date_lo, entry.date_hi))
-                    self.groups[key] = group
-                if group.interval is not None and group.interval[0] <= hi and group.interval[1] >= lo:
+                    candidate = merging._candidate_event(entry.row)
+                    group = _Group(key, candidate, stored=True, interval=(entry.lo, entry.hi))
+                    groups[key] = group
+                if group.interval is None or group.interval[0] > hi or group.interval[1] < lo:
+                    continue
+                if group.place is None:
+                    group.place = _Place(group.candidate.location)
+                if not place.far(group.place, km):
                     out.append(group)
         return out
 
 
-def _elsewhere(loc: Location, row: Any, km: float) -> bool:
-    """True when ``events.same_happening`` would say the places disagree (a cheap exact subset of its rule)."""
-    if loc.country and row.country and loc.country.strip().casefold() != row.country.strip().casefold():
-        return True
-    if loc.geo_precision == _REGION or row.geo_precision == _REGION:
-        return False  # decided by admin1: leave it to same_happening
-    if None in (loc.latitude, loc.longitude, row.latitude, row.longitude):
-        return False
-    if abs(loc.latitude - row.latitude) * _KM_PER_DEGREE > km * 1.01:  # type: ignore[operator]
-        return True
-    return rules.haversine_km(loc.latitude, loc.longitude, row.latitude, row.longitude) > km  # type: ignore[arg-type]
+def _fold(country: str | None) -> str | None:
+    """None for no country (a falsy value, as ``same_happening`` reads it), else its casefolded form."""
+    return country.strip().casefold() if country else None
+
+
+class _Place:
+    """A location as ``_elsewhere`` compares it: casefolded country, region precision, point."""
+
+    __slots__ = ("country", "lat", "lon", "region")
+
+    def __init__(self, loc: Location) -> None:
+        self.country = _fold(loc.country)
+        self.region = loc.geo_precision == _REGION
+        self.lat, self.lon = loc.latitude, loc.longitude
+
+    def elsewhere(self, other: _Place, km: float) -> bool:
+        """True when ``events.same_happening`` would say the places disagree (a cheap exact subset of its rule)."""
+        if self.far(other, km):
+            return True
+        if self.region or other.region or None in (self.lat, self.lon, other.lat, other.lon):
+            return False
+        return rules.haversine_km(self.lat, self.lon, other.lat, other.lon) > km  # type: ignore[arg-type]
+
+    def far(self, other: _Place, km: float) -> bool:
+        """``elsewhere`` without the great circle: other countries, or points further apart in latitude alone."""
+        if self.country is not None and other.country is not None and self.country != other.country:
+            return True
+        if self.region or other.region or None in (self.lat, self.lon, other.lat, other.lon):
+            return False  # decided by admin1 or names: leave it to same_happening
+        return abs(self.lat - other.lat) * _KM_PER_DEGREE > km * 1.01  # type: ignore[operator]
+
+
+class _Stored(_Place):
+    """A candidate row of the events table, with its place prepared for ``_Place.elsewhere``."""
+
+    __slots__ = ("hi", "id", "lo", "row")
+
+    def __init__(self, row: Any) -> None:
+        self.row, self.id, self.lo, self.hi = row, row.id, row.date_lo, row.date_hi
+        self.country = _fold(row.country)
+        self.region = row.geo_precision == _REGION
+        self.lat, self.lon = row.latitude, row.longitude
 
 
 _CANDIDATE_ROWS = (*merging._CANDIDATE_COLUMNS, events.c.date_lo, events.c.date_hi)
@@ -331,6 +374,7 @@ def _remerge_group(group: _Group) -> None:
     group.mentions.sort(key=lambda m: m[0])
     merged = merging.apply_overrides(rules.merge([m[1] for m in group.mentions]), group.overrides)
     group.merged = group.candidate = merged
+    group.place = None
     group.interval = rules.date_interval(merged)
 
 
