@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tocsin.geo.gazetteer import KIND_ADMIN1, Gazetteer, fold, loose_key, skeleton
+from tocsin.geo.gazetteer import KIND_ADMIN1, MATCH_SKELETON, Gazetteer, fold, loose_key, skeleton
 from tocsin.model import Place
 
 
@@ -169,3 +169,15 @@ def test_an_abbreviation_needs_its_full_stop(gazetteer: Gazetteer, name: str, fo
 def test_a_two_letter_state_abbreviation_matches_without_its_full_stop(gazetteer: Gazetteer) -> None:
     # "EDMONTON, Ky (WBKO)": two-letter forms are postal codes too
     assert "Kentucky" in {gazetteer.name[c.row] for c in gazetteer.candidates("Ky")}
+
+
+@pytest.mark.parametrize(
+    ("name", "found"),
+    [
+        ("Nassriya", True),  # eight letters, three consonants: Nasiriyah (alias "Nasiriya") by its skeleton
+        ("Nasrya", False),  # too short for a three-consonant skeleton: such skeletons collide too often
+    ],
+)
+def test_long_names_with_three_consonants_match_by_skeleton(gazetteer: Gazetteer, name: str, found: bool) -> None:
+    rows = {gazetteer.name[c.row] for c in gazetteer.candidates(name) if c.match == MATCH_SKELETON}
+    assert ("Nasiriyah" in rows) is found

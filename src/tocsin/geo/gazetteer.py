@@ -122,6 +122,9 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 #: How alike (difflib ratio) a transliteration variant must be to the indexed name.
 _ALIKE = 0.7
+#: Three-consonant skeletons ("Nassriya"/"Nasiriya" -> "nsr") are indexed only for names of this many letters
+#: or more, and only for admin areas and towns of this many people: short skeletons collide often.
+_SHORT_SKELETON_LOOSE, _SHORT_SKELETON_POPULATION = 8, 10_000
 _KEYS_MEMO: dict[str, tuple[str, str, str]] = {}
 
 
@@ -444,6 +447,10 @@ class Gazetteer:
         self.loose.add(loose, row)
         if len(sk) >= 4:
             self.skel.add(sk, row)
+        elif len(sk) == 3 and len(loose) >= _SHORT_SKELETON_LOOSE and (
+            self.kind[row] != KIND_CITY or self.population[row] >= _SHORT_SKELETON_POPULATION
+        ):
+            self.skel.add(f"3:{sk}", row)
 
     def _load_aliases(self) -> None:
         """Abbreviations and common English names that GeoNames lacks ("Ky.", "B.C.", "Britain")."""
@@ -517,6 +524,8 @@ class Gazetteer:
             found.setdefault(row, MATCH_LOOSE)
         if not found or skeletons:
             sk = skeleton(lk)
+            if len(sk) == 3 and len(lk) >= _SHORT_SKELETON_LOOSE:
+                sk = f"3:{sk}"  # "Nassriya" -> "nsr": Nasiriyah (alias "Nasiriya")
             if len(sk) >= 4:
                 for row in self.skel.get(sk):
                     if row not in found and self._spelled_alike(lk, row):
