@@ -63,8 +63,6 @@ _NOTE_BARE_DATE = re.compile(
 )
 _NOTE_BRACKETS = re.compile(r"\[[^\]]*\]")
 _EMPTY = np.zeros(0, dtype=np.int64)
-#: Separates a source's name from a feature in the source-private copies of ``fit(domains=...)``.
-_DOMAIN_SEP = "\x1f"
 #: Words whose n-gram contribution a loaded model keeps (cleared when full).
 _WORD_CACHE = 200_000
 
@@ -335,8 +333,6 @@ def fit(
     char_bits: int = CHAR_BITS,
     char_scale: float = 1.0,
     extra: Sequence[Sequence[str]] | None = None,
-    domains: Sequence[str] | None = None,
-    keep_domain: str | None = None,
     nb_weight: float = 0.0,
     nb_alpha: float = 0.1,
 ) -> LinearModel:
@@ -345,11 +341,6 @@ def fit(
     ``char_bits=0`` leaves out the character n-grams (word and lexicon features only).
     ``extra`` gives each text further feature names (its parse features): the model is then a
     ``parse`` model, whose callers pass the same features when scoring.
-    ``domains`` names each text's source (one ACLED export, news snippets, written sentences): every
-    word, cue and parse feature then also gets a copy private to its source ("frustratingly easy
-    domain adaptation", Daumé III 2007), which soaks up a source's own conventions, so the shared
-    weights keep what holds across sources. Only the shared weights are kept, plus the private
-    ones of ``keep_domain`` if given.
     ``nb_weight`` adds that multiple of the naive Bayes log-count ratios (Wang & Manning 2012;
     see :func:`_nb_log_ratios`) to the word and cue weights: an NB + logistic regression ensemble
     folded into one weight matrix, so prediction costs nothing more.
@@ -360,9 +351,6 @@ def fit(
     if extra is not None:
         for feats, more in zip(docs, extra, strict=True):
             feats.extend(more)
-    if domains is not None:
-        for feats, domain in zip(docs, domains, strict=True):
-            feats.extend([f"{domain}{_DOMAIN_SEP}{f}" for f in feats])
     counts: dict[str, int] = {}
     for feats in docs:
         for f in set(feats):
@@ -403,8 +391,6 @@ def fit(
     parse = extra is not None
     if nb_weight:
         params[0] += nb_weight * _nb_log_ratios(x_words, target, sw / sw.mean(), nb_alpha)
-    if domains is not None:
-        vocab, params[0] = _shared_weights(vocab, params[0], keep_domain)
     if not char_bits:
         return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse)
     return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], char_weights=params[1], idf=idf,
@@ -424,17 +410,3 @@ def _nb_log_ratios(x_words: _Sparse, target: np.ndarray, weights: np.ndarray, al
     rest = np.log((others + alpha) / (others.sum(axis=0) + alpha * n_features))
     ratios = own - rest
     return (ratios - ratios.mean(axis=1, keepdims=True)).astype(np.float32)
-
-
-def _shared_weights(
-    vocab: dict[str, int], weights: np.ndarray, keep_domain: str | None
-) -> tuple[dict[str, int], np.ndarray]:
-    """The shared features' weights, each plus its ``keep_domain`` copy's; the other private copies dropped."""
-    shared = sorted(f for f in vocab if _DOMAIN_SEP not in f)
-    out = weights[[vocab[f] for f in shared]].copy()
-    if keep_domain is not None:
-        for row, name in enumerate(shared):
-            private = vocab.get(f"{keep_domain}{_DOMAIN_SEP}{name}")
-            if private is not None:
-                out[row] += weights[private]
-    return {f: i for i, f in enumerate(shared)}, out
