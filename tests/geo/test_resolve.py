@@ -420,3 +420,10 @@ def test_a_list_before_a_plural_admin_noun_names_admin_areas(places_nlp) -> None
 def test_a_spelling_variant_after_a_cue_needs_the_reports_country(places_nlp, text: str, resolved: bool) -> None:  # type: ignore[no-untyped-def]
     found = [t for t in _toponyms(places_nlp, text) if t.name == "Ain al Arab" and t.resolved]
     assert bool(found) is resolved and all((t.country_code, t.admin1) == ("SY", "Aleppo") for t in found)
+
+
+def test_a_refused_spelling_variant_stays_a_place_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # the only match is a spelling variant the report gives no reason to take: reported, not guessed, not dropped
+    [t] = [t for t in _toponyms(places_nlp, "Police were deployed west of the town of Ain al Arab on Monday.")
+           if t.name == "Ain al Arab"]
+    assert not t.resolved and t.reason == "not in gazetteer"

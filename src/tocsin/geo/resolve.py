@@ -519,6 +519,19 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
     return in_focus and (gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors))
 
 
+def _refused_spelling(st: _State) -> bool:
+    """A place name after a cue whose only matches are spelling variants that ``_accept`` refused.
+
+    "captured the village of Abbassiya" where only a variant abroad matched: still a place, reported as not
+    in the gazetteer (as before such names could match by skeleton at all), not dropped.
+    """
+    return _unknown_place(st.mention) and all(c.match == MATCH_SKELETON for c in st.candidates)
+
+
+def _kept_candidates(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> list[Candidate]:
+    return st.candidates if _accept(gaz, st, focus, anchors) else []
+
+
 def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str | None:
     """Why the best candidate must not be used: a guess is worse than no place (the reason), else None."""
     st = states[i]
@@ -599,7 +612,8 @@ def resolve_mentions(
             st.candidates[st.best].row for st in states
             if st.mention.source == "ner" and st.best >= 0 and gaz.kind[st.candidates[st.best].row] == KIND_CITY
         ]
-        states = [_State(st.mention, st.candidates) for st in states if _accept(gaz, st, focus, anchors)]
+        states = [_State(st.mention, _kept_candidates(gaz, st, focus, anchors)) for st in states
+                  if _accept(gaz, st, focus, anchors) or _refused_spelling(st)]
         _run(gaz, text, states, demonym_focus)
     out: list[Toponym] = []
     final_focus = _Focus(gaz, states, demonym_focus)
