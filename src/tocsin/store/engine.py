@@ -292,8 +292,23 @@ def _bound(
     return list(_bound_rows(processors, rows))
 
 
+def _streamed(processors: tuple[tuple[int, Any], ...], rows: Iterable[tuple[Any, ...]]) -> Iterator[Sequence[Any]]:
+    """The rows with the processors applied, one at a time, for a COPY (it sends them while later ones are built).
+
+    PostgreSQL's processors are cheap (the UTC shortcut, range checks): no memo of repeated values here.
+    """
+    if not processors:
+        yield from rows
+        return
+    for row in rows:
+        values = list(row)
+        for i, processor in processors:
+            values[i] = processor(values[i])
+        yield values
+
+
 def _bound_rows(processors: tuple[tuple[int, Any], ...], rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """The rows with the processors applied, one at a time (a COPY sends them while later ones are built)."""
+    """The rows with the processors applied; a value repeated in a column (``ctx.now``) is processed once."""
     last: dict[int, tuple[Any, Any]] = {}  # per column, the last value and its result (ctx.now repeats)
     for row in rows:
         values = list(row)
@@ -345,7 +360,7 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[str], ro
     rows = itertools.chain((first,), rows)
     name, cols = _names(conn, table, columns)
     if conn.dialect.name == "postgresql":
-        bound = _bound_rows(_processors(conn.dialect, table, tuple(columns)), rows)
+        bound = _streamed(_processors(conn.dialect, table, tuple(columns)), rows)
         _copy(conn, name, cols, bound, _copy_types(table, tuple(columns)))
         return
     values = _bound(conn, table, columns, list(rows))
@@ -357,7 +372,7 @@ def _copy(
     conn: sa.Connection,
     name: str,
     cols: str,
-    values: Iterable[tuple[Any, ...]],
+    values: Iterable[Sequence[Any]],
     types: tuple[str, ...] | None,
     *,
     savepoint: bool = False,
@@ -446,7 +461,7 @@ def _insert_missing_pg(
     name, cols = _names(conn, table, columns)
     processors = _processors(conn.dialect, table, tuple(columns))
     try:
-        _copy(conn, name, cols, _bound_rows(processors, kept()), _copy_types(table, tuple(columns)), savepoint=True)
+        _copy(conn, name, cols, _streamed(processors, kept()), _copy_types(table, tuple(columns)), savepoint=True)
         return {row[at] for row in written}
     except sa.exc.DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
