@@ -3,8 +3,9 @@
 The per-event path (``merging.find_event`` + ``new_event`` + ``rebuild``: several statements per
 event) gives the same result but costs ~1.7 ms per event. Here one batch costs:
 
-- one INSERT of the reports that skips stored hashes (``engine.insert_missing``: on PostgreSQL a
-  COPY into a temporary table, then ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``, so a report
+- one insert of the reports that skips stored hashes (``engine.insert_missing``: on PostgreSQL one
+  binary COPY straight into ``reports`` inside a savepoint; only when a hash is taken, the rows are
+  redone through a temporary table and ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``, so a report
   another writer stores meanwhile is skipped, not an error; this is what makes two processes
   ingesting the same report store it once);
 - on PostgreSQL, advisory locks per merge key (event type, ISO week) covering every mention's search
@@ -136,7 +137,7 @@ def _windows(pending: list[Entry], days: int) -> dict[str, list[tuple[dt.date, d
 class _Index:
     """The batch's candidate events by (event type, week), built lazily from rows (most are never compared).
 
-    A stored row is kept as ``_Stored`` (the values ``_elsewhere`` needs, computed once per row) until
+    A stored row is kept as ``_Stored`` (the values ``_Place.elsewhere`` needs, computed once per row) until
     some mention's window meets it and its place does not rule it out; only then is its Event built.
     """
 
