@@ -196,7 +196,7 @@ def write_transaction(engine: sa.Engine, *, exclusive: bool = True) -> Iterator[
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-                conn.execute(sa.text(f"SELECT {lock}(:k)"), {"k": _PG_WRITE_LOCK})
+                conn.exec_driver_sql(f"SELECT {lock}({_PG_WRITE_LOCK})")  # a constant: no binds, no compiling
             yield conn
 
 
@@ -373,7 +373,7 @@ def _copy(
     name: str,
     cols: str,
     values: Iterable[Sequence[Any]],
-    types: tuple[str, ...] | None,
+    types: tuple[int, ...] | None,
     *,
     savepoint: bool = False,
 ) -> None:
@@ -398,8 +398,10 @@ def _copy(
 
 
 @cache
-def _copy_types(table: sa.Table, columns: tuple[str, ...]) -> tuple[str, ...] | None:
-    """PostgreSQL type names for a binary COPY of ``columns``; None (text COPY) if one has no plain binary form.
+def _copy_types(table: sa.Table, columns: tuple[str, ...]) -> tuple[int, ...] | None:
+    """PostgreSQL type OIDs for a binary COPY of ``columns``; None (text COPY) if one has no plain binary form.
+
+    OIDs, not names: psycopg's ``set_types`` then skips a name lookup per column and COPY.
 
     JSON columns travel as text (``json`` takes the document's text as its binary form; ``jsonb``
     would not, so it is not listed). Values must be of the column's Python type (int for integers,
@@ -414,7 +416,9 @@ def _copy_types(table: sa.Table, columns: tuple[str, ...]) -> tuple[str, ...] | 
         if found is None or (isinstance(kind, sa.DateTime) and not kind.timezone):
             return None
         names.append(found)
-    return tuple(names)
+    from psycopg.postgres import types  # PostgreSQL only: psycopg is there
+
+    return tuple(types[n].oid for n in names)
 
 
 #: SQLAlchemy type -> PostgreSQL type of a binary COPY; subclasses before their bases.
