@@ -69,3 +69,9 @@ def test_an_organisation_after_at_is_no_unknown_place(places_nlp) -> None:  # ty
     # a whole entity after a locative cue counts as a place only when the gazetteer knows it
     names = _places(places_nlp, "He was taken to hospital at Paris Regional Medical Center in Texas on Monday.")
     assert "Paris Regional Medical Center" not in names and names.get("Texas") == ("US", "Texas")
+
+
+def test_a_part_of_the_place_between_cue_and_name_keeps_the_cue(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "central" between "in" and the name: still a locative cue, so a known name NER calls a person is a place
+    text = "On 3 May, a crowd gathered in central Izmir to protest the verdict."
+    assert _places(places_nlp, text).get("Izmir") == ("TR", "İzmir")

@@ -24,6 +24,8 @@ __all__ = ["ENT_LABELS", "Mention", "demonyms", "find_mentions"]
 
 ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _PARTICLES = r"(?:al|el|ez|az|ad|as|ash|ar|an|at|de|du|do|da|dos|das|del|la|le|bin|ibn|abu|upon)"
+#: A part of the place between the cue and its name: "in central Izmir", "in northern Burkina Faso".
+_PART_OF = r"(?:(?:central|northern|southern|eastern|western|downtown|rural|greater)\s+)?"
 _CAPS = re.compile(
     r"(?<![\w'’.\-])[A-Z][\w'’.\-]*(?:(?:[ \-]" + _PARTICLES + r")?[ \-][A-Z][\w'’.\-]*)*"
 )
@@ -32,7 +34,8 @@ _CUE_BEFORE = re.compile(
     r"neighbou?rhood of|district of|outskirts of|suburbs? of|area of|province of|governorate of|region of|"
     r"countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of|shelled|struck|bombed|hit|"
     r"attacked|captured|seized|stormed|entered|recaptured|besieged|raided|targeted|"
-    r"(?:,\s*\d{1,3},?|,|residents?|natives?|people|mayor|governor|outskirts|villages?|towns?) of)\s+(?:the\s+)?$"
+    r"(?:,\s*\d{1,3},?|,|residents?|natives?|people|mayor|governor|outskirts|villages?|towns?) of)\s+(?:the\s+)?"
+    + _PART_OF + r"$"
 )
 _CUE_AFTER = re.compile(
     r"^\s+(?:neighbou?rhoods?|districts?|sub-?districts?|villages?|towns?|camp|suburbs?|countryside|provinces?|"
@@ -41,7 +44,8 @@ _CUE_AFTER = re.compile(
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|around|village of|town of|city of|neighbou?rhood of|district of|outskirts of|"
-    r"suburbs? of|area of|countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of)\s+(?:the\s+)?$",
+    r"suburbs? of|area of|countryside of|vicinity of|(?:north|south|east|west)(?:east|west)? of)\s+(?:the\s+)?"
+    + _PART_OF + r"$",
     re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
