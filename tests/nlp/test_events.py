@@ -475,6 +475,52 @@ def test_weak_triggers_beside_a_strong_one_are_no_events(
     assert [e.sub_event_type for e in run(nlp, WEAK, setup)._.events] == subtypes
 
 
+UNCUED = "The army shelled Kafr Nabl on Monday. A spokesman for the rebels declined to comment."
+REMARK = "A spokesman for the rebels declined to comment."
+
+
+@pytest.mark.parametrize(
+    ("triggers", "subtypes"),
+    [
+        # a reading with no cue word (its span is the whole sentence) beside a cued event is context
+        ([("shelled", SHELLING, 0.9), (REMARK, "Change to group/activity", 0.8)], [SHELLING]),
+        # the same sentence with a cue word is a side event of its own
+        ([("shelled", SHELLING, 0.9), ("declined", "Change to group/activity", 0.8)],
+         [SHELLING, "Change to group/activity"]),
+        # an uncued reading alone is an event when the classifier is confident of it
+        ([(REMARK, "Change to group/activity", 0.7)], ["Change to group/activity"]),
+        # an uncued, unsure reading alone is no event: a report with no event yields none
+        ([(REMARK, "Change to group/activity", 0.3)], []),
+        # an uncued, unsure reading does not displace a cued one as the report's event
+        ([("shelled", SHELLING, 0.3), (REMARK, "Change to group/activity", 0.33)], [SHELLING]),
+    ],
+)
+def test_readings_without_a_cue_word_need_confidence_and_are_never_side_events(
+    nlp: Language, triggers: list[tuple[str, str, float]], subtypes: list[str]
+) -> None:
+    setup = Setup(triggers=triggers, dates=[("on Monday", dt.date(2025, 3, 3))], toponyms=[place(UNCUED, "Kafr Nabl")])
+    assert [e.sub_event_type for e in run(nlp, UNCUED, setup)._.events] == subtypes
+
+
+def test_readings_of_one_protest_are_one_event_of_its_most_severe_sub_type(nlp: Language) -> None:
+    text = (
+        "Hundreds of students protested in Kirkuk on Monday against the new tax. "
+        "Officials said the budget was debated for hours. "
+        "Police later fired tear gas to disperse the protesters in Kirkuk."
+    )
+    setup = Setup(
+        triggers=[
+            ("protested", "Peaceful protest", 0.9),
+            ("disperse the protesters", "Protest with intervention", 0.8),
+        ],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        toponyms=[place(text, "Kirkuk", "IQ")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.sub_event_type == "Protest with intervention"
+    assert evidence(text, event, "sub_event_type") == "disperse the protesters"
+
+
 def test_passive_agent_is_actor1(nlp: Language) -> None:
     text = "Five villagers were killed by Boko Haram fighters in Gwoza."
     setup = Setup(

@@ -88,6 +88,12 @@ class _Group:
     def start(self) -> int:
         return self.sentences[0][0]
 
+    @property
+    def cued(self) -> bool:
+        """Some sentence names the event in words of its sub-type ("airstrikes", "clashes"), not only the
+        classifier's reading of the whole sentence."""
+        return any((t.start, t.end) != (t.sent_start, t.sent_end) for t in self.triggers)
+
 
 def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in ranges)
@@ -194,7 +200,7 @@ def _joined(
     if _continues(last, trigger, index, last_index):
         candidates.append(last)
     if not any(tok.lower_ in SEPARATE_EVENT for tok in tokens):
-        candidates += [g for g in reversed(groups) if g.triggers[0].sub_event_type == trigger.sub_event_type]
+        candidates += [g for g in reversed(groups) if _same_kind(g.triggers[0].sub_event_type, trigger.sub_event_type)]
         if referred:
             candidates.append(last)
         candidates += [g for g in reversed(groups) if _party_account(doc, g, trigger)]
@@ -202,6 +208,12 @@ def _joined(
         if _same_time_and_place(text, group, trigger, toponyms, dates, referred=referred):
             return group
     return None
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """The same sub-type, or two readings of one protest ("protesters gathered", "police dispersed the
+    protesters"): ACLED codes a protest once, as its most severe sub-type."""
+    return a == b or (a in PROTEST_SEVERITY and b in PROTEST_SEVERITY)
 
 
 def _party_account(doc: Doc, group: _Group, trigger: Trigger) -> bool:
@@ -301,6 +313,8 @@ AGGREGATE = re.compile(
 )
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
 SECOND_EVENT_SCORE = 0.3
+#: A reading with no cue word of its sub-type needs at least this score to be an event; and it is never a side event.
+UNCUED_SCORE = 0.35
 #: A side event dated this many days before publication is background, not news.
 BACKGROUND_DAYS = 30
 #: A back-reference may name a nearer place ("the village of X, 20 km from the city"), not a far one.
@@ -437,9 +451,9 @@ class _Builder:
 
     def build(self) -> list[Event]:
         groups = _weak_dropped(_group_triggers(self.doc, self.text, self.toponyms, self.dates))
-        events = [self._event(group) for group in groups]
-        events.sort(key=main_event_key, reverse=True)
-        return events[:1] + [e for e in events[1:] if not self._background(e)]
+        groups = [g for g in groups if g.cued or max(t.score for t in g.triggers) >= UNCUED_SCORE]
+        built = sorted(((self._event(g), g) for g in groups), key=lambda pair: main_event_key(pair[0]), reverse=True)
+        return [e for e, _ in built[:1]] + [e for e, g in built[1:] if g.cued and not self._background(e)]
 
     def _background(self, event: Event) -> bool:
         """A side event dated more than ``BACKGROUND_DAYS`` before publication ("the battle for Hodeidah
