@@ -12,7 +12,8 @@ Texts: ACLED notes of ../shared/eval when present (real prose), else the shipped
 Start-up is printed apart: for the single process, the time to the first stored batch (pipeline load and one
 batch); for Ray, ``ray.init`` and then the time to the first stored batch (actor processes start, each loads
 the pipeline, one batch). CPU seconds are those of this process and every process under it (a local Ray's
-daemons and actors are its descendants), read from /proc, so a busy machine shows in wall time, not CPU time.
+daemons and actors are its descendants), sampled from /proc every 0.2 s (actors exit before the backfill returns),
+so a busy machine shows in wall time, not CPU time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import itertools
 import json
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -69,12 +71,8 @@ class _Clock:
         return self.after_first / (self.end - self.first) if self.first and self.end > self.first else 0.0
 
 
-def _tree_cpu_s(root: int | None = None) -> float:
-    """CPU seconds (user + system) of process ``root`` and all its live descendants, from /proc (Linux).
-
-    Children that exited and were waited for count through their parent's cutime/cstime, so the sum only grows.
-    """
-    root = os.getpid() if root is None else root
+def _tree_ticks(root: int) -> dict[int, int]:
+    """Own CPU ticks (utime + stime) of process ``root`` and each live descendant, from /proc (Linux)."""
     parent: dict[int, int] = {}
     ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -87,25 +85,67 @@ def _tree_cpu_s(root: int | None = None) -> float:
             continue
         pid = int(entry)
         parent[pid] = int(fields[1])
-        ticks[pid] = sum(int(f) for f in fields[11:15])  # utime, stime, and of its reaped children cutime, cstime
-    total = 0
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    mine = {}
     for pid, own in ticks.items():
         p = pid
         while p > 1 and p != root:
             p = parent.get(p, 0)
         if p == root:
-            total += own
-    return total / os.sysconf("SC_CLK_TCK")
+            mine[pid] = own
+    return mine
 
 
-def _run(corpus: Path, folder: Path, engine: str, batch_size: int, actors: int) -> tuple[_Clock, int, float]:
+class _TreeCpu:
+    """CPU seconds of this process and every process under it, sampled every ``interval`` seconds.
+
+    Ray's actors exit (and are reaped by its daemons, not by us) before a backfill returns, so one reading at
+    the end misses them; sampling keeps each process's last figure, losing at most ``interval`` per process.
+    """
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.seen: dict[int, int] = {}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> None:
+        ticks = _tree_ticks(os.getpid())
+        with self.lock:
+            for pid, own in ticks.items():
+                self.seen[pid] = max(own, self.seen.get(pid, 0))
+
+    def _loop(self) -> None:
+        while not self.stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> _TreeCpu:
+        self._sample()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def seconds(self) -> float:
+        """CPU seconds used so far by the tree (pids are not reused within one run on Linux's pid space)."""
+        self._sample()
+        with self.lock:
+            return sum(self.seen.values()) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(
+    corpus: Path, folder: Path, engine: str, batch_size: int, actors: int, tree: _TreeCpu
+) -> tuple[_Clock, int, float]:
     with Store(folder / f"{engine}.db") as store:
-        cpu = _tree_cpu_s()
+        cpu = tree.seconds()
         clock = _Clock()
         summary = backfill([corpus], store, engine=engine, batch_size=batch_size, actors=actors, progress=clock,
                            drafts=False)
         clock.end = time.perf_counter() if clock.first is None else clock.end
-        return clock, summary.new, _tree_cpu_s() - cpu
+        return clock, summary.new, tree.seconds() - cpu
 
 
 def _bare(texts: list[str], batch_size: int) -> tuple[float, float]:
@@ -126,6 +166,19 @@ def _bare(texts: list[str], batch_size: int) -> tuple[float, float]:
     return rates[0], rates[1]
 
 
+def _engines(corpus: Path, folder: Path, args: argparse.Namespace, tree: _TreeCpu) -> tuple:
+    local, local_new, local_cpu = _run(corpus, folder, "local", args.batch_size, args.actors, tree)
+    init_cpu, started = tree.seconds(), time.perf_counter()
+    session = start_ray(num_cpus=args.actors, object_store_memory=200 * 1024 * 1024)
+    init_wall = time.perf_counter() - started
+    try:
+        ray, ray_new, ray_cpu = _run(corpus, folder, "ray", args.batch_size, args.actors, tree)
+        ray_cpu_total = tree.seconds() - init_cpu
+    finally:
+        session.close()
+    return local, local_new, local_cpu, ray, ray_new, ray_cpu, ray_cpu_total, init_wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reports", type=int, default=600)
@@ -139,15 +192,10 @@ def main() -> None:
         corpus = folder / "corpus.jsonl"
         corpus.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)))
         bare1, bare2 = _bare(texts, args.batch_size)
-        local, local_new, local_cpu = _run(corpus, folder, "local", args.batch_size, args.actors)
-        init_cpu, started = _tree_cpu_s(), time.perf_counter()
-        session = start_ray(num_cpus=args.actors, object_store_memory=200 * 1024 * 1024)
-        init_wall = time.perf_counter() - started
-        try:
-            ray, ray_new, ray_cpu = _run(corpus, folder, "ray", args.batch_size, args.actors)
-            ray_cpu_total = _tree_cpu_s() - init_cpu  # before shutdown: the actors are still alive
-        finally:
-            session.close()
+        with _TreeCpu() as tree:
+            local, local_new, local_cpu, ray, ray_new, ray_cpu, ray_cpu_total, init_wall = _engines(
+                corpus, folder, args, tree
+            )
 
     print(f"corpus: {len(texts)} reports, {sum(map(len, texts)) / len(texts):.0f} chars on average")
     print(f"bare spaCy nlp.pipe n_process=1  {bare1:8.1f} reports/s")
