@@ -167,6 +167,23 @@ def test_features_include_lexicon_and_territory_cues() -> None:
     assert "TERR:nonstate:re" in feats
 
 
+@pytest.mark.parametrize(
+    ("text", "protest_cue"),
+    [
+        # the month is no march
+        ("Prices have risen since March 4, 2018, officials said.", False),
+        ("On 4 March the council met in closed session.", False),
+        ("In March, the ministry published its budget.", False),
+        # the protest, as a verb or a noun, is
+        ("Thousands marched to parliament on Friday.", True),
+        ("Teachers will march on the ministry.", True),
+        ("Police stopped a march in the capital.", True),
+    ],
+)
+def test_the_month_march_is_no_protest_cue(text: str, protest_cue: bool) -> None:
+    assert ("L:Peaceful protest" in features(text)) is protest_cue
+
+
 def test_fit_is_deterministic_and_learns() -> None:
     texts = ["police fired tear gas at marchers", "jets bombed the camp", "the minister visited the port"] * 3
     labels = ["Protest with intervention", "Air/drone strike", NONE] * 3

@@ -200,7 +200,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"protest(?:ed|ers?|ors?|s|ing)?",
         r"demonstrat(?:ed|ion|ions|ors?|ing)",
         r"rall(?:y|ied|ies)",
-        r"march(?:ed|es)?",
+        r"march(?:ed|es)|(?-i:march)",  # "March" capitalised is the month ("since March 4")
         r"sit-ins?",
         r"(?:on|went on|general|hunger|workers'?) strikes?",
         r"strikers?",
