@@ -75,3 +75,38 @@ def test_a_part_of_the_place_between_cue_and_name_keeps_the_cue(places_nlp) -> N
     # "central" between "in" and the name: still a locative cue, so a known name NER calls a person is a place
     text = "On 3 May, a crowd gathered in central Izmir to protest the verdict."
     assert _places(places_nlp, text).get("Izmir") == ("TR", "İzmir")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        # a state at the start of an agency's name (NER: one ORG)
+        ("Kentucky State Police said the driver died at the scene.", "Kentucky", ("US", "Kentucky")),
+        # a city at the end of a broadcaster's name
+        ("The owner told CTV Edmonton that the cat had survived the winter.", "Edmonton", ("CA", "Alberta")),
+        # a country right after "of" in an organisation's name
+        ("The Conference Board of Canada released its report on Tuesday.", "Canada", ("CA", None)),
+        # a county written with its generic word, before an office's name, in a report about its state
+        ("The Metcalfe County Sheriff's Office in Kentucky investigated the crash.", "Metcalfe County",
+         ("US", "Kentucky")),
+    ],
+)
+def test_places_named_inside_organisations_are_places(places_nlp, text: str, name: str, place: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    assert _places(places_nlp, text).get(name) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # a generic word of the organisation's name that is also a town's name (University, Florida)
+        ("He spoke at Texas A&M University in College Station on Friday.", "University"),
+        # a title before the last name: a person, not a town of that name
+        ("It is not true that Governor Bush knew of it, a spokesman said.", "Bush"),
+        # an alternate name of a city abroad (Casablanca's Arabic name means "the white house")
+        ("The attack was condemned by the White House and the United Nations.", "White House"),
+        # a small town's name counts only right before an organisation's word ("Glasgow Police"), not a brand
+        ("He was a retiree of Campbell Soup Company after 39 years in Texas.", "Campbell"),
+    ],
+)
+def test_words_of_organisations_names_are_not_places(places_nlp, text: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    assert not any(t.name == word and t.resolved for t in places_nlp(text)._.toponyms)

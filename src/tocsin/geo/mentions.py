@@ -296,6 +296,65 @@ def _embedded_evidence(name: str, gazetteer: Gazetteer, focus: Counter[str]) -> 
                 return
 
 
+_ORG_WORDS = re.compile(
+    r"\b(?:Office|Department|Police|Council|Ministry|Agency|Company|Corporation|Bank|Airlines?|Air|Club|Party|"
+    r"Army|Forces|Authority|Commission|Committee|Association|Foundation|Institute|Services?|Project|Day|Sheriff|"
+    r"Court|University|College|Network|News|Times|Post|Radio|TV|Television|Inc|Ltd|Group)\b"
+)
+
+
+#: Other entities whose names may carry a place's name: "Kentucky State Police", "CTV Edmonton", "Team Alberta".
+_NAMED_AFTER = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+#: Words of organisations' and office holders' names ("Police", "Mayor", "Centre"), beside ``_ORG_WORDS``.
+_ORG_NAME_WORDS = re.compile(
+    _ORG_WORDS.pattern[:-3] + r"|Centre|Center|Hospital|Clinic|Schools?|Museum|Gallery|Church|Cathedral|Hall|"
+    r"House|Society|Union|Alliance|Federation|Board|Bureau|Fund|Trust|Coalition|Partnership|Rescue|Press|Journal|"
+    r"Herald|Magazine|Fire|EMS|Transit|Government|Mayor|Premier|Governor|Coroner|Jail|Detention|Patrol|"
+    r"Troopers?|Officers?)\b"
+)
+#: Words that may stand between a town and its organisation's word: "Bantam Superior Court", "Glasgow City Council".
+_ORG_QUALIFIERS = frozenset("state city county superior regional municipal district public general provincial".split())
+_TITLES = re.compile(r"\b(?:Governor|Mayor|Premier|President|Senator|Minister|General|Judge|Pope|King|Queen|Prince)\b")
+#: Switch for A/B measurement: places named inside organisations' names are toponyms (source "embedded").
+EMBEDDED_PLACES = True
+
+
+def _embedded_place(text: str, start: int, name: str, bounds: tuple[int, int], gazetteer: Gazetteer) -> Mention | None:
+    """A place named at the start of an organisation's name ("Kentucky State Police", "the Winnipeg Free Press"),
+    right after its "of" ("University of Missouri", "Conference Board of Canada") or at its end ("CTV Edmonton",
+    "Environment Canada"): a toponym of its own (news annotators count it; "Kentucky" says where the report is).
+
+    ``name`` is a capitalised sequence at ``start``, ``bounds`` the organisation's name around it. Whether the
+    place is kept is ``resolve._accept``'s call (source "embedded": an exact name, a country, region or big town).
+    """
+    if not EMBEDDED_PLACES:
+        return None
+    words = [(m.start(), m.group()) for m in re.finditer(r"[^\s]+", name)]
+    lead = text[bounds[0]:start].strip().lower() in ("", "the")
+    after_of = text[max(0, start - 4):start].lower() == " of "
+    tail = not text[start + len(name):bounds[1]].strip(" '’s")
+    runs = []
+    for n in range(min(4, len(words)), 0, -1):
+        if lead or after_of:
+            runs.append(words[:n])
+        if tail and n < len(words) and not _TITLES.search(name[:words[-n][0]]):  # "Governor Bush" is a person
+            runs.append(words[-n:])
+    for run in runs:
+        at = run[0][0]
+        part = name[at:run[-1][0] + len(run[-1][1])].rstrip(",.;:")
+        key = fold(part)
+        if not part[:1].isupper() or key in _NOT_PLACES or key in _NAME_HEADS or key in STOP_WORDS:
+            continue
+        if gazetteer.index.get(key) and not _ORG_NAME_WORDS.search(part):  # "University", "Centre": not places
+            end = start + at + len(part)
+            after = text[end:end + 40].split()
+            if after and after[0].lower() in _ORG_QUALIFIERS:
+                after = after[1:]
+            org = bool(after) and _ORG_NAME_WORDS.match(after[0]) is not None
+            return Mention(part, start + at, end, hint=_clean(part)[1], source="embedded-org" if org else "embedded")
+    return None
+
+
 _ENTITY_SPLIT = re.compile(r"\s*[,;()/]\s*|(?<=[a-z])-(?=[A-Z])|\s+(?:and|or)\s+")
 
 
@@ -309,13 +368,6 @@ def _entity_parts(start: int, text: str, gazetteer: Gazetteer) -> list[tuple[int
         cut = sep.end()
     parts.append((start + cut, text[cut:]))
     return [(s, p) for s, p in parts if p.strip()]
-
-
-_ORG_WORDS = re.compile(
-    r"\b(?:Office|Department|Police|Council|Ministry|Agency|Company|Corporation|Bank|Airlines?|Air|Club|Party|"
-    r"Army|Forces|Authority|Commission|Committee|Association|Foundation|Institute|Services?|Project|Day|Sheriff|"
-    r"Court|University|College|Network|News|Times|Post|Radio|TV|Television|Inc|Ltd|Group)\b"
-)
 
 
 def _known(name: str, gazetteer: Gazetteer) -> bool:
@@ -354,7 +406,9 @@ def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
             start, end = words[i][0], words[i + size - 1][0] + len(words[i + size - 1][1])
             part = name[start:end].rstrip(",.;:")
             rows = gazetteer.index.get(fold(part))
-            if rows and fold(part) not in _NOT_PLACES and fold(part) not in _NAME_HEADS:
+            if rows and fold(part) not in _NOT_PLACES and fold(part) not in _NAME_HEADS and (
+                not _ORG_NAME_WORDS.fullmatch(part) and fold(part) not in _FRAME_WORDS  # "City Hall": no place
+            ):
                 found.append((max(gazetteer.population[r] for r in rows), start, part))
         if found:
             _, start, part = max(found)
@@ -401,7 +455,11 @@ def _ner_mention(
     name = _extend_particle(text, start, name)
     if " " in name and not _known(name, gazetteer):
         if _ORG_WORDS.search(name):
-            _embedded_evidence(name, gazetteer, focus)
+            embedded = _embedded_place(text, start, name, (start, start + len(name)), gazetteer)
+            if embedded is not None:
+                mentions.append(embedded)
+            else:
+                _embedded_evidence(name, gazetteer, focus)
             return  # "Metcalfe County Sheriff's Office" is an organisation
         region = _admin1_end(name, gazetteer)
         if region is not None:  # "Karayazi Erzurum": an unknown district, then its province
@@ -520,15 +578,28 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             end, key, hint = start + len(name), fold(name), _clean(name)[1]
         inside = [(s, e, label) for s, e, label in others if s < end and start < e]
         if any(s < start or e > end for s, e, _ in inside):
-            _embedded_evidence(name, gazetteer, focus)
-            continue  # part of a longer name ("Kentucky State Police")
+            # part of a longer name ("Kentucky State Police"): only a place at its start, end or after "of"
+            named = [(s, e) for s, e, label in inside if label in _NAMED_AFTER]
+            embedded = _embedded_place(text, start, name, named[0], gazetteer) if len(named) == 1 else None
+            if embedded is not None:
+                mentions.append(embedded)
+                taken.append((embedded.start, embedded.end))
+            else:
+                _embedded_evidence(name, gazetteer, focus)
+            continue
         cue = (
             bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
             or hint in ("admin", "district")  # "Sittwe District", "Rakhine State"
             or _after_place(text, start, mentions)  # "near Orikhove, Luhansk": the place's container
         )
         if not cue and not gazetteer.index.get(key):
-            _embedded_evidence(name, gazetteer, focus)
+            named = any(label in _NAMED_AFTER for _, _, label in inside) or _ORG_NAME_WORDS.search(name)
+            embedded = _embedded_place(text, start, name, (start, end), gazetteer) if named else None
+            if embedded is not None:
+                mentions.append(embedded)
+                taken.append((embedded.start, embedded.end))
+            else:
+                _embedded_evidence(name, gazetteer, focus)
             continue
         source = "cue" if cue else "cap"
         if cue and (not inside or _whole_name(inside, start, end) and gazetteer.loose.get(loose_key(key))) and (

@@ -487,6 +487,10 @@ def _only_clue(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
     return len(exact) == 1 and st.candidates[st.best].match == MATCH_NAME
 
 
+#: Names inside organisations' names ("Kentucky State Police"; "embedded-org": right before the organisation's word).
+_EMBEDDED_SOURCES = frozenset({"embedded", "embedded-org"})
+
+
 def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bool:
     """A name NER did not mark as a place is kept only where the gazetteer makes it unambiguous enough."""
     source = st.mention.source
@@ -510,6 +514,23 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
     if cand.match > MATCH_ALIAS:
         return False
     big = kind in (KIND_COUNTRY, KIND_CONTINENT, KIND_ADMIN1)
+    if source in _EMBEDDED_SOURCES:  # "Kentucky State Police", "CTV Edmonton", "Environment Canada"
+        # a region or town abroad is another organisation's namesake ("Colorado Party" in Paraguay, "Operation
+        # Peace Spring" in Syria, "Mobile Customs Brigade" in Burkina Faso); a country's name is always evidence
+        settled = in_focus or focus.total - focus.own_weight(_key(st.mention)) < _EVIDENCE
+        if kind in (KIND_COUNTRY, KIND_CONTINENT):
+            return True
+        if kind == KIND_ADMIN1:
+            return settled
+        if kind == KIND_ADMIN2:  # "Metcalfe County Sheriff's Office", never "Ford Crown Victoria" (Ford County)
+            return in_focus and st.mention.hint in ("admin", "district")
+        if cand.match != MATCH_NAME:
+            return False  # "the White House" is not Casablanca (Dar el Beida), one of whose names it is
+        if gaz.population[row] >= 50_000:
+            return settled
+        # a small town only right before an organisation's word, in the report's country: "Glasgow Police"
+        small_ok = gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
+        return source == "embedded-org" and in_focus and small_ok
     if source == "cap-person":
         return big and in_focus
     if source == "cap-initial":
@@ -612,8 +633,14 @@ def resolve_mentions(
             st.candidates[st.best].row for st in states
             if st.mention.source == "ner" and st.best >= 0 and gaz.kind[st.candidates[st.best].row] == KIND_CITY
         ]
-        states = [_State(st.mention, _kept_candidates(gaz, st, focus, anchors)) for st in states
-                  if _accept(gaz, st, focus, anchors) or _refused_spelling(st)]
+        # names inside organisations' names are judged by the other names only: "Kentucky State Police" and
+        # "Aleppo Media Center" must not veto each other
+        plain = focus
+        if any(st.mention.source in _EMBEDDED_SOURCES for st in states):
+            plain = _Focus(gaz, [st for st in states if st.mention.source not in _EMBEDDED_SOURCES], demonym_focus)
+        judged = [(st, plain if st.mention.source in _EMBEDDED_SOURCES else focus) for st in states]
+        states = [_State(st.mention, _kept_candidates(gaz, st, f, anchors)) for st, f in judged
+                  if _accept(gaz, st, f, anchors) or _refused_spelling(st)]
         _run(gaz, text, states, demonym_focus)
     out: list[Toponym] = []
     final_focus = _Focus(gaz, states, demonym_focus)
