@@ -110,3 +110,38 @@ def test_places_named_inside_organisations_are_places(places_nlp, text: str, nam
 )
 def test_words_of_organisations_names_are_not_places(places_nlp, text: str, word: str) -> None:  # type: ignore[no-untyped-def]
     assert not any(t.name == word and t.resolved for t in places_nlp(text)._.toponyms)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        # a dateline in capitals before ", State." and the station's name in brackets
+        ("RUSSELLVILLE, Ark. (AP) - Authorities say one person died in a crash.", "RUSSELLVILLE", ("US", "Arkansas")),
+        # a dateline after a headline's full stop, before a dash
+        ("Girl wins prize. INNISFAIL - A nine-year-old girl from Alberta won the prize.", "INNISFAIL",
+         ("CA", "Alberta")),
+        # NER calls the town a person; "the X police" is where a person's name would hardly stand
+        ("Since 2010 the Cairns police force has run a programme in Queensland, the minister said.", "Cairns",
+         ("AU", "Queensland")),
+        # ... and "on her way to X"
+        ("She took the same route as her cat on her way to Edmonton for the reunion in Alberta.", "Edmonton",
+         ("CA", "Alberta")),
+    ],
+)
+def test_datelines_and_towns_named_as_persons(places_nlp, text: str, name: str, place: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    assert _places(places_nlp, text).get(name) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # the agency in brackets after a dateline is not Andhra Pradesh ("AP" in brackets is read as a state)
+        ("RUSSELLVILLE, Ark. (AP) - Authorities say one person died in a crash.", "AP"),
+        # a person's name after "son of", even when a big town of the report's country bears it (Hassan, India)
+        ("Officials said the son of Hassan was arrested in Karnataka on Monday.", "Hassan"),
+        # a word in capitals opening the text without a dash or an agency is no dateline
+        ("GREEN fingered youngsters from Enfield planted flowers in the park.", "GREEN"),
+    ],
+)
+def test_no_dateline_or_person_place_without_its_context(places_nlp, text: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    assert not any(t.name == word and t.resolved for t in places_nlp(text)._.toponyms)

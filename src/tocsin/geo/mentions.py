@@ -48,6 +48,18 @@ _LOCATIVE_BEFORE = re.compile(
     + _PART_OF + r"$",
     re.I,
 )
+#: A dateline: a place in capitals opening the report or a line, before a dash, "(Agency)" or ", State." and one
+#: of those ("BEIRUT —", "LONDON (Reuters) -", "COLUMBIA, Ky. (WBKO) -", "PARIS, Mo. —"); after a headline's full
+#: stop only before a dash ("... assault. BANTAM — A mason ...").
+_DATELINE = re.compile(
+    r"(?:^|\n)[ \t]*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"
+    r"(?=[ \t]*(?:[—–\-(]|,[ \t]*[A-Z][A-Za-z.]{0,12}[ \t]*[(—–\-]))"
+    r"|(?<=[.!?] )[ \t]*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})(?=[ \t]+[—–\-]{1,2}[ \t])"
+)
+_DATELINE_SPAN = 300
+_PERSON_PLACE_BEFORE = re.compile(
+    r"\b(?:the|to|for|from|(?:neighbou?rhoods?|outside|streets|residents|people|surrender|fall|siege) of)\s+$", re.I
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
@@ -536,6 +548,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     table = demonyms()
     others: list[tuple[int, int, str]] = []
     paren = admin_parentheses(text, gazetteer) if "(" in text or "[" in text else []
+    dateline_matches = list(_DATELINE.finditer(text, 0, _DATELINE_SPAN))
+    if paren and dateline_matches:  # "RUSSELLVILLE, Ark. (AP) -": the agency, not Andhra Pradesh
+        agencies = [(m.end(), text.find(")", m.end(), m.end() + 60)) for m in dateline_matches]
+        paren = [h for h in paren if not any(a <= h.start < b for a, b in agencies)]
     for h in paren:
         mentions.append(Mention(h.name, h.start, h.end, hint=h.hint, source="paren"))
         taken.append((h.start, h.end))
@@ -553,6 +569,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
                 taken.append((ent.start_char, ent.end_char))
             if ent.label_ not in _OTHER_ENTS:
                 others.extend(_other_parts(ent.start_char, ent.text, ent.label_))
+    datelines = {m.start(m.lastindex or 1) for m in dateline_matches}
     for start, raw in _sequences(text, gazetteer):
         end = start + len(raw)
         if any(s < end and start < e for s, e in taken):
@@ -601,13 +618,20 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             else:
                 _embedded_evidence(name, gazetteer, focus)
             continue
+        dateline = start in datelines and gazetteer.loose.get(loose_key(key)) is not None
+        cue = cue or dateline
         source = "cue" if cue else "cap"
         if cue and (not inside or _whole_name(inside, start, end) and gazetteer.loose.get(loose_key(key))) and (
             _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text[end:end + 20])
+            or dateline
         ):
-            source = "cue-place"  # "in X", "X frontline": a place even when the gazetteer lacks it
+            source = "cue-place"  # "in X", "X frontline", "BEIRUT —": a place even when the gazetteer lacks it
         if any(label == "PERSON" for _, _, label in inside) and not cue:
-            source = "cap-person"
+            # "the Cairns police", "neighbourhoods of Shiraz", "on her way to Edmonton": where a person's name
+            # would hardly stand; ``_accept`` still asks for a big town of the report's country
+            before = _PERSON_PLACE_BEFORE.search(text, max(0, start - 12), start)
+            place_like = _whole_name(inside, start, end) and before is not None
+            source = "cap-person-place" if place_like else "cap-person"
         elif " " not in name and _SENTENCE_START.search(text, max(0, start - 3), start) and not cue:
             source = "cap-initial"
         mention = Mention(name, start, end, hint=hint, source=source)

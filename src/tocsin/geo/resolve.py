@@ -455,6 +455,9 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
     if mention.hint == "city":
         # "Kandal village", "the town of X": a town, never the province or country of that name
         cands = [c for c in cands if gaz.kind[c.row] in (KIND_CITY, KIND_USER)]
+    elif mention.source in _EMBEDDED_SOURCES and mention.hint is None:
+        # "Edmonton Schools Partnership": the city; a county or district only with its word ("Metcalfe County")
+        cands = [c for c in cands if gaz.kind[c.row] != KIND_ADMIN2]
     if len(cands) > _MAX_CANDIDATES:
         cands.sort(key=lambda c: (c.match, -gaz.population[c.row]))
         cands = cands[:_MAX_CANDIDATES]
@@ -531,6 +534,8 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
         # a small town only right before an organisation's word, in the report's country: "Glasgow Police"
         small_ok = gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
         return source == "embedded-org" and in_focus and small_ok
+    if source == "cap-person-place":  # "the Cairns police": a big town of the report's country, by its own name
+        return in_focus and (big or cand.match == MATCH_NAME and gaz.population[row] >= 100_000)
     if source == "cap-person":
         return big and in_focus
     if source == "cap-initial":
