@@ -109,6 +109,10 @@ def run_all(data: Path, *, console: Console | None = None, suites: tuple[str, ..
                 mark = "" if target is None else (f"{target} ok" if float(value) >= target else f"{target} MISS")
                 table.add_row(suite, metric, str(value), mark)
     console.print(table)
+    if "case" in results and "error" not in results["case"]:
+        console.print("case scores the shipped model on the development snippets, which it was trained on: not a "
+                      "held-out figure. The cross-validated one is `python -m tocsin.eval.case`; other case*.tsv "
+                      "files (case:<name>) are held out.")
     if "acled" in results:
         console.print("acled sub_event_type scores the shipped model on rows it was trained on: not a held-out "
                       "figure. The held-out one (ACLED by file, target 0.80) is `python -m tocsin.eval.case`.")
