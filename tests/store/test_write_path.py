@@ -219,8 +219,9 @@ def test_candidate_query_returns_only_events_a_mention_could_join(store: Store) 
     mention = event(day=D)
     pending: list[bulk.Entry] = [("h", 0, mention, rules.date_interval(mention), "{}", ())]
     with store.engine.connect() as conn:
-        index = bulk._load_candidates(conn, pending, days=1, km=25.0)
-    found = {stored.row.actor1 for entries in index.weeks.values() for stored in entries}
+        candidates = bulk._load_candidates(conn, pending, days=1, km=25.0)
+    assert candidates.window_of == [0]  # the mention's window, the only one
+    found = {stored.row.actor1 for stored in candidates.rows[0]}
     # D and D+1 (D+2 is two days off), the month-wide one 25 days before, the region-precision one
     assert found == {"Group near0", "Group near1", "Group month", "Group region"}
 

@@ -135,20 +135,14 @@ def _windows(pending: list[Entry], days: int) -> dict[str, list[tuple[dt.date, d
 
 
 class _Index:
-    """The batch's candidate events by (event type, week), built lazily from rows (most are never compared).
+    """The groups created or joined in this batch, by (event type, week): the only ones whose answers change.
 
-    A stored row is kept as ``_Stored`` (the values ``_Place.elsewhere`` needs, computed once per row) until
-    some mention's window meets it and its place does not rule it out; only then is its Event built.
+    Stored events nobody joined are not here: ``_prefetch`` found each mention's (``_Candidates``).
     """
 
     def __init__(self) -> None:
-        self.weeks: dict[tuple[str, int], list[Any]] = {}
+        self.weeks: dict[tuple[str, int], list[int]] = {}
         self.groups: dict[int, _Group] = {}
-
-    def add_row(self, row: Any) -> None:
-        stored = _Stored(row)
-        for week in range(row.date_lo.toordinal() // 7, row.date_hi.toordinal() // 7 + 1):
-            self.weeks.setdefault((row.event_type, week), []).append(stored)
 
     def add_group(self, group: _Group) -> None:
         if group.interval is None:
@@ -164,18 +158,11 @@ class _Index:
         place = _Place(mention.location)
         groups = self.groups
         for week in range(lo.toordinal() // 7, hi.toordinal() // 7 + 1):
-            for entry in self.weeks.get((mention.event_type, week), ()):
-                key = entry if type(entry) is int else entry.id
+            for key in self.weeks.get((mention.event_type, week), ()):
                 if key in seen:
                     continue
                 seen.add(key)
-                group = groups.get(key)
-                if group is None:  # a stored row nobody compared yet: decided without building an Event if possible
-                    if entry.lo > hi or entry.hi < lo or place.elsewhere(entry, km):
-                        continue
-                    candidate = merging._candidate_event(entry.row)
-                    group = _Group(key, candidate, stored=True, interval=(entry.lo, entry.hi))
-                    groups[key] = group
+                group = groups[key]
                 if group.interval is None or group.interval[0] > hi or group.interval[1] < lo:
                     continue
                 if group.place is None:
@@ -183,6 +170,16 @@ class _Index:
                 if not place.far(group.place, km):
                     out.append(group)
         return out
+
+
+@dataclass
+class _Candidates:
+    """What the candidate query returned: per search window its stored rows, and each mention's window."""
+
+    rows: list[list[_Stored]]
+    """Per window (numbered as sent): the stored events of its type whose interval meets it, in its box."""
+    window_of: list[int]
+    """Per mention of the batch (in order): the number of its window; -1 when it has none (no date)."""
 
 
 def _fold(country: str | None) -> str | None:
@@ -244,23 +241,24 @@ _NARROW = f"e.event_type = w.t AND e.date_lo >= w.lo AND e.date_lo <= w.hi AND {
 _WIDE_ONLY = (
     f"{_WIDE} AND e.event_type = w.t AND e.date_lo >= w.wb AND e.date_lo < w.lo AND e.date_hi >= w.lo AND {_SPACE}"
 )
-_KEYS = ("t", "lo", "hi", "wb", "s", "n", "west", "east")
+_KEYS = ("k", "t", "lo", "hi", "wb", "s", "n", "west", "east")
+_WINDOW = sa.column("k", sa.Integer)  # the window's number: which mentions a row is a candidate of
 _CANDIDATES_SQL = {
     # LATERAL: a nested loop of index scans per window (a hash join on event_type alone compares
     # every window with every event of its type: the planner cannot know how selective they are)
     "postgresql": sa.text(
-        "WITH w AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(:windows AS json)) AS x(t text, lo date,"
-        " hi date, wb date, s float8, n float8, west float8, east float8))"
-        f" SELECT c.* FROM w CROSS JOIN LATERAL (SELECT {_SELECTED} FROM events AS e WHERE {_NARROW}"
+        "WITH w AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(:windows AS json)) AS x(k int, t text,"
+        " lo date, hi date, wb date, s float8, n float8, west float8, east float8))"
+        f" SELECT w.k, c.* FROM w CROSS JOIN LATERAL (SELECT {_SELECTED} FROM events AS e WHERE {_NARROW}"
         f" UNION ALL SELECT {_SELECTED} FROM events AS e WHERE {_WIDE_ONLY}) AS c"
-    ).columns(*_CANDIDATE_ROWS),
+    ).columns(_WINDOW, *_CANDIDATE_ROWS),
     # CROSS JOIN: SQLite keeps the windows as the outer loop, each one a range scan of an index
     "sqlite": sa.text(
         "WITH w AS MATERIALIZED (SELECT "
         + ", ".join(f"value ->> '$.{k}' AS {k}" for k in _KEYS)
-        + f" FROM json_each(:windows)) SELECT {_SELECTED} FROM w CROSS JOIN events AS e WHERE {_NARROW}"
-        + f" UNION ALL SELECT {_SELECTED} FROM w CROSS JOIN events AS e WHERE {_WIDE_ONLY}"
-    ).columns(*_CANDIDATE_ROWS),
+        + f" FROM json_each(:windows)) SELECT w.k, {_SELECTED} FROM w CROSS JOIN events AS e WHERE {_NARROW}"
+        + f" UNION ALL SELECT w.k, {_SELECTED} FROM w CROSS JOIN events AS e WHERE {_WIDE_ONLY}"
+    ).columns(_WINDOW, *_CANDIDATE_ROWS),
 }
 
 
@@ -287,25 +285,34 @@ def _box(loc: Location, km: float) -> tuple[float | None, float | None, float | 
     return south, north, lon - width, lon + width
 
 
-def _load_candidates(conn: sa.Connection, pending: list[Entry], days: int, km: float) -> _Index:
-    """One SELECT of every stored event some mention of the batch could join, indexed by week."""
+def _load_candidates(conn: sa.Connection, pending: list[Entry], days: int, km: float) -> _Candidates:
+    """One SELECT of every stored event some mention of the batch could join, by search window.
+
+    Mentions with the same window (type, days, box) share it; a stored event meeting several windows
+    comes back once per window (one ``_Stored`` for it).
+    """
     slack = dt.timedelta(days=days)
     wide = dt.timedelta(days=2 * merging._MAX_SLACK)
-    windows: dict[tuple[Any, ...], None] = {}
+    windows: dict[tuple[Any, ...], int] = {}
+    window_of = []
     for p in pending:
         mention, interval = p[2], p[3]
-        if interval is not None:
-            lo, hi = interval[0] - slack, interval[1] + slack
-            windows[(mention.event_type, lo, hi, lo - wide, *_box(mention.location, km))] = None
-    index = _Index()
+        if interval is None:
+            window_of.append(-1)
+            continue
+        lo, hi = interval[0] - slack, interval[1] + slack
+        window_of.append(windows.setdefault((mention.event_type, lo, hi, lo - wide, *_box(mention.location, km)),
+                                            len(windows)))
+    found = _Candidates([[] for _ in windows], window_of)
     if windows:
-        payload = dumps([dict(zip(_KEYS, w, strict=True)) for w in windows])
-        seen: set[int] = set()
+        payload = dumps([dict(zip(_KEYS, (k, *w), strict=True)) for w, k in windows.items()])
+        stored: dict[int, _Stored] = {}
         for row in conn.execute(_CANDIDATES_SQL[conn.dialect.name], {"windows": payload}):
-            if row.id not in seen:
-                seen.add(row.id)
-                index.add_row(row)
-    return index
+            entry = stored.get(row.id)
+            if entry is None:
+                entry = stored[row.id] = _Stored(row)
+            found.rows[row.k].append(entry)
+    return found
 
 
 def _among(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[bool]:
@@ -347,28 +354,41 @@ def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
 
 
 def _prefetch(
-    conn: sa.Connection, pending: list[Entry], index: _Index, days: int, km: float
-) -> dict[tuple[int, int], bool]:
+    conn: sa.Connection, pending: list[Entry], candidates: _Candidates, days: int, km: float
+) -> list[list[_Group]]:
     """Load, in one go, every stored event some mention of the batch could join.
 
     Exact: an unloaded stored event never changes during the batch, so the ones a mention can join
-    are among those it matches now. Returns the ``same_happening`` answers per (id of the mention,
-    stored event id): valid while that event has not been joined (``_best`` reuses them).
+    are among those it matches now. Returns, per mention (in ``pending``'s order), the stored events
+    ``same_happening`` accepts now: valid for each of them while it has not been joined (``_best``
+    takes them from here; the events created or joined in the batch it scans itself).
     """
     slack = dt.timedelta(days=days)
-    wanted: list[_Group] = []
-    answers: dict[tuple[int, int], bool] = {}
-    for p in pending:
-        mention, interval = p[2], p[3]
-        if interval is None:
+    groups: dict[int, _Group] = {}
+    wanted: dict[int, _Group] = {}
+    hits: list[list[_Group]] = []
+    same_happening = rules.same_happening
+    for p, window in zip(pending, candidates.window_of, strict=True):
+        found: list[_Group] = []
+        hits.append(found)
+        if window < 0:
             continue
-        for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
-            if g.stored and not g.loaded:
-                same = answers[(id(mention), g.key)] = rules.same_happening(mention, g.candidate, days=days, km=km)
-                if same:
-                    wanted.append(g)
-    _load_stored(conn, wanted)
-    return answers
+        mention, interval = p[2], p[3]
+        assert interval is not None
+        lo, hi = interval[0] - slack, interval[1] + slack
+        place = _Place(mention.location)
+        for entry in candidates.rows[window]:
+            if entry.lo > hi or entry.hi < lo or place.elsewhere(entry, km):  # decided without an Event
+                continue
+            group = groups.get(entry.id)
+            if group is None:
+                candidate = merging._candidate_event(entry.row)
+                group = groups[entry.id] = _Group(entry.id, candidate, stored=True, interval=(entry.lo, entry.hi))
+            if same_happening(mention, group.candidate, days=days, km=km):
+                found.append(group)
+                wanted[group.key] = group
+    _load_stored(conn, list(wanted.values()))
+    return hits
 
 
 def _remerge_group(group: _Group) -> None:
@@ -379,21 +399,28 @@ def _remerge_group(group: _Group) -> None:
     group.interval = rules.date_interval(merged)
 
 
-def _best(mention: Event, interval: tuple[dt.date, dt.date] | None, index: _Index, exclude: set[int],
-          days: int, km: float, answers: dict[tuple[int, int], bool] | None = None) -> _Group | None:
+def _best(mention: Event, interval: tuple[dt.date, dt.date] | None, live: _Index, exclude: set[int],
+          days: int, km: float, stored: list[_Group]) -> _Group | None:
+    """The group the mention joins: the closest (days, km, then key) of those ``same_happening`` accepts.
+
+    ``stored``: the stored events ``_prefetch`` found for it (each still valid while not joined);
+    ``live``: the groups that changed since (created in this batch, or stored ones joined), scanned here.
+    """
     if interval is None:
         return None
     slack = dt.timedelta(days=days)
+    closeness = merging._closeness
     best: tuple[tuple[Any, ...], _Group] | None = None
-    for g in index.near(mention, interval[0] - slack, interval[1] + slack, km):
-        if g.key in exclude:
+    for g in stored:
+        if g.joins or g.key in exclude:
             continue
-        same = answers.get((id(mention), g.key)) if answers is not None and g.stored and not g.joins else None
-        if same is None:
-            same = rules.same_happening(mention, g.candidate, days=days, km=km)
-        if not same:
+        rank = (*closeness(mention, g.candidate), g.key)
+        if best is None or rank < best[0]:
+            best = (rank, g)
+    for g in live.near(mention, interval[0] - slack, interval[1] + slack, km):
+        if g.key in exclude or not rules.same_happening(mention, g.candidate, days=days, km=km):
             continue
-        rank = (*merging._closeness(mention, g.candidate), g.key)
+        rank = (*closeness(mention, g.candidate), g.key)
         if best is None or rank < best[0]:
             best = (rank, g)
     return None if best is None else best[1]
@@ -439,28 +466,29 @@ def merge_entries(conn: sa.Connection, pending: list[Entry], ctx: merging.MergeC
         for lo, hi in spans:
             keys |= merge_lock_keys(event_type, lo, hi)
     lock_merge_keys(conn, keys)
-    index = _load_candidates(conn, pending, ctx.days, ctx.km)
-    answers = _prefetch(conn, pending, index, ctx.days, ctx.km)
+    candidates = _load_candidates(conn, pending, ctx.days, ctx.km)
+    hits = _prefetch(conn, pending, candidates, ctx.days, ctx.km)
+    live = _Index()  # groups created or joined in this batch: the only ones whose answers can change
     new_groups: list[_Group] = []
     taken: dict[str, set[int]] = {}
     placed: list[_Group] = []
     joined: list[bool] = []
-    for content_hash, _ordinal, mention, interval, as_json, key in pending:
+    for (content_hash, _ordinal, mention, interval, as_json, key), stored in zip(pending, hits, strict=True):
         exclude = taken.setdefault(content_hash, set())
-        group = _best(mention, interval, index, exclude, ctx.days, ctx.km, answers)
+        group = _best(mention, interval, live, exclude, ctx.days, ctx.km, stored)
         joined.append(group is not None)
         if group is None:
             group = _Group(_NEW_BASE + len(new_groups), mention, interval=interval)
             group.mentions.append((key, mention, as_json))
             new_groups.append(group)
-            index.add_group(group)
+            live.add_group(group)
         else:
             if group.stored and not group.loaded:  # cannot happen after _prefetch; kept as a safety net
                 _load_stored(conn, [group])
             group.mentions.append((key, mention, as_json))
             group.joins += 1
             _remerge_group(group)
-            index.add_group(group)  # its interval may have moved
+            live.add_group(group)  # its interval may have moved
         exclude.add(group.key)
         placed.append(group)
     ids = _insert_new(conn, new_groups, ctx)
