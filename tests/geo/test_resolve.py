@@ -148,6 +148,20 @@ def test_names_inside_organisations_are_places_of_their_own(places_nlp) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # two countries side by side: Russia the country, not Russia, Ohio "in" the US
+        ("His reports on Trump's dealings in Russia, U.S. officials said, were credible.", "Russia", ("RU", "PCLI")),
+        # a name that is also a state's stays containable: Georgia the US state
+        ("The storm hit Atlanta, Georgia, U.S. on Monday.", "Georgia", ("US", "ADM1")),
+    ],
+)
+def test_two_countries_are_no_containment(places_nlp, text: str, name: str, expected: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    t = _by_name(_toponyms(places_nlp, text), name)
+    assert (t.country_code, t.feature_code) == expected
+
+
 def test_a_list_of_states_is_not_containment(places_nlp) -> None:  # type: ignore[no-untyped-def]
     toponyms = _toponyms(places_nlp, "Wildfires burned in Texas, California and Oregon this week.")
     assert [(t.name, t.feature_code, t.country_code) for t in toponyms] == [

@@ -206,11 +206,23 @@ def _link_containers(text: str, states: list[_State], gaz: Gazetteer | None = No
             continue
         if between.strip() in ("", "-"):
             continue
-        if _CONTAIN_WORD.search(between) and _CONTAIN_BETWEEN.match(between):
+        if _CONTAIN_WORD.search(between) and _CONTAIN_BETWEEN.match(between) and not (
+            gaz is not None and _two_countries(gaz, states[i], states[i + 1])
+        ):
             states[i].container = i + 1
     _unlink_lists(text, states)
     if gaz is not None:
         _skip_countries_before_parentheses(gaz, states)
+
+
+def _two_countries(gaz: Gazetteer, inner: _State, outer: _State) -> bool:
+    """"in Russia, U.S. officials said": two countries' names side by side, not a town "Russia" (Ohio) in the US.
+
+    A name that is also a region's ("Georgia, U.S.") may still be contained."""
+    def named(st: _State, kind: int) -> bool:
+        return any(gaz.kind[c.row] == kind and c.match <= MATCH_ALIAS for c in st.candidates)
+
+    return named(inner, KIND_COUNTRY) and named(outer, KIND_COUNTRY) and not named(inner, KIND_ADMIN1)
 
 
 def _skip_countries_before_parentheses(gaz: Gazetteer, states: list[_State]) -> None:
