@@ -249,3 +249,58 @@ def test_a_call_rolled_back_after_its_reports_went_in_leaves_nothing(store: Stor
     [again] = write([good])  # the same connection writes the report afterwards, once
     assert again.added is True and store.counts()["reports"] == 1 + int(warm)
     assert write([good])[0].added is False
+
+
+def test_later_chunks_reuse_the_mentions_earlier_chunks_decoded(
+    make_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tocsin.store import bulk
+
+    corpus = _corpus(120, seed=5)  # a quarter repeat an earlier report's event: later chunks join earlier events
+    added, staged, plain = Store(make_db()), Store(make_db()), Store(make_db())
+    real, real_get = bulk.event_from_dict, bulk.MentionMemo.get
+    decoded, reused, memo_on = [0], [0], [True]
+
+    def counting(d: Any) -> Any:
+        decoded[0] += 1
+        return real(d)
+
+    def get(self: bulk.MentionMemo, report_hash: str, ordinal: int) -> Any:
+        found = real_get(self, report_hash, ordinal) if memo_on[0] else None
+        reused[0] += found is not None
+        return found
+
+    try:
+        for i in range(0, len(corpus), 40):
+            added.add(corpus[i : i + 40])
+            staged.stage(corpus[i : i + 40])
+            plain.stage(corpus[i : i + 40])
+        monkeypatch.setattr(bulk, "event_from_dict", counting)
+        monkeypatch.setattr(bulk.MentionMemo, "get", get)
+        memo_on[0] = False
+        plain.merge_pending(batch=10)  # the memo never answers: every stored mention joined is decoded
+        without, decoded[0] = decoded[0], 0
+        memo_on[0] = True
+        staged.merge_pending(batch=10)
+        # each stored mention the memo gave was one decode fewer; the result is add's
+        assert reused[0] > 0
+        assert decoded[0] == without - reused[0]
+        assert _stored(staged) == _stored(added) == _stored(plain)
+        assert _claims(staged) == _claims(added)
+    finally:
+        added.close()
+        staged.close()
+        plain.close()
+
+
+def test_the_memo_keeps_the_current_and_the_previous_chunk_only() -> None:
+    from tocsin.store.bulk import MentionMemo
+
+    memo, first, second = MentionMemo(), event(), event("Armed clash")
+    memo.put("h1", 0, first)
+    memo.next_chunk()
+    memo.put("h2", 0, second)
+    assert memo.get("h1", 0) is first and memo.get("h2", 0) is second  # the previous chunk's and this one's
+    assert memo.get("h1", 1) is None  # another ordinal of the same report: not known
+    memo.next_chunk()
+    assert memo.get("h1", 0) is None and memo.get("h2", 0) is second  # two chunks back: dropped

@@ -49,6 +49,7 @@ from tocsin.store.tables import pending as pending_table
 __all__ = [
     "PENDING_COLUMNS",
     "Entry",
+    "MentionMemo",
     "add_fresh",
     "lock_merge_keys",
     "merge_entries",
@@ -328,16 +329,44 @@ def _stored_queries(dialect: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """(the events a batch may join, locked on PostgreSQL; their mentions), compiled once per backend."""
     lock = sa.select(events.c.id, events.c.overrides).where(_among(events.c.id, dialect)).order_by(events.c.id)
     members = (
-        sa.select(mentions.c.event_id, mentions.c.report_hash, mentions.c.ordinal, mentions.c.event,
-                  reports.c.published)
+        sa.select(mentions.c.event_id, mentions.c.report_hash, mentions.c.ordinal,
+                  sa.cast(mentions.c.event, sa.Text).label("event"), reports.c.published)
         .join(reports, reports.c.content_hash == mentions.c.report_hash)
         .where(_among(mentions.c.event_id, dialect))
     )
     return (lock.with_for_update() if dialect == "postgresql" else lock), members
 
 
-def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
-    """Lock stored events that mentions may join and read their mentions (READ COMMITTED: after the lock)."""
+class MentionMemo:
+    """Mentions decoded by the recent chunks of one ``merge_pending`` run, by (report hash, ordinal).
+
+    A stored mention's JSON never changes (a report is stored once, its mentions are written once and
+    never updated), so an Event decoded once stands for it as long as it is kept. Events created in
+    one chunk are often joined in the next: their mentions are then taken from here, not decoded again.
+    Holds the current and the previous chunk's mentions only (``next_chunk`` drops older ones).
+    """
+
+    def __init__(self) -> None:
+        self.current: dict[tuple[str, int], Event] = {}
+        self.previous: dict[tuple[str, int], Event] = {}
+
+    def get(self, report_hash: str, ordinal: int) -> Event | None:
+        key = (report_hash, ordinal)
+        found = self.current.get(key)
+        return self.previous.get(key) if found is None else found
+
+    def put(self, report_hash: str, ordinal: int, mention: Event) -> None:
+        self.current[report_hash, ordinal] = mention
+
+    def next_chunk(self) -> None:
+        self.previous, self.current = self.current, {}
+
+
+def _load_stored(conn: sa.Connection, groups: list[_Group], memo: MentionMemo | None = None) -> None:
+    """Lock stored events that mentions may join and read their mentions (READ COMMITTED: after the lock).
+
+    Mentions found in ``memo`` are not decoded again; those decoded here are put there.
+    """
     by_id = {g.key: g for g in groups if not g.loaded}
     if not by_id:
         return
@@ -348,13 +377,19 @@ def _load_stored(conn: sa.Connection, groups: list[_Group]) -> None:
         by_id[row.id].overrides = dict(row.overrides or {})
     for m in conn.execute(members, params):
         key = _sort_key(m.published, m.report_hash, m.ordinal)
-        by_id[m.event_id].mentions.append((key, event_from_dict(m.event), None))
+        mention = memo.get(m.report_hash, m.ordinal) if memo is not None else None
+        if mention is None:
+            mention = event_from_dict(loads(m.event))
+            if memo is not None:
+                memo.put(m.report_hash, m.ordinal, mention)
+        by_id[m.event_id].mentions.append((key, mention, None))
     for g in by_id.values():
         g.loaded = True
 
 
 def _prefetch(
-    conn: sa.Connection, pending: list[Entry], candidates: _Candidates, days: int, km: float
+    conn: sa.Connection, pending: list[Entry], candidates: _Candidates, days: int, km: float,
+    memo: MentionMemo | None = None,
 ) -> list[list[_Group]]:
     """Load, in one go, every stored event some mention of the batch could join.
 
@@ -387,7 +422,7 @@ def _prefetch(
             if same_happening(mention, group.candidate, days=days, km=km):
                 found.append(group)
                 wanted[group.key] = group
-    _load_stored(conn, list(wanted.values()))
+    _load_stored(conn, list(wanted.values()), memo)
     return hits
 
 
@@ -453,10 +488,13 @@ def _add_fresh(
         result.merged += joined
 
 
-def merge_entries(conn: sa.Connection, pending: list[Entry], ctx: merging.MergeContext) -> list[tuple[int, bool]]:
+def merge_entries(
+    conn: sa.Connection, pending: list[Entry], ctx: merging.MergeContext, memo: MentionMemo | None = None
+) -> list[tuple[int, bool]]:
     """Merge mentions (in the list's order) into events and insert them; per mention (event id, joined one).
 
-    A report's mentions must all be in ``pending`` (two events of one report never merge).
+    A report's mentions must all be in ``pending`` (two events of one report never merge). ``memo``:
+    decoded mentions of earlier chunks to reuse; this batch's mentions are put there.
     """
     if not pending:
         return []
@@ -467,7 +505,7 @@ def merge_entries(conn: sa.Connection, pending: list[Entry], ctx: merging.MergeC
             keys |= merge_lock_keys(event_type, lo, hi)
     lock_merge_keys(conn, keys)
     candidates = _load_candidates(conn, pending, ctx.days, ctx.km)
-    hits = _prefetch(conn, pending, candidates, ctx.days, ctx.km)
+    hits = _prefetch(conn, pending, candidates, ctx.days, ctx.km, memo)
     live = _Index()  # groups created or joined in this batch: the only ones whose answers can change
     new_groups: list[_Group] = []
     taken: dict[str, set[int]] = {}
@@ -495,6 +533,9 @@ def merge_entries(conn: sa.Connection, pending: list[Entry], ctx: merging.MergeC
     for group in new_groups:
         group.key = ids[group.key]
     _update_joined(conn, {g.key: g for g in placed if g.stored and g.joins}, ctx)
+    if memo is not None:
+        for e in pending:
+            memo.put(e[0], e[1], e[2])
     rows = [(e[0], e[1], e[4], g.key) for e, g in zip(pending, placed, strict=True)]
     eng.bulk_insert(conn, mentions, _MENTION_COLUMNS, rows)
     return [(g.key, j) for g, j in zip(placed, joined, strict=True)]
@@ -540,17 +581,21 @@ def _pending_queries(dialect: str) -> tuple[sa.Select[Any], sa.Delete]:
     return claim, sa.delete(pending_table).where(_among(pending_table.c.id, dialect))
 
 
-def merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeContext) -> int:
+def merge_pending_chunk(
+    conn: sa.Connection, limit: int, ctx: merging.MergeContext, memo: MentionMemo | None = None
+) -> int:
     """Claim up to ``limit`` pending reports (oldest first), merge their mentions, delete the rows; mentions merged.
 
     On PostgreSQL the rows are claimed ``FOR UPDATE SKIP LOCKED``: several mergers take disjoint
     chunks, and a merger killed mid-way leaves its rows pending (its transaction rolls back).
     """
     with paused_gc():
-        return _merge_pending_chunk(conn, limit, ctx)
+        return _merge_pending_chunk(conn, limit, ctx, memo)
 
 
-def _merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeContext) -> int:
+def _merge_pending_chunk(
+    conn: sa.Connection, limit: int, ctx: merging.MergeContext, memo: MentionMemo | None
+) -> int:
     claim, delete = _pending_queries(conn.dialect.name)
     entries: list[Entry] = []
     ids = []
@@ -564,7 +609,9 @@ def _merge_pending_chunk(conn: sa.Connection, limit: int, ctx: merging.MergeCont
             entries.append((content_hash, ordinal, mention, rules.date_interval(mention), dumps(d), key))
     if not ids:
         return 0
-    merge_entries(conn, entries, ctx)
+    if memo is not None:
+        memo.next_chunk()
+    merge_entries(conn, entries, ctx, memo)
     conn.execute(delete, {"ids": ids if conn.dialect.name == "postgresql" else dumps(ids)})
     return len(entries)
 

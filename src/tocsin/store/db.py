@@ -194,8 +194,9 @@ class Store:
         if batch < 1:
             raise InputError(E.T208.format(field="batch", value=batch, detail="reports per transaction, >= 1"))
         total = 0
+        memo = bulk.MentionMemo()  # mentions decoded by one chunk, reused when the next joins their events
         while True:
-            merged = self._retrying(lambda: self._merge_chunk(batch))
+            merged = self._retrying(lambda: self._merge_chunk(batch, memo))
             if not merged:
                 return total
             total += merged
@@ -239,9 +240,9 @@ class Store:
                 detail = getattr(exc, "orig", None) or exc
                 raise StoreError(E.T209.format(what=what[0], detail=detail), what=what[0]) from exc
 
-    def _merge_chunk(self, batch: int) -> int:
+    def _merge_chunk(self, batch: int, memo: bulk.MentionMemo | None = None) -> int:
         with self._batch(["pending mentions"]) as conn:
-            return bulk.merge_pending_chunk(conn, batch, self._ctx())
+            return bulk.merge_pending_chunk(conn, batch, self._ctx(), memo)
 
     def _add_once(
         self, checked: list[tuple[Report, str, Extraction]], ctx: merging.MergeContext, *, staged: bool
