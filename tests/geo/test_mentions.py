@@ -86,6 +86,8 @@ def test_a_part_of_the_place_between_cue_and_name_keeps_the_cue(places_nlp) -> N
         ("The owner told CTV Edmonton that the cat had survived the winter.", "Edmonton", ("CA", "Alberta")),
         # a country right after "of" in an organisation's name
         ("The Conference Board of Canada released its report on Tuesday.", "Canada", ("CA", None)),
+        # an abbreviation that folds to a stop word ("us") still names the country
+        ("He was sentenced to 20 years in prison, the U.S. Department of Justice said.", "U.S.", ("US", None)),
         # a county written with its generic word, before an office's name, in a report about its state
         ("The Metcalfe County Sheriff's Office in Kentucky investigated the crash.", "Metcalfe County",
          ("US", "Kentucky")),
@@ -104,6 +106,8 @@ def test_places_named_inside_organisations_are_places(places_nlp, text: str, nam
         ("It is not true that Governor Bush knew of it, a spokesman said.", "Bush"),
         # an alternate name of a city abroad (Casablanca's Arabic name means "the white house")
         ("The attack was condemned by the White House and the United Nations.", "White House"),
+        # a small town named like the organisation's own word after "of" (Justice, Illinois)
+        ("He was sentenced to 20 years in prison, the U.S. Department of Justice said.", "Justice"),
         # a small town's name counts only right before an organisation's word ("Glasgow Police"), not a brand
         ("He was a retiree of Campbell Soup Company after 39 years in Texas.", "Campbell"),
     ],

@@ -353,9 +353,13 @@ def _embedded_place(text: str, start: int, name: str, bounds: tuple[int, int], g
             runs.append(words[-n:])
     for run in runs:
         at = run[0][0]
-        part = name[at:run[-1][0] + len(run[-1][1])].rstrip(",.;:")
+        part = name[at:run[-1][0] + len(run[-1][1])].rstrip(",;:")
+        if part.endswith(".") and part not in gazetteer.abbreviations:
+            part = part[:-1]
         key = fold(part)
-        if not part[:1].isupper() or key in _NOT_PLACES or key in _NAME_HEADS or key in STOP_WORDS:
+        if not part[:1].isupper() or key in _NOT_PLACES or key in _NAME_HEADS or (
+            key in STOP_WORDS and not part.isupper()  # "U.S. Department of Justice" is no "us"
+        ):
             continue
         if gazetteer.index.get(key) and not _ORG_NAME_WORDS.search(part):  # "University", "Centre": not places
             end = start + at + len(part)
@@ -621,6 +625,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         dateline = start in datelines and gazetteer.loose.get(loose_key(key)) is not None
         cue = cue or dateline
         source = "cue" if cue else "cap"
+        if not cue and text[start - 1:start] not in ("(", "[") and any(label in _NAMED_AFTER for *_, label in inside):
+            # a name NER calls an organisation ("Department of Justice", "the Boons", "MENA"): only a big place;
+            # one opening a parenthesis is where the report places something ("camps (Hidaybu, Suqutra)")
+            source = "cap-org"
         if cue and (not inside or _whole_name(inside, start, end) and gazetteer.loose.get(loose_key(key))) and (
             _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text[end:end + 20])
             or dateline

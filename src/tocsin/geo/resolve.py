@@ -550,6 +550,8 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
         return in_focus and (big or cand.match == MATCH_NAME and gaz.population[row] >= 100_000)
     if source == "cap-person":
         return big and in_focus
+    if source == "cap-org":  # "University of Missouri"; never Justice, Illinois ("Department of Justice")
+        return big or gaz.population[row] >= 50_000
     if source == "cap-initial":
         return big or gaz.population[row] >= 100_000
     if big or gaz.population[row] >= 50_000:
