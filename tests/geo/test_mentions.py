@@ -124,6 +124,8 @@ def test_words_of_organisations_names_are_not_places(places_nlp, text: str, word
         # a dateline after a headline's full stop, before a dash
         ("Girl wins prize. INNISFAIL - A nine-year-old girl from Alberta won the prize.", "INNISFAIL",
          ("CA", "Alberta")),
+        # NER calls the town an event; a name before its state and a comma is still a place
+        ("Survivors include Andra Cox and George Cox, all of Hugo, Oklahoma.", "Hugo", ("US", "Oklahoma")),
         # NER calls the town a person; "the X police" is where a person's name would hardly stand
         ("Since 2010 the Cairns police force has run a programme in Queensland, the minister said.", "Cairns",
          ("AU", "Queensland")),

@@ -162,6 +162,12 @@ def test_two_countries_are_no_containment(places_nlp, text: str, name: str, expe
     assert (t.country_code, t.feature_code) == expected
 
 
+def test_a_state_named_alone_is_the_state_not_the_city_of_its_alternate_name(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Oklahoma" is one of Oklahoma City's alternate names; only a city's own name shadows its region
+    t = _by_name(_toponyms(places_nlp, "He moved to Texas after years in Oklahoma."), "Oklahoma")
+    assert (t.feature_code, t.admin1) == ("ADM1", "Oklahoma")
+
+
 def test_a_list_of_states_is_not_containment(places_nlp) -> None:  # type: ignore[no-untyped-def]
     toponyms = _toponyms(places_nlp, "Wildfires burned in Texas, California and Oregon this week.")
     assert [(t.name, t.feature_code, t.country_code) for t in toponyms] == [

@@ -529,6 +529,17 @@ def _other_parts(start: int, text: str, label: str) -> list[tuple[int, int, str]
     return [p for p in parts if p[1] > p[0]]
 
 
+_REGION_AFTER = re.compile(r",\s*([A-Z][\w.]*?(?: [A-Z]\w*)?)(?=[\s,;:!?)]|\.(?:\s|$)|$)")
+
+
+def _before_region(text: str, end: int, gazetteer: Gazetteer) -> bool:
+    """The name is followed by a comma and an admin1 region or a country ("Hugo, Oklahoma", "Kfraya, Syria")."""
+    m = _REGION_AFTER.match(text, end)
+    return m is not None and any(
+        gazetteer.kind[r] in (KIND_ADMIN1, KIND_COUNTRY) for r in gazetteer.index.get(fold(m.group(1))) or ()
+    )
+
+
 def _whole_name(inside: list[tuple[int, int, str]], start: int, end: int) -> bool:
     """One other entity that is exactly this name: "near Novoluhanske" that NER calls a person.
 
@@ -625,9 +636,12 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         dateline = start in datelines and gazetteer.loose.get(loose_key(key)) is not None
         cue = cue or dateline
         source = "cue" if cue else "cap"
-        if not cue and text[start - 1:start] not in ("(", "[") and any(label in _NAMED_AFTER for *_, label in inside):
+        if not cue and any(label in _NAMED_AFTER for *_, label in inside) and not (
+            text[start - 1:start] in ("(", "[") or _before_region(text, end, gazetteer)
+        ):
             # a name NER calls an organisation ("Department of Justice", "the Boons", "MENA"): only a big place;
-            # one opening a parenthesis is where the report places something ("camps (Hidaybu, Suqutra)")
+            # one opening a parenthesis or before its region is where the report places something ("camps
+            # (Hidaybu, Suqutra)", "all of Hugo, Oklahoma")
             source = "cap-org"
         if cue and (not inside or _whole_name(inside, start, end) and gazetteer.loose.get(loose_key(key))) and (
             _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text[end:end + 20])

@@ -137,11 +137,18 @@ def _prior(gaz: Gazetteer, cand: Candidate, mention: Mention, capitals: set[int]
     return score
 
 
+#: Switch for A/B measurement: a city shadows the region of its name only by that name ("Oklahoma" is the state,
+#: though Oklahoma City's alternate names include "Oklahoma"), not by one of its alternate names.
+SHADOW_BY_NAME_ONLY = True
+
+
 def _shadowed(gaz: Gazetteer, cands: list[Candidate], mention: Mention) -> set[int]:
     """Admin areas named like a city inside them (Aleppo governorate vs Aleppo): the city is meant."""
     if mention.hint in ("admin", "district"):
         return set()
-    cities = [c.row for c in cands if gaz.kind[c.row] == KIND_CITY and c.match <= MATCH_LOOSE]
+    cities = [c.row for c in cands if gaz.kind[c.row] == KIND_CITY and c.match <= MATCH_LOOSE and (
+        c.match != MATCH_ALIAS or not SHADOW_BY_NAME_ONLY
+    )]
     out = set()
     for c in cands:
         row = c.row
