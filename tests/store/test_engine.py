@@ -14,7 +14,7 @@ from storekit import event, item
 
 from tocsin.store import Store
 from tocsin.store import engine as eng
-from tocsin.store.tables import reports
+from tocsin.store.tables import events, reports
 
 _COLUMNS = ("content_hash", "report_id", "text", "ingested_at", "status", "toponyms")
 
@@ -118,3 +118,27 @@ def test_long_report_texts_are_stored_whole_and_lz4_compressed_on_postgresql(bac
     lz4 = sorted((t, c) for t, c, m in settings if m == "l")
     assert lz4 == [("events", "event"), ("mentions", "event"), ("pending", "events"), ("reports", "text"),
                    ("reports", "toponyms")]
+
+
+def _events_by_id(store: Store) -> dict[int, tuple[str | None, int]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(events.c.id, events.c.notes, events.c.version))
+        return {r.id: (r.notes, r.version) for r in rows}
+
+
+def test_bulk_update_sets_and_increments_only_its_own_rows(store: Store) -> None:
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=30 * i) for i in range(3)]  # apart: three events
+    store.add([item(f"r{i}", [event(day=d)]) for i, d in enumerate(days)])
+    a, b, c = sorted(_events_by_id(store))
+    columns = ("id", "notes", "version")
+    with store.transaction() as conn:
+        eng.bulk_update(conn, events, "id", columns, [(a, "first", 2)], increments=("version",))
+        # a second update in the same transaction: only its own rows (on PostgreSQL the staging table is emptied)
+        eng.bulk_update(conn, events, "id", columns, [(b, "second", 1), (c, None, 0)], increments=("version",))
+    assert _events_by_id(store) == {a: ("first", 3), b: ("second", 2), c: (None, 1)}
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        eng.bulk_update(conn, events, "id", columns, [(a, "lost", 5)], increments=("version",))
+        raise RuntimeError("rolled back")  # on PostgreSQL this may undo the staging table's creation
+    with store.transaction() as conn:  # the next update works (the table is made again when needed)
+        eng.bulk_update(conn, events, "id", columns, [(c, "third", 1)], increments=("version",))
+    assert _events_by_id(store) == {a: ("first", 3), b: ("second", 2), c: ("third", 2)}
