@@ -288,6 +288,18 @@ def _extend(text: str, start: int, name: str, gazetteer: Gazetteer) -> tuple[int
     return start, name
 
 
+def _take_embedded(
+    embedded: Mention | None, name: str, mentions: list[Mention], taken: list[tuple[int, int]],
+    gazetteer: Gazetteer, focus: Counter[str],
+) -> None:
+    """Keep the place found inside an organisation's name; else let the name count as focus evidence."""
+    if embedded is not None:
+        mentions.append(embedded)
+        taken.append((embedded.start, embedded.end))
+    else:
+        _embedded_evidence(name, gazetteer, focus)
+
+
 def _embedded_evidence(name: str, gazetteer: Gazetteer, focus: Counter[str]) -> None:
     """A country or state named at either end of a longer name ("Kentucky State Police", "CBC Toronto" no)
     is not a toponym, but it says where the report is: count it as focus evidence ("US", "US.KY")."""
@@ -613,11 +625,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             # part of a longer name ("Kentucky State Police"): only a place at its start, end or after "of"
             named = [(s, e) for s, e, label in inside if label in _NAMED_AFTER]
             embedded = _embedded_place(text, start, name, named[0], gazetteer) if len(named) == 1 else None
-            if embedded is not None:
-                mentions.append(embedded)
-                taken.append((embedded.start, embedded.end))
-            else:
-                _embedded_evidence(name, gazetteer, focus)
+            _take_embedded(embedded, name, mentions, taken, gazetteer, focus)
             continue
         cue = (
             bool(_CUE_BEFORE.search(text, max(0, start - 40), start)) or bool(_CUE_AFTER.match(text[end:end + 20]))
@@ -627,11 +635,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         if not cue and not gazetteer.index.get(key):
             named = any(label in _NAMED_AFTER for _, _, label in inside) or _ORG_NAME_WORDS.search(name)
             embedded = _embedded_place(text, start, name, (start, end), gazetteer) if named else None
-            if embedded is not None:
-                mentions.append(embedded)
-                taken.append((embedded.start, embedded.end))
-            else:
-                _embedded_evidence(name, gazetteer, focus)
+            _take_embedded(embedded, name, mentions, taken, gazetteer, focus)
             continue
         dateline = start in datelines and gazetteer.loose.get(loose_key(key)) is not None
         cue = cue or dateline
