@@ -91,3 +91,20 @@ def test_end_before_start_does_not_fail_the_draft() -> None:
                     end=dt.datetime(2026, 1, 8, 9, 0, tzinfo=dt.UTC), evidence=Span(0, 6, "curfew"))
     draft = draft_from_notice(notice, "r1", sent=SENT)
     assert draft.window is not None and draft.window.end is None
+
+
+def test_notice_without_times_takes_effect_when_the_report_was_published() -> None:
+    notice = Notice(kind="strike_warning", areas=[Area("Ashrafieh")],
+                    evidence=Span(0, 30, "maps of areas it would strike"))
+    published = dt.datetime(2026, 1, 8, 10, 0, tzinfo=dt.UTC)
+    draft = draft_from_notice(notice, "r1", issued=published)
+    assert draft.window is None
+    assert draft.effective == published and draft.starts == published and draft.ends is None
+    assert parse_cap(to_cap(draft)).effective == published
+    assert draft_from_notice(notice, "r1", sent=SENT).starts == SENT  # no report time: from when it was drafted
+
+
+def test_a_notice_with_a_time_keeps_effective_unset() -> None:
+    end = dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC)
+    late = dt.datetime(2026, 1, 8, 12, 0, tzinfo=dt.UTC)  # a closed corridor must not become open-ended
+    assert draft_from_notice(_corridor_until(end), "r1", sent=SENT, issued=late).effective is None

@@ -131,7 +131,9 @@ def draft_from_notice(
 ) -> Warning:
     """A Draft warning from a notice, citing ``report_id`` and the notice's evidence span.
 
-    ``issued`` (the report's publication time) starts a window for which the notice gives only an end.
+    ``issued`` (the report's publication time) starts a window for which the notice gives only an end, and
+    is when a notice that gives no time at all takes effect: the issuer announced it then, so a draft made
+    from an archived report does not read as starting when it was ingested.
 
     A curfew with ``recurring == "daily"`` becomes a daily window in the notice's time zone; a safe
     corridor with two or more located places becomes a route through them of ``corridor_width_m``.
@@ -166,6 +168,7 @@ def draft_from_notice(
         instruction=_INSTRUCTION.get(kind),
         areas=areas,
         window=_window(notice, zone, issued),
+        effective=issued if notice.start is None and notice.end is None else None,
         corridors=corridors,
         report_id=report_id,
         evidence=notice.evidence,
