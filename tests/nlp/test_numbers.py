@@ -179,6 +179,15 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         ("On 12 May, 3 soldiers were killed.", [("fatalities", 3)]),
         # a clock time is not a count
         ("At 10 pm, 2 soldiers were killed.", [("fatalities", 2)]),
+        # the speaker of a report is its source, not one of the people it counts
+        ("Thousands of people fled the neighbourhoods overnight, a local council official said.",
+         [("displaced", 1000)]),
+        ("Four people were killed, two officials said.", [("fatalities", 4)]),
+        ("Three were killed; one source says up to ten thousand fled.", [("fatalities", 3), ("displaced", 10000)]),
+        # ACLED's "N fatalities reported" (no "were") is a count, not a speaker
+        ("4 fatalities reported.", [("fatalities", 4)]),
+        # but someone hurt who speaks is still counted
+        ("Five wounded soldiers said the base was shelled.", [("injured", 5)]),
     ],
 )
 def test_counts(counts: Callable[[str], list[CountMention]], text: str, expected: list[tuple[str, int]]) -> None:

@@ -58,6 +58,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.model import CountMention
+from tocsin.nlp.claims import SPEECH_LEMMAS
 from tocsin.nlp.pipeline import register_extensions
 
 __all__ = ["CountExtractor", "find_counts", "make_numbers", "parse_count"]
@@ -364,6 +365,10 @@ def _kind(root: Token) -> tuple[str, bool] | None:
         else:
             head = anchor  # "died in a road accident": the object of "in" is not the victim
     if anchor.dep_ == "dobj" and _lemma(head) == "include":
+        return None
+    if anchor.dep_ == "nsubj" and noun_kind is None and _lemma(head) in SPEECH_LEMMAS:
+        # "people fled, a local official said": the speaker is a source, never a victim ("4 fatalities
+        # reported" is ACLED's passive without "were": the noun itself says what is counted)
         return None
     if anchor is not head and (kind := _verb_kind(head)):
         if anchor.dep_ == "dobj" and head.dep_ == "conj" and not any(c.dep_ == "dobj" for c in head.head.children):
