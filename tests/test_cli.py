@@ -66,6 +66,8 @@ def test_events_formats(tmp_path: Path) -> None:
     assert [e["sub_event_type"] for e in json.loads(shelling.stdout)] == ["Shelling/artillery/missile attack"]
     table = runner.invoke(app, ["events", "--db", str(db)])
     assert table.exit_code == 0 and "Peaceful protest" in table.output
+    listed = runner.invoke(app, ["events", "list", "--db", str(db), "-f", "json", "--type", "Protests"])
+    assert listed.exit_code == 0 and [e["sub_event_type"] for e in json.loads(listed.stdout)] == ["Peaceful protest"]
 
 
 def test_events_bad_filters_name_the_option(tmp_path: Path) -> None:

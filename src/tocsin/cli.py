@@ -201,6 +201,9 @@ def events(
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+events_app.command("list")(events)
+
+
 def _print_events(pairs: list[tuple[Any, Event]], show_claims: bool) -> None:
     table = Table(show_header=True, header_style="bold", title=f"{len(pairs)} events")
     for name in ("id", "date", "sub-event type", "actors", "location", "fatal.", "displ.", "sources"):
