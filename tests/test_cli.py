@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from typer.testing import CliRunner
 
 from tocsin.cli import app
@@ -68,6 +69,21 @@ def test_events_formats(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "Peaceful protest" in table.output
     listed = runner.invoke(app, ["events", "list", "--db", str(db), "-f", "json", "--type", "Protests"])
     assert listed.exit_code == 0 and [e["sub_event_type"] for e in json.loads(listed.stdout)] == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["events"],  # the listing
+        ["events", "show", "3"],  # one event
+        ["db", "status"],  # row counts
+    ],
+)
+def test_reading_a_missing_database_names_it_and_creates_nothing(tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "typo.db"
+    result = runner.invoke(app, [*args, "--db", str(db)])
+    assert result.exit_code == 2 and "T201" in result.output and "typo.db" in result.output
+    assert not db.exists()
 
 
 def test_events_bad_filters_name_the_option(tmp_path: Path) -> None:

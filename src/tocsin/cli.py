@@ -34,10 +34,11 @@ app.add_typer(db_app, name="db")
 
 
 
-def _store(db: str | None) -> Any:
+def _store(db: str | None, *, create: bool = True) -> Any:
+    """The store; ``create=False`` for commands that only read or change what is stored."""
     from tocsin.store import Store
 
-    return Store(db or settings.get("database_url"))
+    return Store(db or settings.get("database_url"), create=create)
 
 
 def _progress() -> Progress:
@@ -183,7 +184,7 @@ def events(
         flt = EventFilter(date_from=_parse_day(date_from, "from"), date_to=_parse_day(date_to, "to"),
                           event_type=event_type, sub_event_type=sub_event_type, country=country, admin1=admin1,
                           actor=actor, bbox=_parse_bbox(bbox))
-        store = _store(db)
+        store = _store(db, create=False)
         stored = store.events(flt, limit=limit)
         pairs = [(s.id, s.event) for s in stored]
         if fmt == "table":
@@ -225,7 +226,7 @@ def _print_events(pairs: list[tuple[Any, Event]], show_claims: bool) -> None:
 def events_show(event_id: int, db: DbOption = None) -> None:
     """One event with its sources and evidence, as JSON."""
     with _errors():
-        stored = _store(db).event(event_id)
+        stored = _store(db, create=False).event(event_id)
         out.print_json(json.dumps(_stored_dict(stored), ensure_ascii=False))
 
 
@@ -238,7 +239,7 @@ def _stored_dict(stored: Any) -> dict[str, Any]:
 def events_split(event_id: int, db: DbOption = None) -> None:
     """Undo a merge: every source report's event becomes its own event again."""
     with _errors():
-        ids = _store(db).split(event_id)
+        ids = _store(db, create=False).split(event_id)
         out.print(f"event {event_id} split into {', '.join(str(i) for i in ids)}")
 
 
@@ -253,7 +254,7 @@ def events_correct(
 ) -> None:
     """Correct one field of an event; the correction is recorded with before and after."""
     with _errors():
-        _store(db).correct(event_id, field, value, who=who, reason=reason)
+        _store(db, create=False).correct(event_id, field, value, who=who, reason=reason)
         out.print(f"event {event_id}: {field} corrected")
 
 
@@ -280,7 +281,7 @@ def places_list(db: DbOption = None) -> None:
     """The user places in the store."""
     with _errors():
         table = Table("name", "parent", "country", "lat", "lon", "area")
-        for p in _store(db).places():
+        for p in _store(db, create=False).places():
             table.add_row(p.name, p.parent or "", p.country_code, f"{p.latitude:.4f}", f"{p.longitude:.4f}",
                           "polygon" if p.geometry else "point")
         out.print(table)

@@ -37,7 +37,7 @@ def db_status(db: DbOption = None) -> None:
     from tocsin.cli import _errors, _store, out
 
     with _errors():
-        store = _store(db)
+        store = _store(db, create=False)
         try:
             counts, waiting, revision = store.counts(), store.pending(), store.revision
         finally:

@@ -35,6 +35,17 @@ def test_paths_and_urls_open_the_same_file(tmp_path: Path, make_url) -> None:
     assert again.url == str(path)
 
 
+def test_create_false_names_a_missing_sqlite_file_and_makes_none(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match=r"T201.*typo\.db.*no such file"):
+        Store(missing, create=False)
+    assert not missing.exists()
+    with Store(missing) as s:  # the default still creates it
+        s.add([item("r1")])
+    with Store(missing, create=False) as again:
+        assert again.counts()["reports"] == 1
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with Store(tmp_path / "wal.db") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -68,7 +68,9 @@ class Store:
     """A tocsin database. ``Store("tocsin.db")`` or ``Store("sqlite:///x.db")`` or a PostgreSQL URL.
 
     The schema is created or upgraded to the newest revision on open (in one transaction, under
-    the write lock); ``upgrade=False`` refuses an out-of-date database instead (StoreError T206).
+    the write lock); ``upgrade=False`` refuses an out-of-date database instead (StoreError T206), and
+    ``create=False`` refuses a SQLite file that does not exist (T201) instead of making an empty one,
+    so a mistyped path given to a reading command is named rather than answered with "no events".
     """
 
     def __init__(
@@ -78,10 +80,14 @@ class Store:
         upgrade: bool = True,
         merge_days: int | None = None,
         merge_km: float | None = None,
+        create: bool = True,
     ) -> None:
         eng.load_table_modules()
         self._url = eng.resolve_url(url_or_path)
         self.url = eng.display_url(self._url)
+        if not create and eng.missing_sqlite_file(self._url):
+            detail = "no such file (`tocsin ingest` or `tocsin db upgrade` creates one)"
+            raise StoreError(E.T201.format(url=self.url, detail=detail), url=self.url)
         self.merge_days = int(settings.get("merge_days") if merge_days is None else merge_days)
         self.merge_km = float(settings.get("merge_km") if merge_km is None else merge_km)
         self._engine = eng.create_engine(self._url)

@@ -75,6 +75,12 @@ def load_table_modules() -> None:
             importlib.import_module(name)
 
 
+def missing_sqlite_file(url: sa.URL) -> bool:
+    """True when ``url`` names a SQLite file (not in memory) that does not exist yet."""
+    database = url.database or ""
+    return url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists()
+
+
 def resolve_url(url_or_path: str | os.PathLike[str]) -> sa.URL:
     """A SQLAlchemy URL from a URL (``sqlite:///x.db``, ``postgresql+psycopg://...``) or a plain path."""
     text = os.fspath(url_or_path)
