@@ -250,8 +250,14 @@ def test_later_sentences_naming_the_event_are_the_same_event(nlp: Language, lafo
 
 def test_a_definite_event_noun_far_away_is_another_event(nlp: Language) -> None:
     far = {"latitude": 4.74, "longitude": 45.20}  # 290 km north: a place of its own
-    events = run(nlp, BOMB, _bomb_setup(far))._.events
-    assert len(events) == 2
+    [event] = run(nlp, BOMB, _bomb_setup(far))._.events
+    # not joined; and with neither a day nor a toll of its own, no second event of the same type either
+    assert "Lafoole" not in (event.notes or "")
+    anchored = BOMB.replace("passed the village of Lafoole", "passed the village of Lafoole, killing two")
+    setup = _bomb_setup(far)
+    setup.counts.append(("two", "fatalities", 2))
+    events = run(nlp, anchored, setup)._.events
+    assert len(events) == 2 and any("Lafoole" in (e.notes or "") and e.fatalities == 2 for e in events)
 
 
 def test_the_second_attack_is_another_event(nlp: Language) -> None:
@@ -301,8 +307,10 @@ def test_the_dateline_is_where_the_reporter_files_not_the_event_place(nlp: Langu
         ("Shells hit a bus depot in the city's Dniprovskyi district.", 1),
         ("Shells hit a bus depot in the city's central Dniprovskyi district.", 1),
         ("Shells hit a bus depot in the Dniprovskyi district of the city.", 1),
-        # a place of its own, far away
-        ("Shells hit a bus depot in Dniprovskyi.", 2),
+        # a place of its own, far away, with a toll of its own: a second event
+        ("Shells hit a bus depot in Dniprovskyi, killing one.", 2),
+        # the same without a day or toll of its own: an episode of the report's event, not a second one
+        ("Shells hit a bus depot in Dniprovskyi.", 1),
     ],
 )
 def test_a_part_of_the_place_just_named_is_no_other_place(nlp: Language, second: str, events: int) -> None:
@@ -310,7 +318,7 @@ def test_a_part_of_the_place_just_named_is_no_other_place(nlp: Language, second:
     setup = Setup(
         triggers=[("shelled", SHELLING, 0.9), ("Shells", SHELLING, 0.9)],
         dates=[("on Saturday", dt.date(2026, 1, 10))],
-        counts=[("two", "fatalities", 2)],
+        counts=[("two", "fatalities", 2)] + ([("one", "fatalities", 1)] if "killing one" in second else []),
         toponyms=[place(text, "Kherson", "UA", latitude=46.6, longitude=32.6),
                   place(text, "Dniprovskyi", "UA", latitude=50.45, longitude=30.6)],
     )

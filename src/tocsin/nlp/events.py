@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -46,7 +45,16 @@ from tocsin.model import (
     event_type_of,
 )
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
-from tocsin.nlp.claims import SPEECH_LEMMAS
+from tocsin.nlp.events_select import (
+    CLOCK_ONLY,
+    SEPARATE_EVENT,
+    Group,
+    is_cued,
+    no_event,
+    quoted_spans,
+    sentence_tokens,
+    side_event_kept,
+)
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
 __all__ = ["EventsComponent", "build_events", "is_dateline", "main_event_key"]
@@ -66,33 +74,18 @@ NO_CASUALTIES = re.compile(
 #: Text between two counts of one clause that adds them up ("two soldiers and three civilians").
 COORDINATED = re.compile(r"^[\w\s'-]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)\s*(?:another\s+|a further\s+)?$")
 SUBSET_WORDS = re.compile(r"\b(?:including|among|of whom|of them|included)\b", re.IGNORECASE)
-CLOCK_ONLY = re.compile(
-    r"^(?:(?:about|around|shortly (?:before|after)|after|before|at)\s+)?(?:noon|midday|midnight|dawn|dusk"
-    r"|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|hrs|gmt|utc|local time)?)$",
-    re.IGNORECASE,
-)
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
-PROTEST_SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2}
-
-
-@dataclass
-class _Group:
-    triggers: list[Trigger]
-    sentences: list[tuple[int, int]]
-    context: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def start(self) -> int:
-        return self.sentences[0][0]
-
-    @property
-    def cued(self) -> bool:
-        """Some sentence names the event in words of its sub-type ("airstrikes", "clashes"), not only the
-        classifier's reading of the whole sentence."""
-        return any((t.start, t.end) != (t.sent_start, t.sent_end) for t in self.triggers)
+#: Readings of one protest, least to most severe: ACLED codes the protest once, as its most severe form
+#: (a protest that "turned violent, with some hurling stones" is a Violent demonstration).
+PROTEST_SEVERITY = {
+    "Peaceful protest": 0,
+    "Protest with intervention": 1,
+    "Excessive force against protesters": 2,
+    "Violent demonstration": 3,
+}
 
 
 def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
@@ -129,15 +122,15 @@ def _dates_in(dates: list[DateMention], start: int, end: int) -> set[object]:
     }
 
 
-def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[DateMention]) -> list[_Group]:
+def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[DateMention]) -> list[Group]:
     sentences = _sentences(doc)
     index_of = {start: i for i, (start, _) in enumerate(sentences)}
-    groups: list[_Group] = []
+    groups: list[Group] = []
     last_index = -10
     for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
         sent = (trigger.sent_start, trigger.sent_end)
         index = index_of.get(trigger.sent_start, -1)
-        if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates):
+        if no_event(doc, text, trigger, dates):
             continue
         joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates)
         if joined is not None:
@@ -145,7 +138,7 @@ def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[Da
             if sent not in joined.sentences:
                 joined.sentences.append(sent)
         else:
-            groups.append(_Group([trigger], [sent]))
+            groups.append(Group([trigger], [sent]))
         last_index = index
     trigger_starts = set(index_of[s] for g in groups for s, _ in g.sentences if s in index_of)
     for group in groups:
@@ -159,7 +152,7 @@ def _group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[Da
     return groups
 
 
-def _continues(group: _Group, trigger: Trigger, index: int, last_index: int) -> bool:
+def _continues(group: Group, trigger: Trigger, index: int, last_index: int) -> bool:
     """The next sentence, same sub-type (or a protest escalating)."""
     previous = group.triggers[-1].sub_event_type
     escalates = (
@@ -173,13 +166,13 @@ def _continues(group: _Group, trigger: Trigger, index: int, last_index: int) -> 
 def _joined(
     doc: Doc,
     text: str,
-    groups: list[_Group],
+    groups: list[Group],
     trigger: Trigger,
     index: int,
     last_index: int,
     toponyms: list[Toponym],
     dates: list[DateMention],
-) -> _Group | None:
+) -> Group | None:
     """The earlier group this trigger tells more of, if any.
 
     The next sentence continuing the last event with the same sub-type; else an earlier event of
@@ -191,12 +184,12 @@ def _joined(
     """
     if not groups:
         return None
-    tokens = _sentence_span(doc, trigger)
+    tokens = sentence_tokens(doc, trigger)
     referred = any(_definite_event(tok) or _anaphor(tok, doc, groups[-1]) for tok in tokens)
     last = groups[-1]
     if (trigger.sent_start, trigger.sent_end) in last.sentences and _continues(last, trigger, index, last_index):
         return last
-    candidates: list[_Group] = []
+    candidates: list[Group] = []
     if _continues(last, trigger, index, last_index):
         candidates.append(last)
     if not any(tok.lower_ in SEPARATE_EVENT for tok in tokens):
@@ -210,13 +203,22 @@ def _joined(
     return None
 
 
+def _severity(trigger: Trigger, protest: bool) -> int:
+    """How severe a reading of a protest is. A violent demonstration makes a protest violent only when words
+    of violence say so ("hurling stones"), not the reading of a whole sentence ("the group blocked the
+    entrance"), and never an event that is no protest ("the arrest ... came two days after riots")."""
+    if trigger.sub_event_type == "Violent demonstration" and not (protest and is_cued(trigger)):
+        return 0
+    return PROTEST_SEVERITY.get(trigger.sub_event_type, 0)
+
+
 def _same_kind(a: str, b: str) -> bool:
     """The same sub-type, or two readings of one protest ("protesters gathered", "police dispersed the
     protesters"): ACLED codes a protest once, as its most severe sub-type."""
     return a == b or (a in PROTEST_SEVERITY and b in PROTEST_SEVERITY)
 
 
-def _party_account(doc: Doc, group: _Group, trigger: Trigger) -> bool:
+def _party_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
     """'The SDF said it had repelled an assault ... and killed 30 of their fighters', after a clash
     of the army and the SDF: one side's account of the fighting just told, whose figures become that
     side's claims beside the others', not a second event."""
@@ -236,7 +238,7 @@ def _party_account(doc: Doc, group: _Group, trigger: Trigger) -> bool:
 
 
 def _same_time_and_place(
-    text: str, group: _Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention], *, referred: bool
+    text: str, group: Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention], *, referred: bool
 ) -> bool:
     """The trigger's sentence gives no date the group lacks, and no other place than the group's.
 
@@ -254,8 +256,11 @@ def _same_time_and_place(
         return False
     placed = [t for t in known if t.resolved]
     names = {t.name.lower() for t in known}
+    told = " ".join(text[start:end] for start, end in group.sentences).lower()
     for top in toponyms:
         if not (trigger.sent_start <= top.start and top.end <= trigger.sent_end) or top.name.lower() in names:
+            continue
+        if re.search(rf"\b{re.escape(top.name.lower())}\b", told):  # "proceeded towards X" ... "gathered near X"
             continue
         if _within_named(text, top) or (top.resolved and any(_holds(top, k) for k in placed)):
             continue
@@ -279,7 +284,9 @@ def _holds(region: Toponym, place: Toponym) -> bool:
 EVENT_NOUNS = frozenset(
     "attack assault blast explosion bomb bombing device ied strike airstrike raid ambush shelling bombardment "
     "clash clashes fighting incident operation protest demonstration rally riot abduction kidnapping arrest "
-    "detention shooting killing massacre offensive incursion skirmish firefight gunfight battle".split()
+    "detention shooting killing massacre offensive incursion skirmish firefight gunfight battle "
+    # the people of an event told before: "the protesters", "the gunmen"
+    "protesters demonstrators rioters crowd mob gunmen attackers assailants".split()
 )
 #: Nouns of a scene that a later sentence names again with "the" ("a village" ... "the village").
 SCENE_NOUNS = frozenset(
@@ -294,23 +301,6 @@ PART_AFTER = re.compile(
 )
 #: Words that make a definite event noun another event ("the second attack", "the other blast").
 ANOTHER_EVENT = frozenset("second third another other new separate earlier later previous latest next".split())
-#: Words that make a sentence tell another happening than the ones before ("in a separate attack").
-SEPARATE_EVENT = frozenset("another separate separately elsewhere meanwhile second third".split())
-HABITUAL = frozenset("frequently often regularly routinely usually repeatedly habitually typically".split())
-#: Auxiliaries of what is planned, possible or required, not done.
-MODALS = frozenset("will would shall may might could should can must".split())
-CONDITIONS = frozenset(("if", "unless"))
-#: "threatening to resume", "plans to attack", "vowed to retake": an intention, not an event.
-INTENT_VERBS = frozenset(
-    "threaten plan vow pledge promise prepare intend aim seek want warn decide expect hope try".split()
-)
-AGGREGATE = re.compile(
-    r"\b(?:over|in|during|throughout) the (?:past|last) (?:\w+ )?(?:days|weeks?|months?|years?)\b"
-    r"|\bsince the (?:start|beginning|outbreak) of\b"
-    r"|\b(?:in|during|throughout) the (?:war|conflict|civil war)\b(?!-)"
-    r"|\bsince (?:19|20)\d\d\b|\bso far this (?:year|month)\b|\bin recent (?:days|weeks|months)\b",
-    re.IGNORECASE,
-)
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
 SECOND_EVENT_SCORE = 0.3
 #: A reading with no cue word of its sub-type needs at least this score to be an event; and it is never a side event.
@@ -321,12 +311,7 @@ BACKGROUND_DAYS = 30
 NEAR_KM = 50.0
 
 
-def _sentence_span(doc: Doc, trigger: Trigger) -> list[Token]:
-    span = doc.char_span(trigger.sent_start, trigger.sent_end, alignment_mode="expand")
-    return list(span) if span is not None else []
-
-
-def _weak_dropped(groups: list[_Group]) -> list[_Group]:
+def _weak_dropped(groups: list[Group]) -> list[Group]:
     """Groups whose best trigger is weak (below ``SECOND_EVENT_SCORE``) are no events of their own when the
     report has a stronger one: a side remark ("a spokesman did not answer calls") is no second event. A
     report whose every reading is weak keeps its best one only: the classifier says it is an event, but
@@ -337,60 +322,7 @@ def _weak_dropped(groups: list[_Group]) -> list[_Group]:
     return [max(groups, key=lambda g: max(t.score for t in g.triggers))]
 
 
-def _unreal(doc: Doc, trigger: Trigger) -> bool:
-    """What has not happened: a plan, threat, warning, condition or denial.
-
-    "Azerbaijan will retake Lachin", "air strikes will not target civilians", "Turkey is threatening
-    to resume its operation", "if the militants fail to withdraw", "the army did not shell the town".
-    ACLED codes events that took place; such sentences are context (notices read them separately).
-    """
-    root = trigger_root(doc, trigger)
-    if root is None:
-        return False
-    verb = verb_of(root)
-    # a whole-sentence reading's root is the sentence's verb: "that did not stop another round of clashes"
-    whole = (trigger.start, trigger.end) == (trigger.sent_start, trigger.sent_end)
-    if whole and verb.lemma_.lower() in SPEECH_LEMMAS:  # "the IDF said it would open a corridor": what is said
-        verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
-    if verb.pos_ not in ("VERB", "AUX"):
-        return False
-    for child in verb.children:
-        if child.dep_ in ("aux", "auxpass") and child.lemma_.lower() in MODALS:
-            return True
-        if child.dep_ == "mark" and child.lower_ in CONDITIONS:
-            return True
-        if child.dep_ == "neg" and verb is root and not whole:
-            return True
-    head = verb.head
-    return verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in INTENT_VERBS
-
-
-def _aggregate(text: str, trigger: Trigger, dates: list[DateMention]) -> bool:
-    """A toll over a period ("over the past week, 16 civilians were killed", "tens of thousands have
-    been killed in the war"): no one event, unless the sentence also names a day."""
-    if not AGGREGATE.search(text[trigger.sent_start : trigger.sent_end]):
-        return False
-    return not any(
-        trigger.sent_start <= d.start and d.end <= trigger.sent_end and d.value is not None and d.precision == 1
-        and not CLOCK_ONLY.match(d.text)
-        for d in dates
-    )
-
-
-def _habitual(doc: Doc, trigger: Trigger) -> bool:
-    """'The group frequently targets army convoys', 'the army has repeatedly warned': what usually
-    happens, not an event."""
-    return any(tok.lower_ in HABITUAL and _present(tok.head) for tok in _sentence_span(doc, trigger))
-
-
-def _present(verb: Token) -> bool:
-    """'attacks', 'has repeatedly warned', 'have often shelled': the present or the present perfect."""
-    if verb.tag_ in ("VBZ", "VBP"):
-        return True
-    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
-
-
-def _anaphor(tok: Token, doc: Doc, group: _Group) -> bool:
+def _anaphor(tok: Token, doc: Doc, group: Group) -> bool:
     """'the village' after 'a village', 'the city's' after 'the city of Kherson': the scene told again."""
     lemma = tok.lemma_.lower()
     if tok.pos_ != "NOUN" or lemma not in SCENE_NOUNS:
@@ -453,20 +385,20 @@ class _Builder:
         groups = _weak_dropped(_group_triggers(self.doc, self.text, self.toponyms, self.dates))
         groups = [g for g in groups if g.cued or max(t.score for t in g.triggers) >= UNCUED_SCORE]
         built = sorted(((self._event(g), g) for g in groups), key=lambda pair: main_event_key(pair[0]), reverse=True)
-        return [e for e, _ in built[:1]] + [e for e, g in built[1:] if g.cued and not self._background(e)]
+        if not built:
+            return []
+        kept = [built[0][0]]
+        quotes = quoted_spans(self.text)
+        for event, group in built[1:]:
+            if side_event_kept(self.doc, event, group, kept, quotes, BACKGROUND_DAYS):
+                kept.append(event)
+        return kept
 
-    def _background(self, event: Event) -> bool:
-        """A side event dated more than ``BACKGROUND_DAYS`` before publication ("the battle for Hodeidah
-        began in June", "last fall, ..."): the report's history, coded from its own reports at the time."""
-        published = self.doc._.published
-        if event.date is None or not isinstance(published, dt.datetime):
-            return False
-        return (published.date() - event.date).days > BACKGROUND_DAYS
-
-    def _event(self, group: _Group) -> Event:
+    def _event(self, group: Group) -> Event:
         best = max(group.triggers, key=lambda t: t.score)
         # a protest that police broke up is one "Protest with intervention" (ACLED codes the most severe)
-        first = max(group.triggers, key=lambda t: PROTEST_SEVERITY.get(t.sub_event_type, 0))
+        protest = group.triggers[0].sub_event_type in PROTEST_SEVERITY
+        first = max(group.triggers, key=lambda t: _severity(t, protest))
         sub = first.sub_event_type
         event = Event(event_type=event_type_of(sub), sub_event_type=sub)
         event.confidence = best.score
@@ -523,11 +455,12 @@ class _Builder:
         return inside[0] if inside else None
 
     # --- date ------------------------------------------------------------------------------
-    def _date(self, event: Event, group: _Group) -> None:
+    def _date(self, event: Event, group: Group) -> None:
         dated = [d for d in self.dates if d.value is not None]
         chosen = next((d for d in dated if _inside(d.start, d.end, group.sentences)), None)
         if chosen is None:
-            earlier = [d for d in dated if d.end <= group.start]
+            # a date after publication (a deadline, the end of a curfew) is no day on which something was told to happen
+            earlier = [d for d in dated if d.end <= group.start and not self._after_publication(d)]
             chosen = max(earlier, key=lambda d: d.start) if earlier else None
             if chosen is not None:
                 event.reasons["date"] = "nearest earlier date in the report"
@@ -545,8 +478,14 @@ class _Builder:
         else:
             event.reasons["date"] = "no date in text and no publication date"
 
+    def _after_publication(self, mention: DateMention) -> bool:
+        published = self.doc._.published
+        value = mention.value
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return isinstance(published, dt.datetime) and isinstance(day, dt.date) and day > published.date()
+
     # --- actors ----------------------------------------------------------------------------
-    def _participants(self, group: _Group) -> list[ActorMention]:
+    def _participants(self, group: Group) -> list[ActorMention]:
         """Actor mentions of the event's sentences that are not the speaker of a statement."""
         sources = [(a.source_start, a.source_end) for a in self.attributions]
         return [
@@ -555,7 +494,7 @@ class _Builder:
             if _inside(m.start, m.end, group.sentences) and not any(s < m.end and m.start < e for s, e in sources)
         ]
 
-    def _actors(self, event: Event, group: _Group, trigger: Trigger) -> None:
+    def _actors(self, event: Event, group: Group, trigger: Trigger) -> None:
         mentions = self._participants(group)
         statement = self._statement_holding(trigger)
         speakers = (
@@ -576,7 +515,7 @@ class _Builder:
         if spoke is not None and "actor1" in event.evidence:
             event.reasons["actor1"] = f"no agent in the text; the armed party that reports it ({spoke.text!r})"
 
-    def _armed_speaker(self, group: _Group, other: ActorMention | None) -> ActorMention | None:
+    def _armed_speaker(self, group: Group, other: ActorMention | None) -> ActorMention | None:
         """An armed or state actor speaking in the event's sentences ("the army said 12 militants were killed")."""
         for attribution in self.attributions:
             if not _inside(attribution.source_start, attribution.source_end, group.sentences):
@@ -688,7 +627,7 @@ class _Builder:
         return name, inter if inter is not None else mention.inter
 
     # --- location --------------------------------------------------------------------------
-    def _location(self, event: Event, group: _Group, trigger: Trigger) -> None:
+    def _location(self, event: Event, group: Group, trigger: Trigger) -> None:
         inside = [t for t in self.toponyms if _inside(t.start, t.end, group.sentences)]
         resolved = [t for t in inside if t.resolved]
         specific = [t for t in resolved if not _is_country(t)]
@@ -740,7 +679,7 @@ class _Builder:
         )
 
     # --- counts ----------------------------------------------------------------------------
-    def _counts(self, event: Event, group: _Group, kind: str) -> None:
+    def _counts(self, event: Event, group: Group, kind: str) -> None:
         ranges = group.sentences + group.context
         counts = sorted((c for c in self.counts if c.kind == kind and _inside(c.start, c.end, ranges)), key=_start)
         if not counts:
@@ -790,7 +729,7 @@ class _Builder:
             return "" if lemma in GENERIC_VICTIMS or head.pos_ not in ("NOUN", "PROPN") else lemma
         return "" if token.lemma_.lower() in GENERIC_VICTIMS or token.pos_ not in ("NOUN", "PROPN") else token.lemma_
 
-    def _no_count(self, event: Event, group: _Group, kind: str) -> None:
+    def _no_count(self, event: Event, group: Group, kind: str) -> None:
         if kind == "fatalities":
             for start, end in group.sentences + group.context:
                 found = NO_CASUALTIES.search(self.text, start, end)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -105,8 +106,23 @@ class NoticeFinder:
 NOTICE_READINGS = frozenset(("Change to group/activity", "Other"))
 
 
+#: A notice's own word read as an event's cue ("the curfew", "evacuation", "a humanitarian corridor").
+NOTICE_WORDS = re.compile(
+    r"\b(?:curfews?|lockdowns?|evacuat\w*|corridors?|deadlines?|ultimatums?|displacement|relocation"
+    r"|(?:safe|humanitarian) (?:passage|route|pause|window)s?)\b",
+    re.IGNORECASE,
+)
+
+
 def events_besides(events: list[Event], notices: list[Notice]) -> list[Event]:
-    """The events that are not the notices' own sentences read as events."""
+    """The events that are not the notices read as events.
+
+    A notice's own sentence read as *Change to group/activity* or *Other* is the notice, not an event.
+    So is such a reading whose cue word is a notice's word ("Now you have a curfew", "while the curfew
+    order is in force") anywhere in a report that has notices, when the report keeps another event:
+    the curfew is told as the warning, and the report's news is its other event. Alone, the reading
+    stays (ACLED codes a curfew imposed, with nothing else, as a change to group/activity).
+    """
     spans = [(n.evidence.start, n.evidence.end) for n in notices if n.evidence is not None]
 
     def is_notice(event: Event) -> bool:
@@ -117,7 +133,13 @@ def events_besides(events: list[Event], notices: list[Notice]) -> list[Event]:
             and any(start <= where.start and where.end <= end for start, end in spans)
         )
 
-    return [e for e in events if not is_notice(e)]
+    def names_a_notice(event: Event) -> bool:
+        where = event.evidence.get("sub_event_type")
+        return event.sub_event_type in NOTICE_READINGS and where is not None and bool(NOTICE_WORDS.search(where.text))
+
+    kept = [e for e in events if not is_notice(e)]
+    others = [e for e in kept if not names_a_notice(e)]
+    return others if notices and others else kept
 
 
 @Language.factory("tocsin_notices", default_config={}, assigns=["doc._.notices"])

@@ -1,0 +1,264 @@
+"""Which sentence readings are events, and which of a report's events it keeps (for ``tocsin_events``).
+
+Two questions of news discourse, kept apart from how an event's fields are read (``events.py``):
+
+- **Is this sentence an event?** (:func:`no_event`): not what usually happens, what is planned,
+  threatened, demanded, prevented or banned, a toll over a period, or a denial.
+- **Which events does the report tell as news?** (:func:`side_event_kept`): ACLED codes a news
+  report's main happening; the rest of the article restates it, quotes witnesses about it, or gives
+  background. A side event is kept only when it is told in the reporter's own words and, when it is
+  of the main event's type, has its own day or its own toll.
+
+See docs/events.md for the rules, why, and their measured effect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from tocsin.model import DateMention, Event, Trigger
+from tocsin.nlp.claims import SPEECH_LEMMAS
+from tocsin.nlp.roles import trigger_root, verb_of
+
+__all__ = [
+    "CLOCK_ONLY",
+    "SEPARATE_EVENT",
+    "Group",
+    "is_cued",
+    "sentence_tokens",
+    "quoted_spans",
+    "no_event",
+    "side_event_kept",
+]
+
+CLOCK_ONLY = re.compile(
+    r"^(?:(?:about|around|shortly (?:before|after)|after|before|at)\s+)?(?:noon|midday|midnight|dawn|dusk"
+    r"|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|hrs|gmt|utc|local time)?)$",
+    re.IGNORECASE,
+)
+HABITUAL = frozenset(
+    "frequently often regularly routinely usually repeatedly habitually typically continuously constantly".split()
+)
+#: Auxiliaries of what is planned, possible or required, not done.
+MODALS = frozenset("will would shall may might could should can must".split())
+CONDITIONS = frozenset(("if", "unless"))
+#: "threatening to resume", "plans to attack", "vowed to retake": an intention, not an event.
+INTENT_VERBS = frozenset(
+    "threaten plan vow pledge promise prepare intend aim seek want warn decide expect hope try".split()
+)
+#: "urged them to surrender", "called on the militants to withdraw", "recommends that gatherings take place":
+#: what someone demands of others, not what was done.
+DIRECTIVE_VERBS = frozenset("urge call demand ask order instruct recommend advise request appeal".split())
+#: "to stop the people from protesting", "to prevent civilians from evacuating": what was prevented did not happen.
+PREVENT_FROM_VERBS = frozenset("stop prevent bar block deter keep prohibit restrain dissuade discourage".split())
+#: "protests have been banned", "the authorities prohibited gatherings": what is forbidden is a rule, not an event.
+BAN_VERBS = frozenset("ban prohibit forbid outlaw".split())
+#: Dependency links that keep a word inside the object or "from" phrase of a verb.
+_OBJECT_LINKS = frozenset(("pcomp", "pobj", "prep", "dobj", "nsubjpass", "compound", "amod"))
+AGGREGATE = re.compile(
+    r"\b(?:over|in|during|throughout) the (?:past|last) (?:\w+ )?(?:days|weeks?|months?|years?)\b"
+    r"|\bsince the (?:start|beginning|outbreak) of\b"
+    r"|\bsince the (?:war|conflict|fighting|crisis|uprising|offensive|invasion) (?:began|started|erupted|broke out)\b"
+    r"|\bfor (?:many |several |the past |the last )?(?:\w+ )?(?:years|months|decades)\b"
+    r"|\b(?:in|during|throughout) the (?:war|conflict|civil war)\b(?!-)"
+    r"|\bsince (?:19|20)\d\d\b|\bso far this (?:year|month)\b|\bin recent (?:days|weeks|months)\b",
+    re.IGNORECASE,
+)
+#: Words that make a sentence tell another happening than the ones before ("in a separate attack").
+SEPARATE_EVENT = frozenset("another separate separately elsewhere meanwhile second third".split())
+#: A quotation needs this many words to be someone's testimony rather than scare quotes ("liberation" leaflets).
+QUOTE_WORDS = 4
+_QUOTE_PAIRS = re.compile(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"")
+
+
+@dataclass
+class Group:
+    """Triggers telling one happening, the sentences they are in, and the sentences after them read for counts."""
+
+    triggers: list[Trigger]
+    sentences: list[tuple[int, int]]
+    context: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0][0]
+
+    @property
+    def cued(self) -> bool:
+        """Some sentence names the event in words of its sub-type ("airstrikes", "clashes"), not only the
+        classifier's reading of the whole sentence."""
+        return any(is_cued(t) for t in self.triggers)
+
+
+def is_cued(trigger: Trigger) -> bool:
+    return (trigger.start, trigger.end) != (trigger.sent_start, trigger.sent_end)
+
+
+def sentence_tokens(doc: Doc, trigger: Trigger) -> list[Token]:
+    span = doc.char_span(trigger.sent_start, trigger.sent_end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+# --- is this sentence an event? ----------------------------------------------------------------------------
+
+
+def no_event(doc: Doc, text: str, trigger: Trigger, dates: list[DateMention]) -> bool:
+    """The sentence tells what usually happens, what has not happened, or a toll over a period."""
+    return _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates)
+
+
+def _unreal(doc: Doc, trigger: Trigger) -> bool:
+    """What has not happened: a plan, threat, demand, warning, condition, prevention or denial.
+
+    "Azerbaijan will retake Lachin", "air strikes will not target civilians", "Turkey is threatening
+    to resume its operation", "corridors are to be opened", "we urge you to surrender", "if the
+    militants fail to withdraw", "the army did not shell the town", "to stop people from protesting".
+    ACLED codes events that took place; such sentences are context (notices read them separately).
+    """
+    root = trigger_root(doc, trigger)
+    if root is None:
+        return False
+    verb = verb_of(root)
+    # a whole-sentence reading's root is the sentence's verb: "that did not stop another round of clashes"
+    whole = not is_cued(trigger)
+    if whole and verb.lemma_.lower() in SPEECH_LEMMAS:  # "the IDF said it would open a corridor": what is said
+        verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    if _prevented(root) or (verb is not root and _prevented(verb)):
+        return True
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if whole and verb.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+        return True  # "the command recommends that gatherings take place" (not "medics called the police")
+    if _planned(verb, negation=verb is root and not whole):
+        return True
+    # "advancing units and air strikes will not target civilians": the clause is the subject of a planned verb
+    if verb.dep_ in ("csubj", "csubjpass") and verb.head.i != verb.i and _planned(verb.head, negation=False):
+        return True
+    head = verb.head
+    intends = verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in INTENT_VERBS | DIRECTIVE_VERBS
+    return intends or _is_to_be(verb)
+
+
+def _planned(verb: Token, *, negation: bool) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("aux", "auxpass") and child.lemma_.lower() in MODALS:
+            return True
+        if child.dep_ == "mark" and child.lower_ in CONDITIONS:
+            return True
+        if negation and child.dep_ == "neg":
+            return True
+    return False
+
+
+def _is_to_be(verb: Token) -> bool:
+    """'Corridors are to be opened', 'the next battle is to surround Mekele': *be to* + infinitive, a plan."""
+    if verb.lemma_.lower() == "be":
+        return any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                   for c in verb.children)
+    head = verb.head
+    return (
+        verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() == "be"
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+    )
+
+
+def _prevented(token: Token) -> bool:
+    """'to stop the people from protesting', 'protests have been banned': the word is what a verb of
+    preventing governs through "from", or what a verb of forbidding governs as its object."""
+    current, through_from = token, False
+    for _ in range(5):
+        linked = current.dep_ in _OBJECT_LINKS or (current.dep_ == "conj" and current.pos_ in ("NOUN", "PROPN"))
+        if not linked or current.head.i == current.i:
+            return False
+        through_from = through_from or (current.dep_ == "prep" and current.lower_ == "from")
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            lemma = current.lemma_.lower()
+            return lemma in BAN_VERBS or (through_from and lemma in PREVENT_FROM_VERBS)
+    return False
+
+
+def _aggregate(text: str, trigger: Trigger, dates: list[DateMention]) -> bool:
+    """A toll over a period ("over the past week, 16 civilians were killed", "tens of thousands have
+    been killed in the war", "fought for years"): no one event, unless the sentence also names a day."""
+    if not AGGREGATE.search(text[trigger.sent_start : trigger.sent_end]):
+        return False
+    return not any(
+        trigger.sent_start <= d.start and d.end <= trigger.sent_end and d.value is not None and d.precision == 1
+        and not CLOCK_ONLY.match(d.text)
+        for d in dates
+    )
+
+
+def _habitual(doc: Doc, trigger: Trigger) -> bool:
+    """'The group frequently targets army convoys', 'the army has repeatedly warned': what usually
+    happens, not an event."""
+    return any(tok.lower_ in HABITUAL and _present(tok.head) for tok in sentence_tokens(doc, trigger))
+
+
+def _present(verb: Token) -> bool:
+    """'attacks', 'has repeatedly warned', 'have often shelled': the present or the present perfect."""
+    if verb.tag_ in ("VBZ", "VBP"):
+        return True
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
+
+
+# --- which events does the report keep? ---------------------------------------------------------------------
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Direct quotations of at least ``QUOTE_WORDS`` words, each within one paragraph."""
+    return [
+        (m.start(), m.end()) for m in _QUOTE_PAIRS.finditer(text) if len(m.group().split()) >= QUOTE_WORDS
+    ]
+
+
+def _quoted(group: Group, quotes: list[tuple[int, int]]) -> bool:
+    """Every trigger of the group lies inside a direct quotation: a witness's or official's words."""
+    return all(any(s <= t.start and t.end <= e for s, e in quotes) for t in group.triggers)
+
+
+def _own_anchor(doc: Doc, event: Event, group: Group) -> bool:
+    """The event's sentences name its own day or its own toll (not one inherited from the report), or say
+    it is another happening ("in a separate raid", "elsewhere")."""
+    own_day = event.date is not None and "date" not in event.reasons
+    if own_day or event.fatalities is not None:
+        return True
+    return any(tok.lower_ in SEPARATE_EVENT for trigger in group.triggers[:1] for tok in sentence_tokens(doc, trigger))
+
+
+def side_event_kept(
+    doc: Doc,
+    event: Event,
+    group: Group,
+    kept: list[Event],
+    quotes: list[tuple[int, int]],
+    background_days: int,
+) -> bool:
+    """Is ``event`` (not the report's main one) news of its own?
+
+    - cued: a reading with no cue word of its sub-type is background, reactions or plans;
+    - not history: dated more than ``background_days`` before publication;
+    - told by the reporter: a side event only in a direct quotation is a witness's account of what
+      the report tells ("They were already throwing stones", "Now you have a curfew");
+    - of a type not already kept, or anchored: a second event of a type the report already has
+      (the main strike, then "earlier in the day, airstrikes on ...") is a restatement or an episode of
+      it unless its sentences name their own day or toll, or call it a separate happening.
+    """
+    if not group.cued or _background(event, doc._.published, background_days) or _quoted(group, quotes):
+        return False
+    if any(k.event_type == event.event_type for k in kept):
+        return _own_anchor(doc, event, group)
+    return True
+
+
+def _background(event: Event, published: dt.datetime | dt.date | None, days: int) -> bool:
+    """Dated more than ``days`` before publication ("the battle for Hodeidah began in June", "last fall, ..."):
+    the report's history, coded from its own reports at the time."""
+    if event.date is None or not isinstance(published, dt.datetime):
+        return False
+    return (published.date() - event.date).days > days
