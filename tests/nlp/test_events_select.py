@@ -1,0 +1,192 @@
+"""events_select: which sentence readings are events, and which of a news report's events it keeps.
+
+Earlier stages' output is set by hand (eventkit.Setup); the parse, actors, attributions and events are real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from eventkit import Setup, load, place, run
+from spacy.language import Language
+
+from tocsin.model import Toponym
+from tocsin.nlp.events_select import quoted_spans
+
+STRIKE = "Air/drone strike"
+SHELLING = "Shelling/artillery/missile attack"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load(("tocsin_actors", "tocsin_claims", "tocsin_events"))
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "sub_type", "expected"),
+    [
+        # "be to" + infinitive: a plan
+        ("Corridors are to be opened from the town, the army said on Monday.", "opened", "Agreement", 0),
+        ("The next decisive battle is to surround the city with tanks.", "battle", "Armed clash", 0),
+        # the same verbs told as done
+        ("Corridors were opened from the town, the army said on Monday.", "opened", "Agreement", 1),
+        # a demand of others: "urged ... to", "recommends that ..." (a whole sentence's reading)
+        ("The prime minister urged the rebels to surrender within three days.", "surrender", "Agreement", 0),
+        ("The command recommends that gatherings take place only indoors.",
+         "The command recommends that gatherings take place only indoors.", "Peaceful protest", 0),
+        # a directive verb without a clause it demands is no demand: "called the police" happened
+        ("Medics called the police, who dispersed the crowd.",
+         "Medics called the police, who dispersed the crowd.", "Protest with intervention", 1),
+        # what was prevented or banned did not happen
+        ("A curfew was imposed in the city to stop the people from protesting.", "protesting", "Peaceful protest", 0),
+        ("The governor banned protests in the city.", "protests", "Peaceful protest", 0),
+        # a blockade or a stop is no prevention of what the sentence tells
+        ("Protesters blocked a road in the city to protest against the closure.", "protest", "Peaceful protest", 1),
+        ("Militants stopped and looted a boat near the town.", "looted", "Looting/property destruction", 1),
+        # a planned verb whose subject clause holds the event: "units and air strikes will not target civilians"
+        ("The leaflets assured the population that advancing army units and air strikes will not target civilians.",
+         "air strikes", STRIKE, 0),
+    ],
+)
+def test_what_was_planned_demanded_or_prevented_is_no_event(
+    nlp: Language, text: str, trigger: str, sub_type: str, expected: int
+) -> None:
+    setup = Setup(triggers=[(trigger, sub_type, 0.8)])
+    assert len(run(nlp, text, setup)._.events) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # years of fighting, or a toll since a war began, is no one event
+        ("The United States fought with the SDF for years to defeat the Islamic State.", 0),
+        ("Since the war began, the militia has killed hundreds of civilians in the region.", 0),
+        # one fight
+        ("The United States fought with the SDF near the dam.", 1),
+    ],
+)
+def test_a_period_of_fighting_is_no_event(nlp: Language, text: str, expected: int) -> None:
+    trigger = "fought" if "fought" in text else "killed"
+    setup = Setup(triggers=[(trigger, "Armed clash", 0.8)])
+    assert len(run(nlp, text, setup)._.events) == expected
+
+
+LEDE = "Israeli jets struck the southern suburbs of Beirut on Friday, killing five people."
+
+
+def _two_strikes(second: str, **extra: list) -> Setup:
+    text = f"{LEDE} {second}"
+    return Setup(
+        triggers=[("struck", STRIKE, 0.9), ("bombed", STRIKE, 0.9)],
+        dates=[("on Friday", dt.date(2025, 3, 7))] + extra.get("dates", []),
+        counts=[("five", "fatalities", 5)] + extra.get("counts", []),
+        toponyms=[place(text, "Beirut", "LB", latitude=33.89, longitude=35.50),
+                  place(text, "Nabatieh", "LB", latitude=33.38, longitude=35.48)],
+        published=dt.datetime(2025, 3, 8, tzinfo=dt.UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "extra", "expected"),
+    [
+        # another strike on another place, with neither a day nor a toll of its own: an episode of the lede's
+        ("Warplanes also bombed villages around Nabatieh.", {}, 1),
+        # with its own toll: a second event
+        ("Warplanes also bombed villages around Nabatieh, killing two.", {"counts": [("two", "fatalities", 2)]}, 2),
+        # with its own day: a second event
+        ("Warplanes bombed villages around Nabatieh on Thursday.",
+         {"dates": [("on Thursday", dt.date(2025, 3, 6))]}, 2),
+        # said by the writer to be another happening
+        ("In a separate raid, warplanes bombed villages around Nabatieh.", {}, 2),
+    ],
+)
+def test_a_second_event_of_the_main_events_type_needs_its_own_day_or_toll(
+    nlp: Language, second: str, extra: dict, expected: int
+) -> None:
+    text = f"{LEDE} {second}"
+    events = run(nlp, text, _two_strikes(second, **extra))._.events
+    assert len(events) == expected
+    assert events[0].location.name == "Beirut"
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        # a witness quoted about what happened: testimony, not a second event
+        ("\u201cThey were already throwing stones at cars when the jets came,\u201d a resident said.", 1),
+        ('"They were already throwing stones at cars when the jets came," a resident said.', 1),
+        # the same told in the reporter's words: an event of another type, kept
+        ("Youths were throwing stones at cars in the city, residents said.", 2),
+    ],
+)
+def test_a_side_event_only_in_a_quotation_is_testimony(nlp: Language, second: str, expected: int) -> None:
+    text = f"{LEDE} {second}"
+    setup = Setup(
+        triggers=[("struck", STRIKE, 0.9), ("throwing stones", "Violent demonstration", 0.8)],
+        dates=[("on Friday", dt.date(2025, 3, 7))],
+        counts=[("five", "fatalities", 5)],
+        toponyms=[place(text, "Beirut", "LB")],
+        published=dt.datetime(2025, 3, 8, tzinfo=dt.UTC),
+    )
+    assert len(run(nlp, text, setup)._.events) == expected
+
+
+def test_scare_quotes_are_no_quotation() -> None:
+    text = 'Jets dropped "liberation" leaflets. "We will strike the town tonight," the army said.'
+    assert [text[s:e] for s, e in quoted_spans(text)] == ['"We will strike the town tonight,"']
+
+
+PROTEST = (
+    "Thousands of people marched from Nugegoda towards Pengiri Road on Thursday. "
+    "Later, police used tear gas to disperse the protesters gathered near Pengiri Road. "
+    "The agitation turned violent, with some hurling stones at the police."
+)
+
+
+@pytest.mark.parametrize(
+    ("violent", "sub_type"),
+    [
+        # words of violence make the protest a violent demonstration (its most severe reading)
+        ("hurling stones", "Violent demonstration"),
+        # the reading of a whole sentence alone does not: the police's intervention stays the most severe
+        ("The agitation turned violent, with some hurling stones at the police.", "Protest with intervention"),
+    ],
+)
+def test_readings_of_one_protest_join_across_a_place_named_before(
+    nlp: Language, violent: str, sub_type: str
+) -> None:
+    later = PROTEST.index("Pengiri Road", PROTEST.index("Later"))
+    setup = Setup(
+        triggers=[("marched", "Peaceful protest", 0.9), ("disperse the protesters", "Protest with intervention", 0.9),
+                  (violent, "Violent demonstration", 0.9)],
+        dates=[("on Thursday", dt.date(2025, 3, 6))],
+        # the resolver found "Pengiri Road" only in the second sentence, and could not place it
+        toponyms=[place(PROTEST, "Nugegoda", "LK"), Toponym("Pengiri Road", later, later + len("Pengiri Road"))],
+    )
+    [event] = run(nlp, PROTEST, setup)._.events
+    assert event.sub_event_type == sub_type
+
+
+def test_an_arrest_after_riots_is_not_made_a_riot(nlp: Language) -> None:
+    text = ("Police arrested a former minister in Freetown on Friday. The reason for the arrest was not given, "
+            "but it came two days after riots at the prison.")
+    setup = Setup(
+        triggers=[("arrested", "Arrests", 0.9), ("riots", "Violent demonstration", 0.6)],
+        dates=[("on Friday", dt.date(2025, 3, 7))],
+        toponyms=[place(text, "Freetown", "SL")],
+    )
+    assert run(nlp, text, setup)._.events[0].sub_event_type == "Arrests"
+
+
+def test_a_date_after_publication_is_not_inherited(nlp: Language) -> None:
+    text = "Residents must leave Lachin before the deadline of 25 August. Some burned their houses."
+    setup = Setup(
+        triggers=[("burned their houses", "Looting/property destruction", 0.8)],
+        dates=[("25 August", dt.date(2025, 8, 25))],
+        toponyms=[place(text, "Lachin", "AZ")],
+        published=dt.datetime(2025, 8, 16, tzinfo=dt.UTC),
+    )
+    [event] = run(nlp, text, setup)._.events
+    # the deadline is not when the houses burned: the publication date, said so
+    assert (event.date, event.reasons["date"]) == (dt.date(2025, 8, 16), "publication date: no date in text")
