@@ -455,3 +455,24 @@ def test_a_refused_spelling_variant_stays_a_place_unresolved(places_nlp) -> None
     [t] = [t for t in _toponyms(places_nlp, "Police were deployed west of the town of Ain al Arab on Monday.")
            if t.name == "Ain al Arab"]
     assert not t.resolved and t.reason == "not in gazetteer"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # the sea is not Sudan's or Egypt's Red Sea region: left unresolved, with the reason
+        ("Houthi forces fired a missile at a ship in the Red Sea on Friday.", "Red Sea", None),
+        ("A mine struck a boat in the southern Red Sea off Hodeidah, Yemen.", "Red Sea", None),
+        # the region, named as one, stays the region
+        ("Prisoners rioted at the central prison in Port Sudan (Red Sea state).", "Red Sea state", ("SD", "Red Sea")),
+        # a sea named as a modifier of a city is not a place of its own, as before
+        ("Forces shelled Street 50 in Hodeidah Red Sea port city (Al Hali, Al Hudaydah).", "Al Hudaydah",
+         ("YE", "Al Hudaydah")),
+    ],
+)
+def test_a_sea_is_not_the_region_named_after_it(places_nlp, text: str, name: str, expected) -> None:  # type: ignore[no-untyped-def]
+    place = _by_name(_toponyms(places_nlp, text), name)
+    if expected is None:
+        assert place.latitude is None and place.reason is not None and "sea" in place.reason
+    else:
+        assert (place.country_code, place.admin1) == expected

@@ -72,6 +72,8 @@ _FACILITY_AFTER = re.compile(
 )
 #: A country's name before its currency ("the US dollar exchange rate") names no place.
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
+_WATER_NAME = re.compile(r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$")
+_WATER_BEFORE = re.compile(r"\bthe\s+(?:(?:north|south|east|west)(?:ern)?\s+)?$", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(
     r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
 )
@@ -122,6 +124,8 @@ class Mention:
     source: str = "ner"
     facility: bool = False
     """Followed by "road", "street", "airport", ...: a site named after the place, not the place itself."""
+    water: bool = False
+    """"the Red Sea", "the Gulf of Aden": a body of water, not the region or town named after it."""
 
 
 
@@ -560,6 +564,16 @@ def _whole_name(inside: list[tuple[int, int, str]], start: int, end: int) -> boo
     return len(inside) == 1 and inside[0][:2] == (start, end)
 
 
+def _water(text: str, mention: Mention) -> bool:
+    """"the Red Sea", "the southern Red Sea", "Gulf of Aden": the sea, not Sudan's Red Sea state ("Red Sea
+    state", "Hodeidah Red Sea port city" are not the sea)."""
+    if mention.hint == "admin" or not _WATER_NAME.match(mention.name):
+        return False
+    return mention.name[0] in "GSB" and " of " in mention.name or bool(
+        _WATER_BEFORE.search(text, max(0, mention.start - 16), mention.start)
+    )
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -666,5 +680,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         taken.append((start, end))
     # "pro-Turkey factions", "anti-Houthi forces": an allegiance, not a place
     mentions = [m for m in mentions if not _ALLEGIANCE_BEFORE.search(text, max(0, m.start - 5), m.start)]
+    for m in mentions:
+        m.water = _water(text, m)
     mentions.sort(key=lambda m: m.start)
     return mentions, focus

@@ -586,6 +586,8 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
     kind = gaz.kind[row]
     if kind in (KIND_COUNTRY, KIND_CONTINENT, KIND_USER):
         return None
+    if st.mention.water:
+        return "a sea or gulf: the gazetteer has no bodies of water, only the places named after them"
     outer_i = _resolved_container(states, i)
     if outer_i is not None:
         outer = states[outer_i].candidates[states[outer_i].best].row
