@@ -197,18 +197,21 @@ def test_date_fallbacks(
 
 
 def test_adjacent_sentences_of_one_happening_merge(nlp: Language) -> None:
-    text = "Gunmen attacked a bus in Djibo on Monday. They fired on the passengers. Later, gunmen attacked Arbinda."
+    text = ("Gunmen attacked a bus in Djibo on Monday. They fired on the passengers. "
+            "Later, gunmen attacked Arbinda, killing two.")
     setup = Setup(
         triggers=[("attacked", "Attack", 0.7), ("fired", "Attack", 0.6), ("attacked Arbinda", "Attack", 0.9)],
         dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("two", "fatalities", 2)],
         toponyms=[place(text, "Djibo", "BF"), place(text, "Arbinda", "BF")],
     )
     events = run(nlp, text, setup)._.events
     assert len(events) == 2
     merged = next(e for e in events if e.location.name == "Djibo")
     assert merged.notes == "Gunmen attacked a bus in Djibo on Monday. They fired on the passengers."
-    # the sentence naming a new place is an event of its own
-    assert next(e for e in events if e.location.name == "Arbinda").notes == "Later, gunmen attacked Arbinda."
+    # the sentence naming a new place (with a toll of its own) is an event of its own
+    arbinda = next(e for e in events if e.location.name == "Arbinda")
+    assert arbinda.notes == "Later, gunmen attacked Arbinda, killing two."
 
 
 IED = "Remote explosive/landmine/IED"

@@ -190,3 +190,98 @@ def test_a_date_after_publication_is_not_inherited(nlp: Language) -> None:
     [event] = run(nlp, text, setup)._.events
     # the deadline is not when the houses burned: the publication date, said so
     assert (event.date, event.reasons["date"]) == (dt.date(2025, 8, 16), "publication date: no date in text")
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "sub_type", "expected"),
+    [
+        # what a side promised or threatened is no event
+        ('The rebel leader promised "fierce fighting" to halt the army\'s advance.', "fighting", "Armed clash", 0),
+        ("The rebel leader reported fierce fighting near the dam.", "fighting", "Armed clash", 1),
+        # aircraft that drop leaflets attack no one, wherever the parser hangs them (here under a dateline)
+        ("SANAA, Oct. 1 (Wire) -- Saudi-led warplanes on Monday dropped leaflets over the port city.",
+         "warplanes", STRIKE, 0),
+        ("SANAA, Oct. 1 (Wire) -- Saudi-led warplanes on Monday dropped bombs over the port city.",
+         "warplanes", STRIKE, 1),
+    ],
+)
+def test_a_promise_or_a_leaflet_drop_is_no_attack(
+    nlp: Language, text: str, trigger: str, sub_type: str, expected: int
+) -> None:
+    assert len(run(nlp, text, Setup(triggers=[(trigger, sub_type, 0.8)]))._.events) == expected
+
+
+FILLER = " ".join(f"Officials met in the capital on day {n} to discuss the budget." for n in range(1, 6))
+
+
+@pytest.mark.parametrize(
+    ("lede", "readings", "expected"),
+    [
+        # a short note: an uncued reading of 0.4 is its event; its only weak reading too
+        (False, [("Residents fled the town after the clashes.", "Other", 0.4)], ["Other"]),
+        (False, [("clashes", "Armed clash", 0.2)], ["Armed clash"]),
+        # the same in a news article of many sentences: context, not an event
+        (True, [("Residents fled the town after the clashes.", "Other", 0.4)], []),
+        (True, [("clashes", "Armed clash", 0.2)], []),
+        # a confident uncued reading is still an article's event
+        (True, [("Residents fled the town after the clashes.", "Other", 0.6)], ["Other"]),
+    ],
+)
+def test_a_news_article_needs_stronger_readings_than_a_short_note(
+    nlp: Language, lede: bool, readings: list[tuple[str, str, float]], expected: list[str]
+) -> None:
+    text = "Residents fled the town after the clashes." + (f" {FILLER}" if lede else "")
+    assert [e.sub_event_type for e in run(nlp, text, Setup(triggers=readings))._.events] == expected
+
+
+ARTICLE = (
+    "Warplanes struck the market of Maarat on Monday, killing four people. "
+    "The strike hit the main square, residents said. "
+    f"{FILLER} "
+    "Government forces shelled the hills around Kafr Nabl on Monday, killing six fighters."
+)
+
+
+def _article_setup(text: str, strike: float, shelling: float) -> Setup:
+    return Setup(
+        triggers=[("struck", STRIKE, strike), ("shelled", SHELLING, shelling)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("four", "fatalities", 4), ("six", "fatalities", 6)],
+        toponyms=[place(text, "Maarat", latitude=35.6), place(text, "Kafr Nabl", latitude=35.5)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("strike", "shelling", "main"),
+    [
+        # the lede's event is the main one against a slightly more confident one told late in the article
+        (0.8, 0.9, STRIKE),
+        # a much more confident later event still wins
+        (0.5, 0.95, SHELLING),
+    ],
+)
+def test_the_lede_tells_the_main_event(nlp: Language, strike: float, shelling: float, main: str) -> None:
+    events = run(nlp, ARTICLE, _article_setup(ARTICLE, strike, shelling))._.events
+    assert [e.sub_event_type for e in events][0] == main and len(events) == 2
+
+
+def test_an_old_event_is_not_the_main_one_beside_news(nlp: Language) -> None:
+    text = ("The battle for the port began in June, when the army advanced from Mocha. "
+            "Warplanes dropped bombs on the port on Monday.")
+    setup = Setup(
+        triggers=[("battle", "Armed clash", 1.0), ("Warplanes", STRIKE, 0.6)],
+        dates=[("in June", dt.date(2024, 6, 1)), ("on Monday", dt.date(2025, 3, 3))],
+        toponyms=[place(text, "Mocha", "YE")],
+        published=dt.datetime(2025, 3, 4, tzinfo=dt.UTC),
+    )
+    # the battle is history (and, as a side event, left out); Monday's strike is the news
+    assert [e.sub_event_type for e in run(nlp, text, setup)._.events] == [STRIKE]
+
+
+def test_in_an_article_a_weak_first_telling_yields_to_a_strong_one(nlp: Language) -> None:
+    text = ("Residents reported heavy bombing in the city. " + FILLER
+            + " The SDF said its units had secured control of the villages around the city.")
+    setup = Setup(triggers=[("bombing", STRIKE, 0.2), ("secured control", "Non-state actor overtakes territory", 0.9)])
+    # "the city" refers back, so both readings are one event: the strong reading names it
+    events = run(nlp, text, setup)._.events
+    assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]

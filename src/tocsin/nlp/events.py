@@ -47,9 +47,11 @@ from tocsin.model import (
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
 from tocsin.nlp.events_select import (
     CLOCK_ONLY,
+    LEDE_SENTENCES,
     SEPARATE_EVENT,
     Group,
     is_cued,
+    main_first,
     no_event,
     quoted_spans,
     sentence_tokens,
@@ -305,19 +307,25 @@ ANOTHER_EVENT = frozenset("second third another other new separate earlier later
 SECOND_EVENT_SCORE = 0.3
 #: A reading with no cue word of its sub-type needs at least this score to be an event; and it is never a side event.
 UNCUED_SCORE = 0.35
+#: A report of this many sentences is a news article, not a short note: most of its sentences are context.
+ARTICLE_SENTENCES = 6
+#: In a news article, a reading with no cue word needs this score to be an event.
+UNCUED_ARTICLE_SCORE = 0.5
 #: A side event dated this many days before publication is background, not news.
 BACKGROUND_DAYS = 30
 #: A back-reference may name a nearer place ("the village of X, 20 km from the city"), not a far one.
 NEAR_KM = 50.0
 
 
-def _weak_dropped(groups: list[Group]) -> list[Group]:
+def _weak_dropped(groups: list[Group], article: bool = False) -> list[Group]:
     """Groups whose best trigger is weak (below ``SECOND_EVENT_SCORE``) are no events of their own when the
     report has a stronger one: a side remark ("a spokesman did not answer calls") is no second event. A
     report whose every reading is weak keeps its best one only: the classifier says it is an event, but
-    several weak readings of one report are mostly its background sentences."""
+    several weak readings of one report are mostly its background sentences. A news article (``article``:
+    ``ARTICLE_SENTENCES`` or more) whose every reading is weak has no event: most of its sentences are
+    context, and a weak reading of one of them is no evidence of a happening."""
     strong = [g for g in groups if max(t.score for t in g.triggers) >= SECOND_EVENT_SCORE]
-    if strong or not groups:
+    if strong or not groups or article:
         return strong
     return [max(groups, key=lambda g: max(t.score for t in g.triggers))]
 
@@ -377,16 +385,23 @@ class _Builder:
         local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
         named = [a.country_code for a in self.actors if a.country_code and a.inter != 8]
         self.focus = country_focus(doc, named, local)
+        self.article = False
+        """A news article (``ARTICLE_SENTENCES`` or more), not a short note: set by :meth:`build`."""
 
     def _span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
 
     def build(self) -> list[Event]:
-        groups = _weak_dropped(_group_triggers(self.doc, self.text, self.toponyms, self.dates))
-        groups = [g for g in groups if g.cued or max(t.score for t in g.triggers) >= UNCUED_SCORE]
-        built = sorted(((self._event(g), g) for g in groups), key=lambda pair: main_event_key(pair[0]), reverse=True)
-        if not built:
+        sentences = list(self.doc.sents)
+        article = self.article = len(sentences) >= ARTICLE_SENTENCES
+        groups = _weak_dropped(_group_triggers(self.doc, self.text, self.toponyms, self.dates), article)
+        uncued = UNCUED_ARTICLE_SCORE if article else UNCUED_SCORE
+        groups = [g for g in groups if g.cued or max(t.score for t in g.triggers) >= uncued]
+        if not groups:
             return []
+        lede_end = sentences[min(LEDE_SENTENCES, len(sentences)) - 1].end_char
+        pairs = [(self._event(g), g) for g in groups]
+        built = main_first(pairs, main_event_key, lede_end, self.doc._.published, BACKGROUND_DAYS, article)
         kept = [built[0][0]]
         quotes = quoted_spans(self.text)
         for event, group in built[1:]:
@@ -398,7 +413,9 @@ class _Builder:
         best = max(group.triggers, key=lambda t: t.score)
         # a protest that police broke up is one "Protest with intervention" (ACLED codes the most severe)
         protest = group.triggers[0].sub_event_type in PROTEST_SEVERITY
-        first = max(group.triggers, key=lambda t: _severity(t, protest))
+        # in a news article, a weak reading told first (a side remark) yields to a strong one
+        article = self.article
+        first = max(group.triggers, key=lambda t: (t.score >= SECOND_EVENT_SCORE or not article, _severity(t, protest)))
         sub = first.sub_event_type
         event = Event(event_type=event_type_of(sub), sub_event_type=sub)
         event.confidence = best.score

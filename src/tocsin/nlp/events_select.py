@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -28,7 +29,9 @@ __all__ = [
     "CLOCK_ONLY",
     "SEPARATE_EVENT",
     "Group",
+    "LEDE_SENTENCES",
     "is_cued",
+    "main_first",
     "sentence_tokens",
     "quoted_spans",
     "no_event",
@@ -57,6 +60,9 @@ DIRECTIVE_VERBS = frozenset("urge call demand ask order instruct recommend advis
 PREVENT_FROM_VERBS = frozenset("stop prevent bar block deter keep prohibit restrain dissuade discourage".split())
 #: "protests have been banned", "the authorities prohibited gatherings": what is forbidden is a rule, not an event.
 BAN_VERBS = frozenset("ban prohibit forbid outlaw".split())
+#: What aircraft or fighters drop or hand out without violence ("warplanes dropped leaflets").
+HANDING_VERBS = frozenset("drop distribute deliver scatter hand airdrop throw spread".split())
+HARMLESS_OBJECTS = frozenset("leaflet flyer flier pamphlet brochure message aid food supply".split())
 #: Dependency links that keep a word inside the object or "from" phrase of a verb.
 _OBJECT_LINKS = frozenset(("pcomp", "pobj", "prep", "dobj", "nsubjpass", "compound", "amod"))
 AGGREGATE = re.compile(
@@ -70,6 +76,10 @@ AGGREGATE = re.compile(
 )
 #: Words that make a sentence tell another happening than the ones before ("in a separate attack").
 SEPARATE_EVENT = frozenset("another separate separately elsewhere meanwhile second third".split())
+#: Sentences of a report's lede, where news tells its main happening.
+LEDE_SENTENCES = 2
+#: The weight of the score of an event first told after the lede, when choosing the main event.
+LATER_WEIGHT = 0.75
 #: A quotation needs this many words to be someone's testimony rather than scare quotes ("liberation" leaflets).
 QUOTE_WORDS = 4
 _QUOTE_PAIRS = re.compile(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"")
@@ -129,6 +139,10 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
         verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
     if _prevented(root) or (verb is not root and _prevented(verb)):
         return True
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in INTENT_VERBS:  # 'promised "fierce fighting"'
+        return True
+    if _handed_out(root, verb):  # "warplanes dropped leaflets over the city"
+        return True
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     if whole and verb.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
@@ -152,6 +166,14 @@ def _planned(verb: Token, *, negation: bool) -> bool:
         if negation and child.dep_ == "neg":
             return True
     return False
+
+
+def _handed_out(root: Token, verb: Token) -> bool:
+    """'Warplanes dropped leaflets', 'helicopters distributed flyers': the trigger names who did it (an
+    aircraft, fighters), and what they did was hand something out, not attack."""
+    if verb is root or verb.lemma_.lower() not in HANDING_VERBS:
+        return False
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in HARMLESS_OBJECTS for c in verb.children)
 
 
 def _is_to_be(verb: Token) -> bool:
@@ -229,6 +251,32 @@ def _own_anchor(doc: Doc, event: Event, group: Group) -> bool:
     if own_day or event.fatalities is not None:
         return True
     return any(tok.lower_ in SEPARATE_EVENT for trigger in group.triggers[:1] for tok in sentence_tokens(doc, trigger))
+
+
+def main_first(
+    pairs: list[tuple[Event, Group]],
+    score: Callable[[Event], float],
+    lede_end: int,
+    published: dt.datetime | dt.date | None,
+    background_days: int,
+    article: bool = False,
+) -> list[tuple[Event, Group]]:
+    """The report's events, its main event first.
+
+    The main event is news, not history: an event dated more than ``background_days`` before publication
+    comes after the others. Among the rest, ``score`` (the reading's confidence with its toll and place)
+    ranks them, and an event first told after the lede (the report's first sentences, ending at
+    ``lede_end``) weighs ``LATER_WEIGHT`` of its score: a news report tells its main happening first.
+    In a news article (``article``) an event named in words of its sub-type comes before the reading of a
+    whole sentence, which is as often a reaction or a plan.
+    """
+
+    def rank(pair: tuple[Event, Group]) -> tuple[bool, bool, float]:
+        event, group = pair
+        weight = 1.0 if group.start < lede_end else LATER_WEIGHT
+        return (not _background(event, published, background_days), group.cued or not article, score(event) * weight)
+
+    return sorted(pairs, key=rank, reverse=True)
 
 
 def side_event_kept(
