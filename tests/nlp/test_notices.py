@@ -307,6 +307,16 @@ def test_until_further_notice_has_no_end(nlp: Language) -> None:
     assert notice.end is None
 
 
+def test_a_daily_curfew_until_further_notice_keeps_its_hours(nlp: Language) -> None:
+    text = "Authorities in Kharkiv imposed a curfew from 11 p.m. to 5 a.m. every night until further notice."
+    pub = dt.datetime(2026, 1, 8, 9, 30, tzinfo=UTC)
+    dates = [D("11 p.m.", dt.datetime(2026, 1, 8, 23, 0)), D("5 a.m.", dt.datetime(2026, 1, 9, 5, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kharkiv", "Europe/Kyiv")]))
+    assert notice.recurring == "daily"
+    assert notice.start == dt.datetime(2026, 1, 8, 21, 0, tzinfo=UTC)
+    assert notice.end == dt.datetime(2026, 1, 9, 3, 0, tzinfo=UTC)  # the nightly end, not dropped
+
+
 def test_corridor_window_between_hours(nlp: Language) -> None:
     text = "Russia said a humanitarian corridor from Mariupol to Zaporizhzhia would open between 10 a.m. and 2 p.m."
     pub = dt.datetime(2022, 3, 5, 6, tzinfo=UTC)

@@ -738,7 +738,8 @@ def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
         kind=draft.kind,
         areas=draft.areas,
         start=start,
-        end=None if draft.window.open_end else end,
+        # "until further notice" leaves the validity open; a daily window keeps its hours' end ("to 5 a.m.")
+        end=None if draft.window.open_end and draft.window.recurring is None else end,
         recurring=draft.window.recurring,
         issuer=draft.issuer,
         evidence=Span(sent.start_char, sent.end_char, sent.text),
