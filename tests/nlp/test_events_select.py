@@ -285,3 +285,49 @@ def test_in_an_article_a_weak_first_telling_yields_to_a_strong_one(nlp: Language
     # "the city" refers back, so both readings are one event: the strong reading names it
     events = run(nlp, text, setup)._.events
     assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an attack announced as coming is no event
+        ("Do not use ferries or boats, air strikes are coming.", 0),
+        # air strikes that came are
+        ("Air strikes came at dawn, residents said.", 1),
+    ],
+)
+def test_strikes_announced_as_coming_are_no_event(nlp: Language, text: str, expected: int) -> None:
+    assert len(run(nlp, text, Setup(triggers=[("strikes", STRIKE, 0.8)]))._.events) == expected
+
+
+SUPPORTED = "On Monday, government forces, backed by airstrikes, clashed with rebels near Hama, killing 18."
+
+
+@pytest.mark.parametrize(
+    ("triggers", "expected"),
+    [
+        # the airstrikes tell how the clash was fought: the clash is the event
+        ([("airstrikes", STRIKE, 0.95), ("clashed", "Armed clash", 0.7)], ["Armed clash"]),
+        # alone, the supporting reading is still the report's event (nothing else is told)
+        ([("airstrikes", STRIKE, 0.95)], [STRIKE]),
+    ],
+)
+def test_a_reading_of_how_another_event_was_done_is_not_its_event(
+    nlp: Language, triggers: list[tuple[str, str, float]], expected: list[str]
+) -> None:
+    setup = Setup(triggers=triggers, dates=[("On Monday", dt.date(2025, 3, 3))],
+                  counts=[("18", "fatalities", 18)], toponyms=[place(SUPPORTED, "Hama")])
+    assert [e.sub_event_type for e in run(nlp, SUPPORTED, setup)._.events] == expected
+
+
+def test_among_near_equal_scores_the_earlier_telling_is_the_main_event(nlp: Language) -> None:
+    text = (f"{FILLER} Israeli warplanes carried out airstrikes on the southern suburbs of Beirut. "
+            "In southern Lebanon, fighter jets targeted the towns of Khiam and Taybeh.")
+    setup = Setup(
+        triggers=[("airstrikes", STRIKE, 0.995), ("fighter jets targeted", STRIKE, 0.998)],
+        toponyms=[place(text, "Beirut", "LB", latitude=33.89, longitude=35.50),
+                  place(text, "Khiam", "LB", latitude=33.33, longitude=35.61)],
+    )
+    events = run(nlp, text, setup)._.events
+    # 0.998 is no evidence against 0.995: the earlier telling is the main event; the later, unanchored, is dropped
+    assert [e.location.name for e in events] == ["Beirut"]

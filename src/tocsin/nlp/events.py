@@ -52,6 +52,7 @@ from tocsin.nlp.events_select import (
     main_first,
     quoted_spans,
     side_event_kept,
+    supporting,
 )
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
@@ -146,6 +147,8 @@ class _Builder:
         groups = _weak_dropped(group_triggers(self.doc, self.text, self.toponyms, self.dates), article)
         uncued = UNCUED_ARTICLE_SCORE if article else UNCUED_SCORE
         groups = [g for g in groups if g.cued or max(t.score for t in g.triggers) >= uncued]
+        # "backed by airstrikes": how another event was done, its own event only when the report has no other
+        groups = [g for g in groups if not supporting(self.doc, g)] or groups
         if not groups:
             return []
         lede_end = sentences[min(LEDE_SENTENCES, len(sentences)) - 1].end_char

@@ -32,6 +32,7 @@ __all__ = [
     "LEDE_SENTENCES",
     "is_cued",
     "main_first",
+    "supporting",
     "sentence_tokens",
     "quoted_spans",
     "no_event",
@@ -61,6 +62,10 @@ PREVENT_FROM_VERBS = frozenset("stop prevent bar block deter keep prohibit restr
 #: "protests have been banned", "the authorities prohibited gatherings": what is forbidden is a rule, not an event.
 BAN_VERBS = frozenset("ban prohibit forbid outlaw".split())
 #: What aircraft or fighters drop or hand out without violence ("warplanes dropped leaflets").
+#: "supported by warplanes", "backed by airstrikes": how another event was carried out.
+BACKING_VERBS = frozenset("support back aid assist cover accompany escort".split())
+#: "air strikes are coming": an event announced, not told.
+COMING_VERBS = frozenset("come loom approach".split())
 HANDING_VERBS = frozenset("drop distribute deliver scatter hand airdrop throw spread".split())
 HARMLESS_OBJECTS = frozenset("leaflet flyer flier pamphlet brochure message aid food supply".split())
 #: Dependency links that keep a word inside the object or "from" phrase of a verb.
@@ -80,6 +85,8 @@ SEPARATE_EVENT = frozenset("another separate separately elsewhere meanwhile seco
 LEDE_SENTENCES = 2
 #: The weight of the score of an event first told after the lede, when choosing the main event.
 LATER_WEIGHT = 0.75
+#: Main-event scores this close to the best one count as equal: the earlier telling is the main event.
+SCORE_MARGIN = 0.02
 #: A quotation needs this many words to be someone's testimony rather than scare quotes ("liberation" leaflets).
 QUOTE_WORDS = 4
 _QUOTE_PAIRS = re.compile(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"")
@@ -143,6 +150,8 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
         return True
     if _handed_out(root, verb):  # "warplanes dropped leaflets over the city"
         return True
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() in COMING_VERBS and _progressive(root.head):
+        return True  # "air strikes are coming"
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     if whole and verb.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
@@ -166,6 +175,27 @@ def _planned(verb: Token, *, negation: bool) -> bool:
         if negation and child.dep_ == "neg":
             return True
     return False
+
+
+def supporting(doc: Doc, group: Group) -> bool:
+    """Every reading of the group tells how another event was carried out: 'government forces supported by
+    Russian warplanes cut off the roads', 'the incursion was backed by coalition airstrikes' (ACLED codes
+    the fight they supported). Such a reading is the report's event only when it has no other."""
+    return all(_backing(root) for t in group.triggers if (root := trigger_root(doc, t)) is not None)
+
+
+def _backing(root: Token) -> bool:
+    token = root
+    while token.dep_ == "conj" and token.head.i != token.i:  # "artillery fire and air strikes"
+        token = token.head
+    by = token.head
+    if token.dep_ != "pobj" or by.lower_ != "by" or by.dep_ not in ("agent", "prep"):
+        return False
+    return by.head.lemma_.lower() in BACKING_VERBS
+
+
+def _progressive(verb: Token) -> bool:
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_.lower() == "be" for c in verb.children)
 
 
 def _handed_out(root: Token, verb: Token) -> bool:
@@ -276,7 +306,14 @@ def main_first(
         weight = 1.0 if group.start < lede_end else LATER_WEIGHT
         return (not _background(event, published, background_days), group.cued or not article, score(event) * weight)
 
-    return sorted(pairs, key=rank, reverse=True)
+    ranked = sorted(pairs, key=rank, reverse=True)
+    if not ranked:
+        return ranked
+    # scores within ``SCORE_MARGIN`` of the best are no evidence against the earlier telling
+    best = rank(ranked[0])
+    near = [p for p in ranked if rank(p)[:2] == best[:2] and rank(p)[2] >= best[2] - SCORE_MARGIN]
+    main = min(near, key=lambda p: p[1].start)
+    return [main] + [p for p in ranked if p is not main]
 
 
 def side_event_kept(
