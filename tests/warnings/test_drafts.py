@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tocsin.model import Area, Notice, Span
 from tocsin.warnings.cap import parse_cap, to_cap
 from tocsin.warnings.drafts import draft_from_notice
@@ -108,3 +110,22 @@ def test_a_notice_with_a_time_keeps_effective_unset() -> None:
     end = dt.datetime(2026, 1, 8, 11, 0, tzinfo=dt.UTC)
     late = dt.datetime(2026, 1, 8, 12, 0, tzinfo=dt.UTC)  # a closed corridor must not become open-ended
     assert draft_from_notice(_corridor_until(end), "r1", sent=SENT, issued=late).effective is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "cue", "response"),
+    [
+        # an order to leave ahead of announced strikes: the people must leave, not shelter
+        ("strike_warning", "evacuate", "Evacuate"),
+        ("strike_warning", "leave", "Evacuate"),
+        # a warning to keep away from positions: shelter, as before
+        ("strike_warning", "keep away", "Shelter"),
+        ("evacuation_order", "evacuate", "Evacuate"),
+    ],
+)
+def test_strike_warning_that_orders_people_out_tells_them_to_leave(kind: str, cue: str, response: str) -> None:
+    notice = Notice(kind=kind, areas=[Area("Kfar Kila")], spans={"kind": Span(0, len(cue), cue)})
+    draft = draft_from_notice(notice, "r1", sent=SENT)
+    assert draft.response_type == response
+    assert ("shelter" in (draft.instruction or "").lower()) == (response == "Shelter")
+    assert parse_cap(to_cap(draft)).response_type == response

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,18 @@ _INSTRUCTION = {
     "safe_corridor": "Civilians may leave along the corridor during its opening hours only.",
     "deadline": "Act before the deadline given in this warning.",
 }
+
+
+#: A strike warning whose cue is an order to leave ("ordered residents to evacuate, saying it would strike"):
+#: the people must leave, not shelter where they are.
+_LEAVE_CUE = re.compile(r"\b(?:evacuat|leav|left\b|flee|fled\b|vacat|relocat|mov|head)", re.IGNORECASE)
+_LEAVE_INSTRUCTION = ("Leave the area named in this warning: strikes are announced there. Follow the instructions "
+                      "of local authorities.")
+
+
+def _leave_ahead_of_strikes(notice: Notice, kind: str) -> bool:
+    cue = notice.spans.get("kind")
+    return kind == "strike_warning" and cue is not None and bool(_LEAVE_CUE.match(cue.text or ""))
 
 
 def new_identifier(prefix: str = "tocsin") -> str:
@@ -149,6 +162,7 @@ def draft_from_notice(
     if not corridors:
         areas = [_area(a, resolver, radius_km) for a in notice.areas]
     names = ", ".join(a.name for a in notice.areas) or "unspecified area"
+    leave = _leave_ahead_of_strikes(notice, kind)
     evidence_text = notice.evidence.text if notice.evidence is not None else None
     return Warning(
         id=_draft_id(notice, report_id),
@@ -158,14 +172,14 @@ def draft_from_notice(
         status="Draft",
         category=_CATEGORY.get(kind, "Safety"),
         event=_EVENT.get(kind, "Civilian warning"),
-        response_type=_RESPONSE.get(kind),
+        response_type="Evacuate" if leave else _RESPONSE.get(kind),
         urgency="Immediate",
         severity="Severe",
         certainty="Likely",
         sender_name=notice.issuer,
         headline=f"{_EVENT.get(kind, 'Warning')}: {names}",
         description=evidence_text,
-        instruction=_INSTRUCTION.get(kind),
+        instruction=_LEAVE_INSTRUCTION if leave else _INSTRUCTION.get(kind),
         areas=areas,
         window=_window(notice, zone, issued),
         effective=issued if notice.start is None and notice.end is None else None,
