@@ -16,7 +16,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tocsin.model import Attribution, DateMention, Notice, Toponym
+from tocsin.model import ActorMention, Attribution, DateMention, Notice, Toponym
 from tocsin.nlp._notice_times import localise, read_dates, window
 
 UTC = dt.UTC
@@ -427,6 +427,20 @@ def test_areas(nlp: Language, text: str, areas: list[str]) -> None:
     places = [P(n, "Asia/Gaza") for n in names if n in text]
     (notice,) = notices(nlp, Case(text, JAN_8, [], places))
     assert [a.name for a in notice.areas] == areas
+
+
+def test_an_armed_group_named_in_the_warning_is_no_area(nlp: Language) -> None:
+    text = ("The military ordered residents of 12 villages, including Kfar Kila and Odaisseh, to evacuate, saying it "
+            "would strike Hezbollah targets there.")
+    doc = nlp.make_doc(text)
+    doc._.published = JAN_8
+    start = text.index("Hezbollah")
+    doc._.actors = [ActorMention("Hezbollah", 2, start, start + len("Hezbollah"), "Hezbollah")]
+    (notice,) = nlp(doc)._.notices
+    assert [a.name for a in notice.areas] == ["Kfar Kila", "Odaisseh"]
+    doc = nlp.make_doc(text)  # without the actor dictionary's reading the parse takes it for a place
+    doc._.published = JAN_8
+    assert "Hezbollah" in [a.name for a in nlp(doc)._.notices[0].areas]
 
 
 def test_areas_without_a_resolver_come_from_the_parse(nlp: Language) -> None:

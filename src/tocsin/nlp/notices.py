@@ -242,7 +242,10 @@ def _toponyms(doc: Doc, sents: Sequence[SpacySpan]) -> list[Toponym]:
     resolved = [_cleaned(text, t) for t in (doc._.toponyms or [])]
     found = [t for t in resolved if t is not None]
     reason = "not resolved: no place resolver ran" if doc._.toponyms is None else "not resolved: missed by the resolver"
+    actors = [(a.start, a.end) for a in (doc._.actors or [])]
     for extra in times.entity_toponyms(doc, reason, sents):
+        if any(s < extra.end and extra.start < e for s, e in actors):
+            continue  # "would strike Hezbollah targets": an armed group the actor dictionary knows, not an area
         inside = [t for t in found if extra.start <= t.start and t.end <= extra.end and len(t.name) < len(extra.name)]
         if inside and len(inside) == sum(1 for t in found if t.start < extra.end and extra.start < t.end):
             found = [t for t in found if all(t is not i for i in inside)]  # "Eastern" cut out of "Eastern Ghouta"
