@@ -331,3 +331,26 @@ def test_among_near_equal_scores_the_earlier_telling_is_the_main_event(nlp: Lang
     events = run(nlp, text, setup)._.events
     # 0.998 is no evidence against 0.995: the earlier telling is the main event; the later, unanchored, is dropped
     assert [e.location.name for e in events] == ["Beirut"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "article", "expected"),
+    [
+        # a news article stating a condition in the simple present: no event
+        ("The roads leading to the checkpoint are blocked.", True, 0),
+        ("Gatherings in closed areas do not have a limit.", True, 0),
+        # the same told in the past: an event
+        ("The roads leading to the checkpoint were blocked.", True, 1),
+        # ongoing action is no state
+        ("Protesters are blocking the roads leading to the checkpoint.", True, 1),
+        # a short note is left alone (the tagger reads a past "set" as present)
+        ("The roads leading to the checkpoint are blocked.", False, 1),
+    ],
+)
+def test_in_an_article_a_condition_in_the_present_is_no_event(
+    nlp: Language, sentence: str, article: bool, expected: int
+) -> None:
+    text = f"{sentence} {FILLER}" if article else sentence
+    word = "Gatherings" if "Gatherings" in sentence else "block"
+    setup = Setup(triggers=[(word, "Violent demonstration", 0.9)])
+    assert len(run(nlp, text, setup)._.events) == expected

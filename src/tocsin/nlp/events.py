@@ -44,7 +44,7 @@ from tocsin.model import (
     event_type_of,
 )
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
-from tocsin.nlp.events_join import PROTEST_SEVERITY, group_triggers, severity
+from tocsin.nlp.events_join import ARTICLE_SENTENCES, PROTEST_SEVERITY, group_triggers, severity
 from tocsin.nlp.events_join import inside as _inside
 from tocsin.nlp.events_select import (
     LEDE_SENTENCES,
@@ -94,8 +94,6 @@ def _report_source(doc: Doc) -> str:
 SECOND_EVENT_SCORE = 0.3
 #: A reading with no cue word of its sub-type needs at least this score to be an event; and it is never a side event.
 UNCUED_SCORE = 0.35
-#: A report of this many sentences is a news article, not a short note: most of its sentences are context.
-ARTICLE_SENTENCES = 6
 #: In a news article, a reading with no cue word needs this score to be an event.
 UNCUED_ARTICLE_SCORE = 0.5
 #: A side event dated this many days before publication is background, not news.

@@ -21,6 +21,8 @@ from tocsin.nlp.events_select import CLOCK_ONLY, SEPARATE_EVENT, Group, is_cued,
 
 __all__ = ["CONTEXT_SENTENCES", "PROTEST_SEVERITY", "group_triggers", "inside", "severity"]
 
+#: A report of this many sentences is a news article, not a short note: most of its sentences are context.
+ARTICLE_SENTENCES = 6
 #: Sentences after a trigger sentence (without a trigger of their own) still read for counts.
 CONTEXT_SENTENCES = 2
 VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
@@ -59,7 +61,7 @@ def group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[Dat
     for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
         sent = (trigger.sent_start, trigger.sent_end)
         index = index_of.get(trigger.sent_start, -1)
-        if no_event(doc, text, trigger, dates):
+        if no_event(doc, text, trigger, dates, len(sentences) >= ARTICLE_SENTENCES):
             continue
         joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates)
         if joined is not None:

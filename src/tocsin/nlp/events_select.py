@@ -123,9 +123,30 @@ def sentence_tokens(doc: Doc, trigger: Trigger) -> list[Token]:
 # --- is this sentence an event? ----------------------------------------------------------------------------
 
 
-def no_event(doc: Doc, text: str, trigger: Trigger, dates: list[DateMention]) -> bool:
-    """The sentence tells what usually happens, what has not happened, or a toll over a period."""
-    return _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates)
+def no_event(doc: Doc, text: str, trigger: Trigger, dates: list[DateMention], article: bool = False) -> bool:
+    """The sentence tells what usually happens, what has not happened, or a toll over a period; in a news
+    article (``article``), also a state of things told in the simple present."""
+    if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates):
+        return True
+    return article and _state(doc, trigger)
+
+
+def _state(doc: Doc, trigger: Trigger) -> bool:
+    """'The roads leading to the checkpoint are blocked', 'gatherings in closed areas do not have a limit':
+    the simple present (active or passive) states a condition; a news article tells events in the past or
+    present perfect. Ongoing action ("protesters are marching") is no state. Short notes are left alone:
+    the tagger reads a past "set" or a headline's verb as present."""
+    verb = verb_of(root) if (root := trigger_root(doc, trigger)) is not None else None
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if verb.lemma_.lower() in SPEECH_LEMMAS:
+        verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ in ("VBD", "MD", "VBN") or a.lemma_.lower() == "have" for a in auxes):
+        return False
+    if verb.tag_ in ("VBZ", "VBP"):
+        return True
+    return any(a.tag_ in ("VBZ", "VBP") for a in auxes) and verb.tag_ in ("VB", "VBN")
 
 
 def _unreal(doc: Doc, trigger: Trigger) -> bool:
