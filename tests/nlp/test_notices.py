@@ -382,6 +382,8 @@ def test_localise_dst() -> None:
     [
         # subject of the announcing verb
         ("The Syrian army imposed a curfew on Afrin.", "The Syrian army"),
+        # a day the parser hangs on the subject is not part of the issuer
+        ("The Israeli military on Thursday ordered residents of Tyre to evacuate.", "The Israeli military"),
         # subject of the reporting verb when the notice is passive
         ("A curfew was imposed on Afrin, the interior ministry said.", "the interior ministry"),
         # appositive kept, relative clause dropped

@@ -388,6 +388,9 @@ def _issuer_span(verb: Token, subj: Token) -> SpacySpan:
     """The subject's words on its side of the verb, without a trailing relative clause or punctuation."""
     side = [t for t in subj.subtree if (t.i < verb.i) == (subj.i < verb.i)]
     relcl = [t.i for t in side if t.dep_ in ("relcl", "acl") and t.head.i == subj.i]
+    # "The Israeli military on Thursday ordered ...": a time the parser hung on the subject is not the issuer
+    relcl += [t.i for t in side if t.dep_ == "prep" and t.head.i == subj.i and t.i > subj.i
+              and any(g.ent_type_ in ("DATE", "TIME") for g in t.subtree)]
     last = min([*relcl, max(t.i for t in side) + 1]) - 1
     span = subj.doc[min(t.i for t in side) : last + 1]
     while len(span) > 1 and (span[-1].is_punct or span[-1].lower_ in ("and", "or", "who", "which")):
