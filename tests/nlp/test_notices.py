@@ -171,6 +171,8 @@ def test_areas_keep_resolution_or_reason(nlp: Language) -> None:
         ("Baghdad set a deadline for the Peshmerga to withdraw from Kirkuk.", "deadline"),
         # leave by a date
         ("Residents of Lachin were warned to leave the town by Aug. 25.", "deadline"),
+        # hours given to leave
+        ("The army gave RSF fighters 72 hours to leave El Fasher.", "deadline"),
     ],
 )
 def test_kinds(nlp: Language, text: str, kind: str) -> None:
@@ -227,6 +229,8 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         "He said the day marks a move away from the horrors of the past.",
         # a participle: "leaving" people dead
         "Gunmen attacked the market in Maiduguri, leaving five people dead.",
+        # days given for something other than leaving
+        "The court gave the defence three days to prepare its case.",
     ],
 )
 def test_no_notice(nlp: Language, text: str) -> None:
@@ -344,6 +348,12 @@ def test_deadline_within_hours_counts_from_publication(nlp: Language) -> None:
     text = "The prime minister gave Tigray forces a 72-hour ultimatum to surrender."
     (notice,) = notices(nlp, Case(text, dt.datetime(2020, 11, 22, 18, tzinfo=UTC)))
     assert notice.end == dt.date(2020, 11, 25)
+
+
+def test_hours_given_to_leave_count_from_publication(nlp: Language) -> None:
+    text = "The army gave the militants 48 hours to withdraw from Afrin and hand over their weapons."
+    (notice,) = notices(nlp, Case(text, dt.datetime(2020, 11, 22, 18, tzinfo=UTC), [], [P("Afrin", "Asia/Damascus")]))
+    assert notice.kind == "deadline" and notice.end == dt.date(2020, 11, 24)
 
 
 def test_clock_without_a_day_takes_the_publication_day(nlp: Language) -> None:

@@ -145,9 +145,20 @@ def cues(doc: Doc, matcher: Matcher, sents: list[SpacySpan]) -> dict[int, list[t
     return found
 
 
+_TIME_GIVEN = frozenset("minute hour day week".split())
+
+
 def _by_date(tok: Token) -> bool:
-    """'warned to leave the region by Aug. 25', 'gave them until 2 a.m. to withdraw': a deadline."""
+    """'warned to leave the region by Aug. 25', 'gave them until 2 a.m. to withdraw', 'gave the fighters 72 hours
+    to leave': a deadline."""
     holders = [tok, *ancestors(tok, 3)]
+    if any(
+        h.lemma_.lower() in ("give", "grant", "allow") and any(
+            c.dep_ in ("dobj", "npadvmod") and c.lemma_.lower() in _TIME_GIVEN for c in h.children
+        )
+        for h in holders[1:]
+    ):
+        return True
     preps = [c for h in holders[:3] for c in h.children if c.dep_ == "prep"] + [h for h in holders if h.dep_ == "prep"]
     for prep in preps:
         if prep.lower_ in ("by", "before", "until") and any(

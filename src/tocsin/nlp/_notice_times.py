@@ -351,7 +351,9 @@ _DAY_WORD_RE = re.compile(
     re.I,
 )
 _WITHIN_RE = re.compile(
-    r"\bwithin\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\s+(?:ultimatum|deadline)\b", re.I
+    r"\bwithin\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\s+(?:ultimatum|deadline)\b"
+    r"|\b(\d{1,3})\s+(hours?|days?)\s+to\s+(?:leave|withdraw|surrender|evacuate|vacate|depart|disarm|hand)\b",
+    re.I,
 )
 
 
@@ -360,8 +362,8 @@ def _duration_end(text: str, published: dt.datetime | None) -> dt.date | None:
     m = _WITHIN_RE.search(text)
     if m is None or published is None:
         return None
-    amount = int(m.group(1) or m.group(3))
-    unit = (m.group(2) or m.group(4)).lower()
+    amount = int(m.group(1) or m.group(3) or m.group(5))
+    unit = (m.group(2) or m.group(4) or m.group(6)).lower()
     hours = amount * (24 if unit.startswith("day") else 1)
     return (published + dt.timedelta(hours=hours)).date()
 
