@@ -341,6 +341,8 @@ class Notice:
     """Field name -> span (``start``, ``end``, ``issuer``, ``areas``)."""
     report_id: str | None = None
     timezone: str | None = None
+    until: dt.date | None = None
+    """For a recurring window: the last day it applies ("from 8 pm to 6 am until Sunday"); None: until lifted."""
 
 
 @dataclass

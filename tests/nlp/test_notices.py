@@ -321,6 +321,19 @@ def test_a_daily_curfew_until_further_notice_keeps_its_hours(nlp: Language) -> N
     assert notice.end == dt.datetime(2026, 1, 9, 3, 0, tzinfo=UTC)  # the nightly end, not dropped
 
 
+def test_a_curfew_until_a_day_repeats_its_hours_until_then(nlp: Language) -> None:
+    text = "Authorities in Kharkiv imposed a curfew from 11 p.m. to 5 a.m. until Sunday."
+    pub = dt.datetime(2026, 1, 8, 9, 30, tzinfo=UTC)  # a Thursday
+    # tocsin_dates gives the clock times the until-day, as it reads "from ... to ... until Sunday" as one range
+    dates = [D("11 p.m.", dt.datetime(2026, 1, 11, 23, 0), role="start"), D("5 a.m.", dt.datetime(2026, 1, 12, 5, 0),
+             role="end"), D("Sunday", dt.date(2026, 1, 4), relative=True)]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kharkiv", "Europe/Kyiv")]))
+    assert notice.recurring == "daily"
+    assert notice.start == dt.datetime(2026, 1, 8, 21, 0, tzinfo=UTC)  # tonight, not Sunday night
+    assert notice.end == dt.datetime(2026, 1, 9, 3, 0, tzinfo=UTC)
+    assert notice.until == dt.date(2026, 1, 11)  # the coming Sunday, not the past one
+
+
 def test_corridor_window_between_hours(nlp: Language) -> None:
     text = "Russia said a humanitarian corridor from Mariupol to Zaporizhzhia would open between 10 a.m. and 2 p.m."
     pub = dt.datetime(2022, 3, 5, 6, tzinfo=UTC)

@@ -129,3 +129,16 @@ def test_strike_warning_that_orders_people_out_tells_them_to_leave(kind: str, cu
     assert draft.response_type == response
     assert ("shelter" in (draft.instruction or "").lower()) == (response == "Shelter")
     assert parse_cap(to_cap(draft)).response_type == response
+
+
+def test_daily_curfew_until_a_day_ends_that_morning() -> None:
+    notice = Notice(kind="curfew", areas=[Area("Kharkiv", latitude=49.99, longitude=36.23)],
+                    start=dt.datetime(2026, 1, 8, 21, 0, tzinfo=dt.UTC),
+                    end=dt.datetime(2026, 1, 9, 3, 0, tzinfo=dt.UTC),
+                    recurring="daily", until=dt.date(2026, 1, 11), timezone="Europe/Kyiv")
+    window = draft_from_notice(notice, "r1", sent=SENT).window
+    assert window is not None and window.recurring
+    assert window.end == dt.datetime(2026, 1, 11, 3, 0, tzinfo=dt.UTC)  # Sunday 05:00 in Kyiv
+    assert window.active_at(dt.datetime(2026, 1, 10, 23, 0, tzinfo=dt.UTC))  # Saturday night
+    assert not window.active_at(dt.datetime(2026, 1, 11, 23, 0, tzinfo=dt.UTC))  # Sunday night: over
+    assert not window.active_at(dt.datetime(2026, 1, 9, 12, 0, tzinfo=dt.UTC))  # Friday noon: outside the hours

@@ -131,6 +131,8 @@ class Window:
     zone: str | None = None
     vague_past: bool = False
     """Only a week or month is given ("earlier this week"): another time than a day-precise start."""
+    until: dt.date | None = None
+    """The last day a window given by its hours applies ("from 8 pm to 6 am until Sunday")."""
 
     def resolve(self) -> tuple[dt.datetime | dt.date | None, dt.datetime | dt.date | None]:
         return self.start, self.end
@@ -157,6 +159,7 @@ class Window:
         self.fill_end(other)
         self.recurring = self.recurring or other.recurring
         self.open_end = self.open_end or other.open_end
+        self.until = self.until or other.until
         self.zone = self.zone or other.zone
 
     def continue_with(self, other: Window) -> None:
@@ -312,13 +315,25 @@ def window(
     ei = next((i for i, p in enumerate(points) if p.role == "end"), None)
     start_day_m = attached.get(si) if si is not None else None
     end_day_m = attached.get(ei) if ei is not None else None
+    until = None
+    if si is not None and ei is not None and end_day_m is not None and _UNTIL_RE.search(
+        text, points[ei].mention.end - offset, max(points[ei].mention.end - offset, end_day_m.start - offset)
+    ):
+        # "from 11 p.m. to 5 a.m. until Sunday": the hours repeat; the day is the last one they apply
+        until = _day(end_day_m.value)  # type: ignore[arg-type]
+        if published is not None and until < published.date() and _WEEKDAY_NAME_RE.search(end_day_m.text):
+            until += dt.timedelta(days=7)  # how long an announced measure lasts: the coming Sunday
+        end_day_m = None
     if si is not None and ei is not None and start_day_m is None and end_day_m is not None:
         if not _ends_day(text, points[ei].mention.start - offset):
             start_day_m, end_day_m = end_day_m, None  # "from 8 pm to 4 am on Monday": the range's day
     base_day = _day(start_days[0].value) if start_days else None  # type: ignore[arg-type]
-    win = Window(zone=zone)
+    win = Window(zone=zone, until=until)
     if si is not None:
         day = _day(start_day_m.value) if start_day_m else base_day or prev_day  # type: ignore[arg-type]
+        if day is None and until is not None and published is not None:
+            # the clock times' own day is the until-day tocsin_dates gave them: the hours start on publication
+            day = localise_day(published, zone) if zone else published.date()
         win.start = _instant(text, offset, points[si], days, day, published, zone, start_day_m is not None)
         win.start_clock, win.start_span = True, _span(points[si].mention)
     elif start_days and not deadline:
@@ -345,6 +360,8 @@ def window(
     return win
 
 
+_UNTIL_RE = re.compile(r"\b(?:until|till|through)\b", re.I)
+_WEEKDAY_NAME_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _DAY_WORD_RE = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|yesterday)\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",

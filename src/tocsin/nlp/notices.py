@@ -751,5 +751,6 @@ def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
         evidence=Span(sent.start_char, sent.end_char, sent.text),
         spans=spans,
         report_id=report_id,
+        until=draft.window.until if draft.window.recurring else None,
         timezone=draft.window.zone or draft.zone,
     )

@@ -149,6 +149,7 @@ def notice_from_dict(d: dict[str, Any]) -> Notice:
         spans={k: s for k, v in (d.get("spans") or {}).items() if (s := _span(v)) is not None},
         report_id=d.get("report_id"),
         timezone=d.get("timezone"),
+        until=parse_date(d.get("until")),
     )
 
 

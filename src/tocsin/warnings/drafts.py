@@ -112,7 +112,11 @@ def _window(notice: Notice, timezone: str, issued: dt.datetime | None = None) ->
             start_time = notice.start.astimezone(ZoneInfo(timezone)).time()
             end_time = notice.end.astimezone(ZoneInfo(timezone)).time()
         if start_time != end_time:
-            return TimeWindow.daily(start_time, end_time, timezone, start=notice.start)
+            # "until Sunday": the last interval ends on that day at the daily end time
+            last = dt.datetime.combine(notice.until, end_time, ZoneInfo(timezone)) if notice.until else None
+            if last is not None and last <= notice.start:
+                last = None
+            return TimeWindow.daily(start_time, end_time, timezone, start=notice.start, end=last)
     start = _local(notice.start, end=False)
     end = _local(notice.end, end=True) if notice.end is not None else None
     if end is not None and to_utc(end, timezone) <= to_utc(start, timezone):
