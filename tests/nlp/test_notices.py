@@ -468,6 +468,17 @@ def test_an_armed_group_named_in_the_warning_is_no_area(nlp: Language) -> None:
     assert "Hezbollah" in [a.name for a in nlp(doc)._.notices[0].areas]
 
 
+def test_a_warning_without_places_takes_its_neighbours_places_but_not_their_roads(nlp: Language) -> None:
+    text = ("The army announced a curfew over Sheikh Maqsoud and Ashrafieh and said two safe corridors, via the "
+            "Castello road and the Al-Awarid crossing, would stay open until 6 p.m.\n"
+            "It urged civilians to stay away from SDF positions.")
+    names = ["Sheikh Maqsoud", "Ashrafieh", "Castello", "Al-Awarid"]
+    found = notices(nlp, Case(text, JAN_8, [], [P(n, "Asia/Damascus") for n in names]))
+    by_kind = {n.kind: [a.name for a in n.areas] for n in found}
+    assert by_kind["safe_corridor"] == ["Castello", "Al-Awarid"]
+    assert by_kind["strike_warning"] == ["Sheikh Maqsoud", "Ashrafieh"]  # never the corridors civilians are sent to
+
+
 def test_areas_without_a_resolver_come_from_the_parse(nlp: Language) -> None:
     doc = nlp.make_doc("The army imposed a curfew on Afrin and Jinderes.")
     doc._.published = JAN_8

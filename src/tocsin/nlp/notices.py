@@ -468,6 +468,20 @@ def _in_sentence(toponyms: Sequence[Toponym], sent: SpacySpan) -> list[Toponym]:
     return [t for t in toponyms if sent.start_char <= t.start < sent.end_char]
 
 
+_ROUTE_AFTER = re.compile(r"[\s-]*(?:road|street|highway|crossing|checkpoint|corridor|bridge|route)s?\b", re.I)
+_ROUTE_BEFORE = re.compile(r"\b(?:via|through|along)\s+(?:the\s+)?$", re.I)
+
+
+def _not_routes(toponyms: list[Toponym], sent: SpacySpan) -> list[Toponym]:
+    """A neighbour sentence's places without its roads and crossings: "corridors via the Castello road and the
+    Al-Awarid crossing" must not become the areas of a strike warning that names none of its own."""
+    text, base = sent.text, sent.start_char
+    return [
+        t for t in toponyms
+        if not _ROUTE_AFTER.match(text, t.end - base) and not _ROUTE_BEFORE.search(text, 0, t.start - base)
+    ]
+
+
 def _fill_areas(
     draft: _Draft,
     toponyms: Sequence[Toponym],
@@ -488,10 +502,10 @@ def _fill_areas(
     if not chosen:
         chosen = [t for t in of_issuer if draft.kind == "curfew" or not times.is_country(t)]
     if not chosen and preceding is not None:
-        chosen = _in_sentence(toponyms, preceding)
+        chosen = _not_routes(_in_sentence(toponyms, preceding), preceding)
         draft.areas_inferred = bool(chosen)
     if not chosen and following:
-        chosen = _in_sentence(toponyms, following[0])
+        chosen = _not_routes(_in_sentence(toponyms, following[0]), following[0])
         draft.areas_inferred = bool(chosen)
     specific = [t for t in chosen if not times.is_country(t)]
     for top in specific or chosen:

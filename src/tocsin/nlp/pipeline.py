@@ -1,5 +1,8 @@
 """The one spaCy pipeline: en_core_web_sm with tocsin's components added after ``ner``.
 
+``tocsin_paragraphs`` (nlp/paragraphs.py) runs before the parser: a line break after a finished sentence
+starts a new one.
+
 Each component reads what earlier ones left on the ``Doc`` and writes its own extension
 attribute; nothing re-parses text. Inputs travel on the Doc too: ``doc._.published``
 (aware UTC datetime or None) and ``doc._.report_id``.
@@ -93,6 +96,9 @@ def load(
     config = {name: dict(values) for name, values in (config or {}).items()}
     if settings.get("classifier_model"):
         config.setdefault("tocsin_triggers", {}).setdefault("model_path", str(settings.get("classifier_model")))
+    importlib.import_module("tocsin.nlp.paragraphs")
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("tocsin_paragraphs", before="parser")
     wanted = components if components is not None else tuple(name for name, _ in COMPONENTS)
     for name, module in COMPONENTS:
         if name not in wanted:

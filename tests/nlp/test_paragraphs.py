@@ -1,0 +1,53 @@
+"""A line break after a finished sentence starts a new sentence (tocsin_paragraphs, before the parser)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from spacy.language import Language
+
+from tocsin.nlp.paragraphs import mark_paragraphs
+
+CORRIDOR = ("The army said two safe corridors would stay open until 6 p.m.\n"
+            "It published maps of the areas it said it would strike.")
+
+
+@pytest.fixture(scope="module")
+def nlp(load_pipeline: Callable[..., Language]) -> Language:
+    return load_pipeline()
+
+
+def _sentences(nlp: Language, text: str) -> list[str]:
+    return [s.text.strip() for s in nlp(text).sents if s.text.strip()]
+
+
+def test_runs_before_the_parser(nlp: Language) -> None:
+    names = nlp.pipe_names
+    assert names.index("tocsin_paragraphs") < names.index("parser")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an abbreviation's full stop ends the line: the next paragraph is a new sentence
+        (CORRIDOR, 2),
+        # a quotation closing a paragraph
+        ('"Leave now," the spokesman said.\n"The strikes will start at noon."', 2),
+        # text hard-wrapped in the middle of a sentence stays one sentence
+        ("The army said on Thursday that\nthe corridors would stay open until noon.", 1),
+    ],
+)
+def test_paragraph_breaks(nlp: Language, text: str, expected: int) -> None:
+    assert len(_sentences(nlp, text)) == expected
+
+
+def test_only_a_finished_line_before_a_capital_is_marked(nlp: Language) -> None:
+    doc = mark_paragraphs(nlp.make_doc("Shelling hit the district.\nand residents fled\nTwo were hurt.\nPolice came."))
+    marked = [t.text for t in doc if t.is_sent_start and t.i > 0]
+    assert marked == ["Police"]  # not "and" (lower case), not "Two" (the line before is unfinished)
+
+
+def test_the_parser_alone_joins_the_corridor_paragraphs(nlp: Language) -> None:
+    with nlp.select_pipes(disable=["tocsin_paragraphs"]):
+        assert len(_sentences(nlp, CORRIDOR)) == 1  # why the component exists
