@@ -739,6 +739,14 @@ def test_a_peaceful_protest_has_no_second_actor(nlp: Language) -> None:
     )
 
 
+def test_the_force_that_met_a_protest_is_its_second_actor(nlp: Language) -> None:
+    text = "Hundreds of protesters rallied in Nairobi against the finance bill; police fired tear gas."
+    setup = Setup(triggers=[("rallied", "Protest with intervention", 0.8)], toponyms=[place(text, "Nairobi", "KE")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.inter1) == ("Protesters (Kenya)", 6)
+    assert (event.actor2, event.inter2) == ("Police Forces of Kenya (2022-)", 1)
+
+
 @pytest.mark.parametrize(
     ("text", "places", "expected"),
     [

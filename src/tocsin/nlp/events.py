@@ -73,6 +73,7 @@ COORDINATED = re.compile(r"^[\w\s'-]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)
 SUBSET_WORDS = re.compile(r"\b(?:including|among|of whom|of them|included)\b", re.IGNORECASE)
 PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside", "into", "across", "to", "from"))
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
+_MET_WITH_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
 
 
@@ -325,6 +326,11 @@ class _Builder:
             self._set(event, 1, first, crowd_kind=kind)
             if event.sub_event_type == "Peaceful protest":
                 second = None  # ACLED: nobody acts against a peaceful protest; what it targets is no actor
+            elif second is None and event.sub_event_type in _MET_WITH_FORCE:
+                # "protesters rallied; police fired tear gas": ACLED codes the force that intervened as actor2
+                second = next((m for m in mentions if m.inter == 1), None) or next(
+                    (m for m in mentions if m.inter in (3, 8)), None
+                )
         else:
             self._set(event, 1, first)
         if event.event_type == "Violence against civilians":
