@@ -80,7 +80,9 @@ def _print_warnings(items: list[Any], as_json: bool) -> None:
             out.print_json(json.dumps(_summary(stored)))
         return
     table = Table(show_header=True)
-    for name in ("id", "state", "kind", "type", "headline", "starts", "ends"):
+    # the id is what `publish`, `update` and `show` take: never cut it, let the other columns wrap
+    table.add_column("id", no_wrap=True, min_width=max((len(s.warning.id) for s in items), default=2))
+    for name in ("state", "kind", "type", "headline", "starts", "ends"):
         table.add_column(name)
     for stored in items:
         w = stored.warning
@@ -474,9 +476,12 @@ def outbox_list(
     """List deliveries with their attempts and last outcome."""
     with _errors(), _warning_store(db) as ws:
         table = Table(show_header=True)
-        for column in ("id", "warning", "subscription", "state", "attempts", "last"):
+        deliveries = ws.deliveries(state=state)
+        table.add_column("id", no_wrap=True)
+        table.add_column("warning", no_wrap=True, min_width=max((len(d.warning_id) for d in deliveries), default=7))
+        for column in ("subscription", "state", "attempts", "last"):
             table.add_column(column)
-        for d in ws.deliveries(state=state):
+        for d in deliveries:
             table.add_row(d.id, d.warning_id, str(d.subscription_id), d.state, str(d.attempts),
                           d.last_error or (str(d.last_status) if d.last_status else ""))
         out.print(table)

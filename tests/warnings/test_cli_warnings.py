@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 from warnkit import FIXTURES, SQUARE
 
+from tocsin import cli_common
 from tocsin.cli_warnings import register
 from tocsin.store import Store
 from tocsin.warnings.store import WarningStore
@@ -59,6 +60,19 @@ def test_create_publish_status_export(app: typer.Typer, tmp_path: Path) -> None:
     assert f"https://a.example/warnings/{warning_id}.xml".encode() in (out_dir / "warnings.atom").read_bytes()
     with Store(db) as store:
         assert WarningStore(store).get(warning_id).published_by == "bob"
+
+
+def test_the_list_shows_whole_ids_to_publish_by(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "t.db"
+    window = "daily 22:00-06:00 Europe/Kyiv 2030-03-01T00:00:00+00:00/2030-04-01T00:00:00+00:00"
+    ids = [run(app, db, "warnings", "create", "--kind", "curfew", "--polygon", SQUARE, "--area-name", f"Area {i}",
+               "--window", window, "--headline", "A long headline for a narrow terminal", "--who", "alice").strip()
+           for i in range(2)]
+    monkeypatch.setattr(cli_common.out, "width", 100)  # a terminal of 100 columns
+    output = run(app, db, "warnings", "list")
+    assert all(i in output for i in ids)
 
 
 def test_publish_without_operator_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
