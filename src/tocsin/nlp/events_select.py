@@ -70,13 +70,15 @@ HANDING_VERBS = frozenset("drop distribute deliver scatter hand airdrop throw sp
 HARMLESS_OBJECTS = frozenset("leaflet flyer flier pamphlet brochure message aid food supply".split())
 #: Dependency links that keep a word inside the object or "from" phrase of a verb.
 _OBJECT_LINKS = frozenset(("pcomp", "pobj", "prep", "dobj", "nsubjpass", "compound", "amod"))
+_MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 AGGREGATE = re.compile(
     r"\b(?:over|in|during|throughout) the (?:past|last) (?:\w+ )?(?:days|weeks?|months?|years?)\b"
     r"|\bsince the (?:start|beginning|outbreak) of\b"
     r"|\bsince the (?:war|conflict|fighting|crisis|uprising|offensive|invasion) (?:began|started|erupted|broke out)\b"
     r"|\bfor (?:many |several |the past |the last )?(?:\w+ )?(?:years|months|decades)\b"
     r"|\b(?:in|during|throughout) the (?:war|conflict|civil war)\b(?!-)"
-    r"|\bsince (?:19|20)\d\d\b|\bso far this (?:year|month)\b|\bin recent (?:days|weeks|months)\b",
+    r"|\bsince (?:19|20)\d\d\b|\bso far this (?:year|month)\b|\bin recent (?:days|weeks|months)\b"
+    rf"|\b(?:between {_MONTH} and|from {_MONTH} (?:to|until)) {_MONTH}\b",
     re.IGNORECASE,
 )
 #: Words that make a sentence tell another happening than the ones before ("in a separate attack").
