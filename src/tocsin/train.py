@@ -20,7 +20,7 @@ from tocsin.errors import E, InputError
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import CHAR_BITS, NONE, LinearModel, clean_note, fit
 from tocsin.nlp.triggers_corpus import written_examples
-from tocsin.nlp.triggers_parse import masked_texts, parse_texts
+from tocsin.nlp.triggers_parse import parse_texts
 
 __all__ = ["CASE_LABELS", "MODEL_FILE", "UNSEEN", "build_model", "read_acled", "read_case_examples", "train"]
 
@@ -44,8 +44,6 @@ NB_WEIGHT = 0.02
 NB_ALPHA = 0.1
 #: Train with the parse features (who acts on whom, ``nlp/triggers_parse.py``); each text is parsed once.
 PARSE = True
-#: Read words and n-grams with names masked by their entity label (``nlp/triggers_mask.py``; needs the parse).
-MASK = False
 
 #: CASE 2021 Task 2 label -> ACLED sub-event type.
 CASE_LABELS: dict[str, str] = {
@@ -119,12 +117,10 @@ def build_model(
     seed: int = 13,
     char_bits: int = CHAR_BITS,
     parse: bool = PARSE,
-    mask: bool = MASK,
 ) -> LinearModel:
     """Fit the classifier on ACLED rows, labelled news snippets and tocsin's written sentences (balanced by label).
 
-    With ``parse`` every text is parsed (spaCy and the actor dictionary) for the parse features,
-    with ``mask`` for its names (masked in the word and n-gram features).
+    With ``parse`` every text is parsed (spaCy and the actor dictionary) for the parse features.
     """
     written = written_examples()
     factors = [1.0] * len(acled_rows)
@@ -147,7 +143,6 @@ def build_model(
         extra=parse_texts(texts) if parse else None,
         nb_weight=NB_WEIGHT,
         nb_alpha=NB_ALPHA,
-        masked=masked_texts(texts) if mask else None,
     )
 
 

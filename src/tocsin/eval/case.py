@@ -30,8 +30,8 @@ from pathlib import Path
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.triggers import DEFAULT_NONE_THRESHOLD, DEFAULT_THRESHOLD, classify_text, load_model
-from tocsin.nlp.triggers_parse import masked_texts, parse_texts
-from tocsin.train import CASE_LABELS, MASK, PARSE, UNSEEN, build_model, read_acled
+from tocsin.nlp.triggers_parse import parse_texts
+from tocsin.train import CASE_LABELS, PARSE, UNSEEN, build_model, read_acled
 
 __all__ = ["CASE_LABELS", "UNSEEN", "prf", "read_case", "score_acled_subtypes", "score_case", "score_case_cv"]
 
@@ -76,8 +76,7 @@ def _with_model(model: LinearModel, threshold: float = DEFAULT_THRESHOLD) -> Cla
     none = model.labels.index(NONE)
 
     def classify(text: str) -> str:
-        extra = parse_texts([text])[0] if model.parse else ()
-        probs = model.scores(text, extra=extra, masked=masked_texts([text])[0] if model.mask else None)
+        probs = model.scores(text, extra=parse_texts([text])[0] if model.parse else ())
         p_none = float(probs[none])
         probs[none] = -1.0
         best = int(probs.argmax())
@@ -129,7 +128,7 @@ def score_case_cv(
     """
     rows = read_case(Path(path))
     acled = [row for p in acled_paths for row in read_acled(Path(p))]
-    if PARSE or MASK:
+    if PARSE:
         parse_texts([text for text, _ in acled] + [text for _, text, _ in rows])  # batched once, cached
     pred = [NONE] * len(rows)
     for fold in range(folds):
@@ -163,7 +162,7 @@ def score_acled_subtypes(
     the other k-1.
     """
     files = {Path(p): read_acled(Path(p)) for p in paths}
-    if PARSE or MASK:
+    if PARSE:
         parse_texts([text for rows in files.values() for text, _ in rows])  # batched once, cached
     if folds:
         rows = [row for file_rows in files.values() for row in file_rows]

@@ -150,8 +150,6 @@ class LinearModel:
     char_scale: float = 1.0
     parse: bool = False
     """Trained with parse features (``P:``, ``nlp/triggers_parse.py``): callers pass them as ``extra``."""
-    mask: bool = False
-    """Trained on texts with names masked (``nlp/triggers_mask.py``): callers pass the masked text as ``masked``."""
     _index: dict[str, int] = field(init=False, repr=False)
     _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
 
@@ -163,17 +161,13 @@ class LinearModel:
     def char_bits(self) -> int:
         return 0 if self.char_weights is None else int(self.char_weights.shape[0]).bit_length() - 1
 
-    def logits(
-        self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = (), masked: str | None = None
-    ) -> np.ndarray:
+    def logits(self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = ()) -> np.ndarray:
         """Unnormalised class scores: summed weight rows, the n-gram dot product and decisive-cue bonuses.
 
-        ``extra`` are further feature names of the text (the parse features of a ``parse`` model);
-        ``masked`` is the text with its names masked, read for the words and n-grams (the lexicon
-        cues always read ``text``).
+        ``extra`` are further feature names of the text (the parse features of a ``parse`` model).
         """
         cues = analyse(text)
-        tokens = _tokens(text if masked is None else masked)
+        tokens = _tokens(text)
         names = features(text, cues, tokens)
         names.extend(extra)
         rows = [i for i in {self.vocab.get(f, -1) for f in names} if i >= 0]
@@ -211,11 +205,9 @@ class LinearModel:
             total += part[2]
         return total * (self.char_scale / norm)
 
-    def scores(
-        self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = (), masked: str | None = None
-    ) -> np.ndarray:
+    def scores(self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = ()) -> np.ndarray:
         """Class probabilities for ``text``: softmax of :meth:`logits`."""
-        logits = self.logits(text, bonus_scale=bonus_scale, extra=extra, masked=masked)
+        logits = self.logits(text, bonus_scale=bonus_scale, extra=extra)
         logits -= logits.max()
         probs = np.exp(logits)
         return probs / probs.sum()
@@ -233,8 +225,6 @@ class LinearModel:
             arrays["char_scale"] = np.array([self.char_scale], dtype=np.float32)
         if self.parse:
             arrays["parse"] = np.array([1], dtype=np.uint8)
-        if self.mask:
-            arrays["mask"] = np.array([1], dtype=np.uint8)
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
@@ -247,9 +237,8 @@ class LinearModel:
             idf = data["idf"].astype(np.float32) if "idf" in data else None
             char_scale = float(data["char_scale"][0]) if "char_scale" in data else 1.0
             parse = bool(data["parse"][0]) if "parse" in data else False
-            mask = bool(data["mask"][0]) if "mask" in data else False
         return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights,
-                   char_weights=char_weights, idf=idf, char_scale=char_scale, parse=parse, mask=mask)
+                   char_weights=char_weights, idf=idf, char_scale=char_scale, parse=parse)
 
 
 @dataclass
@@ -346,21 +335,18 @@ def fit(
     extra: Sequence[Sequence[str]] | None = None,
     nb_weight: float = 0.0,
     nb_alpha: float = 0.1,
-    masked: Sequence[str] | None = None,
 ) -> LinearModel:
     """Train multinomial logistic regression on ``texts`` (deterministic for a given seed).
 
     ``char_bits=0`` leaves out the character n-grams (word and lexicon features only).
     ``extra`` gives each text further feature names (its parse features): the model is then a
     ``parse`` model, whose callers pass the same features when scoring.
-    ``masked`` gives each text's masked form (names replaced, ``nlp/triggers_mask.py``), read
-    for the words and n-grams: the model is then a ``mask`` model.
     ``nb_weight`` adds that multiple of the naive Bayes log-count ratios (Wang & Manning 2012;
     see :func:`_nb_log_ratios`) to the word and cue weights: an NB + logistic regression ensemble
     folded into one weight matrix, so prediction costs nothing more.
     """
     rng = np.random.default_rng(seed)
-    token_lists = [_tokens(t) for t in (texts if masked is None else masked)]
+    token_lists = [_tokens(t) for t in texts]
     docs = [features(t, None, tokens) for t, tokens in zip(texts, token_lists, strict=True)]
     if extra is not None:
         for feats, more in zip(docs, extra, strict=True):
@@ -402,13 +388,13 @@ def fit(
             v *= beta2
             v += (1 - beta2) * grad * grad
             param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
-    parse, mask = extra is not None, masked is not None
+    parse = extra is not None
     if nb_weight:
         params[0] += nb_weight * _nb_log_ratios(x_words, target, sw / sw.mean(), nb_alpha)
     if not char_bits:
-        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse, mask=mask)
+        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse)
     return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], char_weights=params[1], idf=idf,
-                       char_scale=char_scale, parse=parse, mask=mask)
+                       char_scale=char_scale, parse=parse)
 
 
 def _nb_log_ratios(x_words: _Sparse, target: np.ndarray, weights: np.ndarray, alpha: float) -> np.ndarray:

@@ -25,9 +25,8 @@ from spacy.tokens import Doc, Span
 from tocsin.errors import ConfigError, E
 from tocsin.model import Trigger
 from tocsin.nlp.classify import NONE, LinearModel
-from tocsin.nlp.triggers_mask import mask_span
 from tocsin.nlp.triggers_match import best_span
-from tocsin.nlp.triggers_parse import masked_texts, parse_features, parse_texts
+from tocsin.nlp.triggers_parse import parse_features, parse_texts
 
 __all__ = ["DEFAULT_NONE_THRESHOLD", "DEFAULT_THRESHOLD", "TriggerClassifier", "classify_text", "load_model"]
 
@@ -58,21 +57,17 @@ def classify_text(
     model_path: str | None = None,
     none_threshold: float = DEFAULT_NONE_THRESHOLD,
     extra: Sequence[str] | None = None,
-    masked: str | None = None,
 ) -> list[tuple[str, float]]:
     """ACLED sub-event types for ``text``, best first, with probabilities.
 
     Empty when the text describes no ACLED event: ``NONE`` has probability ``none_threshold``
     or more, or the best ACLED label's probability is below ``threshold``. ``extra`` are the
-    text's parse features and ``masked`` its masked form (``nlp/triggers_mask.py``); a model
-    trained with them parses ``text`` itself when they are not given.
+    text's parse features; a model trained with them parses ``text`` itself when they are not given.
     """
     model = load_model(model_path)
     if extra is None and model.parse:
         extra = parse_texts([text])[0]
-    if masked is None and model.mask:
-        masked = masked_texts([text])[0]
-    probs = model.scores(text, extra=extra or (), masked=masked)
+    probs = model.scores(text, extra=extra or ())
     ranked = sorted(zip(model.labels, probs.tolist(), strict=True), key=lambda pair: -pair[1])
     events = [(label, p) for label, p in ranked if label != NONE]
     p_none = 1.0 - sum(p for _, p in events)
@@ -113,16 +108,15 @@ class TriggerClassifier:
     def __call__(self, doc: Doc) -> Doc:
         triggers: list[Trigger] = []
         doc_text = doc.text  # built from the tokens on each access: once per doc, not per sentence
-        actors = (doc._.actors or []) if self.model.parse or self.model.mask else []
+        actors = (doc._.actors or []) if self.model.parse else []
         for sent in doc.sents:
             text = doc_text[sent.start_char : sent.end_char]
             if not text.strip():
                 continue
             extra = parse_features(sent, actors) if self.model.parse else []
-            masked = mask_span(sent, text, actors) if self.model.mask else None
             ranked = classify_text(
                 text, threshold=self.threshold, model_path=self.model_path, none_threshold=self.none_threshold,
-                extra=extra, masked=masked,
+                extra=extra,
             )
             if ranked:
                 label, score = ranked[0]

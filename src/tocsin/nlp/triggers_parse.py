@@ -18,14 +18,12 @@ from spacy.language import Language
 from spacy.tokens import Span, Token
 
 from tocsin.model import ActorMention
-from tocsin.nlp.triggers_mask import mask_span
 
-__all__ = ["ROLE_INTER", "masked_texts", "parse_features", "parse_texts"]
+__all__ = ["ROLE_INTER", "parse_features", "parse_texts"]
 
 #: Texts whose features ``parse_texts`` keeps (training and cross-validation parse the same texts again).
 _CACHE_SIZE = 50_000
-#: text -> (its parse features, its masked form: ``nlp/triggers_mask.py``)
-_cache: dict[str, tuple[list[str], str]] = {}
+_cache: dict[str, list[str]] = {}
 
 _SUBJECTS = frozenset(("nsubj", "csubj"))
 _PATIENTS = frozenset(("dobj", "nsubjpass"))
@@ -138,26 +136,15 @@ def _parser() -> Language:
     return pipeline.load(components=("tocsin_actors",))
 
 
-def _parse(texts: Sequence[str], batch_size: int) -> None:
-    todo = [t for t in dict.fromkeys(texts) if t not in _cache]
-    if todo:
-        if len(_cache) + len(todo) > _CACHE_SIZE:
-            _cache.clear()
-        for text, doc in zip(todo, _parser().pipe(todo, batch_size=batch_size), strict=True):
-            actors = doc._.actors or []
-            _cache[text] = (parse_features(doc[:], actors), mask_span(doc[:], text, actors))
-
-
 def parse_texts(texts: Sequence[str], *, batch_size: int = 64) -> list[list[str]]:
     """``parse_features`` of whole texts (training rows, snippets) parsed with the base model and actors.
 
     Results are kept per process, so cross-validation parses each text once.
     """
-    _parse(texts, batch_size)
-    return [list(_cache[t][0]) for t in texts]
-
-
-def masked_texts(texts: Sequence[str], *, batch_size: int = 64) -> list[str]:
-    """Whole texts with their names masked (``nlp/triggers_mask.py``), from the same cached parse as ``parse_texts``."""
-    _parse(texts, batch_size)
-    return [_cache[t][1] for t in texts]
+    todo = [t for t in dict.fromkeys(texts) if t not in _cache]
+    if todo:
+        if len(_cache) + len(todo) > _CACHE_SIZE:
+            _cache.clear()
+        for text, doc in zip(todo, _parser().pipe(todo, batch_size=batch_size), strict=True):
+            _cache[text] = parse_features(doc[:], doc._.actors or [])
+    return [list(_cache[t]) for t in texts]
