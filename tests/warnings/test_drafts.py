@@ -142,3 +142,11 @@ def test_daily_curfew_until_a_day_ends_that_morning() -> None:
     assert window.active_at(dt.datetime(2026, 1, 10, 23, 0, tzinfo=dt.UTC))  # Saturday night
     assert not window.active_at(dt.datetime(2026, 1, 11, 23, 0, tzinfo=dt.UTC))  # Sunday night: over
     assert not window.active_at(dt.datetime(2026, 1, 9, 12, 0, tzinfo=dt.UTC))  # Friday noon: outside the hours
+
+
+def test_daily_curfew_until_a_day_with_naive_local_times() -> None:
+    notice = Notice(kind="curfew", areas=[Area("Kharkiv")], start=dt.datetime(2026, 1, 8, 23, 0),
+                    end=dt.datetime(2026, 1, 9, 5, 0), recurring="daily", until=dt.date(2026, 1, 11),
+                    timezone="Europe/Kyiv")
+    window = draft_from_notice(notice, "r1", sent=SENT).window
+    assert window is not None and window.end == dt.datetime(2026, 1, 11, 3, 0, tzinfo=dt.UTC)

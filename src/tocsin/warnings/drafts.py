@@ -114,7 +114,7 @@ def _window(notice: Notice, timezone: str, issued: dt.datetime | None = None) ->
         if start_time != end_time:
             # "until Sunday": the last interval ends on that day at the daily end time
             last = dt.datetime.combine(notice.until, end_time, ZoneInfo(timezone)) if notice.until else None
-            if last is not None and last <= notice.start:
+            if last is not None and last <= to_utc(notice.start, timezone):
                 last = None
             return TimeWindow.daily(start_time, end_time, timezone, start=notice.start, end=last)
     start = _local(notice.start, end=False)
