@@ -70,13 +70,14 @@ _FACILITY_AFTER = re.compile(
     r"^[\s\-]*(road|street|highway|motorway|avenue|boulevard|bridge|square|roundabout|airport|airbase|air base|"
     r"stadium|hospital|university|prison|port|dam|power plant|mosque|church)\b", re.I
 )
-#: A country's name before its currency ("the US dollar exchange rate") names no place.
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
-_WATER_NAME = re.compile(r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$")
-_WATER_BEFORE = re.compile(r"\bthe\s+(?:(?:north|south|east|west)(?:ern)?\s+)?$", re.IGNORECASE)
+#: A country's name before its currency ("the US dollar exchange rate") names no place.
 _CURRENCY_AFTER = re.compile(
     r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
 )
+#: "the Red Sea", "Gulf of Aden": a body of water (``Mention.water``).
+_WATER_NAME = re.compile(r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$")
+_WATER_BEFORE = re.compile(r"\bthe\s+(?:(?:north|south|east|west)(?:ern)?\s+)?$", re.IGNORECASE)
 _NEAR_BEFORE = re.compile(
     r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
     r"(?:north|south|east|west)(?:east|west)?(?:ern)? (?:of|outskirts of)|(?:km|kilometres|kilometers|miles) "
