@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import DateMention, Span, Toponym
+from tocsin.nlp._notice_cues import WEEKDAY_RE
 
 __all__ = [
     "COUNTRY_ZONES",
@@ -321,7 +322,7 @@ def window(
     ):
         # "from 11 p.m. to 5 a.m. until Sunday": the hours repeat; the day is the last one they apply
         until = _day(end_day_m.value)  # type: ignore[arg-type]
-        if published is not None and until < published.date() and _WEEKDAY_NAME_RE.search(end_day_m.text):
+        if published is not None and until < published.date() and WEEKDAY_RE.search(end_day_m.text):
             until += dt.timedelta(days=7)  # how long an announced measure lasts: the coming Sunday
         end_day_m = None
     if si is not None and ei is not None and start_day_m is None and end_day_m is not None:
@@ -361,7 +362,6 @@ def window(
 
 
 _UNTIL_RE = re.compile(r"\b(?:until|till|through)\b", re.I)
-_WEEKDAY_NAME_RE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _DAY_WORD_RE = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|yesterday)\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
