@@ -26,6 +26,8 @@ def _placed(site: Site) -> list[dict]:
 
 
 def _view(page: Page, lat: float, lon: float, zoom: int) -> None:
+    # wait for the page's own fetches first: one that answers later may move the map (fit to what it drew)
+    page.wait_for_load_state("networkidle")
     # the arrow returns nothing: Playwright would otherwise serialise the whole Leaflet map it returns
     page.evaluate(f"() => {{ window.tocsin.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")
 
