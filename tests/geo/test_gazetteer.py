@@ -123,9 +123,13 @@ def test_admin1_names_are_english(gazetteer: Gazetteer, city: str, cc: str, admi
 @pytest.mark.parametrize(
     ("city", "country", "admin1"),
     [
-        ("Erbil", "IQ", "Erbil"),  # a Kurdistan governorate came as level 2 under a code with no level-1 row
+        ("Erbil", "IQ", "Erbil"),  # a Kurdistan governorate is level 2 in ISO's hierarchy, admin1 in GeoNames'
         ("Dihok", "IQ", "Duhok"),  # the same, named by its English alternate "Duhok Governorate"
         ("Kyaukse", "MM", "Mandalay"),  # an ordinary region keeps its name
+        ("Qalqilyah", "PS", "West Bank"),  # ISO's governorates below GeoNames' region did not replace it
+        ("Gaza", "PS", "Gaza Strip"),  # the same (it was "Gaza" governorate)
+        ("Nis", "RS", "Central Serbia"),  # the same for Serbia's districts (it was "Belgrade")
+        ("Cork", "IE", "Munster"),  # the same for Ireland's counties under its provinces
     ],
 )
 def test_every_city_has_its_admin1(gazetteer: Gazetteer, city: str, country: str, admin1: str) -> None:

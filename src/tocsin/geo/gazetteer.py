@@ -348,32 +348,10 @@ class Gazetteer:
             if cap is not None:
                 gaz.capitals.add(cap)
             gaz.tz[row] = gaz.tz[cap] if cap is not None else ""
-        gaz._promote_orphan_admin2()
         gaz._english_admin1_names()
         gaz._load_aliases()
         _KEYS_MEMO.clear()
         return gaz
-
-    def _promote_orphan_admin2(self) -> None:
-        """A second-level row whose admin1 code has no first-level row is that admin1 ("Arbīl", "Dahūk").
-
-        GeoNames' admin1 regions of Iraqi Kurdistan (and Equatorial Guinea's provinces) come in the
-        derived tables as level 2 under a region code that has no level-1 row, so their cities had no
-        admin1. Promoted only when exactly one level-2 row carries the orphan code.
-        """
-        orphans: dict[tuple[str, str], list[int]] = {}
-        for row in range(len(self.name)):
-            if self.kind[row] == KIND_ADMIN2 and (self.cc[row], self.admin1[row]) not in self.admin1_rows:
-                orphans.setdefault((self.cc[row], self.admin1[row]), []).append(row)
-        promoted = set()
-        for key, rows in orphans.items():
-            if len(rows) == 1 and key[1]:
-                self.kind[rows[0]] = KIND_ADMIN1
-                self.admin1_rows[key] = rows[0]
-                promoted.add(rows[0])
-        for row in range(len(self.name)):
-            if self.admin2[row] in promoted:
-                self.admin2[row] = -1
 
     def _english_admin1_names(self) -> None:
         """Name a region after its main city's English name where GeoNames gives that city's local form.
