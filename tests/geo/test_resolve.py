@@ -476,3 +476,31 @@ def test_a_sea_is_not_the_region_named_after_it(places_nlp, text: str, name: str
         assert place.latitude is None and place.reason is not None and "sea" in place.reason
     else:
         assert (place.country_code, place.admin1) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1"),
+    [
+        # the region closing the parenthesis is spelled otherwise than GeoNames' "Middle Shabele"
+        ("Gunmen attacked Mulqeey village (Jowhar, Middle Shabelle) on Friday.", "Middle Shabelle", "Middle Shabele"),
+        # the same for "Galguduud"
+        ("A man was shot near Miiracad village (Cabudwaaq, Galgaduud).", "Galgaduud", "Galguduud"),
+    ],
+)
+def test_an_admin_name_closing_a_parenthesis_resolves_by_its_skeleton(  # type: ignore[no-untyped-def]
+    places_nlp, text: str, name: str, admin1: str
+) -> None:
+    place = _by_name(_toponyms(places_nlp, text), name)
+    assert place.country_code == "SO" and place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Militiamen from the Ayr sub-clan shot a pastoralist in Cabudwaaq.",  # a kin group named like a Scottish town
+        "Gunmen from the Ayr clan shot a pastoralist in Cabudwaaq.",  # the same with "clan"
+    ],
+)
+def test_a_clan_named_like_a_town_is_no_place(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    names = [t.name for t in _toponyms(places_nlp, text)]
+    assert "Ayr" not in names and "Cabudwaaq" in names

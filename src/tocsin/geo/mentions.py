@@ -75,6 +75,8 @@ _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(
     r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
 )
+#: A name before a kin-group word is the group's ("the Ayr sub-clan", "Hawadle clan", "the Shammar tribe").
+_KIN_GROUP_AFTER = re.compile(r"[\s\-]*(?:sub-?clans?|clans?|tribes?|tribal)\b", re.I)
 #: "the Red Sea", "Gulf of Aden": a body of water (``Mention.water``).
 _WATER_NAME = re.compile(r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$")
 _WATER_BEFORE = re.compile(r"\bthe\s+(?:(?:north|south|east|west)(?:ern)?\s+)?$", re.IGNORECASE)
@@ -133,6 +135,11 @@ class Mention:
 # ----------------------------------------------------------------------------- demonyms
 _DEMONYMS: dict[str, str] | None = None
 
+
+
+def _names_no_place(text: str, end: int) -> bool:
+    """The word after a name makes it a currency's or a kin group's, not a place's."""
+    return bool(_CURRENCY_AFTER.match(text, end) or _KIN_GROUP_AFTER.match(text, end))
 
 def demonyms() -> dict[str, str]:
     """Folded demonym -> country code (shipped ``demonyms.tsv``; plural forms "Syrians" accepted)."""
@@ -483,7 +490,7 @@ def _ner_mention(
         return
     found = text.find(name, start, start + len(raw))
     start = found if found >= 0 else start + len(raw) - len(raw.lstrip())
-    if _CURRENCY_AFTER.match(text, start + len(name)):
+    if _names_no_place(text, start + len(name)):
         return
     name = _extend_particle(text, start, name)
     if " " in name and not _known(name, gazetteer):
@@ -624,7 +631,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         ):
             continue
         end = start + len(name)
-        if _CURRENCY_AFTER.match(text, end):
+        if _names_no_place(text, end):
             continue
         region = None
         if not gazetteer.loose.get(loose_key(key)) and _CUE_BEFORE.search(text, max(0, start - 40), start):

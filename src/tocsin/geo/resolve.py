@@ -465,7 +465,9 @@ def _candidates(gaz: Gazetteer, mention: Mention) -> list[Candidate]:
                 cands = cands + extra
                 break
     if mention.source != "ner" and cands:
-        loosest = MATCH_SKELETON if mention.source in _SKELETON_SOURCES else MATCH_LOOSE
+        # an admin name closing a parenthesis was itself accepted by its skeleton ("Middle Shabelle", "Galgaduud")
+        skeleton_ok = mention.source in _SKELETON_SOURCES or mention.hint == "admin"
+        loosest = MATCH_SKELETON if skeleton_ok else MATCH_LOOSE
         cands = [c for c in cands if c.match <= loosest]
     if _ABBREVIATION.match(mention.name):
         # "UP", "KL": towns' alternate names in capitals are dropped at build, so a match of one of their other
