@@ -140,3 +140,21 @@ def test_train_reads_news_snippets_given_with_case(tmp_path: Path) -> None:
     assert not (tmp_path / "m").exists()
     missing = runner.invoke(app, ["train", str(export), "--case", str(tmp_path / "nope.tsv")])
     assert missing.exit_code == 2 and "T008" in missing.output
+
+
+def test_extract_and_ingest_take_a_publication_time_for_reports_without_one(tmp_path: Path) -> None:
+    source = tmp_path / "wire.txt"
+    source.write_text("Syrian army shelling killed four civilians in Aleppo on Thursday.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    undated = runner.invoke(app, ["extract", str(source), "-o", str(out)])
+    assert undated.exit_code == 0 and json.loads(out.read_text())["events"][0]["date"] is None
+    dated = runner.invoke(app, ["extract", str(source), "-o", str(out), "--published", "2026-01-10"])
+    assert dated.exit_code == 0 and json.loads(out.read_text())["events"][0]["date"] == "2026-01-08"
+    db = tmp_path / "t.db"
+    ingested = runner.invoke(app, ["ingest", str(source), "--db", str(db), "--published", "2026-01-10T09:00+02:00"])
+    assert ingested.exit_code == 0, ingested.output
+    with Store(db) as store:
+        [event] = store.events()
+    assert str(event.event.date) == "2026-01-08"
+    bad = runner.invoke(app, ["extract", str(source), "--published", "next week"])
+    assert bad.exit_code == 2 and "T018" in bad.output and "next week" in bad.output

@@ -31,7 +31,23 @@ app.add_typer(events_app, name="events")
 app.add_typer(places_app, name="places")
 app.add_typer(db_app, name="db")
 
+PublishedOption = Annotated[
+    str | None,
+    typer.Option("--published", help="Publication time of reports that give none (ISO 8601 or a date), "
+                 "so 'on Thursday' can be dated."),
+]
 
+
+def _published(value: str | None) -> dt.datetime | None:
+    from tocsin.errors import E
+    from tocsin.sources import parse_published
+
+    if value is None:
+        return None
+    parsed = parse_published(value)
+    if parsed is None:
+        raise InputError(E.T018.format(value=value))
+    return parsed
 
 
 def _store(db: str | None, *, create: bool = True) -> Any:
@@ -53,6 +69,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .html, .jsonl, RSS/Atom (.gz too).")],
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(help="Reports per extraction batch.")] = 64,
+    published: PublishedOption = None,
 ) -> None:
     """Read reports, store each once (by content hash), extract and merge their events."""
     from tocsin.extraction import Extractor
@@ -60,13 +77,14 @@ def ingest(
     from tocsin.sources import count_items
 
     with _errors():
+        default_published = _published(published)
         store = _store(db)
         total = count_items(paths)
         with _progress() as bar:
             task = bar.add_task("ingest", total=total)
             extractor = Extractor(places=store.places())
             summary = run_ingest(paths, store, extractor=extractor, batch_size=batch_size,
-                                 progress=lambda n: bar.advance(task, n))
+                                 progress=lambda n: bar.advance(task, n), published=default_published)
         for problem in summary.problems:
             err.print(f"{problem.severity}: {problem.message}", highlight=False, markup=False)
         table = Table(title="ingest", show_header=True)
@@ -85,6 +103,7 @@ def extract(
     source: Annotated[Path, typer.Argument(help="A .jsonl file of reports (or any readable report file).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write JSONL here (default stdout).")] = None,
     batch_size: Annotated[int, typer.Option(help="Reports per extraction batch.")] = 64,
+    published: PublishedOption = None,
 ) -> None:
     """Extract events, notices and toponyms with no database: one output line per input report."""
     from tocsin.extraction import Extractor
@@ -92,6 +111,7 @@ def extract(
 
     failed = 0
     with _errors():
+        default_published = _published(published)
         extractor = Extractor()
         target = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
@@ -108,7 +128,7 @@ def extract(
                     target.write(json.dumps(line, ensure_ascii=False) + "\n")
                 pending.clear()
 
-            for item in read_paths([source]):
+            for item in read_paths([source], published=default_published):
                 if isinstance(item, Problem):
                     err.print(f"{item.severity}: {item.message}", highlight=False, markup=False)
                     if item.severity != "rejected":

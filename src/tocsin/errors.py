@@ -54,6 +54,11 @@ class E:
     T014 = "[T014] {path}: text is larger than {limit} bytes; split it into smaller files or use .jsonl"
     T015 = "[T015] {path}: unknown header key {key!r} ignored; known keys: {known}"
     T016 = "[T016] {where}: extraction failed on this report: {detail}"
+    T017 = "[T017] {where}: published time {value} is in the future; dates are resolved against it: check it"
+    T018 = (
+        "[T018] --published {value!r}: not a publication time; give ISO 8601 (2026-01-08T10:15:00+03:00), "
+        "a date (2026-01-08) or an RSS-style time"
+    )
     # gazetteer imports (T03x)
     T030 = "[T030] {path}:{line}: not a GeoNames row ({detail}); line skipped"
     T031 = "[T031] {path}: feature {index}: {detail}; feature skipped"

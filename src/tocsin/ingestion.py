@@ -9,6 +9,7 @@ the rest. With ``stage=True`` (bulk loads: ``tocsin backfill``) batches go throu
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,9 +171,11 @@ def ingest(
     progress: Progress | None = None,
     drafts: bool = True,
     stage: bool = False,
+    published: dt.datetime | None = None,
 ) -> IngestSummary:
-    """Read every report under ``paths`` and ingest it into ``store`` (``stage``: see ``ingest_reports``)."""
+    """Read every report under ``paths`` and ingest it into ``store`` (``stage``: see ``ingest_reports``;
+    ``published``: the publication time of reports that give none)."""
     return ingest_reports(
-        read_paths(paths), store, extractor=extractor, batch_size=batch_size, progress=progress, drafts=drafts,
-        stage=stage,
+        read_paths(paths, published=published), store, extractor=extractor, batch_size=batch_size,
+        progress=progress, drafts=drafts, stage=stage,
     )

@@ -178,3 +178,28 @@ def test_count_items_matches_feed_entries(fixtures: Path) -> None:
 def test_count_items_unreadable_gives_none(tmp_path: Path) -> None:
     write(tmp_path / "bad.jsonl.gz", b"not gzip")
     assert count_items(tmp_path) is None
+
+
+def test_published_default_fills_only_reports_without_their_own(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tocsin.model import Report
+
+    (tmp_path / "a.txt").write_text("Shelling hit Aleppo on Thursday.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Published: 2026-01-02\n\nShelling hit Idlib on Thursday.", encoding="utf-8")
+    default = dt.datetime(2026, 1, 10, tzinfo=dt.UTC)
+    reports = {r.id: r for r in read_paths(tmp_path, published=default) if isinstance(r, Report)}
+    assert reports["a"].published == default  # a plain text without a header takes the given time
+    assert reports["b"].published == dt.datetime(2026, 1, 2, tzinfo=dt.UTC)  # its own header wins
+
+
+def test_a_publication_time_in_the_future_is_kept_with_a_warning(tmp_path: Path) -> None:
+    from tocsin.model import Report
+    from tocsin.sources import Problem
+
+    (tmp_path / "a.txt").write_text("Published: 2999-05-01\n\nShelling hit Aleppo on Thursday.", encoding="utf-8")
+    items = list(read_paths(tmp_path))
+    warnings = [i for i in items if isinstance(i, Problem)]
+    [report] = [i for i in items if isinstance(i, Report)]
+    assert [w.code for w in warnings] == ["T017"] and "2999-05-01" in warnings[0].message
+    assert report.published is not None and report.published.year == 2999

@@ -17,11 +17,21 @@ def short(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: How far past the clock a publication time may lie (time zones, clock skew) before it is questioned.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
 def published_of(value: str | None, where: str) -> tuple[dt.datetime | None, Problem | None]:
-    """The parsed publication time, and a T006 warning when a non-empty value cannot be read."""
+    """The parsed publication time, and a T006 warning when a non-empty value cannot be read.
+
+    A time more than a day ahead of the clock is kept (the clock may be wrong, or the feed dated
+    ahead) but warned about (T017): every relative date of the report is resolved against it.
+    """
     if value is None or not value.strip():
         return None, None
     parsed = parse_published(value)
     if parsed is None:
         return None, problem(E.T006, where, WARNING, where=where, value=value[:80])
+    if parsed > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
+        return parsed, problem(E.T017, where, WARNING, where=where, value=parsed.isoformat())
     return parsed, None

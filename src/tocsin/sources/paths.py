@@ -11,6 +11,8 @@ an unreadable or corrupt (gzip) file T013, a txt/html file over 5 MB or a feed o
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import gzip
 import os
 import re
@@ -157,17 +159,23 @@ def read_file(path: PathLike, *, max_line_bytes: int | None = None) -> Iterator[
         yield problem(E.T013, where, path=where, detail=f"unexpected {type(exc).__name__}: {exc}")
 
 
-def read_paths(paths: PathLike | Iterable[PathLike], *, recursive: bool = True) -> Iterator[Report | Problem]:
+def read_paths(
+    paths: PathLike | Iterable[PathLike], *, recursive: bool = True, published: dt.datetime | None = None
+) -> Iterator[Report | Problem]:
     """Reports and problems from files and directories, streamed in file order.
 
-    Within a file, a report's warnings come just before it.
+    Within a file, a report's warnings come just before it. ``published`` (aware) is the publication
+    time of every report that does not give its own: a folder of plain texts saved on one day.
     """
     max_line_bytes = settings.get("max_line_bytes")
     for item in _files(paths, recursive):
         if isinstance(item, Problem):
             yield item
-        else:
-            yield from read_file(item, max_line_bytes=max_line_bytes)
+            continue
+        for read in read_file(item, max_line_bytes=max_line_bytes):
+            if published is not None and isinstance(read, Report) and read.published is None:
+                read = dataclasses.replace(read, published=published)
+            yield read
 
 
 def _count(path: Path, kind: str, gz: bool) -> tuple[int, int]:
