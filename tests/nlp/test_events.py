@@ -773,3 +773,23 @@ def test_the_force_that_met_a_protest_is_its_second_actor(nlp: Language) -> None
 def test_location_choice(nlp: Language, text: str, places: Callable[[str], list[Toponym]], expected: str) -> None:
     [event] = run(nlp, text, Setup(triggers=[(text, "Armed clash", 0.8)], toponyms=places(text)))._.events
     assert event.location.name == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the capital speaks for its government; the shelling happened in Kupiansk
+        ("Moscow said its forces shelled Kupiansk on Tuesday, killing three civilians.", "Kupyansk"),
+        # the capital launched the drones; they struck Belgorod
+        ("Kyiv launched drones at an oil depot in Belgorod on Friday.", "Belgorod"),
+        # a possessor's drones
+        ("Ankara's drones struck Qamishli on Monday, killing three people.", "Al Qāmishlī"),
+        # a place as the patient of the sentence is where it happened
+        ("Aleppo was shelled on Friday, killing four civilians.", "Aleppo"),
+    ],
+)
+def test_a_capital_standing_for_its_government_is_not_the_event_place(extractor, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.model import Report
+
+    [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
+    assert extraction.events and extraction.events[0].location.name == place

@@ -17,7 +17,10 @@ Figures:
 - Events, where the articles carry ``gold_events`` (``sub_event_type``, ``location``, ``fatalities``):
   ``events_subtype_precision``/``_recall``/``_f1`` per article as for kinds (min(gold, found) events
   of each sub-type are correct), ``events_type_*`` the same on ACLED event types, and
-  ``events_negatives_clean`` = share of articles without gold events where we find none. Most of
+  ``events_negatives_clean`` = share of articles without gold events where we find none;
+  ``events_place_found`` = share of gold events with a location for which an event of ours of the same
+  ACLED event type has that place (its gazetteer name, the words written or its admin1, folded, contained
+  in the gold location or containing it). Most of
   these articles are about warnings, so they measure how many of a news report's sentences become
   events that an ACLED coder would not code.
 
@@ -40,6 +43,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tocsin.geo.gazetteer import fold
 from tocsin.model import Event, Notice, event_type_of
 
 __all__ = ["DEFAULT_PATH", "available_components", "load_articles", "score_notices"]
@@ -87,6 +91,7 @@ class _Scores:
     negatives: _Tally = field(default_factory=_Tally)
     events: Counter[str] = field(default_factory=Counter)
     event_negatives: _Tally = field(default_factory=_Tally)
+    event_places: _Tally = field(default_factory=_Tally)
 
 
 def _count_events(s: _Scores, gold: list[dict[str, Any]], ours: list[Event]) -> None:
@@ -100,6 +105,19 @@ def _count_events(s: _Scores, gold: list[dict[str, Any]], ours: list[Event]) -> 
     s.events["gold"] += len(gold)
     if not gold:
         s.event_negatives.add(not ours)
+    for g in gold:
+        if g.get("location"):
+            same_type = [e for e in ours if e.event_type == event_type_of(g["sub_event_type"])]
+            s.event_places.add(any(_same_place(g["location"], e) for e in same_type))
+
+
+def _same_place(gold: str, event: Event) -> bool:
+    """The gold location names the event's place: the gazetteer name, the words written or the admin1, folded,
+    contained in the gold string or containing it ("Belgorod" in "Belgorod region")."""
+    target = fold(gold)
+    span = event.evidence.get("location")
+    names = (event.location.name, span.text if span else None, event.location.admin1)
+    return any(name and (fold(name) in target or target in fold(name)) for name in names)
 
 
 def _published(value: str | None) -> dt.datetime | None:
@@ -297,6 +315,7 @@ def score_notices(
             "events_subtype_precision": sp, "events_subtype_recall": sr, "events_subtype_f1": sf,
             "events_type_precision": tp_, "events_type_recall": tr, "events_type_f1": tf,
             "events_negatives_clean": s.event_negatives.rate,
+            "events_place_found": s.event_places.rate,
         })
     if verbose:
         result["details"] = details

@@ -640,12 +640,42 @@ def _origin(text: str, toponym: Toponym) -> bool:
     return _ORIGIN.search(text, max(0, toponym.start - 40), toponym.start) is not None
 
 
+#: Verbs whose subject acts: a place in that role stands for its government ("Moscow said", "Kyiv launched").
+_AGENT_VERBS = frozenset(
+    "say claim announce accuse deny warn demand threaten order deploy send launch fire strike attack bomb shell "
+    "target retaliate respond vow blame condemn reject agree sign negotiate insist confirm report state urge call "
+    "dispatch mobilise mobilize pledge promise approve ban impose".split()
+)
+#: What a place's government owns ("Kyiv's drones", "Moscow's forces"), unlike "Idlib's countryside".
+_AGENT_NOUNS = frozenset(
+    "force army military troop government drone missile jet warplane navy president minister ministry official "
+    "ally proxy militia negotiator delegation envoy".split()
+)
+_BACKED_AFTER = re.compile(r"^-(?:backed|led|aligned|allied|affiliated|based|funded|supported)\b")
+
+
+def _metonym(doc: Doc, text: str, toponym: Toponym) -> bool:
+    """A place named for its government or its people, not where anything happened: the subject of a verb of
+    acting or saying ("Moscow said its forces shelled Kupiansk"), a possessor ("Kyiv's drones") or the first
+    half of "Damascus-backed"."""
+    if _BACKED_AFTER.match(text[toponym.end : toponym.end + 14]):
+        return True
+    span = doc.char_span(toponym.start, toponym.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span.root
+    if token.dep_ == "poss":
+        return token.head.lemma_.lower() in _AGENT_NOUNS
+    return token.dep_ == "nsubj" and token.head.lemma_.lower() in _AGENT_VERBS
+
+
 def _place_rank(
     doc: Doc, text: str, toponym: Toponym, root: Token | None, trigger: Trigger, focus: str | None
-) -> tuple[bool, bool, bool, bool, float, int]:
-    """Places of the report's country first, then not a street, not an origin, attached to the trigger, specific,
-    near."""
+) -> tuple[bool, bool, bool, bool, bool, float, int]:
+    """Not a government's name, then places of the report's country, not a street, not an origin, attached to the
+    trigger, specific, near."""
     return (
+        _metonym(doc, text, toponym),
         bool(focus) and toponym.country_code != focus,
         _minor(text, toponym),
         _origin(text, toponym),
