@@ -698,3 +698,39 @@ def test_a_notice_sentence_read_as_a_strategic_development_is_no_event(
     event.evidence["sub_event_type"] = Span(where, where + 7, text[where : where + 7])
     notice = Notice(kind="curfew", evidence=Span(0, 43, text[:43]))
     assert (events_besides([event], [notice]) == [event]) is kept
+
+
+# --- with the whole pipeline ------------------------------------------------------------------------------------
+def _pipeline_notices(extractor, text: str) -> list[Notice]:  # type: ignore[no-untyped-def]
+    from tocsin.model import Report
+
+    published = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
+    [extraction] = extractor.extract_reports([Report(id="r1", text=text, published=published)])
+    return extraction.notices
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a side of a country: named as written, without a point (a circle at the centre would warn the wrong people)
+        ("The military ordered residents of 20 villages in southern Lebanon to move north.", "southern Lebanon"),
+        # a region named whole
+        ("The governor imposed a curfew on Idlib province from 6 p.m.", "Idlib"),
+    ],
+)
+def test_a_region_or_a_side_of_it_is_an_area_without_a_point(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    [area] = _pipeline_notices(extractor, text)[0].areas
+    assert area.name == name and area.geonames_id is not None
+    assert area.latitude is None and area.reason is not None and "draw" in area.reason
+
+
+def test_a_town_keeps_its_point(extractor) -> None:  # type: ignore[no-untyped-def]
+    [area] = _pipeline_notices(extractor, "The army told residents of Tyre to evacuate immediately.")[0].areas
+    assert area.name == "Tyre" and area.latitude is not None and area.reason is None
+
+
+def test_it_stands_for_the_issuer_of_the_notice_before(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The army told residents of Tyre to evacuate immediately. "
+            "It said the curfew in Sidon would run from 8 p.m. to 6 a.m.")
+    evacuation, curfew = _pipeline_notices(extractor, text)
+    assert evacuation.issuer == "The army" and curfew.kind == "curfew" and curfew.issuer == "The army"

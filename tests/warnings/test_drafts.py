@@ -150,3 +150,17 @@ def test_daily_curfew_until_a_day_with_naive_local_times() -> None:
                     timezone="Europe/Kyiv")
     window = draft_from_notice(notice, "r1", sent=SENT).window
     assert window is not None and window.end == dt.datetime(2026, 1, 11, 3, 0, tzinfo=dt.UTC)
+
+
+def test_a_region_without_a_point_gets_no_circle_only_a_polygon_of_its_name() -> None:
+    region = Area("Idlib", geonames_id=169387, reason="a region, not a place")
+    notice = Notice(kind="curfew", areas=[region], start=dt.datetime(2026, 1, 10, 15, tzinfo=dt.UTC))
+
+    class Point:
+        latitude, longitude, geometry = 35.93, 36.63, None
+
+    draft = draft_from_notice(notice, "r1", resolver=lambda name: Point())
+    assert draft.areas[0].shape is None  # the city point of the same name is not the region
+    polygon = {"type": "Polygon", "coordinates": [[[36, 35], [37, 35], [37, 36], [36, 35]]]}
+    drawn = draft_from_notice(notice, "r1", resolver=lambda name: {"Idlib": polygon}.get(name))
+    assert drawn.areas[0].shape is not None and drawn.areas[0].shape.bounds == (36, 35, 37, 36)

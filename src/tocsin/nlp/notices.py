@@ -181,6 +181,8 @@ def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
             draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar, definite=_definite(cue_span),
                            clause=clause)
             _fill_issuer(draft, attributions)
+            if draft.issuer is None and last is not None and last.issuer and _pronoun_issuer(draft):
+                draft.issuer, draft.issuer_span = last.issuer, last.issuer_span  # "It said the curfew ..."
             if leaflets is not None and draft.issuer is None and _mentions_leaflets(sent):
                 draft.issuer, draft.issuer_span = leaflets.issuer.text, leaflets.issuer
             _fill_areas(draft, toponyms, sents[i + 1 : i + 3], sents[i - 1] if i else None, doc_zone)
@@ -440,6 +442,16 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
         draft.issuer_span = Span(span.start_char, span.end_char, span.text)
 
 
+def _pronoun_issuer(draft: _Draft) -> bool:
+    """Is the notice issued by "it" or "they", who stand for the issuer of the notice before?"""
+    for anc in [draft.cue.root, *ancestors(draft.cue.root, 6)]:
+        lemma = anc.lemma_.lower()
+        if anc.pos_ in ("VERB", "AUX") and lemma in ISSUING_VERBS | REPORTING_VERBS:
+            subj = _subject(anc)
+            return subj is not None and subj.lower_ in ("it", "they")
+    return False
+
+
 def _is_destination(doc: Doc, top: Toponym) -> bool:
     """'evacuate to Al-Mawasi', 'move north of the Awali River': where people are sent, not the area."""
     span = doc.char_span(top.start, top.end, alignment_mode="expand")
@@ -511,8 +523,9 @@ def _fill_areas(
     for top in specific or chosen:
         if any(a.name.lower() == top.name.lower() for a in draft.areas):
             continue
-        draft.areas.append(_area(top))
-        draft.area_spans.append(Span(top.start, top.end, top.name))
+        area, start = _area(top, draft.sent.doc.text)
+        draft.areas.append(area)
+        draft.area_spans.append(Span(start, top.end, draft.sent.doc.text[start : top.end]))
     zones = Counter(z for z in (zone_for(t) for t in chosen) if z)
     if doc_zone in zones:
         draft.zone = doc_zone  # the report's own zone, when one of the areas shares it
@@ -575,19 +588,36 @@ def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) 
     return []
 
 
-def _area(top: Toponym) -> Area:
+#: A part of a place named by its side: "southern Lebanon", "the north of Gaza" is not all of it.
+_SIDE_BEFORE = re.compile(
+    r"\b(?:the\s+)?((?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+$", re.I
+)
+
+
+def _area(top: Toponym, text: str) -> tuple[Area, int]:
+    """The notice area a toponym names, and where its words start.
+
+    A country or region named whole ("Lebanon", "Idlib province") or by its side ("southern Lebanon") keeps its
+    identity but no point: a circle around its centre would warn the wrong people, so the draft is left without
+    a shape for an operator to draw (or for an imported polygon of that name)."""
+    side = _SIDE_BEFORE.search(text, max(0, top.start - 20), top.start)
+    start = side.start(1) if side else top.start
+    name = f"{side.group(1)} {top.name}" if side else top.name
     reason = top.reason if not top.resolved else None
     if not top.resolved and reason is None:
         reason = "not resolved by a gazetteer"
+    wide = top.resolved and (side is not None or top.geo_precision == 3)
+    if wide:
+        reason = "a region, not a place: its centre point is no area to warn; draw the area or import its polygon"
     return Area(
-        name=top.name,
-        latitude=top.latitude,
-        longitude=top.longitude,
+        name=name,
+        latitude=None if wide else top.latitude,
+        longitude=None if wide else top.longitude,
         geonames_id=top.geonames_id,
         country=top.country,
         admin1=top.admin1,
         reason=reason,
-    )
+    ), start
 
 
 # --- times ------------------------------------------------------------------------------------------------

@@ -81,8 +81,10 @@ def _area(area: Area, resolver: Resolver | None, radius_km: float) -> WarningAre
     if area.latitude is not None and area.longitude is not None:
         return WarningArea(area.name, circles=(Circle(area.latitude, area.longitude, radius_km),))
     if resolver is not None:
+        # a resolved area without a point is a whole region (see nlp.notices): only a polygon of its name will do
+        radius = None if area.geonames_id is not None else radius_km
         try:
-            shape = resolve_named_area(area.name, resolver, radius_km)
+            shape = resolve_named_area(area.name, resolver, radius)
         except GeometryError:
             return WarningArea(area.name)
         if isinstance(shape, Polygon):
