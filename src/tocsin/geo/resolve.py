@@ -57,6 +57,7 @@ WEIGHTS: dict[str, float] = {
     "kind_admin2": -1.0,
     "kind_user": 3.0,
     "capital": 1.5,
+    "capital_named": 2.0,
     "match_alias": -0.5,
     "match_loose": -1.0,
     "match_skeleton": -3.0,
@@ -140,6 +141,12 @@ def _prior(gaz: Gazetteer, cand: Candidate, mention: Mention, capitals: set[int]
 #: Switch for A/B measurement: a city shadows the region of its name only by that name ("Oklahoma" is the state,
 #: though Oklahoma City's alternate names include "Oklahoma"), not by one of its alternate names.
 SHADOW_BY_NAME_ONLY = True
+#: Switch for A/B measurement: a national capital whose country the report names as a country gets
+#: ``capital_named`` ("Paris" in a Kentucky station's report that says "in France").
+CAPITAL_OF_NAMED = True
+#: Switch for A/B measurement: after the passes, try moving two names together to readings that lie near each
+#: other ("London" and "St. Thomas", both in Ontario), which one move at a time never reaches (``_pair_moves``).
+PAIR_MOVES = True
 
 
 def _shadowed(gaz: Gazetteer, cands: list[Candidate], mention: Mention) -> set[int]:
@@ -358,14 +365,23 @@ def _nearest_km(lat: float, lon: float, points: list[tuple[float, float, float]]
 
 
 def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
-               demonym_focus: Counter[str]) -> None:
+               demonym_focus: Counter[str], choose: bool = True) -> None:
+    """Score every candidate against the other names' current choices; then (``choose``) choose anew.
+
+    Without ``choose`` only each mention's current choice is re-scored (the others keep their scores): what
+    ``_objective`` needs to compare two sets of choices.
+    """
     w = WEIGHTS
     winners = [st.candidates[st.best].row if st.best >= 0 else -1 for st in states]
     keys = [_key(st.mention) for st in states]
     focus = _Focus(gaz, states if context else [], demonym_focus)
     for i, st in enumerate(states):
         key = keys[i]
-        shadow = _shadowed(gaz, st.candidates, st.mention)
+        stale = not choose and len(st.scores) == len(st.candidates)
+        if stale and (st.best < 0 or gaz.kind[st.candidates[st.best].row] not in (KIND_ADMIN1, KIND_ADMIN2)):
+            shadow: set[int] = set()  # only admin areas are shadowed, and only the choice is re-scored
+        else:
+            shadow = _shadowed(gaz, st.candidates, st.mention)
         others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
         points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
         point_array = [
@@ -373,8 +389,12 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
         ]
         admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
         admin1s |= focus.admin1s
+        named = {gaz.cc[r] for r in others if gaz.kind[r] == KIND_COUNTRY} if CAPITAL_OF_NAMED else set()
         scores = []
-        for cand in st.candidates:
+        for index, cand in enumerate(st.candidates):
+            if stale and index != st.best:
+                scores.append(st.scores[index])
+                continue
             row = cand.row
             score = _prior(gaz, cand, st.mention, capitals)
             if row in shadow:
@@ -390,12 +410,16 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                     score += w["proximity"] * math.exp(-nearest / _PROXIMITY_KM)
                 if gaz.kind[row] in (KIND_CITY, KIND_ADMIN2) and (gaz.cc[row], gaz.admin1[row]) in admin1s:
                     score += w["same_admin1"]
+                if row in capitals and gaz.cc[row] in named:
+                    score += w["capital_named"]
             if gaz.kind[row] == KIND_USER:
                 parent = gaz.user[row].parent
                 if parent and any(k[0] == fold(parent) for k in keys if k != key):
                     score += w["user_parent"]
             scores.append(score)
         st.scores = scores
+    if not choose:
+        return
     # one sense per discourse: every mention of a name takes the candidate best over all its mentions
     pooled: dict[tuple[str, bool], Counter[int]] = {}
     for key, st in zip(keys, states, strict=True):
@@ -427,6 +451,106 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                 + (w["container"] if _contains(gaz, outer.candidates[outer.best].row, st.candidates[k].row) else 0),
             )
             st.best = inner_best
+
+
+#: Kinds with a point of their own, between which proximity counts.
+_POINT_KINDS = (KIND_CITY, KIND_USER, KIND_ADMIN2)
+#: The most one mention's score can gain from another name's choice moving near it (proximity + same admin1).
+_PAIR_GAIN = WEIGHTS["proximity"] + WEIGHTS["same_admin1"]
+#: Pairs of readings tried per run (each costs two scoring passes), best estimate first.
+_PAIR_TRIES = 3
+#: The estimated gain a pair needs before it is tried (the estimate is an upper bound: the readings' scores
+#: already hold some proximity), and the latitude difference beyond which no pair is estimated at all.
+_PAIR_MIN_GAIN, _PAIR_DEGREES = 1.0, 3.0
+
+
+def _objective(states: list[_State]) -> float:
+    return sum(st.scores[st.best] for st in states if st.best >= 0 and st.scores)
+
+
+def _pair_moves(gaz: Gazetteer, states: list[_State], capitals: set[int], demonym_focus: Counter[str]) -> None:
+    """Move two names at once to readings near each other when that raises the total score.
+
+    The passes move one name at a time: "London" stays London, England, because London, Ontario gains
+    nothing while "St. Thomas" is the Jamaican parish, and St. Thomas, Ontario gains nothing while London
+    is in England. Both moved together gain proximity and a shared admin1 twice. Only bare names (no hint,
+    parenthesis or containment: those already decide) are moved, only to towns, districts and user places
+    of exactly that name whose score is within what the pair can gain, and a move is kept only if it raises
+    the total score of all mentions (each scored against the others' choices, as in a pass); two passes
+    then let the other names follow. Only in the final run (after screening), and only pairs whose estimated
+    gain exceeds ``_PAIR_MIN_GAIN``: most reports have none, so the cost is that of the estimate.
+    """
+    containers = {st.container for st in states}
+    groups: dict[tuple[str, bool], list[int]] = {}
+    fixed: set[tuple[str, bool]] = set()
+    for i, st in enumerate(states):
+        key = _key(st.mention)
+        if st.best >= 0 and st.scores:
+            groups.setdefault(key, []).append(i)
+        if st.mention.hint or st.mention.source == "paren" or st.container is not None or i in containers:
+            fixed.add(key)  # hints, parentheses and containment already decide ("Razih" in "(Razih, Sadah)")
+    groups = {k: v for k, v in groups.items() if k not in fixed}
+    if len(groups) < 2:
+        return
+    contenders: dict[tuple[str, bool], list[tuple[int, float]]] = {}
+    for key, members in groups.items():
+        pooled: Counter[int] = Counter()
+        own_name: set[int] = set()
+        for i in members:
+            for cand, score in zip(states[i].candidates, states[i].scores, strict=True):
+                pooled[cand.row] += score
+                if cand.match == MATCH_NAME:
+                    own_name.add(cand.row)
+        best_row = states[members[0]].candidates[states[members[0]].best].row
+        floor = pooled[best_row] - len(members) * _PAIR_GAIN
+        # namesakes by their own name only: "Hollywood" and "Golden" are alternate names of two hamlets in
+        # West Virginia, which would pair up as well as London and St. Thomas, Ontario
+        rows = [(r, s - pooled[best_row]) for r, s in pooled.items()
+                if r != best_row and s > floor and r in own_name and gaz.kind[r] in _POINT_KINDS]
+        if rows:
+            contenders[key] = rows
+    if len(contenders) < 2:
+        return
+    pairs = []
+    keys = list(contenders)
+    for a in range(len(keys)):
+        for b in range(a + 1, len(keys)):
+            ka, kb = keys[a], keys[b]
+            n = len(groups[ka]) + len(groups[kb])
+            for ra, da in contenders[ka]:
+                for rb, db in contenders[kb]:
+                    if abs(gaz.lat[ra] - gaz.lat[rb]) > _PAIR_DEGREES:
+                        continue  # too far apart for proximity to pay (a cheap test before the distance)
+                    km = distance_km(gaz.lat[ra], gaz.lon[ra], gaz.lat[rb], gaz.lon[rb])
+                    same = (gaz.cc[ra], gaz.admin1[ra]) == (gaz.cc[rb], gaz.admin1[rb])
+                    gain = da + db + n * (WEIGHTS["proximity"] * math.exp(-km / _PROXIMITY_KM)
+                                          + WEIGHTS["same_admin1"] * same)
+                    if gain > _PAIR_MIN_GAIN:
+                        pairs.append((gain, ka, ra, kb, rb))
+    pairs.sort(key=lambda p: -p[0])
+    original = [(st.best, st.scores) for st in states]
+    _score_all(gaz, states, capitals, True, demonym_focus, choose=False)
+    current, moved = _objective(states), False
+    for _, ka, ra, kb, rb in pairs[:_PAIR_TRIES]:
+        saved = [(st.best, st.scores) for st in states]
+        for key, row in ((ka, ra), (kb, rb)):
+            for i in groups[key]:
+                index = next((k for k, c in enumerate(states[i].candidates) if c.row == row), -1)
+                if index >= 0:
+                    states[i].best = index
+        _score_all(gaz, states, capitals, True, demonym_focus, choose=False)
+        total = _objective(states)
+        if total > current + 1e-9:
+            current, moved = total, True
+        else:
+            for st, (best, scores) in zip(states, saved, strict=True):
+                st.best, st.scores = best, scores
+    if not moved:
+        for st, (best, scores) in zip(states, original, strict=True):
+            st.best, st.scores = best, scores
+        return
+    for _ in range(2):  # the other names in the light of the moved pair
+        _score_all(gaz, states, capitals, True, demonym_focus)
 
 
 def _precision(gaz: Gazetteer, row: int, mention: Mention) -> int:
@@ -645,6 +769,8 @@ def _run(gaz: Gazetteer, text: str, states: list[_State], demonym_focus: Counter
     _score_all(gaz, states, gaz.capitals, False, demonym_focus)
     for _ in range(passes):
         _score_all(gaz, states, gaz.capitals, True, demonym_focus)
+    if PAIR_MOVES and passes > 1:  # the final run only (a screening run makes one pass)
+        _pair_moves(gaz, states, gaz.capitals, demonym_focus)
 
 
 def resolve_mentions(
