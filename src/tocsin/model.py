@@ -343,6 +343,9 @@ class Notice:
     timezone: str | None = None
     until: dt.date | None = None
     """For a recurring window: the last day it applies ("from 8 pm to 6 am until Sunday"); None: until lifted."""
+    leave: bool = False
+    """It tells people to leave the area (an evacuation order, or a strike warning that orders residents out),
+    rather than to shelter where they are."""
 
 
 @dataclass

@@ -734,3 +734,20 @@ def test_it_stands_for_the_issuer_of_the_notice_before(extractor) -> None:  # ty
             "It said the curfew in Sidon would run from 8 p.m. to 6 a.m.")
     evacuation, curfew = _pipeline_notices(extractor, text)
     assert evacuation.issuer == "The army" and curfew.kind == "curfew" and curfew.issuer == "The army"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "leave"),
+    [
+        # an order to leave ahead of strikes: a strike warning that tells people to leave
+        ("The army ordered residents of Khiam to evacuate, saying it would strike Hezbollah sites.",
+         "strike_warning", True),
+        # a warning of strikes without an order to leave
+        ("The army warned residents of Dahiyeh that it will strike Hezbollah sites.", "strike_warning", False),
+        # an evacuation order always tells people to leave
+        ("The military ordered residents of Khan Yunis to evacuate immediately.", "evacuation_order", True),
+    ],
+)
+def test_a_notice_says_whether_people_must_leave(extractor, text: str, kind: str, leave: bool) -> None:  # type: ignore[no-untyped-def]
+    [notice] = _pipeline_notices(extractor, text)
+    assert notice.kind == kind and notice.leave is leave

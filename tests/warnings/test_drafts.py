@@ -113,18 +113,17 @@ def test_a_notice_with_a_time_keeps_effective_unset() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "cue", "response"),
+    ("kind", "leave", "response"),
     [
         # an order to leave ahead of announced strikes: the people must leave, not shelter
-        ("strike_warning", "evacuate", "Evacuate"),
-        ("strike_warning", "leave", "Evacuate"),
+        ("strike_warning", True, "Evacuate"),
         # a warning to keep away from positions: shelter, as before
-        ("strike_warning", "keep away", "Shelter"),
-        ("evacuation_order", "evacuate", "Evacuate"),
+        ("strike_warning", False, "Shelter"),
+        ("evacuation_order", True, "Evacuate"),
     ],
 )
-def test_strike_warning_that_orders_people_out_tells_them_to_leave(kind: str, cue: str, response: str) -> None:
-    notice = Notice(kind=kind, areas=[Area("Kfar Kila")], spans={"kind": Span(0, len(cue), cue)})
+def test_strike_warning_that_orders_people_out_tells_them_to_leave(kind: str, leave: bool, response: str) -> None:
+    notice = Notice(kind=kind, areas=[Area("Kfar Kila")], leave=leave)
     draft = draft_from_notice(notice, "r1", sent=SENT)
     assert draft.response_type == response
     assert ("shelter" in (draft.instruction or "").lower()) == (response == "Shelter")

@@ -442,6 +442,12 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
         draft.issuer_span = Span(span.start_char, span.end_char, span.text)
 
 
+def _orders_out(cue: SpacySpan) -> bool:
+    """Is the cue a verb or noun of leaving ("ordered residents to evacuate, saying it would strike")?"""
+    lemma = cue.root.lemma_.lower()
+    return lemma in EVAC_VERBS or lemma in ("evacuation", "exodus")
+
+
 def _pronoun_issuer(draft: _Draft) -> bool:
     """Is the notice issued by "it" or "they", who stand for the issuer of the notice before?"""
     for anc in [draft.cue.root, *ancestors(draft.cue.root, 6)]:
@@ -797,4 +803,5 @@ def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
         report_id=report_id,
         until=draft.window.until if draft.window.recurring else None,
         timezone=draft.window.zone or draft.zone,
+        leave=draft.kind == "evacuation_order" or _orders_out(draft.cue),
     )

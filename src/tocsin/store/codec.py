@@ -150,6 +150,7 @@ def notice_from_dict(d: dict[str, Any]) -> Notice:
         report_id=d.get("report_id"),
         timezone=d.get("timezone"),
         until=parse_date(d.get("until")),
+        leave=bool(d.get("leave", False)),
     )
 
 

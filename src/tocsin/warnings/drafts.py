@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -50,16 +49,8 @@ _INSTRUCTION = {
 }
 
 
-#: A strike warning whose cue is an order to leave ("ordered residents to evacuate, saying it would strike"):
-#: the people must leave, not shelter where they are.
-_LEAVE_CUE = re.compile(r"\b(?:evacuat|leav|left\b|flee|fled\b|vacat|relocat|mov|head)", re.IGNORECASE)
 _LEAVE_INSTRUCTION = ("Leave the area named in this warning: strikes are announced there. Follow the instructions "
                       "of local authorities.")
-
-
-def _leave_ahead_of_strikes(notice: Notice, kind: str) -> bool:
-    cue = notice.spans.get("kind")
-    return kind == "strike_warning" and cue is not None and bool(_LEAVE_CUE.match(cue.text or ""))
 
 
 def new_identifier(prefix: str = "tocsin") -> str:
@@ -168,7 +159,7 @@ def draft_from_notice(
     if not corridors:
         areas = [_area(a, resolver, radius_km) for a in notice.areas]
     names = ", ".join(a.name for a in notice.areas) or "unspecified area"
-    leave = _leave_ahead_of_strikes(notice, kind)
+    leave = kind == "strike_warning" and notice.leave  # "ordered residents to evacuate, saying it would strike"
     evidence_text = notice.evidence.text if notice.evidence is not None else None
     return Warning(
         id=_draft_id(notice, report_id),
