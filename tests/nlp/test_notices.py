@@ -751,3 +751,21 @@ def test_it_stands_for_the_issuer_of_the_notice_before(extractor) -> None:  # ty
 def test_a_notice_says_whether_people_must_leave(extractor, text: str, kind: str, leave: bool) -> None:  # type: ignore[no-untyped-def]
     [notice] = _pipeline_notices(extractor, text)
     assert notice.kind == kind and notice.leave is leave
+
+
+def test_an_order_to_residents_of_a_place_tagged_as_a_person_is_a_notice(extractor) -> None:  # type: ignore[no-untyped-def]
+    # the tagger reads "Sheikh Maqsoud" as a person and hangs "to evacuate" on "residents"
+    text = "The Syrian army ordered residents of Sheikh Maqsoud to evacuate, saying it would strike military positions."
+    [notice] = _pipeline_notices(extractor, text)
+    assert notice.kind == "strike_warning" and notice.leave and [a.name for a in notice.areas] == ["Sheikh Maqsoud"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police told the people of Sheikh Maqsoud to leave the protest.",  # a gathering is no area to evacuate
+        "The party asked the minister to leave his post.",  # nor an office
+    ],
+)
+def test_leaving_a_gathering_or_an_office_is_no_notice(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _pipeline_notices(extractor, text) == []

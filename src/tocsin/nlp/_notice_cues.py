@@ -357,13 +357,16 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
     if lemma in ("move", "head", "go") and not any(c.lower_ in ("south", "north", "east", "west", "away")
                                                    for c in tok.subtree):
         return False
-    if tok.tag_ != "VB" or tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl"):
+    if tok.tag_ != "VB" or (tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl")
+                            and not _told_to(tok)):
         return False  # "those evacuating", "people fleeing", "..., leaving five dead"
     doc = tok.doc
     if (tok.i > 0 and doc[tok.i - 1].text == "-") or (tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-"):
         return False  # "a take-it-or-leave-it offer"
     if _words(sent) & HAZARD_WORDS and not _words(sent) & STRIKE_WORDS:
         return False  # a flood or a chemical spill, not a conflict
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in _LEFT_NOT_PLACES for c in tok.children):
+        return False  # "told the people to leave the protest", "asked him to leave his post"
     if any(c.lower_ in ("must", "should") for c in tok.children) and _addressed(tok):
         return True  # "residents must leave", "you should leave"
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("have", "need") and tok.head.tag_ in ("VBP", "VBZ", "VB"):
@@ -380,6 +383,22 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         if a in DIRECTIVE_VERBS:
             return _evacuees(anc, tok)
     return False
+
+
+#: What one is told to leave that is no area: a gathering, a meeting, an office.
+_LEFT_NOT_PLACES = frozenset(
+    "protest rally demonstration march gathering meeting session talks scene stage hall room court match game "
+    "party post office job government coalition".split()
+)
+
+
+def _told_to(verb: Token) -> bool:
+    """'ordered residents of Sheikh Maqsoud to evacuate', parsed with the infinitive hung on the people told."""
+    noun = verb.head
+    return (
+        verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and noun.dep_ == "dobj" and noun.head.lemma_.lower() in DIRECTIVE_VERBS
+    )
 
 
 def _evacuees(directive: Token, verb: Token) -> bool:
