@@ -769,3 +769,15 @@ def test_an_order_to_residents_of_a_place_tagged_as_a_person_is_a_notice(extract
 )
 def test_leaving_a_gathering_or_an_office_is_no_notice(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _pipeline_notices(extractor, text) == []
+
+
+def test_a_deadline_clause_and_an_order_clause_are_two_notices_over_the_listed_neighbourhoods(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Syrian army on Thursday gave fighters of the Kurdish-led SDF until 3 p.m. to leave the Sheikh "
+            "Maqsoud, Ashrafieh and Bani Zaid neighbourhoods of Aleppo, and ordered residents to evacuate, saying it "
+            "would strike military positions there.")
+    deadline, warning = _pipeline_notices(extractor, text)
+    # the deadline's "until 3 p.m." belongs to its own clause, not to the order that follows it
+    assert (deadline.kind, warning.kind) == ("deadline", "strike_warning") and warning.leave
+    # names the tagger reads as persons or nationalities, listed before "neighbourhoods"; not the city holding them
+    names = ["Sheikh Maqsoud", "Ashrafieh", "Bani Zaid"]
+    assert [a.name for a in deadline.areas] == names and [a.name for a in warning.areas] == names

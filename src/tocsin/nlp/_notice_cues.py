@@ -151,7 +151,7 @@ _TIME_GIVEN = frozenset("minute hour day week".split())
 def _by_date(tok: Token) -> bool:
     """'warned to leave the region by Aug. 25', 'gave them until 2 a.m. to withdraw', 'gave the fighters 72 hours
     to leave': a deadline."""
-    holders = [tok, *ancestors(tok, 3)]
+    holders = _own_clause([tok, *ancestors(tok, 3)])
     if any(
         h.lemma_.lower() in ("give", "grant", "allow") and any(
             c.dep_ in ("dobj", "npadvmod") and c.lemma_.lower() in _TIME_GIVEN for c in h.children
@@ -166,6 +166,15 @@ def _by_date(tok: Token) -> bool:
         ):
             return True
     return False
+
+
+def _own_clause(chain: list[Token]) -> list[Token]:
+    """A cue's chain of heads up to its clause's verb: "gave them until 3 p.m. to leave ..., and ordered
+    residents to evacuate": the deadline's time is not the evacuation's."""
+    for k, tok in enumerate(chain):
+        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+            return chain[: k + 1]
+    return chain
 
 
 def best_cue(cues: list[tuple[str, SpacySpan]]) -> tuple[str, SpacySpan] | None:

@@ -558,10 +558,18 @@ _LIST_NOUNS = frozenset(
 _NOT_PLACES = frozenset(_WEEKDAYS) | frozenset(_MONTHS) | {"gmt", "utc", "x", "telegram", "un", "i.d.f"}
 
 
+#: Verbs whose object is a place left: "to leave Sheikh Maqsoud", "evacuate Ashrafieh".
+_LEAVE_VERBS = frozenset("leave evacuate vacate flee exit".split())
+
+
 def _locative(tok: Token) -> bool:
     head = tok.head
     if tok.dep_ == "pobj" and head.lower_ in _LOC_PREPS:
         return True
+    if tok.dep_ == "dobj" and head.lemma_.lower() in _LEAVE_VERBS and tok.pos_ == "PROPN":
+        return True
+    if any(c.dep_ == "appos" and c.lemma_.lower() in _PLACE_NOUNS for c in tok.children):
+        return True  # "Sheikh Maqsoud, Ashrafieh and Bani Zaid neighbourhoods"
     if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PLACE_NOUNS:
         return True
     return tok.dep_ in ("compound", "nmod") and head.lemma_.lower() in _PLACE_NOUNS

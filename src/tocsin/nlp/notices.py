@@ -577,9 +577,10 @@ def _container(doc: Doc, top: Toponym) -> bool:
     if root.dep_ != "pobj" or root.head.lower_ != "of":
         return False
     noun = root.head.head
-    return noun.lemma_.lower() in PLACE_NOUNS and any(
-        c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in noun.children
-    )
+    if noun.lemma_.lower() not in PLACE_NOUNS:
+        return False
+    named = any(c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in noun.children)
+    return named or (noun.dep_ == "appos" and noun.head.pos_ == "PROPN")  # "X, Y and Z neighbourhoods of Aleppo"
 
 
 def _listed_places(toponyms: Sequence[Toponym], following: Sequence[SpacySpan]) -> list[Toponym]:
