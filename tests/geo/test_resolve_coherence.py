@@ -1,4 +1,4 @@
-"""Resolution choices that need more than one name at a time: pairs of nearby namesakes, capitals of named countries."""
+"""Resolution choices that need more than one name or word: nearby namesakes, capitals of named countries, titles."""
 
 from __future__ import annotations
 
@@ -71,3 +71,30 @@ def test_without_the_named_country_feature_paris_is_the_kentucky_town(places_nlp
 )
 def test_paris_stays_in_kentucky_when_france_is_not_named(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _choices(places_nlp, text)["Paris"] == ("US", "Kentucky")
+
+
+GOVERNOR = "Former New York Gov. Mario Cuomo died on Thursday in Manhattan, his family said."
+
+
+@pytest.mark.parametrize(
+    ("text", "feature"),
+    [
+        # a governor's title after the name: the state, not the city nor New York County
+        (GOVERNOR, "ADM1"),
+        # the same with the title written out
+        ("New York Governor Andrew Cuomo signed the bill in Albany on Friday.", "ADM1"),
+        # no title: the city named like its state
+        ("New York police arrested two men in Manhattan on Thursday.", "PPL"),
+    ],
+)
+def test_a_governors_title_names_the_state(places_nlp, text: str, feature: str) -> None:  # type: ignore[no-untyped-def]
+    found = [t for t in places_nlp(text)._.toponyms if t.name == "New York"]
+    assert found and found[0].feature_code == feature and found[0].admin1 == "New York"
+
+
+def test_without_the_governor_hint_new_york_is_the_city(places_nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.geo import mentions
+
+    monkeypatch.setattr(mentions, "GOVERNOR_HINT", False)
+    found = [t for t in places_nlp(GOVERNOR)._.toponyms if t.name == "New York"]
+    assert found[0].feature_code == "PPL"

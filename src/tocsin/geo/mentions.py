@@ -64,6 +64,10 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
 _DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|municipality|commune)\b", re.I)
+#: "New York Gov. Andrew Cuomo", "the Kano Governor": a governor's title after a name is its admin area's.
+_GOVERNOR_AFTER = re.compile(r"^\s+(?:Lt\.\s+)?(?:Gov\.|Governor\b)")
+#: Switch for A/B measurement of ``_GOVERNOR_AFTER``.
+GOVERNOR_HINT = True
 _AREA_AFTER = re.compile(r"^[\s\-]*(area|countryside|outskirts|suburbs?|region|environs|vicinity)\b", re.I)
 _CITY_AFTER = re.compile(r"^[\s\-]*(city|town|village|neighbou?rhood|camp)\b", re.I)
 _FACILITY_AFTER = re.compile(
@@ -129,6 +133,8 @@ class Mention:
     """Followed by "road", "street", "airport", ...: a site named after the place, not the place itself."""
     water: bool = False
     """"the Red Sea", "the Gulf of Aden": a body of water, not the region or town named after it."""
+    governor: bool = False
+    """Followed by a governor's title ("New York Gov. Andrew Cuomo"): the first-order division, not a county."""
 
 
 
@@ -194,6 +200,8 @@ def _context_hints(text: str, start: int, end: int, mention: Mention) -> None:
     before = text[max(0, start - 40):start]
     if _ADMIN_AFTER.match(after):
         mention.hint = "admin"
+    elif GOVERNOR_HINT and mention.hint is None and _GOVERNOR_AFTER.match(after):
+        mention.hint, mention.governor = "admin", True
     elif _DISTRICT_AFTER.match(after):
         mention.hint = mention.hint or "district"
         mention.near = True

@@ -130,7 +130,8 @@ def _prior(gaz: Gazetteer, cand: Candidate, mention: Mention, capitals: set[int]
     if row in capitals:
         score += w["capital"]
     if mention.hint == "admin":
-        score += w["hint_admin"] if kind in (KIND_ADMIN1, KIND_ADMIN2) else -w["hint_admin"] / 2
+        admin_kinds = (KIND_ADMIN1,) if mention.governor else (KIND_ADMIN1, KIND_ADMIN2)
+        score += w["hint_admin"] if kind in admin_kinds else -w["hint_admin"] / 2
     elif mention.hint == "district" and kind == KIND_ADMIN2:
         score += w["hint_admin"] / 2
     elif mention.hint == "city" and kind in (KIND_CITY, KIND_USER):
