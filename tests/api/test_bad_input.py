@@ -200,3 +200,12 @@ def test_a_bad_draft_edit_changes_nothing(api: Api, patch: dict[str, Any], code:
     assert response.json()["code"] == code
     after = api.client.get(f"/api/warnings/{draft['id']}", headers=api.h("operator")).json()
     assert after == draft  # same version, headline, area: nothing was written
+
+
+def test_a_publication_time_in_the_future_is_stored_with_a_warning(api: Api) -> None:
+    body = {"id": "ahead", "text": "Shelling hit Aleppo on Thursday.", "published": "2999-01-01T00:00:00Z"}
+    response = api.client.post("/api/reports", json=body, headers=api.h("analyst"))
+    assert response.status_code == 200, response.text
+    assert response.json()["new"] == 1
+    [problem] = response.json()["problems"]
+    assert "T017" in problem and "'ahead'" in problem and "2999-01-01" in problem

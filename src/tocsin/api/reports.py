@@ -11,6 +11,7 @@ from tocsin.api.auth import known_query, require, state_of
 from tocsin.api.fields import UtcTime
 from tocsin.auth import Principal, audited, reports_snapshot
 from tocsin.model import Report
+from tocsin.sources.common import future_problem
 
 __all__ = ["ReportBatch", "ReportIn", "router"]
 
@@ -60,8 +61,9 @@ def post_reports(request: Request, body: ReportsBody,
         with audited(who.name, "reports.ingest", "reports", reports_snapshot([r.id for r in reports])):
             # one batch -> one Store.add -> one transaction: a failing report writes nothing
             summary = ingest_reports(reports, state.store, extractor=extractor, batch_size=len(reports))
+    ahead = [p for p in (future_problem(r.published, f"report {r.id!r}") for r in reports) if p is not None]
     return {
         "read": summary.read, "new": summary.new, "duplicate": summary.duplicate, "rejected": summary.rejected,
         "skipped": summary.skipped, "events": summary.events, "notices": summary.notices,
-        "problems": [p.message for p in summary.problems],
+        "problems": [p.message for p in [*ahead, *summary.problems]],
     }

@@ -8,7 +8,7 @@ from tocsin.errors import E
 from tocsin.sources.problem import WARNING, Problem, problem
 from tocsin.sources.published import parse_published
 
-__all__ = ["published_of", "short"]
+__all__ = ["future_problem", "published_of", "short"]
 
 
 def short(value: object, limit: int = 80) -> str:
@@ -32,6 +32,11 @@ def published_of(value: str | None, where: str) -> tuple[dt.datetime | None, Pro
     parsed = parse_published(value)
     if parsed is None:
         return None, problem(E.T006, where, WARNING, where=where, value=value[:80])
-    if parsed > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
-        return parsed, problem(E.T017, where, WARNING, where=where, value=parsed.isoformat())
-    return parsed, None
+    return parsed, future_problem(parsed, where)
+
+
+def future_problem(published: dt.datetime | None, where: str) -> Problem | None:
+    """T017 when ``published`` (aware) lies more than a day ahead of the clock, else None."""
+    if published is None or published <= dt.datetime.now(dt.UTC) + FUTURE_SLACK:
+        return None
+    return problem(E.T017, where, WARNING, where=where, value=published.isoformat())
