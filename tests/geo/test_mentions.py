@@ -151,3 +151,19 @@ def test_datelines_and_towns_named_as_persons(places_nlp, text: str, name: str, 
 )
 def test_no_dateline_or_person_place_without_its_context(places_nlp, text: str, word: str) -> None:  # type: ignore[no-untyped-def]
     assert not any(t.name == word and t.resolved for t in places_nlp(text)._.toponyms)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # NER stops at "St." and takes "John" for a person: the name is joined again when the gazetteer knows it
+        ("The fire forced the evacuation of Fort St. John on Monday, officials said.", ["Fort St. John"]),
+        # a landform word ending an unknown name is not the admin1 closing it (The Valley, Anguilla)
+        ("About 30 homes in the Peace River Valley area near Fort St. John will be flooded by the dam.",
+         ["Peace River", "Fort St. John"]),
+    ],
+)
+def test_abbreviations_and_landform_words_in_names(places_nlp, text: str, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+    toponyms = places_nlp(text)._.toponyms
+    assert [t.name for t in toponyms] == names
+    assert all(t.country_code == "CA" for t in toponyms)

@@ -464,6 +464,13 @@ def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
     return None
 
 
+#: Landform words that end many names ("Peace River Valley") and are also an admin1's alternate name
+#: (The Valley, Anguilla): never the province closing an unknown name.
+_LANDFORM_WORDS = frozenset(
+    "valley river lake lakes mountain mountains hills desert plain plains coast bay park".split()
+)
+
+
 def _admin1_end(name: str, gazetteer: Gazetteer) -> int | None:
     """Where an admin1 name ends an unknown entity of capitalised names ("Karayazi Erzurum" -> 9), else None.
 
@@ -475,17 +482,32 @@ def _admin1_end(name: str, gazetteer: Gazetteer) -> int | None:
     for size in range(min(3, len(words) - 1), 0, -1):
         at = words[-size][0]
         key = fold(name[at:])
-        if key in _NOT_PLACES or fold(words[-size - 1][1]) in _FRAME_WORDS:
+        if key in _NOT_PLACES or key in _LANDFORM_WORDS or fold(words[-size - 1][1]) in _FRAME_WORDS:
             continue
         if any(gazetteer.kind[r] == KIND_ADMIN1 for r in gazetteer.index.get(key)):
             return at
     return None
 
 
+_ABBREVIATED_END = re.compile(r"\b(?:St|Ste|Mt|Ft)\.$")
+_NEXT_WORD = re.compile(r"\s+([A-Z][\w'’-]*)")
+
+
+def _join_abbreviation(text: str, start: int, raw: str, gazetteer: Gazetteer) -> str:
+    """NER stops at an abbreviation's full stop ("Fort St." + "John"): the name with the next word, if known."""
+    if not _ABBREVIATED_END.search(raw):
+        return raw
+    after = _NEXT_WORD.match(text, start + len(raw))
+    if after and gazetteer.index.get(fold(f"{raw} {after.group(1)}")):
+        return text[start:after.end(1)]
+    return raw
+
+
 def _ner_mention(
     text: str, start: int, raw: str, gazetteer: Gazetteer, table: dict[str, str], focus: Counter[str],
     mentions: list[Mention],
 ) -> None:
+    raw = _join_abbreviation(text, start, raw, gazetteer)
     raw = _strip_dot(raw, gazetteer)
     name, hint = _clean(raw)
     key = fold(name)
