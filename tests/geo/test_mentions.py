@@ -167,3 +167,17 @@ def test_abbreviations_and_landform_words_in_names(places_nlp, text: str, names:
     toponyms = places_nlp(text)._.toponyms
     assert [t.name for t in toponyms] == names
     assert all(t.country_code == "CA" for t in toponyms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an ocean with a direction word is the ocean, not Pacific, Missouri
+        "The storm formed in the South Pacific on Monday and moved toward Fiji.",
+        # the ocean alone, after "the"
+        "Flights across the Atlantic were delayed, officials in Miami said.",
+    ],
+)
+def test_oceans_are_not_the_towns_named_after_them(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    ocean = [t for t in places_nlp(text)._.toponyms if "Pacific" in t.name or "Atlantic" in t.name]
+    assert ocean and ocean[0].latitude is None and ocean[0].reason and ocean[0].reason.startswith("a sea")

@@ -82,7 +82,9 @@ _CURRENCY_AFTER = re.compile(
 #: A name before a kin-group word is the group's ("the Ayr sub-clan", "Hawadle clan", "the Shammar tribe").
 _KIN_GROUP_AFTER = re.compile(r"[\s\-]*(?:sub-?clans?|clans?|tribes?|tribal)\b", re.I)
 #: "the Red Sea", "Gulf of Aden": a body of water (``Mention.water``).
-_WATER_NAME = re.compile(r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$")
+_WATER_NAME = re.compile(
+    r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$|(?:(?:North|South)(?:ern)?\s+)?(?:Pacific|Atlantic)$"
+)
 _WATER_BEFORE = re.compile(r"\bthe\s+(?:(?:north|south|east|west)(?:ern)?\s+)?$", re.IGNORECASE)
 _NEAR_BEFORE = re.compile(
     r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
@@ -603,8 +605,8 @@ def _whole_name(inside: list[tuple[int, int, str]], start: int, end: int) -> boo
 
 
 def _water(text: str, mention: Mention) -> bool:
-    """"the Red Sea", "the southern Red Sea", "Gulf of Aden": the sea, not Sudan's Red Sea state ("Red Sea
-    state", "Hodeidah Red Sea port city" are not the sea)."""
+    """"the Red Sea", "the southern Red Sea", "Gulf of Aden", "the South Pacific": the sea, not Sudan's Red Sea
+    state ("Red Sea state", "Hodeidah Red Sea port city" are not the sea) nor Pacific, Missouri."""
     if mention.hint == "admin" or not _WATER_NAME.match(mention.name):
         return False
     return mention.name[0] in "GSB" and " of " in mention.name or bool(
