@@ -42,11 +42,6 @@ CHAR_SCALE = 1.0
 #: Chosen by cross-validation on the development data (CASE 5-fold, ACLED by file; docs/classification.md).
 NB_WEIGHT = 0.02
 NB_ALPHA = 0.1
-#: Hidden units of the network averaged with the linear model (0: linear model alone), its share of the
-#: ensemble (log-probabilities) and its full-batch Adam steps (``nlp/classify_hidden.py``).
-HIDDEN = 0
-HIDDEN_WEIGHT = 0.5
-HIDDEN_EPOCHS = 150
 #: Train with the parse features (who acts on whom, ``nlp/triggers_parse.py``); each text is parsed once.
 PARSE = True
 
@@ -148,9 +143,6 @@ def build_model(
         extra=parse_texts(texts) if parse else None,
         nb_weight=NB_WEIGHT,
         nb_alpha=NB_ALPHA,
-        hidden=HIDDEN,
-        hidden_weight=HIDDEN_WEIGHT,
-        hidden_epochs=HIDDEN_EPOCHS,
     )
 
 
