@@ -36,6 +36,8 @@ NONE_WEIGHT = 1.0
 EPOCHS = 80
 LEARNING_RATE = 0.1
 L2 = 1e-4
+#: L2 of the character n-gram block (session 7 grid over the feature groups' L2, docs/classification.md).
+CHAR_L2 = 1e-4
 #: Weight of the character n-gram block against the word features (its vector has unit length).
 CHAR_SCALE = 1.0
 #: Naive Bayes log-count ratios added to the logistic weights (``fit(nb_weight=...)``), and their smoothing.
@@ -137,6 +139,7 @@ def build_model(
         epochs=EPOCHS,
         learning_rate=LEARNING_RATE,
         l2=L2,
+        char_l2=CHAR_L2,
         seed=seed,
         char_bits=char_bits,
         char_scale=CHAR_SCALE,

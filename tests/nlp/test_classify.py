@@ -40,3 +40,18 @@ def test_nb_smoothing_keeps_the_direction(alpha: float) -> None:
     mixed = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, nb_weight=0.5, nb_alpha=alpha)
     marched = (mixed.weights - plain.weights)[plain.vocab["march"]]
     assert marched.argmax() == PROTEST
+
+
+def test_char_l2_defaults_to_the_common_l2() -> None:
+    common = fit(TEXTS, LABELS_OF, min_count=1, epochs=30)
+    explicit = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_l2=1e-4)
+    assert common.char_weights is not None and explicit.char_weights is not None
+    assert np.array_equal(common.char_weights, explicit.char_weights)
+
+
+@pytest.mark.parametrize("strong", [0.1, 1.0])  # a stronger L2 on the n-gram block alone shrinks that block
+def test_char_l2_shrinks_the_ngram_block(strong: float) -> None:
+    common = fit(TEXTS, LABELS_OF, min_count=1, epochs=30)
+    shrunk = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_l2=strong)
+    assert common.char_weights is not None and shrunk.char_weights is not None
+    assert np.abs(shrunk.char_weights).sum() < 0.9 * np.abs(common.char_weights).sum()

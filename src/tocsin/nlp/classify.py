@@ -337,6 +337,7 @@ def fit(
     extra: Sequence[Sequence[str]] | None = None,
     nb_weight: float = 0.0,
     nb_alpha: float = 0.1,
+    char_l2: float | None = None,
 ) -> LinearModel:
     """Train multinomial logistic regression on ``texts`` (deterministic for a given seed).
 
@@ -346,6 +347,7 @@ def fit(
     ``nb_weight`` adds that multiple of the naive Bayes log-count ratios (Wang & Manning 2012;
     see :func:`_nb_log_ratios`) to the word and cue weights: an NB + logistic regression ensemble
     folded into one weight matrix, so prediction costs nothing more.
+    ``char_l2`` is the L2 of the character n-gram block (default: ``l2``, as the other features).
     """
     rng = np.random.default_rng(seed)
     token_lists = [_tokens(t) for t in texts]
@@ -371,6 +373,7 @@ def fit(
         x_types, per_type, idf = _char_matrices(token_lists, char_bits)
         params.append(np.zeros((1 << char_bits, n_labels), dtype=np.float32))
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+    regs = (l2, l2 if char_l2 is None else char_l2)  # zip stops at params: one block without n-grams
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, epochs + 1):
         logits = x_words.dot(params[0])
@@ -383,8 +386,8 @@ def fit(
         grads = [x_words.tdot(grad_docs)]
         if char_bits:
             grads.append(char_scale * per_type.tdot(x_types.tdot(grad_docs)))
-        for param, grad, (m, v) in zip(params, grads, moments, strict=True):
-            grad += l2 * param
+        for param, grad, (m, v), reg in zip(params, grads, moments, regs, strict=False):
+            grad += reg * param
             m *= beta1
             m += (1 - beta1) * grad
             v *= beta2
