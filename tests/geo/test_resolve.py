@@ -504,3 +504,27 @@ def test_an_admin_name_closing_a_parenthesis_resolves_by_its_skeleton(  # type: 
 def test_a_clan_named_like_a_town_is_no_place(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     names = [t.name for t in _toponyms(places_nlp, text)]
     assert "Ayr" not in names and "Cabudwaaq" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cc"),
+    [
+        # the attacker's capital and the town it struck lie on either side of a border
+        ("Russia said its forces captured Vovchansk on Monday.", "Vovchansk", "UA"),
+        ("Moscow's forces shelled Vovchansk on Monday, killing two civilians.", "Vovchansk", "UA"),
+    ],
+)
+def test_a_town_across_the_border_of_the_named_country_is_kept(places_nlp, text: str, name: str, cc: str) -> None:  # type: ignore[no-untyped-def]
+    assert _by_name(_toponyms(places_nlp, text), name).country_code == cc
+
+
+def test_the_border_exception_is_needed_and_spares_villages(places_nlp, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.geo import resolve
+
+    monkeypatch.setattr(resolve, "NEIGHBOURS_AT_WAR", False)
+    text = "Russia said its forces captured Vovchansk on Monday."
+    assert _by_name(_toponyms(places_nlp, text), "Vovchansk").country_code is None  # refused without it
+    monkeypatch.setattr(resolve, "NEIGHBOURS_AT_WAR", True)
+    # Metula (1,600 people) is below the size a name alone across a border is trusted at
+    place = _by_name(_toponyms(places_nlp, "Lebanon said its forces shelled Metula on Monday."), "Metula")
+    assert place.country_code is None and place.reason is not None
