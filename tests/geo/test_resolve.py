@@ -528,3 +528,10 @@ def test_the_border_exception_is_needed_and_spares_villages(places_nlp, monkeypa
     # Metula (1,600 people) is below the size a name alone across a border is trusted at
     place = _by_name(_toponyms(places_nlp, "Lebanon said its forces shelled Metula on Monday."), "Metula")
     assert place.country_code is None and place.reason is not None
+
+
+def test_a_province_after_a_place_and_a_comma_is_a_place_though_tagged_as_a_person(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # NER reads "Balkh" as a person; after "district center," it is the province the place lies in
+    text = "Taliban militants attacked police in Zari district center, Balkh."
+    balkh = _by_name(_toponyms(places_nlp, text), "Balkh")
+    assert (balkh.country_code, balkh.feature_code) == ("AF", "ADM1")

@@ -58,7 +58,9 @@ _DATELINE = re.compile(
 )
 _DATELINE_SPAN = 300
 _PERSON_PLACE_BEFORE = re.compile(
-    r"\b(?:the|to|for|from|(?:neighbou?rhoods?|outside|streets|residents|people|surrender|fall|siege) of)\s+$", re.I
+    r"\b(?:the|to|for|from|(?:neighbou?rhoods?|outside|streets|residents|people|surrender|fall|siege) of)\s+$"
+    r"|\b(?:district|center|centre|village|town|city|area|camp)s?,\s+$",  # "in Zari district center, Balkh"
+    re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
@@ -712,6 +714,8 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             before = _PERSON_PLACE_BEFORE.search(text, max(0, start - 12), start)
             place_like = _whole_name(inside, start, end) and before is not None
             source = "cap-person-place" if place_like else "cap-person"
+            if place_like and before is not None and before.group().endswith((",", ", ")) and hint is None:
+                hint = "admin"  # "Zari district center, Balkh": the province the place lies in
         elif " " not in name and _SENTENCE_START.search(text, max(0, start - 3), start) and not cue:
             source = "cap-initial"
         mention = Mention(name, start, end, hint=hint, source=source)
