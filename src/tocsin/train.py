@@ -44,6 +44,13 @@ CHAR_SCALE = 1.0
 #: Chosen by cross-validation on the development data (CASE 5-fold, ACLED by file; docs/classification.md).
 NB_WEIGHT = 0.02
 NB_ALPHA = 0.1
+#: Hidden units of the network averaged with the linear model (0: linear model alone), its share of the
+#: ensemble (log-probabilities), its full-batch Adam steps and dropout (``nlp/classify_hidden.py``).
+#: Chosen by cross-validation on the development data (docs/classification.md, session 7).
+HIDDEN = 0
+HIDDEN_WEIGHT = 0.3
+HIDDEN_EPOCHS = 400
+HIDDEN_DROPOUT = 0.5
 #: Train with the parse features (who acts on whom, ``nlp/triggers_parse.py``); each text is parsed once.
 PARSE = True
 
@@ -146,6 +153,10 @@ def build_model(
         extra=parse_texts(texts) if parse else None,
         nb_weight=NB_WEIGHT,
         nb_alpha=NB_ALPHA,
+        hidden=HIDDEN,
+        hidden_weight=HIDDEN_WEIGHT,
+        hidden_epochs=HIDDEN_EPOCHS,
+        hidden_dropout=HIDDEN_DROPOUT,
     )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from tocsin.model import SUB_EVENT_TYPES
+from tocsin.nlp.classify_hidden import HiddenLayer, fit_hidden
 from tocsin.nlp.triggers_match import Cues, analyse
 
 __all__ = [
@@ -150,6 +151,10 @@ class LinearModel:
     char_scale: float = 1.0
     parse: bool = False
     """Trained with parse features (``P:``, ``nlp/triggers_parse.py``): callers pass them as ``extra``."""
+    hidden: HiddenLayer | None = None
+    """A one-hidden-layer network over the same features (``nlp/classify_hidden.py``), or none."""
+    hidden_weight: float = 0.0
+    """The network's share of the ensemble: log p = (1 - w) log p_linear + w log p_hidden (renormalised)."""
     _index: dict[str, int] = field(init=False, repr=False)
     _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
 
@@ -177,6 +182,10 @@ class LinearModel:
         for label, bonus in cues.bonuses.items():
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
+        if self.hidden is not None and self.hidden_weight:
+            logits -= logits.max()
+            logits -= np.log(np.exp(logits).sum())
+            logits = (1.0 - self.hidden_weight) * logits + self.hidden_weight * self.hidden.log_probs(rows)
         return logits
 
     def _word_grams(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -225,6 +234,12 @@ class LinearModel:
             arrays["char_scale"] = np.array([self.char_scale], dtype=np.float32)
         if self.parse:
             arrays["parse"] = np.array([1], dtype=np.uint8)
+        if self.hidden is not None:
+            arrays["hidden_in"] = self.hidden.w_in.astype(np.float16)
+            arrays["hidden_in_bias"] = self.hidden.b_in.astype(np.float32)
+            arrays["hidden_out"] = self.hidden.w_out.astype(np.float32)
+            arrays["hidden_out_bias"] = self.hidden.b_out.astype(np.float32)
+            arrays["hidden_weight"] = np.array([self.hidden_weight], dtype=np.float32)
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
@@ -237,8 +252,14 @@ class LinearModel:
             idf = data["idf"].astype(np.float32) if "idf" in data else None
             char_scale = float(data["char_scale"][0]) if "char_scale" in data else 1.0
             parse = bool(data["parse"][0]) if "parse" in data else False
+            hidden = None
+            if "hidden_in" in data:
+                hidden = HiddenLayer(w_in=data["hidden_in"].astype(np.float32), b_in=data["hidden_in_bias"],
+                                     w_out=data["hidden_out"], b_out=data["hidden_out_bias"])
+            hidden_weight = float(data["hidden_weight"][0]) if "hidden_weight" in data else 0.0
         return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights,
-                   char_weights=char_weights, idf=idf, char_scale=char_scale, parse=parse)
+                   char_weights=char_weights, idf=idf, char_scale=char_scale, parse=parse,
+                   hidden=hidden, hidden_weight=hidden_weight)
 
 
 @dataclass
@@ -337,6 +358,11 @@ def fit(
     extra: Sequence[Sequence[str]] | None = None,
     nb_weight: float = 0.0,
     nb_alpha: float = 0.1,
+    hidden: int = 0,
+    hidden_weight: float = 0.5,
+    hidden_epochs: int = 150,
+    hidden_learning_rate: float = 0.01,
+    hidden_dropout: float = 0.0,
     char_l2: float | None = None,
 ) -> LinearModel:
     """Train multinomial logistic regression on ``texts`` (deterministic for a given seed).
@@ -348,6 +374,9 @@ def fit(
     see :func:`_nb_log_ratios`) to the word and cue weights: an NB + logistic regression ensemble
     folded into one weight matrix, so prediction costs nothing more.
     ``char_l2`` is the L2 of the character n-gram block (default: ``l2``, as the other features).
+    ``hidden`` > 0 also trains a network with that many hidden units on the word, cue and parse
+    features (``nlp/classify_hidden.py``, ``hidden_dropout`` on its hidden units while training), averaged
+    with the linear model in log space at ``hidden_weight``.
     """
     rng = np.random.default_rng(seed)
     token_lists = [_tokens(t) for t in texts]
@@ -396,10 +425,15 @@ def fit(
     parse = extra is not None
     if nb_weight:
         params[0] += nb_weight * _nb_log_ratios(x_words, target, sw / sw.mean(), nb_alpha)
+    net = None
+    if hidden:
+        net = fit_hidden(x_words, target, sw, hidden=hidden, epochs=hidden_epochs,
+                         learning_rate=hidden_learning_rate, l2=l2, seed=seed, dropout=hidden_dropout)
+    ensemble = {"hidden": net, "hidden_weight": hidden_weight if net is not None else 0.0}
     if not char_bits:
-        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse)
+        return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse, **ensemble)
     return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], char_weights=params[1], idf=idf,
-                       char_scale=char_scale, parse=parse)
+                       char_scale=char_scale, parse=parse, **ensemble)
 
 
 def _nb_log_ratios(x_words: _Sparse, target: np.ndarray, weights: np.ndarray, alpha: float) -> np.ndarray:

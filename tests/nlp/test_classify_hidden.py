@@ -1,0 +1,99 @@
+"""Tests for nlp/classify_hidden.py and the ensemble of ``LinearModel``: a hidden layer learns interactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tocsin.nlp.classify import LABELS, NONE, LinearModel, _Sparse, features, fit
+from tocsin.nlp.classify_hidden import fit_hidden
+
+# XOR of two features: "a" alone or "b" alone is class 0, both or neither class 1. No linear model
+# over the two features (and a bias) can fit it; one hidden layer can.
+XOR_ROWS = [[0], [1], [0, 1], [2]] * 5  # feature 2 is the bias-like "neither" marker
+XOR_LABELS = [0, 0, 1, 1] * 5
+
+
+def _matrix(rows: list[list[int]], n_cols: int) -> _Sparse:
+    return _Sparse.of([(np.array(r, dtype=np.int64), np.ones(len(r), dtype=np.float32)) for r in rows], n_cols)
+
+
+def test_hidden_layer_learns_an_interaction() -> None:
+    x = _matrix(XOR_ROWS, 3)
+    target = np.eye(2, dtype=np.float32)[XOR_LABELS]
+    net = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=16, epochs=300, learning_rate=0.05, l2=0.0)
+    predicted = [int(net.log_probs(rows).argmax()) for rows in XOR_ROWS[:4]]
+    assert predicted == XOR_LABELS[:4]
+
+
+def test_hidden_layer_is_deterministic() -> None:
+    x = _matrix(XOR_ROWS, 3)
+    target = np.eye(2, dtype=np.float32)[XOR_LABELS]
+    first = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=8, epochs=20)
+    second = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=8, epochs=20)
+    assert np.array_equal(first.w_in, second.w_in) and np.array_equal(first.w_out, second.w_out)
+
+
+def test_log_probs_are_normalised() -> None:
+    x = _matrix(XOR_ROWS, 3)
+    target = np.eye(2, dtype=np.float32)[XOR_LABELS]
+    net = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=8, epochs=5)
+    assert np.exp(net.log_probs([0, 1])).sum() == pytest.approx(1.0, abs=1e-6)
+    assert np.exp(net.log_probs([])).sum() == pytest.approx(1.0, abs=1e-6)  # a text without known features
+
+
+TEXTS = ["jets bombed the camp", "warplanes bombed a depot", "students marched to the ministry",
+         "workers marched in the capital", "the minister visited the port"] * 2
+LABELS_OF = ["Air/drone strike", "Air/drone strike", "Peaceful protest", "Peaceful protest", NONE] * 2
+
+
+@pytest.mark.parametrize(
+    ("hidden_weight", "expected"),
+    [
+        (0.0, "linear"),  # weight 0: the ensemble is the linear model alone
+        (1.0, "hidden"),  # weight 1: the network alone
+    ],
+)
+def test_ensemble_weight_ends(hidden_weight: float, expected: str) -> None:
+    both = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, hidden=8, hidden_weight=hidden_weight,
+               hidden_epochs=30)
+    plain = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0)
+    assert both.hidden is not None
+    text = "jets bombed the ministry"
+    rows = [i for i in {both.vocab.get(f, -1) for f in features(text)} if i >= 0]
+    want = plain.scores(text) if expected == "linear" else np.exp(both.hidden.log_probs(rows))
+    assert np.allclose(both.scores(text), want, atol=1e-5)
+
+
+def test_ensemble_round_trips_through_the_file(tmp_path: Path) -> None:
+    model = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, hidden=8, hidden_weight=0.4, hidden_epochs=30)
+    model.save(tmp_path / "model.npz")
+    loaded = LinearModel.load(tmp_path / "model.npz")
+    assert loaded.hidden is not None and loaded.hidden_weight == pytest.approx(0.4)
+    text = "warplanes bombed the camp"
+    # float16 storage of the weights: the same ranking, probabilities within rounding
+    assert np.allclose(loaded.scores(text), model.scores(text), atol=1e-2)
+    assert LABELS[int(loaded.scores(text).argmax())] == "Air/drone strike"
+
+
+def test_no_hidden_layer_by_default(tmp_path: Path) -> None:
+    model = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0)
+    model.save(tmp_path / "model.npz")
+    loaded = LinearModel.load(tmp_path / "model.npz")
+    assert model.hidden is None and loaded.hidden is None and loaded.hidden_weight == 0.0
+
+
+@pytest.mark.parametrize("dropout", [0.3, 0.5])  # dropout changes training, stays deterministic and still learns
+def test_dropout_trains_deterministically(dropout: float) -> None:
+    x = _matrix(XOR_ROWS, 3)
+    target = np.eye(2, dtype=np.float32)[XOR_LABELS]
+    plain = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=32, epochs=300, learning_rate=0.05, l2=0.0)
+    first = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=32, epochs=300, learning_rate=0.05, l2=0.0,
+                       dropout=dropout)
+    second = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=32, epochs=300, learning_rate=0.05, l2=0.0,
+                        dropout=dropout)
+    assert np.array_equal(first.w_in, second.w_in)
+    assert not np.array_equal(first.w_in, plain.w_in)
+    assert [int(first.log_probs(rows).argmax()) for rows in XOR_ROWS[:4]] == XOR_LABELS[:4]
