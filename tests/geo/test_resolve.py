@@ -535,3 +535,16 @@ def test_a_province_after_a_place_and_a_comma_is_a_place_though_tagged_as_a_pers
     text = "Taliban militants attacked police in Zari district center, Balkh."
     balkh = _by_name(_toponyms(places_nlp, text), "Balkh")
     assert (balkh.country_code, balkh.feature_code) == ("AF", "ADM1")
+
+
+def test_a_province_in_another_spelling_ending_an_unknown_name_is_kept(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # GeoNames writes "Latakia"; NER tags the whole "Haddadain Lattakia" as a person
+    text = "Clashes took place between regime forces and fighters in Haddadain Lattakia after an attack."
+    place = _by_name(_toponyms(places_nlp, text), "Lattakia")
+    assert (place.country_code, place.admin1) == ("SY", "Latakia")
+
+
+def test_a_venue_ending_in_a_regions_spelling_is_no_region(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Center" is a spelling of France's Centre region; in a named venue it is no place
+    names = [t.name for t in _toponyms(places_nlp, "He was treated at the Rose Medical Center on Friday.")]
+    assert "Center" not in names

@@ -32,12 +32,13 @@ from tocsin.geo.gazetteer import (
     KIND_CITY,
     KIND_COUNTRY,
     MATCH_LOOSE,
+    MATCH_NAME,
     Gazetteer,
     fold,
     loose_key,
 )
 
-__all__ = ["AdminHint", "actor_countries", "admin_abbreviations", "admin_parentheses"]
+__all__ = ["AdminHint", "actor_countries", "admin_abbreviations", "admin_parentheses", "is_admin1"]
 
 _PAREN = re.compile(r"[(\[]([^()\[\]\n]{2,80})[)\]]")
 _PART_SPLIT = re.compile(r"\s*[,;/]\s*|\s+-\s+")
@@ -98,12 +99,18 @@ def _area_kinds(gazetteer: Gazetteer, name: str) -> set[int]:
     return kinds
 
 
-def _is_admin1(gazetteer: Gazetteer, name: str) -> bool:
+def is_admin1(gazetteer: Gazetteer, name: str) -> bool:
     """An admin1 name, also by a transliteration variant ("Al-Baydah", "Galgaduud"), or an abbreviation."""
     if KIND_ADMIN1 in _area_kinds(gazetteer, name):
         return True
-    variants = gazetteer.candidates(name, skeletons=True)
-    return any(gazetteer.kind[c.row] == KIND_ADMIN1 for c in variants if c.match > MATCH_LOOSE)
+    for c in gazetteer.candidates(name, skeletons=True):
+        if c.match > MATCH_LOOSE and gazetteer.kind[c.row] == KIND_ADMIN1:
+            return True
+        if c.match > MATCH_NAME and any(  # "Lattakia": a spelling of the city Latakia, seat of the region Latakia
+            gazetteer.kind[r] == KIND_ADMIN1 for r in gazetteer.index.get(fold(gazetteer.name[c.row]))
+        ):
+            return True
+    return False
 
 
 def _admin1_tail(content: str, base: int, gazetteer: Gazetteer) -> AdminHint | None:
@@ -119,7 +126,7 @@ def _admin1_tail(content: str, base: int, gazetteer: Gazetteer) -> AdminHint | N
         start = words[-size][0]
         end = words[-1][0] + len(words[-1][1])
         name = content[start:end]
-        if name[:1].isupper() and not _PART_SPLIT.search(name) and _is_admin1(gazetteer, name):
+        if name[:1].isupper() and not _PART_SPLIT.search(name) and is_admin1(gazetteer, name):
             return AdminHint(name, base + start, base + end, "admin")
     return None
 

@@ -17,7 +17,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from tocsin.geo.gazetteer import KIND_ADMIN1, KIND_COUNTRY, MATCH_ALIAS, Gazetteer, fold, loose_key
-from tocsin.geo.hints import AdminHint, admin_parentheses
+from tocsin.geo.hints import AdminHint, admin_parentheses, is_admin1
 
 __all__ = ["ENT_LABELS", "Mention", "demonyms", "find_mentions"]
 
@@ -475,7 +475,7 @@ _LANDFORM_WORDS = frozenset(
 )
 
 
-def _admin1_end(name: str, gazetteer: Gazetteer) -> int | None:
+def _admin1_end(name: str, gazetteer: Gazetteer, variants: bool = False) -> int | None:
     """Where an admin1 name ends an unknown entity of capitalised names ("Karayazi Erzurum" -> 9), else None.
 
     ACLED's notes write a district and its province without a comma; NER takes both for one name.
@@ -490,6 +490,8 @@ def _admin1_end(name: str, gazetteer: Gazetteer) -> int | None:
             continue
         if any(gazetteer.kind[r] == KIND_ADMIN1 for r in gazetteer.index.get(key)):
             return at
+        if variants and len(key) >= 6 and is_admin1(gazetteer, name[at:]):
+            return at  # by a transliteration variant: "Haddadain Lattakia" (GeoNames "Latakia")
     return None
 
 
@@ -669,9 +671,11 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             continue
         region = None
         if not gazetteer.loose.get(loose_key(key)) and _CUE_BEFORE.search(text, max(0, start - 40), start):
-            region = _admin1_end(name, gazetteer)
+            # a spelling variant of a region only where no organisation or venue is named ("Medical Center")
+            named = any(s < end and start < e and label in _NAMED_AFTER for s, e, label in others)
+            region = _admin1_end(name, gazetteer, variants=not named)
         if region is not None:  # "village of Karayazi Erzurum": the province is a place, the district unknown
-            tail = Mention(name[region:], start + region, end, hint="admin", source="cap")
+            tail = Mention(name[region:], start + region, end, hint="admin", source="cue")
             mentions.append(tail)
             taken.append((tail.start, tail.end))
             name = name[:region].rstrip()

@@ -655,7 +655,8 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
     in_focus = focus.share(gaz.cc[row], _key(st.mention)) >= 0.25
     if source in ("cue", "cue-place"):
         if cand.match == MATCH_SKELETON:  # "west of Ain al Arab" ('Ayn al 'Arab) in a report about Syria
-            return in_focus and (kind != KIND_CITY or gaz.population[row] >= 5_000)
+            region_named = kind == KIND_ADMIN1 and st.mention.hint == "admin"  # "in Haddadain Lattakia"
+            return region_named or in_focus and (kind != KIND_CITY or gaz.population[row] >= 5_000)
         return cand.match <= MATCH_LOOSE and (
             in_focus or kind != KIND_CITY or gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
             or _only_clue(gaz, st, focus)
