@@ -548,3 +548,9 @@ def test_a_venue_ending_in_a_regions_spelling_is_no_region(places_nlp) -> None: 
     # "Center" is a spelling of France's Centre region; in a named venue it is no place
     names = [t.name for t in _toponyms(places_nlp, "He was treated at the Rose Medical Center on Friday.")]
     assert "Center" not in names
+
+
+def test_a_big_town_tagged_as_a_person_after_streets_of_central_is_a_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # NER tags "Kut" as a person; GeoNames names the city "Al Kut" ("Kut" is one of its other names)
+    text = "On Feb 14 Iraqi women took to the streets of central Kut in defiance of the cleric's calls."
+    assert _by_name(_toponyms(places_nlp, text), "Kut").admin1 == "Wāsiţ"

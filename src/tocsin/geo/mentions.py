@@ -58,7 +58,8 @@ _DATELINE = re.compile(
 )
 _DATELINE_SPAN = 300
 _PERSON_PLACE_BEFORE = re.compile(
-    r"\b(?:the|to|for|from|(?:neighbou?rhoods?|outside|streets|residents|people|surrender|fall|siege) of)\s+$"
+    r"\b(?:the|to|for|from|(?:neighbou?rhoods?|outside|streets|residents|people|surrender|fall|siege) of)\s+"
+    r"(?:(?:central|northern|southern|eastern|western|downtown|old)\s+)?$"  # "the streets of central Kut"
     r"|\b(?:district|center|centre|village|town|city|area|camp)s?,\s+$",  # "in Zari district center, Balkh"
     re.I,
 )
@@ -715,7 +716,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         if any(label == "PERSON" for _, _, label in inside) and not cue:
             # "the Cairns police", "neighbourhoods of Shiraz", "on her way to Edmonton": where a person's name
             # would hardly stand; ``_accept`` still asks for a big town of the report's country
-            before = _PERSON_PLACE_BEFORE.search(text, max(0, start - 12), start)
+            before = _PERSON_PLACE_BEFORE.search(text, max(0, start - 24), start)
             place_like = _whole_name(inside, start, end) and before is not None
             source = "cap-person-place" if place_like else "cap-person"
             if place_like and before is not None and before.group().endswith((",", ", ")) and hint is None:

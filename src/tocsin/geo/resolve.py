@@ -681,8 +681,8 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
         # a small town only right before an organisation's word, in the report's country: "Glasgow Police"
         small_ok = gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
         return source == "embedded-org" and in_focus and small_ok
-    if source == "cap-person-place":  # "the Cairns police": a big town of the report's country, by its own name
-        return in_focus and (big or cand.match == MATCH_NAME and gaz.population[row] >= 100_000)
+    if source == "cap-person-place":  # "the Cairns police", "the streets of central Kut": a big town of the focus
+        return in_focus and (big or cand.match <= MATCH_ALIAS and gaz.population[row] >= 100_000)
     if source == "cap-person":
         return big and in_focus
     if source == "cap-org":  # "University of Missouri"; never Justice, Illinois ("Department of Justice")
