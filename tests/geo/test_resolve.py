@@ -530,27 +530,27 @@ def test_the_border_exception_is_needed_and_spares_villages(places_nlp, monkeypa
     assert place.country_code is None and place.reason is not None
 
 
-def test_a_province_after_a_place_and_a_comma_is_a_place_though_tagged_as_a_person(places_nlp) -> None:  # type: ignore[no-untyped-def]
-    # NER reads "Balkh" as a person; after "district center," it is the province the place lies in
-    text = "Taliban militants attacked police in Zari district center, Balkh."
-    balkh = _by_name(_toponyms(places_nlp, text), "Balkh")
-    assert (balkh.country_code, balkh.feature_code) == ("AF", "ADM1")
-
-
-def test_a_province_in_another_spelling_ending_an_unknown_name_is_kept(places_nlp) -> None:  # type: ignore[no-untyped-def]
-    # GeoNames writes "Latakia"; NER tags the whole "Haddadain Lattakia" as a person
-    text = "Clashes took place between regime forces and fighters in Haddadain Lattakia after an attack."
-    place = _by_name(_toponyms(places_nlp, text), "Lattakia")
-    assert (place.country_code, place.admin1) == ("SY", "Latakia")
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # after "district center,": the province the place lies in
+        ("Taliban militants attacked police in Zari district center, Balkh.", "Balkh", ("AF", "Balkh")),
+        # the province ending an unknown name, in another spelling than GeoNames' "Latakia"
+        ("Clashes took place between regime forces and fighters in Haddadain Lattakia after an attack.", "Lattakia",
+         ("SY", "Latakia")),
+        # after "the streets of central": a big town of the report's country by one of its other names ("Al Kut")
+        ("On Feb 14 Iraqi women took to the streets of central Kut in defiance of the cleric's calls.", "Kut",
+         ("IQ", "Wāsiţ")),
+    ],
+)
+def test_a_name_ner_tags_as_a_person_is_a_place_where_only_a_place_fits(  # type: ignore[no-untyped-def]
+    places_nlp, text: str, name: str, expected: tuple[str, str]
+) -> None:
+    place = _by_name(_toponyms(places_nlp, text), name)
+    assert (place.country_code, place.admin1) == expected
 
 
 def test_a_venue_ending_in_a_regions_spelling_is_no_region(places_nlp) -> None:  # type: ignore[no-untyped-def]
     # "Center" is a spelling of France's Centre region; in a named venue it is no place
     names = [t.name for t in _toponyms(places_nlp, "He was treated at the Rose Medical Center on Friday.")]
     assert "Center" not in names
-
-
-def test_a_big_town_tagged_as_a_person_after_streets_of_central_is_a_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
-    # NER tags "Kut" as a person; GeoNames names the city "Al Kut" ("Kut" is one of its other names)
-    text = "On Feb 14 Iraqi women took to the streets of central Kut in defiance of the cleric's calls."
-    assert _by_name(_toponyms(places_nlp, text), "Kut").admin1 == "Wāsiţ"
