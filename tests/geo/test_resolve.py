@@ -499,6 +499,7 @@ def test_an_admin_name_closing_a_parenthesis_resolves_by_its_skeleton(  # type: 
     [
         "Militiamen from the Ayr sub-clan shot a pastoralist in Cabudwaaq.",  # a kin group named like a Scottish town
         "Gunmen from the Ayr clan shot a pastoralist in Cabudwaaq.",  # the same with "clan"
+        "Militias from the Ayr and Jarer Weyne clans battled in Cabudwaaq.",  # the first of two clans before "clans"
     ],
 )
 def test_a_clan_named_like_a_town_is_no_place(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]

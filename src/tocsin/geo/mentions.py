@@ -83,7 +83,10 @@ _CURRENCY_AFTER = re.compile(
     r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
 )
 #: A name before a kin-group word is the group's ("the Ayr sub-clan", "Hawadle clan", "the Shammar tribe").
-_KIN_GROUP_AFTER = re.compile(r"[\s\-]*(?:sub-?clans?|clans?|tribes?|tribal)\b", re.I)
+_KIN_GROUP_AFTER = re.compile(
+    r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2})?"  # "the Hawadle and Jarer Weyne clans"
+    r"[\s\-]*(?i:sub-?clans?|clans?|tribes?|tribal)\b"
+)
 #: "the Red Sea", "Gulf of Aden": a body of water (``Mention.water``).
 _WATER_NAME = re.compile(
     r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$|(?:(?:North|South)(?:ern)?\s+)?(?:Pacific|Atlantic)$"
