@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import DateMention, Span, Toponym
-from tocsin.nlp._notice_cues import WEEKDAY_RE
+from tocsin.nlp._notice_cues import EVAC_VERBS, WEEKDAY_RE
 
 __all__ = [
     "COUNTRY_ZONES",
@@ -559,7 +559,7 @@ _NOT_PLACES = frozenset(_WEEKDAYS) | frozenset(_MONTHS) | {"gmt", "utc", "x", "t
 
 
 #: Verbs whose object is a place left: "to leave Sheikh Maqsoud", "evacuate Ashrafieh".
-_LEAVE_VERBS = frozenset("leave evacuate vacate flee exit".split())
+_LEAVE_VERBS = EVAC_VERBS | {"exit"}
 
 
 def _locative(tok: Token) -> bool:

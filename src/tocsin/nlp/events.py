@@ -44,6 +44,7 @@ from tocsin.model import (
     event_type_of,
 )
 from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
+from tocsin.nlp.claims import SPEECH_LEMMAS
 from tocsin.nlp.events_join import ARTICLE_SENTENCES, PROTEST_SEVERITY, group_triggers, severity
 from tocsin.nlp.events_join import inside as _inside
 from tocsin.nlp.events_select import (
@@ -640,11 +641,11 @@ def _origin(text: str, toponym: Toponym) -> bool:
     return _ORIGIN.search(text, max(0, toponym.start - 40), toponym.start) is not None
 
 
-#: Verbs whose subject acts: a place in that role stands for its government ("Moscow said", "Kyiv launched").
-_AGENT_VERBS = frozenset(
-    "say claim announce accuse deny warn demand threaten order deploy send launch fire strike attack bomb shell "
-    "target retaliate respond vow blame condemn reject agree sign negotiate insist confirm report state urge call "
-    "dispatch mobilise mobilize pledge promise approve ban impose".split()
+#: Verbs whose subject speaks or acts: a place in that role stands for its government ("Moscow said", "Kyiv
+#: launched").
+_AGENT_VERBS = SPEECH_LEMMAS | frozenset(
+    "demand threaten order deploy send launch fire strike attack bomb shell target retaliate respond vow blame "
+    "condemn reject agree sign negotiate urge call dispatch mobilise mobilize pledge promise approve ban impose".split()
 )
 #: What a place's government owns ("Kyiv's drones", "Moscow's forces"), unlike "Idlib's countryside".
 _AGENT_NOUNS = frozenset(
