@@ -47,6 +47,20 @@ def test_output_validates_against_the_json_schema(extractor: Extractor) -> None:
     assert result.id == "aleppo-1"
 
 
+@pytest.mark.parametrize("published", ["2026-01-09T11:00:00+03:00", "2026-01-09", "Fri, 09 Jan 2026 08:00:00 GMT"])
+def test_published_may_be_given_as_text(extractor: Extractor, published: str) -> None:
+    result = extractor.extract(CURFEW, published=published)
+    shelling = [e for e in result.events if e.sub_event_type == "Shelling/artillery/missile attack"]
+    assert shelling and shelling[0].date == dt.date(2026, 1, 7)  # "on Wednesday" before Friday 9 January
+
+
+def test_unreadable_published_text_is_refused_by_name(extractor: Extractor) -> None:
+    from tocsin.errors import InputError
+
+    with pytest.raises(InputError, match=r"T018.*published= 'next week'"):
+        extractor.extract(CURFEW, published="next week")
+
+
 def test_every_evidence_span_points_into_the_text(extractor: Extractor) -> None:
     result = extractor.extract(CURFEW, published=PUBLISHED)
     assert result.events, "the shelling must be found"

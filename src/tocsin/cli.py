@@ -46,7 +46,7 @@ def _published(value: str | None) -> dt.datetime | None:
         return None
     parsed = parse_published(value)
     if parsed is None:
-        raise InputError(E.T018.format(value=value))
+        raise InputError(E.T018.format(where="--published", value=value))
     return parsed
 
 

@@ -56,7 +56,7 @@ class E:
     T016 = "[T016] {where}: extraction failed on this report: {detail}"
     T017 = "[T017] {where}: published time {value} is in the future; dates are resolved against it: check it"
     T018 = (
-        "[T018] --published {value!r}: not a publication time; give ISO 8601 (2026-01-08T10:15:00+03:00), "
+        "[T018] {where} {value!r}: not a publication time; give ISO 8601 (2026-01-08T10:15:00+03:00), "
         "a date (2026-01-08) or an RSS-style time"
     )
     # gazetteer imports (T03x)

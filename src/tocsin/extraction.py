@@ -15,9 +15,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tocsin import settings
-from tocsin.errors import E
+from tocsin.errors import E, InputError
 from tocsin.model import Extraction, Place, Report
 from tocsin.nlp import pipeline
+from tocsin.sources.published import parse_published
 
 __all__ = ["Extractor", "detect_language", "extract"]
 
@@ -59,14 +60,14 @@ class _Job:
     skipped: str | None
 
 
-def _as_utc(published: dt.datetime | dt.date | None) -> dt.datetime | None:
+def _as_utc(published: dt.datetime | dt.date | str | None) -> dt.datetime | None:
+    """``published`` as aware UTC; a string is read as the file readers read one (ISO 8601, a date, RSS)."""
     if published is None:
         return None
-    if not isinstance(published, dt.datetime):
-        published = dt.datetime(published.year, published.month, published.day)
-    if published.tzinfo is None:
-        return published.replace(tzinfo=dt.UTC)
-    return published.astimezone(dt.UTC)
+    parsed = parse_published(published)
+    if parsed is None:
+        raise InputError(E.T018.format(where="published=", value=published))
+    return parsed
 
 
 class Extractor:
@@ -92,7 +93,7 @@ class Extractor:
         self,
         text: str,
         *,
-        published: dt.datetime | dt.date | None = None,
+        published: dt.datetime | dt.date | str | None = None,
         id: str = "report",
         title: str | None = None,
         source: str | None = None,
@@ -184,14 +185,15 @@ _DEFAULT: Extractor | None = None
 def extract(
     text: str,
     *,
-    published: dt.datetime | dt.date | None = None,
+    published: dt.datetime | dt.date | str | None = None,
     id: str = "report",
     title: str | None = None,
     source: str | None = None,
 ) -> Extraction:
     """Extract events, notices and toponyms from one text (the pipeline loads once per process).
 
-    ``published`` anchors relative dates ("on Thursday"); a naive datetime is taken as UTC.
+    ``published`` anchors relative dates ("on Thursday"): a datetime (naive is taken as UTC), a date, or a
+    string in ISO 8601, a plain date or RSS form; an unreadable string raises ``InputError`` (T018).
     Without it, explicit dates still resolve and relative ones stay empty with a reason.
     """
     global _DEFAULT
