@@ -181,3 +181,24 @@ def test_abbreviations_and_landform_words_in_names(places_nlp, text: str, names:
 def test_oceans_are_not_the_towns_named_after_them(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     ocean = [t for t in places_nlp(text)._.toponyms if "Pacific" in t.name or "Atlantic" in t.name]
     assert ocean and ocean[0].latitude is None and ocean[0].reason and ocean[0].reason.startswith("a sea")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        # Nigeria's local government areas, as ACLED's notes and Nigerian papers write them
+        ("Gunmen killed 3 people in Kauru LGA (Kaduna) on Monday.", "Kauru LGA", ("ADM2", "Kaduna")),
+        ("Gunmen killed the village head in Wase Local Government Area of Plateau State.",
+         "Wase Local Government Area", ("ADM2", "Plateau")),
+        # DR Congo's territories; "Beni" is also a word that starts longer names ("Beni Suef")
+        ("ADF militia killed 4 civilians in Beni territory on Monday.", "Beni", ("ADM2", "Nord Kivu")),
+    ],
+)
+def test_divisions_by_their_national_names(places_nlp, text: str, name: str, place: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    found = {t.name: (t.feature_code, t.admin1) for t in places_nlp(text)._.toponyms}
+    assert found.get(name) == place
+
+
+def test_a_territory_of_a_country_is_no_division_and_no_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    toponyms = places_nlp("Russian troops entered Ukrainian territory and shelled the Northern Territory.")._.toponyms
+    assert [(t.name, t.feature_code) for t in toponyms] == [("Northern Territory", "ADM1")]

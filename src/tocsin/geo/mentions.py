@@ -37,10 +37,18 @@ _CUE_BEFORE = re.compile(
     r"(?:,\s*\d{1,3},?|,|residents?|natives?|people|mayor|governor|outskirts|villages?|towns?) of)\s+(?:the\s+)?"
     + _PART_OF + r"$"
 )
+#: Second- and third-order divisions as countries name them: Nigeria's LGAs, DR Congo's territories, Ukraine's
+#: raions and hromadas, Pakistan's tehsils, Bangladesh's upazilas, Ethiopia's woredas, Uganda's sub-counties, Mali's
+#: cercles, Sierra Leone's chiefdoms ("in Kauru LGA", "Beni territory", "Nikopol raion").
+_DIVISION_WORDS = (
+    r"district|sub-?district|municipality|commune|lga|local government area|local government|territory|raion|"
+    r"rayon|hromada|tehsil|upazila|woreda|sub-?county|cercle|chiefdom"
+)
 _CUE_AFTER = re.compile(
     r"^\s+(?:neighbou?rhoods?|districts?|sub-?districts?|villages?|towns?|camp|suburbs?|countryside|provinces?|"
     r"governorates?|outskirts|refugee camp|front|frontlines?|axis|checkpoints?|areas?|plain|valley|mountains?|"
-    r"junction|crossing|border crossing|municipality|commune)\b"
+    r"junction|crossing|border crossing|municipality|commune|LGAs?|(?i:local government areas?|territor(?:y|ies)|"
+    r"raions?|rayons?|hromadas?|tehsils?|upazilas?|woredas?|sub-?count(?:y|ies)|cercles?|chiefdoms?))\b"
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|around|village of|town of|city of|neighbou?rhood of|district of|outskirts of|"
@@ -66,7 +74,7 @@ _PERSON_PLACE_BEFORE = re.compile(
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _OTHER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _ADMIN_AFTER = re.compile(r"^[\s\-]*(province|governorate|state|region|county|oblast|prefecture|department)\b", re.I)
-_DISTRICT_AFTER = re.compile(r"^[\s\-]*(district|sub-?district|municipality|commune)\b", re.I)
+_DISTRICT_AFTER = re.compile(r"^[\s\-]*(" + _DIVISION_WORDS + r")\b", re.I)
 #: "New York Gov. Andrew Cuomo", "the Kano Governor": a governor's title after a name is its admin area's.
 _GOVERNOR_AFTER = re.compile(r"^\s+(?:Lt\.\s+)?(?:Gov\.|Governor\b)")
 #: Switch for A/B measurement of ``_GOVERNOR_AFTER``.
@@ -100,7 +108,7 @@ _NEAR_BEFORE = re.compile(
 )
 
 _STRIP_SUFFIX = re.compile(
-    r"\s+(province|governorate|state|region|county|district|sub-?district|municipality|commune|department|"
+    r"\s+(province|governorate|state|region|county|" + _DIVISION_WORDS + r"|department|"
     r"city|town|village|"
     r"neighbou?rhood|camp|area|countryside|oblast|prefecture)$",
     re.I,
@@ -196,7 +204,8 @@ def _clean(name: str) -> tuple[str, str | None]:
         hint = (
             "admin" if word in _ADMIN_WORDS
             else "area" if word in _AREA_WORDS
-            else "district" if word.endswith("district") or word in ("municipality", "commune") else "city"
+            else None if word == "territory"  # DR Congo's are districts, Canada's and Australia's provinces
+            else "district" if re.fullmatch(_DIVISION_WORDS, word) else "city"
         )
     return name, hint
 
@@ -443,6 +452,18 @@ _NAME_HEADS = frozenset(
 )
 
 
+_HEAD_TOWN_POPULATION = 5000
+_LOWER_NEXT = re.compile(r"\s*(?:[a-z]|[,.;:)]|$)")
+
+
+def _town_named_like_head(text: str, start: int, raw: str, key: str, gazetteer: Gazetteer) -> bool:
+    """A whole entity that is one of the name-head words and a town in its own right ("Beni territory", DR Congo):
+    not followed by the rest of a longer name, and a town of some size."""
+    if not _LOWER_NEXT.match(text, start + len(raw)):
+        return False
+    return any(gazetteer.population[r] >= _HEAD_TOWN_POPULATION for r in gazetteer.index.get(key) or ())
+
+
 def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
     """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec").
 
@@ -521,7 +542,8 @@ def _ner_mention(
     raw = _strip_dot(raw, gazetteer)
     name, hint = _clean(raw)
     key = fold(name)
-    if not name or key in _NOT_PLACES or key in _NAME_HEADS or not any(c.isupper() for c in name) or (
+    head_only = key in _NAME_HEADS and not _town_named_like_head(text, start, raw, key, gazetteer)
+    if not name or key in _NOT_PLACES or head_only or not any(c.isupper() for c in name) or (
         key in STOP_WORDS and not name.isupper()
     ):
         return  # "the crisis zone" is no proper name, "Wadi" or "Street" only the start of one
