@@ -22,3 +22,19 @@ from tocsin.model import Report
 def test_an_origin_is_not_the_event_place(extractor, text: str, admin1: str) -> None:  # type: ignore[no-untyped-def]
     [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
     assert extraction.events and extraction.events[0].location.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "precision"),
+    [
+        # a province and a town inside it: ACLED codes the town
+        ("On Friday, Iraqi troops took over formerly Kurdish-held positions in the south of Kirkuk province, "
+         "including in the Turkmen town of Taza Khurmatu.", "Tāzah Khūrmātū", 1),
+        # a local government area and its state: the LGA
+        ("Gunmen killed the village head in Wase Local Government Area of Plateau State on Monday.", "Wase", 2),
+    ],
+)
+def test_a_region_gives_way_to_a_place_inside_it(extractor, text: str, place: str, precision: int) -> None:  # type: ignore[no-untyped-def]
+    [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
+    location = extraction.events[0].location
+    assert (location.name, location.geo_precision) == (place, precision)
