@@ -38,3 +38,10 @@ def test_a_region_gives_way_to_a_place_inside_it(extractor, text: str, place: st
     [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
     location = extraction.events[0].location
     assert (location.name, location.geo_precision) == (place, precision)
+
+
+def test_a_country_named_as_the_doer_is_not_the_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("Abandoned by the U.S., the Kurds made a deal with Syrian President Bashar al-Assad, whose troops have "
+            "deployed to the border with Turkey.")
+    [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
+    assert all(e.location.country != "United States" for e in extraction.events)

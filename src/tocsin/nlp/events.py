@@ -415,10 +415,13 @@ class _Builder:
             root = trigger_root(self.doc, trigger)
             chosen = min(specific, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
             self._put(event, chosen)
-        elif resolved and main is not None and not _is_country(main) and main.country_code == resolved[0].country_code:
-            self._put(event, main, "report's main place: the event's sentences name only the country")
         elif resolved:
-            self._put(event, resolved[0])
+            root = trigger_root(self.doc, trigger)
+            best = min(resolved, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
+            if main is not None and not _is_country(main) and main.country_code in (best.country_code, self.focus):
+                self._put(event, main, "report's main place: the event's sentences name only a country")
+            else:
+                self._put(event, best)
         elif main is not None:
             self._put(event, main, "report's main place: no resolved place in the event's sentences")
         elif inside:
@@ -674,8 +677,8 @@ _BACKED_AFTER = re.compile(r"^-(?:backed|led|aligned|allied|affiliated|based|fun
 
 def _metonym(doc: Doc, text: str, toponym: Toponym) -> bool:
     """A place named for its government or its people, not where anything happened: the subject of a verb of
-    acting or saying ("Moscow said its forces shelled Kupiansk"), a possessor ("Kyiv's drones") or the first
-    half of "Damascus-backed"."""
+    acting or saying ("Moscow said its forces shelled Kupiansk"), the "by" agent of a passive verb ("abandoned by
+    the U.S."), a possessor ("Kyiv's drones") or the first half of "Damascus-backed"."""
     if _BACKED_AFTER.match(text[toponym.end : toponym.end + 14]):
         return True
     span = doc.char_span(toponym.start, toponym.end, alignment_mode="expand")
@@ -684,6 +687,8 @@ def _metonym(doc: Doc, text: str, toponym: Toponym) -> bool:
     token = span.root
     if token.dep_ == "poss":
         return token.head.lemma_.lower() in _AGENT_NOUNS
+    if token.dep_ == "pobj" and token.head.dep_ == "agent":
+        return True  # "abandoned by the U.S.", "shelled by Russia": the doer of a passive verb
     return token.dep_ == "nsubj" and token.head.lemma_.lower() in _AGENT_VERBS
 
 
