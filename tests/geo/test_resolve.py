@@ -288,6 +288,27 @@ def test_a_village_not_in_the_region_named_like_its_container_city_is_left_unres
     assert _by_name(toponyms, "Donetsk").admin1 == "Donetsk"
 
 
+def test_a_town_not_in_the_district_named_like_its_container_city_is_left_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # GeoNames (cities500) has four Cawayans, none in Masbate province (a city and a province of that name)
+    text = "On 30 April 2020, a laborer was shot dead by suspected NPA militants in Cawayan, Masbate."
+    toponyms = _toponyms(places_nlp, text)
+    assert _by_name(toponyms, "Cawayan").reason == "no place of this name in Masbate"
+    assert _by_name(toponyms, "Masbate").admin1 == "Bicol"
+
+
+def test_big_cities_in_a_row_are_a_list_not_containers(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The ranking compares Vancouver, Calgary, Edmonton, Saskatoon, Winnipeg and Halifax."
+    assert all(t.resolved for t in _toponyms(places_nlp, text))
+
+
+def test_a_chain_of_names_after_a_cue_is_read_as_containers(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # NER calls the town and the province organisations or persons; the comma chain after "in" holds them
+    text = "On 4 May 2020, the NPA and the military fought in Barangay Pange, Siayan, Zamboanga del Norte."
+    toponyms = _toponyms(places_nlp, text)
+    assert _by_name(toponyms, "Zamboanga del Norte").admin1 == "Zamboanga Peninsula"
+    assert _by_name(toponyms, "Siayan").admin1 == "Zamboanga Peninsula"
+
+
 def test_an_admin_parenthesis_after_the_country_still_contains_the_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
     # the only Al Jabaliyah GeoNames has in Yemen is in Ibb, not in the district the parenthesis names
     text = "Forces shelled villages outside Al Jabaliyah area in western Yemen (At Tuhayat, Al Hudaydah) on Monday."

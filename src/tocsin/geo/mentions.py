@@ -596,7 +596,7 @@ def _after_place(text: str, start: int, mentions: list[Mention]) -> bool:
     """The name follows a place and a comma ("Orikhove, Luhansk"), where a report names its container."""
     comma = text.rfind(",", max(0, start - 3), start)
     return comma >= 0 and not text[comma + 1:start].strip() and any(
-        m.end == comma and m.source in ("ner", "paren") for m in mentions
+        m.end == comma and m.source in ("ner", "paren", "cue-place", "cue") for m in mentions
     )
 
 

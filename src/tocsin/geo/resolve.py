@@ -707,6 +707,11 @@ def _kept_candidates(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[in
     return st.candidates if _accept(gaz, st, focus, anchors) else []
 
 
+#: A town below this size written before a district's name lies in that district ("Cawayan, Masbate"); a bigger
+#: one before another city's name is a list ("Vancouver, Calgary, Edmonton").
+_SMALL_TOWN = 50_000
+
+
 def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str | None:
     """Why the best candidate must not be used: a guess is worse than no place (the reason), else None."""
     st = states[i]
@@ -728,12 +733,14 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
             return f"no place of this name in {gaz.name[outer]}"
         regions = [
             c.row for c in states[outer_i].candidates
-            if gaz.kind[outer] == KIND_CITY and gaz.kind[c.row] == KIND_ADMIN1
+            if gaz.kind[outer] == KIND_CITY
+            and (gaz.kind[c.row] == KIND_ADMIN1 or gaz.kind[c.row] == KIND_ADMIN2 and gaz.population[row] < _SMALL_TOWN)
             and c.match <= MATCH_LOOSE and gaz.cc[c.row] == gaz.cc[outer] and gaz.admin1[c.row] == gaz.admin1[outer]
             and _RANK[gaz.kind[c.row]] > _RANK[kind]
         ]
         if regions and not _contained(gaz, states[outer_i], outer, row):
-            return f"no place of this name in {gaz.name[regions[0]]}"  # "Bohdanivka, Donetsk": not in the oblast
+            # "Bohdanivka, Donetsk": not in the oblast; "Cawayan, Masbate": not in the province
+            return f"no place of this name in {gaz.name[regions[0]]}"
         if (
             states[outer_i].mention.source == "paren" and gaz.kind[outer] in (KIND_CITY, KIND_ADMIN2)
             and (gaz.cc[outer], gaz.admin1[outer]) != (gaz.cc[row], gaz.admin1[row])
