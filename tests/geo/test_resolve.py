@@ -351,6 +351,9 @@ def test_places_resolve_with_their_admin1(  # type: ignore[no-untyped-def]
          "of Al Mayadin in Deir ez-Zor, Syria.", "Al-Kour"),
         # a suburb the data lacks, like a village abroad only by its consonants, and no country named
         ("Police fired tear gas at protesters in Mirihana on Thursday evening.", "Mirihana"),
+        # the same for a small admin area abroad: Malta's Hamrun council (an admin1 of 9,700 people)
+        ("On Feb 15 Counter-Terrorism Forces killed 10 IS militants in Hamrin area in an air-drop operation.",
+         "Hamrin"),
     ],
 )
 def test_doubtful_names_stay_unresolved(places_nlp, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -576,3 +579,10 @@ def test_a_venue_ending_in_a_regions_spelling_is_no_region(places_nlp) -> None: 
     # "Center" is a spelling of France's Centre region; in a named venue it is no place
     names = [t.name for t in _toponyms(places_nlp, "He was treated at the Rose Medical Center on Friday.")]
     assert "Center" not in names
+
+
+def test_english_exonyms_of_regions(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Coalition forces destroyed an IS cave complex with airstrikes in Saladin province."
+    assert _by_name(_toponyms(places_nlp, text), "Saladin province").admin1 == "Salah ad Din"
+    # the alias does not move a town of that name elsewhere
+    assert _by_name(_toponyms(places_nlp, "A fire broke out in Babylon, New York."), "Babylon").country_code == "US"

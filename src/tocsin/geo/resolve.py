@@ -749,10 +749,11 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
             return f"no place of this name in {gaz.name[outer]}"  # "Jabaliyah (Al-Tuhayta Hodeidah)": not in Ibb
     key = _key(st.mention)
     if (
-        st.candidates[st.best].match == MATCH_SKELETON and kind == KIND_CITY
+        st.candidates[st.best].match == MATCH_SKELETON and kind in (KIND_CITY, KIND_ADMIN1, KIND_ADMIN2)
         and gaz.population[row] < _FOREIGN_SMALL and focus.share(gaz.cc[row], key) == 0.0
     ):
-        # "Mirihana" (a Colombo suburb the data lacks) is not Marhana, a village in Cote d'Ivoire, by spelling alone
+        # "Mirihana" (a Colombo suburb the data lacks) is not Marhana, a village in Cote d'Ivoire, by spelling alone;
+        # nor "Hamrin" Malta's Hamrun council, nor "Saladin province" Colombia's Saldana municipality
         return "only a loose spelling match to a small town, in a country nothing else in the report points to"
     evidence = focus.total - focus.own_weight(key) >= _EVIDENCE
     if not evidence or focus.share(gaz.cc[row], key) > 0.0:
