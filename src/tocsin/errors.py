@@ -114,6 +114,18 @@ class E:
     T410 = "[T410] {where}: time {value!r} is not an ISO 8601 date-time with a UTC offset such as +00:00"
     T411 = "[T411] warning {id!r} is {state}; {detail}"
     T412 = "[T412] {where}: subscription is invalid ({detail})"
+    T413 = (
+        "[T413] {where}: a CAP {msg_type} message answers another message ({refs}); it is not a warning and "
+        "is not imported"
+    )
+    T414 = (
+        "[T414] {where}: this is an HTML page, not XML (an error or login page served instead of the CAP "
+        "message?); fetch the alert again"
+    )
+    T415 = (
+        "[T415] {where}: the <{wrapper}> holds {count} CAP alerts; import the file (`tocsin warnings import`) "
+        "to read each"
+    )
     # classification model (T5xx)
     T501 = "[T501] {path}: not an ACLED export, missing column(s) {fields}; give a CSV with notes and sub_event_type"
     T502 = "[T502] {path}: cannot load the trigger model ({detail}); reinstall tocsin or run `tocsin train`"

@@ -136,15 +136,16 @@ def _polygon(text: bytes) -> bytes:
     [
         (_edit(BASE, b"<status>Actual", b"<status>Real"), "T406", "<status> is 'Real'"),  # unknown enum value
         (_edit(BASE, b"<urgency>Immediate", b"<urgency>Now"), "T406", "must be one of Immediate"),  # unknown enum
-        (_edit(BASE, b"12:00:00+00:00</sent>", b"12:00:00Z</sent>"), "T405", "sent"),  # Z suffix
+        (_edit(BASE, b"12:00:00+00:00</sent>", b"12 o'clock</sent>"), "T405", "sent"),  # not a date-time
         (_edit(BASE, b"<scope>Public</scope>", b""), "T405", "scope"),  # missing element
         (_polygon(b"50,30 50.1,30 50,30"), "T305", "polygon has 3 points"),  # too few points
-        (_polygon(b"50,30 50.1,30 50.1,30.1 50,30.1"), "T306", "not closed"),  # unclosed ring
-        (_polygon(b"120,30 120.1,30 120.1,30.1 120,30"), "T304", "looks swapped"),  # lon,lat instead of lat,lon
+        (_polygon(b"50,30 50.1,30"), "T305", "polygon has 2 points"),  # too few points to close
+        (_polygon(b"120,30 30,120 30.1,120.1 120,30"), "T304", "looks swapped"),  # orders mixed: no repair fits
         (_polygon(b"50,300 50.1,30 50.1,30.1 50,300"), "T303", "point 1"),  # longitude out of range
         (_polygon(b"50,30 50.1,30.1 50,30.1 50.1,30 50,30"), "T307", "not a valid shape"),  # crosses itself
         (_edit(BASE, b"<expires>2026-03-03", b"<expires>2026-02-03"), "T409", "before effective"),  # expires early
-        (b"<alert>not cap</alert>", "T408", "not a CAP <alert>"),  # no namespace
+        (b"<report>not cap</report>", "T408", "not a CAP <alert>"),  # another document
+        (b"<alert>no namespace, no fields</alert>", "T405", "identifier"),  # read as CAP 1.2, then validated
         (b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><unclosed>", "T404", "not well-formed"),  # broken
     ],
 )

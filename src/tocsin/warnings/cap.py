@@ -36,12 +36,14 @@ from tocsin.warnings.records import (
     Warning,
     WarningArea,
 )
+from tocsin.warnings.repair import clean_geometry_text, find_alerts, looks_like_html, normalise_alert
 from tocsin.warnings.timewindow import parse_window
 
 __all__ = [
     "CAP_NS",
     "MAX_CAP_BYTES",
     "format_time",
+    "languages",
     "parse_cap",
     "parse_time",
     "read_cap_file",
@@ -84,16 +86,47 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def safe_parse(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES) -> etree._Element:
-    """Parse untrusted XML: bounded size, no DTD, no entities, no network. Raises CapError."""
+_DECLARED = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
+
+
+def _as_windows_1252(data: bytes) -> bytes | None:
+    """Bytes that claim (or default to) UTF-8 but are not: re-read as windows-1252, the usual culprit."""
+    declared = _DECLARED.match(data)
+    if declared is not None and declared.group(2).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return None
+    text = _DECL.sub(b"", data, count=1).decode("cp1252", errors="replace")
+    return text.encode("utf-8")
+
+
+def safe_parse(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES,
+               notes: list[str] | None = None) -> etree._Element:
+    """Parse untrusted XML: bounded size, no DTD, no entities, no network. Raises CapError.
+
+    An HTML page (an error page served instead of XML) is T414. Bytes that are not valid in UTF-8
+    (declared or default) are read as windows-1252, with a line in ``notes``.
+    """
     if len(data) > max_bytes:
         raise CapError(E.T402.format(where=where, size=len(data), limit=max_bytes))
+    if looks_like_html(data):
+        raise CapError(E.T414.format(where=where))
     if _DTD.search(data):
         raise CapError(E.T403.format(where=where))
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise CapError(E.T404.format(where=where, detail=str(exc))) from exc
+        retry = _as_windows_1252(data) if "encoding" in str(exc) or "UTF-8" in str(exc) else None
+        if retry is None:
+            detail = str(exc)
+            if "Premature end" in detail or "EndTag" in detail:
+                detail += "; the file looks truncated"
+            raise CapError(E.T404.format(where=where, detail=detail)) from exc
+        try:
+            root = etree.fromstring(retry, _parser())
+        except etree.XMLSyntaxError:
+            raise CapError(E.T404.format(where=where, detail=str(exc))) from exc
+        if notes is not None:
+            notes.append(f"bytes are not valid UTF-8 ({exc}); read as windows-1252")
     if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
         raise CapError(E.T403.format(where=where))
     return root
@@ -241,7 +274,7 @@ def _fix_older_structure(root: etree._Element) -> None:
             resource.insert(0 if desc is None else resource.index(desc) + 1, mime)
 
 
-def _convert_older(root: etree._Element, where: str) -> etree._Element:
+def _convert_older(root: etree._Element, where: str, notes: list[str]) -> etree._Element:
     """Rename a CAP 1.0/1.1 message into the 1.2 namespace (dropping 1.0's ``password``)."""
     namespace = etree.QName(root).namespace
     version = "1.1" if namespace == CAP11_NS else "1.0"
@@ -259,6 +292,7 @@ def _convert_older(root: etree._Element, where: str) -> etree._Element:
             if certainty.text == "Very Likely":
                 certainty.text = "Likely"
     etree.cleanup_namespaces(root, top_nsmap={None: CAP_NS})
+    normalise_alert(root, notes)
     try:
         validate_cap(root, where)
     except CapError as exc:
@@ -283,8 +317,9 @@ def _texts(parent: etree._Element | None) -> dict[str, str]:
         tag = child.tag
         if isinstance(tag, str):
             name = tag.rpartition("}")[2]
-            if name not in out and child.text is not None:
-                text = child.text.strip()
+            raw = child.text if len(child) == 0 else "".join(child.xpath("text()"))  # text around comments too
+            if name not in out and raw is not None:
+                text = raw.strip()
                 if text:
                     out[name] = text
     return out
@@ -294,23 +329,51 @@ def _text(parent: etree._Element, tag: str) -> str | None:
     return _texts(parent).get(tag)
 
 
-def _pick_info(root: etree._Element) -> etree._Element | None:
+def _language_matches(info_language: str, wanted: str) -> bool:
+    have, want = info_language.lower(), wanted.lower()
+    return have == want or have.split("-")[0] == want.split("-")[0]
+
+
+def _pick_info(root: etree._Element, language: str | None = None) -> etree._Element | None:
+    """The ``info`` block to read: the one in ``language`` (exact tag, else same primary language), else
+    English, else the first. A block without ``language`` is en-US (CAP's default)."""
     infos = root.findall(_Q + "info")
-    for info in infos:
-        if (_text(info, "language") or "en-US").lower().startswith("en"):
-            return info
+    for wanted in (language, "en-US"):
+        if wanted:
+            for info in infos:
+                if _language_matches(_text(info, "language") or "en-US", wanted):
+                    return info
     return infos[0] if infos else None
 
 
-def _read_areas(info: etree._Element, where: str) -> list[WarningArea]:
+def languages(message: bytes | etree._Element) -> list[str]:
+    """The languages of a CAP message's ``info`` blocks, in order (``en-US`` where none is given)."""
+    root = safe_parse(message) if isinstance(message, bytes) else message
+    alert = (find_alerts(root) or [root])[0]
+    return [_texts(info).get("language", "en-US") for info in alert if isinstance(info.tag, str)
+            and etree.QName(info).localname == "info"]
+
+
+def _read_areas(info: etree._Element, where: str, notes: list[str]) -> list[WarningArea]:
     areas = []
     for a_index, area in enumerate(info.findall(_Q + "area"), start=1):
         a_where = f"{where} area {a_index}"
+        shapes: dict[str, list[str]] = {"polygon": [], "circle": []}
+        for tag, texts in shapes.items():
+            for element in area.findall(_Q + tag):
+                if (element.text or "").strip():
+                    texts.append(element.text or "")
+                else:
+                    notes.append(f"area {a_index}: empty <{tag}> ignored")
         polygons = tuple(
-            parse_polygon(p.text or "", f"{a_where} polygon {i}") for i, p in enumerate(area.findall(_Q + "polygon"), 1)
+            parse_polygon(clean_geometry_text(text, f"area {a_index} polygon {i}", notes, polygon=True),
+                          f"{a_where} polygon {i}")
+            for i, text in enumerate(shapes["polygon"], 1)
         )
         circles = tuple(
-            parse_circle(c.text or "", f"{a_where} circle {i}") for i, c in enumerate(area.findall(_Q + "circle"), 1)
+            parse_circle(clean_geometry_text(text, f"area {a_index} circle {i}", notes, polygon=False),
+                         f"{a_where} circle {i}")
+            for i, text in enumerate(shapes["circle"], 1)
         )
         geocodes = tuple(
             (t.get("valueName", ""), t.get("value", "")) for t in map(_texts, area.findall(_Q + "geocode"))
@@ -338,17 +401,18 @@ def _read_corridor(value: str, where: str) -> Corridor:
         raise CapError(E.T401.format(where=where, detail=f"bad tocsin:corridor parameter ({exc})")) from exc
 
 
-def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
+def _warning_from(root: etree._Element, data: bytes, where: str, notes: list[str], language: str | None
+                  ) -> Warning:
     root_t = _texts(root)
     identifier = root_t.get("identifier", "")
     where = f"{where} (alert {identifier!r})"
-    info = _pick_info(root)
+    info = _pick_info(root, language)
     info_t = _texts(info)
     params: list[tuple[str, str]] = []
     areas: list[WarningArea] = []
     if info is not None:
         params = [(t.get("valueName", ""), t.get("value", "")) for t in map(_texts, info.findall(_Q + "parameter"))]
-        areas = _read_areas(info, where)
+        areas = _read_areas(info, where, notes)
     by_name: dict[str, list[str]] = {}
     for name, value in params:
         by_name.setdefault(name, []).append(value)
@@ -414,27 +478,41 @@ def _warning_from(root: etree._Element, data: bytes, where: str) -> Warning:
         raise CapError(E.T401.format(where=where, detail=exc.message)) from exc
 
 
-def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES, *, validated: bool = False
-              ) -> Warning:
+def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES, *, validated: bool = False,
+              notes: list[str] | None = None, language: str | None = None) -> Warning:
     """Read one CAP message into a Warning, or raise CapError naming what is wrong.
 
-    The original bytes are kept in ``Warning.source_xml`` (an XML signature stays verifiable).
+    The original bytes are kept in ``Warning.source_xml`` (an XML signature stays verifiable); for an
+    alert inside a wrapper (EDXL-DE, an Atom entry, an RSS item) they are the ``<alert>`` element's.
+    What real publishers get wrong and tocsin can read without guessing (``tocsin.warnings.repair``)
+    is repaired in tocsin's copy only, and each repair is appended to ``notes``. Of several ``info``
+    blocks the one in ``language`` is read (else English, else the first).
     ``validated=True`` skips the schema and enumeration checks for messages tocsin itself stored after
-    checking them (the safe parser and the geometry checks still run).
+    checking them (the safe parser, the same repairs and the geometry checks still run).
     """
-    root = safe_parse(data, where, max_bytes)
-    if not isinstance(root.tag, str) or etree.QName(root).localname != "alert":
+    notes = [] if notes is None else notes
+    root = safe_parse(data, where, max_bytes, notes)
+    alerts = find_alerts(root)
+    if not alerts:
         raise CapError(E.T408.format(where=where, tag=root.tag if isinstance(root.tag, str) else "?"))
+    if len(alerts) > 1:
+        raise CapError(E.T415.format(where=where, count=len(alerts), wrapper=etree.QName(root).localname))
+    if alerts[0] is not root:
+        data = etree.tostring(alerts[0], encoding="UTF-8", with_tail=False)
+        notes.append(f"CAP alert read from inside its <{etree.QName(root).localname}> wrapper")
+        root = safe_parse(data, where, max_bytes)
     namespace = etree.QName(root).namespace
     if namespace in (CAP11_NS, CAP10_NS):
-        root = _convert_older(root, where)
-    elif namespace != CAP_NS:
+        root = _convert_older(root, where, notes)
+    elif namespace in (CAP_NS, None):
+        normalise_alert(root, notes)
+    else:
         raise CapError(E.T408.format(where=where, tag=root.tag))
     if not validated:
         _check_enums(root, where)
         validate_cap(root, where)
     try:
-        return _warning_from(root, data, where)
+        return _warning_from(root, data, where, notes, language)
     except GeometryError as exc:
         raise CapError(exc.message) from exc
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -21,12 +22,16 @@ from tocsin.errors import CapError, E, InputError
 from tocsin.warnings.cap import format_time, safe_parse
 from tocsin.warnings.records import Warning
 
-__all__ = ["ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "read_feed", "warnings_geojson"]
+__all__ = [
+    "ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "next_page", "read_feed", "warnings_geojson",
+]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MIME = "application/cap+xml"
 MAX_FEED_BYTES = 50_000_000
 _A = "{" + ATOM_NS + "}"
+_RSS1 = "{http://purl.org/rss/1.0/}"
+_XML_MIMES = ("application/xml", "text/xml", "application/octet-stream")
 _CAP_NAMESPACES = (
     "urn:oasis:names:tc:emergency:cap:1.2",
     "urn:oasis:names:tc:emergency:cap:1.1",
@@ -74,7 +79,10 @@ def build_feed(
     for warning in sorted(warnings, key=lambda w: (w.sent, w.id), reverse=True):
         entry = etree.SubElement(feed, _A + "entry")
         etree.SubElement(entry, _A + "id").text = href(warning)
-        etree.SubElement(entry, _A + "title").text = warning.headline or warning.event or warning.kind
+        title = warning.headline or warning.event or warning.kind
+        if warning.status != "Actual":  # Test/Exercise/System never reads as a real alert
+            title = f"[{warning.status}] {title}"
+        etree.SubElement(entry, _A + "title").text = title
         etree.SubElement(entry, _A + "updated").text = format_time(warning.sent)
         etree.SubElement(entry, _A + "published").text = format_time(warning.sent)
         etree.SubElement(etree.SubElement(entry, _A + "author"), _A + "name").text = (
@@ -107,41 +115,71 @@ def _embedded_alert(entry: etree._Element) -> bytes | None:
     for namespace in _CAP_NAMESPACES:
         alert = entry.find(f".//{{{namespace}}}alert")
         if alert is not None:
-            data: bytes = etree.tostring(alert, encoding="UTF-8")
+            data: bytes = etree.tostring(alert, encoding="UTF-8", with_tail=False)
             return data
     return None
 
 
+def _mime(value: str | None) -> str:
+    """``application/cap+xml; charset=UTF-8`` -> ``application/cap+xml``."""
+    return (value or "").split(";")[0].strip().lower()
+
+
+def _href(link: etree._Element, attribute: str = "href") -> str | None:
+    """The link's URL, resolved against ``xml:base`` when the feed gives one (else left as written)."""
+    href = (link.get(attribute) or link.text or "").strip()
+    if not href:
+        return None
+    base = link.base
+    return urljoin(base, href) if base and "://" in base else href
+
+
+def _atom_cap_link(links: list[etree._Element]) -> etree._Element | None:
+    """The entry's link to its CAP message: typed ``application/cap+xml`` first, then an XML-typed
+    alternate/enclosure/related link, then the plain alternate link."""
+    rels = ("alternate", "enclosure", "related")
+    ranked = (
+        [link for link in links if _mime(link.get("type")) == CAP_MIME],
+        [link for link in links if _mime(link.get("type")) in _XML_MIMES and link.get("rel", "alternate") in rels],
+        [link for link in links if link.get("rel", "alternate") == "alternate"],
+    )
+    for candidates in ranked:
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def _atom_entry(entry: etree._Element) -> FeedEntry:
+    chosen = _atom_cap_link(entry.findall(_A + "link"))
+    return FeedEntry(
+        id=(entry.findtext(_A + "id") or "").strip() or None,
+        title=entry.findtext(_A + "title"),
+        updated=_time(entry.findtext(_A + "updated") or entry.findtext(_A + "published")),
+        cap_url=_href(chosen) if chosen is not None else None,
+        alert_xml=_embedded_alert(entry),
+    )
+
+
 def _atom_entries(root: etree._Element, where: str) -> list[FeedEntry]:
-    entries = []
-    for entry in root.iter(_A + "entry"):
-        links = entry.findall(_A + "link")
-        cap = [link for link in links if link.get("type") == CAP_MIME]
-        alternate = [link for link in links if link.get("rel", "alternate") == "alternate"]
-        chosen = (cap or alternate or [None])[0]
-        entries.append(
-            FeedEntry(
-                id=entry.findtext(_A + "id"),
-                title=entry.findtext(_A + "title"),
-                updated=_time(entry.findtext(_A + "updated")),
-                cap_url=chosen.get("href") if chosen is not None else None,
-                alert_xml=_embedded_alert(entry),
-            )
-        )
-    return entries
+    return [_atom_entry(entry) for entry in root.iter(_A + "entry")]
 
 
-def _rss_entries(root: etree._Element) -> list[FeedEntry]:
+def _rss_entries(root: etree._Element, ns: str = "") -> list[FeedEntry]:
     entries = []
-    for item in root.iter("item"):
-        enclosure = item.find("enclosure")
-        url = enclosure.get("url") if enclosure is not None and enclosure.get("type") == CAP_MIME else None
+    for item in root.iter(ns + "item"):
+        enclosures = item.findall(ns + "enclosure")
+        ranked = [e for e in enclosures if _mime(e.get("type")) == CAP_MIME] + [
+            e for e in enclosures if _mime(e.get("type")) in _XML_MIMES or not e.get("type")]
+        url = _href(ranked[0], "url") if ranked else None
+        atom_link = _atom_cap_link(item.findall(_A + "link"))
+        link = (item.findtext(ns + "link") or "").strip() or None
+        guid = (item.findtext(ns + "guid") or "").strip() or None
         entries.append(
             FeedEntry(
-                id=item.findtext("guid") or item.findtext("link"),
-                title=item.findtext("title"),
-                updated=_time(item.findtext("pubDate")),
-                cap_url=url or item.findtext("link"),
+                id=guid or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or link,
+                title=item.findtext(ns + "title"),
+                updated=_time(item.findtext(ns + "pubDate") or item.findtext("{http://purl.org/dc/elements/1.1/}date")),
+                cap_url=url or (_href(atom_link) if atom_link is not None else None) or link,
                 alert_xml=_embedded_alert(item),
             )
         )
@@ -149,16 +187,36 @@ def _rss_entries(root: etree._Element) -> list[FeedEntry]:
 
 
 def read_feed(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> list[FeedEntry]:
-    """The entries of an Atom or RSS 2.0 index of CAP alerts (hostile XML is refused as for CAP)."""
+    """The entries of an Atom feed (or a lone Atom entry), RSS 2.0 or RSS 1.0 index of CAP alerts.
+
+    Hostile XML is refused as for CAP. Links are resolved against ``xml:base`` when the feed gives
+    one; other relative links stay relative (the caller knows where the feed came from).
+    """
     root = safe_parse(data, where, max_bytes)
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag == _A + "feed":
         return _atom_entries(root, where)
+    if tag == _A + "entry":
+        return [_atom_entry(root)]
     if tag == "rss":
         return _rss_entries(root)
+    if tag == "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF":
+        return _rss_entries(root, _RSS1)
     if etree.QName(tag).localname == "alert" if tag else False:
         raise InputError(E.T009.format(path=where, detail="this is a CAP message, not a feed; import it as CAP"))
     raise CapError(E.T009.format(path=where, detail=f"root element is {tag or '?'}, not an Atom feed or RSS"))
+
+
+def next_page(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> str | None:
+    """The feed's next page (``<link rel="next">``, Atom paging as RFC 5005 defines it; also in RSS as
+    ``atom:link``), or None."""
+    root = safe_parse(data, where, max_bytes)
+    channel = root.find("channel")
+    holder = channel if channel is not None else root
+    for link in holder.findall(_A + "link"):
+        if link.get("rel") == "next":
+            return _href(link)
+    return None
 
 
 def warnings_geojson(warnings: Sequence[Warning]) -> dict[str, object]:

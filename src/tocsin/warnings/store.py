@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import shapely
 import sqlalchemy as sa
+from lxml import etree
 from shapely.geometry.base import BaseGeometry
 
 import tocsin.store.engine as eng
@@ -36,9 +37,10 @@ from tocsin.store.tables import UTCDateTime
 from tocsin.store.warning_tables import deliveries, subscriptions, warning_log, warnings
 from tocsin.warnings.cap import parse_cap, safe_parse, to_cap
 from tocsin.warnings.drafts import draft_from_notice, new_identifier
-from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, read_feed
+from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, next_page, read_feed
 from tocsin.warnings.geometry import Resolver
 from tocsin.warnings.records import Warning
+from tocsin.warnings.repair import find_alerts
 from tocsin.warnings.status import StatusAnswer, StatusIndex
 from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check_webhook_url, subscription_area
 from tocsin.warnings.timewindow import to_utc
@@ -46,6 +48,7 @@ from tocsin.warnings.timewindow import to_utc
 __all__ = ["Delivery", "ImportResult", "StoredWarning", "WarningStore", "area_columns", "warning_geometry"]
 
 CANCEL_FEED_HOURS = 24
+MAX_FEED_PAGES = 100
 _CHUNK = 5000
 _PARSED_CACHE = 100_000
 
@@ -83,9 +86,28 @@ class Delivery:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """One message of an import: its id when stored (or already stored), else the error; ``notes`` are
+    what tocsin repaired or decided while reading it (``tocsin.warnings.repair``)."""
+
     where: str
     warning_id: str | None
     error: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _same_message(a: bytes, b: bytes) -> bool:
+    """Equal bytes, or the same alert once canonicalised (exclusive C14N): an alert copied out of a feed
+    entry or an EDXL wrapper again is the same message."""
+    if a == b:
+        return True
+    try:
+        first, second = (find_alerts(safe_parse(x)) for x in (a, b))
+    except CapError:
+        return False
+    if len(first) != 1 or len(second) != 1:
+        return False
+    return bool(etree.tostring(first[0], method="c14n", exclusive=True)
+                == etree.tostring(second[0], method="c14n", exclusive=True))
 
 
 def _now() -> dt.datetime:
@@ -175,14 +197,14 @@ class WarningStore:
                                                  detail=detail))
 
     def _insert(self, conn: sa.Connection, warning: Warning, cap_xml: bytes, who: str, *, imported: bool,
-                references_id: str | None = None, action: str = "create") -> None:
+                references_id: str | None = None, action: str = "create", detail: str | None = None) -> None:
         if conn.execute(sa.select(warnings.c.id).where(warnings.c.id == warning.id)).first() is not None:
             raise InputError(E.T411.format(id=warning.id, state="already stored", detail="use update, or a new id"))
         now = _now()
         conn.execute(warnings.insert().values(
             id=warning.id, state="draft", imported=imported, version=1, created_at=now, updated_at=now,
             references_id=references_id, **self._values(warning, cap_xml)))
-        self._log(conn, warning.id, action, who)
+        self._log(conn, warning.id, action, who, detail)
 
     # -- drafts ------------------------------------------------------------------------------------
 
@@ -292,6 +314,10 @@ class WarningStore:
         if current.state != "draft":
             raise InputError(E.T411.format(id=warning_id, state=current.state, detail="only a draft can be published"))
         warning = current.warning
+        if current.imported and (warning.scope != "Public" or warning.status == "Draft"):
+            what = f"scope {warning.scope}" if warning.scope != "Public" else "status Draft"
+            raise InputError(E.T411.format(id=warning_id, state=f"an imported message with {what}",
+                                           detail="its sender did not address it to the public; it is not published"))
         geometry = warning_geometry(warning)
         if geometry is None and warning.msg_type != "Cancel":
             raise InputError(E.T411.format(id=warning_id, state="a draft without geometry",
@@ -299,9 +325,9 @@ class WarningStore:
         if warning.status == "Draft":
             warning = dataclasses.replace(warning, status=status)
         cap_xml = current.cap_xml if current.imported else to_cap(dataclasses.replace(warning, source_xml=None))
-        referenced = self._get_or_none(current.references_id)  # may be another authority's, not stored here
-        if referenced is not None:
-            old_geometry = warning_geometry(referenced.warning)
+        referenced = [r for r in self._stored_references(warning) if r.state == "published"]  # may be none here
+        for old in referenced:
+            old_geometry = warning_geometry(old.warning)
             if old_geometry is not None:
                 geometry = old_geometry if geometry is None else shapely.union(geometry, old_geometry)
         postgis = self._postgis()
@@ -317,10 +343,10 @@ class WarningStore:
             if done != 1:
                 raise ConflictError(E.T203.format(what="warning", id=warning_id, found="newer",
                                                   expected=current.version))
-            if referenced is not None:
-                new_state = "cancelled" if warning.msg_type == "Cancel" else "superseded"
+            new_state = "cancelled" if warning.msg_type == "Cancel" else "superseded"
+            for old in referenced:
                 conn.execute(warnings.update()
-                             .where(warnings.c.id == referenced.warning.id, warnings.c.state == "published")
+                             .where(warnings.c.id == old.warning.id, warnings.c.state == "published")
                              .values(state=new_state, superseded_by=warning_id, updated_at=now,
                                      version=warnings.c.version + 1))
             if matched is None:  # PostGIS: the subscriptions' GiST index, in this transaction
@@ -379,7 +405,8 @@ class WarningStore:
 
     def _published_rows(self, conn: sa.Connection, *where: Any) -> list[Warning]:
         q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type != "Cancel",
-                                      warnings.c.kind != "all_clear", *where).order_by(warnings.c.id)
+                                      warnings.c.kind != "all_clear", warnings.c.status == "Actual",
+                                      *where).order_by(warnings.c.id)
         return [self._stored(r).warning for r in conn.execute(q)]
 
     def at_point(self, lat: float, lon: float, at: dt.datetime | None = None) -> list[Warning]:
@@ -435,55 +462,154 @@ class WarningStore:
 
     # -- import ------------------------------------------------------------------------------------
 
-    def import_cap(self, data: bytes, who: str, where: str = "<input>") -> StoredWarning:
-        """Store another authority's CAP message as a draft, keeping its original bytes (and signature)."""
-        warning = parse_cap(data, where)
+    def _stored_references(self, warning: Warning) -> list[StoredWarning]:
+        """The messages ``warning`` references (CAP ``references``) that are stored here, oldest first.
+
+        A reference names (sender, identifier, sent); a stored row of that identifier from another sender
+        is a different message and is left alone.
+        """
+        out = []
+        for ref in warning.references:
+            stored = self._get_or_none(ref.identifier)
+            if stored is not None and stored.warning.sender == ref.sender and stored.warning.id != warning.id:
+                out.append(stored)
+        return out
+
+    def _referencing(self, warning: Warning) -> StoredWarning | None:
+        """A stored Update or Cancel (from the same sender) that references ``warning``: a Cancel first."""
+        q = sa.select(warnings).where(warnings.c.sender == warning.sender,
+                                      warnings.c.msg_type.in_(("Update", "Cancel")))
+        with self.engine.connect() as conn:
+            rows = [self._stored(r) for r in conn.execute(q)]
+        found = [r for r in rows if any(ref.identifier == warning.id and ref.sender == warning.sender
+                                        for ref in r.warning.references)]
+        found.sort(key=lambda r: (r.warning.msg_type != "Cancel", -r.warning.sent.timestamp()))
+        return found[0] if found else None
+
+    def import_cap(self, data: bytes, who: str, where: str = "<input>",
+                   notes: list[str] | None = None) -> StoredWarning:
+        """Store another authority's CAP message as a draft, keeping its original bytes (and signature).
+
+        What was repaired while reading it is appended to ``notes`` and kept in the warning's log.
+        ``Ack`` and ``Error`` messages are refused (T413). Update/Cancel chains hold whatever order the
+        messages arrive in: an imported Update or Cancel ends the drafts it references at once
+        (``superseded``/``cancelled``), and the published ones when it is published; a message that a
+        stored Update or Cancel already references is stored ``superseded``/``cancelled``, never public.
+        The same message again (same bytes, or the same alert once canonicalised) is not stored twice.
+        """
+        notes = [] if notes is None else notes
+        warning = parse_cap(data, where, notes=notes)
+        data = warning.source_xml or data  # the <alert>'s own bytes when it came inside a wrapper
+        if warning.msg_type in ("Ack", "Error"):
+            refs = " ".join(r.to_text() for r in warning.references) or "no references"
+            raise CapError(E.T413.format(where=where, msg_type=warning.msg_type, refs=refs))
         existing = self._get_or_none(warning.id)
         if existing is not None:
-            if existing.cap_xml == data:
+            if _same_message(existing.cap_xml, data):
                 return existing
             raise InputError(E.T411.format(id=warning.id, state="already stored with other content",
                                            detail="an identifier names one message; ask the sender"))
+        referenced = self._stored_references(warning)
+        later = self._referencing(warning)
+        ends = "cancelled" if warning.msg_type == "Cancel" else "superseded"
+        now = _now()
         with self._write() as conn:
-            self._insert(conn, warning, data, who, imported=True, action="import",
-                         references_id=warning.references[-1].identifier if warning.references else None)
+            ref_id = referenced[-1].warning.id if referenced else (
+                warning.references[-1].identifier if warning.references else None)
+            self._insert(conn, warning, data, who, imported=True, action="import", references_id=ref_id,
+                         detail="; ".join(notes) or None)
+            for old in referenced:
+                if old.state == "draft":
+                    conn.execute(warnings.update().where(warnings.c.id == old.warning.id, warnings.c.state == "draft")
+                                 .values(state=ends, superseded_by=warning.id, updated_at=now,
+                                         version=warnings.c.version + 1))
+                    self._log(conn, old.warning.id, ends, who, f"by imported {warning.msg_type} {warning.id}")
+                    notes.append(f"draft {old.warning.id!r} it references is now {ends}")
+                elif old.state == "published":
+                    notes.append(f"published warning {old.warning.id!r} it references stays public until this "
+                                 f"{warning.msg_type} is published")
+            if later is not None and warning.msg_type != "Cancel":
+                state = "cancelled" if later.warning.msg_type == "Cancel" else "superseded"
+                conn.execute(warnings.update().where(warnings.c.id == warning.id)
+                             .values(state=state, superseded_by=later.warning.id, version=2))
+                self._log(conn, warning.id, state, who, f"by {later.warning.msg_type} {later.warning.id} stored before")
+                notes.append(f"already {state} by {later.warning.msg_type} {later.warning.id!r} stored before; "
+                             "not to be published")
         return self.get(warning.id)
 
     def import_path(self, path: str | Path, who: str) -> list[ImportResult]:
-        """Import a CAP file, or an Atom/RSS index feed (embedded alerts, and CAP links to local files)."""
+        """Import a CAP file (also wrapped: EDXL-DE, an Atom entry), or an Atom/RSS index feed.
+
+        From a feed: embedded alerts, and CAP links to local files (relative links are read relative to
+        the feed's folder); ``rel="next"`` pages that are local files are followed (up to
+        ``MAX_FEED_PAGES``). An entry repeating a link or alert seen earlier in the same import is
+        reported once. Every message gets its own result; one bad entry does not stop the others.
+        """
         path = Path(path)
         if not path.is_file():
             raise InputError(E.T008.format(path=path))
+        results: list[ImportResult] = []
+        seen: dict[str, str] = {}
+        pages: set[Path] = set()
+        page: Path | None = path
+        while page is not None and len(pages) < MAX_FEED_PAGES:
+            pages.add(page.resolve())
+            following = self._import_page(page, who, results, seen)
+            page = following if following is not None and following.resolve() not in pages else None
+        return results
+
+    def _import_page(self, path: Path, who: str, results: list[ImportResult], seen: dict[str, str]) -> Path | None:
         data = path.read_bytes()[: MAX_FEED_BYTES + 1]
         try:
             root = safe_parse(data, str(path), MAX_FEED_BYTES)
             tag = root.tag if isinstance(root.tag, str) else ""
-            if tag.endswith("}alert") or tag == "alert":
-                return [self._import_one(data, who, str(path))]
+            local = etree.QName(tag).localname if tag else ""
+            if local == "alert":
+                results.append(self._import_one(data, who, str(path)))
+                return None
+            if local not in ("feed", "entry", "rss", "RDF"):
+                alerts = find_alerts(root)
+                if not alerts:  # parse_cap names what the document is (HTML page, other XML)
+                    results.append(self._import_one(data, who, str(path)))
+                for i, alert in enumerate(alerts, start=1):
+                    where = f"{path} alert {i}" if len(alerts) > 1 else str(path)
+                    results.append(self._import_one(etree.tostring(alert, encoding="UTF-8", with_tail=False), who,
+                                                    where))
+                return None
             entries = read_feed(data, str(path))
+            following = next_page(data, str(path))
         except (CapError, InputError) as exc:
-            return [ImportResult(str(path), None, exc.message)]
-        results = []
+            results.append(ImportResult(str(path), None, exc.message))
+            return None
         for i, entry in enumerate(entries, start=1):
             where = f"{path} entry {i}"
+            key = entry.cap_url if entry.alert_xml is None else entry.alert_xml.decode("utf-8", "replace")
+            if key and key in seen:
+                continue  # a feed repeating an entry (MeteoAlarm lists one alert once per area)
+            if key:
+                seen[key] = where
             if entry.alert_xml is not None:
                 results.append(self._import_one(entry.alert_xml, who, where))
                 continue
-            local = self._local_link(path, entry.cap_url)
-            if local is not None:
-                results.append(self._import_one(local.read_bytes(), who, f"{where} ({local})"))
-            elif entry.cap_url:
+            local_file = self._local_link(path, entry.cap_url)
+            if local_file is not None:
+                results.append(self._import_one(local_file.read_bytes(), who, f"{where} ({local_file})"))
+            elif entry.cap_url and "://" in entry.cap_url and not entry.cap_url.startswith("file://"):
                 results.append(ImportResult(where, None, f"CAP link {entry.cap_url} is remote; tocsin does not fetch "
                                                          "at run time: download it and import the file"))
+            elif entry.cap_url:
+                results.append(ImportResult(where, None, f"CAP link {entry.cap_url}: no such file (not found next to "
+                                                         "the feed); entry skipped"))
             else:
                 results.append(ImportResult(where, None, "entry has no CAP link and no embedded alert"))
-        return results
+        return self._local_link(path, following)
 
     def _import_one(self, data: bytes, who: str, where: str) -> ImportResult:
+        notes: list[str] = []
         try:
-            return ImportResult(where, self.import_cap(data, who, where).warning.id)
+            return ImportResult(where, self.import_cap(data, who, where, notes).warning.id, notes=tuple(notes))
         except (CapError, InputError) as exc:
-            return ImportResult(where, None, exc.message)
+            return ImportResult(where, None, exc.message, tuple(notes))
 
     @staticmethod
     def _local_link(feed: Path, url: str | None) -> Path | None:

@@ -1,0 +1,227 @@
+"""What real CAP publishers send, and how tocsin reads it: wrappers, times, foreign elements, loose geometry.
+
+Every function here is deterministic and leaves the publisher's bytes alone: it works on tocsin's parsed
+copy of a message, and each repair it makes is described by one line appended to ``notes`` (shown to
+the operator at import and kept in the warning's log). Stored messages are read through the same
+functions, so what ``parse_cap`` reads from the stored original bytes is exactly what was imported.
+
+What is repaired (anything else stays an error with a code, see ``docs/warnings.md``):
+
+- an ``<alert>`` without a namespace is read as CAP 1.2; an alert wrapped in an EDXL-DE
+  ``contentObject``, an Atom ``<entry>``/``<content>`` or an RSS ``<item>`` is taken out of its wrapper;
+- date-times: ``Z``, a lowercase ``t`` or a space, missing seconds, fractional seconds, ``+0000`` offsets;
+  a time without any offset takes the offset of the message's ``sent`` (else UTC), with a note;
+- elements outside the CAP namespace (IPAWS/EU extensions, vendor fields) are ignored; an XML
+  signature (``ds:Signature``) is kept in the original bytes;
+- polygons and circles: spaces around commas, a third coordinate (altitude), an unclosed ring,
+  and every point given as lon,lat when that is the only reading that fits the ranges.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+__all__ = [
+    "CAP12_NS",
+    "clean_geometry_text",
+    "find_alerts",
+    "looks_like_html",
+    "normalise_alert",
+    "normalise_time",
+]
+
+CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
+CAP_NAMESPACES = (CAP12_NS, "urn:oasis:names:tc:emergency:cap:1.1", "http://www.incident.com/cap/1.0")
+DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
+_TIME_TAGS = ("sent", "effective", "onset", "expires")
+_ENUM_TAGS = ("status", "msgType", "scope", "category", "responseType", "urgency", "severity", "certainty")
+_TIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<hm>\d{2}:\d{2})(?::(?P<s>\d{2})(?P<frac>[.,]\d+)?)?"
+    r"\s*(?P<off>[Zz]|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
+)
+_HTML = re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """True for an HTML page (an error or login page a server sent instead of XML)."""
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    return _HTML.match(head) is not None
+
+
+def _offset(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text in ("Z", "z"):
+        return "+00:00"
+    sign, digits = text[0], text[1:].replace(":", "")
+    digits = digits.ljust(4, "0")
+    return f"{sign}{digits[:2]}:{digits[2:4]}"
+
+
+def normalise_time(text: str, default_offset: str | None = None) -> tuple[str, bool]:
+    """A CAP date-time as the schema wants it (``YYYY-MM-DDThh:mm:ss+hh:mm``) and whether it lacked an offset.
+
+    Unreadable text is returned stripped and unchanged (the schema then names it).
+
+    >>> normalise_time("2026-03-01t12:00Z")
+    ('2026-03-01T12:00:00+00:00', False)
+    >>> normalise_time("2026-03-01T12:00:00.250", "+02:00")
+    ('2026-03-01T12:00:00+02:00', True)
+    """
+    stripped = text.strip()
+    match = _TIME.fullmatch(stripped)
+    if match is None:
+        return stripped, False
+    offset = _offset(match["off"])
+    missing = offset is None
+    if missing:
+        offset = default_offset or "+00:00"
+    return f"{match['date']}T{match['hm']}:{match['s'] or '00'}{offset}", missing
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def find_alerts(root: etree._Element) -> list[etree._Element]:
+    """The CAP ``<alert>`` elements in a document: the root itself, or those inside a wrapper (EDXL-DE
+    ``contentObject``, an Atom entry's ``content``, an RSS item, a SOAP body), in document order."""
+    if not isinstance(root.tag, str):
+        return []
+    if _local(root) == "alert":
+        return [root]
+    found = []
+    for element in root.iter():
+        if isinstance(element.tag, str) and _local(element) == "alert":
+            namespace = etree.QName(element).namespace
+            if namespace in CAP_NAMESPACES or namespace is None:
+                if not any(found_alert in element.iterancestors() for found_alert in found):
+                    found.append(element)
+    return found
+
+
+def _adopt_namespace(alert: etree._Element, notes: list[str]) -> None:
+    """An ``<alert>`` in no namespace (some publishers leave it out) is read as CAP 1.2."""
+    for element in alert.iter():
+        if isinstance(element.tag, str) and etree.QName(element).namespace is None:
+            element.tag = "{" + CAP12_NS + "}" + element.tag
+    etree.cleanup_namespaces(alert, top_nsmap={None: CAP12_NS})
+    notes.append("the <alert> has no namespace; read as CAP 1.2 (urn:oasis:names:tc:emergency:cap:1.2)")
+
+
+def _drop_foreign(alert: etree._Element, notes: list[str]) -> None:
+    """Remove (from tocsin's copy) elements outside CAP, except an XML signature directly under <alert>."""
+    dropped: dict[str, int] = {}
+    for element in list(alert.iter()):
+        if not isinstance(element.tag, str) or element is alert:
+            continue
+        namespace = etree.QName(element).namespace
+        if namespace == CAP12_NS:
+            continue
+        if namespace == DSIG_NS and element.getparent() is alert:
+            continue
+        parent = element.getparent()
+        if parent is None or not (etree.QName(parent).namespace == CAP12_NS or parent is alert):
+            continue  # inside an element already dropped
+        name = element.tag if namespace is None else f"{{{namespace}}}{_local(element)}"
+        dropped[name] = dropped.get(name, 0) + 1
+        parent.remove(element)
+    for name, count in dropped.items():
+        notes.append(f"ignored {count} <{name}> element(s): not part of CAP 1.2")
+
+
+def _normalise_times(alert: etree._Element, notes: list[str]) -> None:
+    q = "{" + CAP12_NS + "}"
+    sent = alert.find(q + "sent")
+    sent_match = _TIME.fullmatch((sent.text or "").strip()) if sent is not None else None
+    sent_offset = _offset(sent_match["off"]) if sent_match is not None else None
+    for tag in _TIME_TAGS:
+        for element in alert.iter(q + tag):
+            if element.text is None:
+                continue
+            fixed, missing = normalise_time(element.text, sent_offset)
+            if fixed != element.text.strip():
+                if missing:
+                    basis = "the offset of <sent>" if sent_offset and tag != "sent" else "UTC"
+                    notes.append(f"<{tag}> {element.text.strip()!r} has no UTC offset; read as {fixed} ({basis})")
+                else:
+                    notes.append(f"<{tag}> {element.text.strip()!r} read as {fixed} (CAP writes seconds and an "
+                                 "offset such as +00:00)")
+            element.text = fixed
+    for references in alert.iter(q + "references"):
+        tokens = []
+        for token in (references.text or "").split():
+            parts = token.split(",")
+            if len(parts) == 3:
+                fixed, _ = normalise_time(parts[2])
+                if fixed != parts[2]:
+                    notes.append(f"<references> time {parts[2]!r} read as {fixed}")
+                parts[2] = fixed
+            tokens.append(",".join(parts))
+        if tokens:
+            references.text = " ".join(tokens)
+
+
+def _strip_enums(alert: etree._Element) -> None:
+    q = "{" + CAP12_NS + "}"
+    for tag in _ENUM_TAGS:
+        for element in alert.iter(q + tag):
+            if element.text is not None and element.text != element.text.strip():
+                element.text = element.text.strip()
+
+
+def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
+    """Repair tocsin's parsed copy of a CAP 1.2 (or namespace-less) alert in place; return it."""
+    if etree.QName(alert).namespace is None:
+        _adopt_namespace(alert, notes)
+    if etree.QName(alert).namespace != CAP12_NS:
+        return alert
+    _drop_foreign(alert, notes)
+    _normalise_times(alert, notes)
+    _strip_enums(alert)
+    return alert
+
+
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def clean_geometry_text(text: str, where: str, notes: list[str], *, polygon: bool) -> str:
+    """CAP polygon or circle text as ``parse_polygon``/``parse_circle`` read it, repairing what is unambiguous.
+
+    Spaces around commas go; a third coordinate (altitude) is dropped; a polygon ring left open is
+    closed; points given as lon,lat are swapped when some point's first number is outside -90..90 and
+    swapping puts every point in range. Anything else is left for the strict parser to name.
+    """
+    cleaned = _COMMA.sub(",", text.strip())
+    radius = ""
+    if not polygon:
+        head, *rest = cleaned.split(None, 1)  if cleaned else [""]
+        cleaned = head
+        radius = " " + " ".join(rest).strip() if rest else ""
+    tokens = cleaned.split()
+    parts = [t.split(",") for t in tokens]
+    if tokens and all(len(p) == 3 for p in parts):
+        notes.append(f"{where}: third coordinate (altitude) of each point ignored")
+        parts = [p[:2] for p in parts]
+    numbers = [(_number(p[0]), _number(p[1])) if len(p) == 2 else (None, None) for p in parts]
+    if numbers and all(a is not None and b is not None for a, b in numbers):
+        pairs = [(float(a), float(b)) for a, b in numbers if a is not None and b is not None]
+        swapped = any(abs(a) > 90 for a, _ in pairs) and all(abs(b) <= 90 and abs(a) <= 180 for a, b in pairs)
+        if swapped:
+            notes.append(f"{where}: points read as lon,lat (first numbers beyond +-90); swapped to CAP's lat,lon")
+            parts = [[p[1], p[0]] for p in parts]
+            pairs = [(b, a) for a, b in pairs]
+        if polygon and len(pairs) >= 3 and pairs[0] != pairs[-1]:
+            notes.append(f"{where}: ring not closed; closed by repeating its first point")
+            parts.append(list(parts[0]))
+    out = " ".join(",".join(p) for p in parts)
+    return out + radius if not polygon else out
