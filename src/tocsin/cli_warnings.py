@@ -322,6 +322,8 @@ def warnings_import(
                     err.print(f"skipped {result.where}: {result.error}", highlight=False, markup=False)
                 else:
                     out.print(f"imported {result.warning_id} ({result.where})", highlight=False)
+                for note in result.notes:  # what tocsin repaired or decided while reading it
+                    err.print(f"  note: {note}", highlight=False, markup=False)
     if failed:
         raise typer.Exit(1)
 

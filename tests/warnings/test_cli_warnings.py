@@ -95,6 +95,16 @@ def test_import_reports_each_file(app: typer.Typer, tmp_path: Path) -> None:
     assert "KSTO1055887203" in drafts
 
 
+def test_import_prints_what_was_repaired(app: typer.Typer, tmp_path: Path) -> None:
+    data = (FIXTURES / "valid" / "gcap__thunderstorm.cap").read_bytes()
+    path = tmp_path / "storm.cap"
+    path.write_bytes(data.replace(b"2003-06-17T14:57:00-07:00", b"2003-06-17T21:57:00Z"))
+    result = CliRunner().invoke(app, ["warnings", "import", str(path), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 0, result.output
+    assert "imported KSTO1055887203" in result.output
+    assert "note: <sent> '2003-06-17T21:57:00Z' read as 2003-06-17T21:57:00+00:00" in result.output
+
+
 def test_subscriptions_and_update_cancel(app: typer.Typer, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     sub_id = run(app, db, "subscriptions", "add", "http://127.0.0.1:9/hook", "--secret", "s",

@@ -11,7 +11,7 @@ from warnkit import FIXTURES, T0, make_warning
 
 from tocsin.errors import CapError
 from tocsin.warnings.cap import parse_cap
-from tocsin.warnings.feed import ATOM_NS, CAP_MIME, build_feed, read_feed
+from tocsin.warnings.feed import ATOM_NS, CAP_MIME, build_feed, next_page, read_feed
 
 A = "{" + ATOM_NS + "}"
 
@@ -86,3 +86,61 @@ def test_feed_with_xxe_is_refused() -> None:
 def test_a_cap_message_is_not_a_feed(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="not a feed"):
         read_feed((FIXTURES / "valid" / "gcap__thunderstorm.cap").read_bytes())
+
+
+ATOM_HEAD = '<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title><updated>2026-03-01T12:00:00Z</updated>'
+
+
+@pytest.mark.parametrize(
+    ("document", "cap_url"),
+    [
+        (ATOM_HEAD + '<entry><id>1</id><link rel="alternate" type="text/html" href="https://a.example/1.html"/>'
+         '<link rel="related" type="application/cap+xml; charset=UTF-8" href="https://a.example/1.cap"/></entry></feed>',
+         "https://a.example/1.cap"),  # MIME type with a parameter, after an HTML link
+        (ATOM_HEAD + '<entry><id>1</id><link rel="alternate" type="text/html" href="https://a.example/1.html"/>'
+         '<link rel="enclosure" type="application/xml" href="https://a.example/1.xml"/></entry></feed>',
+         "https://a.example/1.xml"),  # untyped-as-CAP XML enclosure beats the HTML page
+        ('<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/alerts/"><id>f</id>'
+         '<entry><id>1</id><link type="application/cap+xml" href="1.cap"/></entry></feed>',
+         "https://a.example/alerts/1.cap"),  # relative link under xml:base
+        (ATOM_HEAD + '<entry><id>1</id><link type="application/cap+xml" href="alerts/1.cap"/></entry></feed>',
+         "alerts/1.cap"),  # relative without a base: left for the caller, who knows where the feed is
+        ('<entry xmlns="http://www.w3.org/2005/Atom"><id>1</id><link type="application/cap+xml" '
+         'href="https://a.example/1.cap"/></entry>', "https://a.example/1.cap"),  # a lone Atom entry document
+        ('<rss version="2.0"><channel><item><link>https://a.example/1.html</link><enclosure type="text/xml" '
+         'url="https://a.example/1.xml" length="1"/></item></channel></rss>', "https://a.example/1.xml"),  # enclosure
+        ('<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><item><link>https://a.example/1.html'
+         '</link><atom:link type="application/cap+xml" href="https://a.example/1.cap"/></item></channel></rss>',
+         "https://a.example/1.cap"),  # RSS item carrying an atom:link to its CAP
+        ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+         '<item rdf:about="https://a.example/1.cap"><title>t</title><link>https://a.example/1.cap</link></item>'
+         '</rdf:RDF>', "https://a.example/1.cap"),  # RSS 1.0
+    ],
+)
+def test_cap_links_as_real_feeds_write_them(document: str, cap_url: str) -> None:
+    [entry] = read_feed(document.encode())
+    assert entry.cap_url == cap_url
+
+
+def test_rel_next_gives_the_next_page() -> None:
+    page = ATOM_HEAD + '<link rel="next" href="https://a.example/feed?page=2"/></feed>'
+    assert next_page(page.encode()) == "https://a.example/feed?page=2"
+    rss = ('<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><atom:link rel="next" '
+           'href="p2.rss"/></channel></rss>')
+    assert next_page(rss.encode()) == "p2.rss"
+    assert next_page((ATOM_HEAD + "</feed>").encode()) is None
+
+
+def test_embedded_alert_bytes_end_at_the_alert() -> None:
+    alert = (FIXTURES / "valid" / "gcap__thunderstorm.cap").read_text().split("?>", 1)[1].strip()
+    content = f"<content type='application/cap+xml'>{alert}trailing</content>"
+    document = ATOM_HEAD + f"<entry><id>1</id>{content}</entry></feed>"
+    [entry] = read_feed(document.encode())
+    assert entry.alert_xml is not None and entry.alert_xml.endswith(b"</alert>")
+    assert parse_cap(entry.alert_xml).id == "KSTO1055887203"
+
+
+@pytest.mark.parametrize("status", ["Test", "Exercise"])
+def test_feed_titles_say_when_an_alert_is_not_actual(status: str) -> None:
+    root = etree.fromstring(build_feed([make_warning(status=status)], base_url="https://a.example"))
+    assert root.findtext(f"{A}entry/{A}title") == f"[{status}] Evacuation order for the river district"

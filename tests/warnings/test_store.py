@@ -244,3 +244,180 @@ def test_migration_creates_exactly_the_warning_tables(tmp_path: Path) -> None:
         tables = set(sa.inspect(conn).get_table_names())
     assert mine <= tables
     assert [d for d in diff if any(name in repr(d) for name in mine)] == []
+
+
+# -- import of other authorities' messages as real feeds carry them ---------------------------------
+
+AUTHORITY = "alerts@authority.example"
+
+
+def _cap(identifier: str, msg_type: str = "Alert", refs: tuple[str, ...] = (), **changes: object) -> bytes:
+    """An authority's CAP message (tocsin's writer with another sender), with CAP ``references``."""
+    from tocsin.warnings.cap import to_cap
+    from tocsin.warnings.records import Reference
+
+    references = tuple(Reference(AUTHORITY, r, T0) for r in refs)
+    values: dict[str, object] = {"id": identifier, "sender": AUTHORITY, "msg_type": msg_type,
+                                 "references": references, **changes}
+    return to_cap(make_warning(**values))
+
+
+def test_an_imported_cancel_ends_the_alert_it_references(warning_store: WarningStore) -> None:
+    warning_store.import_cap(_cap("a-1"), "importer")
+    warning_store.publish("a-1", operator="bob")
+    assert [h.warning_id for h in warning_store.status_index().status(*INSIDE, at=NOON).warnings] == ["a-1"]
+    notes: list[str] = []
+    warning_store.import_cap(_cap("a-1-cancel", "Cancel", ("a-1",)), "importer", notes=notes)
+    assert any("stays public until this Cancel is published" in n for n in notes)
+    warning_store.publish("a-1-cancel", operator="bob")
+    assert warning_store.get("a-1").state == "cancelled"
+    assert warning_store.status_index().status(*INSIDE, at=NOON).warnings == ()
+
+
+def test_an_update_ends_every_referenced_message_stored_here(warning_store: WarningStore) -> None:
+    warning_store.import_cap(_cap("a-1"), "importer")
+    warning_store.publish("a-1", operator="bob")
+    # references list the original and an update this store never received; the stored one is not last
+    warning_store.import_cap(_cap("a-3", "Update", ("a-1", "a-2")), "importer")
+    warning_store.publish("a-3", operator="bob")
+    assert warning_store.get("a-1").state == "superseded"
+    assert [h.warning_id for h in warning_store.status_index().status(*INSIDE, at=NOON).warnings] == ["a-3"]
+
+
+@pytest.mark.parametrize(
+    ("msg_type", "state"),
+    [
+        ("Cancel", "cancelled"),  # feeds list newest first: the Cancel arrives before its alert
+        ("Update", "superseded"),  # likewise an Update
+    ],
+)
+def test_a_message_arriving_after_its_cancel_or_update_is_never_public(
+    warning_store: WarningStore, msg_type: str, state: str
+) -> None:
+    warning_store.import_cap(_cap("a-2", msg_type, ("a-1",)), "importer")
+    notes: list[str] = []
+    stored = warning_store.import_cap(_cap("a-1"), "importer", notes=notes)
+    assert stored.state == state and stored.superseded_by == "a-2"
+    assert any(f"already {state}" in n for n in notes)
+    with pytest.raises(InputError, match="only a draft can be published"):
+        warning_store.publish("a-1", operator="bob")
+
+
+def test_a_cancel_discards_the_draft_it_references(warning_store: WarningStore) -> None:
+    warning_store.import_cap(_cap("a-1"), "importer")
+    warning_store.import_cap(_cap("a-1-cancel", "Cancel", ("a-1",)), "importer")
+    assert warning_store.get("a-1").state == "cancelled"
+
+
+def test_a_reference_to_another_senders_identifier_is_not_followed(warning_store: WarningStore) -> None:
+    warning_store.create(make_warning(id="a-1"), who="alice")  # tocsin's own, same identifier by chance
+    warning_store.import_cap(_cap("a-1-cancel", "Cancel", ("a-1",)), "importer")
+    assert warning_store.get("a-1").state == "draft"
+
+
+@pytest.mark.parametrize("msg_type", ["Ack", "Error"])
+def test_ack_and_error_messages_are_not_imported(warning_store: WarningStore, tmp_path: Path, msg_type: str) -> None:
+    path = tmp_path / "ack.xml"
+    path.write_bytes(_cap("a-ack", msg_type, ("a-1",)))
+    [result] = warning_store.import_path(path, "importer")
+    assert result.warning_id is None and "[T413]" in (result.error or "") and msg_type in (result.error or "")
+
+
+@pytest.mark.parametrize("status", ["Test", "Exercise", "System"])
+def test_non_actual_alerts_never_answer_status_queries(warning_store: WarningStore, status: str) -> None:
+    warning_store.import_cap(_cap("a-1", status=status), "importer")
+    published = warning_store.publish("a-1", operator="bob")
+    assert published.warning.status == status  # the sender's status is kept, not overwritten with Actual
+    assert warning_store.status_index().status(*INSIDE, at=NOON).warnings == ()
+    assert warning_store.at_point(*INSIDE, at=NOON) == []
+    feed = etree.fromstring(warning_store.feed("https://a.example", at=NOON))
+    assert feed.findtext("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title", "").startswith(
+        f"[{status}] ")
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"scope": "Restricted", "note": "for responders"}, "scope Restricted"),  # not for the public
+        ({"scope": "Private"}, "scope Private"),  # addressed to named recipients
+        ({"status": "Draft"}, "status Draft"),  # the sender's own draft
+    ],
+)
+def test_imported_messages_not_meant_for_the_public_cannot_be_published(
+    warning_store: WarningStore, changes: dict[str, str], fragment: str
+) -> None:
+    data = _cap("a-1", **{k: v for k, v in changes.items() if k != "scope"})
+    if "scope" in changes:
+        extra = b"<restriction>responders only</restriction>" if changes["scope"] == "Restricted" else (
+            b"<addresses>ops@example.org</addresses>")
+        data = data.replace(b"<scope>Public</scope>", f"<scope>{changes['scope']}</scope>".encode() + extra)
+    warning_store.import_cap(data, "importer")
+    with pytest.raises(InputError, match=fragment):
+        warning_store.publish("a-1", operator="bob")
+    assert warning_store.get("a-1").state == "draft"
+
+
+def test_the_same_alert_from_a_feed_and_from_a_file_is_stored_once(warning_store: WarningStore, tmp_path: Path) -> None:
+    [from_feed] = warning_store.import_path(FIXTURES / "feeds" / "gcap__amber.atom", "importer")
+    assert from_feed.error is None and from_feed.warning_id
+    alert = warning_store.get(from_feed.warning_id).cap_xml
+    path = tmp_path / "alert.xml"
+    path.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n' + alert.replace(b"><", b">\n  <"))
+    [same] = warning_store.import_path(path, "importer")  # the alert as its own file, indented
+    assert (same.warning_id, same.error) == (from_feed.warning_id, None)
+    assert len(warning_store.list()) == 1
+    path.write_bytes(alert.replace(b"<headline>", b"<headline>Changed: "))
+    [changed] = warning_store.import_path(path, "importer")  # same identifier, other content: refused
+    assert changed.warning_id is None and "already stored with other content" in (changed.error or "")
+
+
+def test_import_path_follows_local_feeds_as_real_ones_are_laid_out(warning_store: WarningStore, tmp_path: Path) -> None:
+    (tmp_path / "alerts").mkdir()
+    (tmp_path / "alerts" / "one.xml").write_bytes(_cap("a-1"))
+    (tmp_path / "alerts" / "two.xml").write_bytes(_cap("a-2"))
+    (tmp_path / "page2.atom").write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id>'
+        '<entry><id>2</id><link type="application/cap+xml; charset=utf-8" href="alerts/two.xml"/></entry></feed>')
+    (tmp_path / "index.atom").write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><link rel="next" href="page2.atom"/>'
+        '<entry><id>1</id><link rel="alternate" type="text/html" href="https://x.example/1.html"/>'
+        '<link rel="alternate" type="application/cap+xml" href="alerts/one.xml"/></entry>'
+        '<entry><id>1-again</id><link type="application/cap+xml" href="alerts/one.xml"/></entry>'
+        '<entry><id>gone</id><link type="application/cap+xml" href="alerts/gone.xml"/></entry></feed>')
+    results = warning_store.import_path(tmp_path / "index.atom", "importer")
+    assert [(r.warning_id, (r.error or "")[:30]) for r in results] == [
+        ("a-1", ""),  # the CAP link, not the HTML one
+        (None, "CAP link alerts/gone.xml: no s"),  # a missing file is named; the others go on
+        ("a-2", ""),  # the next page, its link typed with a charset
+    ]
+
+
+def test_an_edxl_file_with_several_alerts_imports_each(warning_store: WarningStore, tmp_path: Path) -> None:
+    body = b"".join(b"<contentObject><xmlContent><embeddedXMLContent>" + _cap(i).split(b"?>", 1)[1]
+                    + b"</embeddedXMLContent></xmlContent></contentObject>" for i in ("a-1", "a-2"))
+    path = tmp_path / "edxl.xml"
+    path.write_bytes(b'<EDXLDistribution xmlns="urn:oasis:names:tc:emergency:EDXL:DE:1.0">' + body
+                     + b"</EDXLDistribution>")
+    results = warning_store.import_path(path, "importer")
+    assert [r.warning_id for r in results] == ["a-1", "a-2"]
+    assert warning_store.get("a-1").cap_xml.startswith(b"<alert")  # the alert itself is stored, not the wrapper
+
+
+def test_import_notes_are_returned_and_logged(warning_store: WarningStore, tmp_path: Path) -> None:
+    path = tmp_path / "z.xml"
+    path.write_bytes(_cap("a-1").replace(b"12:00:00+00:00</sent>", b"12:00:00Z</sent>"))
+    [result] = warning_store.import_path(path, "importer")
+    assert result.warning_id == "a-1" and any("read as 2026-03-01T12:00:00+00:00" in n for n in result.notes)
+    assert warning_store.get("a-1").cap_xml == path.read_bytes()  # the sender's bytes, not tocsin's repair
+    from tocsin.store.warning_tables import warning_log
+
+    with warning_store.engine.connect() as conn:
+        detail = conn.execute(sa.select(warning_log.c.detail).where(warning_log.c.warning_id == "a-1")).scalar_one()
+    assert "read as 2026-03-01T12:00:00+00:00" in detail
+
+
+def test_an_html_page_instead_of_a_cap_file_is_named(warning_store: WarningStore, tmp_path: Path) -> None:
+    path = tmp_path / "alert.xml"
+    path.write_text("<!DOCTYPE html>\n<html><body>503 Service Unavailable</body></html>")
+    [result] = warning_store.import_path(path, "importer")
+    assert result.warning_id is None and "[T414]" in (result.error or "")

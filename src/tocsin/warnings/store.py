@@ -95,19 +95,31 @@ class ImportResult:
     notes: tuple[str, ...] = ()
 
 
+def _canonical(data: bytes) -> bytes | None:
+    """The one alert in ``data`` in exclusive C14N, whitespace between elements left out."""
+    try:
+        alerts = find_alerts(safe_parse(data))
+    except CapError:
+        return None
+    if len(alerts) != 1:
+        return None
+    alert = alerts[0]
+    for element in alert.iter():
+        if element.text is not None and not element.text.strip() and len(element):
+            element.text = None
+        if element is not alert and element.tail is not None and not element.tail.strip():
+            element.tail = None
+    canonical: bytes = etree.tostring(alert, method="c14n", exclusive=True)
+    return canonical
+
+
 def _same_message(a: bytes, b: bytes) -> bool:
-    """Equal bytes, or the same alert once canonicalised (exclusive C14N): an alert copied out of a feed
-    entry or an EDXL wrapper again is the same message."""
+    """Equal bytes, or the same alert once canonicalised: an alert copied out of a feed entry or an EDXL
+    wrapper, or indented differently, is the same message."""
     if a == b:
         return True
-    try:
-        first, second = (find_alerts(safe_parse(x)) for x in (a, b))
-    except CapError:
-        return False
-    if len(first) != 1 or len(second) != 1:
-        return False
-    return bool(etree.tostring(first[0], method="c14n", exclusive=True)
-                == etree.tostring(second[0], method="c14n", exclusive=True))
+    first = _canonical(a)
+    return first is not None and first == _canonical(b)
 
 
 def _now() -> dt.datetime:
