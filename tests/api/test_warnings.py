@@ -206,3 +206,15 @@ def test_a_discarded_draft_is_never_public(api: Api, suffix: str) -> None:
     assert api.client.get(url).status_code == 404
     assert api.client.get(url, headers=api.h("viewer")).status_code == 404
     assert api.client.get(url, headers=api.h("operator")).status_code == 200  # its operators still see it
+
+
+def test_an_exercise_never_reads_as_a_real_warning(api: Api) -> None:
+    draft = api.draft()
+    response = api.client.post(f"/api/warnings/{draft['id']}/publish", json={"status": "Exercise"},
+                               headers=api.h("operator"))
+    assert response.status_code == 200, response.text
+    assert api.client.get("/api/warnings").json()["features"] == []  # public list: Actual only
+    assert api.client.get(INSIDE).json()["warnings"] == []  # status answers do not say Exercise: left out
+    everything = api.client.get("/api/warnings?status=all", headers=api.h("operator")).json()
+    assert [f["properties"]["cap_status"] for f in everything["features"]] == ["Exercise"]
+    assert b"[Exercise] " in api.client.get("/feed.atom").content  # the feed says so in the title

@@ -61,7 +61,8 @@ def warning_feature(stored: Any, at: dt.datetime) -> list[dict[str, Any]]:
     """
     w = stored.warning
     props = to_dict({
-        "id": w.id, "kind": w.kind, "status": public_status(stored, at), "msg_type": w.msg_type,
+        "id": w.id, "kind": w.kind, "status": public_status(stored, at), "cap_status": w.status,
+        "msg_type": w.msg_type,
         "headline": w.headline, "description": w.description, "instruction": w.instruction,
         "issuer": w.sender_name or w.sender, "effective": w.starts, "expires": w.ends,
         "window": w.window.to_text() if w.window else None, "areas": [a.description for a in w.areas],
@@ -112,7 +113,8 @@ def list_warnings(
         who.require("operator", f"GET /api/warnings?status={status}")
     ws = state.warnings
     if status == "active":
-        items = [s for s in ws.list(state="published") if s.warning.active_at(when)]
+        # Test/Exercise/System messages stay out of the public list (a reader could take them for real)
+        items = [s for s in ws.list(state="published") if s.warning.active_at(when) and s.warning.status == "Actual"]
     elif status == "draft":
         items = ws.list(state="draft")
     else:
