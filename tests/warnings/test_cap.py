@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,21 @@ def test_oversize_input_is_refused() -> None:
     with pytest.raises(CapError) as err:
         parse_cap(data, max_bytes=4000)
     assert err.value.code == "T402" and "4000-byte limit" in err.value.message
+
+
+def test_a_large_alert_of_many_detailed_areas_is_read() -> None:
+    base = to_cap(make_warning()).decode()
+
+    def ring(lon: float, points: int = 2000) -> str:
+        angles = [2 * math.pi * i / points for i in range(points)]
+        pts = [f"{50 + 0.1 * math.sin(a):.6f},{lon + 0.1 * math.cos(a):.6f}" for a in angles]
+        return " ".join([*pts, pts[0]])
+
+    areas = "".join(f"<area><areaDesc>a{i}</areaDesc><polygon>{ring(30 + i * 0.01)}</polygon></area>"
+                    for i in range(80))
+    data = (base[: base.index("<area>")] + areas + base[base.index("</info>"):]).encode()
+    assert len(data) > 3_000_000  # over the 2 MB limit tocsin had before
+    assert len(parse_cap(data).areas) == 80
 
 
 def _edit(data: bytes, old: bytes, new: bytes) -> bytes:

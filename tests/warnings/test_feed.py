@@ -144,3 +144,16 @@ def test_embedded_alert_bytes_end_at_the_alert() -> None:
 def test_feed_titles_say_when_an_alert_is_not_actual(status: str) -> None:
     root = etree.fromstring(build_feed([make_warning(status=status)], base_url="https://a.example"))
     assert root.findtext(f"{A}entry/{A}title") == f"[{status}] Evacuation order for the river district"
+
+
+def test_an_escaped_alert_in_an_rss_description_is_read_safely() -> None:
+    alert = (FIXTURES / "valid" / "gcap__thunderstorm.cap").read_text()
+    escaped = alert.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    [entry] = read_feed(f"<rss><channel><item><description>{escaped}</description></item></channel></rss>".encode())
+    assert entry.alert_xml is not None and parse_cap(entry.alert_xml).id == "KSTO1055887203"
+    xxe = (FIXTURES / "invalid" / "gcap__xee.cap").read_text()
+    escaped = xxe.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    [entry] = read_feed(f"<rss><channel><item><description>{escaped}</description></item></channel></rss>".encode())
+    with pytest.raises(CapError) as err:  # the escaped text meets the same refusal of DTDs and entities
+        parse_cap(entry.alert_xml or b"")
+    assert err.value.code == "T403"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -111,12 +112,24 @@ def _time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+_ESCAPED_IN = (_A + "content", "description", "{http://purl.org/rss/1.0/modules/content/}encoded")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def _embedded_alert(entry: etree._Element) -> bytes | None:
+    """A CAP alert inside the entry: as XML (Atom ``content type="application/cap+xml"``, an RSS item
+    child), or as escaped text in ``content``/``description`` (read later by the same safe parser)."""
     for namespace in _CAP_NAMESPACES:
         alert = entry.find(f".//{{{namespace}}}alert")
         if alert is not None:
             data: bytes = etree.tostring(alert, encoding="UTF-8", with_tail=False)
             return data
+    for tag in _ESCAPED_IN:
+        text = entry.findtext(tag) or ""
+        if "alert" in text[:2000] and any(namespace in text[:4000] for namespace in _CAP_NAMESPACES):
+            stripped = _DECLARATION.sub("", text).strip()
+            if stripped.startswith("<"):
+                return stripped.encode("utf-8")
     return None
 
 
