@@ -50,7 +50,11 @@ ACCEPTED: list[tuple[str, bytes, str | None, Callable[..., bool]]] = [
     ("windows-1252 declared",
      _sub("SHELTER", "SHELTER \u201cnow\u201d", _sub("UTF-8", "windows-1252")).encode("cp1252"), None,
      lambda w: "\u201cnow\u201d" in (w.instruction or "")),
-    ("UTF-8 declared, windows-1252 bytes", _sub("SHELTER", "SHELTER caf\u00e9").encode("cp1252"), "not valid UTF-8",
+    ("UTF-16 declared, UTF-8 bytes", _sub("SHELTER", "SHELTER caf\u00e9", _sub("UTF-8", "UTF-16")).encode(),
+     "declared UTF-16 but the bytes are not; read as UTF-8", lambda w: "caf\u00e9" in (w.instruction or "")),
+    ("malformed reference", _sub("<scope>Public</scope>", "<scope>Public</scope><references>KSTO@NWS.NOAA.GOV,"
+                                 "X1</references>").encode(), "reference ignored", lambda w: w.references == ()),
+    ("UTF-8 declared, windows-1252 bytes", _sub("SHELTER", "SHELTER caf\u00e9").encode("cp1252"), "windows-1252",
      lambda w: "caf\u00e9" in (w.instruction or "")),
     ("UTF-16", _sub("UTF-8", "UTF-16").encode("utf-16"), None, lambda w: w.areas[0].polygons),
     ("CDATA", _sub("<instruction>TAKE COVER", "<instruction><![CDATA[TAKE <b>COVER</b> & go]]>").encode(), None,
@@ -174,6 +178,8 @@ def test_normalise_time(text: str, expected: str, missing: bool) -> None:
         ("100,10 101,10 101,11 100,10", "10,100 10,101 11,101 10,100", "swapped"),  # only lon,lat fits
         ("10,80 10,81 11,81", "10,80 10,81 11,81 10,80", "not closed"),  # closed
         ("10 , 80 10,81 11, 81 10,80", "10,80 10,81 11,81 10,80", None),  # spaces around commas
+        ("10 80, 10 81, 11 81, 10 80", "10,80 10,81 11,81 10,80", "lat lon, lat lon"),  # pairs the WKT way
+        ("10 80 10 81 11 81 10 80", "10 80 10 81 11 81 10 80", None),  # no commas at all: left for T302
     ],
 )
 def test_clean_geometry_text(text: str, expected: str, note: str | None) -> None:

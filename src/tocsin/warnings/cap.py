@@ -90,13 +90,21 @@ _DECLARED = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A
 _DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
 
 
-def _as_windows_1252(data: bytes) -> bytes | None:
-    """Bytes that claim (or default to) UTF-8 but are not: re-read as windows-1252, the usual culprit."""
+def _reencoded(data: bytes) -> tuple[bytes, str] | None:
+    """Bytes whose declared (or default) encoding does not fit them, as UTF-8, and what they were read as.
+
+    A declaration of UTF-16 on bytes that are UTF-8 is read as UTF-8; bytes that are not valid UTF-8
+    (declared or by default) as windows-1252, the usual culprit. Other declarations are trusted.
+    """
     declared = _DECLARED.match(data)
-    if declared is not None and declared.group(2).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+    name = declared.group(2).lower().replace(b"_", b"-") if declared is not None else b"utf-8"
+    if name not in (b"utf-8", b"utf8", b"utf-16", b"utf16"):
         return None
-    text = _DECL.sub(b"", data, count=1).removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
-    return text.encode("utf-8")
+    body = _DECL.sub(b"", data, count=1).removeprefix(b"\xef\xbb\xbf")
+    try:
+        return body.decode("utf-8").encode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace").encode("utf-8"), "windows-1252"
 
 
 def safe_parse(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES,
@@ -112,21 +120,30 @@ def safe_parse(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYT
         raise CapError(E.T414.format(where=where))
     if _DTD.search(data):
         raise CapError(E.T403.format(where=where))
+    declared = _DECLARED.match(data)
+    if declared is not None and declared.group(2).lower().replace(b"_", b"-") in (b"utf-16", b"utf16"):
+        # a declaration readable as ASCII is not UTF-16 (that would have a zero byte after each letter)
+        fixed = _reencoded(data)
+        if fixed is not None:
+            data = fixed[0]
+            if notes is not None:
+                notes.append(f"declared UTF-16 but the bytes are not; read as {fixed[1]}")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        retry = _as_windows_1252(data) if "encoding" in str(exc) or "UTF-8" in str(exc) else None
+        message = str(exc)
+        retry = _reencoded(data) if "encoding" in message or "UTF-" in message or "labelled" in message else None
         if retry is None:
             detail = str(exc)
             if "Premature end" in detail or "EndTag" in detail:
                 detail += "; the file looks truncated"
             raise CapError(E.T404.format(where=where, detail=detail)) from exc
         try:
-            root = etree.fromstring(retry, _parser())
+            root = etree.fromstring(retry[0], _parser())
         except etree.XMLSyntaxError:
             raise CapError(E.T404.format(where=where, detail=str(exc))) from exc
         if notes is not None:
-            notes.append(f"bytes are not valid UTF-8 ({exc}); read as windows-1252")
+            notes.append(f"bytes do not fit their declared encoding ({exc}); read as {retry[1]}")
     if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
         raise CapError(E.T403.format(where=where))
     return root
@@ -382,13 +399,19 @@ def _read_areas(info: etree._Element, where: str, notes: list[str]) -> list[Warn
     return areas
 
 
-def _read_references(text: str | None, where: str) -> tuple[Reference, ...]:
+def _read_references(text: str | None, where: str, notes: list[str]) -> tuple[Reference, ...]:
+    """CAP ``references``; a token that is not ``sender,identifier,sent`` is ignored with a note (the rest
+    of the message is still worth reading, and no stored message can be matched by it safely)."""
     refs = []
     for token in (text or "").split():
         parts = token.split(",")
-        if len(parts) != 3:
-            raise CapError(E.T401.format(where=where, detail=f"reference {token!r} is not 'sender,identifier,sent'"))
-        refs.append(Reference(parts[0], parts[1], parse_time(parts[2], f"{where} references")))
+        try:
+            if len(parts) != 3:
+                raise CapError(E.T401.format(where=where, detail=f"reference {token!r} is not "
+                                                                 "'sender,identifier,sent'"))
+            refs.append(Reference(parts[0], parts[1], parse_time(parts[2], f"{where} references")))
+        except CapError as exc:
+            notes.append(f"reference ignored: {exc.message}")
     return tuple(refs)
 
 
@@ -450,7 +473,7 @@ def _warning_from(root: etree._Element, data: bytes, where: str, notes: list[str
             status=root_t.get("status") or "Actual",
             msg_type=root_t.get("msgType") or "Alert",
             scope=root_t.get("scope") or "Public",
-            references=_read_references(root_t.get("references"), where),
+            references=_read_references(root_t.get("references"), where, notes),
             category=info_text("category") or "Other",
             event=info_text("event") or "",
             response_type=response,

@@ -13,8 +13,9 @@ What is repaired (anything else stays an error with a code, see ``docs/warnings.
   a time without any offset takes the offset of the message's ``sent`` (else UTC), with a note;
 - elements outside the CAP namespace (IPAWS/EU extensions, vendor fields) are ignored; an XML
   signature (``ds:Signature``) is kept in the original bytes;
-- polygons and circles: spaces around commas, a third coordinate (altitude), an unclosed ring,
-  and every point given as lon,lat when that is the only reading that fits the ranges.
+- polygons and circles: spaces around commas, points written ``lat lon, lat lon``, a third coordinate
+  (altitude), an unclosed ring, and every point given as lon,lat when that is the only reading that
+  fits the ranges; an empty ``<polygon/>`` or ``<circle/>`` is ignored.
 """
 
 from __future__ import annotations
@@ -185,6 +186,8 @@ def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
 
 
 _COMMA = re.compile(r"\s*,\s*")
+_NUM = r"[-+]?\d+(?:\.\d*)?"
+_SPACE_PAIRS = re.compile(rf"{_NUM}\s+{_NUM}(?:\s*,\s*{_NUM}\s+{_NUM})+")
 
 
 def _number(text: str) -> float | None:
@@ -201,7 +204,11 @@ def clean_geometry_text(text: str, where: str, notes: list[str], *, polygon: boo
     closed; points given as lon,lat are swapped when some point's first number is outside -90..90 and
     swapping puts every point in range. Anything else is left for the strict parser to name.
     """
-    cleaned = _COMMA.sub(",", text.strip())
+    cleaned = text.strip()
+    if polygon and _SPACE_PAIRS.fullmatch(cleaned):  # "lat lon, lat lon, ..." (pairs the other way round)
+        notes.append(f"{where}: points written as 'lat lon, lat lon'; read as CAP's 'lat,lon lat,lon'")
+        cleaned = " ".join(",".join(pair.split()) for pair in cleaned.split(","))
+    cleaned = _COMMA.sub(",", cleaned)
     radius = ""
     if not polygon:
         head, *rest = cleaned.split(None, 1)  if cleaned else [""]
