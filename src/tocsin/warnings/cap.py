@@ -334,7 +334,10 @@ def _texts(parent: etree._Element | None) -> dict[str, str]:
         tag = child.tag
         if isinstance(tag, str):
             name = tag.rpartition("}")[2]
-            raw = child.text if len(child) == 0 else "".join(child.xpath("text()"))  # text around comments too
+            raw = child.text
+            if len(child) and not isinstance(child[0].tag, str) and all(not isinstance(c.tag, str) for c in child):
+                # a field holding a comment: its text is around the comment
+                raw = (raw or "") + "".join(c.tail or "" for c in child)
             if name not in out and raw is not None:
                 text = raw.strip()
                 if text:

@@ -112,76 +112,77 @@ def _adopt_namespace(alert: etree._Element, notes: list[str]) -> None:
     notes.append("the <alert> has no namespace; read as CAP 1.2 (urn:oasis:names:tc:emergency:cap:1.2)")
 
 
-def _drop_foreign(alert: etree._Element, notes: list[str]) -> None:
-    """Remove (from tocsin's copy) elements outside CAP, except an XML signature directly under <alert>."""
-    dropped: dict[str, int] = {}
-    for element in list(alert.iter()):
-        if not isinstance(element.tag, str) or element is alert:
-            continue
-        namespace = etree.QName(element).namespace
-        if namespace == CAP12_NS:
-            continue
-        if namespace == DSIG_NS and element.getparent() is alert:
-            continue
-        parent = element.getparent()
-        if parent is None or not (etree.QName(parent).namespace == CAP12_NS or parent is alert):
-            continue  # inside an element already dropped
-        name = element.tag if namespace is None else f"{{{namespace}}}{_local(element)}"
-        dropped[name] = dropped.get(name, 0) + 1
-        parent.remove(element)
-    for name, count in dropped.items():
-        notes.append(f"ignored {count} <{name}> element(s): not part of CAP 1.2")
+def _fixed_time(element: etree._Element, tag: str, sent_offset: str | None, notes: list[str]) -> None:
+    text = (element.text or "").strip()
+    fixed, missing = normalise_time(text, sent_offset)
+    if fixed != text:
+        if missing:
+            basis = "the offset of <sent>" if sent_offset and tag != "sent" else "UTC"
+            notes.append(f"<{tag}> {text!r} has no UTC offset; read as {fixed} ({basis})")
+        else:
+            notes.append(f"<{tag}> {text!r} read as {fixed} (CAP writes seconds and an offset such as +00:00)")
+    element.text = fixed
 
 
-def _normalise_times(alert: etree._Element, notes: list[str]) -> None:
-    q = "{" + CAP12_NS + "}"
-    sent = alert.find(q + "sent")
-    sent_match = _TIME.fullmatch((sent.text or "").strip()) if sent is not None else None
-    sent_offset = _offset(sent_match["off"]) if sent_match is not None else None
-    for tag in _TIME_TAGS:
-        for element in alert.iter(q + tag):
-            if element.text is None:
-                continue
-            fixed, missing = normalise_time(element.text, sent_offset)
-            if fixed != element.text.strip():
-                if missing:
-                    basis = "the offset of <sent>" if sent_offset and tag != "sent" else "UTC"
-                    notes.append(f"<{tag}> {element.text.strip()!r} has no UTC offset; read as {fixed} ({basis})")
-                else:
-                    notes.append(f"<{tag}> {element.text.strip()!r} read as {fixed} (CAP writes seconds and an "
-                                 "offset such as +00:00)")
-            element.text = fixed
-    for references in alert.iter(q + "references"):
-        tokens = []
-        for token in (references.text or "").split():
-            parts = token.split(",")
-            if len(parts) == 3:
-                fixed, _ = normalise_time(parts[2])
-                if fixed != parts[2]:
-                    notes.append(f"<references> time {parts[2]!r} read as {fixed}")
-                parts[2] = fixed
-            tokens.append(",".join(parts))
-        if tokens:
-            references.text = " ".join(tokens)
+def _fixed_references(element: etree._Element, notes: list[str]) -> None:
+    tokens = []
+    for token in (element.text or "").split():
+        parts = token.split(",")
+        if len(parts) == 3:
+            fixed, _ = normalise_time(parts[2])
+            if fixed != parts[2]:
+                notes.append(f"<references> time {parts[2]!r} read as {fixed}")
+            parts[2] = fixed
+        tokens.append(",".join(parts))
+    if tokens:
+        element.text = " ".join(tokens)
 
 
-def _strip_enums(alert: etree._Element) -> None:
-    q = "{" + CAP12_NS + "}"
-    for tag in _ENUM_TAGS:
-        for element in alert.iter(q + tag):
-            if element.text is not None and element.text != element.text.strip():
-                element.text = element.text.strip()
+_Q = "{" + CAP12_NS + "}"
+_TIMES = {_Q + tag: tag for tag in _TIME_TAGS}
+_ENUMS = {_Q + tag for tag in _ENUM_TAGS}
 
 
 def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
-    """Repair tocsin's parsed copy of a CAP 1.2 (or namespace-less) alert in place; return it."""
+    """Repair tocsin's parsed copy of a CAP 1.2 (or namespace-less) alert in place, in one pass; return it.
+
+    Elements outside CAP are removed (an XML signature directly under ``<alert>`` stays), date-times
+    are written as the schema wants them, enumeration values lose surrounding blanks.
+    """
     if etree.QName(alert).namespace is None:
         _adopt_namespace(alert, notes)
-    if etree.QName(alert).namespace != CAP12_NS:
+    if alert.tag != _Q + "alert":
         return alert
-    _drop_foreign(alert, notes)
-    _normalise_times(alert, notes)
-    _strip_enums(alert)
+    sent = alert.find(_Q + "sent")
+    sent_match = _TIME.fullmatch((sent.text or "").strip()) if sent is not None else None
+    sent_offset = _offset(sent_match["off"]) if sent_match is not None else None
+    dropped: dict[str, int] = {}
+    foreign: list[etree._Element] = []
+    for element in alert.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith(_Q):
+            if tag in _TIMES:
+                _fixed_time(element, _TIMES[tag], sent_offset, notes)
+            elif tag in _ENUMS:
+                if element.text is not None and element.text != element.text.strip():
+                    element.text = element.text.strip()
+            elif tag == _Q + "references":
+                _fixed_references(element, notes)
+            continue
+        parent = element.getparent()
+        if parent is alert and tag == "{" + DSIG_NS + "}Signature":
+            continue
+        if parent is not None and isinstance(parent.tag, str) and parent.tag.startswith(_Q):
+            foreign.append(element)  # outermost foreign element only; what it holds goes with it
+            dropped[tag] = dropped.get(tag, 0) + 1
+    for element in foreign:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for name, count in dropped.items():
+        notes.append(f"ignored {count} <{name}> element(s): not part of CAP 1.2")
     return alert
 
 
