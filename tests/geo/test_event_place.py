@@ -17,6 +17,10 @@ from tocsin.model import Report
         # fighters "from" a province, fighting in a town of another
         ("On 2 May, rebel factions whose fighters are from Deir ez-Zor clashed with the police in the town of "
          "Jarablus.", "Aleppo"),
+        # the protests a rally supports happened elsewhere
+        ("On Feb 5 mass rallies took place in Baghdad city in support of the general demonstrations in Najaf city.",
+         "Baghdad"),
+        ("Students in Ouagadougou marched in solidarity with Koudougou on Monday.", "Centre"),
     ],
 )
 def test_an_origin_is_not_the_event_place(extractor, text: str, admin1: str) -> None:  # type: ignore[no-untyped-def]

@@ -661,6 +661,15 @@ def _origin(text: str, toponym: Toponym) -> bool:
     return _ORIGIN.search(text, max(0, toponym.start - 40), toponym.start) is not None
 
 
+_CAUSE = re.compile(r"\bin\s+(?:support|solidarity)\s+(?:of|with)\b[^.;,()]*$", re.I)
+
+
+def _cause(text: str, toponym: Toponym) -> bool:
+    """A place named as whom a protest supports ("rallies in Baghdad in support of the demonstrations in Najaf",
+    "in solidarity with Koudougou"), not where it happened."""
+    return _CAUSE.search(text, max(0, toponym.start - 80), toponym.start) is not None
+
+
 #: Verbs whose subject speaks or acts: a place in that role stands for its government ("Moscow said", "Kyiv
 #: launched").
 _AGENT_VERBS = SPEECH_LEMMAS | frozenset(
@@ -695,13 +704,13 @@ def _metonym(doc: Doc, text: str, toponym: Toponym) -> bool:
 def _place_rank(
     doc: Doc, text: str, toponym: Toponym, root: Token | None, trigger: Trigger, focus: str | None
 ) -> tuple[bool, bool, bool, bool, bool, float, int]:
-    """Not a government's name, then places of the report's country, not a street, not an origin, attached to the
-    trigger, specific, near."""
+    """Not a government's name, then places of the report's country, not a street, not an origin or a cause
+    supported, attached to the trigger, specific, near."""
     return (
         _metonym(doc, text, toponym),
         bool(focus) and toponym.country_code != focus,
         _minor(text, toponym),
-        _origin(text, toponym),
+        _origin(text, toponym) or _cause(text, toponym),
         not _attached(doc, toponym, root),
         _specificity(toponym),
         abs(toponym.start - trigger.start),
