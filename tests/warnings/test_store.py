@@ -421,3 +421,27 @@ def test_an_html_page_instead_of_a_cap_file_is_named(warning_store: WarningStore
     path.write_text("<!DOCTYPE html>\n<html><body>503 Service Unavailable</body></html>")
     [result] = warning_store.import_path(path, "importer")
     assert result.warning_id is None and "[T414]" in (result.error or "")
+
+
+def _signed_digest_holds(data: bytes) -> bool:
+    """The XML signature's reference digest (enveloped, inclusive C14N, SHA-1, as NAAD signs) matches."""
+    import base64
+    import hashlib
+
+    ds = "{http://www.w3.org/2000/09/xmldsig#}"
+    root = etree.fromstring(data)
+    signatures = root.findall(ds + "Signature")
+    wanted = {s.findtext(f"{ds}SignedInfo/{ds}Reference/{ds}DigestValue", "").strip() for s in signatures}
+    for signature in signatures:
+        root.remove(signature)
+    return bool(signatures) and base64.b64encode(hashlib.sha1(etree.tostring(root, method="c14n")).digest()).decode(
+    ) in wanted
+
+
+def test_a_signed_alert_taken_out_of_a_feed_still_verifies(warning_store: WarningStore) -> None:
+    # the Atom feed declares namespaces (cap 1.1, georss) that the alert inherits but does not use
+    [result] = warning_store.import_path(FIXTURES / "feeds" / "gcap__canada_signed.atom", "importer")
+    assert result.warning_id is not None, result.error
+    stored = warning_store.get(result.warning_id).cap_xml
+    assert b"georss" not in stored and _signed_digest_holds(stored)
+    assert _signed_digest_holds((FIXTURES / "valid" / "gcap__canada_signed.cap").read_bytes())

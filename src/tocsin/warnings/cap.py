@@ -36,7 +36,7 @@ from tocsin.warnings.records import (
     Warning,
     WarningArea,
 )
-from tocsin.warnings.repair import clean_geometry_text, find_alerts, looks_like_html, normalise_alert
+from tocsin.warnings.repair import alert_bytes, clean_geometry_text, find_alerts, looks_like_html, normalise_alert
 from tocsin.warnings.timewindow import parse_window
 
 __all__ = [
@@ -524,7 +524,7 @@ def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTE
     if len(alerts) > 1:
         raise CapError(E.T415.format(where=where, count=len(alerts), wrapper=etree.QName(root).localname))
     if alerts[0] is not root:
-        data = etree.tostring(alerts[0], encoding="UTF-8", with_tail=False)
+        data = alert_bytes(alerts[0])
         notes.append(f"CAP alert read from inside its <{etree.QName(root).localname}> wrapper")
         root = safe_parse(data, where, max_bytes)
     namespace = etree.QName(root).namespace

@@ -22,6 +22,7 @@ from lxml import etree
 from tocsin.errors import CapError, E, InputError
 from tocsin.warnings.cap import format_time, safe_parse
 from tocsin.warnings.records import Warning
+from tocsin.warnings.repair import alert_bytes
 
 __all__ = [
     "ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "next_page", "read_feed", "warnings_geojson",
@@ -122,8 +123,7 @@ def _embedded_alert(entry: etree._Element) -> bytes | None:
     for namespace in _CAP_NAMESPACES:
         alert = entry.find(f".//{{{namespace}}}alert")
         if alert is not None:
-            data: bytes = etree.tostring(alert, encoding="UTF-8", with_tail=False)
-            return data
+            return alert_bytes(alert)
     for tag in _ESCAPED_IN:
         text = entry.findtext(tag) or ""
         if "alert" in text[:2000] and any(namespace in text[:4000] for namespace in _CAP_NAMESPACES):

@@ -26,6 +26,7 @@ from lxml import etree
 
 __all__ = [
     "CAP12_NS",
+    "alert_bytes",
     "clean_geometry_text",
     "find_alerts",
     "looks_like_html",
@@ -101,6 +102,20 @@ def find_alerts(root: etree._Element) -> list[etree._Element]:
                 if not any(found_alert in element.iterancestors() for found_alert in found):
                     found.append(element)
     return found
+
+
+def alert_bytes(alert: etree._Element) -> bytes:
+    """An ``<alert>`` taken out of its wrapper, as the sender wrote it: UTF-8, no tail, and without the
+    namespace declarations it only inherited from the wrapper and does not use (inclusive C14N, which
+    XML signatures of CAP use, would count them and the signature would no longer verify)."""
+    copy = etree.fromstring(etree.tostring(alert, encoding="UTF-8", with_tail=False),
+                            etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    parent = alert.getparent()
+    inherited = parent.nsmap if parent is not None else {}
+    own = [prefix for prefix, uri in alert.nsmap.items() if prefix is not None and inherited.get(prefix) != uri]
+    etree.cleanup_namespaces(copy, keep_ns_prefixes=own)
+    data: bytes = etree.tostring(copy, encoding="UTF-8")
+    return data
 
 
 def _adopt_namespace(alert: etree._Element, notes: list[str]) -> None:

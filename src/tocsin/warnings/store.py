@@ -40,7 +40,7 @@ from tocsin.warnings.drafts import draft_from_notice, new_identifier
 from tocsin.warnings.feed import MAX_FEED_BYTES, build_feed, next_page, read_feed
 from tocsin.warnings.geometry import Resolver
 from tocsin.warnings.records import Warning
-from tocsin.warnings.repair import find_alerts
+from tocsin.warnings.repair import alert_bytes, find_alerts
 from tocsin.warnings.status import StatusAnswer, StatusIndex
 from tocsin.warnings.subscriptions import Subscription, SubscriptionIndex, check_webhook_url, subscription_area
 from tocsin.warnings.timewindow import to_utc
@@ -585,8 +585,7 @@ class WarningStore:
                     results.append(self._import_one(data, who, str(path)))
                 for i, alert in enumerate(alerts, start=1):
                     where = f"{path} alert {i}" if len(alerts) > 1 else str(path)
-                    results.append(self._import_one(etree.tostring(alert, encoding="UTF-8", with_tail=False), who,
-                                                    where))
+                    results.append(self._import_one(alert_bytes(alert), who, where))
                 return None
             entries = read_feed(data, str(path))
             following = next_page(data, str(path))
