@@ -158,7 +158,7 @@ def _polygon(text: bytes) -> bytes:
         (_polygon(b"50,30 50.1,30"), "T305", "polygon has 2 points"),  # too few points to close
         (_polygon(b"120,30 30,120 30.1,120.1 120,30"), "T304", "looks swapped"),  # orders mixed: no repair fits
         (_polygon(b"50,300 50.1,30 50.1,30.1 50,300"), "T303", "point 1"),  # longitude out of range
-        (_polygon(b"50,30 50.1,30.1 50,30.1 50.1,30 50,30"), "T307", "not a valid shape"),  # crosses itself
+        (_polygon(b"50,30 50.1,30.1 50.1,30.1 50,30"), "T307", "not a valid shape"),  # no area at all: no repair
         (_edit(BASE, b"<expires>2026-03-03", b"<expires>2026-02-03"), "T409", "before effective"),  # expires early
         (b"<report>not cap</report>", "T408", "not a CAP <alert>"),  # another document
         (b"<alert>no namespace, no fields</alert>", "T405", "identifier"),  # read as CAP 1.2, then validated

@@ -16,11 +16,21 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import shapely
 from lxml import etree
+from shapely.geometry import Polygon
 
 from tocsin.errors import CapError, E, GeometryError, InputError
 from tocsin.model import Span
-from tocsin.warnings.geometry import format_circle, format_line, format_polygon, parse_circle, parse_line, parse_polygon
+from tocsin.warnings.geometry import (
+    format_circle,
+    format_line,
+    format_polygon,
+    parse_circle,
+    parse_line,
+    parse_pairs,
+    parse_polygon,
+)
 from tocsin.warnings.records import (
     CATEGORIES,
     CERTAINTIES,
@@ -374,6 +384,24 @@ def languages(message: bytes | etree._Element) -> list[str]:
             and etree.QName(info).localname == "info"]
 
 
+def _read_polygon(text: str, where: str, short: str, notes: list[str]) -> list[Polygon]:
+    """A CAP polygon; one that crosses or touches itself is split into the valid polygons covering the
+    same ground (shapely ``make_valid``), with a note. Other faults stay errors."""
+    try:
+        return [parse_polygon(text, where)]
+    except GeometryError as exc:
+        if exc.code != "T307":
+            raise
+        ring = Polygon(parse_pairs(text, where))
+        parts = [g for g in shapely.get_parts(shapely.make_valid(ring)).tolist()
+                 if isinstance(g, Polygon) and g.area > 0]
+        if not parts:
+            raise
+        notes.append(f"{short}: {shapely.is_valid_reason(ring)}; read as {len(parts)} valid polygon(s) "
+                     "covering the same ground")
+        return parts
+
+
 def _read_areas(info: etree._Element, where: str, notes: list[str]) -> list[WarningArea]:
     areas = []
     for a_index, area in enumerate(info.findall(_Q + "area"), start=1):
@@ -386,9 +414,10 @@ def _read_areas(info: etree._Element, where: str, notes: list[str]) -> list[Warn
                 else:
                     notes.append(f"area {a_index}: empty <{tag}> ignored")
         polygons = tuple(
-            parse_polygon(clean_geometry_text(text, f"area {a_index} polygon {i}", notes, polygon=True),
-                          f"{a_where} polygon {i}")
+            part
             for i, text in enumerate(shapes["polygon"], 1)
+            for part in _read_polygon(clean_geometry_text(text, f"area {a_index} polygon {i}", notes, polygon=True),
+                                      f"{a_where} polygon {i}", f"area {a_index} polygon {i}", notes)
         )
         circles = tuple(
             parse_circle(clean_geometry_text(text, f"area {a_index} circle {i}", notes, polygon=False),
