@@ -586,3 +586,13 @@ def test_english_exonyms_of_regions(places_nlp) -> None:  # type: ignore[no-unty
     assert _by_name(_toponyms(places_nlp, text), "Saladin province").admin1 == "Salah ad Din"
     # the alias does not move a town of that name elsewhere
     assert _by_name(_toponyms(places_nlp, "A fire broke out in Babylon, New York."), "Babylon").country_code == "US"
+
+
+def test_a_town_ner_calls_a_person_is_kept_when_it_is_the_only_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "On 29 April 2020, families held a sit-in in the direction of the southern entrance to Baalbek."
+    assert _by_name(_toponyms(places_nlp, text), "Baalbek").admin1 == "Baalbek-Hermel"
+
+
+def test_a_person_named_like_a_town_is_no_place_when_the_report_names_others(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "In Ouagadougou, the minister handed the report to Baalbek on Monday."
+    assert all(t.name != "Baalbek" or not t.resolved for t in _toponyms(places_nlp, text))

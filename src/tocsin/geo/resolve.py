@@ -636,6 +636,20 @@ def _only_clue(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
     return len(exact) == 1 and st.candidates[st.best].match == MATCH_NAME
 
 
+#: The smallest town a name NER calls a person is taken for, in a place's slot, when the report names no other place.
+_SOLE_TOWN = 20_000
+
+
+def _sole_town(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
+    """"the southern entrance to Baalbek" in a note that names no other place: NER's person is a town of some size
+    named exactly, and all such towns lie in one country."""
+    if focus.total - focus.own_weight(_key(st.mention)) > 1e-9:
+        return False
+    exact = {gaz.cc[c.row] for c in st.candidates if c.match == MATCH_NAME}
+    cand = st.candidates[st.best]
+    return len(exact) == 1 and cand.match == MATCH_NAME and gaz.population[cand.row] >= _SOLE_TOWN
+
+
 #: Names inside organisations' names ("Kentucky State Police"; "embedded-org": right before the organisation's word).
 _EMBEDDED_SOURCES = frozenset({"embedded", "embedded-org"})
 
@@ -682,7 +696,9 @@ def _accept(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[int]) -> bo
         small_ok = gaz.population[row] >= 5_000 or _near_anchor(gaz, row, anchors)
         return source == "embedded-org" and in_focus and small_ok
     if source == "cap-person-place":  # "the Cairns police", "the streets of central Kut": a big town of the focus
-        return in_focus and (big or cand.match <= MATCH_ALIAS and gaz.population[row] >= 100_000)
+        return in_focus and (big or cand.match <= MATCH_ALIAS and gaz.population[row] >= 100_000) or (
+            _sole_town(gaz, st, focus)
+        )
     if source == "cap-person":
         return big and in_focus
     if source == "cap-org":  # "University of Missouri"; never Justice, Illinois ("Department of Justice")
