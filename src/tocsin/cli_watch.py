@@ -91,7 +91,7 @@ def sources(ctx: typer.Context, sources_file: SourcesOption = None, db: DbOption
 def sources_add(
     name: Annotated[str, typer.Argument(help="A short unique name.")],
     url: Annotated[str, typer.Argument(help="The feed or page URL.")],
-    kind: Annotated[str, typer.Option(help="rss | atom | json | html")] = "rss",
+    kind: Annotated[str, typer.Option(help="rss | atom | json | html | cap")] = "rss",
     interval_s: Annotated[float, typer.Option("--interval", help="Seconds between polls.")] = 60.0,
     language: Annotated[str | None, typer.Option(help="Language of the items (e.g. en).")] = None,
     fetch_article: Annotated[bool, typer.Option("--fetch-article", help="Fetch each item's page.")] = False,

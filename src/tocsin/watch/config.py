@@ -4,7 +4,7 @@
 [[source]]
 name = "agency-wire"
 url = "https://example.org/feed.xml"
-kind = "rss"            # rss | atom | json (JSON Feed) | html (one page = one report)
+kind = "rss"            # rss | atom | json (JSON Feed) | html (one page = one report) | cap (CAP alerts -> drafts)
 interval_s = 60
 language = "en"
 fetch_article = false   # fetch each item's page and extract its main text
@@ -23,7 +23,7 @@ from tocsin.errors import E, InputError
 
 __all__ = ["KINDS", "Source", "add_source", "load_sources", "source_toml"]
 
-KINDS = ("rss", "atom", "json", "html")
+KINDS = ("rss", "atom", "json", "html", "cap")
 
 
 @dataclass(frozen=True)

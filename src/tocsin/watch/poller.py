@@ -44,8 +44,9 @@ FUTURE_SLACK = dt.timedelta(days=1)
 
 #: Content types no feed or page comes as: refused before parsing.
 _BINARY = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/gzip")
-_EXPECTED = {"rss": "XML", "atom": "XML", "json": "JSON", "html": "HTML"}
-_FITS = {"rss": ("xml", "rss", "atom"), "atom": ("xml", "rss", "atom"), "json": ("json",), "html": ("html", "xml")}
+_EXPECTED = {"rss": "XML", "atom": "XML", "json": "JSON", "html": "HTML", "cap": "XML"}
+_FITS = {"rss": ("xml", "rss", "atom"), "atom": ("xml", "rss", "atom"), "json": ("json",), "html": ("html", "xml"),
+         "cap": ("xml", "rss", "atom", "cap")}
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -78,6 +79,8 @@ class RoundSummary:
     ingested: int = 0
     linked: int = 0
     alerts: int = 0
+    cap_imported: int = 0
+    """CAP alerts stored as drafts from ``kind = "cap"`` sources."""
     new_hashes: list[str] = field(default_factory=list)
 
 
@@ -227,6 +230,9 @@ class Watcher:
             bad_encoding = encoding_problem(body, result.content_type)
             if bad_encoding:
                 self.ws.fault(source.name, bad_encoding)
+        if source.kind == "cap":
+            await self._handle_cap(fetcher, state, result, now, fetched_at, summary)
+            return
         if source.kind in ("rss", "atom"):
             body = slim_feed(body, lambda keys: self.ws.seen_keys(source.name, keys), self.max_new_per_round)
         self._trimmed = body is not result.body
@@ -251,6 +257,35 @@ class Watcher:
             values["last_new_at"] = fetched_at
         if stored < self._unseen or self._trimmed:
             values.update(etag=None, last_modified=None)  # more items wait: no 304 may hide them next round
+        self.ws.update_source(source.name, **values)
+
+    async def _handle_cap(self, fetcher: Fetcher, state: SourceState, result: FetchResult, now: dt.datetime,
+                          fetched_at: dt.datetime, summary: RoundSummary) -> None:
+        """A CAP source: new alerts of its index become warning drafts (``tocsin.watch.capfeeds``)."""
+        from tocsin.errors import CapError, InputError
+        from tocsin.watch.capfeeds import poll_cap_source
+
+        source = state.source
+        try:
+            poll = await poll_cap_source(self.store, self.ws, fetcher, source, result.body, fetched_at,
+                                         self.max_new_per_round)
+        except (CapError, InputError) as exc:
+            mime = (result.content_type or "").split(";")[0].strip().lower()
+            reason = exc.message
+            if mime and not any(word in mime for word in _FITS["cap"]):
+                reason = f"wrong content type {mime!r} (expected XML): {reason}"
+            self._failed(state, reason, result, now, summary)
+            return
+        summary.new_items += poll.new
+        summary.cap_imported += poll.imported
+        values: dict[str, object] = {
+            "last_fetch_at": fetched_at, "last_status": result.status, "consecutive_errors": 0, "last_error": None,
+            "etag": result.etag, "last_modified": result.last_modified, "next_poll_at": self._next_poll(now, source),
+            "items_total": state.items_total + poll.imported}
+        if poll.imported:
+            values["last_new_at"] = fetched_at
+        if poll.unseen > poll.new or poll.failed:
+            values.update(etag=None, last_modified=None)  # entries wait or are retried: no 304 may hide them
         self.ws.update_source(source.name, **values)
 
     def _failed(self, state: SourceState, reason: str, result: FetchResult, now: dt.datetime,
