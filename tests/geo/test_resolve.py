@@ -596,3 +596,21 @@ def test_a_town_ner_calls_a_person_is_kept_when_it_is_the_only_place(places_nlp)
 def test_a_person_named_like_a_town_is_no_place_when_the_report_names_others(places_nlp) -> None:  # type: ignore[no-untyped-def]
     text = "In Ouagadougou, the minister handed the report to Baalbek on Monday."
     assert all(t.name != "Baalbek" or not t.resolved for t in _toponyms(places_nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "capital"),
+    [
+        ("Police staged a demonstration in the capital to demand higher wages in Burkina Faso.", "Ouagadougou"),
+        ("Protesters gathered in the Ukrainian capital on Sunday.", "Kyiv"),
+        # the capital's own name follows: that name is the toponym
+        ("Syrians fled Aleppo; in the capital, Damascus, officials said the army would advance.", None),
+        # two countries, neither firmly the report's: no guess
+        ("The president of the Ivory Coast was attacked by Burkinabe assailants on a visit in the capital.", None),
+        # capital as money
+        ("Investors poured capital into Kenya.", None),
+    ],
+)
+def test_the_capital_of_the_reports_country(places_nlp, text: str, capital: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = [t for t in _toponyms(places_nlp, text) if "capital" in t.name]
+    assert [t.place_name for t in found] == ([capital] if capital else [])

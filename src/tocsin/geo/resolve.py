@@ -889,6 +889,50 @@ def resolve_mentions(
                 place_name=place.name,
             )
         )
+    out.extend(_capital_toponyms(gaz, text, out, final_focus))
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+#: "the capital", "the country's capital", "the Burkinabe capital": the report's country's capital, unless a name
+#: follows ("the capital, Kyiv", "the capital Ouagadougou") or it is a capital of something named ("capital of X").
+_THE_CAPITAL = re.compile(
+    r"\bthe\s+(?:(?:country|nation)['’]s\s+|([A-Z][a-z]+)\s+)?capital(?:\s+city)?\b"
+    r"(?!\s+of\b|,?\s+[A-Z]|['’]s\s+[A-Z]|\s+(?:region|district|territory|province|punishment|gains?)\b)"
+)
+#: The share of the report's country votes its country needs before "the capital" is taken for its capital.
+_CAPITAL_SHARE = 0.75
+
+
+def _capital_toponyms(gaz: Gazetteer, text: str, found: list[Toponym], focus: _Focus) -> list[Toponym]:
+    """Toponyms for "the capital" where the report points to one country (its names, or the adjective:
+    "the Syrian capital"); the country's capital is the place meant ("teachers marched in the capital")."""
+    if "capital" not in text:
+        return []
+    out: list[Toponym] = []
+    table = demonyms()
+    top = max(focus.votes, key=lambda cc: focus.votes[cc]) if focus.votes else None
+    for m in _THE_CAPITAL.finditer(text):
+        if any(t.start < m.end() and m.start() < t.end for t in found):
+            continue
+        adjective = m.group(1)
+        cc = table.get(fold(adjective)) if adjective else None
+        if adjective and cc is None:
+            continue  # "the Dutch capital" is known; "the Sunday capital" is no country's
+        if cc is None and (top is None or focus.share(top) < _CAPITAL_SHARE):
+            continue
+        cc = cc or top
+        row = next((r for r in gaz.capitals if gaz.cc[r] == cc), None)
+        if row is None:
+            continue
+        place = gaz.place(row)
+        out.append(Toponym(
+            name=m.group(), start=m.start(), end=m.end(), latitude=place.latitude, longitude=place.longitude,
+            geonames_id=place.geonames_id, country=place.country or None, country_code=place.country_code or None,
+            admin1=place.admin1, admin2=place.admin2, feature_code=place.feature_code,
+            timezone=place.timezone or gaz.timezone_of_row(row), geo_precision=1,
+            reason=f"the capital of the report's country ({place.country or cc})", place_name=place.name,
+        ))
     return out
 
 
