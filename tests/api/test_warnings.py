@@ -218,3 +218,13 @@ def test_an_exercise_never_reads_as_a_real_warning(api: Api) -> None:
     everything = api.client.get("/api/warnings?status=all", headers=api.h("operator")).json()
     assert [f["properties"]["cap_status"] for f in everything["features"]] == ["Exercise"]
     assert b"[Exercise] " in api.client.get("/feed.atom").content  # the feed says so in the title
+
+
+def test_a_draft_from_pasted_cap_text_keeps_its_characters(api: Api) -> None:
+    sample = Path(__file__).parents[1] / "warnings" / "fixtures" / "valid" / "gcap__thunderstorm.cap"
+    text = sample.read_text(encoding="utf-8").replace('encoding = "UTF-8"', 'encoding = "ISO-8859-1"')
+    text = text.replace("TAKE COVER IN A SUBSTANTIAL SHELTER UNTIL THE STORM PASSES.",
+                        "Quittez le quartier, allez au café Dubé.")
+    response = api.client.post("/api/warnings", json={"cap_xml": text}, headers=api.h("operator"))
+    assert response.status_code == 201, response.text
+    assert response.json()["properties"]["instruction"] == "Quittez le quartier, allez au café Dubé."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Annotated, Any, Literal
 
 import shapely
@@ -252,7 +253,9 @@ def _areas(request: Request, areas: list[AreaIn]) -> list[WarningArea]:
 
 def _warning(request: Request, body: WarningIn) -> Warning:
     if body.cap_xml is not None:
-        return parse_cap(body.cap_xml.encode("utf-8"), "cap_xml")
+        # JSON carries text, not bytes: a declared encoding (ISO-8859-1, UTF-16...) no longer applies
+        text = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", body.cap_xml, count=1)
+        return parse_cap(text.encode("utf-8"), "cap_xml")
     corridors = []
     if body.corridor is not None:
         c = body.corridor
