@@ -100,6 +100,12 @@ ACCEPTED: list[tuple[str, bytes, str | None, Callable[..., bool]]] = [
      None, lambda w: w.areas[0].polygons),
     ("extension element", _sub("<contact>", "<ipaws:x xmlns:ipaws='urn:example:ipaws'>1</ipaws:x><contact>").encode(),
      "not part of CAP 1.2", lambda w: w.headline),
+    ("required elements only", re.sub(r"<info>.*</info>", "", STORM, flags=re.DOTALL).encode(), None,
+     lambda w: w.areas == [] and w.headline is None and w.msg_type == "Alert"),
+    ("IPAWS/EU parameter lists", _sub("<area>", "<parameter><valueName>EAS-ORG</valueName><value>WXR</value>"
+                                      "</parameter><parameter><valueName>awareness_level</valueName><value>2; yellow;"
+                                      " Moderate</value></parameter><area>").encode(), None,
+     lambda w: ("EAS-ORG", "WXR") in w.parameters and ("awareness_level", "2; yellow; Moderate") in w.parameters),
     ("status padded", _sub("<status>Actual", "<status> Actual ").encode(), None, lambda w: w.status == "Actual"),
     ("inside EDXL-DE", _edxl(BODY).encode(), "<EDXLDistribution> wrapper",
      lambda w: w.source_xml is not None and w.source_xml.startswith(b"<alert")),
