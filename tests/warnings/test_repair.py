@@ -106,6 +106,12 @@ ACCEPTED: list[tuple[str, bytes, str | None, Callable[..., bool]]] = [
                                       "</parameter><parameter><valueName>awareness_level</valueName><value>2; yellow;"
                                       " Moderate</value></parameter><area>").encode(), None,
      lambda w: ("EAS-ORG", "WXR") in w.parameters and ("awareness_level", "2; yellow; Moderate") in w.parameters),
+    ("lowercase enumerations", _sub("<msgType>Alert", "<msgType>alert", _sub("<severity>Severe", "<severity>SEVERE"))
+     .encode(), "read as 'Alert'", lambda w: (w.msg_type, w.severity) == ("Alert", "Severe")),
+    ("empty optional elements", _sub("<expires>2003-06-17T16:00:00-07:00</expires>", "<effective/><expires>"
+                                     "2003-06-17T16:00:00-07:00</expires><onset> </onset>").replace(
+        "<contact>BARUFFALDI/JUSKIE</contact>", "<web></web><contact/>").encode(), "empty <effective> ignored",
+     lambda w: w.effective is None and w.web is None and w.expires == EXPIRES_UTC),
     ("status padded", _sub("<status>Actual", "<status> Actual ").encode(), None, lambda w: w.status == "Actual"),
     ("inside EDXL-DE", _edxl(BODY).encode(), "<EDXLDistribution> wrapper",
      lambda w: w.source_xml is not None and w.source_xml.startswith(b"<alert")),
@@ -143,6 +149,7 @@ REFUSED = [
     ("mixed lat,lon and lon,lat", _sub(RING, "38.47,-120.14 -119.95,38.34 38.52,-119.74 38.47,-120.14").encode(),
      "T304", "point 2"),
     ("date only", _sub("2003-06-17T14:57:00-07:00", "2003-06-17").encode(), "T405", "sent"),
+    ("empty required element", _sub("<urgency>Immediate</urgency>", "<urgency/>").encode(), "T406", "<urgency>"),
     ("elements out of order", _sub("<expires>2003-06-17T16:00:00-07:00</expires>", "").replace(
         "<category>", "<expires>2003-06-17T16:00:00-07:00</expires><category>", 1).encode(), "T405", "expires"),
 ]

@@ -24,6 +24,17 @@ import re
 
 from lxml import etree
 
+from tocsin.warnings.records import (
+    CATEGORIES,
+    CERTAINTIES,
+    MSG_TYPES,
+    RESPONSE_TYPES,
+    SCOPES,
+    SEVERITIES,
+    STATUSES,
+    URGENCIES,
+)
+
 __all__ = [
     "CAP12_NS",
     "alert_bytes",
@@ -38,7 +49,16 @@ CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_NAMESPACES = (CAP12_NS, "urn:oasis:names:tc:emergency:cap:1.1", "http://www.incident.com/cap/1.0")
 DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
 _TIME_TAGS = ("sent", "effective", "onset", "expires")
-_ENUM_TAGS = ("status", "msgType", "scope", "category", "responseType", "urgency", "severity", "certainty")
+_ENUM_VALUES = {
+    "status": STATUSES, "msgType": MSG_TYPES, "scope": SCOPES, "category": CATEGORIES,
+    "responseType": RESPONSE_TYPES, "urgency": URGENCIES, "severity": SEVERITIES, "certainty": CERTAINTIES,
+}
+#: Optional CAP 1.2 elements a sender may leave empty (``<effective/>``): ignored, as if absent.
+_OPTIONAL = frozenset({
+    "source", "restriction", "addresses", "code", "note", "references", "incidents", "language", "responseType",
+    "audience", "effective", "onset", "expires", "senderName", "headline", "description", "instruction", "web",
+    "contact", "altitude", "ceiling", "size", "uri", "derefUri", "digest",
+})
 _TIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<hm>\d{2}:\d{2})(?::(?P<s>\d{2})(?P<frac>[.,]\d+)?)?"
     r"\s*(?P<off>[Zz]|[+-]\d{2}:?\d{2}|[+-]\d{2})?"
@@ -155,14 +175,24 @@ def _fixed_references(element: etree._Element, notes: list[str]) -> None:
 
 _Q = "{" + CAP12_NS + "}"
 _TIMES = {_Q + tag: tag for tag in _TIME_TAGS}
-_ENUMS = {_Q + tag for tag in _ENUM_TAGS}
+_ENUMS = {_Q + tag: (tag, {v.lower(): v for v in values}) for tag, values in _ENUM_VALUES.items()}
+_OPTIONAL_TAGS = {_Q + tag: tag for tag in _OPTIONAL}
+
+
+def _fixed_enum(element: etree._Element, tag: str, by_lower: dict[str, str], notes: list[str]) -> None:
+    text = (element.text or "").strip()
+    fixed = by_lower.get(text.lower(), text)
+    if fixed != text:
+        notes.append(f"<{tag}> {text!r} read as {fixed!r}")
+    element.text = fixed if element.text is not None else None
 
 
 def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
     """Repair tocsin's parsed copy of a CAP 1.2 (or namespace-less) alert in place, in one pass; return it.
 
     Elements outside CAP are removed (an XML signature directly under ``<alert>`` stays), date-times
-    are written as the schema wants them, enumeration values lose surrounding blanks.
+    are written as the schema wants them, enumeration values lose surrounding blanks and take the
+    schema's capitals (``actual`` -> ``Actual``), empty optional elements are dropped.
     """
     if etree.QName(alert).namespace is None:
         _adopt_namespace(alert, notes)
@@ -178,11 +208,13 @@ def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
         if not isinstance(tag, str):
             continue
         if tag.startswith(_Q):
-            if tag in _TIMES:
+            if tag in _OPTIONAL_TAGS and len(element) == 0 and not (element.text or "").strip():
+                foreign.append(element)  # empty optional element: as if absent
+                notes.append(f"empty <{_OPTIONAL_TAGS[tag]}> ignored")
+            elif tag in _TIMES:
                 _fixed_time(element, _TIMES[tag], sent_offset, notes)
             elif tag in _ENUMS:
-                if element.text is not None and element.text != element.text.strip():
-                    element.text = element.text.strip()
+                _fixed_enum(element, *_ENUMS[tag], notes)
             elif tag == _Q + "references":
                 _fixed_references(element, notes)
             continue
