@@ -5,6 +5,7 @@ with a code naming what and where. Variants are built from the shared sample ``g
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 from collections.abc import Callable
 
@@ -142,7 +143,8 @@ REFUSED = [
     ("HTML without doctype", b"\n<html><head><title>Login</title></head></html>", "T414", "HTML page"),
     ("truncated", STORM[: len(STORM) // 2].encode(), "T404", "looks truncated"),
     ("empty", b"", "T404", "empty"),
-    ("JSON", b'{"error": "not found"}', "T404", "not well-formed"),
+    ("JSON", b'{"error": "not found"}', "T404", "this is JSON, not XML"),
+    ("gzip", gzip.compress(STORM.encode()), "T404", "gzip-compressed"),
     ("two alerts in one EDXL", _edxl(BODY, BODY).encode(), "T415", "holds 2 CAP alerts"),
     ("XXE inside EDXL", b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
      + _edxl(BODY.replace("SEVERE THUNDERSTORM</event>", "&x;</event>")).encode(), "T403", "DOCTYPE"),
@@ -171,6 +173,7 @@ def test_each_language_can_be_read_and_all_stay_in_the_bytes() -> None:
     assert english.headline != french.headline
     assert english.source_xml == french.source_xml == data
     assert parse_cap(data, language="de").language == "en-CA"  # no German block: English
+    assert parse_cap(data.replace(b"fr-CA", b"fr_CA"), language="fr").language == "fr-CA"  # fr_CA: repaired
 
 
 @pytest.mark.parametrize(

@@ -145,8 +145,13 @@ def safe_parse(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYT
         retry = _reencoded(data) if "encoding" in message or "UTF-" in message or "labelled" in message else None
         if retry is None:
             detail = str(exc)
+            head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
             if "Premature end" in detail or "EndTag" in detail:
                 detail += "; the file looks truncated"
+            elif head.startswith(b"\x1f\x8b"):
+                detail = "the bytes are gzip-compressed; decompress them first"
+            elif head[:1] in (b"{", b"["):
+                detail = "this is JSON, not XML (a JSON/GeoJSON rendering of alerts?); ask for the CAP XML"
             raise CapError(E.T404.format(where=where, detail=detail)) from exc
         try:
             root = etree.fromstring(retry[0], _parser())
@@ -360,7 +365,7 @@ def _text(parent: etree._Element, tag: str) -> str | None:
 
 
 def _language_matches(info_language: str, wanted: str) -> bool:
-    have, want = info_language.lower(), wanted.lower()
+    have, want = info_language.lower().replace("_", "-"), wanted.lower().replace("_", "-")
     return have == want or have.split("-")[0] == want.split("-")[0]
 
 

@@ -217,6 +217,10 @@ def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
                 _fixed_enum(element, *_ENUMS[tag], notes)
             elif tag == _Q + "references":
                 _fixed_references(element, notes)
+            elif tag == _Q + "language" and "_" in (element.text or ""):
+                fixed = (element.text or "").strip().replace("_", "-")
+                notes.append(f"<language> {element.text!r} read as {fixed!r}")
+                element.text = fixed
             continue
         parent = element.getparent()
         if parent is alert and tag == "{" + DSIG_NS + "}Signature":
