@@ -192,7 +192,8 @@ def _rss_entries(root: etree._Element, ns: str = "") -> list[FeedEntry]:
                 id=guid or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or link,
                 title=item.findtext(ns + "title"),
                 updated=_time(item.findtext(ns + "pubDate") or item.findtext("{http://purl.org/dc/elements/1.1/}date")),
-                cap_url=url or (_href(atom_link) if atom_link is not None else None) or link,
+                cap_url=url or (_href(atom_link) if atom_link is not None else None) or link
+                or (guid if guid and "://" in guid else None),  # some indexes give the CAP URL as guid only
                 alert_xml=_embedded_alert(item),
             )
         )
