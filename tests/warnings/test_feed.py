@@ -115,6 +115,8 @@ ATOM_HEAD = '<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title
         ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
          '<item rdf:about="https://a.example/1.cap"><title>t</title><link>https://a.example/1.cap</link></item>'
          '</rdf:RDF>', "https://a.example/1.cap"),  # RSS 1.0
+        ('<rss version="2.0"><channel><item><title>t</title><guid>https://a.example/1.cap</guid></item></channel>'
+         '</rss>', "https://a.example/1.cap"),  # only a guid, and it is the CAP's URL
     ],
 )
 def test_cap_links_as_real_feeds_write_them(document: str, cap_url: str) -> None:
