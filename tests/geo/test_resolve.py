@@ -614,3 +614,14 @@ def test_a_person_named_like_a_town_is_no_place_when_the_report_names_others(pla
 def test_the_capital_of_the_reports_country(places_nlp, text: str, capital: str | None) -> None:  # type: ignore[no-untyped-def]
     found = [t for t in _toponyms(places_nlp, text) if "capital" in t.name]
     assert [t.place_name for t in found] == ([capital] if capital else [])
+
+
+def test_a_district_in_a_parenthesis_spelled_with_a_final_h(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "On 5 February 2020 pro-Houthi reinforcements were deployed to Al-Zahir district (Al-Baydah)."
+    assert _by_name(_toponyms(places_nlp, text), "Al-Zahir").admin1 == "Al Bayda"
+
+
+def test_a_desert_in_a_city_is_contained_in_it(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Sokhneh" spells like an alternate name of Sohna, India; the desert lies in Homs
+    toponyms = _toponyms(places_nlp, "Regime forces and IS fighters clashed in the Sokhneh desert in Homs.")
+    assert all(t.country_code in (None, "SY") for t in toponyms)

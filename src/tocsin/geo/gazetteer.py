@@ -96,9 +96,14 @@ def fold(name: str) -> str:
 
 
 def loose_key(folded: str) -> str:
-    """A folded name without Arabic-style articles ("deir ez zor" -> "deir zor")."""
+    """A folded name without Arabic-style articles ("deir ez zor" -> "deir zor"), a word's final "ah" or "eh" as
+    "a" ("al baydah" -> "bayda", "qatraneh" -> "qatrana"): the ta marbuta is written either way, and names this
+    short have no skeleton."""
     words = [w for w in folded.split(" ") if w not in _ARTICLES]
-    return " ".join(words) or folded
+    return _FINAL_AH.sub("a", " ".join(words) or folded)
+
+
+_FINAL_AH = re.compile(r"(?<=[a-z]{3})[ae]h\b")
 
 
 def skeleton(loose: str) -> str:

@@ -92,7 +92,8 @@ _MAX_CANDIDATES = 60
 _CONTAIN_BETWEEN = re.compile(
     r"^\s*[,(]?\s*(?:(?:a|an|the)\s+)?(?:(?:small|large|nearby|rural|border|[a-z]+ern)\s+)?"
     r"(?:(?:town|city|village|neighbou?rhood|district|suburb|area|region|province|governorate|state|county|"
-    r"municipality|commune|department)\s*)?"
+    r"municipality|commune|department|desert|mountains?|valley|plains?|countryside|outskirts|frontline|front|axis|"
+    r"camp)\s*)?"
     r"(?:in|of|near|outside|,|\()?\s*(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)"
     r"(?:ern)?\s+)?$",
     re.I,
