@@ -202,3 +202,16 @@ def test_divisions_by_their_national_names(places_nlp, text: str, name: str, pla
 def test_a_territory_of_a_country_is_no_division_and_no_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
     toponyms = places_nlp("Russian troops entered Ukrainian territory and shelled the Northern Territory.")._.toponyms
     assert [(t.name, t.feature_code) for t in toponyms] == [("Northern Territory", "ADM1")]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # a weapon named after a person (and an old name of Perm)
+        ("On 8 May 2020, Palestinians hurled Molotov cocktails at a police vehicle near Abu Dis.", "Molotov"),
+        # a zone named with a common word that is also a town (Green, Ohio)
+        ("Rockets struck a base in the Green Zone in Baghdad on Saturday.", "Green"),
+    ],
+)
+def test_words_naming_no_place(places_nlp, text: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    assert not any(t.name == word for t in places_nlp(text)._.toponyms)

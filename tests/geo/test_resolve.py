@@ -625,3 +625,9 @@ def test_a_desert_in_a_city_is_contained_in_it(places_nlp) -> None:  # type: ign
     # "Sokhneh" spells like an alternate name of Sohna, India; the desert lies in Homs
     toponyms = _toponyms(places_nlp, "Regime forces and IS fighters clashed in the Sokhneh desert in Homs.")
     assert all(t.country_code in (None, "SY") for t in toponyms)
+
+
+def test_a_sponsor_is_no_evidence_of_the_reports_country(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Saudi-led" must not pull Al Jawf (Yemen) to Saudi Arabia's Al Jawf region
+    text = "On 4 Feb Saudi-led coalition air raids hit Al-Matun district in northern Yemen (Al-Matun Al-Jawf)."
+    assert {t.country_code for t in _toponyms(places_nlp, text) if t.resolved} == {"YE"}

@@ -86,9 +86,11 @@ _FACILITY_AFTER = re.compile(
     r"stadium|hospital|university|prison|port|dam|power plant|mosque|church)\b", re.I
 )
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
-#: A country's name before its currency ("the US dollar exchange rate") names no place.
+#: "Saudi-led coalition", "Iran-backed Houthis": the sponsor, not where the report is.
+_SPONSOR_AFTER = re.compile(r"-(?:led|backed|allied|aligned|affiliated|funded|supported|sponsored)\b", re.I)
+#: A country's name before its currency ("the US dollar exchange rate") names no place, nor "Molotov cocktails".
 _CURRENCY_AFTER = re.compile(
-    r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan)\b", re.I
+    r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan|cocktails?)\b", re.I
 )
 #: A name before a kin-group word is the group's ("the Ayr sub-clan", "Hawadle clan", "the Shammar tribe").
 _KIN_GROUP_AFTER = re.compile(
@@ -151,6 +153,8 @@ class Mention:
     """"the Red Sea", "the Gulf of Aden": a body of water, not the region or town named after it."""
     governor: bool = False
     """Followed by a governor's title ("New York Gov. Andrew Cuomo"): the first-order division, not a county."""
+    sponsor: bool = False
+    """Written as a sponsor ("Iran-backed", "U.S.-led"): a place named, but no evidence of the report's country."""
 
 
 
@@ -464,6 +468,10 @@ def _town_named_like_head(text: str, start: int, raw: str, key: str, gazetteer: 
     return any(gazetteer.population[r] >= _HEAD_TOWN_POPULATION for r in gazetteer.index.get(key) or ())
 
 
+#: A word that makes the name before it a zone's own ("the Green Zone", "the Red Line"), not a town's.
+_ZONE_WORDS = frozenset({"zone", "line"})
+
+
 def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
     """The longest run of words of an unknown entity that the gazetteer knows ("City of Montreal rec").
 
@@ -483,9 +491,10 @@ def _known_part(name: str, gazetteer: Gazetteer) -> tuple[int, str] | None:
             start, end = words[i][0], words[i + size - 1][0] + len(words[i + size - 1][1])
             part = name[start:end].rstrip(",.;:")
             rows = gazetteer.index.get(fold(part))
+            rest = name[end:].strip(" ,.;:").lower()
             if rows and fold(part) not in _NOT_PLACES and fold(part) not in _NAME_HEADS and (
                 not _ORG_NAME_WORDS.fullmatch(part) and fold(part) not in _FRAME_WORDS  # "City Hall": no place
-            ):
+            ) and rest not in _ZONE_WORDS:
                 found.append((max(gazetteer.population[r] for r in rows), start, part))
         if found:
             _, start, part = max(found)
@@ -675,7 +684,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
                 _ner_mention(text, part_start, part, gazetteer, table, focus, mentions)
             taken.append((ent.start_char, ent.end_char))
         else:
-            if ent.label_ == "NORP" and fold(ent.text) in table:
+            if ent.label_ == "NORP" and fold(ent.text) in table and not _SPONSOR_AFTER.match(text, ent.end_char):
                 focus[table[fold(ent.text)]] += 1
                 taken.append((ent.start_char, ent.end_char))
             if ent.label_ not in _OTHER_ENTS:
@@ -756,5 +765,6 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     mentions = [m for m in mentions if not _ALLEGIANCE_BEFORE.search(text, max(0, m.start - 5), m.start)]
     for m in mentions:
         m.water = _water(text, m)
+        m.sponsor = _SPONSOR_AFTER.match(text, m.end) is not None
     mentions.sort(key=lambda m: m.start)
     return mentions, focus

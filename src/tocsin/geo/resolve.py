@@ -323,7 +323,7 @@ class _Focus:
         self.own: dict[tuple[str, bool], tuple[str, float]] = {}
         for st in states:
             key = _key(st.mention)
-            if st.best < 0 or key in self.own:
+            if st.best < 0 or key in self.own or st.mention.sponsor:
                 continue
             row = st.candidates[st.best].row
             if gaz.cc[row]:
