@@ -301,7 +301,8 @@ def warnings_export(
         (out_dir / "warnings").mkdir(parents=True, exist_ok=True)
         for warning in active:
             (out_dir / "warnings" / f"{warning.id}.xml").write_bytes(ws.cap_xml(warning.id))
-        (out_dir / "warnings.geojson").write_text(json.dumps(warnings_geojson(active)), encoding="utf-8")
+        actual = [w for w in active if w.status == "Actual"]  # a map layer does not say "exercise": left out
+        (out_dir / "warnings.geojson").write_text(json.dumps(warnings_geojson(actual)), encoding="utf-8")
         (out_dir / "warnings.atom").write_bytes(ws.feed(base_url, when))
         out.print(f"{len(active)} active warnings written to {out_dir}")
 

@@ -62,6 +62,20 @@ def test_create_publish_status_export(app: typer.Typer, tmp_path: Path) -> None:
         assert WarningStore(store).get(warning_id).published_by == "bob"
 
 
+def test_an_exercise_is_exported_as_cap_and_in_the_feed_but_not_on_the_map(app: typer.Typer, tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    warning_id = run(app, db, "warnings", "create", "--kind", "evacuation_order", "--polygon", SQUARE,
+                     "--area-name", "River", "--window", "2030-03-01T00:00:00+00:00/2030-04-01T00:00:00+00:00",
+                     "--headline", "Drill", "--who", "alice").strip()
+    run(app, db, "warnings", "publish", warning_id, "--operator", "bob", "--status", "Exercise")
+    out_dir = tmp_path / "export"
+    run(app, db, "warnings", "export", "--out", str(out_dir), "--at", AT, "--base-url", "https://a.example")
+    assert b"<status>Exercise</status>" in (out_dir / "warnings" / f"{warning_id}.xml").read_bytes()
+    assert b"[Exercise] Drill" in (out_dir / "warnings.atom").read_bytes()
+    assert json.loads((out_dir / "warnings.geojson").read_text())["features"] == []
+    assert json.loads(run(app, db, "status", "50.05", "30.05", "--at", AT, "--json"))["warnings"] == []
+
+
 def test_the_list_shows_whole_ids_to_publish_by(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

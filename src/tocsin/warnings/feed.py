@@ -242,7 +242,7 @@ def warnings_geojson(warnings: Sequence[Warning]) -> dict[str, object]:
     features: list[dict[str, object]] = []
     for w in warnings:
         common = to_dict({
-            "id": w.id, "kind": w.kind, "msg_type": w.msg_type, "headline": w.headline,
+            "id": w.id, "kind": w.kind, "cap_status": w.status, "msg_type": w.msg_type, "headline": w.headline,
             "instruction": w.instruction, "issuer": w.sender_name or w.sender, "starts": w.starts, "ends": w.ends,
             "window": w.window.to_text() if w.window else None,
         })
