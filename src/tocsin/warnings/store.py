@@ -488,15 +488,25 @@ class WarningStore:
         return out
 
     def _referencing(self, warning: Warning) -> StoredWarning | None:
-        """A stored Update or Cancel (from the same sender) that references ``warning``: a Cancel first."""
-        q = sa.select(warnings).where(warnings.c.sender == warning.sender,
-                                      warnings.c.msg_type.in_(("Update", "Cancel")))
+        """A stored Update or Cancel (from the same sender) that references ``warning``: a Cancel first.
+
+        Reads only ids and versions, then the messages not parsed yet (the parsed cache keeps them), so
+        following a busy authority does not re-read every one of its Updates for each new alert.
+        """
+        where = (warnings.c.sender == warning.sender, warnings.c.msg_type.in_(("Update", "Cancel")))
         with self.engine.connect() as conn:
-            rows = [self._stored(r) for r in conn.execute(q)]
-        found = [r for r in rows if any(ref.identifier == warning.id and ref.sender == warning.sender
-                                        for ref in r.warning.references)]
-        found.sort(key=lambda r: (r.warning.msg_type != "Cancel", -r.warning.sent.timestamp()))
-        return found[0] if found else None
+            keys = [(r.id, r.version) for r in conn.execute(sa.select(warnings.c.id, warnings.c.version).where(*where))]
+            missing = [i for i, v in keys if (i, v) not in self._parsed]
+            for start in range(0, len(missing), 500):
+                for row in conn.execute(sa.select(warnings).where(warnings.c.id.in_(missing[start:start + 500]))):
+                    self._stored(row)
+        found = []
+        for key in keys:
+            candidate = self._parsed.get(key) or self.get(key[0]).warning
+            if any(ref.identifier == warning.id and ref.sender == warning.sender for ref in candidate.references):
+                found.append(candidate)
+        found.sort(key=lambda w: (w.msg_type != "Cancel", -w.sent.timestamp()))
+        return self.get(found[0].id) if found else None
 
     def import_cap(self, data: bytes, who: str, where: str = "<input>",
                    notes: list[str] | None = None) -> StoredWarning:

@@ -20,7 +20,6 @@ import hashlib
 from urllib.parse import urljoin
 
 from tocsin.errors import CapError, InputError
-from tocsin.store import Store
 from tocsin.warnings.cap import safe_parse
 from tocsin.warnings.feed import MAX_FEED_BYTES, FeedEntry, next_page, read_feed
 from tocsin.warnings.repair import alert_bytes, find_alerts
@@ -93,10 +92,11 @@ def _page_items(data: bytes, url: str) -> tuple[list[_Item], str | None]:
     return _items(entries, url), urljoin(url, following) if following else None
 
 
-async def poll_cap_source(store: Store, watch: WatchStore, fetcher: Fetcher, source: Source, body: bytes,
+async def poll_cap_source(warnings: WarningStore, watch: WatchStore, fetcher: Fetcher, source: Source, body: bytes,
                           fetched_at: dt.datetime, max_new: int) -> CapPoll:
     """Import the new alerts of a fetched CAP index page (and its next pages). Raises CapError/InputError
-    when the first page itself is not a CAP index or message (the caller records the source's failure)."""
+    when the first page itself is not a CAP index or message (the caller records the source's failure).
+    Pass the same ``warnings`` store every poll: it caches the messages it has parsed."""
     poll = CapPoll()
     items, following = _page_items(body, source.url)
     pages = {source.url}
@@ -127,7 +127,6 @@ async def poll_cap_source(store: Store, watch: WatchStore, fetcher: Fetcher, sou
     poll.unseen = len(fresh)
     fresh = fresh[:max_new]
     poll.new = len(fresh)
-    warnings = WarningStore(store)
     rows = []
     for item in fresh:
         data = item.alert

@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tocsin.extraction import Extractor
 from tocsin.ingestion import ingest_reports
@@ -152,6 +153,7 @@ class Watcher:
         self._unseen = 0
         self._trimmed = False
         self._not_modified: list[tuple[str, dict[str, object]]] = []
+        self._warnings: Any = None  # a WarningStore, made when a CAP source is first polled
         self._load_families()
 
     def _load_families(self) -> None:
@@ -266,8 +268,12 @@ class Watcher:
         from tocsin.watch.capfeeds import poll_cap_source
 
         source = state.source
+        if self._warnings is None:
+            from tocsin.warnings.store import WarningStore
+
+            self._warnings = WarningStore(self.store)  # kept: its cache of parsed messages serves every poll
         try:
-            poll = await poll_cap_source(self.store, self.ws, fetcher, source, result.body, fetched_at,
+            poll = await poll_cap_source(self._warnings, self.ws, fetcher, source, result.body, fetched_at,
                                          self.max_new_per_round)
         except (CapError, InputError) as exc:
             mime = (result.content_type or "").split(";")[0].strip().lower()
