@@ -355,6 +355,10 @@ def test_imported_messages_not_meant_for_the_public_cannot_be_published(
     with pytest.raises(InputError, match=fragment):
         warning_store.publish("a-1", operator="bob")
     assert warning_store.get("a-1").state == "draft"
+    if "scope" in changes:  # an operator's edit makes it tocsin's own draft, still not for the public
+        warning_store.update("a-1", "alice", headline="Edited")
+        with pytest.raises(InputError, match=fragment):
+            warning_store.publish("a-1", operator="bob")
 
 
 def test_the_same_alert_from_a_feed_and_from_a_file_is_stored_once(warning_store: WarningStore, tmp_path: Path) -> None:

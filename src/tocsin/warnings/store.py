@@ -326,7 +326,7 @@ class WarningStore:
         if current.state != "draft":
             raise InputError(E.T411.format(id=warning_id, state=current.state, detail="only a draft can be published"))
         warning = current.warning
-        if current.imported and (warning.scope != "Public" or warning.status == "Draft"):
+        if warning.scope != "Public" or (current.imported and warning.status == "Draft"):  # also after an edit
             what = f"scope {warning.scope}" if warning.scope != "Public" else "status Draft"
             raise InputError(E.T411.format(id=warning_id, state=f"an imported message with {what}",
                                            detail="its sender did not address it to the public; it is not published"))
