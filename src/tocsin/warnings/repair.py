@@ -13,9 +13,12 @@ What is repaired (anything else stays an error with a code, see ``docs/warnings.
   a time without any offset takes the offset of the message's ``sent`` (else UTC), with a note;
 - elements outside the CAP namespace (IPAWS/EU extensions, vendor fields) are ignored; an XML
   signature (``ds:Signature``) is kept in the original bytes;
+- enumeration values in other capitals (``actual``), empty optional elements (``<effective/>``),
+  ``<language>`` written with an underscore (``fr_CA``);
 - polygons and circles: spaces around commas, points written ``lat lon, lat lon``, a third coordinate
   (altitude), an unclosed ring, and every point given as lon,lat when that is the only reading that
-  fits the ranges; an empty ``<polygon/>`` or ``<circle/>`` is ignored.
+  fits the ranges; an empty ``<polygon/>`` or ``<circle/>`` is ignored (``tocsin.warnings.cap`` also
+  splits a ring crossing itself into valid polygons).
 """
 
 from __future__ import annotations
