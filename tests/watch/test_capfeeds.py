@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
 from pathlib import Path
 
+from warnkit import make_warning
 from watchkit import Loopback, Route
 
 from tocsin.store import Store
+from tocsin.warnings.cap import to_cap
+from tocsin.warnings.store import WarningStore
 from tocsin.watch.config import Source
 from tocsin.watch.poller import Watcher
 from tocsin.watch.state import WatchStore
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "warnings"))
-from warnkit import make_warning  # noqa: E402
-
-from tocsin.warnings.cap import to_cap  # noqa: E402
-from tocsin.warnings.store import WarningStore  # noqa: E402
 
 T0 = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 FAST = {"connect_timeout_s": 5.0, "read_timeout_s": 1.0, "deadline_s": 2.0}
