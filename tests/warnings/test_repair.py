@@ -143,6 +143,8 @@ REFUSED = [
     ("HTML without doctype", b"\n<html><head><title>Login</title></head></html>", "T414", "HTML page"),
     ("truncated", STORM[: len(STORM) // 2].encode(), "T404", "looks truncated"),
     ("empty", b"", "T404", "empty"),
+    ("nested 10,000 deep", _sub("</scope>", "</scope>" + "<x>" * 10_000 + "</x>" * 10_000).encode(), "T404",
+     "depth"),  # the parser's depth limit holds
     ("JSON", b'{"error": "not found"}', "T404", "this is JSON, not XML"),
     ("gzip", gzip.compress(STORM.encode()), "T404", "gzip-compressed"),
     ("two alerts in one EDXL", _edxl(BODY, BODY).encode(), "T415", "holds 2 CAP alerts"),
