@@ -215,3 +215,12 @@ def test_a_territory_of_a_country_is_no_division_and_no_place(places_nlp) -> Non
 )
 def test_words_naming_no_place(places_nlp, text: str, word: str) -> None:  # type: ignore[no-untyped-def]
     assert not any(t.name == word for t in places_nlp(text)._.toponyms)
+
+
+def test_a_name_in_parentheses_after_an_organisation_is_its_other_name(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("On 1 May 2020, the Hadash (Jebah) together with the Communist Party held a demonstration in Haifa, "
+            "against the Israeli seizure of Palestinian lands.")
+    assert [t.name for t in places_nlp(text)._.toponyms] == ["Haifa"]
+    # a place in parentheses after a place is still its container
+    found = {t.name: t.country_code for t in places_nlp("Heavy fire was reported in Abu Salim (Tripoli).")._.toponyms}
+    assert found.get("Tripoli") == "LY"

@@ -631,3 +631,10 @@ def test_a_sponsor_is_no_evidence_of_the_reports_country(places_nlp) -> None:  #
     # "Saudi-led" must not pull Al Jawf (Yemen) to Saudi Arabia's Al Jawf region
     text = "On 4 Feb Saudi-led coalition air raids hit Al-Matun district in northern Yemen (Al-Matun Al-Jawf)."
     assert {t.country_code for t in _toponyms(places_nlp, text) if t.resolved} == {"YE"}
+
+
+def test_a_town_guessed_by_its_consonants_is_no_evidence_of_the_country(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Panagitsa" matches only Pengze (China) by its consonants; it must not outvote the Greek town named exactly
+    text = ("On 5 May 2020, about 250 far-right rioters in Arnissa of Pella set fires and blocked the road to "
+            "migrants being transferred to a hotel, who had already been turned away earlier in Panagitsa.")
+    assert _by_name(_toponyms(places_nlp, text), "Arnissa").country_code == "GR"

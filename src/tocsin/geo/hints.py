@@ -91,9 +91,14 @@ class AdminHint:
 def _area_kinds(gazetteer: Gazetteer, name: str) -> set[int]:
     """Kinds of the places ``name`` names exactly or without articles (dictionary lookups only)."""
     key = fold(name)
-    rows = (*gazetteer.index.get(key), *gazetteer.loose.get(loose_key(key))) if key else ()
+    if not key:
+        return set()
     areas = (KIND_ADMIN1, KIND_ADMIN2, KIND_CITY, KIND_COUNTRY)
-    kinds = {gazetteer.kind[r] for r in rows if gazetteer.kind[r] in areas}
+    kinds = {gazetteer.kind[r] for r in gazetteer.index.get(key) if gazetteer.kind[r] in areas}
+    # without articles or a final -ah, only regions: "(Al-Baydah)" is the governorate, "the Hadash (Jebah)" no town
+    kinds |= {gazetteer.kind[r] for r in gazetteer.loose.get(loose_key(key)) if gazetteer.kind[r] in areas[:2]}
+    if KIND_CITY not in kinds and kinds & {KIND_ADMIN1, KIND_ADMIN2}:
+        kinds |= {gazetteer.kind[r] for r in gazetteer.loose.get(loose_key(key)) if gazetteer.kind[r] == KIND_CITY}
     if name in admin_abbreviations(gazetteer):
         kinds = (kinds - {KIND_CITY}) | {KIND_ADMIN1}  # "UP" is Uttar Pradesh, not a town's alternate name
     return kinds

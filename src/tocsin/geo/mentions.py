@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from tocsin.geo.gazetteer import KIND_ADMIN1, KIND_COUNTRY, MATCH_ALIAS, Gazetteer, fold, loose_key
 from tocsin.geo.hints import AdminHint, admin_parentheses, is_admin1
@@ -653,6 +653,19 @@ def _water(text: str, mention: Mention) -> bool:
     )
 
 
+_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+
+
+def _alias_in_parentheses(text: str, before: Span, ent: Span) -> bool:
+    """A name alone in parentheses right after a person's or organisation's name is its other name ("the Hadash
+    (Jebah)", "Ansar Allah (Houthis)"), not a place."""
+    return (
+        before.label_ in _NAME_LABELS
+        and text[before.end_char:ent.start_char] in (" (", "(")
+        and text[ent.end_char:ent.end_char + 1] == ")"
+    )
+
+
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counter[str]]:
     """Place mentions in a parsed doc, and the demonym counts per country code (for the focus).
 
@@ -675,8 +688,11 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     for h in paren:
         mentions.append(Mention(h.name, h.start, h.end, hint=h.hint, source="paren"))
         taken.append((h.start, h.end))
-    for ent in doc.ents:
+    for index, ent in enumerate(doc.ents):
         if ent.label_ in ENT_LABELS:
+            if index and _alias_in_parentheses(text, doc.ents[index - 1], ent):
+                taken.append((ent.start_char, ent.end_char))
+                continue
             if paren and any(s < ent.end_char and ent.start_char < e for s, e in taken[: len(paren)]):
                 _outside_parentheses(text, ent, paren, gazetteer, table, focus, mentions)
                 continue

@@ -324,8 +324,10 @@ class _Focus:
         for st in states:
             key = _key(st.mention)
             if st.best < 0 or key in self.own or st.mention.sponsor:
-                continue
+                continue  # a sponsor ("Iran-backed") is no evidence
             row = st.candidates[st.best].row
+            if st.candidates[st.best].match == MATCH_SKELETON and gaz.kind[row] == KIND_CITY:
+                continue  # nor a town guessed by its consonants ("Panagitsa": Pengze, China)
             if gaz.cc[row]:
                 self.own[key] = (gaz.cc[row], 1.0 if gaz.kind[row] == KIND_COUNTRY else 0.7)
                 self.votes[gaz.cc[row]] += self.own[key][1]

@@ -601,7 +601,7 @@ def _within_named_regions(places: list[Toponym]) -> list[Toponym]:
 def _without_containers(places: list[Toponym]) -> list[Toponym]:
     """Drop places that contain another candidate ("Fresnillo, Zacatecas" -> Fresnillo; "positions in Kirkuk
     province, including the town of Taza Khurmatu" -> Taza Khurmatu): by the name as written, or by the
-    gazetteer's region a resolved admin1 or admin2 is."""
+    gazetteer's admin1 of the other."""
     containers = {(p.admin1 or "").lower() for p in places} | {(p.admin2 or "").lower() for p in places}
     inner = [
         p for p in places
@@ -612,14 +612,12 @@ def _without_containers(places: list[Toponym]) -> list[Toponym]:
 
 
 def _contains(outer: Toponym, inner: Toponym) -> bool:
-    """``outer`` is an admin1 or admin2 region of the gazetteer and ``inner`` a smaller place inside it."""
-    if outer is inner or outer.country_code != inner.country_code:
+    """``outer`` is an admin1 region of the gazetteer and ``inner`` a smaller place inside it.
+
+    Not a district and its town: "Aden (Craiter Aden)" names the district the city lies in, both one place."""
+    if outer is inner or outer.country_code != inner.country_code or outer.feature_code != "ADM1":
         return False
-    if outer.feature_code == "ADM1":
-        return inner.feature_code != "ADM1" and bool(inner.admin1) and inner.admin1 == outer.admin1
-    if outer.feature_code == "ADM2":
-        return not (inner.feature_code or "").startswith("ADM") and bool(inner.admin2) and inner.admin2 == outer.admin2
-    return False
+    return inner.feature_code != "ADM1" and bool(inner.admin1) and inner.admin1 == outer.admin1
 
 
 def _own_admin(place: Toponym) -> set[str]:
