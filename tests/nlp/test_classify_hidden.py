@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tocsin.nlp.classify import LABELS, NONE, LinearModel, _Sparse, features, fit
-from tocsin.nlp.classify_hidden import fit_hidden
+from tocsin.nlp.classify_hidden import dequantize, fit_hidden, quantize
 
 # XOR of two features: "a" alone or "b" alone is class 0, both or neither class 1. No linear model
 # over the two features (and a bias) can fit it; one hidden layer can.
@@ -73,9 +73,38 @@ def test_ensemble_round_trips_through_the_file(tmp_path: Path) -> None:
     loaded = LinearModel.load(tmp_path / "model.npz")
     assert loaded.hidden is not None and loaded.hidden_weight == pytest.approx(0.4)
     text = "warplanes bombed the camp"
-    # float16 storage of the weights: the same ranking, probabilities within rounding
+    # float16 storage of the linear weights: the same ranking, probabilities within rounding
     assert np.allclose(loaded.scores(text), model.scores(text), atol=1e-2)
     assert LABELS[int(loaded.scores(text).argmax())] == "Air/drone strike"
+    # the network's input layer is already rounded to int8 in training: the file holds the same weights
+    assert model.hidden is not None and np.allclose(loaded.hidden.w_in, model.hidden.w_in, rtol=1e-6, atol=0)
+    with np.load(tmp_path / "model.npz") as data:
+        assert data["hidden_in"].dtype == np.int8 and data["hidden_in_scale"].shape == (len(model.vocab),)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        np.random.default_rng(1).normal(0.0, 1.0, size=(50, 16)),  # a trained layer's spread
+        np.array([[0.0, 0.0, 0.0], [1e-6, -2e-6, 0.0], [300.0, -1.0, 0.5]]),  # an all-zero row, a tiny and a huge one
+    ],
+)
+def test_quantize_keeps_each_weight_within_half_a_step(weights: np.ndarray) -> None:
+    rows, scale = quantize(weights)
+    assert rows.dtype == np.int8 and scale.dtype == np.float32 and np.abs(rows).max() <= 127
+    error = np.abs(dequantize(rows, scale) - weights)
+    assert (error <= scale[:, None] / 2 * (1 + 1e-5) + 1e-12).all()
+    assert np.array_equal(quantize(dequantize(rows, scale))[0], rows)  # rounding twice changes nothing
+
+
+def test_quantized_network_predicts_as_before() -> None:
+    x = _matrix(XOR_ROWS, 3)
+    target = np.eye(2, dtype=np.float32)[XOR_LABELS]
+    net = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=16, epochs=300, learning_rate=0.05, l2=0.0)
+    small = net.quantized()
+    assert not np.array_equal(small.w_in, net.w_in)
+    for rows in XOR_ROWS[:4]:
+        assert np.allclose(np.exp(small.log_probs(rows)), np.exp(net.log_probs(rows)), atol=1e-3)
 
 
 def test_no_hidden_layer_by_default(tmp_path: Path) -> None:

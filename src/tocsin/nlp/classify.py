@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from tocsin.model import SUB_EVENT_TYPES
-from tocsin.nlp.classify_hidden import HiddenLayer, fit_hidden
+from tocsin.nlp.classify_hidden import HiddenLayer, dequantize, fit_hidden, quantize
 from tocsin.nlp.triggers_match import Cues, analyse
 
 __all__ = [
@@ -235,7 +235,7 @@ class LinearModel:
         if self.parse:
             arrays["parse"] = np.array([1], dtype=np.uint8)
         if self.hidden is not None:
-            arrays["hidden_in"] = self.hidden.w_in.astype(np.float16)
+            arrays["hidden_in"], arrays["hidden_in_scale"] = quantize(self.hidden.w_in)
             arrays["hidden_in_bias"] = self.hidden.b_in.astype(np.float32)
             arrays["hidden_out"] = self.hidden.w_out.astype(np.float32)
             arrays["hidden_out_bias"] = self.hidden.b_out.astype(np.float32)
@@ -254,8 +254,9 @@ class LinearModel:
             parse = bool(data["parse"][0]) if "parse" in data else False
             hidden = None
             if "hidden_in" in data:
-                hidden = HiddenLayer(w_in=data["hidden_in"].astype(np.float32), b_in=data["hidden_in_bias"],
-                                     w_out=data["hidden_out"], b_out=data["hidden_out_bias"])
+                hidden = HiddenLayer(w_in=dequantize(data["hidden_in"], data["hidden_in_scale"]),
+                                     b_in=data["hidden_in_bias"], w_out=data["hidden_out"],
+                                     b_out=data["hidden_out_bias"])
             hidden_weight = float(data["hidden_weight"][0]) if "hidden_weight" in data else 0.0
         return cls(labels=labels, vocab={w: i for i, w in enumerate(words)}, weights=weights,
                    char_weights=char_weights, idf=idf, char_scale=char_scale, parse=parse,
@@ -376,7 +377,8 @@ def fit(
     ``char_l2`` is the L2 of the character n-gram block (default: ``l2``, as the other features).
     ``hidden`` > 0 also trains a network with that many hidden units on the word, cue and parse
     features (``nlp/classify_hidden.py``, ``hidden_dropout`` on its hidden units while training), averaged
-    with the linear model in log space at ``hidden_weight``.
+    with the linear model in log space at ``hidden_weight``; its input layer is rounded to int8 per row,
+    as :meth:`LinearModel.save` stores it.
     """
     rng = np.random.default_rng(seed)
     token_lists = [_tokens(t) for t in texts]
@@ -427,8 +429,8 @@ def fit(
         params[0] += nb_weight * _nb_log_ratios(x_words, target, sw / sw.mean(), nb_alpha)
     net = None
     if hidden:
-        net = fit_hidden(x_words, target, sw, hidden=hidden, epochs=hidden_epochs,
-                         learning_rate=hidden_learning_rate, l2=l2, seed=seed, dropout=hidden_dropout)
+        net = fit_hidden(x_words, target, sw, hidden=hidden, epochs=hidden_epochs, learning_rate=hidden_learning_rate,
+                         l2=l2, seed=seed, dropout=hidden_dropout).quantized()  # as saved: int8 input layer
     ensemble = {"hidden": net, "hidden_weight": hidden_weight if net is not None else 0.0}
     if not char_bits:
         return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse, **ensemble)

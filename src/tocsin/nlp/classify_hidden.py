@@ -11,6 +11,10 @@ and the linear model's class-balanced row weights, fixed seed (the recipe of a f
 classifier over bag-of-n-gram features, as in fastText (Joulin et al., EACL 2017) with a ReLU layer
 in place of the linear one). The two models are combined by a weighted average of their
 log-probabilities (``LinearModel.hidden_weight``).
+
+The input layer is most of the network's size (features x hidden units), so it is kept as int8 with
+one float32 scale per feature row (:meth:`HiddenLayer.quantized`: row / (max |row| / 127), rounded);
+training ends with that rounding, so the model that is evaluated is the one that is saved.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["HiddenLayer", "SparseRows", "fit_hidden"]
+__all__ = ["HiddenLayer", "SparseRows", "dequantize", "fit_hidden", "quantize"]
 
 
 class SparseRows(Protocol):
@@ -32,6 +36,18 @@ class SparseRows(Protocol):
     def dot(self, dense: np.ndarray) -> np.ndarray: ...
 
     def tdot(self, dense: np.ndarray) -> np.ndarray: ...
+
+
+def quantize(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(int8 rows, float32 scale per row) of a float matrix: ``row ~= int8_row * scale`` (max error scale / 2)."""
+    peak = np.abs(weights).max(axis=1).astype(np.float32)
+    scale = np.where(peak > 0, peak / np.float32(127), np.float32(1)).astype(np.float32)
+    return np.rint(weights / scale[:, None]).astype(np.int8), scale
+
+
+def dequantize(rows: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """The float32 matrix of int8 ``rows`` and their per-row ``scale`` (inverse of :func:`quantize`)."""
+    return rows.astype(np.float32) * scale.astype(np.float32)[:, None]
 
 
 @dataclass
@@ -49,6 +65,11 @@ class HiddenLayer:
         logits = (np.maximum(pre, 0.0) @ self.w_out + self.b_out).astype(np.float64)
         logits -= logits.max()
         return logits - np.log(np.exp(logits).sum())
+
+    def quantized(self) -> HiddenLayer:
+        """The same network with the input layer rounded to int8 per row, as it is saved (``LinearModel.save``)."""
+        return HiddenLayer(w_in=dequantize(*quantize(self.w_in)), b_in=self.b_in, w_out=self.w_out,
+                           b_out=self.b_out)
 
 
 def fit_hidden(
