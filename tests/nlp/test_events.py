@@ -486,6 +486,30 @@ def test_weak_triggers_beside_a_strong_one_are_no_events(
     assert [e.sub_event_type for e in run(nlp, WEAK, setup)._.events] == subtypes
 
 
+CODED = (
+    "Rebels attacked the army near Kafr Nabl on Monday, killing several soldiers. "
+    "Unknown number of fatalities coded as 10."
+)
+
+
+@pytest.mark.parametrize(
+    ("score", "fatalities"),
+    [
+        (0.18, 10),  # a weak reading of the coder's count sentence: it is no event, the clash reads its count
+        (0.9, None),  # a strong reading is an event of its own: the clash's context ends before it
+    ],
+)
+def test_a_weak_reading_ends_no_earlier_events_context(nlp: Language, score: float, fatalities: int | None) -> None:
+    setup = Setup(
+        triggers=[("attacked", "Armed clash", 0.86), ("Unknown number of fatalities coded as 10.", "Attack", score)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("Unknown number of fatalities", "fatalities", 10, True)],
+        toponyms=[place(CODED, "Kafr Nabl")],
+    )
+    clash = next(e for e in run(nlp, CODED, setup)._.events if e.sub_event_type == "Armed clash")
+    assert clash.fatalities == fatalities
+
+
 UNCUED = "The army shelled Kafr Nabl on Monday. A spokesman for the rebels declined to comment."
 REMARK = "A spokesman for the rebels declined to comment."
 

@@ -144,7 +144,8 @@ class _Builder:
     def build(self) -> list[Event]:
         sentences = list(self.doc.sents)
         article = self.article = len(sentences) >= ARTICLE_SENTENCES
-        groups = _weak_dropped(group_triggers(self.doc, self.text, self.toponyms, self.dates), article)
+        grouped = group_triggers(self.doc, self.text, self.toponyms, self.dates, SECOND_EVENT_SCORE)
+        groups = _weak_dropped(grouped, article)
         uncued = UNCUED_ARTICLE_SCORE if article else UNCUED_SCORE
         groups = [g for g in groups if g.cued or max(t.score for t in g.triggers) >= uncued]
         # "backed by airstrikes": how another event was done, its own event only when the report has no other

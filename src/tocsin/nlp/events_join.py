@@ -53,7 +53,15 @@ def _dates_in(dates: list[DateMention], start: int, end: int) -> set[object]:
     }
 
 
-def group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[DateMention]) -> list[Group]:
+def group_triggers(
+    doc: Doc, text: str, toponyms: list[Toponym], dates: list[DateMention], strong_score: float = 0.0
+) -> list[Group]:
+    """The report's triggers grouped into happenings, each with its context sentences (read for counts).
+
+    A group whose best reading is below ``strong_score`` (too weak to be an event beside a stronger one,
+    ``events.SECOND_EVENT_SCORE``) ends no earlier group's context: an ACLED coder's "Unknown number of
+    fatalities coded as 10." read weakly as an attack still gives the clash before it its count.
+    """
     sentences = _sentences(doc)
     index_of = {start: i for i, (start, _) in enumerate(sentences)}
     groups: list[Group] = []
@@ -71,7 +79,13 @@ def group_triggers(doc: Doc, text: str, toponyms: list[Toponym], dates: list[Dat
         else:
             groups.append(Group([trigger], [sent]))
         last_index = index
-    trigger_starts = set(index_of[s] for g in groups for s, _ in g.sentences if s in index_of)
+    trigger_starts = set(
+        index_of[s]
+        for g in groups
+        if max(t.score for t in g.triggers) >= strong_score
+        for s, _ in g.sentences
+        if s in index_of
+    )
     for group in groups:
         for start, _ in group.sentences:
             first = index_of.get(start, -1)
