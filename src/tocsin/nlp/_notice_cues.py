@@ -7,12 +7,15 @@ from __future__ import annotations
 import bisect
 import re
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
+from spacy.vocab import Vocab
 
 __all__ = [
     "ANNOUNCE_VERBS",
+    "CueMatcher",
     "DESTINATION_PREPS",
     "DIRECTIVE_VERBS",
     "EVAC_VERBS",
@@ -131,8 +134,55 @@ def matcher_patterns() -> dict[str, list[list[dict[str, object]]]]:
     }
 
 
+class CueMatcher:
+    """``matcher_patterns`` matched as one spaCy ``Matcher`` of them all matches them, in less time.
+
+    A Matcher starts every pattern at every token and calls each ``IN`` list from Python per token: for
+    these 18 patterns, 0.3 ms per report, most of the notices stage in reports without notices. Every
+    pattern's first token here needs one of a few lemmas or lower-case forms, so a Matcher of only the
+    patterns whose first words the doc has (one per such selection, kept) finds the same matches in the
+    same order (the patterns keep their order; the others could not start), and a doc with none of them
+    is not matched at all.
+    """
+
+    def __init__(self, vocab: Vocab, patterns: dict[str, list[list[dict[str, object]]]]) -> None:
+        self._vocab = vocab
+        self._patterns = [(kind, pattern) for kind, found in patterns.items() for pattern in found]
+        self._firsts = [self._first_words(pattern) for _, pattern in self._patterns]
+        self._matchers: dict[tuple[int, ...], Matcher] = {}
+
+    def _first_words(self, pattern: list[dict[str, object]]) -> frozenset[int] | None:
+        """The string ids of the first token's required lemmas and lower-case forms (None: any token)."""
+        words: set[int] = set()
+        for attr in ("LEMMA", "LOWER"):
+            value = pattern[0].get(attr)
+            if isinstance(value, str):
+                words.add(self._vocab.strings.add(value))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                words.update(self._vocab.strings.add(str(v)) for v in value["IN"])
+            elif value is not None:
+                return None
+        return frozenset(words) if words and pattern[0].get("OP") is None else None
+
+    def _matcher(self, selected: tuple[int, ...]) -> Matcher:
+        matcher = self._matchers.get(selected)
+        if matcher is None:
+            matcher = self._matchers[selected] = Matcher(self._vocab)
+            for i in selected:
+                kind, pattern = self._patterns[i]
+                matcher.add(kind, [pattern])
+        return matcher
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not (doc.has_annotation("LEMMA") and doc.has_annotation("POS")):
+            return self._matcher(tuple(range(len(self._patterns))))(doc)  # which raises E155 as the full one does
+        words = set(doc.to_array([LEMMA, LOWER]).ravel().tolist())
+        selected = tuple(i for i, first in enumerate(self._firsts) if first is None or not first.isdisjoint(words))
+        return self._matcher(selected)(doc) if selected else []
+
+
 # --- cues -------------------------------------------------------------------------------------------------
-def cues(doc: Doc, matcher: Matcher, sents: list[SpacySpan]) -> dict[int, list[tuple[str, SpacySpan]]]:
+def cues(doc: Doc, matcher: Matcher | CueMatcher, sents: list[SpacySpan]) -> dict[int, list[tuple[str, SpacySpan]]]:
     """Sentence start -> the accepted cues (kind, words) in it."""
     found: dict[int, list[tuple[str, SpacySpan]]] = {}
     starts = [s.start for s in sents]

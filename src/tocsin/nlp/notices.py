@@ -39,6 +39,7 @@ from tocsin.nlp._notice_cues import (
     RESIDENT_WORDS,
     SUBORDINATORS,
     WEEKDAY_RE,
+    CueMatcher,
     ancestors,
     best_cue,
     cues,
@@ -86,9 +87,7 @@ class NoticeFinder:
 
     def __init__(self, nlp: Language, name: str = "tocsin_notices") -> None:
         self.name = name
-        self.matcher = Matcher(nlp.vocab)
-        for kind, patterns in matcher_patterns().items():
-            self.matcher.add(kind, patterns)
+        self.matcher = CueMatcher(nlp.vocab, matcher_patterns())
 
     def __call__(self, doc: Doc) -> Doc:
         try:
@@ -148,7 +147,7 @@ def make_notice_finder(nlp: Language, name: str) -> NoticeFinder:
 
 
 # --- the per-document pass --------------------------------------------------------------------------------
-def find_notices(doc: Doc, matcher: Matcher) -> list[Notice]:
+def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
     """All notices in ``doc`` (the component's work, callable on its own for tests)."""
     sents = list(doc.sents)
     cues_by_sent = cues(doc, matcher, sents)
