@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from tocsin.geo.gazetteer import KIND_ADMIN1, KIND_COUNTRY, MATCH_ALIAS, Gazetteer, fold, loose_key
 from tocsin.geo.hints import AdminHint, admin_parentheses, is_admin1
+from tocsin.nlp.pipeline import doc_text
 
 __all__ = ["ENT_LABELS", "Mention", "demonyms", "find_mentions"]
 
@@ -674,7 +675,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     "cap") when they are a whole NER entity of another kind or none at all; the resolver keeps
     them only where the gazetteer makes them unambiguous enough (``_accept``).
     """
-    text = doc.text
+    text = doc_text(doc)
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
     focus: Counter[str] = Counter()

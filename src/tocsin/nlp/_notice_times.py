@@ -23,6 +23,7 @@ from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import DateMention, Span, Toponym
 from tocsin.nlp._notice_cues import EVAC_VERBS, WEEKDAY_RE
+from tocsin.nlp.pipeline import doc_text
 
 __all__ = [
     "COUNTRY_ZONES",
@@ -508,7 +509,7 @@ def _month_day(month: int, day: int, year: str | None, base: dt.date | None) -> 
 
 def read_dates(doc: Doc, published: dt.datetime | None) -> list[DateMention]:
     """Clock times and days in ``doc`` read with regexes (the stand-in for ``tocsin_dates``)."""
-    text = doc.text
+    text = doc_text(doc)
     base = published.date() if published else None
     found: list[DateMention] = []
     for m in _CLOCK_RE.finditer(text):

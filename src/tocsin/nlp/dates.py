@@ -69,7 +69,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tocsin.model import DateMention
-from tocsin.nlp.pipeline import register_extensions
+from tocsin.nlp.pipeline import doc_text, register_extensions
 
 __all__ = ["DateExtractor", "find_dates", "make_dates", "resolve"]
 
@@ -771,7 +771,7 @@ class DateExtractor:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dates = find_dates(doc.text, doc._.published)
+        doc._.dates = find_dates(doc_text(doc), doc._.published)
         return doc
 
 

@@ -47,6 +47,7 @@ from tocsin.nlp._notice_cues import (
 )
 from tocsin.nlp._notice_times import COUNTRY_ZONES, Window
 from tocsin.nlp.events import is_dateline
+from tocsin.nlp.pipeline import doc_text
 
 __all__ = ["COUNTRY_ZONES", "NoticeFinder", "find_notices", "make_notice_finder", "zone_for"]
 
@@ -195,7 +196,7 @@ def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
             else:
                 last = _merge(drafts, draft)
         prev_day = times.day_of(sent_mentions) or prev_day
-    text = doc.text
+    text = doc_text(doc)
     return [_to_notice(d, text, doc._.report_id) for d in drafts]
 
 
@@ -239,7 +240,7 @@ def _toponyms(doc: Doc, sents: Sequence[SpacySpan]) -> list[Toponym]:
     """The resolver's toponyms plus place names found from the parse that it did not report (these stay
     unresolved, with a reason); only the latter when no resolver ran. Datelines ("WASHINGTON (Sputnik)")
     are dropped: they say where the report was filed, not where a notice applies."""
-    text = doc.text
+    text = doc_text(doc)
     resolved = [_cleaned(text, t) for t in (doc._.toponyms or [])]
     found = [t for t in resolved if t is not None]
     reason = "not resolved: no place resolver ran" if doc._.toponyms is None else "not resolved: missed by the resolver"
@@ -528,9 +529,9 @@ def _fill_areas(
     for top in specific or chosen:
         if any(a.name.lower() == top.name.lower() for a in draft.areas):
             continue
-        area, start = _area(top, draft.sent.doc.text)
+        area, start = _area(top, doc_text(draft.sent.doc))
         draft.areas.append(area)
-        draft.area_spans.append(Span(start, top.end, draft.sent.doc.text[start : top.end]))
+        draft.area_spans.append(Span(start, top.end, doc_text(draft.sent.doc)[start : top.end]))
     zones = Counter(z for z in (zone_for(t) for t in chosen) if z)
     if doc_zone in zones:
         draft.zone = doc_zone  # the report's own zone, when one of the areas shares it

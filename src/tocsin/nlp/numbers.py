@@ -59,7 +59,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tocsin.model import CountMention
 from tocsin.nlp.claims import SPEECH_LEMMAS
-from tocsin.nlp.pipeline import register_extensions
+from tocsin.nlp.pipeline import doc_text, register_extensions
 
 __all__ = ["CountExtractor", "find_counts", "make_numbers", "parse_count"]
 
@@ -439,7 +439,7 @@ def _zero_fatalities(text: str, lower: str) -> list[CountMention]:
 
 def find_counts(doc: Doc) -> list[CountMention]:
     """Every count of people in a parsed Doc, with its kind."""
-    text = doc.text
+    text = doc_text(doc)
     lower = _lower(text)
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     skip = [(s, e) for s, e, label in ents if label in _SKIP_ENTS]

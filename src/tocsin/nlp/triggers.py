@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from tocsin.errors import ConfigError, E
 from tocsin.model import Trigger
 from tocsin.nlp.classify import NONE, LinearModel
+from tocsin.nlp.pipeline import doc_text
 from tocsin.nlp.triggers_match import best_span
 from tocsin.nlp.triggers_parse import parse_features, parse_texts
 
@@ -107,10 +108,10 @@ class TriggerClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         triggers: list[Trigger] = []
-        doc_text = doc.text  # built from the tokens on each access: once per doc, not per sentence
+        full = doc_text(doc)  # a slice of it per sentence
         actors = (doc._.actors or []) if self.model.parse else []
         for sent in doc.sents:
-            text = doc_text[sent.start_char : sent.end_char]
+            text = full[sent.start_char : sent.end_char]
             if not text.strip():
                 continue
             extra = parse_features(sent, actors) if self.model.parse else []
@@ -120,7 +121,7 @@ class TriggerClassifier:
             )
             if ranked:
                 label, score = ranked[0]
-                triggers.append(_trigger_for(sent, label, score, doc_text))
+                triggers.append(_trigger_for(sent, label, score, full))
         doc._.triggers = triggers
         return doc
 
