@@ -89,22 +89,16 @@ class Gated:
             anchors |= found
         return cls(re.compile(rf"\b(?:{body})\b", re.IGNORECASE), tuple(sorted(anchors)))
 
-    def possible(self, lower: str, present: set[str] | None = None) -> bool:
-        """Whether one of the anchors is in ``lower``; ``present``: the anchors in it (``AnchorIndex.find``),
-        which must cover this group's anchors."""
-        if self.anchors is None:
-            return True
-        if present is not None:
-            return not present.isdisjoint(self.anchors)
+    def possible(self, lower: str) -> bool:
         # map over a bound method runs in C; a generator of ``in`` tests cost a fifth of the component
-        return any(map(lower.__contains__, self.anchors))
+        return self.anchors is None or any(map(lower.__contains__, self.anchors))
 
-    def search(self, text: str, lower: str, present: set[str] | None = None) -> re.Match[str] | None:
-        return self.regex.search(text) if self.possible(lower, present) else None
+    def search(self, text: str, lower: str) -> re.Match[str] | None:
+        return self.regex.search(text) if self.possible(lower) else None
 
 
 class AnchorIndex:
-    """Which of many anchors occur in a text, in one pass over it.
+    """Which of many anchors occur in a text, and so which groups may match it, in one pass over it.
 
     Testing each group's anchors with ``in`` scans the text once per anchor (some 600 scans per
     sentence); here the anchors are keyed by their first characters, and each position of the text
@@ -112,7 +106,13 @@ class AnchorIndex:
     """
 
     def __init__(self, groups: tuple[Gated, ...]) -> None:
-        anchors = sorted({a for g in groups for a in g.anchors or ()})
+        groups_of: dict[str, set[int]] = {}
+        for group in groups:
+            for anchor in group.anchors or ():
+                groups_of.setdefault(anchor, set()).add(id(group))
+        self._groups_of = {anchor: frozenset(ids) for anchor, ids in groups_of.items()}
+        self._always = frozenset(id(g) for g in groups if g.anchors is None)
+        anchors = sorted(groups_of)
         self.width = min((len(a) for a in anchors), default=1)
         by_start: dict[str, list[str]] = {}
         for anchor in anchors:
@@ -128,6 +128,13 @@ class AnchorIndex:
             if starting:
                 found.update(a for a in starting if lower.startswith(a, i))
         return found
+
+    def open_groups(self, lower: str) -> set[int]:
+        """The ids of the groups with an anchor in ``lower`` (or none at all): ``g.possible(lower)`` for each."""
+        ids = set(self._always)
+        for anchor in self.find(lower):
+            ids |= self._groups_of[anchor]
+        return ids
 
 
 def _gate_table(table: dict[str, tuple[str, ...]]) -> dict[str, Gated]:
@@ -170,9 +177,11 @@ def _last_actor(window: str) -> str | None:
     return "state" if max(state, default=-1) > max(nonstate, default=-1) else "nonstate"
 
 
-def _territory(text: str, lower: str, present: set[str] | None = None) -> list[str]:
-    """``TERR:<state|nonstate|unknown>:<re|take>`` per territory verb: who takes ground, by the nearest actor word."""
-    if not _TERRITORY.possible(lower, present):
+def _territory(text: str, lower: str, possible: bool | None = None) -> list[str]:
+    """``TERR:<state|nonstate|unknown>:<re|take>`` per territory verb: who takes ground, by the nearest actor word.
+
+    ``possible``: whether a territory verb's anchor is in the text, when the caller knows."""
+    if not (_TERRITORY.possible(lower) if possible is None else possible):
         return []
     feats = []
     for match in _TERRITORY.regex.finditer(text):
@@ -211,26 +220,30 @@ _INDEX = AnchorIndex((
 def analyse(text: str) -> Cues:
     """All lexicon cues of ``text`` and the logit bonuses they earn."""
     lower = text.lower()
-    present = _INDEX.find(lower)
+    open_ids = _INDEX.open_groups(lower)
+
+    def found(gated: Gated) -> bool:  # ``gated.search(text, lower)``, its anchors looked up once for all groups
+        return id(gated) in open_ids and gated.regex.search(text) is not None
+
     cues = Cues()
-    cues.labels = [label for label, gated in _CUES.items() if gated.search(text, lower, present)]
-    cues.non_event = [kind for kind, gated in _NON_EVENT.items() if gated.search(text, lower, present)]
+    cues.labels = [label for label, gated in _CUES.items() if found(gated)]
+    cues.non_event = [kind for kind, gated in _NON_EVENT.items() if found(gated)]
     bonuses = cues.bonuses
     for label, (bonus, gated) in _STRONG.items():
-        if gated.search(text, lower, present):
+        if found(gated):
             cues.strong.append(label)
             bonuses[label] = bonus
     for bonus, gated in _STRONG_NON_EVENT.values():
-        if gated.search(text, lower, present):
+        if found(gated):
             bonuses[NONE_LABEL] = max(bonuses.get(NONE_LABEL, 0.0), bonus)
-    cues.territory = _territory(text, lower, present)
+    cues.territory = _territory(text, lower, id(_TERRITORY) in open_ids)
     if cues.territory:
         taker = cues.territory[0].split(":")[1]
         label = "Government regains territory" if taker == "state" else "Non-state actor overtakes territory"
         # an unnamed taker is most often a non-state group (ACLED's default); trust it less
         bonuses[label] = lex.TERRITORY_BONUS if taker != "unknown" else lex.TERRITORY_BONUS / 2
-        if _WITHDRAWAL.search(text, lower, present):
+        if found(_WITHDRAWAL):
             bonuses["Non-violent transfer of territory"] = lex.TERRITORY_BONUS + 2.0
-    if _PROTEST.search(text, lower, present) and _RIOTING.search(text, lower, present):
+    if found(_PROTEST) and found(_RIOTING):
         bonuses["Violent demonstration"] = max(bonuses.get("Violent demonstration", 0.0), lex.RIOT_BONUS)
     return cues
