@@ -21,6 +21,8 @@ from tocsin.model import Report
         ("On Feb 5 mass rallies took place in Baghdad city in support of the general demonstrations in Najaf city.",
          "Baghdad"),
         ("Students in Ouagadougou marched in solidarity with Koudougou on Monday.", "Centre"),
+        # a region people come from bounds no place ("from Babylon" does not rule out Najaf)
+        ("On Feb 11 protesters from Babylon protested in Najaf city against the prime minister.", "Najaf"),
     ],
 )
 def test_an_origin_is_not_the_event_place(extractor, text: str, admin1: str) -> None:  # type: ignore[no-untyped-def]

@@ -607,6 +607,8 @@ def test_a_person_named_like_a_town_is_no_place_when_the_report_names_others(pla
         ("Syrians fled Aleppo; in the capital, Damascus, officials said the army would advance.", None),
         # two countries, neither the report's more than the other: no guess
         ("Ministers of the Ivory Coast and Burkina Faso met in the capital on Monday.", None),
+        # the capital of an island, named after it
+        ("STC supporters stormed his office in the capital city of Socotra, Hadibu (Hidaybu, Suqutra).", None),
         # capital as money
         ("Investors poured capital into Kenya.", None),
     ],
@@ -638,3 +640,11 @@ def test_a_town_guessed_by_its_consonants_is_no_evidence_of_the_country(places_n
     text = ("On 5 May 2020, about 250 far-right rioters in Arnissa of Pella set fires and blocked the road to "
             "migrants being transferred to a hotel, who had already been turned away earlier in Panagitsa.")
     assert _by_name(_toponyms(places_nlp, text), "Arnissa").country_code == "GR"
+
+
+def test_a_region_of_another_country_is_not_inside_a_state(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # Colombia's department La Guajira is no place in Venezuela's Zulia state
+    text = "On 4 May 2020, in Machiques de Perija, La Guajira, Zulia state, drivers protested near a station."
+    toponyms = _toponyms(places_nlp, text)
+    assert not _by_name(toponyms, "La Guajira").resolved
+    assert _by_name(toponyms, "Zulia").country_code == "VE"

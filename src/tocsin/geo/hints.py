@@ -88,6 +88,10 @@ class AdminHint:
     """``admin`` for an admin1 name in last position, ``district`` for an admin2, else None (a town)."""
 
 
+#: The smallest town a parenthesis names by a looser spelling than its own ("Hodeidah" for Al Hudaydah).
+_LOOSE_TOWN = 50_000
+
+
 def _area_kinds(gazetteer: Gazetteer, name: str) -> set[int]:
     """Kinds of the places ``name`` names exactly or without articles (dictionary lookups only)."""
     key = fold(name)
@@ -95,10 +99,12 @@ def _area_kinds(gazetteer: Gazetteer, name: str) -> set[int]:
         return set()
     areas = (KIND_ADMIN1, KIND_ADMIN2, KIND_CITY, KIND_COUNTRY)
     kinds = {gazetteer.kind[r] for r in gazetteer.index.get(key) if gazetteer.kind[r] in areas}
-    # without articles or a final -ah, only regions: "(Al-Baydah)" is the governorate, "the Hadash (Jebah)" no town
-    kinds |= {gazetteer.kind[r] for r in gazetteer.loose.get(loose_key(key)) if gazetteer.kind[r] in areas[:2]}
-    if KIND_CITY not in kinds and kinds & {KIND_ADMIN1, KIND_ADMIN2}:
-        kinds |= {gazetteer.kind[r] for r in gazetteer.loose.get(loose_key(key)) if gazetteer.kind[r] == KIND_CITY}
+    # without articles (or a final -ah) a region, or a big town: "(Al-Tuhayta Hodeidah)"; not a village's
+    # namesake ("Spin Boldak (Takhtah Pul)" is not Takhta Pul in Helmand, "the Hadash (Jebah)" not Jaba')
+    kinds |= {
+        gazetteer.kind[r] for r in gazetteer.loose.get(loose_key(key))
+        if gazetteer.kind[r] in areas and (gazetteer.kind[r] != KIND_CITY or gazetteer.population[r] >= _LOOSE_TOWN)
+    }
     if name in admin_abbreviations(gazetteer):
         kinds = (kinds - {KIND_CITY}) | {KIND_ADMIN1}  # "UP" is Uttar Pradesh, not a town's alternate name
     return kinds

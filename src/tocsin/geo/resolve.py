@@ -761,6 +761,11 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
             # "Bohdanivka, Donetsk": not in the oblast; "Cawayan, Masbate": not in the province
             return f"no place of this name in {gaz.name[regions[0]]}"
         if (
+            gaz.kind[outer] == KIND_ADMIN1 and kind == KIND_ADMIN1 and gaz.cc[outer] != gaz.cc[row]
+            and states[outer_i].mention.hint == "admin"
+        ):
+            return f"no place of this name in {gaz.name[outer]}"  # "La Guajira, Zulia state": not Colombia's
+        if (
             states[outer_i].mention.source == "paren" and gaz.kind[outer] in (KIND_CITY, KIND_ADMIN2)
             and (gaz.cc[outer], gaz.admin1[outer]) != (gaz.cc[row], gaz.admin1[row])
             and not _contained(gaz, states[outer_i], outer, row)
@@ -900,7 +905,7 @@ def resolve_mentions(
 #: "the capital", "the country's capital", "the Burkinabe capital": the report's country's capital, unless a name
 #: follows ("the capital, Kyiv", "the capital Ouagadougou") or it is a capital of something named ("capital of X").
 _THE_CAPITAL = re.compile(
-    r"\bthe\s+(?:(?:country|nation)['’]s\s+|([A-Z][a-z]+)\s+)?capital(?:\s+city)?\b"
+    r"\bthe\s+(?:(?:country|nation)['’]s\s+|([A-Z][a-z]+)\s+)?capital(?!\s+city\s+of\b)(?:\s+city)?\b"
     r"(?!\s+of\b|,?\s+[A-Z]|['’]s\s+[A-Z]|\s+(?:region|district|territory|province|punishment|gains?)\b)"
 )
 #: The share of the report's country votes its country needs before "the capital" is taken for its capital.

@@ -407,7 +407,7 @@ class _Builder:
         resolved = [t for t in inside if t.resolved]
         specific = [t for t in resolved if not _is_country(t)]
         main = self._main_place()
-        specific = _within_named_regions(specific)
+        specific = _within_named_regions(specific, self.text)
         body = [t for t in specific if not is_dateline(self.text, t)]
         if specific and not body and main is not None and not _is_country(main) and not is_dateline(self.text, main):
             self._put(event, main, "report's main place: the event's sentences name only the dateline")
@@ -581,14 +581,15 @@ def _specificity(toponym: Toponym) -> float:
     return 1.0
 
 
-def _within_named_regions(places: list[Toponym]) -> list[Toponym]:
+def _within_named_regions(places: list[Toponym], text: str) -> list[Toponym]:
     """Drop places lying outside the admin1 regions the sentences name in their country.
 
     "in Kartal Istanbul" where the gazetteer's Kartal is a village of Gaziantep, "Sinjar area ... in Hama
     countryside" where its Sinjar is in Idlib: the named region is the writer's own word for where it
-    happened, a namesake elsewhere is not. The regions themselves stay candidates.
+    happened, a namesake elsewhere is not. The regions themselves stay candidates. A region named as where
+    people come from ("protesters from Babylon protested in Najaf") bounds nothing.
     """
-    regions = [t for t in places if t.feature_code == "ADM1" and t.admin1]
+    regions = [t for t in places if t.feature_code == "ADM1" and t.admin1 and not _origin(text, t)]
     if not regions:
         return places
     named = {(r.country_code, (r.admin1 or "").lower()) for r in regions}
