@@ -94,6 +94,8 @@ NON_EVENTS = [
     "A gas leak at a fertiliser plant forced the evacuation of nearby homes.",
     # diplomacy: sanctions
     "The European Union imposed new sanctions on five senior officials.",
+    # peace talks that failed are no agreement
+    "The fighting intensified after the peace talks in Geneva collapsed on Sept. 8.",
     # ordinary news
     "The central bank kept interest rates unchanged for the third month in a row.",
 ]

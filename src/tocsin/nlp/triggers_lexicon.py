@@ -489,6 +489,10 @@ STRONG_NON_EVENT: dict[str, tuple[float, tuple[str, ...]]] = {
         r"(?:diplomats?|ambassadors?|envoys?) (?:were |was )?expelled",
         r"diplomatic (?:ties|relations|row)",
         r"summoned (?:the|its) ambassador",
+        # talks that failed are no agreement ("after the peace talks in Geneva collapsed")
+        r"(?:peace|ceasefire|cease-fire|truce) (?:talks|negotiations) (?:in \w+ )?(?:have |had )?"
+        r"(?:collapsed|stalled|broke down|broken down|failed|faltered)",
+        r"collapse of (?:the )?(?:peace|ceasefire|truce) (?:talks|negotiations)",
     )),
     "attribution": (2.5, (
         r"claim(?:ed|s|ing)? (?:of )?responsibility",
