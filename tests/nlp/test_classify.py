@@ -55,3 +55,23 @@ def test_char_l2_shrinks_the_ngram_block(strong: float) -> None:
     shrunk = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_l2=strong)
     assert common.char_weights is not None and shrunk.char_weights is not None
     assert np.abs(shrunk.char_weights).sum() < 0.9 * np.abs(common.char_weights).sum()
+
+
+def test_the_shipped_model_scores_alike_in_every_process() -> None:
+    """The n-gram block sums its words' rows in a fixed order: Python's per-process string hashing must not
+    move a score (a score on a threshold would flip from run to run)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from tocsin.nlp.triggers import load_model;"
+        "m = load_model();"
+        "print(m.logits('Warplanes bombed the crowded market in the old town, killing six villagers.').tobytes().hex())"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1

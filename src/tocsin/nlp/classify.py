@@ -204,7 +204,7 @@ class LinearModel:
         """The n-gram block's logits: the words' cached weighted rows over the L2 norm of the text's vector."""
         if not tokens:
             return np.zeros(len(self.labels))
-        parts = [self._word_grams(w) for w in set(tokens)]
+        parts = [self._word_grams(w) for w in sorted(set(tokens))]  # a fixed order: the same sums in every process
         ids = np.concatenate([p[0] for p in parts])
         values = np.concatenate([p[1] for p in parts])
         summed = np.bincount(ids, weights=values)[ids]  # each occurrence: its bucket's total
