@@ -279,21 +279,28 @@ def test_admin1_of_places_written_with_their_region(places_nlp, text: str, name:
     assert _by_name(_toponyms(places_nlp, text), name).admin1 == admin1
 
 
-def test_a_village_not_in_the_region_named_like_its_container_city_is_left_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
-    # GeoNames (cities500) has Bohdanivkas in five oblasts, none in Donetsk oblast
-    text = "Rebel forces fired mortars at positions near Bohdanivka, Donetsk, on Tuesday."
+@pytest.mark.parametrize(
+    ("text", "name", "container", "admin1"),
+    [
+        # GeoNames (cities500) has Bohdanivkas in five oblasts, none in Donetsk oblast
+        ("Rebel forces fired mortars at positions near Bohdanivka, Donetsk, on Tuesday.", "Bohdanivka", "Donetsk",
+         "Donetsk"),
+        # four Cawayans, none in Masbate province (a city and a province of that name)
+        ("On 30 April 2020, a laborer was shot dead by suspected NPA militants in Cawayan, Masbate.", "Cawayan",
+         "Masbate", "Bicol"),
+        # the only Al Jabaliyah GeoNames has in Yemen is in Ibb, not in the district the parenthesis names; an admin
+        # parenthesis after the country still contains the place
+        ("Forces shelled villages outside Al Jabaliyah area in western Yemen (At Tuhayat, Al Hudaydah) on Monday.",
+         "Al Jabaliyah", "At Tuhayat", "Al Hudaydah"),
+    ],
+)
+def test_a_place_not_in_its_named_container_is_left_unresolved(  # type: ignore[no-untyped-def]
+    places_nlp, text: str, name: str, container: str, admin1: str
+) -> None:
     toponyms = _toponyms(places_nlp, text)
-    village = _by_name(toponyms, "Bohdanivka")
-    assert not village.resolved and village.reason == "no place of this name in Donetsk"
-    assert _by_name(toponyms, "Donetsk").admin1 == "Donetsk"
-
-
-def test_a_town_not_in_the_district_named_like_its_container_city_is_left_unresolved(places_nlp) -> None:  # type: ignore[no-untyped-def]
-    # GeoNames (cities500) has four Cawayans, none in Masbate province (a city and a province of that name)
-    text = "On 30 April 2020, a laborer was shot dead by suspected NPA militants in Cawayan, Masbate."
-    toponyms = _toponyms(places_nlp, text)
-    assert _by_name(toponyms, "Cawayan").reason == "no place of this name in Masbate"
-    assert _by_name(toponyms, "Masbate").admin1 == "Bicol"
+    assert not _by_name(toponyms, name).resolved
+    assert _by_name(toponyms, name).reason == f"no place of this name in {container}"
+    assert _by_name(toponyms, container).admin1 == admin1
 
 
 def test_big_cities_in_a_row_are_a_list_not_containers(places_nlp) -> None:  # type: ignore[no-untyped-def]
@@ -307,14 +314,6 @@ def test_a_chain_of_names_after_a_cue_is_read_as_containers(places_nlp) -> None:
     toponyms = _toponyms(places_nlp, text)
     assert _by_name(toponyms, "Zamboanga del Norte").admin1 == "Zamboanga Peninsula"
     assert _by_name(toponyms, "Siayan").admin1 == "Zamboanga Peninsula"
-
-
-def test_an_admin_parenthesis_after_the_country_still_contains_the_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
-    # the only Al Jabaliyah GeoNames has in Yemen is in Ibb, not in the district the parenthesis names
-    text = "Forces shelled villages outside Al Jabaliyah area in western Yemen (At Tuhayat, Al Hudaydah) on Monday."
-    toponyms = _toponyms(places_nlp, text)
-    assert _by_name(toponyms, "Al Jabaliyah").reason == "no place of this name in At Tuhayat"
-    assert _by_name(toponyms, "At Tuhayat").admin1 == "Al Hudaydah"
 
 
 @pytest.mark.parametrize(
