@@ -279,7 +279,11 @@ function drawWarnings(group, collection) {
   }
 }
 
-async function loadWarnings() {
+function loadWarnings() {
+  return busy(loadWarningsNow);
+}
+
+async function loadWarningsNow() {
   try {
     drawWarnings(warnings, await api("/api/warnings?limit=1000", { token: "" }));
     if (!state.fitted && !can("viewer") && warnings.getLayers()[0].getLayers().length > 0) {
