@@ -49,22 +49,38 @@ TEXTS = ["jets bombed the camp", "warplanes bombed a depot", "students marched t
 LABELS_OF = ["Air/drone strike", "Air/drone strike", "Peaceful protest", "Peaceful protest", NONE] * 2
 
 
-@pytest.mark.parametrize(
-    ("hidden_weight", "expected"),
-    [
-        (0.0, "linear"),  # weight 0: the ensemble is the linear model alone
-        (1.0, "hidden"),  # weight 1: the network alone
-    ],
-)
-def test_ensemble_weight_ends(hidden_weight: float, expected: str) -> None:
+def _both(hidden_weight: float) -> tuple[LinearModel, LinearModel]:
     both = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0, hidden=8, hidden_weight=hidden_weight,
                hidden_epochs=30)
     plain = fit(TEXTS, LABELS_OF, min_count=1, epochs=30, char_bits=0)
     assert both.hidden is not None
+    return both, plain
+
+
+SUBTYPES = [i for i, label in enumerate(LABELS) if label != NONE]
+
+
+def test_ensemble_weight_zero_is_the_linear_model() -> None:
+    both, plain = _both(0.0)
+    assert np.allclose(both.scores("jets bombed the ministry"), plain.scores("jets bombed the ministry"), atol=1e-5)
+
+
+@pytest.mark.parametrize("hidden_weight", [0.3, 1.0])
+def test_ensemble_reorders_the_subtypes_and_keeps_the_linear_models_certainty(hidden_weight: float) -> None:
+    both, plain = _both(hidden_weight)
+    assert both.hidden is not None
     text = "jets bombed the ministry"
-    rows = [i for i in {both.vocab.get(f, -1) for f in features(text)} if i >= 0]
-    want = plain.scores(text) if expected == "linear" else np.exp(both.hidden.log_probs(rows))
-    assert np.allclose(both.scores(text), want, atol=1e-5)
+    probs, linear = both.scores(text), plain.scores(text)
+    none = LABELS.index(NONE)
+    # event or not, and how sure: the linear model's (NONE, and the same set of sub-type probabilities)
+    assert probs[none] == pytest.approx(linear[none], abs=1e-6)
+    assert np.allclose(np.sort(probs[SUBTYPES]), np.sort(linear[SUBTYPES]), atol=1e-6)
+    if hidden_weight == 1.0:  # weight 1: the network alone ranks the sub-types
+        rows = [i for i in {both.vocab.get(f, -1) for f in features(text)} if i >= 0]
+        net = both.hidden.log_probs(rows)
+        assert [int(i) for i in np.argsort(-probs[SUBTYPES], kind="stable")] == [
+            int(i) for i in np.argsort(-net[SUBTYPES], kind="stable")
+        ]
 
 
 def test_ensemble_round_trips_through_the_file(tmp_path: Path) -> None:

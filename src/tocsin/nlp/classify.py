@@ -154,7 +154,7 @@ class LinearModel:
     hidden: HiddenLayer | None = None
     """A one-hidden-layer network over the same features (``nlp/classify_hidden.py``), or none."""
     hidden_weight: float = 0.0
-    """The network's share of the ensemble: log p = (1 - w) log p_linear + w log p_hidden (renormalised)."""
+    """The network's share of the ensemble that ranks the sub-types (:meth:`_ensemble`)."""
     _index: dict[str, int] = field(init=False, repr=False)
     _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
 
@@ -183,10 +183,26 @@ class LinearModel:
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
         if self.hidden is not None and self.hidden_weight:
-            logits -= logits.max()
-            logits -= np.log(np.exp(logits).sum())
-            logits = (1.0 - self.hidden_weight) * logits + self.hidden_weight * self.hidden.log_probs(rows)
+            logits = self._ensemble(logits, self.hidden.log_probs(rows))
         return logits
+
+    def _ensemble(self, logits: np.ndarray, net: np.ndarray) -> np.ndarray:
+        """Log-probabilities: the network may reorder the sub-types, never change how sure the model is.
+
+        The ensemble (1 - w) log p_linear + w log p_net ranks the sub-types; they get the linear model's
+        sub-type probabilities in that order (its best probability goes to the ensemble's best label), and
+        ``NONE`` keeps the linear model's. Every threshold on a probability (``NONE`` >= 0.5, the best
+        label >= 0.15, the events module's trigger scores) decides as with the linear model alone: the
+        ensemble's own probabilities are sharper and made ordinary news sentences events.
+        """
+        linear = logits - logits.max()
+        linear -= np.log(np.exp(linear).sum())
+        mixed = (1.0 - self.hidden_weight) * linear + self.hidden_weight * net
+        subtypes = np.array([i for i, label in enumerate(self.labels) if label != NONE])
+        order = subtypes[np.argsort(-mixed[subtypes], kind="stable")]
+        out = linear.copy()
+        out[order] = np.sort(linear[subtypes])[::-1]
+        return out
 
     def _word_grams(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(bucket ids, their IDF, their summed weighted rows) of one word, cached per model."""
