@@ -44,11 +44,9 @@ CHAR_SCALE = 1.0
 #: Chosen by cross-validation on the development data (CASE 5-fold, ACLED by file; docs/classification.md).
 NB_WEIGHT = 0.02
 NB_ALPHA = 0.1
-#: Hidden units of the network averaged with the linear model (0: linear model alone), its share of the
-#: ensemble (log-probabilities), its full-batch Adam steps and dropout (``nlp/classify_hidden.py``).
-#: The other three were chosen by cross-validation on the development data with HIDDEN = 64, which is
-#: better there (and 5.3 MB with the int8 input layer) but not shipped: its sharper trigger scores make
-#: ordinary news sentences events (news events found 29 -> 32, TR-News 82 -> 96; docs/classification.md).
+#: Hidden units of the network that reorders the linear model's sub-types (0: linear model alone), its share
+#: of the ranking (log-probabilities), its full-batch Adam steps and dropout (``nlp/classify_hidden.py``).
+#: The last three were chosen by cross-validation on the development data with 64 units (docs/classification.md).
 HIDDEN = 64
 HIDDEN_WEIGHT = 0.3
 HIDDEN_EPOCHS = 400
