@@ -95,3 +95,14 @@ def test_a_report_that_breaks_a_component_fails_alone(extractor: Extractor) -> N
     assert [r.id for r in results] == ["a", "b", "c"]
     assert results[1].skipped and results[1].skipped.startswith("[T016]") and "Boom" in results[1].skipped
     assert results[0].skipped is None and results[2].skipped is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "However, the fighting intensified after the peace talks in Geneva collapsed on Sept. 8.",
+        "Abiy's government has seen the TPLF as a criminal administration and has refused all calls for peace.",
+    ],
+)
+def test_failed_or_refused_peace_is_no_agreement(extractor: Extractor, text: str) -> None:
+    assert [e.sub_event_type for e in extractor.extract(text).events if e.sub_event_type == "Agreement"] == []

@@ -493,6 +493,9 @@ STRONG_NON_EVENT: dict[str, tuple[float, tuple[str, ...]]] = {
         r"(?:peace|ceasefire|cease-fire|truce) (?:talks|negotiations) (?:in \w+ )?(?:have |had )?"
         r"(?:collapsed|stalled|broke down|broken down|failed|faltered)",
         r"collapse of (?:the )?(?:peace|ceasefire|truce) (?:talks|negotiations)",
+        # nor are calls or offers for peace that were refused ("has refused all calls for peace")
+        r"(?:refused|rejected|rebuffed|dismissed) (?:all |any |the |an? )?(?:calls?|offers?|proposals?|demands?) "
+        r"(?:for|of) (?:a )?(?:peace|ceasefire|truce|talks|negotiations)",
     )),
     "attribution": (2.5, (
         r"claim(?:ed|s|ing)? (?:of )?responsibility",
