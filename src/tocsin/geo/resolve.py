@@ -44,7 +44,7 @@ from tocsin.geo.gazetteer import (
 from tocsin.geo.hints import actor_countries, admin_abbreviations
 from tocsin.geo.mentions import _STRIP_PREFIX, _STRIP_SUFFIX, Mention, demonyms, find_mentions
 from tocsin.model import Toponym
-from tocsin.nlp.pipeline import register_extensions
+from tocsin.nlp.pipeline import doc_text, register_extensions
 
 __all__ = ["WEIGHTS", "Mention", "PlacesComponent", "demonyms", "find_mentions", "resolve_mentions"]
 
@@ -969,7 +969,7 @@ class PlacesComponent:
         for countries in actor_countries(doc, self.nlp):
             for cc in countries:  # a local group counts as a country name would (demonyms: half)
                 focus[cc] += 2 / len(countries)
-        doc._.toponyms = resolve_mentions(doc.text, mentions, self.gazetteer, focus)
+        doc._.toponyms = resolve_mentions(doc_text(doc), mentions, self.gazetteer, focus)
         return doc
 
 

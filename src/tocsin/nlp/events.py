@@ -55,6 +55,7 @@ from tocsin.nlp.events_select import (
     side_event_kept,
     supporting,
 )
+from tocsin.nlp.pipeline import doc_text
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
 __all__ = ["EventsComponent", "build_events", "is_dateline", "main_event_key"]
@@ -121,7 +122,7 @@ def _weak_dropped(groups: list[Group], article: bool = False) -> list[Group]:
 class _Builder:
     def __init__(self, doc: Doc, dictionary: ActorDictionary) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text is rebuilt on every access
+        self.text = doc_text(doc)
         self.dictionary = dictionary
         self.dates: list[DateMention] = list(doc._.dates or [])
         self.counts: list[CountMention] = list(doc._.counts or [])
