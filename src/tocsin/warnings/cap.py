@@ -32,15 +32,8 @@ from tocsin.warnings.geometry import (
     parse_polygon,
 )
 from tocsin.warnings.records import (
-    CATEGORIES,
-    CERTAINTIES,
+    ENUMERATIONS,
     KINDS,
-    MSG_TYPES,
-    RESPONSE_TYPES,
-    SCOPES,
-    SEVERITIES,
-    STATUSES,
-    URGENCIES,
     Corridor,
     Reference,
     Warning,
@@ -70,16 +63,6 @@ DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
 MAX_CAP_BYTES = 10_000_000  # an alert with many detailed polygons runs to a few MB (8 MB: ~0.8 s CPU to read)
 _Q = "{" + CAP_NS + "}"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ENUMS: dict[str, tuple[str, ...]] = {
-    "status": STATUSES,
-    "msgType": MSG_TYPES,
-    "scope": SCOPES,
-    "category": CATEGORIES,
-    "responseType": RESPONSE_TYPES,
-    "urgency": URGENCIES,
-    "severity": SEVERITIES,
-    "certainty": CERTAINTIES,
-}
 _KIND_BY_RESPONSE = {"Evacuate": "evacuation_order", "AllClear": "all_clear"}
 
 
@@ -333,7 +316,7 @@ def _convert_older(root: etree._Element, where: str, notes: list[str]) -> etree.
 
 
 def _check_enums(root: etree._Element, where: str) -> None:
-    for name, valid in _ENUMS.items():
+    for name, valid in ENUMERATIONS.items():
         for element in root.iter(_Q + name):
             value = (element.text or "").strip()
             if value not in valid:

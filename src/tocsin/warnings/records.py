@@ -22,6 +22,7 @@ from tocsin.warnings.timewindow import TimeWindow, to_utc
 __all__ = [
     "CATEGORIES",
     "CERTAINTIES",
+    "ENUMERATIONS",
     "KINDS",
     "MSG_TYPES",
     "RESPONSE_TYPES",
@@ -55,6 +56,17 @@ RESPONSE_TYPES = ("Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor
 URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
 CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+#: CAP 1.2 elements whose value is one of a fixed list, and that list.
+ENUMERATIONS: dict[str, tuple[str, ...]] = {
+    "status": STATUSES,
+    "msgType": MSG_TYPES,
+    "scope": SCOPES,
+    "category": CATEGORIES,
+    "responseType": RESPONSE_TYPES,
+    "urgency": URGENCIES,
+    "severity": SEVERITIES,
+    "certainty": CERTAINTIES,
+}
 
 
 def check_option(name: str, value: str, valid: tuple[str, ...]) -> str:

@@ -27,16 +27,7 @@ import re
 
 from lxml import etree
 
-from tocsin.warnings.records import (
-    CATEGORIES,
-    CERTAINTIES,
-    MSG_TYPES,
-    RESPONSE_TYPES,
-    SCOPES,
-    SEVERITIES,
-    STATUSES,
-    URGENCIES,
-)
+from tocsin.warnings.records import ENUMERATIONS
 
 __all__ = [
     "CAP12_NS",
@@ -52,10 +43,6 @@ CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_NAMESPACES = (CAP12_NS, "urn:oasis:names:tc:emergency:cap:1.1", "http://www.incident.com/cap/1.0")
 DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
 _TIME_TAGS = ("sent", "effective", "onset", "expires")
-_ENUM_VALUES = {
-    "status": STATUSES, "msgType": MSG_TYPES, "scope": SCOPES, "category": CATEGORIES,
-    "responseType": RESPONSE_TYPES, "urgency": URGENCIES, "severity": SEVERITIES, "certainty": CERTAINTIES,
-}
 #: Optional CAP 1.2 elements a sender may leave empty (``<effective/>``): ignored, as if absent.
 _OPTIONAL = frozenset({
     "source", "restriction", "addresses", "code", "note", "references", "incidents", "language", "responseType",
@@ -178,7 +165,7 @@ def _fixed_references(element: etree._Element, notes: list[str]) -> None:
 
 _Q = "{" + CAP12_NS + "}"
 _TIMES = {_Q + tag: tag for tag in _TIME_TAGS}
-_ENUMS = {_Q + tag: (tag, {v.lower(): v for v in values}) for tag, values in _ENUM_VALUES.items()}
+_ENUMS = {_Q + tag: (tag, {v.lower(): v for v in values}) for tag, values in ENUMERATIONS.items()}
 _OPTIONAL_TAGS = {_Q + tag: tag for tag in _OPTIONAL}
 
 
