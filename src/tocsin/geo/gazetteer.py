@@ -95,15 +95,16 @@ def fold(name: str) -> str:
     return text
 
 
+#: A word's final ta marbuta, written "-ah", "-eh" or "-a" ("Al-Baydah"/"Al Bayda", "Qatraneh"/"Al Qatranah").
+_FINAL_AH = re.compile(r"(?<=[a-z]{3})[ae]h\b")
+
+
 def loose_key(folded: str) -> str:
     """A folded name without Arabic-style articles ("deir ez zor" -> "deir zor"), a word's final "ah" or "eh" as
     "a" ("al baydah" -> "bayda", "qatraneh" -> "qatrana"): the ta marbuta is written either way, and names this
     short have no skeleton."""
     words = [w for w in folded.split(" ") if w not in _ARTICLES]
     return _FINAL_AH.sub("a", " ".join(words) or folded)
-
-
-_FINAL_AH = re.compile(r"(?<=[a-z]{3})[ae]h\b")
 
 
 def skeleton(loose: str) -> str:

@@ -20,7 +20,7 @@ from tocsin.geo.gazetteer import KIND_ADMIN1, KIND_COUNTRY, MATCH_ALIAS, Gazette
 from tocsin.geo.hints import AdminHint, admin_parentheses, is_admin1
 from tocsin.nlp.pipeline import doc_text
 
-__all__ = ["ENT_LABELS", "Mention", "demonyms", "find_mentions"]
+__all__ = ["ENT_LABELS", "SPONSOR_WORDS", "Mention", "demonyms", "find_mentions"]
 
 
 ENT_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -88,7 +88,8 @@ _FACILITY_AFTER = re.compile(
 )
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)
 #: "Saudi-led coalition", "Iran-backed Houthis": the sponsor, not where the report is.
-_SPONSOR_AFTER = re.compile(r"-(?:led|backed|allied|aligned|affiliated|funded|supported|sponsored)\b", re.I)
+SPONSOR_WORDS = ("led", "backed", "allied", "aligned", "affiliated", "funded", "supported", "sponsored")
+_SPONSOR_AFTER = re.compile(r"-(?:" + "|".join(SPONSOR_WORDS) + r")\b", re.I)
 #: A country's name before its currency ("the US dollar exchange rate") names no place, nor "Molotov cocktails".
 _CURRENCY_AFTER = re.compile(
     r"[\s\-]*(?:dollars?|pounds?|dinars?|lira|liras|rials?|riyals?|euros?|rupees?|yuan|cocktails?)\b", re.I

@@ -627,16 +627,19 @@ def _near_anchor(gaz: Gazetteer, row: int, anchors: list[int], km: float = 100.0
     return any(distance_km(gaz.lat[row], gaz.lon[row], gaz.lat[a], gaz.lon[a]) <= km for a in anchors)
 
 
-def _only_clue(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
-    """A village after "in"/"near" in a report that names no country: its own name is the only clue.
-
-    Kept when the name is some town's own name and every such town lies in one country ("near
-    Novoluhanske" in a monitoring report that never says "Ukraine"); nothing else in the report disagrees.
-    """
-    if st.mention.source != "cue-place" or focus.total - focus.own_weight(_key(st.mention)) > 1e-9:
+def _lone_name(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
+    """Nothing else in the report points to a country, and the name is some town's own name, every such town in
+    one country: the name's own country is the only clue there is."""
+    if focus.total - focus.own_weight(_key(st.mention)) > 1e-9:
         return False
     exact = {gaz.cc[c.row] for c in st.candidates if c.match == MATCH_NAME}
     return len(exact) == 1 and st.candidates[st.best].match == MATCH_NAME
+
+
+def _only_clue(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
+    """A village after "in"/"near" in a report that names no country ("near Novoluhanske" in a monitoring report
+    that never says "Ukraine")."""
+    return st.mention.source == "cue-place" and _lone_name(gaz, st, focus)
 
 
 #: The smallest town a name NER calls a person is taken for, in a place's slot, when the report names no other place.
@@ -646,11 +649,7 @@ _SOLE_TOWN = 20_000
 def _sole_town(gaz: Gazetteer, st: _State, focus: _Focus) -> bool:
     """"the southern entrance to Baalbek" in a note that names no other place: NER's person is a town of some size
     named exactly, and all such towns lie in one country."""
-    if focus.total - focus.own_weight(_key(st.mention)) > 1e-9:
-        return False
-    exact = {gaz.cc[c.row] for c in st.candidates if c.match == MATCH_NAME}
-    cand = st.candidates[st.best]
-    return len(exact) == 1 and cand.match == MATCH_NAME and gaz.population[cand.row] >= _SOLE_TOWN
+    return _lone_name(gaz, st, focus) and gaz.population[st.candidates[st.best].row] >= _SOLE_TOWN
 
 
 #: Names inside organisations' names ("Kentucky State Police"; "embedded-org": right before the organisation's word).
@@ -872,31 +871,12 @@ def resolve_mentions(
         if doubt:
             out.append(Toponym(name=surface, start=m.start, end=m.end, reason=doubt))
             continue
-        place = gaz.place(row)
         ranked = sorted(st.scores, reverse=True)
         margin = ranked[0] - ranked[1] if len(ranked) > 1 else None
         reason = None
         if margin is not None and margin < 1.0:
             reason = f"ambiguous: {len(ranked)} candidates, margin {margin:.2f}"
-        out.append(
-            Toponym(
-                name=surface,
-                start=m.start,
-                end=m.end,
-                latitude=place.latitude,
-                longitude=place.longitude,
-                geonames_id=place.geonames_id,
-                country=place.country or None,
-                country_code=place.country_code or None,
-                admin1=place.admin1,
-                admin2=place.admin2,
-                feature_code=place.feature_code,
-                timezone=place.timezone or gaz.timezone_of_row(row),
-                geo_precision=_precision(gaz, row, m),
-                reason=reason,
-                place_name=place.name,
-            )
-        )
+        out.append(_resolved(gaz, row, surface, m.start, m.end, _precision(gaz, row, m), reason))
     out.extend(_capital_toponyms(gaz, text, out, final_focus))
     out.sort(key=lambda t: t.start)
     return out
@@ -933,15 +913,31 @@ def _capital_toponyms(gaz: Gazetteer, text: str, found: list[Toponym], focus: _F
         row = next((r for r in gaz.capitals if gaz.cc[r] == cc), None)
         if row is None:
             continue
-        place = gaz.place(row)
-        out.append(Toponym(
-            name=m.group(), start=m.start(), end=m.end(), latitude=place.latitude, longitude=place.longitude,
-            geonames_id=place.geonames_id, country=place.country or None, country_code=place.country_code or None,
-            admin1=place.admin1, admin2=place.admin2, feature_code=place.feature_code,
-            timezone=place.timezone or gaz.timezone_of_row(row), geo_precision=1,
-            reason=f"the capital of the report's country ({place.country or cc})", place_name=place.name,
-        ))
+        reason = f"the capital of the report's country ({gaz.place(row).country or cc})"
+        out.append(_resolved(gaz, row, m.group(), m.start(), m.end(), 1, reason))
     return out
+
+
+def _resolved(gaz: Gazetteer, row: int, name: str, start: int, end: int, precision: int, reason: str | None) -> Toponym:
+    """The Toponym for text ``name`` at ``start``-``end`` resolved to gazetteer row ``row``."""
+    place = gaz.place(row)
+    return Toponym(
+        name=name,
+        start=start,
+        end=end,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        geonames_id=place.geonames_id,
+        country=place.country or None,
+        country_code=place.country_code or None,
+        admin1=place.admin1,
+        admin2=place.admin2,
+        feature_code=place.feature_code,
+        timezone=place.timezone or gaz.timezone_of_row(row),
+        geo_precision=precision,
+        reason=reason,
+        place_name=place.name,
+    )
 
 
 # ----------------------------------------------------------------------------- component

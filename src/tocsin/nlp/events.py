@@ -30,6 +30,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from tocsin.geo.mentions import SPONSOR_WORDS
 from tocsin.model import (
     ActorMention,
     Attribution,
@@ -682,7 +683,7 @@ _AGENT_NOUNS = frozenset(
     "force army military troop government drone missile jet warplane navy president minister ministry official "
     "ally proxy militia negotiator delegation envoy".split()
 )
-_BACKED_AFTER = re.compile(r"^-(?:backed|led|aligned|allied|affiliated|based|funded|supported)\b")
+_BACKED_AFTER = re.compile(r"^-(?:" + "|".join((*SPONSOR_WORDS, "based")) + r")\b")
 
 
 def _metonym(doc: Doc, text: str, toponym: Toponym) -> bool:
