@@ -157,10 +157,12 @@ class LinearModel:
     """The network's share of the ensemble that ranks the sub-types (:meth:`_ensemble`)."""
     _index: dict[str, int] = field(init=False, repr=False)
     _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
+    _subtypes: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index = {label: i for i, label in enumerate(self.labels)}
         self._grams = {}
+        self._subtypes = np.array([i for i, label in enumerate(self.labels) if label != NONE])
 
     @property
     def char_bits(self) -> int:
@@ -198,7 +200,7 @@ class LinearModel:
         linear = logits - logits.max()
         linear -= np.log(np.exp(linear).sum())
         mixed = (1.0 - self.hidden_weight) * linear + self.hidden_weight * net
-        subtypes = np.array([i for i, label in enumerate(self.labels) if label != NONE])
+        subtypes = self._subtypes
         order = subtypes[np.argsort(-mixed[subtypes], kind="stable")]
         out = linear.copy()
         out[order] = np.sort(linear[subtypes])[::-1]
