@@ -1,0 +1,207 @@
+"""Import into ``WarningStore``: other authorities' CAP messages (files, wrappers, index feeds) and notices.
+
+Update/Cancel chains hold whatever order the messages arrive in; the same message twice is stored once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tocsin.errors import CapError, E, InputError
+from tocsin.store.warning_tables import warnings
+from tocsin.warnings.cap import parse_cap, safe_parse
+from tocsin.warnings.drafts import draft_from_notice
+from tocsin.warnings.feed import MAX_FEED_BYTES, next_page, read_feed
+from tocsin.warnings.geometry import Resolver
+from tocsin.warnings.repair import alert_bytes, find_alerts
+from tocsin.warnings.store_lifecycle import WarningLifecycle
+from tocsin.warnings.store_rows import ImportResult, StoredWarning, _now
+
+__all__ = ["MAX_FEED_PAGES", "WarningImporter"]
+
+MAX_FEED_PAGES = 100
+
+
+def _canonical(data: bytes) -> bytes | None:
+    """The one alert in ``data`` in exclusive C14N, whitespace between elements left out."""
+    try:
+        alerts = find_alerts(safe_parse(data))
+    except CapError:
+        return None
+    if len(alerts) != 1:
+        return None
+    alert = alerts[0]
+    for element in alert.iter():
+        if element.text is not None and not element.text.strip() and len(element):
+            element.text = None
+        if element is not alert and element.tail is not None and not element.tail.strip():
+            element.tail = None
+    canonical: bytes = etree.tostring(alert, method="c14n", exclusive=True)
+    return canonical
+
+
+def _same_message(a: bytes, b: bytes) -> bool:
+    """Equal bytes, or the same alert once canonicalised: an alert copied out of a feed entry or an EDXL
+    wrapper, or indented differently, is the same message."""
+    if a == b:
+        return True
+    first = _canonical(a)
+    return first is not None and first == _canonical(b)
+
+
+class WarningImporter(WarningLifecycle):
+    """``import_cap``, ``import_path`` and ``drafts_from_notices``."""
+
+    def import_cap(self, data: bytes, who: str, where: str = "<input>",
+                   notes: list[str] | None = None) -> StoredWarning:
+        """Store another authority's CAP message as a draft, keeping its original bytes (and signature).
+
+        What was repaired while reading it is appended to ``notes`` and kept in the warning's log.
+        ``Ack`` and ``Error`` messages are refused (T413). Update/Cancel chains hold whatever order the
+        messages arrive in: an imported Update or Cancel ends the drafts it references at once
+        (``superseded``/``cancelled``), and the published ones when it is published; a message that a
+        stored Update or Cancel already references is stored ``superseded``/``cancelled``, never public.
+        The same message again (same bytes, or the same alert once canonicalised) is not stored twice.
+        """
+        notes = [] if notes is None else notes
+        warning = parse_cap(data, where, notes=notes)
+        data = warning.source_xml or data  # the <alert>'s own bytes when it came inside a wrapper
+        if warning.msg_type in ("Ack", "Error"):
+            refs = " ".join(r.to_text() for r in warning.references) or "no references"
+            raise CapError(E.T413.format(where=where, msg_type=warning.msg_type, refs=refs))
+        existing = self._get_or_none(warning.id)
+        if existing is not None:
+            if _same_message(existing.cap_xml, data):
+                return existing
+            raise InputError(E.T411.format(id=warning.id, state="already stored with other content",
+                                           detail="an identifier names one message; ask the sender"))
+        referenced = self._stored_references(warning)
+        later = self._referencing(warning)
+        ends = "cancelled" if warning.msg_type == "Cancel" else "superseded"
+        now = _now()
+        with self._write() as conn:
+            ref_id = referenced[-1].warning.id if referenced else (
+                warning.references[-1].identifier if warning.references else None)
+            self._insert(conn, warning, data, who, imported=True, action="import", references_id=ref_id,
+                         detail="; ".join(notes) or None)
+            for old in referenced:
+                if old.state == "draft":
+                    conn.execute(warnings.update().where(warnings.c.id == old.warning.id, warnings.c.state == "draft")
+                                 .values(state=ends, superseded_by=warning.id, updated_at=now,
+                                         version=warnings.c.version + 1))
+                    self._log(conn, old.warning.id, ends, who, f"by imported {warning.msg_type} {warning.id}")
+                    notes.append(f"draft {old.warning.id!r} it references is now {ends}")
+                elif old.state == "published":
+                    notes.append(f"published warning {old.warning.id!r} it references stays public until this "
+                                 f"{warning.msg_type} is published")
+            if later is not None and warning.msg_type != "Cancel":
+                state = "cancelled" if later.warning.msg_type == "Cancel" else "superseded"
+                conn.execute(warnings.update().where(warnings.c.id == warning.id)
+                             .values(state=state, superseded_by=later.warning.id, version=2))
+                self._log(conn, warning.id, state, who, f"by {later.warning.msg_type} {later.warning.id} stored before")
+                notes.append(f"already {state} by {later.warning.msg_type} {later.warning.id!r} stored before; "
+                             "not to be published")
+        return self.get(warning.id)
+
+    def import_path(self, path: str | Path, who: str) -> list[ImportResult]:
+        """Import a CAP file (also wrapped: EDXL-DE, an Atom entry), or an Atom/RSS index feed.
+
+        From a feed: embedded alerts, and CAP links to local files (relative links are read relative to
+        the feed's folder); ``rel="next"`` pages that are local files are followed (up to
+        ``MAX_FEED_PAGES``). An entry repeating a link or alert seen earlier in the same import is
+        reported once. Every message gets its own result; one bad entry does not stop the others.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(E.T008.format(path=path))
+        results: list[ImportResult] = []
+        seen: dict[str, str] = {}
+        pages: set[Path] = set()
+        page: Path | None = path
+        while page is not None and len(pages) < MAX_FEED_PAGES:
+            pages.add(page.resolve())
+            following = self._import_page(page, who, results, seen)
+            page = following if following is not None and following.resolve() not in pages else None
+        return results
+
+    def _import_page(self, path: Path, who: str, results: list[ImportResult], seen: dict[str, str]) -> Path | None:
+        data = path.read_bytes()[: MAX_FEED_BYTES + 1]
+        try:
+            root = safe_parse(data, str(path), MAX_FEED_BYTES)
+            tag = root.tag if isinstance(root.tag, str) else ""
+            local = etree.QName(tag).localname if tag else ""
+            if local == "alert":
+                results.append(self._import_one(data, who, str(path)))
+                return None
+            if local not in ("feed", "entry", "rss", "RDF"):
+                alerts = find_alerts(root)
+                if not alerts:  # parse_cap names what the document is (HTML page, other XML)
+                    results.append(self._import_one(data, who, str(path)))
+                for i, alert in enumerate(alerts, start=1):
+                    where = f"{path} alert {i}" if len(alerts) > 1 else str(path)
+                    results.append(self._import_one(alert_bytes(alert), who, where))
+                return None
+            entries = read_feed(data, str(path))
+            following = next_page(data, str(path))
+        except (CapError, InputError) as exc:
+            results.append(ImportResult(str(path), None, exc.message))
+            return None
+        for i, entry in enumerate(entries, start=1):
+            where = f"{path} entry {i}"
+            key = entry.cap_url if entry.alert_xml is None else entry.alert_xml.decode("utf-8", "replace")
+            if key and key in seen:
+                continue  # a feed repeating an entry (MeteoAlarm lists one alert once per area)
+            if key:
+                seen[key] = where
+            if entry.alert_xml is not None:
+                results.append(self._import_one(entry.alert_xml, who, where))
+                continue
+            local_file = self._local_link(path, entry.cap_url)
+            if local_file is not None:
+                results.append(self._import_one(local_file.read_bytes(), who, f"{where} ({local_file})"))
+            elif entry.cap_url and "://" in entry.cap_url and not entry.cap_url.startswith("file://"):
+                results.append(ImportResult(where, None, f"CAP link {entry.cap_url} is remote; tocsin does not fetch "
+                                                         "at run time: download it and import the file"))
+            elif entry.cap_url:
+                results.append(ImportResult(where, None, f"CAP link {entry.cap_url}: no such file (not found next to "
+                                                         "the feed); entry skipped"))
+            else:
+                results.append(ImportResult(where, None, "entry has no CAP link and no embedded alert"))
+        return self._local_link(path, following)
+
+    def _import_one(self, data: bytes, who: str, where: str) -> ImportResult:
+        notes: list[str] = []
+        try:
+            return ImportResult(where, self.import_cap(data, who, where, notes).warning.id, notes=tuple(notes))
+        except (CapError, InputError) as exc:
+            return ImportResult(where, None, exc.message, tuple(notes))
+
+    @staticmethod
+    def _local_link(feed: Path, url: str | None) -> Path | None:
+        if not url:
+            return None
+        if url.startswith("file://"):
+            candidate = Path(url[len("file://"):])
+        elif "://" in url:
+            return None
+        else:
+            candidate = feed.parent / url
+        return candidate if candidate.is_file() else None
+
+    def drafts_from_notices(self, notices: Sequence[Any], who: str, *, resolver: Resolver | None = None,
+                            sender: str | None = None) -> list[StoredWarning]:
+        """Drafts for stored notices (``Store.notices()``); a notice already drafted is skipped."""
+        out = []
+        for stored in notices:
+            kwargs: dict[str, Any] = {"resolver": resolver}
+            if sender:
+                kwargs["sender"] = sender
+            draft = draft_from_notice(stored.notice, stored.report_id, issued=stored.published, **kwargs)
+            if self._get_or_none(draft.id) is not None:
+                continue
+            out.append(self.create(draft, who))
+        return out

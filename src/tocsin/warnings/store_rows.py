@@ -1,0 +1,214 @@
+"""The rows of ``WarningStore``: the warnings table read and written, the records it returns.
+
+``WarningRows`` holds the engine, the write transaction, the cache of parsed CAP messages, and the
+lookups every other part of the store uses (``get``, ``list``, the messages a CAP ``references`` names).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+import sqlalchemy as sa
+from shapely.geometry.base import BaseGeometry
+
+import tocsin.store.engine as eng
+from tocsin.errors import E, InputError, NotFound
+from tocsin.store import spatial
+from tocsin.store.warning_tables import warning_log, warnings
+from tocsin.warnings.cap import parse_cap
+from tocsin.warnings.records import Warning
+from tocsin.warnings.status import StatusIndex
+from tocsin.warnings.subscriptions import SubscriptionIndex
+
+__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "warning_geometry"]
+
+_PARSED_CACHE = 100_000
+
+
+@dataclass(frozen=True)
+class StoredWarning:
+    warning: Warning
+    state: str
+    version: int
+    imported: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    published_at: dt.datetime | None
+    published_by: str | None
+    references_id: str | None
+    superseded_by: str | None
+    cap_xml: bytes
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One message of an import: its id when stored (or already stored), else the error; ``notes`` are
+    what tocsin repaired or decided while reading it (``tocsin.warnings.repair``)."""
+
+    where: str
+    warning_id: str | None
+    error: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def warning_geometry(warning: Warning) -> BaseGeometry | None:
+    """Everything a warning covers: its areas and its corridors."""
+    parts = [a.shape for a in warning.areas if a.shape is not None] + [c.area for c in warning.corridors]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
+def area_columns(cap_xml: bytes, where: str) -> dict[str, Any]:
+    """``area_wkb`` and ``has_corridors`` for a warnings row, from the CAP message as stored.
+
+    Read back from the bytes (not from the Warning that was serialised) because CAP rounds coordinates
+    to 6 decimals: the stored area is then exactly what ``status_index`` tests on SQLite.
+    """
+    warning = parse_cap(cap_xml, where, validated=True)
+    shape = warning.shape
+    return {
+        "area_wkb": None if shape is None or shape.is_empty else shapely.to_wkb(shape),
+        "has_corridors": bool(warning.corridors),
+    }
+
+
+class WarningRows:
+    """The warnings table of a tocsin ``Store`` (or a bare SQLAlchemy engine): rows in, ``StoredWarning`` out."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store if hasattr(store, "transaction") else None
+        self.engine: sa.Engine = store.engine if hasattr(store, "engine") else store
+        self._status_cache: tuple[tuple[Any, ...], StatusIndex] | None = None
+        self._subs_cache: tuple[tuple[Any, ...], SubscriptionIndex] | None = None
+        self._parsed: dict[tuple[str, int], Warning] = {}
+        """(id, version) -> the parsed Warning: a row's CAP bytes never change without a new version."""
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        if self._store is not None:
+            with self._store.transaction() as conn:
+                yield conn
+        else:
+            with eng.write_transaction(self.engine) as conn:
+                yield conn
+
+    # -- rows ---------------------------------------------------------------------------------------
+
+    def _stored(self, row: Any) -> StoredWarning:
+        data = bytes(row.cap_xml)
+        key = (row.id, row.version)
+        warning = self._parsed.get(key)
+        if warning is None:
+            warning = parse_cap(data, where=f"stored warning {row.id!r}", validated=True)  # checked when stored
+            if not row.imported:
+                warning = dataclasses.replace(warning, source_xml=None)
+            if len(self._parsed) >= _PARSED_CACHE:
+                self._parsed.clear()
+            self._parsed[key] = warning
+        return StoredWarning(
+            warning=warning, state=row.state, version=row.version, imported=row.imported,
+            created_at=row.created_at, updated_at=row.updated_at, published_at=row.published_at,
+            published_by=row.published_by, references_id=row.references_id, superseded_by=row.superseded_by,
+            cap_xml=data,
+        )
+
+    @staticmethod
+    def _values(warning: Warning, cap_xml: bytes) -> dict[str, Any]:
+        return {
+            "kind": warning.kind, "status": warning.status, "msg_type": warning.msg_type, "sender": warning.sender,
+            "sent": warning.sent, "starts_at": warning.starts, "ends_at": warning.ends, "headline": warning.headline,
+            "report_id": warning.report_id, "cap_xml": cap_xml,
+            **area_columns(cap_xml, f"warning {warning.id!r}"),
+        }
+
+    def _postgis(self) -> bool:
+        with self.engine.connect() as conn:
+            return spatial.has_postgis(conn)
+
+    def _log(self, conn: sa.Connection, warning_id: str, action: str, who: str, detail: str | None = None) -> None:
+        conn.execute(warning_log.insert().values(warning_id=warning_id, action=action, who=who, at=_now(),
+                                                 detail=detail))
+
+    def _insert(self, conn: sa.Connection, warning: Warning, cap_xml: bytes, who: str, *, imported: bool,
+                references_id: str | None = None, action: str = "create", detail: str | None = None) -> None:
+        if conn.execute(sa.select(warnings.c.id).where(warnings.c.id == warning.id)).first() is not None:
+            raise InputError(E.T411.format(id=warning.id, state="already stored", detail="use update, or a new id"))
+        now = _now()
+        conn.execute(warnings.insert().values(
+            id=warning.id, state="draft", imported=imported, version=1, created_at=now, updated_at=now,
+            references_id=references_id, **self._values(warning, cap_xml)))
+        self._log(conn, warning.id, action, who, detail)
+
+    def get(self, warning_id: str) -> StoredWarning:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(warnings).where(warnings.c.id == warning_id)).first()
+        if row is None:
+            raise NotFound(E.T204.format(what="warning", id=warning_id))
+        return self._stored(row)
+
+    def _get_or_none(self, warning_id: str | None) -> StoredWarning | None:
+        if warning_id is None:
+            return None
+        try:
+            return self.get(warning_id)
+        except NotFound:
+            return None
+
+    def list(
+        self, *, state: str | None = None, kind: str | None = None, limit: int | None = None
+    ) -> list[StoredWarning]:
+        q = sa.select(warnings).order_by(warnings.c.sent.desc(), warnings.c.id)
+        if state is not None:
+            q = q.where(warnings.c.state == state)
+        if kind is not None:
+            q = q.where(warnings.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [self._stored(r) for r in conn.execute(q.limit(limit))]
+
+    def drafts(self) -> list[StoredWarning]:
+        return self.list(state="draft")
+
+    def _stored_references(self, warning: Warning) -> list[StoredWarning]:
+        """The messages ``warning`` references (CAP ``references``) that are stored here, oldest first.
+
+        A reference names (sender, identifier, sent); a stored row of that identifier from another sender
+        is a different message and is left alone.
+        """
+        out = []
+        for ref in warning.references:
+            stored = self._get_or_none(ref.identifier)
+            if stored is not None and stored.warning.sender == ref.sender and stored.warning.id != warning.id:
+                out.append(stored)
+        return out
+
+    def _referencing(self, warning: Warning) -> StoredWarning | None:
+        """A stored Update or Cancel (from the same sender) that references ``warning``: a Cancel first.
+
+        Reads only ids and versions, then the messages not parsed yet (the parsed cache keeps them), so
+        following a busy authority does not re-read every one of its Updates for each new alert.
+        """
+        where = (warnings.c.sender == warning.sender, warnings.c.msg_type.in_(("Update", "Cancel")))
+        with self.engine.connect() as conn:
+            keys = [(r.id, r.version) for r in conn.execute(sa.select(warnings.c.id, warnings.c.version).where(*where))]
+            missing = [i for i, v in keys if (i, v) not in self._parsed]
+            for start in range(0, len(missing), 500):
+                for row in conn.execute(sa.select(warnings).where(warnings.c.id.in_(missing[start:start + 500]))):
+                    self._stored(row)
+        found = []
+        for key in keys:
+            candidate = self._parsed.get(key) or self.get(key[0]).warning
+            if any(ref.identifier == warning.id and ref.sender == warning.sender for ref in candidate.references):
+                found.append(candidate)
+        found.sort(key=lambda w: (w.msg_type != "Cancel", -w.sent.timestamp()))
+        return self.get(found[0].id) if found else None
