@@ -781,3 +781,28 @@ def test_a_deadline_clause_and_an_order_clause_are_two_notices_over_the_listed_n
     # names the tagger reads as persons or nationalities, listed before "neighbourhoods"; not the city holding them
     names = ["Sheikh Maqsoud", "Ashrafieh", "Bani Zaid"]
     assert [a.name for a in deadline.areas] == names and [a.name for a in warning.areas] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # each place after its date, in a list after a colon
+        "Under the deal the rebels must pull out of two districts on this timetable: by February 3 – Kolvar "
+        "district, by February 17 – Tanjar district.",
+        # each place before its date
+        "The militia must withdraw its fighters from Kolvar by February 3 and from Tanjar by February 17, the "
+        "ministry said.",
+    ],
+)
+def test_a_schedule_of_deadlines_gives_one_notice_per_place_and_date(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = _pipeline_notices(extractor, text)
+    assert [(n.kind, [a.name for a in n.areas][:1], n.end) for n in found] == [
+        ("deadline", ["Kolvar"], dt.date(2026, 2, 3)),
+        ("deadline", ["Tanjar"], dt.date(2026, 2, 17)),
+    ]
+
+
+def test_a_schedule_cited_with_according_to_is_no_issuer(extractor) -> None:  # type: ignore[no-untyped-def]
+    text = ("The troops must leave the two towns according to the following schedule: by February 3 – Kolvar, "
+            "by February 17 – Tanjar.")
+    assert [n.issuer for n in _pipeline_notices(extractor, text)] == [None, None]

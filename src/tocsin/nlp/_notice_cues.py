@@ -33,6 +33,7 @@ __all__ = [
     "best_cue",
     "cues",
     "matcher_patterns",
+    "schedule_steps",
 ]
 
 # --- lexicons ---------------------------------------------------------------------------------------------
@@ -218,6 +219,18 @@ def _by_date(tok: Token) -> bool:
     return False
 
 
+#: The prepositions of a deadline's date.
+DEADLINE_PREPS = frozenset(("by", "before", "until"))
+
+
+def schedule_steps(span: SpacySpan) -> list[Token]:
+    """The "by"/"before"/"until" words of ``span`` that a date follows: two or more make a schedule of
+    deadlines ("by November 20 - Aghdam region, by December 1 - Lachin region"). Read from the words, not
+    the parse, which hangs the dashes' parts anywhere."""
+    doc = span.doc
+    return [t for t in span if t.lower_ in DEADLINE_PREPS and t.i + 1 < span.end and doc[t.i + 1].ent_type_ == "DATE"]
+
+
 def _own_clause(chain: list[Token]) -> list[Token]:
     """A cue's chain of heads up to its clause's verb: "gave them until 3 p.m. to leave ..., and ordered
     residents to evacuate": the deadline's time is not the evacuation's."""
@@ -326,7 +339,9 @@ def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
     if span[0].lower_ == "within":
         return bool(_words(sent) & DEADLINE_ACTIONS)
     if tok.pos_ == "VERB":
-        return _by_date(tok)  # "gave fighters until 2 a.m. to withdraw", "warned to leave by Aug. 25"
+        # "gave fighters until 2 a.m. to withdraw", "warned to leave by Aug. 25", "must withdraw according to the
+        # following schedule: by November 20 - Aghdam, by December 1 - Lachin"
+        return _by_date(tok) or len(schedule_steps(sent)) >= 2
     if any(a.lemma_.lower() in DEADLINE_SETTERS for a in [tok, *ancestors(tok, 2)]):
         return True  # "gave them a 72-hour ultimatum", "set a deadline", "the deadline will expire"
     return bool(_words(sent) & DEADLINE_ACTIONS)  # not "the proposal was presented as an ultimatum"

@@ -147,6 +147,13 @@ class Window:
             return False
         return self._local(self.start) != other._local(other.start)
 
+    def ends_apart(self, other: Window) -> bool:
+        """Both say when they end, on different days: two deadlines ("by November 20 - Aghdam region, by
+        December 1 - Lachin region"), not one."""
+        if self.end is None or other.end is None:
+            return False
+        return self._local(self.end) != other._local(other.end)
+
     def _local(self, value: dt.date | dt.datetime) -> dt.date:
         if isinstance(value, dt.datetime) and self.zone and value.tzinfo is not None:
             return localise_day(value, self.zone)

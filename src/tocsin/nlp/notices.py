@@ -44,6 +44,7 @@ from tocsin.nlp._notice_cues import (
     best_cue,
     cues,
     matcher_patterns,
+    schedule_steps,
 )
 from tocsin.nlp._notice_times import COUNTRY_ZONES, Window
 from tocsin.nlp.events import is_dateline
@@ -167,6 +168,9 @@ def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
         sent_mentions = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
         leaflets = _leaflet_drop(sent, sent_mentions) or leaflets
         stated = _clauses(sent, cues_by_sent.get(sent.start, []))
+        steps = [part for item in stated for part in _steps(item, toponyms)]
+        scheduled = len(steps) > len(stated)  # each step of a schedule is a notice of its own
+        stated = steps
         similar = False
         if not stated:
             cue = _similar_order(sent, last)
@@ -178,8 +182,8 @@ def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
             prev_day = times.day_of(sent_mentions) or prev_day
             continue
         for (kind, cue_span), clause in stated:
-            draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar, definite=_definite(cue_span),
-                           clause=clause)
+            draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar or scheduled,
+                           definite=_definite(cue_span), clause=clause)
             _fill_issuer(draft, attributions)
             if draft.issuer is None and last is not None and last.issuer and _pronoun_issuer(draft):
                 draft.issuer, draft.issuer_span = last.issuer, last.issuer_span  # "It said the curfew ..."
@@ -339,6 +343,32 @@ def _clauses(
     return out
 
 
+def _steps(
+    stated: tuple[tuple[str, SpacySpan], SpacySpan], toponyms: Sequence[Toponym]
+) -> list[tuple[tuple[str, SpacySpan], SpacySpan]]:
+    """A schedule of deadlines, one notice per step: "must withdraw according to the following schedule: by
+    November 20 - Aghdam region, by December 1 - Lachin region" (each place after its date), or "leave Aghdam
+    by November 20 and Lachin by December 1" (each place before its date). Each step is the clause of its own
+    notice, so it keeps its own date and places; a schedule whose steps do not each name a place stays one
+    notice."""
+    (kind, _), clause = stated
+    steps = schedule_steps(clause) if kind == "deadline" else []
+    if len(steps) < 2:
+        return [stated]
+    doc = clause.doc
+    places = [t.start for t in toponyms if clause.start_char <= t.start < clause.end_char]
+    if any(p > steps[-1].idx for p in places):  # the place follows its date
+        bounds = [s.i for s in steps] + [clause.end]
+    else:  # the place precedes its date: a step ends after its date's words
+        ends = [next((t.i for t in doc[s.i + 1 : clause.end] if t.ent_type_ != "DATE"), clause.end) for s in steps]
+        colon = [t.i + 1 for t in doc[clause.start : steps[0].i] if t.text == ":"]
+        bounds = [colon[-1] if colon else clause.start, *ends]
+    parts = [doc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    if not all(any(part.start_char <= p < part.end_char for p in places) for part in parts):
+        return [stated]
+    return [(stated[0], part) for part in parts]
+
+
 def _similar_order(sent: SpacySpan, last: _Draft | None) -> tuple[str, SpacySpan] | None:
     """'Similar orders have been given in ...': a new notice of the previous notice's kind."""
     if last is None:
@@ -419,6 +449,10 @@ def _issuer_of(verb: Token, cue: SpacySpan) -> SpacySpan | None:
     return None if span[0].lower_ == "according" else span
 
 
+#: "According to the schedule / the agreement / its terms": a document cited, not who issued the notice.
+NO_SOURCE = frozenset("schedule timetable plan agreement deal accord term roadmap".split())
+
+
 def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
     """The subject of the nearest issuing verb above the cue; else the attribution's source; else the
     subject of a reporting verb elsewhere in the sentence ("..., the government said")."""
@@ -431,6 +465,8 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
     if span is None:
         sent = draft.sent
         for att in attributions:
+            if att.source.lower().rsplit(" ", 1)[-1].rstrip("s") in NO_SOURCE:
+                continue  # "according to the following schedule": what is cited, not who speaks
             if att.start <= sent.start_char < att.end or sent.start_char <= att.start < sent.end_char:
                 draft.issuer = att.source
                 draft.issuer_span = Span(att.source_start, att.source_end, att.source)
@@ -760,6 +796,8 @@ def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
             continue
         if old.window.conflicts(new.window):
             continue
+        if new.kind == "deadline" and not new.definite and old.window.ends_apart(new.window):
+            continue  # another deadline ("by December 1"), unless it refers back ("the deadline will expire ...")
         if old.areas_inferred and new.areas and not new.areas_inferred:
             old.areas, old.area_spans, old.areas_inferred = [], [], False
         if not (new.areas_inferred and old.areas):
