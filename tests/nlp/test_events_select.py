@@ -356,3 +356,60 @@ def test_in_an_article_a_condition_in_the_present_is_no_event(
     word = "Gatherings" if "Gatherings" in sentence else "block"
     setup = Setup(triggers=[(word, "Violent demonstration", 0.9)])
     assert len(run(nlp, text, setup)._.events) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "sub_type", "article", "expected"),
+    [
+        # a participle naming people by what happened to them, in a clause told in the present: no event
+        ("Buses for internally displaced families are also provided by the city council.", "displaced", "Other",
+         True, 0),
+        # the same participle in a clause told in the past is left to the classifier
+        ("Gunmen attacked a camp for internally displaced families on Monday.", "attacked", "Attack", True, 1),
+        # being somewhere is a situation: a whole sentence read as an event
+        ("The mayor said thousands of families were still living in villages where shelling was heavy.",
+         "The mayor said thousands of families were still living in villages where shelling was heavy.", "Other",
+         True, 0),
+        # an event named as someone's allegation
+        ("The governor blamed the closure on alleged shelling of the bridge.", "shelling", SHELLING, True, 0),
+        ("The governor blamed the closure on shelling of the bridge.", "shelling", SHELLING, True, 1),
+        # short notes are left alone: ACLED codes alleged events
+        ("The governor blamed the closure on alleged shelling of the bridge.", "shelling", SHELLING, False, 1),
+    ],
+)
+def test_in_an_article_a_situation_or_an_allegation_is_no_event(
+    nlp: Language, sentence: str, trigger: str, sub_type: str, article: bool, expected: int
+) -> None:
+    text = f"{sentence} {FILLER}" if article else sentence
+    assert len(run(nlp, text, Setup(triggers=[(trigger, sub_type, 0.9)]))._.events) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # on the way to do it, not done: in a quotation a leaflet "read", or told by the reporter
+        ('"Government troops are coming to free your villages from the militias," read the leaflets.', 0),
+        ("The army is going to storm the town, a commander said.", 0),
+        # what came is
+        ("Government troops came to the villages and freed them from the militias.", 1),
+    ],
+)
+def test_what_is_on_its_way_is_no_event(nlp: Language, text: str, expected: int) -> None:
+    setup = Setup(triggers=[(text, "Government regains territory", 0.9)])
+    assert len(run(nlp, text, setup)._.events) == expected
+
+
+def test_an_articles_history_alone_is_no_event(nlp: Language) -> None:
+    text = "The battle for the port began in June, when the army advanced from Mocha. " + FILLER
+    setup = Setup(
+        triggers=[("battle", "Armed clash", 1.0)],
+        dates=[("in June", dt.date(2024, 6, 1))],
+        toponyms=[place(text, "Mocha", "YE")],
+        published=dt.datetime(2025, 3, 4, tzinfo=dt.UTC),
+    )
+    # an article whose only event is dated months before it by its own words tells no news event
+    assert run(nlp, text, setup)._.events == []
+    # a short note about the same battle is coded, as ACLED codes notes written after the fact
+    short = "The battle for the port began in June, when the army advanced from Mocha."
+    setup.toponyms = [place(short, "Mocha", "YE")]
+    assert len(run(nlp, short, setup)._.events) == 1

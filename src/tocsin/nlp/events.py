@@ -51,6 +51,7 @@ from tocsin.nlp.events_join import inside as _inside
 from tocsin.nlp.events_select import (
     LEDE_SENTENCES,
     Group,
+    history,
     main_first,
     quoted_spans,
     side_event_kept,
@@ -156,6 +157,10 @@ class _Builder:
             return []
         lede_end = sentences[min(LEDE_SENTENCES, len(sentences)) - 1].end_char
         pairs = [(self._event(g), g) for g in groups]
+        if article:  # an article's history ("the battle began in June") is its background, not its news
+            pairs = [p for p in pairs if not history(p[0], self.doc._.published, BACKGROUND_DAYS)]
+            if not pairs:
+                return []
         built = main_first(pairs, main_event_key, lede_end, self.doc._.published, BACKGROUND_DAYS, article)
         kept = [built[0][0]]
         quotes = quoted_spans(self.text)

@@ -30,6 +30,7 @@ __all__ = [
     "SEPARATE_EVENT",
     "Group",
     "LEDE_SENTENCES",
+    "history",
     "is_cued",
     "main_first",
     "supporting",
@@ -64,6 +65,12 @@ BAN_VERBS = frozenset("ban prohibit forbid outlaw".split())
 #: What aircraft or fighters drop or hand out without violence ("warplanes dropped leaflets").
 #: "supported by warplanes", "backed by airstrikes": how another event was carried out.
 BACKING_VERBS = frozenset("support back aid assist cover accompany escort".split())
+#: "alleged shelling", "a purported attack": an event named as someone's allegation.
+HEDGES = frozenset("alleged purported supposed unconfirmed so-called".split())
+#: "People were still living in areas of Donbas": being somewhere is a situation, not a happening.
+STATIVE_VERBS = frozenset("live remain stay reside exist".split())
+#: Verbs that say what the sentence reports: speech, and what a leaflet or sign "read".
+SAYING = SPEECH_LEMMAS | {"read"}
 #: "air strikes are coming": an event announced, not told.
 COMING_VERBS = frozenset("come loom approach".split())
 HANDING_VERBS = frozenset("drop distribute deliver scatter hand airdrop throw spread".split())
@@ -130,25 +137,56 @@ def no_event(doc: Doc, text: str, trigger: Trigger, dates: list[DateMention], ar
     article (``article``), also a state of things told in the simple present."""
     if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates):
         return True
-    return article and _state(doc, trigger)
+    return article and (_state(doc, trigger) or _hedged(doc, trigger))
+
+
+def _hedged(doc: Doc, trigger: Trigger) -> bool:
+    """'Caused by alleged "increased enemy's shelling"', 'a purported attack': the article names the event as
+    someone's allegation, not as news it reports."""
+    root = trigger_root(doc, trigger)
+    if root is None or root.pos_ not in ("NOUN", "PROPN") or not is_cued(trigger):
+        return False
+    return any(t.lower_ in HEDGES and t.dep_ == "amod" and t.head.i == root.i for t in root.lefts)
 
 
 def _state(doc: Doc, trigger: Trigger) -> bool:
     """'The roads leading to the checkpoint are blocked', 'gatherings in closed areas do not have a limit':
     the simple present (active or passive) states a condition; a news article tells events in the past or
     present perfect. Ongoing action ("protesters are marching") is no state. Short notes are left alone:
-    the tagger reads a past "set" or a headline's verb as present."""
+    the tagger reads a past "set" or a headline's verb as present.
+
+    A participle naming people or places by what happened to them ("buses for internally displaced persons
+    are provided") is read in its clause's tense; a whole sentence whose verb is one of being somewhere
+    ("people were still living in areas where fighting was fierce") tells a situation, not a happening."""
     verb = verb_of(root) if (root := trigger_root(doc, trigger)) is not None else None
     if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return False
+    if verb.dep_ == "amod" and verb.tag_ == "VBN":
+        verb = _clause_verb(verb)
+        if verb is None:
+            return False
     if verb.lemma_.lower() in SPEECH_LEMMAS:
         verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    if not is_cued(trigger) and verb.lemma_.lower() in STATIVE_VERBS:
+        return True
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.tag_ in ("VBD", "MD", "VBN") or a.lemma_.lower() == "have" for a in auxes):
         return False
     if verb.tag_ in ("VBZ", "VBP"):
         return True
     return any(a.tag_ in ("VBZ", "VBP") for a in auxes) and verb.tag_ in ("VB", "VBN")
+
+
+def _clause_verb(token: Token) -> Token | None:
+    """The verb of the clause a word belongs to, through the nouns and prepositions above it."""
+    current = token
+    for _ in range(8):
+        if current.head.i == current.i:
+            return None
+        current = current.head
+        if current.pos_ in ("VERB", "AUX") and current.dep_ != "amod":
+            return current
+    return None
 
 
 def _unreal(doc: Doc, trigger: Trigger) -> bool:
@@ -165,8 +203,10 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     verb = verb_of(root)
     # a whole-sentence reading's root is the sentence's verb: "that did not stop another round of clashes"
     whole = not is_cued(trigger)
-    if whole and verb.lemma_.lower() in SPEECH_LEMMAS:  # "the IDF said it would open a corridor": what is said
+    if whole and verb.lemma_.lower() in SAYING:  # "the IDF said it would open a corridor": what is said
         verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    if _coming_to(verb) or (verb is not root and _coming_to(root)):
+        return True  # "coalition forces are coming to liberate your areas", "the army is going to storm the city"
     if _prevented(root) or (verb is not root and _prevented(verb)):
         return True
     if root.dep_ == "dobj" and root.head.lemma_.lower() in INTENT_VERBS:  # 'promised "fierce fighting"'
@@ -187,6 +227,14 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     head = verb.head
     intends = verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in INTENT_VERBS | DIRECTIVE_VERBS
     return intends or _is_to_be(verb)
+
+
+def _coming_to(verb: Token) -> bool:
+    """'Are coming to liberate', 'is going to storm': on the way to do it, not done."""
+    if verb.lemma_.lower() not in ("come", "go") or not _progressive(verb):
+        return False
+    return any(c.dep_ in ("xcomp", "advcl") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+               for c in verb.children)
 
 
 def _planned(verb: Token, *, negation: bool) -> bool:
@@ -362,6 +410,13 @@ def side_event_kept(
     if any(k.event_type == event.event_type for k in kept):
         return _own_anchor(doc, event, group)
     return True
+
+
+def history(event: Event, published: dt.datetime | dt.date | None, days: int) -> bool:
+    """The event's own words date it more than ``days`` before publication ("The battle for Hodeidah began in
+    June"): in a news article, the background of the news, never its event. A date inherited from another
+    sentence ("nearest earlier date in the report") is no evidence of age."""
+    return "date" not in event.reasons and _background(event, published, days)
 
 
 def _background(event: Event, published: dt.datetime | dt.date | None, days: int) -> bool:
