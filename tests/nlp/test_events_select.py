@@ -413,3 +413,25 @@ def test_an_articles_history_alone_is_no_event(nlp: Language) -> None:
     short = "The battle for the port began in June, when the army advanced from Mocha."
     setup.toponyms = [place(short, "Mocha", "YE")]
     assert len(run(nlp, short, setup)._.events) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "triggers", "expected"),
+    [
+        # an operation launched to take a town: the fight, not the taking
+        ("The army launched an offensive on Monday to recapture the town from the rebels.",
+         [("recapture", "Government regains territory", 0.9)], "Armed clash"),
+        # the taking told as done
+        ("The army recaptured the town from the rebels on Monday.",
+         [("recaptured", "Government regains territory", 0.9)], "Government regains territory"),
+        # launched to take it, and then told as taken: the taking
+        ("The army launched an offensive on Monday to recapture the town and recaptured it by nightfall.",
+         [("recapture", "Government regains territory", 0.9), ("recaptured", "Government regains territory", 0.9)],
+         "Government regains territory"),
+    ],
+)
+def test_an_operation_launched_to_take_ground_is_a_fight(
+    nlp: Language, text: str, triggers: list[tuple[str, str, float]], expected: str
+) -> None:
+    events = run(nlp, text, Setup(triggers=triggers))._.events
+    assert [e.sub_event_type for e in events] == [expected]

@@ -52,6 +52,7 @@ from tocsin.nlp.events_select import (
     LEDE_SENTENCES,
     Group,
     history,
+    launched_to_take,
     main_first,
     quoted_spans,
     side_event_kept,
@@ -95,6 +96,8 @@ def _report_source(doc: Doc) -> str:
     return "report"
 
 
+#: ACLED's sub-types of ground changing hands through fighting.
+TERRITORY_TAKEN = frozenset(("Government regains territory", "Non-state actor overtakes territory"))
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
 SECOND_EVENT_SCORE = 0.3
 #: A reading with no cue word of its sub-type needs at least this score to be an event; and it is never a side event.
@@ -177,7 +180,13 @@ class _Builder:
         article = self.article
         first = max(group.triggers, key=lambda t: (t.score >= SECOND_EVENT_SCORE or not article, severity(t, protest)))
         sub = first.sub_event_type
+        offensive = sub in TERRITORY_TAKEN and launched_to_take(self.doc, first) and not any(
+            t.sub_event_type in TERRITORY_TAKEN and not launched_to_take(self.doc, t) for t in group.triggers)
+        if offensive:  # "launched an operation to retake the city": the fight, until the city is told as taken
+            sub = "Armed clash"
         event = Event(event_type=event_type_of(sub), sub_event_type=sub)
+        if offensive:
+            event.reasons["sub_event_type"] = "an operation launched to take ground: the fight, not the taking"
         event.confidence = best.score
         event.report_id = self.doc._.report_id
         event.evidence["event_type"] = self._span(first.start, first.end)

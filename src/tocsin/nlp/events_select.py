@@ -32,6 +32,7 @@ __all__ = [
     "LEDE_SENTENCES",
     "history",
     "is_cued",
+    "launched_to_take",
     "main_first",
     "supporting",
     "sentence_tokens",
@@ -65,6 +66,10 @@ BAN_VERBS = frozenset("ban prohibit forbid outlaw".split())
 #: What aircraft or fighters drop or hand out without violence ("warplanes dropped leaflets").
 #: "supported by warplanes", "backed by airstrikes": how another event was carried out.
 BACKING_VERBS = frozenset("support back aid assist cover accompany escort".split())
+#: Verbs of taking ground, and the operations launched to take it ("launched an offensive to retake the city").
+TAKE_VERBS = frozenset("take retake capture recapture seize regain liberate free control storm".split())
+OFFENSIVE_NOUNS = frozenset("operation offensive assault campaign push attack".split())
+LAUNCH_VERBS = frozenset("launch begin start mount open".split())
 #: "alleged shelling", "a purported attack": an event named as someone's allegation.
 HEDGES = frozenset("alleged purported supposed unconfirmed so-called".split())
 #: "People were still living in areas of Donbas": being somewhere is a situation, not a happening.
@@ -246,6 +251,22 @@ def _planned(verb: Token, *, negation: bool) -> bool:
         if negation and child.dep_ == "neg":
             return True
     return False
+
+
+def launched_to_take(doc: Doc, trigger: Trigger) -> bool:
+    """'The coalition launched a military operation to retake the city': the taking is the operation's purpose,
+    not done. ACLED codes the fighting of an offensive launched as an armed clash, and a change of territory
+    only once it is told as taken."""
+    root = trigger_root(doc, trigger)
+    if root is None or not is_cued(trigger) or root.lemma_.lower() not in TAKE_VERBS:
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in root.children):
+        return False
+    above = [root.head]
+    while len(above) < 4 and above[-1].head.i != above[-1].i:
+        above.append(above[-1].head)
+    lemmas = {t.lemma_.lower() for t in above}
+    return bool(lemmas & OFFENSIVE_NOUNS) or bool(lemmas & LAUNCH_VERBS and root.dep_ in ("advcl", "xcomp"))
 
 
 def supporting(doc: Doc, group: Group) -> bool:
