@@ -65,6 +65,25 @@ def test_places_inside_other_entities_are_found(places_nlp, text: str, name: str
     assert _places(places_nlp, text).get(name) == place
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        # NER cuts a name at "of" or "and"; the gazetteer knows it whole, and the second half is no place of its own
+        ("Two men were shot dead in Port of Spain on Friday night.", "Port of Spain", ("TT", "Port of Spain")),
+        ("Floods hit Trinidad and Tobago last week.", "Trinidad and Tobago", ("TT", None)),
+    ],
+)
+def test_a_name_ner_cut_at_of_or_and_is_joined(places_nlp, text: str, name: str, place: tuple) -> None:  # type: ignore[no-untyped-def]
+    found = _places(places_nlp, text)
+    assert found.get(name) == place
+    assert not {"Spain", "Tobago", "Port", "Trinidad"} & set(found)
+
+
+def test_names_joined_by_and_stay_two_when_the_gazetteer_lacks_the_whole(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _places(places_nlp, "Storms hit Texas and Oklahoma on Monday.")
+    assert found.get("Texas") == ("US", "Texas") and found.get("Oklahoma") == ("US", "Oklahoma")
+
+
 def test_an_organisation_after_at_is_no_unknown_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
     # a whole entity after a locative cue counts as a place only when the gazetteer knows it
     names = _places(places_nlp, "He was taken to hospital at Paris Regional Medical Center in Texas on Monday.")

@@ -292,6 +292,9 @@ def test_admin1_of_places_written_with_their_region(places_nlp, text: str, name:
         # parenthesis after the country still contains the place
         ("Forces shelled villages outside Al Jabaliyah area in western Yemen (At Tuhayat, Al Hudaydah) on Monday.",
          "Al Jabaliyah", "At Tuhayat", "Al Hudaydah"),
+        # a district in parentheses, then "in" its city: Rosetta in Egypt is called Rashid, but not in Baghdad
+        ("A car bomb went off near a market in the Saydiya area (Al Rashid) in Baghdad on Sunday.", "Al Rashid",
+         "Baghdad", "Baghdad"),
     ],
 )
 def test_a_place_not_in_its_named_container_is_left_unresolved(  # type: ignore[no-untyped-def]
@@ -647,3 +650,12 @@ def test_a_region_of_another_country_is_not_inside_a_state(places_nlp) -> None: 
     toponyms = _toponyms(places_nlp, text)
     assert not _by_name(toponyms, "La Guajira").resolved
     assert _by_name(toponyms, "Zulia").country_code == "VE"
+
+
+def test_a_town_abroad_known_only_without_the_article_is_doubted(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Al-Kour" folds to "kour", an alternate name of Chur (Switzerland); the report is about Deir ez-Zor
+    text = "Militants attacked an army post in the Al-Kour area east of Al Mayadin on Monday."
+    toponyms = _toponyms(places_nlp, text)
+    kour = _by_name(toponyms, "Al-Kour")
+    assert not kour.resolved and kour.reason == "only candidates lie outside the countries the report names"
+    assert _by_name(toponyms, "Al Mayadin").country_code == "SY"

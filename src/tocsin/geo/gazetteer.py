@@ -107,6 +107,12 @@ def loose_key(folded: str) -> str:
     return _FINAL_AH.sub("a", " ".join(words) or folded)
 
 
+def drops_article(folded: str) -> bool:
+    """Whether :func:`loose_key` drops an Arabic-style article from a folded name ("al rashid" -> "rashid")."""
+    words = folded.split(" ")
+    return len(words) > 1 and any(w in _ARTICLES for w in words)
+
+
 def skeleton(loose: str) -> str:
     """Consonant skeleton of a loose key, for transliteration variants ("idleb" and "idlib" -> "idlb")."""
     if not loose:

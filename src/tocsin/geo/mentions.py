@@ -304,7 +304,7 @@ def _trim_stopwords(start: int, seq: str) -> tuple[int, str]:
 
 
 _WORD_BEFORE = re.compile(r"([A-Z][\w'’\-]*)\s$")
-_WORD_AFTER = re.compile(r"\s((?:(?:do|da|dos|das|de|del|di|du) )?[A-Z][\w'’\-]*)")
+_WORD_AFTER = re.compile(r"\s((?:(?:do|da|dos|das|de|del|di|du|of|and) )?[A-Z][\w'’\-]*)")
 
 
 _PARTICLE_END = re.compile(r"(?:^|[ \-])(?:al|el|ad|ar|as|ash|az|ez|an|at|ed|en|es|et|ul)$", re.I)
@@ -690,6 +690,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     for h in paren:
         mentions.append(Mention(h.name, h.start, h.end, hint=h.hint, source="paren"))
         taken.append((h.start, h.end))
+    widened_to = -1
     for index, ent in enumerate(doc.ents):
         if ent.label_ in ENT_LABELS:
             if index and _alias_in_parentheses(text, doc.ents[index - 1], ent):
@@ -698,9 +699,15 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
             if paren and any(s < ent.end_char and ent.start_char < e for s, e in taken[: len(paren)]):
                 _outside_parentheses(text, ent, paren, gazetteer, table, focus, mentions)
                 continue
+            if ent.start_char < widened_to:
+                taken.append((ent.start_char, ent.end_char))
+                continue  # "Port" + "Spain": the previous name was widened over this one ("Port of Spain")
             for part_start, part in _entity_parts(ent.start_char, ent.text, gazetteer):
-                _ner_mention(text, part_start, part, gazetteer, table, focus, mentions)
-            taken.append((ent.start_char, ent.end_char))
+                if part_start >= widened_to:
+                    before = len(mentions)
+                    _ner_mention(text, part_start, part, gazetteer, table, focus, mentions)
+                    widened_to = max([widened_to, *(m.end for m in mentions[before:])])
+            taken.append((ent.start_char, max(ent.end_char, widened_to)))
         else:
             if ent.label_ == "NORP" and fold(ent.text) in table and not _SPONSOR_AFTER.match(text, ent.end_char):
                 focus[table[fold(ent.text)]] += 1

@@ -39,6 +39,7 @@ from tocsin.geo.gazetteer import (
     Candidate,
     Gazetteer,
     distance_km,
+    drops_article,
     fold,
 )
 from tocsin.geo.hints import actor_countries, admin_abbreviations
@@ -90,7 +91,7 @@ _EVIDENCE = 0.7
 _MAX_CANDIDATES = 60
 
 _CONTAIN_BETWEEN = re.compile(
-    r"^\s*[,(]?\s*(?:(?:a|an|the)\s+)?(?:(?:small|large|nearby|rural|border|[a-z]+ern)\s+)?"
+    r"^\s*\)?\s*[,(]?\s*(?:(?:a|an|the)\s+)?(?:(?:small|large|nearby|rural|border|[a-z]+ern)\s+)?"
     r"(?:(?:town|city|village|neighbou?rhood|district|suburb|area|region|province|governorate|state|county|"
     r"municipality|commune|department|desert|mountains?|valley|plains?|countryside|outskirts|frontline|front|axis|"
     r"camp)\s*)?"
@@ -797,6 +798,9 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
     if match >= MATCH_ALIAS and focus.total - focus.own_weight(key) >= _ALIAS_EVIDENCE:
         limit = max(limit, _FOREIGN_ALIAS)  # "Alia" in a Hasakah report is not Aley (Lebanon), one of whose names it is
     if gaz.population[row] < limit or (firm and match >= _FOREIGN_MATCH):
+        return "only candidates lie outside the countries the report names"
+    if match == MATCH_LOOSE and drops_article(fold(st.mention.name)):
+        # "Al Rashid" is not Rosetta (Rashid) nor "Al-Kour" Chur: a town abroad known only without the article
         return "only candidates lie outside the countries the report names"
     return None
 
