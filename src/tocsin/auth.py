@@ -229,10 +229,11 @@ def reports_snapshot(report_ids: list[str]) -> Snapshot:
     return read
 
 
-def warning_snapshot(warning_id: str | None = None) -> Snapshot:
+def warning_snapshot(warning_id: str | None = None, sender: str | None = None) -> Snapshot:
     """A warning row (without its binary columns: CAP bytes, area WKB) and the follow-ups that reference it.
 
-    With ``warning_id=None`` the newest warning created in the transaction is read (a create).
+    ``warning_id`` is the row's key; with ``sender`` it is that sender's CAP identifier (a create: the row does
+    not exist before). With ``warning_id=None`` the newest warning created in the transaction is read.
     """
     from tocsin.store.warning_tables import warnings
 
@@ -240,8 +241,12 @@ def warning_snapshot(warning_id: str | None = None) -> Snapshot:
 
     def read(conn: sa.Connection, _before: Any) -> Any:
         q = sa.select(*cols)
-        q = q.where(warnings.c.id == warning_id) if warning_id is not None else q.order_by(
-            warnings.c.created_at.desc(), warnings.c.id.desc()).limit(1)
+        if warning_id is None:
+            q = q.order_by(warnings.c.created_at.desc(), warnings.c.id.desc()).limit(1)
+        elif sender is not None:
+            q = q.where(warnings.c.identifier == warning_id, warnings.c.sender == sender)
+        else:
+            q = q.where(warnings.c.id == warning_id)
         row = conn.execute(q).first()
         if row is None:
             return None

@@ -33,6 +33,9 @@ outbox_app = typer.Typer(help="The webhook delivery outbox.", no_args_is_help=Tr
 
 WhoOption = Annotated[str, typer.Option("--who", help="Who is acting (recorded in the warning log).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SenderOption = Annotated[str | None, typer.Option(
+    "--sender", help="The CAP sender: ID is then that sender's CAP identifier (needed only when several senders "
+                     "use one identifier; `warnings list` shows each message's own id).")]
 
 
 @contextlib.contextmanager
@@ -64,7 +67,8 @@ def _summary(stored: Any) -> dict[str, Any]:
 
     w = stored.warning
     return to_dict({
-        "id": w.id, "state": stored.state, "kind": w.kind, "msg_type": w.msg_type, "status": w.status,
+        "id": stored.key, "identifier": w.id, "sender": w.sender,
+        "state": stored.state, "kind": w.kind, "msg_type": w.msg_type, "status": w.status,
         "headline": w.headline, "instruction": w.instruction, "issuer": w.sender_name or w.sender,
         "sent": w.sent, "starts": w.starts, "ends": w.ends, "areas": [a.description for a in w.areas],
         "corridors": [c.name for c in w.corridors], "window": w.window.to_text() if w.window else None,
@@ -81,12 +85,12 @@ def _print_warnings(items: list[Any], as_json: bool) -> None:
         return
     table = Table(show_header=True)
     # the id is what `publish`, `update` and `show` take: never cut it, let the other columns wrap
-    table.add_column("id", no_wrap=True, min_width=max((len(s.warning.id) for s in items), default=2))
+    table.add_column("id", no_wrap=True, min_width=max((len(s.key) for s in items), default=2))
     for name in ("state", "kind", "type", "headline", "starts", "ends"):
         table.add_column(name)
     for stored in items:
         w = stored.warning
-        table.add_row(w.id, stored.state, w.kind, w.msg_type, w.headline or "", w.starts.isoformat(),
+        table.add_row(stored.key, stored.state, w.kind, w.msg_type, w.headline or "", w.starts.isoformat(),
                       w.ends.isoformat() if w.ends else "")
     out.print(table)
 
@@ -131,7 +135,7 @@ def warnings_create(
 
     with _errors(), _warning_store(db) as ws:
         if from_cap is not None:
-            out.print(ws.create(read_cap_file(from_cap), who=who).warning.id)
+            out.print(ws.create(read_cap_file(from_cap), who=who).key)
             return
         areas = []
         if polygon or circle:
@@ -162,7 +166,18 @@ def warnings_create(
             headline=headline, description=description, instruction=instruction, areas=areas,
             window=parse_window(window) if window else None, corridors=corridors,
         )
-        out.print(ws.create(warning, who=who).warning.id)
+        out.print(ws.create(warning, who=who).key)
+
+
+def _key(ws: Any, warning_id: str, sender: str | None) -> str:
+    """The stored message's key; a note when other senders use the same CAP identifier."""
+    key: str = ws.key_of(warning_id, sender)
+    if sender is None:
+        for other, other_sender in ws.namesakes(key):
+            err.print(f"note: {key} is from {ws.get(key).warning.sender}; {other_sender} sent a message of the same "
+                      f"identifier, stored as {other} (or name it with --sender {other_sender})",
+                      highlight=False, markup=False)
+    return key
 
 
 def ws_places(db: str | None) -> list[Any]:
@@ -185,6 +200,7 @@ def warnings_update(
     expires: Annotated[str | None, typer.Option(help="ISO 8601 end.")] = None,
     window: Annotated[str | None, typer.Option(help="A new time window.")] = None,
     severity: Annotated[str | None, typer.Option()] = None,
+    sender: SenderOption = None,
     who: WhoOption = "cli",
     db: DbOption = None,
 ) -> None:
@@ -202,21 +218,22 @@ def warnings_update(
         if not changes:
             raise InputError(E.T010.format(where="warnings update", field="changes", expected="at least one option",
                                            value="none"))
-        stored = ws.update(warning_id, who, **changes)
-        out.print(f"{stored.warning.id} ({stored.state}, {stored.warning.msg_type})")
+        stored = ws.update(_key(ws, warning_id, sender), who, **changes)
+        out.print(f"{stored.key} ({stored.state}, {stored.warning.msg_type})")
 
 
 @warnings_app.command("cancel")
 def warnings_cancel(
     warning_id: str,
     note: Annotated[str | None, typer.Option(help="Why (sent in the CAP note).")] = None,
+    sender: SenderOption = None,
     who: WhoOption = "cli",
     db: DbOption = None,
 ) -> None:
     """Cancel a published warning (publishes a CAP Cancel) or discard a draft."""
     with _errors(), _warning_store(db) as ws:
-        stored = ws.cancel(warning_id, who, note)
-        out.print(f"{stored.warning.id} ({stored.state}, {stored.warning.msg_type})")
+        stored = ws.cancel(_key(ws, warning_id, sender), who, note)
+        out.print(f"{stored.key} ({stored.state}, {stored.warning.msg_type})")
 
 
 @warnings_app.command("publish")
@@ -224,13 +241,14 @@ def warnings_publish(
     warning_id: str,
     operator: Annotated[str, typer.Option(help="The authorised operator publishing it (required).")],
     status: Annotated[str, typer.Option(help="CAP status once public: Actual, Exercise, Test.")] = "Actual",
+    sender: SenderOption = None,
     db: DbOption = None,
 ) -> None:
     """Publish a draft: it enters the feed, status answers and webhook deliveries."""
     with _errors(), _warning_store(db) as ws:
-        stored = ws.publish(warning_id, operator, status)
-        pending = len(ws.deliveries(warning_id=warning_id))
-        out.print(f"{stored.warning.id} published by {operator}; {pending} deliveries queued")
+        stored = ws.publish(_key(ws, warning_id, sender), operator, status)
+        pending = len(ws.deliveries(warning_id=stored.key))
+        out.print(f"{stored.key} published by {operator}; {pending} deliveries queued")
 
 
 @warnings_app.command("list")
@@ -273,11 +291,12 @@ def warnings_drafts(
 def warnings_show(
     warning_id: str,
     cap: Annotated[bool, typer.Option("--cap", help="Print the CAP XML.")] = False,
+    sender: SenderOption = None,
     db: DbOption = None,
 ) -> None:
     """Show one warning (JSON), or its CAP XML."""
     with _errors(), _warning_store(db) as ws:
-        stored = ws.get(warning_id)
+        stored = ws.get(_key(ws, warning_id, sender))
         if cap:
             sys.stdout.write(stored.cap_xml.decode("utf-8", errors="replace"))
         else:
@@ -300,7 +319,7 @@ def warnings_export(
         active = ws.active(when)
         (out_dir / "warnings").mkdir(parents=True, exist_ok=True)
         for warning in active:
-            (out_dir / "warnings" / f"{warning.id}.xml").write_bytes(ws.cap_xml(warning.id))
+            (out_dir / "warnings" / f"{warning.handle}.xml").write_bytes(ws.cap_xml(warning.handle))
         actual = [w for w in active if w.status == "Actual"]  # a map layer does not say "exercise": left out
         (out_dir / "warnings.geojson").write_text(json.dumps(warnings_geojson(actual)), encoding="utf-8")
         (out_dir / "warnings.atom").write_bytes(ws.feed(base_url, when))
@@ -405,7 +424,7 @@ def _status_points(index: Any, path: Path, when: dt.datetime, output: Path | Non
         writer.writerow(["id", "lat", "lon", "warnings", "kinds", "curfew"])
         for i, row in enumerate(rows):
             found = bulk.warnings_at(i)
-            writer.writerow([row.get("id", i + 1), lats[i], lons[i], ";".join(w.id for w in found),
+            writer.writerow([row.get("id", i + 1), lats[i], lons[i], ";".join(w.handle for w in found),
                              ";".join(sorted({w.kind for w in found})), int(bool(bulk.curfew[i]))])
     finally:
         if output:

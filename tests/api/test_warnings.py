@@ -228,3 +228,37 @@ def test_a_draft_from_pasted_cap_text_keeps_its_characters(api: Api) -> None:
     response = api.client.post("/api/warnings", json={"cap_xml": text}, headers=api.h("operator"))
     assert response.status_code == 201, response.text
     assert response.json()["properties"]["instruction"] == "Quittez le quartier, allez au café Dubé."
+
+
+def _authority_alert(sender: str, headline: str) -> bytes:
+    """An alert numbered "1234" by ``sender``, over central Kharkiv, in force for two days from now."""
+    from tocsin.warnings.cap import to_cap
+    from tocsin.warnings.geometry import parse_polygon
+    from tocsin.warnings.records import Warning, WarningArea
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return to_cap(Warning(id="1234", kind="other", sender=sender, sent=now, status="Actual", headline=headline,
+                          effective=now, expires=now + dt.timedelta(days=2),
+                          areas=[WarningArea("Kharkiv", polygons=(parse_polygon(KHARKIV_POLYGON),))]))
+
+
+def test_two_senders_sharing_an_identifier_are_named_apart(api: Api) -> None:
+    ws = WarningStore(api.store)
+    ws.import_cap(_authority_alert("a@a.example", "A's alert"), "importer")
+    ws.import_cap(_authority_alert("b@b.example", "B's alert"), "importer")
+    operator = api.h("operator")
+    a = api.client.get("/api/warnings/1234", headers=operator).json()  # the old URL: the first one stored
+    assert (a["id"], a["properties"]["sender"], a["properties"]["identifier"]) == ("1234", "a@a.example", "1234")
+    b = api.client.get("/api/warnings/1234?sender=b@b.example", headers=operator).json()
+    assert (b["id"], b["properties"]["headline"]) == ("1234~2", "B's alert")
+    published = api.client.post("/api/warnings/1234/publish?sender=b@b.example", headers=operator)
+    assert published.status_code == 200 and published.json()["id"] == "1234~2"
+    assert ws.get("1234").state == "draft" and ws.get("1234~2").state == "published"
+    assert b"<headline>B's alert</headline>" in api.client.get("/warnings/1234~2.xml").content  # the feed's link
+    assert api.client.get("/api/warnings/1234/cap.xml").status_code == 404  # A's is still a draft
+    assert b"/warnings/1234~2.xml" in api.client.get("/feed.atom").content
+    assert [w["id"] for w in api.client.get(INSIDE).json()["warnings"]] == ["1234~2"]
+    missing = api.client.get("/api/warnings/1234?sender=c@c.example", headers=operator)
+    assert missing.status_code == 404 and "from sender 'c@c.example'" in missing.json()["message"]
+    log = api.client.get("/api/audit?target=warning:1234~2", headers=api.h("admin")).json()["items"]
+    assert [e["action"] for e in log] == ["warning.publish"] and log[0]["after"]["sender"] == "b@b.example"

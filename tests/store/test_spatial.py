@@ -15,12 +15,14 @@ import numpy as np
 import pytest
 import shapely
 import sqlalchemy as sa
+from alembic import command
 from storekit import event, item
 from warnkit import SQUARE, T0, make_warning
 
 from tocsin.errors import InputError
 from tocsin.model import Location
 from tocsin.store import EventFilter, Store, spatial, warning_tables
+from tocsin.store import engine as eng
 from tocsin.warnings.geometry import Circle, circle_polygons, parse_line, parse_polygon
 from tocsin.warnings.outbox import DeliveryWorker
 from tocsin.warnings.records import Corridor, WarningArea
@@ -192,14 +194,10 @@ def test_areas_of_warnings_stored_before_the_migration_are_filled_in(make_db: An
         ws = WarningStore(store)
         ws.create(make_warning(), who="alice")
         ws.publish("tocsin-test-1", operator="bob")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # back to the schema before 0007_spatial, as an older tocsin left it
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("ALTER TABLE warnings DROP COLUMN area")
-        conn.exec_driver_sql("ALTER TABLE warnings DROP COLUMN area_wkb")
-        conn.exec_driver_sql("ALTER TABLE warnings DROP COLUMN has_corridors")
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0005_postgis' "
-                             "WHERE version_num = '0007_spatial'")
+    engine = eng.create_engine(eng.resolve_url(url))
+    with eng.write_transaction(engine) as conn:  # back to the schema before 0007_spatial, as an older tocsin left it
+        command.downgrade(eng._config(conn), "0005_postgis")
+        assert "area_wkb" not in {c["name"] for c in sa.inspect(conn).get_columns("warnings")}
     engine.dispose()
     with Store(url) as reopened:  # migrates 0005_postgis -> 0007_spatial
         assert [w.id for w in WarningStore(reopened).at_point(50.05, 30.05, NOON)] == ["tocsin-test-1"]
@@ -296,7 +294,8 @@ def _warning_rows(n: int) -> list[dict[str, Any]]:
     rows = []
     for i, (lat, lon) in enumerate(zip(rng.uniform(44.0, 52.0, n), rng.uniform(22.0, 40.0, n), strict=True)):
         rows.append({
-            "id": f"w{i}", "kind": "evacuation_order", "state": "published", "status": "Actual", "msg_type": "Alert",
+            "id": f"w{i}", "identifier": f"w{i}", "kind": "evacuation_order", "state": "published", "status": "Actual",
+            "msg_type": "Alert",
             "sender": "s", "sent": now, "starts_at": now, "cap_xml": b"<alert/>", "imported": False, "version": 1,
             "created_at": now, "updated_at": now,
             "area_wkb": shapely.to_wkb(shapely.box(lon, lat, lon + 0.05, lat + 0.05)), "has_corridors": False,

@@ -135,3 +135,29 @@ def test_subscriptions_and_update_cancel(app: typer.Typer, tmp_path: Path) -> No
         ws = WarningStore(store)
         assert ws.get(warning_id).state == "cancelled"
         assert {d.warning_id for d in ws.deliveries()} >= {warning_id}
+
+
+def test_two_senders_sharing_an_identifier_are_named_by_sender(app: typer.Typer, tmp_path: Path) -> None:
+    from warnkit import make_warning
+
+    from tocsin.warnings.cap import to_cap
+
+    db = tmp_path / "t.db"
+    for sender in ("a@a.example", "b@b.example"):
+        path = tmp_path / f"{sender}.xml"
+        path.write_bytes(to_cap(make_warning(id="1234", sender=sender, headline=f"from {sender}")))
+        run(app, db, "warnings", "import", str(path))
+    text, decoder, listed = run(app, db, "warnings", "list", "--json"), json.JSONDecoder(), []
+    while text.strip():  # one pretty-printed JSON object per warning
+        item, end = decoder.raw_decode(text.strip())
+        listed.append(item)
+        text = text.strip()[end:]
+    assert sorted((w["id"], w["identifier"], w["sender"]) for w in listed) == [
+        ("1234", "1234", "a@a.example"), ("1234~2", "1234", "b@b.example")]
+    assert "published by bob" in run(app, db, "warnings", "publish", "1234", "--sender", "b@b.example",
+                                     "--operator", "bob")
+    shown = run(app, db, "warnings", "show", "1234")  # the key "1234": A's, with a note naming B's
+    assert "b@b.example sent a message of the same identifier, stored as 1234~2" in shown
+    with Store(db) as store:
+        ws = WarningStore(store)
+        assert (ws.get("1234").state, ws.get("1234~2").state) == ("draft", "published")

@@ -62,7 +62,8 @@ def warning_feature(stored: Any, at: dt.datetime) -> list[dict[str, Any]]:
     """
     w = stored.warning
     props = to_dict({
-        "id": w.id, "kind": w.kind, "status": public_status(stored, at), "cap_status": w.status,
+        "id": stored.key, "identifier": w.id, "sender": w.sender,
+        "kind": w.kind, "status": public_status(stored, at), "cap_status": w.status,
         "msg_type": w.msg_type,
         "headline": w.headline, "description": w.description, "instruction": w.instruction,
         "issuer": w.sender_name or w.sender, "effective": w.starts, "expires": w.ends,
@@ -74,12 +75,12 @@ def warning_feature(stored: Any, at: dt.datetime) -> list[dict[str, Any]]:
     shape = w.shape
     features = []
     if shape is not None or not w.corridors:  # a corridor-only warning is drawn by its corridors
-        features.append({"type": "Feature", "id": w.id, "properties": props,
+        features.append({"type": "Feature", "id": stored.key, "properties": props,
                          "geometry": json.loads(shapely.to_geojson(shape)) if shape is not None else None})
     for corridor in w.corridors:
         route = [list(c) for c in corridor.route.coords]
         features.append({
-            "type": "Feature", "id": w.id,
+            "type": "Feature", "id": stored.key,
             "properties": {**props, "kind": "safe_corridor", "name": corridor.name, "route": route,
                            "width_m": corridor.width_m},
             "geometry": json.loads(shapely.to_geojson(corridor.area)),
@@ -123,8 +124,14 @@ def list_warnings(
     return _collection(items, when, page)
 
 
-def _visible(request: Request, warning_id: str) -> Any:
-    stored = state_of(request).warnings.get(warning_id)
+#: ``?sender=``: the path then names a CAP identifier of that sender (CAP identifiers are unique per sender only).
+SenderQuery = Annotated[str | None, Query(
+    max_length=500, description="The CAP sender: the path is then that sender's CAP identifier. Needed only when "
+    "several senders use one identifier; each stored message also has its own key (the 'id' of its feature).")]
+
+
+def _visible(request: Request, warning_id: str, sender: str | None = None) -> Any:
+    stored = state_of(request).warnings.get(warning_id, sender)
     if stored.published_at is None:  # a draft, or a draft discarded (cancelled) before it was ever published
         who = optional_principal(request)
         if who is None or not who.allows("operator"):
@@ -133,21 +140,21 @@ def _visible(request: Request, warning_id: str) -> Any:
 
 
 @router.get("/{warning_id}", summary="One warning as a GeoJSON Feature (drafts: operator)")
-def get_warning(request: Request, warning_id: str) -> dict[str, Any]:
-    features = warning_feature(_visible(request, warning_id), dt.datetime.now(dt.UTC))
+def get_warning(request: Request, warning_id: str, sender: SenderQuery = None) -> dict[str, Any]:
+    features = warning_feature(_visible(request, warning_id, sender), dt.datetime.now(dt.UTC))
     return features[0] if len(features) == 1 else {"type": "FeatureCollection", "features": features}
 
 
 @router.get("/{warning_id}/cap.xml", summary="One warning as CAP 1.2 XML", response_class=Response,
             responses={200: {"content": {CAP_TYPE: {}}}})
-def get_cap(request: Request, warning_id: str) -> Response:
-    return Response(_visible(request, warning_id).cap_xml, media_type=CAP_TYPE)
+def get_cap(request: Request, warning_id: str, sender: SenderQuery = None) -> Response:
+    return Response(_visible(request, warning_id, sender).cap_xml, media_type=CAP_TYPE)
 
 
 @feed_router.get("/warnings/{warning_id}.xml", summary="CAP XML at the path the Atom feed links to",
                  response_class=Response, responses={200: {"content": {CAP_TYPE: {}}}})
-def get_cap_file(request: Request, warning_id: str) -> Response:
-    return get_cap(request, warning_id)
+def get_cap_file(request: Request, warning_id: str, sender: SenderQuery = None) -> Response:
+    return get_cap(request, warning_id, sender)
 
 
 #: The Atom feed's paths: ``/feed`` (the short one), ``/feed.atom``, and ``/warnings.atom`` (the feed's own id and
@@ -271,8 +278,10 @@ def _warning(request: Request, body: WarningIn) -> Warning:
     )
 
 
-def _changed(request: Request, state: Any, warning_id: str, who: Principal, action: str, call: Any) -> Any:
-    with audited(who.name, action, f"warning:{warning_id}", warning_snapshot(warning_id)):
+def _changed(request: Request, state: Any, warning_id: str, who: Principal, action: str, call: Any,
+             sender: str | None = None) -> Any:
+    """Run ``call`` audited against the row ``warning_id`` (its key; with ``sender``, the identifier of a create)."""
+    with audited(who.name, action, f"warning:{warning_id}", warning_snapshot(warning_id, sender)):
         stored = call()
     state.status.invalidate()
     return warning_feature(stored, dt.datetime.now(dt.UTC))[0]
@@ -282,7 +291,8 @@ def _changed(request: Request, state: Any, warning_id: str, who: Principal, acti
 def create_warning(request: Request, body: WarningIn, who: Operator) -> dict[str, Any]:
     state = state_of(request)
     warning = _warning(request, body)
-    return _changed(request, state, warning.id, who, "warning.create", lambda: state.warnings.create(warning, who.name))
+    return _changed(request, state, warning.id, who, "warning.create", lambda: state.warnings.create(warning, who.name),
+                    sender=warning.sender)
 
 
 def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int | None]:
@@ -301,32 +311,38 @@ def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int 
 
 
 @router.patch("/{warning_id}", summary="Edit a draft (a published warning gets an Update draft instead)")
-def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator) -> dict[str, Any]:
+def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
+                 sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
     changes, version = _changes(request, body)
-    return _changed(request, state, warning_id, who, "warning.edit",
-                    lambda: state.warnings.update(warning_id, who.name, expected_version=version, **changes))
+    key = state.warnings.key_of(warning_id, sender)
+    return _changed(request, state, key, who, "warning.edit",
+                    lambda: state.warnings.update(key, who.name, expected_version=version, **changes))
 
 
 @router.post("/{warning_id}/update", summary="Draft a CAP Update of a published warning (publish it next)")
-def update_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator) -> dict[str, Any]:
+def update_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
+                   sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
     changes, version = _changes(request, body)
-    return _changed(request, state, warning_id, who, "warning.update",
-                    lambda: state.warnings.update(warning_id, who.name, expected_version=version, **changes))
+    key = state.warnings.key_of(warning_id, sender)
+    return _changed(request, state, key, who, "warning.update",
+                    lambda: state.warnings.update(key, who.name, expected_version=version, **changes))
 
 
 @router.post("/{warning_id}/publish", summary="Publish a draft: feed, status answers, webhooks")
-def publish_warning(request: Request, warning_id: str, who: Operator, body: PublishIn | None = None) -> dict[str, Any]:
+def publish_warning(request: Request, warning_id: str, who: Operator, body: PublishIn | None = None,
+                    sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
     status = body.status if body else "Actual"
-    return _changed(request, state, warning_id, who, "warning.publish",
-                    lambda: state.warnings.publish(warning_id, who.name, status))
+    key = state.warnings.key_of(warning_id, sender)
+    return _changed(request, state, key, who, "warning.publish", lambda: state.warnings.publish(key, who.name, status))
 
 
 @router.post("/{warning_id}/cancel", summary="Cancel a published warning (CAP Cancel) or discard a draft")
-def cancel_warning(request: Request, warning_id: str, who: Operator, body: CancelIn | None = None) -> dict[str, Any]:
+def cancel_warning(request: Request, warning_id: str, who: Operator, body: CancelIn | None = None,
+                   sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
     note = body.note if body else None
-    return _changed(request, state, warning_id, who, "warning.cancel",
-                    lambda: state.warnings.cancel(warning_id, who.name, note))
+    key = state.warnings.key_of(warning_id, sender)
+    return _changed(request, state, key, who, "warning.cancel", lambda: state.warnings.cancel(key, who.name, note))

@@ -1,7 +1,10 @@
 """The warnings' tables on the store's ``metadata``: warnings, their log, subscriptions, the delivery outbox.
 
 Created by migration ``0002_warnings``; ``warnings.area_wkb``/``has_corridors`` by ``0007_spatial`` (which
-also adds, on PostgreSQL, the generated PostGIS column ``warnings.area`` with a GiST index).
+also adds, on PostgreSQL, the generated PostGIS column ``warnings.area`` with a GiST index);
+``warnings.identifier`` and the uniqueness of (sender, identifier) by ``0011_sender_identifier``: CAP makes an
+identifier unique per sender only, so ``warnings.id`` is tocsin's key for the row (what deliveries, the log and
+``superseded_by``/``references_id`` name).
 Published warnings are never rewritten: an update or a cancellation is a new CAP message (a new row)
 that references the earlier one, whose state then becomes ``superseded`` or ``cancelled``.
 Deliveries are the persistent outbox of webhook POSTs.
@@ -21,7 +24,9 @@ DELIVERY_STATES = ("pending", "delivered", "dead")
 warnings = sa.Table(
     "warnings",
     metadata,
-    sa.Column("id", sa.String(200), primary_key=True, comment="the CAP identifier"),
+    sa.Column("id", sa.String(200), primary_key=True,
+              comment="the key: the CAP identifier, or IDENTIFIER~N when another sender's message had it first"),
+    sa.Column("identifier", sa.String(200), nullable=False, comment="the CAP identifier (unique per sender)"),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False, comment="CAP status (Draft until published)"),
@@ -47,8 +52,10 @@ warnings = sa.Table(
               comment="the union of its areas as stored in cap_xml, WKB (x = longitude, y = latitude); NULL: none"),
     sa.Column("has_corridors", sa.Boolean, comment="true when it names safe corridors (status: nearest corridor)"),
     sa.CheckConstraint("state IN ('draft', 'published', 'superseded', 'cancelled')", name="state"),
+    sa.UniqueConstraint("sender", "identifier"),
     sa.Index(None, "state", "ends_at"),
     sa.Index(None, "report_id"),
+    sa.Index(None, "identifier"),
 )
 
 warning_log = sa.Table(

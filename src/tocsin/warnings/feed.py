@@ -54,7 +54,7 @@ class FeedEntry:
 
 def _cap_href(base_url: str) -> Callable[[Warning], str]:
     base = base_url.rstrip("/")
-    return lambda w: f"{base}/warnings/{w.id}.xml"
+    return lambda w: f"{base}/warnings/{w.handle}.xml"
 
 
 def build_feed(
@@ -78,7 +78,7 @@ def build_feed(
     etree.SubElement(etree.SubElement(feed, _A + "author"), _A + "name").text = author
     etree.SubElement(feed, _A + "link", rel="self", type="application/atom+xml", href=f"{base}/warnings.atom")
     etree.SubElement(feed, _A + "generator").text = "tocsin"
-    for warning in sorted(warnings, key=lambda w: (w.sent, w.id), reverse=True):
+    for warning in sorted(warnings, key=lambda w: (w.sent, w.handle), reverse=True):
         entry = etree.SubElement(feed, _A + "entry")
         etree.SubElement(entry, _A + "id").text = href(warning)
         title = warning.headline or warning.event or warning.kind
@@ -242,7 +242,8 @@ def warnings_geojson(warnings: Sequence[Warning]) -> dict[str, object]:
     features: list[dict[str, object]] = []
     for w in warnings:
         common = to_dict({
-            "id": w.id, "kind": w.kind, "cap_status": w.status, "msg_type": w.msg_type, "headline": w.headline,
+            "id": w.handle, "identifier": w.id, "sender": w.sender, "kind": w.kind,
+            "cap_status": w.status, "msg_type": w.msg_type, "headline": w.headline,
             "instruction": w.instruction, "issuer": w.sender_name or w.sender, "starts": w.starts, "ends": w.ends,
             "window": w.window.to_text() if w.window else None,
         })

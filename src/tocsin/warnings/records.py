@@ -161,6 +161,9 @@ class Warning:
     evidence: Span | None = None
     source_xml: bytes | None = None
     """The original CAP bytes of an imported alert (kept so an XML signature stays verifiable)."""
+    key: str | None = None
+    """The store's name for this message (``WarningStore`` sets it): the CAP identifier, unless a message of
+    the same identifier from another sender was stored first (then ``IDENTIFIER~2``, ``~3``...). None until stored."""
 
     def __post_init__(self) -> None:
         check_option("kind", self.kind, KINDS)
@@ -217,6 +220,11 @@ class Warning:
         if not shapes:
             return None
         return shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)
+
+    @property
+    def handle(self) -> str:
+        """What tocsin's URLs, commands and answers call this message: its store key, else its identifier."""
+        return self.key or self.id
 
     def reference(self) -> Reference:
         """How a later Update or Cancel cites this warning."""

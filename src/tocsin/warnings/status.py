@@ -133,7 +133,7 @@ def _hit(warning: Warning, at: dt.datetime) -> WarningHit:
     if next_change is not None and ends is not None and next_change > ends:
         next_change = ends
     return WarningHit(
-        warning_id=warning.id,
+        warning_id=warning.handle,
         kind=warning.kind,
         headline=warning.headline,
         instruction=warning.instruction,
@@ -184,7 +184,7 @@ class StatusIndex:
         self._geoms = np.array(geoms, dtype=object)
         self._owners = np.array(owners, dtype=np.int64)
         self._tree = STRtree(self._geoms)
-        ranked = sorted(range(len(self.warnings)), key=lambda i: (self.warnings[i].starts, self.warnings[i].id))
+        ranked = sorted(range(len(self.warnings)), key=lambda i: (self.warnings[i].starts, self.warnings[i].handle))
         self._by_rank = np.array(ranked, dtype=np.int64)
         self._rank = np.empty(len(self.warnings), dtype=np.int64)
         self._rank[self._by_rank] = np.arange(len(self.warnings))
@@ -215,7 +215,7 @@ class StatusIndex:
                 seen.add(i)
                 if self.warnings[i].active_at(at):
                     out.append(self.warnings[i])
-        out.sort(key=lambda w: (w.starts, w.id))
+        out.sort(key=lambda w: (w.starts, w.handle))
         return out
 
     def covering(self, lat: float, lon: float, at: dt.datetime | None = None) -> list[Warning]:
@@ -258,7 +258,7 @@ class StatusIndex:
             interval = window.interval_at(at)
             if interval is not None and interval[1].year < dt.MAXYEAR:
                 until = interval[1] if until is None else min(until, interval[1])
-        return CorridorHit(warning.id, corridor.name, round(distance, 1), until)
+        return CorridorHit(warning.handle, corridor.name, round(distance, 1), until)
 
     def _open_corridors(self, at: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Which corridors are open at ``at`` (a mask) and their boundary segments (start, end, corridor).

@@ -84,7 +84,7 @@ class WarningStore(WarningImporter):
         with self.engine.connect() as conn:
             if spatial.has_postgis(conn):
                 found = self._published_rows(conn, spatial.covering_point_clause(lat, lon))
-                return sorted((w for w in found if w.active_at(at)), key=lambda w: (w.starts, w.id))
+                return sorted((w for w in found if w.active_at(at)), key=lambda w: (w.starts, w.handle))
         return self.status_index().covering(lat, lon, at)
 
     def status(self, lat: float, lon: float, at: dt.datetime | None = None) -> StatusAnswer:
@@ -119,8 +119,8 @@ class WarningStore(WarningImporter):
             cancels = [self._stored(r).warning for r in conn.execute(q)]
         return build_feed(self.current(at) + cancels, base_url=base_url, updated=at)
 
-    def cap_xml(self, warning_id: str, *, published_only: bool = True) -> bytes:
-        stored = self.get(warning_id)
+    def cap_xml(self, warning_id: str, *, published_only: bool = True, sender: str | None = None) -> bytes:
+        stored = self.get(warning_id, sender)
         if published_only and stored.state == "draft":
             raise NotFound(E.T204.format(what="published warning", id=warning_id))
         return stored.cap_xml

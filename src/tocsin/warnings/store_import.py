@@ -73,39 +73,43 @@ class WarningImporter(WarningLifecycle):
         if warning.msg_type in ("Ack", "Error"):
             refs = " ".join(r.to_text() for r in warning.references) or "no references"
             raise CapError(E.T413.format(where=where, msg_type=warning.msg_type, refs=refs))
-        existing = self._get_or_none(warning.id)
+        existing = self._from_sender(warning.sender, warning.id)  # CAP: an identifier is unique per sender
         if existing is not None:
             if _same_message(existing.cap_xml, data):
                 return existing
-            raise InputError(E.T411.format(id=warning.id, state="already stored with other content",
-                                           detail="an identifier names one message; ask the sender"))
+            raise InputError(E.T411.format(id=warning.id, state="already stored with other content", detail=(
+                f"sender {warning.sender!r} sent a message of this identifier before (stored as {existing.key!r}); "
+                "a sender's identifier names one message; ask the sender")))
         referenced = self._stored_references(warning)
         later = self._referencing(warning)
         ends = "cancelled" if warning.msg_type == "Cancel" else "superseded"
         now = _now()
         with self._write() as conn:
-            ref_id = referenced[-1].warning.id if referenced else (
+            ref_id = referenced[-1].key if referenced else (
                 warning.references[-1].identifier if warning.references else None)
-            self._insert(conn, warning, data, who, imported=True, action="import", references_id=ref_id,
-                         detail="; ".join(notes) or None)
+            key = self._insert(conn, warning, data, who, imported=True, action="import", references_id=ref_id,
+                               detail="; ".join(notes) or None)
+            if key != warning.id:
+                notes.append(f"identifier {warning.id!r} is already used by another sender here; this message from "
+                             f"{warning.sender!r} is {key!r}")
             for old in referenced:
                 if old.state == "draft":
-                    conn.execute(warnings.update().where(warnings.c.id == old.warning.id, warnings.c.state == "draft")
-                                 .values(state=ends, superseded_by=warning.id, updated_at=now,
+                    conn.execute(warnings.update().where(warnings.c.id == old.key, warnings.c.state == "draft")
+                                 .values(state=ends, superseded_by=key, updated_at=now,
                                          version=warnings.c.version + 1))
-                    self._log(conn, old.warning.id, ends, who, f"by imported {warning.msg_type} {warning.id}")
-                    notes.append(f"draft {old.warning.id!r} it references is now {ends}")
+                    self._log(conn, old.key, ends, who, f"by imported {warning.msg_type} {key}")
+                    notes.append(f"draft {old.key!r} it references is now {ends}")
                 elif old.state == "published":
-                    notes.append(f"published warning {old.warning.id!r} it references stays public until this "
+                    notes.append(f"published warning {old.key!r} it references stays public until this "
                                  f"{warning.msg_type} is published")
             if later is not None and warning.msg_type != "Cancel":
                 state = "cancelled" if later.warning.msg_type == "Cancel" else "superseded"
-                conn.execute(warnings.update().where(warnings.c.id == warning.id)
-                             .values(state=state, superseded_by=later.warning.id, version=2))
-                self._log(conn, warning.id, state, who, f"by {later.warning.msg_type} {later.warning.id} stored before")
-                notes.append(f"already {state} by {later.warning.msg_type} {later.warning.id!r} stored before; "
+                conn.execute(warnings.update().where(warnings.c.id == key)
+                             .values(state=state, superseded_by=later.key, version=2))
+                self._log(conn, key, state, who, f"by {later.warning.msg_type} {later.key} stored before")
+                notes.append(f"already {state} by {later.warning.msg_type} {later.key!r} stored before; "
                              "not to be published")
-        return self.get(warning.id)
+        return self.get(key)
 
     def import_path(self, path: str | Path, who: str) -> list[ImportResult]:
         """Import a CAP file (also wrapped: EDXL-DE, an Atom entry), or an Atom/RSS index feed.
@@ -176,7 +180,7 @@ class WarningImporter(WarningLifecycle):
     def _import_one(self, data: bytes, who: str, where: str) -> ImportResult:
         notes: list[str] = []
         try:
-            return ImportResult(where, self.import_cap(data, who, where, notes).warning.id, notes=tuple(notes))
+            return ImportResult(where, self.import_cap(data, who, where, notes).key, notes=tuple(notes))
         except (CapError, InputError) as exc:
             return ImportResult(where, None, exc.message, tuple(notes))
 
@@ -201,7 +205,7 @@ class WarningImporter(WarningLifecycle):
             if sender:
                 kwargs["sender"] = sender
             draft = draft_from_notice(stored.notice, stored.report_id, issued=stored.published, **kwargs)
-            if self._get_or_none(draft.id) is not None:
+            if self._from_sender(draft.sender, draft.id) is not None:
                 continue
             out.append(self.create(draft, who))
         return out

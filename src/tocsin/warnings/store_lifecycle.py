@@ -17,7 +17,7 @@ from tocsin.warnings.cap import to_cap
 from tocsin.warnings.drafts import new_identifier
 from tocsin.warnings.records import Warning
 from tocsin.warnings.store_outbox import WarningOutbox
-from tocsin.warnings.store_rows import StoredWarning, _now, warning_geometry
+from tocsin.warnings.store_rows import StoredWarning, _now, _sent_by, warning_geometry
 
 __all__ = ["WarningLifecycle"]
 
@@ -32,23 +32,31 @@ class WarningLifecycle(WarningOutbox):
         if warning.status != "Draft":
             warning = dataclasses.replace(warning, status="Draft")
         cap_xml = to_cap(warning)
+        last = warning.references[-1] if warning.references else None
+        referenced = self._from_sender(last.sender, last.identifier) if last is not None else None
         with self._write() as conn:
-            self._insert(conn, warning, cap_xml, who, imported=False,
-                         references_id=warning.references[-1].identifier if warning.references else None)
-        return self.get(warning.id)
+            key = self._insert(conn, warning, cap_xml, who, imported=False,
+                               references_id=referenced.key if referenced else last.identifier if last else None)
+        return self.get(key)
 
     def update(self, warning_id: str, who: str, expected_version: int | None = None, **changes: Any) -> StoredWarning:
-        """Change a warning. A draft is edited in place; a published warning gets a new ``Update`` draft."""
+        """Change a warning (``warning_id``: its key). A draft is edited in place; a published warning gets a new
+        ``Update`` draft."""
         current = self.get(warning_id)
+        warning_id = current.key
         if expected_version is not None and expected_version != current.version:
             raise ConflictError(E.T203.format(what="warning", id=warning_id, found=current.version,
                                               expected=expected_version))
         if current.state == "draft":
             new = dataclasses.replace(current.warning, **changes)
-            if new.id != warning_id:
+            if new.id != current.warning.id:
                 raise InputError(E.T411.format(id=warning_id, state="a draft", detail="its id cannot change"))
             cap_xml = to_cap(new)
             with self._write() as conn:
+                other = _sent_by(conn, new.sender, new.id)
+                if other is not None and other.id != warning_id:
+                    raise InputError(E.T411.format(id=warning_id, state="a draft", detail=(
+                        f"sender {new.sender!r} already has a message {new.id!r} stored ({other.id!r})")))
                 done = conn.execute(
                     warnings.update()
                     .where(warnings.c.id == warning_id, warnings.c.version == current.version,
@@ -72,14 +80,16 @@ class WarningLifecycle(WarningOutbox):
         new = dataclasses.replace(old, **changes)
         new = dataclasses.replace(new, id=new_identifier(), msg_type=msg_type, status="Draft", sent=_now(),
                                   references=refs, source_xml=None)
+        new = dataclasses.replace(new, key=None)
         with self._write() as conn:
-            self._insert(conn, new, to_cap(new), who, imported=False, references_id=old.id,
-                         action=msg_type.lower())
-        return self.get(new.id)
+            key = self._insert(conn, new, to_cap(new), who, imported=False, references_id=current.key,
+                               action=msg_type.lower())
+        return self.get(key)
 
     def cancel(self, warning_id: str, who: str, note: str | None = None) -> StoredWarning:
         """Withdraw a warning: a draft is discarded (never public); a published one gets a published CAP Cancel."""
         current = self.get(warning_id)
+        warning_id = current.key
         if current.state == "draft":
             with self._write() as conn:
                 conn.execute(warnings.update().where(warnings.c.id == warning_id)
@@ -90,7 +100,7 @@ class WarningLifecycle(WarningOutbox):
             raise InputError(E.T411.format(id=warning_id, state=current.state, detail="only a published warning "
                                            "or a draft can be cancelled"))
         cancel = self._follow_up(current, who, "Cancel", {"note": note or "This warning is cancelled."})
-        return self.publish(cancel.warning.id, who)
+        return self.publish(cancel.key, who)
 
     # -- publishing --------------------------------------------------------------------------------
 
@@ -101,6 +111,7 @@ class WarningLifecycle(WarningOutbox):
         if status not in ("Actual", "Exercise", "System", "Test"):
             raise InputError(E.T102.format(name="status", value=status, valid="Actual, Exercise, System, Test"))
         current = self.get(warning_id)
+        warning_id = current.key
         if current.state != "draft":
             raise InputError(E.T411.format(id=warning_id, state=current.state, detail="only a draft can be published"))
         warning = current.warning
@@ -136,7 +147,7 @@ class WarningLifecycle(WarningOutbox):
             new_state = "cancelled" if warning.msg_type == "Cancel" else "superseded"
             for old in referenced:
                 conn.execute(warnings.update()
-                             .where(warnings.c.id == old.warning.id, warnings.c.state == "published")
+                             .where(warnings.c.id == old.key, warnings.c.state == "published")
                              .values(state=new_state, superseded_by=warning_id, updated_at=now,
                                      version=warnings.c.version + 1))
             if matched is None:  # PostGIS: the subscriptions' GiST index, in this transaction

@@ -26,7 +26,7 @@ from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusIndex
 from tocsin.warnings.subscriptions import SubscriptionIndex
 
-__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "warning_geometry"]
+__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "free_key", "warning_geometry"]
 
 _PARSED_CACHE = 100_000
 
@@ -44,6 +44,9 @@ class StoredWarning:
     references_id: str | None
     superseded_by: str | None
     cap_xml: bytes
+    key: str
+    """The store's name for the row (``warning.key``): what ``get``, ``publish``, the API's URLs and the
+    deliveries use. The CAP identifier, unless another sender's message of that identifier was stored first."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class WarningRows:
         self._status_cache: tuple[tuple[Any, ...], StatusIndex] | None = None
         self._subs_cache: tuple[tuple[Any, ...], SubscriptionIndex] | None = None
         self._parsed: dict[tuple[str, int], Warning] = {}
-        """(id, version) -> the parsed Warning: a row's CAP bytes never change without a new version."""
+        """(key, version) -> the parsed Warning: a row's CAP bytes never change without a new version."""
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -111,8 +114,7 @@ class WarningRows:
         warning = self._parsed.get(key)
         if warning is None:
             warning = parse_cap(data, where=f"stored warning {row.id!r}", validated=True)  # checked when stored
-            if not row.imported:
-                warning = dataclasses.replace(warning, source_xml=None)
+            warning = dataclasses.replace(warning, key=row.id, source_xml=warning.source_xml if row.imported else None)
             if len(self._parsed) >= _PARSED_CACHE:
                 self._parsed.clear()
             self._parsed[key] = warning
@@ -120,13 +122,14 @@ class WarningRows:
             warning=warning, state=row.state, version=row.version, imported=row.imported,
             created_at=row.created_at, updated_at=row.updated_at, published_at=row.published_at,
             published_by=row.published_by, references_id=row.references_id, superseded_by=row.superseded_by,
-            cap_xml=data,
+            cap_xml=data, key=row.id,
         )
 
     @staticmethod
     def _values(warning: Warning, cap_xml: bytes) -> dict[str, Any]:
         return {
-            "kind": warning.kind, "status": warning.status, "msg_type": warning.msg_type, "sender": warning.sender,
+            "identifier": warning.id, "kind": warning.kind, "status": warning.status, "msg_type": warning.msg_type,
+            "sender": warning.sender,
             "sent": warning.sent, "starts_at": warning.starts, "ends_at": warning.ends, "headline": warning.headline,
             "report_id": warning.report_id, "cap_xml": cap_xml,
             **area_columns(cap_xml, f"warning {warning.id!r}"),
@@ -141,29 +144,58 @@ class WarningRows:
                                                  detail=detail))
 
     def _insert(self, conn: sa.Connection, warning: Warning, cap_xml: bytes, who: str, *, imported: bool,
-                references_id: str | None = None, action: str = "create", detail: str | None = None) -> None:
-        if conn.execute(sa.select(warnings.c.id).where(warnings.c.id == warning.id)).first() is not None:
-            raise InputError(E.T411.format(id=warning.id, state="already stored", detail="use update, or a new id"))
+                references_id: str | None = None, action: str = "create", detail: str | None = None) -> str:
+        """Store ``warning`` as a new draft row; returns its key (``free_key``)."""
+        if _sent_by(conn, warning.sender, warning.id) is not None:
+            raise InputError(E.T411.format(id=warning.id, state=f"already stored from sender {warning.sender!r}",
+                                           detail="use update, or a new id"))
+        key = free_key(conn, warning.id)
         now = _now()
         conn.execute(warnings.insert().values(
-            id=warning.id, state="draft", imported=imported, version=1, created_at=now, updated_at=now,
+            id=key, state="draft", imported=imported, version=1, created_at=now, updated_at=now,
             references_id=references_id, **self._values(warning, cap_xml)))
-        self._log(conn, warning.id, action, who, detail)
+        self._log(conn, key, action, who, detail)
+        return key
 
-    def get(self, warning_id: str) -> StoredWarning:
+    def get(self, name: str, sender: str | None = None) -> StoredWarning:
+        """The stored message ``name`` names: a key (``StoredWarning.key``), or with ``sender`` a CAP identifier.
+
+        A key names one row for good (URLs and feed links stay stable). Two senders' messages that share an
+        identifier have different keys (``1234``, ``1234~2``); ``get("1234", sender="b@example.org")`` names
+        the one from that sender.
+        """
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(warnings).where(warnings.c.id == warning_id)).first()
+            row = _named(conn, name, sender)
         if row is None:
-            raise NotFound(E.T204.format(what="warning", id=warning_id))
+            what = "warning" if sender is None else f"warning from sender {sender!r}"
+            raise NotFound(E.T204.format(what=what, id=name))
         return self._stored(row)
 
-    def _get_or_none(self, warning_id: str | None) -> StoredWarning | None:
-        if warning_id is None:
-            return None
-        try:
-            return self.get(warning_id)
-        except NotFound:
-            return None
+    def key_of(self, name: str, sender: str | None = None) -> str:
+        """The key of the message ``get(name, sender)`` returns (NotFound, T204, when there is none)."""
+        with self.engine.connect() as conn:
+            row = _named(conn, name, sender)
+        if row is None:
+            what = "warning" if sender is None else f"warning from sender {sender!r}"
+            raise NotFound(E.T204.format(what=what, id=name))
+        return str(row.id)
+
+    def namesakes(self, key: str) -> list[tuple[str, str]]:
+        """(key, sender) of the other stored messages with the same CAP identifier as ``key`` (other senders)."""
+        with self.engine.connect() as conn:
+            identifier = conn.execute(sa.select(warnings.c.identifier).where(warnings.c.id == key)).scalar()
+            if identifier is None:
+                return []
+            rows = conn.execute(sa.select(warnings.c.id, warnings.c.sender)
+                                .where(warnings.c.identifier == identifier, warnings.c.id != key)
+                                .order_by(warnings.c.created_at, warnings.c.id)).all()
+        return [(str(r.id), str(r.sender)) for r in rows]
+
+    def _from_sender(self, sender: str, identifier: str) -> StoredWarning | None:
+        """The stored message ``identifier`` of ``sender`` (CAP's unique name for a message), if any."""
+        with self.engine.connect() as conn:
+            row = _sent_by(conn, sender, identifier)
+        return None if row is None else self._stored(row)
 
     def list(
         self, *, state: str | None = None, kind: str | None = None, limit: int | None = None
@@ -182,13 +214,13 @@ class WarningRows:
     def _stored_references(self, warning: Warning) -> list[StoredWarning]:
         """The messages ``warning`` references (CAP ``references``) that are stored here, oldest first.
 
-        A reference names (sender, identifier, sent); a stored row of that identifier from another sender
-        is a different message and is left alone.
+        A reference names (sender, identifier, sent) and is found by (sender, identifier), which CAP makes
+        unique; a stored row of that identifier from another sender is a different message and is left alone.
         """
         out = []
         for ref in warning.references:
-            stored = self._get_or_none(ref.identifier)
-            if stored is not None and stored.warning.sender == ref.sender and stored.warning.id != warning.id:
+            stored = self._from_sender(ref.sender, ref.identifier)
+            if stored is not None and not (ref.sender == warning.sender and ref.identifier == warning.id):
                 out.append(stored)
         return out
 
@@ -211,4 +243,34 @@ class WarningRows:
             if any(ref.identifier == warning.id and ref.sender == warning.sender for ref in candidate.references):
                 found.append(candidate)
         found.sort(key=lambda w: (w.msg_type != "Cancel", -w.sent.timestamp()))
-        return self.get(found[0].id) if found else None
+        return self.get(found[0].handle) if found else None
+
+
+def _sent_by(conn: sa.Connection, sender: str, identifier: str) -> Any:
+    return conn.execute(sa.select(warnings).where(warnings.c.sender == sender,
+                                                  warnings.c.identifier == identifier)).first()
+
+
+def _named(conn: sa.Connection, name: str, sender: str | None) -> Any:
+    """The row ``name`` names: with ``sender``, its message of that identifier (or key); else the row of that key,
+    else the one message of that identifier."""
+    if sender is not None:
+        row = _sent_by(conn, sender, name)
+        if row is None:
+            row = conn.execute(sa.select(warnings).where(warnings.c.id == name, warnings.c.sender == sender)).first()
+        return row
+    row = conn.execute(sa.select(warnings).where(warnings.c.id == name)).first()
+    if row is not None:
+        return row
+    rows = conn.execute(sa.select(warnings).where(warnings.c.identifier == name).limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def free_key(conn: sa.Connection, identifier: str) -> str:
+    """The key for a new message of ``identifier``: the identifier itself when no row has it as key, else the
+    first free ``IDENTIFIER~2``, ``~3``... (CAP identifiers are unique per sender only)."""
+    key, n = identifier, 1
+    while conn.execute(sa.select(warnings.c.id).where(warnings.c.id == key)).first() is not None:
+        n += 1
+        key = f"{identifier}~{n}"
+    return key

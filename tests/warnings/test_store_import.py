@@ -1,0 +1,117 @@
+"""Import keyed by (sender, identifier): two authorities sharing an identifier never touch each other's messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from warnkit import T0, make_warning
+
+from tocsin.errors import InputError, NotFound
+from tocsin.warnings.cap import to_cap
+from tocsin.warnings.records import Reference
+from tocsin.warnings.store import WarningStore
+
+A = "alerts@a.example"
+B = "alerts@b.example"
+INSIDE = (50.05, 30.05)
+NOON = T0 + dt.timedelta(hours=1)
+
+
+def _msg(sender: str, identifier: str, msg_type: str = "Alert", refs: tuple[str, ...] = (), **changes: object) -> bytes:
+    """``sender``'s CAP message; ``refs`` are identifiers of the same sender (CAP ``references``)."""
+    references = tuple(Reference(sender, r, T0) for r in refs)
+    return to_cap(make_warning(id=identifier, sender=sender, msg_type=msg_type, references=references, **changes))
+
+
+def _active(ws: WarningStore) -> list[str]:
+    return [h.warning_id for h in ws.status_index().status(*INSIDE, at=NOON).warnings]
+
+
+def test_two_senders_sharing_an_identifier_are_both_stored(warning_store: WarningStore) -> None:
+    ws = warning_store
+    a = ws.import_cap(_msg(A, "1234", headline="A's alert"), "importer")
+    notes: list[str] = []
+    b = ws.import_cap(_msg(B, "1234", headline="B's alert"), "importer", notes=notes)
+    assert (a.key, b.key) == ("1234", "1234~2")  # the first keeps the plain key: its URLs do not move
+    assert any("already used by another sender" in n and "'1234~2'" in n for n in notes)
+    assert ws.get("1234").warning.headline == "A's alert"
+    assert ws.get("1234", sender=B).warning.headline == "B's alert"  # CAP's own name: sender + identifier
+    assert ws.get("1234~2", sender=B).key == "1234~2"  # a key with its sender is fine too
+    assert ws.namesakes("1234") == [("1234~2", B)] and ws.namesakes("1234~2") == [("1234", A)]
+    assert ws.import_cap(_msg(B, "1234", headline="B's alert"), "importer").key == "1234~2"  # the same again
+    with pytest.raises(InputError, match=r"already stored with other content.*'alerts@b\.example'"):
+        ws.import_cap(_msg(B, "1234", headline="B changed it"), "importer")
+    with pytest.raises(NotFound, match="from sender 'nobody@c.example'"):
+        ws.get("1234", sender="nobody@c.example")
+    assert len(ws.list()) == 2
+
+
+@pytest.mark.parametrize(
+    ("msg_type", "state"),
+    [
+        ("Update", "superseded"),  # B's Update of its 1234 leaves A's 1234 in force
+        ("Cancel", "cancelled"),  # likewise B's Cancel
+    ],
+)
+def test_an_update_or_cancel_ends_only_its_own_senders_message(
+    warning_store: WarningStore, msg_type: str, state: str
+) -> None:
+    ws = warning_store
+    for sender in (A, B):
+        ws.publish(ws.import_cap(_msg(sender, "1234"), "importer").key, operator="bob")
+    assert _active(ws) == ["1234", "1234~2"]
+    follow = ws.import_cap(_msg(B, "1235", msg_type, ("1234",)), "importer")
+    assert follow.references_id == "1234~2"
+    ws.publish(follow.key, operator="bob")
+    assert (ws.get("1234").state, ws.get("1234~2").state) == ("published", state)
+    assert "1234" in _active(ws) and "1234~2" not in _active(ws)
+
+
+@pytest.mark.parametrize(
+    ("msg_type", "state"),
+    [
+        ("Cancel", "cancelled"),  # B's Cancel arrives first (feeds list newest first), then B's alert
+        ("Update", "superseded"),
+    ],
+)
+def test_a_late_alert_is_ended_only_by_its_own_senders_follow_up(
+    warning_store: WarningStore, msg_type: str, state: str
+) -> None:
+    ws = warning_store
+    ws.import_cap(_msg(B, "1235", msg_type, ("1234",)), "importer")
+    a = ws.import_cap(_msg(A, "1234"), "importer")
+    b = ws.import_cap(_msg(B, "1234"), "importer")
+    assert (a.state, b.state) == ("draft", state)
+
+
+def test_a_draft_is_ended_only_by_its_own_senders_cancel(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.import_cap(_msg(A, "1234"), "importer")
+    ws.import_cap(_msg(B, "1234"), "importer")
+    ws.import_cap(_msg(B, "1235", "Cancel", ("1234",)), "importer")
+    assert (ws.get("1234").state, ws.get("1234~2").state) == ("draft", "cancelled")
+
+
+def test_published_namesakes_get_their_own_deliveries_feed_links_and_answers(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.add_subscription("http://127.0.0.1:9/hook", "s1", point="50.05,30.05", radius_km=1.0)
+    for sender in (A, B):
+        ws.publish(ws.import_cap(_msg(sender, "1234"), "importer").key, operator="bob")
+    assert [len(ws.deliveries(warning_id=k)) for k in ("1234", "1234~2")] == [1, 1]  # keyed by key, not identifier
+    feed = ws.feed("https://a.example", at=NOON)
+    assert b"https://a.example/warnings/1234.xml" in feed and b"https://a.example/warnings/1234~2.xml" in feed
+    assert ws.cap_xml("1234~2") == ws.cap_xml("1234", sender=B) != ws.cap_xml("1234")
+    assert [w.handle for w in ws.at_point(*INSIDE, at=NOON)] == ["1234", "1234~2"]
+
+
+def test_tocsins_own_update_of_a_namesake_references_its_sender(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.create(make_warning(id="1234", sender=A), who="alice")
+    ws.create(make_warning(id="1234", sender=B), who="alice")
+    ws.publish("1234~2", operator="bob")
+    update = ws.update("1234~2", "alice", instruction="Leave by the north bridge.")
+    assert update.references_id == "1234~2"
+    assert [r.to_text() for r in update.warning.references] == [f"{B},1234,2026-03-01T12:00:00+00:00"]
+    ws.publish(update.key, operator="bob")
+    assert (ws.get("1234").state, ws.get("1234~2").state) == ("draft", "superseded")
