@@ -373,6 +373,9 @@ def test_in_an_article_a_condition_in_the_present_is_no_event(
         # an event named as someone's allegation
         ("The governor blamed the closure on alleged shelling of the bridge.", "shelling", SHELLING, True, 0),
         ("The governor blamed the closure on shelling of the bridge.", "shelling", SHELLING, True, 1),
+        # a present verb of thinking over what happened before is no present condition
+        ("An airstrike on the village on Tuesday is believed to have killed 40 people.", "airstrike", STRIKE,
+         True, 1),
         # short notes are left alone: ACLED codes alleged events
         ("The governor blamed the closure on alleged shelling of the bridge.", "shelling", SHELLING, False, 1),
     ],

@@ -48,6 +48,7 @@ from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
 from tocsin.nlp.claims import SPEECH_LEMMAS
 from tocsin.nlp.events_join import ARTICLE_SENTENCES, PROTEST_SEVERITY, group_triggers, severity
 from tocsin.nlp.events_join import inside as _inside
+from tocsin.nlp.events_places import reference_point, settlement_name
 from tocsin.nlp.events_select import (
     LEDE_SENTENCES,
     Group,
@@ -428,10 +429,13 @@ class _Builder:
         if specific and not body and main is not None and not _is_country(main) and not is_dateline(self.text, main):
             self._put(event, main, "report's main place: the event's sentences name only the dateline")
         elif specific:
-            specific = _without_containers(body or specific)
+            body = body or specific
+            # "Kalle, a village 17 km from Maiduguri": the distance's reference point is not the place
+            specific = _without_containers([t for t in body if not reference_point(self.text, t)] or body)
             root = trigger_root(self.doc, trigger)
             chosen = min(specific, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
             self._put(event, chosen)
+            self._settlement(event, chosen, inside)
         elif resolved:
             root = trigger_root(self.doc, trigger)
             best = min(resolved, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
@@ -441,12 +445,28 @@ class _Builder:
                 self._put(event, best)
         elif main is not None:
             self._put(event, main, "report's main place: no resolved place in the event's sentences")
+            self._settlement(event, main, inside)
         elif inside:
             event.location.name = inside[0].name
             event.evidence["location"] = self._span(inside[0].start, inside[0].end)
             event.reasons["location"] = f"unresolved: {inside[0].reason or 'not in the gazetteer'}"
         else:
             event.reasons["location"] = "no place in text"
+
+    def _settlement(self, event: Event, area: Toponym, inside: list[Toponym]) -> None:
+        """A village the gazetteer lacks, named in the event's sentences as one ("Nyalun community in Wase Local
+        Government Area"), is the event's place when the chosen place is an administrative area: ACLED codes
+        the village, placed at the area that holds it (geo_precision 2)."""
+        if not (area.feature_code or "").startswith("ADM"):
+            return
+        found = settlement_name(self.text, [t for t in inside if not t.resolved])
+        if found is not None:
+            toponym, name = found
+            event.location.name = name
+            event.location.geonames_id = None
+            event.location.geo_precision = 2
+            event.evidence["location"] = self._span(toponym.start, toponym.start + len(name))
+            event.reasons["location"] = f"a settlement not in the gazetteer, placed at {area.name}"
 
     def _put(self, event: Event, toponym: Toponym, reason: str | None = None) -> None:
         _copy_place(event.location, toponym)
