@@ -63,7 +63,8 @@ def test_an_update_or_cancel_ends_only_its_own_senders_message(
     assert _active(ws) == ["1234", "1234~2"]
     follow = ws.import_cap(_msg(B, "1235", msg_type, ("1234",)), "importer")
     assert follow.references_id == "1234~2"
-    ws.publish(follow.key, operator="bob")
+    if follow.state == "draft":  # B's own Cancel is in effect at once; its Update waits for an operator
+        ws.publish(follow.key, operator="bob")
     assert (ws.get("1234").state, ws.get("1234~2").state) == ("published", state)
     assert "1234" in _active(ws) and "1234~2" not in _active(ws)
 
@@ -115,3 +116,61 @@ def test_tocsins_own_update_of_a_namesake_references_its_sender(warning_store: W
     assert [r.to_text() for r in update.warning.references] == [f"{B},1234,2026-03-01T12:00:00+00:00"]
     ws.publish(update.key, operator="bob")
     assert (ws.get("1234").state, ws.get("1234~2").state) == ("draft", "superseded")
+
+
+# -- an authority's own Cancel takes effect at once; anyone else's waits for an operator -------------
+
+
+def _cancel(sender: str, identifier: str, of: tuple[str, str], **changes: object) -> bytes:
+    """``sender``'s Cancel of message ``of`` = (its sender, its identifier)."""
+    ref = Reference(of[0], of[1], T0)
+    return to_cap(make_warning(id=identifier, sender=sender, msg_type="Cancel", references=(ref,),
+                               sent=T0 + dt.timedelta(minutes=30), **changes))
+
+
+def test_the_senders_own_cancel_ends_its_published_alert_at_once(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.add_subscription("http://127.0.0.1:9/hook", "s1", point="50.05,30.05", radius_km=1.0)
+    ws.publish(ws.import_cap(_msg(A, "1234"), "importer").key, operator="bob")
+    notes: list[str] = []
+    cancel = ws.import_cap(_cancel(A, "1234-c", (A, "1234")), "watch:authority", notes=notes)
+    assert (cancel.state, ws.get("1234").state, ws.get("1234").superseded_by) == ("published", "cancelled", "1234-c")
+    assert cancel.published_by == "watch:authority (the sender's own Cancel)"
+    assert any("in effect at once" in n and "'1234'" in n for n in notes)
+    assert _active(ws) == []
+    assert b"/warnings/1234-c.xml" in ws.feed("https://a.example", at=NOON)  # aggregators withdraw it too
+    assert len(ws.deliveries(warning_id="1234-c")) == 1  # and the subscriber who got the alert hears of it
+
+
+@pytest.mark.parametrize(
+    ("cancel", "why"),
+    [
+        (_cancel(B, "b-9", (A, "1234")), "another sender"),  # B cannot withdraw A's alert
+        (_cancel(A, "1234-c", (A, "1234"), status="Exercise"), "status Exercise"),  # a drill ends no real alert
+        (_cancel(A, "1234-c", (A, "1234"), scope="Restricted"), "scope Restricted"),  # not addressed to the public
+    ],
+)
+def test_other_cancels_wait_for_an_operator(warning_store: WarningStore, cancel: bytes, why: str) -> None:
+    ws = warning_store
+    ws.publish(ws.import_cap(_msg(A, "1234"), "importer").key, operator="bob")
+    notes: list[str] = []
+    stored = ws.import_cap(cancel, "importer", notes=notes)
+    assert (stored.state, ws.get("1234").state) == ("draft", "published")
+    assert any("stays public until an operator publishes this Cancel" in n and why in n for n in notes), notes
+    assert _active(ws) == ["1234"]
+
+
+def test_an_operator_may_publish_another_senders_cancel(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.publish(ws.import_cap(_msg(A, "1234"), "importer").key, operator="bob")
+    ws.publish(ws.import_cap(_cancel(B, "b-9", (A, "1234")), "importer").key, operator="bob")  # a human decided
+    assert ws.get("1234").state == "cancelled"
+
+
+def test_another_senders_cancel_leaves_a_draft_alone(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.import_cap(_msg(A, "1234"), "importer")
+    notes: list[str] = []
+    ws.import_cap(_cancel(B, "b-9", (A, "1234")), "importer", notes=notes)
+    assert ws.get("1234").state == "draft"
+    assert any("another sender" in n for n in notes)

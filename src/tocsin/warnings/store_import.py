@@ -11,12 +11,13 @@ from typing import Any
 
 from lxml import etree
 
-from tocsin.errors import CapError, E, InputError
+from tocsin.errors import CapError, ConflictError, E, InputError
 from tocsin.store.warning_tables import warnings
 from tocsin.warnings.cap import parse_cap, safe_parse
 from tocsin.warnings.drafts import draft_from_notice
 from tocsin.warnings.feed import MAX_FEED_BYTES, next_page, read_feed
 from tocsin.warnings.geometry import Resolver
+from tocsin.warnings.records import Warning
 from tocsin.warnings.repair import alert_bytes, find_alerts
 from tocsin.warnings.store_lifecycle import WarningLifecycle
 from tocsin.warnings.store_rows import ImportResult, StoredWarning, _now
@@ -53,6 +54,26 @@ def _same_message(a: bytes, b: bytes) -> bool:
     return first is not None and first == _canonical(b)
 
 
+def _waits_for_an_operator(new: Warning, old: Warning) -> str | None:
+    """Why the imported follow-up ``new`` of the published ``old`` does not end it at once (None: it does).
+
+    An authority's own Cancel ends its own alert at once: the alert is withdrawn at its source, and a relay
+    that kept showing it would send people away from homes the authority has declared safe, or keep them
+    sheltering. Anything else waits for an operator: an Update brings new content to review (areas,
+    instructions); a Cancel from another sender, of another status (a drill ends no real alert) or not
+    addressed to the public is not the authority withdrawing its own public alert.
+    """
+    if new.msg_type != "Cancel":
+        return f"an {new.msg_type}'s new content is for an operator to review"
+    if new.sender != old.sender:
+        return f"it is from another sender, {new.sender!r}, not {old.sender!r}"
+    if new.status != old.status:
+        return f"its status {new.status} is not the alert's {old.status}"
+    if new.scope != "Public":
+        return f"its scope {new.scope} does not address the public"
+    return None
+
+
 class WarningImporter(WarningLifecycle):
     """``import_cap``, ``import_path`` and ``drafts_from_notices``."""
 
@@ -62,9 +83,11 @@ class WarningImporter(WarningLifecycle):
 
         What was repaired while reading it is appended to ``notes`` and kept in the warning's log.
         ``Ack`` and ``Error`` messages are refused (T413). Update/Cancel chains hold whatever order the
-        messages arrive in: an imported Update or Cancel ends the drafts it references at once
-        (``superseded``/``cancelled``), and the published ones when it is published; a message that a
-        stored Update or Cancel already references is stored ``superseded``/``cancelled``, never public.
+        messages arrive in: an imported Update or Cancel ends the drafts of its own sender it references at
+        once (``superseded``/``cancelled``), and the published ones when an operator publishes it. The
+        exception: the sender's own Cancel of its published alert (same status, public scope) is published
+        at once, by ``who``, and ends it (``_waits_for_an_operator``). A message that a stored Update or
+        Cancel of its sender already references is stored ``superseded``/``cancelled``, never public.
         The same message again (same bytes, or the same alert once canonicalised) is not stored twice.
         """
         notes = [] if notes is None else notes
@@ -92,16 +115,24 @@ class WarningImporter(WarningLifecycle):
             if key != warning.id:
                 notes.append(f"identifier {warning.id!r} is already used by another sender here; this message from "
                              f"{warning.sender!r} is {key!r}")
+            at_once: list[str] = []  # published messages the sender's own Cancel ends now
             for old in referenced:
-                if old.state == "draft":
+                if old.state == "draft" and old.warning.sender != warning.sender:
+                    notes.append(f"draft {old.key!r} it references is from another sender ({old.warning.sender!r}); "
+                                 f"left as it is")
+                elif old.state == "draft":
                     conn.execute(warnings.update().where(warnings.c.id == old.key, warnings.c.state == "draft")
                                  .values(state=ends, superseded_by=key, updated_at=now,
                                          version=warnings.c.version + 1))
                     self._log(conn, old.key, ends, who, f"by imported {warning.msg_type} {key}")
                     notes.append(f"draft {old.key!r} it references is now {ends}")
                 elif old.state == "published":
-                    notes.append(f"published warning {old.key!r} it references stays public until this "
-                                 f"{warning.msg_type} is published")
+                    why = _waits_for_an_operator(warning, old.warning)
+                    if why is None:
+                        at_once.append(old.key)
+                    else:
+                        notes.append(f"published warning {old.key!r} it references stays public until an operator "
+                                     f"publishes this {warning.msg_type} ({why})")
             if later is not None and warning.msg_type != "Cancel":
                 state = "cancelled" if later.warning.msg_type == "Cancel" else "superseded"
                 conn.execute(warnings.update().where(warnings.c.id == key)
@@ -109,6 +140,15 @@ class WarningImporter(WarningLifecycle):
                 self._log(conn, key, state, who, f"by {later.warning.msg_type} {later.key} stored before")
                 notes.append(f"already {state} by {later.warning.msg_type} {later.key!r} stored before; "
                              "not to be published")
+        if at_once:
+            ended = ", ".join(repr(k) for k in at_once)
+            try:
+                self.publish(key, f"{who} (the sender's own Cancel)", warning.status, own_only=True)
+            except (ConflictError, InputError) as exc:  # e.g. an operator acted on it in the meantime
+                notes.append(f"the sender's own Cancel of published {ended} could not take effect at once "
+                             f"({exc.message}); an operator must publish it")
+            else:
+                notes.append(f"the sender's own Cancel of published {ended}: published, in effect at once")
         return self.get(key)
 
     def import_path(self, path: str | Path, who: str) -> list[ImportResult]:

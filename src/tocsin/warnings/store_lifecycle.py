@@ -104,8 +104,13 @@ class WarningLifecycle(WarningOutbox):
 
     # -- publishing --------------------------------------------------------------------------------
 
-    def publish(self, warning_id: str, operator: str, status: str = "Actual") -> StoredWarning:
-        """Make a draft public (the only way): set its CAP status, supersede what it references, enqueue deliveries."""
+    def publish(self, warning_id: str, operator: str, status: str = "Actual", *,
+                own_only: bool = False) -> StoredWarning:
+        """Make a draft public (the only way): set its CAP status, supersede what it references, enqueue deliveries.
+
+        ``own_only``: end only the referenced messages of the same sender and status (an imported Cancel put
+        in effect without an operator, ``import_cap``).
+        """
         if not operator or not operator.strip():
             raise InputError(E.T411.format(id=warning_id, state="not published", detail="an operator must be named"))
         if status not in ("Actual", "Exercise", "System", "Test"):
@@ -126,7 +131,8 @@ class WarningLifecycle(WarningOutbox):
         if warning.status == "Draft":
             warning = dataclasses.replace(warning, status=status)
         cap_xml = current.cap_xml if current.imported else to_cap(dataclasses.replace(warning, source_xml=None))
-        referenced = [r for r in self._stored_references(warning) if r.state == "published"]  # may be none here
+        referenced = [r for r in self._stored_references(warning) if r.state == "published" and (  # may be none
+            not own_only or (r.warning.sender == warning.sender and r.warning.status == warning.status))]
         for old in referenced:
             old_geometry = warning_geometry(old.warning)
             if old_geometry is not None:

@@ -3,7 +3,8 @@
 The source's URL is an Atom or RSS index of CAP alerts (or one CAP message). Each new entry's alert
 is taken from the entry when it is embedded, else fetched from its CAP link (resolved against the
 page's URL), and stored through :meth:`tocsin.warnings.store.WarningStore.import_cap` as a **draft**:
-the watcher never publishes. ``rel="next"`` pages are followed while they still hold unseen entries
+the watcher never publishes an alert or an Update (the authority's own Cancel of an alert an operator
+published takes effect at once: ``import_cap``). ``rel="next"`` pages are followed while they still hold unseen entries
 (up to ``MAX_PAGES`` per poll). A link or alert repeated within the feed is read once.
 
 One entry never stops the others: an alert that cannot be fetched or read is a fault of the source
