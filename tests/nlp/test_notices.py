@@ -369,6 +369,14 @@ def test_hours_given_to_leave_count_from_publication(nlp: Language) -> None:
     assert notice.kind == "deadline" and notice.end == dt.date(2020, 11, 24)
 
 
+def test_the_time_left_before_a_deadline_gives_its_end(nlp: Language) -> None:
+    text = ("The army vowed to resume its offensive if the fighters do not withdraw from Afrin by the end of the "
+            "truce. A minister said that they have roughly \"30 hours left.\"")
+    (notice,) = notices(nlp, Case(text, dt.datetime(2020, 11, 22, 6, tzinfo=UTC), [], [P("Afrin", "Asia/Damascus")]))
+    # counted from publication, as "within 30 hours" is
+    assert notice.kind == "deadline" and notice.end == dt.date(2020, 11, 23)
+
+
 def test_clock_without_a_day_takes_the_publication_day(nlp: Language) -> None:
     text = "The army announced a curfew over Afrin from 3 p.m."
     (notice,) = notices(nlp, Case(text, JAN_8, [], [P("Afrin", "Asia/Damascus")]), None)

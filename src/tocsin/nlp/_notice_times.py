@@ -28,6 +28,7 @@ from tocsin.nlp.pipeline import doc_text
 __all__ = [
     "COUNTRY_ZONES",
     "Window",
+    "counts_down",
     "day_of",
     "day_value",
     "entity_toponyms",
@@ -377,18 +378,27 @@ _DAY_WORD_RE = re.compile(
 )
 _WITHIN_RE = re.compile(
     r"\bwithin\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\s+(?:ultimatum|deadline)\b"
-    r"|\b(\d{1,3})\s+(hours?|days?)\s+to\s+(?:leave|withdraw|surrender|evacuate|vacate|depart|disarm|hand)\b",
+    r"|\b(\d{1,3})\s+(hours?|days?)\s+to\s+(?:leave|withdraw|surrender|evacuate|vacate|depart|disarm|hand)\b"
+    r"|\b(\d{1,3})\s+(hours?|days?)\s+(?:left|remaining|to go)\b",
     re.I,
 )
+#: "They have roughly '35 hours left'", "with 48 hours to go": what remains of a deadline.
+_LEFT_RE = re.compile(r"\b\d{1,3}\s+(?:hours?|days?)\s+(?:left|remaining|to go)\b", re.I)
+
+
+def counts_down(text: str) -> bool:
+    """The text says how long remains before a deadline ("35 hours left")."""
+    return _LEFT_RE.search(text) is not None
 
 
 def _duration_end(text: str, published: dt.datetime | None) -> dt.date | None:
-    """'within 72 hours', 'a 72-hour ultimatum': the day the time runs out, counted from publication."""
+    """'within 72 hours', 'a 72-hour ultimatum', '35 hours left': the day the time runs out, counted from
+    publication."""
     m = _WITHIN_RE.search(text)
     if m is None or published is None:
         return None
-    amount = int(m.group(1) or m.group(3) or m.group(5))
-    unit = (m.group(2) or m.group(4) or m.group(6)).lower()
+    amount = int(m.group(1) or m.group(3) or m.group(5) or m.group(7))
+    unit = (m.group(2) or m.group(4) or m.group(6) or m.group(8)).lower()
     hours = amount * (24 if unit.startswith("day") else 1)
     return (published + dt.timedelta(hours=hours)).date()
 

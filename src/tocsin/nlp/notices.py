@@ -385,7 +385,10 @@ BACKREF_NOUNS = frozenset("order curfew warning notice deadline corridor ultimat
 
 def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bool:
     """A sentence without a cue that adds to the previous notice: 'it would last until noon' (its end),
-    'The IDF released the order Tuesday morning' (its day), '... he said 2am on Sunday' (a deadline's hour)."""
+    'The IDF released the order Tuesday morning' (its day), '... he said 2am on Sunday' (a deadline's hour),
+    'they have roughly "35 hours left"' (a deadline's end, counted from publication)."""
+    if last.kind == "deadline" and last.window.end is None and times.counts_down(sent.text):
+        return True
     if not mentions:
         return False
     if last.window.end is None and any(m.has_time for m in mentions):
