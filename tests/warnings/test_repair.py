@@ -23,6 +23,7 @@ RING = "38.47,-120.14 38.34,-119.95 38.52,-119.74 38.62,-119.89 38.47,-120.14"
 SENT_UTC = dt.datetime(2003, 6, 17, 21, 57, tzinfo=dt.UTC)
 EXPIRES_UTC = dt.datetime(2003, 6, 17, 23, 0, tzinfo=dt.UTC)
 EDXL = "urn:oasis:names:tc:emergency:EDXL:DE:1.0"
+OUT = "out of the CAP schema's order"
 
 
 def _sub(old: str, new: str, text: str = STORM) -> str:
@@ -121,6 +122,25 @@ ACCEPTED: list[tuple[str, bytes, str | None, Callable[..., bool]]] = [
      lambda w: w.id == "KSTO1055887203"),
     ("inside an RSS item", f"<rss><channel><item><title>t</title>{BODY}</item></channel></rss>".encode(),
      "<rss> wrapper", lambda w: w.id == "KSTO1055887203"),
+    # elements out of the schema's order, read in it (each element still says what it said)
+    ("info element out of order", _sub("<expires>2003-06-17T16:00:00-07:00</expires>", "").replace(
+        "<category>", "<expires>2003-06-17T16:00:00-07:00</expires><category>", 1).encode(),
+     "<info> has <category> after <expires>", lambda w: w.expires == EXPIRES_UTC and w.category == "Met"),
+    ("alert elements out of order", _sub("<status>Actual</status>", "", _sub("<scope>Public</scope>",
+                                         "<scope>Public</scope><status>Exercise</status>")).encode(),
+     "<alert> has <status> after <scope>", lambda w: w.status == "Exercise" and w.scope == "Public"),
+    ("value before valueName", _sub("<area>", "<parameter><value>WXR</value><valueName>EAS-ORG</valueName>"
+                                    "</parameter><area>").encode(), OUT, lambda w: ("EAS-ORG", "WXR") in w.parameters),
+    ("geocode before polygon, with a comment", _sub("<polygon>", "<!-- the warned area --><polygon>", _sub(
+        "</area>", "<geocode><valueName>SAME</valueName><value>006001</value></geocode></area>").replace(
+        "</areaDesc>", "</areaDesc><geocode><valueName>FIPS6</valueName><value>006002</value></geocode>", 1)).encode(),
+     "<area> has <polygon> after <geocode>",
+     lambda w: w.areas[0].polygons and w.areas[0].geocodes[0] == ("FIPS6", "006002")),
+    ("several info blocks keep their order", _sub("</info>", "</info><info><language>fr-CA</language><category>Met"
+                                                  "</category><event>ORAGE</event><urgency>Immediate</urgency>"
+                                                  "<severity>Severe</severity><certainty>Observed</certainty></info>"
+                                                  "<incidents>i1</incidents>").encode(),
+     "<alert> has <incidents> after <info>", lambda w: w.event == "SEVERE THUNDERSTORM"),
 ]
 
 
@@ -154,8 +174,14 @@ REFUSED = [
      "T304", "point 2"),
     ("date only", _sub("2003-06-17T14:57:00-07:00", "2003-06-17").encode(), "T405", "sent"),
     ("empty required element", _sub("<urgency>Immediate</urgency>", "<urgency/>").encode(), "T406", "<urgency>"),
-    ("elements out of order", _sub("<expires>2003-06-17T16:00:00-07:00</expires>", "").replace(
-        "<category>", "<expires>2003-06-17T16:00:00-07:00</expires><category>", 1).encode(), "T405", "expires"),
+    # out of order where the order decides the meaning, or not an order problem at all: left to the schema
+    ("two names in one parameter, out of order", _sub("<area>", "<parameter><value>1</value><valueName>A</valueName>"
+                                                      "<valueName>B</valueName><value>2</value></parameter><area>")
+     .encode(), "T405", "valueName"),
+    ("an element allowed once given twice", _sub("<category>", "<expires>2003-06-17T15:00:00-07:00</expires>"
+                                                 "<category>").encode(), "T405", "expires"),
+    ("an element under the wrong parent", _sub("<contact>", "<polygon>" + RING + "</polygon><contact>").encode(),
+     "T405", "polygon"),
 ]
 
 
@@ -221,3 +247,25 @@ def test_own_output_needs_no_repair() -> None:
     notes: list[str] = []
     parse_cap(to_cap(make_warning()), notes=notes)
     assert notes == []
+
+
+def test_the_schema_order_is_the_shipped_schemas() -> None:
+    from importlib import resources
+
+    from lxml import etree
+
+    from tocsin.warnings import repair
+
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    found: dict[str, tuple[str, ...]] = {}
+    repeated = set()
+    xsd = (resources.files("tocsin") / "data" / "cap" / "CAP-v1.2.xsd").read_bytes()
+    for element in etree.fromstring(xsd).iter(xs + "element"):
+        sequence = element.find(f"{xs}complexType/{xs}sequence")
+        if element.get("name") and sequence is not None:
+            children = [c.get("name") or c.get("ref", "").split(":")[-1] for c in sequence.findall(xs + "element")]
+            found[element.get("name", "")] = tuple(children)
+        if element.get("maxOccurs") == "unbounded":
+            repeated.add(element.get("name"))
+    assert found == repair.SCHEMA_ORDER
+    assert repeated == set(repair._REPEATED)

@@ -142,8 +142,8 @@ def test_import_path_reads_feeds_and_reports_each_entry(warning_store: WarningSt
     index.write_text('<rss version="2.0"><channel><item><title>t</title><link>alert.cap</link></item></channel></rss>')
     local = warning_store.import_path(index, "importer")
     assert local[0].error is None and local[0].warning_id is not None
-    bad = warning_store.import_path(FIXTURES / "invalid" / "screenly__test.cap", "importer")
-    assert bad[0].warning_id is None and "[T405]" in (bad[0].error or "")
+    bad = warning_store.import_path(FIXTURES / "invalid" / "gcap__invalid.cap", "importer")
+    assert bad[0].warning_id is None and "[T405]" in (bad[0].error or "")  # no <scope>: a required element
 
 
 def test_subscriptions_fan_out_on_publish(warning_store: WarningStore) -> None:

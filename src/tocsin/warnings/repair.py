@@ -15,6 +15,8 @@ What is repaired (anything else stays an error with a code, see ``docs/warnings.
   signature (``ds:Signature``) is kept in the original bytes;
 - enumeration values in other capitals (``actual``), empty optional elements (``<effective/>``),
   ``<language>`` written with an underscore (``fr_CA``);
+- elements out of the schema's order (``<expires>`` after ``<instruction>``), put in order when that
+  cannot change what they say (``schema_order``);
 - polygons and circles: spaces around commas, points written ``lat lon, lat lon``, a third coordinate
   (altitude), an unclosed ring, and every point given as lon,lat when that is the only reading that
   fits the ranges; an empty ``<polygon/>`` or ``<circle/>`` is ignored (``tocsin.warnings.cap`` also
@@ -31,12 +33,14 @@ from tocsin.warnings.records import ENUMERATIONS
 
 __all__ = [
     "CAP12_NS",
+    "SCHEMA_ORDER",
     "alert_bytes",
     "clean_geometry_text",
     "find_alerts",
     "looks_like_html",
     "normalise_alert",
     "normalise_time",
+    "schema_order",
 ]
 
 CAP12_NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -169,6 +173,65 @@ _ENUMS = {_Q + tag: (tag, {v.lower(): v for v in values}) for tag, values in ENU
 _OPTIONAL_TAGS = {_Q + tag: tag for tag in _OPTIONAL}
 
 
+#: The order of the CAP 1.2 schema's sequences (``CAP-v1.2.xsd``): parent -> its children, in order.
+SCHEMA_ORDER: dict[str, tuple[str, ...]] = {
+    "alert": ("identifier", "sender", "sent", "status", "msgType", "source", "scope", "restriction", "addresses",
+              "code", "note", "references", "incidents", "info"),
+    "info": ("language", "category", "event", "responseType", "urgency", "severity", "certainty", "audience",
+             "eventCode", "effective", "onset", "expires", "senderName", "headline", "description", "instruction",
+             "web", "contact", "parameter", "resource", "area"),
+    "eventCode": ("valueName", "value"),
+    "parameter": ("valueName", "value"),
+    "geocode": ("valueName", "value"),
+    "resource": ("resourceDesc", "mimeType", "size", "uri", "derefUri", "digest"),
+    "area": ("areaDesc", "polygon", "circle", "geocode", "altitude", "ceiling"),
+}
+#: Children the schema allows more than once; any other child may appear once.
+_REPEATED = frozenset({"code", "info", "category", "responseType", "eventCode", "parameter", "resource", "area",
+                       "polygon", "circle", "geocode"})
+_RANK = {_Q + parent: {_Q + child: i for i, child in enumerate(children)} for parent, children in SCHEMA_ORDER.items()}
+_SIGNATURE = "{" + DSIG_NS + "}Signature"
+
+
+def schema_order(alert: etree._Element, notes: list[str]) -> None:
+    """Put the children of each CAP element in the schema's order, in place, when that is unambiguous.
+
+    The schema names each child once in each sequence, so moving an element to its place changes nothing
+    it says, and elements of one name keep their order among themselves (``info`` blocks, ``parameter``s).
+    A parent is left as written (the schema then refuses it, T405, naming the element) when it holds an
+    element that is not its CAP child (it is misplaced, not out of order) or twice an element the schema
+    allows once: two ``valueName``s in one ``parameter`` (which value goes with which name would depend on
+    the order), two ``expires`` (which one is meant?). Comments move with the element after them.
+    """
+    for parent in alert.iter(*_RANK):
+        rank = _RANK[parent.tag]
+        children = [c for c in parent if isinstance(c.tag, str)]
+        keys = [rank.get(c.tag, len(rank) if parent is alert and c.tag == _SIGNATURE else -1) for c in children]
+        if keys == sorted(keys) or -1 in keys:
+            continue
+        names = [etree.QName(c).localname for c in children]
+        if any(names.count(n) > 1 for n in set(names) if n not in _REPEATED and n != "Signature"):
+            continue
+        first = next(i for i in range(1, len(keys)) if keys[i] < keys[i - 1])
+        groups: list[list[etree._Element]] = []
+        pending: list[etree._Element] = []
+        for node in parent:
+            pending.append(node)
+            if isinstance(node.tag, str):
+                groups.append(pending)
+                pending = []
+        order = sorted(range(len(groups)), key=lambda i: keys[i])  # stable: same names keep their order
+        tail = parent[-1].tail
+        for node in list(parent):
+            parent.remove(node)
+        for i in order:
+            parent.extend(groups[i])
+        parent.extend(pending)  # comments after the last element
+        parent[-1].tail = tail
+        notes.append(f"<{etree.QName(parent).localname}> has <{names[first]}> after <{names[first - 1]}>, out of "
+                     "the CAP schema's order; read in the schema's order")
+
+
 def _fixed_enum(element: etree._Element, tag: str, by_lower: dict[str, str], notes: list[str]) -> None:
     text = (element.text or "").strip()
     fixed = by_lower.get(text.lower(), text)
@@ -182,7 +245,8 @@ def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
 
     Elements outside CAP are removed (an XML signature directly under ``<alert>`` stays), date-times
     are written as the schema wants them, enumeration values lose surrounding blanks and take the
-    schema's capitals (``actual`` -> ``Actual``), empty optional elements are dropped.
+    schema's capitals (``actual`` -> ``Actual``), empty optional elements are dropped, and elements out
+    of the schema's order are put in it (``schema_order``).
     """
     if etree.QName(alert).namespace is None:
         _adopt_namespace(alert, notes)
@@ -224,6 +288,7 @@ def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
             parent.remove(element)
     for name, count in dropped.items():
         notes.append(f"ignored {count} <{name}> element(s): not part of CAP 1.2")
+    schema_order(alert, notes)
     return alert
 
 
