@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tocsin.geo.gazetteer import KIND_ADMIN1, MATCH_LOOSE, MATCH_SKELETON, Gazetteer, fold, loose_key, skeleton
+from tocsin.geo.gazetteer import (
+    KIND_ADMIN1,
+    MATCH_ALIAS,
+    MATCH_LOOSE,
+    MATCH_SKELETON,
+    Gazetteer,
+    fold,
+    loose_key,
+    skeleton,
+)
 from tocsin.model import Place
 
 
@@ -198,3 +207,14 @@ def test_a_two_letter_state_abbreviation_matches_without_its_full_stop(gazetteer
 def test_long_names_with_three_consonants_match_by_skeleton(gazetteer: Gazetteer, name: str, found: bool) -> None:
     rows = {gazetteer.name[c.row] for c in gazetteer.candidates(name) if c.match == MATCH_SKELETON}
     assert ("Nasiriyah" in rows) is found
+
+
+def test_a_region_named_by_a_compass_word_is_found_by_that_word(gazetteer: Gazetteer) -> None:
+    # GeoNames' "Southern Region" (Malawi) is "Southern" in ACLED's parentheses; a bare "Federal" (Brazil's
+    # Federal District) or "Pskov" (Pskov Oblast, also the town's name) is not indexed for the region
+    southern = [c.row for c in gazetteer.candidates("Southern") if gazetteer.cc[c.row] == "MW"]
+    assert southern and all(gazetteer.kind[r] == KIND_ADMIN1 for r in southern)
+    federal = gazetteer.candidates("Federal")
+    assert not [c for c in federal if gazetteer.cc[c.row] == "BR" and gazetteer.kind[c.row] == KIND_ADMIN1]
+    pskov = [c.row for c in gazetteer.candidates("Pskov") if c.match <= MATCH_ALIAS]
+    assert pskov and all(gazetteer.kind[r] != KIND_ADMIN1 for r in pskov)

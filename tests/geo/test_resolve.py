@@ -659,3 +659,11 @@ def test_a_town_abroad_known_only_without_the_article_is_doubted(places_nlp) -> 
     kour = _by_name(toponyms, "Al-Kour")
     assert not kour.resolved and kour.reason == "only candidates lie outside the countries the report names"
     assert _by_name(toponyms, "Al Mayadin").country_code == "SY"
+
+
+def test_a_name_and_its_container_are_read_together(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # Uganda's Central Region outscores Malawi's alone, and "Dowa" alone leans to China's Duoba; together they are
+    # Malawi's town in Malawi's region
+    toponyms = _toponyms(places_nlp, "Party members beat an election monitor in Dowa (Central) on Saturday.")
+    assert (_by_name(toponyms, "Dowa").country_code, _by_name(toponyms, "Dowa").admin1) == ("MW", "Central Region")
+    assert _by_name(toponyms, "Central").country_code == "MW"

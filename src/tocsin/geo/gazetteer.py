@@ -80,6 +80,9 @@ _LETTERS = str.maketrans({
 })
 _SPACES = re.compile(r"[\s\-_,/\u2010-\u2015]+")
 _REPEATS = re.compile(r"(.)\1+")
+_COMPASS = re.compile(r"(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west|central)(?:ern)?$", re.I)
+#: Generic words after a region's own name that ``_bare_admin1_names`` strips ("Central Region", "South Governorate").
+_BARE_SUFFIX = re.compile(r"\s+(?:Region|Province|Governorate|State|Division|Oblast|Prefecture|District|Territory)$")
 _GENERIC_SUFFIX = re.compile(r" (governorate|province|region|state|oblast|prefecture|city|municipality|division)$")
 
 
@@ -361,6 +364,7 @@ class Gazetteer:
                 gaz.capitals.add(cap)
             gaz.tz[row] = gaz.tz[cap] if cap is not None else ""
         gaz._english_admin1_names()
+        gaz._bare_admin1_names()
         gaz._load_aliases()
         _KEYS_MEMO.clear()
         return gaz
@@ -396,6 +400,23 @@ class Gazetteer:
                 english = _english_alias(self.name[row], self.aliases(row))
                 if english:
                     self._rename(row, english)
+
+    def _bare_admin1_names(self) -> None:
+        """Index a region named by a compass word by that word alone, where nothing else in its country has it.
+
+        ACLED and news write "Dowa (Central)", "Balaka (Balaka, Southern)" for GeoNames' "Central Region" and
+        "Southern Region". Only compass words: a bare "Federal" (District) or "Capital" (Region) is an
+        organisation's word ("Federal Highway Police"), and a bare "Pskov" (Oblast) is the town's own name.
+        """
+        for row in self.admin1_rows.values():
+            found = _BARE_SUFFIX.search(self.name[row])
+            if found is None:
+                continue
+            bare = self.name[row][:found.start()]
+            if not _COMPASS.match(bare) or any(self.cc[other] == self.cc[row] for other in self.index.get(fold(bare))):
+                continue
+            self.alias_text[row] = "|".join((*self.aliases(row), bare))
+            self._index_name(bare, row)
 
     def _rename(self, row: int, name: str) -> None:
         self.alias_text[row] = "|".join((*self.aliases(row), self.name[row]))

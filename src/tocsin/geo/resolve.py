@@ -442,13 +442,7 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
             outer = states[st.container]
             if not outer.candidates:
                 continue
-            inner_row = st.candidates[st.best].row
-            inner_rank = _RANK[gaz.kind[inner_row]]
-            bonus = [
-                w["container"] if _RANK[gaz.kind[c.row]] > inner_rank and _contains(gaz, c.row, inner_row) else 0.0
-                for c in outer.candidates
-            ]
-            outer.best = max(range(len(outer.candidates)), key=lambda k: outer.scores[k] + bonus[k])
+            outer.best = _best_container(gaz, st, outer)
             st_scores = st.scores
             inner_best = max(
                 range(len(st.candidates)),
@@ -456,6 +450,37 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                 + (w["container"] if _contains(gaz, outer.candidates[outer.best].row, st.candidates[k].row) else 0),
             )
             st.best = inner_best
+
+
+#: Readings of a contained name weighed against every reading of its container (the best-scored ones).
+_JOINT_READINGS = 10
+
+
+def _best_container(gaz: Gazetteer, inner: _State, outer: _State) -> int:
+    """The container's reading, chosen together with the contained name's: "Dowa (Central)" is Malawi's Dowa in
+    Malawi's Central Region, though the name alone leaned elsewhere and Uganda's Central Region scored higher."""
+    bonus = WEIGHTS["container"]
+    inner_row = inner.candidates[inner.best].row
+
+    def holds(m: int, row: int) -> bool:
+        outer_row = outer.candidates[m].row
+        return _RANK[gaz.kind[outer_row]] > _RANK[gaz.kind[row]] and _contains(gaz, outer_row, row)
+
+    simple = max(range(len(outer.candidates)), key=lambda m: outer.scores[m] + (bonus if holds(m, inner_row) else 0.0))
+    if holds(simple, inner_row):
+        return simple  # the name's own choice lies in a reading of the container: nothing to weigh
+
+    ranked = sorted(range(len(inner.candidates)), key=lambda k: -inner.scores[k])
+    inner_top = sorted({inner.best, *ranked[:_JOINT_READINGS]})
+    best, best_score = simple, -math.inf
+    for m in range(len(outer.candidates)):
+        gain = max(
+            inner.scores[k] - inner.scores[inner.best] + (bonus if holds(m, inner.candidates[k].row) else 0.0)
+            for k in inner_top
+        )
+        if outer.scores[m] + gain > best_score:
+            best, best_score = m, outer.scores[m] + gain
+    return best
 
 
 #: Kinds with a point of their own, between which proximity counts.
