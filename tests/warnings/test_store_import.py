@@ -174,3 +174,14 @@ def test_another_senders_cancel_leaves_a_draft_alone(warning_store: WarningStore
     ws.import_cap(_cancel(B, "b-9", (A, "1234")), "importer", notes=notes)
     assert ws.get("1234").state == "draft"
     assert any("another sender" in n for n in notes)
+
+
+def test_a_reference_with_another_sent_time_is_followed_and_said(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.import_cap(_msg(A, "1234"), "importer")  # sent T0
+    later = Reference(A, "1234", T0 + dt.timedelta(hours=1))  # the sender's reference gives another time
+    notes: list[str] = []
+    ws.import_cap(to_cap(make_warning(id="1235", sender=A, msg_type="Cancel", references=(later,))), "importer",
+                  notes=notes)
+    assert ws.get("1234").state == "cancelled"
+    assert any("was sent 2026-03-01T12:00:00+00:00; taken as that message" in n for n in notes), notes

@@ -13,7 +13,7 @@ from lxml import etree
 
 from tocsin.errors import CapError, ConflictError, E, InputError
 from tocsin.store.warning_tables import warnings
-from tocsin.warnings.cap import parse_cap, safe_parse
+from tocsin.warnings.cap import format_time, parse_cap, safe_parse
 from tocsin.warnings.drafts import draft_from_notice
 from tocsin.warnings.feed import MAX_FEED_BYTES, next_page, read_feed
 from tocsin.warnings.geometry import Resolver
@@ -104,6 +104,13 @@ class WarningImporter(WarningLifecycle):
                 f"sender {warning.sender!r} sent a message of this identifier before (stored as {existing.key!r}); "
                 "a sender's identifier names one message; ask the sender")))
         referenced = self._stored_references(warning)
+        for ref in warning.references:  # found by (sender, identifier); a different `sent` is worth saying
+            old = next((r for r in referenced if (r.warning.sender, r.warning.id) == (ref.sender, ref.identifier)),
+                       None)
+            if old is not None and old.warning.sent != ref.sent:
+                notes.append(f"references {ref.to_text()} but {old.key!r}, the stored message of that sender and "
+                             f"identifier, was sent {format_time(old.warning.sent)}; taken as that message (a CAP "
+                             "identifier names one message of its sender)")
         later = self._referencing(warning)
         ends = "cancelled" if warning.msg_type == "Cancel" else "superseded"
         now = _now()
