@@ -101,3 +101,23 @@ def test_a_cap_source_serving_an_error_page_backs_off(loopback: Loopback, db_pat
         assert summary.errors == 1 and state.consecutive_errors == 1
         assert state.last_error is not None and "[T414]" in state.last_error and "text/html" in state.last_error
         assert state.next_poll_at is not None and state.next_poll_at > T0 + dt.timedelta(seconds=60)
+
+
+def test_the_authoritys_own_cancel_withdraws_its_published_alert_at_the_next_poll(
+    loopback: Loopback, db_path: Path
+) -> None:
+
+    loopback.routes["/latest.xml"] = Route(content_type=CAP, body=_cap("a-1"))
+    source = Source("authority", loopback.url("/latest.xml"), kind="cap", interval_s=60)
+    with Store(db_path) as store:
+        watcher = _watcher(store, source)
+        watcher.run_once(T0)
+        ws = WarningStore(store)
+        ws.publish("a-1", operator="alice")  # an operator relays the authority's alert
+        alert = ws.get("a-1").warning
+        loopback.routes["/latest.xml"] = Route(content_type=CAP, body=to_cap(make_warning(
+            id="a-1-cancel", sender=alert.sender, msg_type="Cancel", references=(alert.reference(),))))
+        watcher.run_once(T0 + dt.timedelta(seconds=60))
+        cancel = ws.get("a-1-cancel")
+        assert (ws.get("a-1").state, cancel.state) == ("cancelled", "published")
+        assert cancel.published_by == "watch:authority (the sender's own Cancel)"
