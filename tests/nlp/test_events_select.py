@@ -438,3 +438,20 @@ def test_an_operation_launched_to_take_ground_is_a_fight(
 ) -> None:
     events = run(nlp, text, Setup(triggers=triggers))._.events
     assert [e.sub_event_type for e in events] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type", "expected"),
+    [
+        # a whole sentence read as an event whose verb is a threat or a vow: nothing happened yet
+        ("The army threatened to besiege the city of Kolvar on Sunday.", "Change to group/activity", 0),
+        ("The rebels vowed to retake the town within days.", "Non-state actor overtakes territory", 0),
+        # a decision taken, or an attempt, is something that happened
+        ("The committee decided to close the crossings to the coastal districts.", "Change to group/activity", 1),
+        ("The gunmen tried to storm the police station at dawn.", "Attack", 1),
+    ],
+)
+def test_a_whole_sentence_of_a_threat_or_a_vow_is_no_event(
+    nlp: Language, text: str, sub_type: str, expected: int
+) -> None:
+    assert len(run(nlp, text, Setup(triggers=[(text, sub_type, 0.9)]))._.events) == expected

@@ -56,6 +56,9 @@ CONDITIONS = frozenset(("if", "unless"))
 INTENT_VERBS = frozenset(
     "threaten plan vow pledge promise prepare intend aim seek want warn decide expect hope try".split()
 )
+#: "decided to subject arrivals to checks" (ACLED codes the decision), "tried to storm the building" (an attempt):
+#: told as a whole sentence, something happened.
+DONE_INTENT = frozenset("decide try seek".split())
 #: "urged them to surrender", "called on the militants to withdraw", "recommends that gatherings take place":
 #: what someone demands of others, not what was done.
 DIRECTIVE_VERBS = frozenset("urge call demand ask order instruct recommend advise request appeal".split())
@@ -235,6 +238,10 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
         return False
     if whole and verb.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
         return True  # "the command recommends that gatherings take place" (not "medics called the police")
+    if whole and verb.lemma_.lower() in INTENT_VERBS - DONE_INTENT and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children
+    ):
+        return True  # "the army threatened to besiege the city", "the rebels vowed to retake the town"
     if _planned(verb, negation=verb is root and not whole):
         return True
     # "advancing units and air strikes will not target civilians": the clause is the subject of a planned verb
