@@ -305,24 +305,29 @@ def warnings_show(
 
 @warnings_app.command("export")
 def warnings_export(
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory for <id>.xml, warnings.geojson, warnings.atom.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for warnings/<key>.xml, warnings.geojson, "
+                                                       "warnings.atom.")],
     base_url: Annotated[str, typer.Option(help="Public base URL of the CAP files, for the feed links.")] = (
         "http://localhost:8000"),
     at: Annotated[str | None, typer.Option(help="Active at this time (default now).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write every active published alert as CAP XML, plus a GeoJSON file and the Atom feed."""
-    from tocsin.warnings.feed import warnings_geojson
+    """Write the CAP XML of every alert the feed lists, the active ones as GeoJSON, and the Atom feed."""
+    from urllib.parse import quote
+
+    from tocsin.warnings.feed import cap_file_name, warnings_geojson
 
     with _errors(), _warning_store(db) as ws:
         when = _time(at, "at") or dt.datetime.now(dt.UTC)
         active = ws.active(when)
         (out_dir / "warnings").mkdir(parents=True, exist_ok=True)
-        for warning in active:
-            (out_dir / "warnings" / f"{warning.handle}.xml").write_bytes(ws.cap_xml(warning.handle))
+        for warning in ws.in_feed(when):  # also those starting later and Cancels: the feed links to each
+            (out_dir / "warnings" / f"{cap_file_name(warning)}.xml").write_bytes(ws.cap_xml(warning.handle))
         actual = [w for w in active if w.status == "Actual"]  # a map layer does not say "exercise": left out
         (out_dir / "warnings.geojson").write_text(json.dumps(warnings_geojson(actual)), encoding="utf-8")
-        (out_dir / "warnings.atom").write_bytes(ws.feed(base_url, when))
+        base = base_url.rstrip("/")  # a web server decodes the link once: the file name's own % is encoded
+        href = lambda w: f"{base}/warnings/{quote(cap_file_name(w), safe='~')}.xml"  # noqa: E731
+        (out_dir / "warnings.atom").write_bytes(ws.feed(base_url, when, cap_href=href))
         out.print(f"{len(active)} active warnings written to {out_dir}")
 
 

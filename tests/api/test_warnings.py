@@ -262,3 +262,29 @@ def test_two_senders_sharing_an_identifier_are_named_apart(api: Api) -> None:
     assert missing.status_code == 404 and "from sender 'c@c.example'" in missing.json()["message"]
     log = api.client.get("/api/audit?target=warning:1234~2", headers=api.h("admin")).json()["items"]
     assert [e["action"] for e in log] == ["warning.publish"] and log[0]["after"]["sender"] == "b@b.example"
+
+
+def test_an_identifier_holding_slashes_is_addressed_and_linked(api: Api) -> None:
+    from urllib.parse import quote
+
+    from tocsin.warnings.cap import to_cap
+    from tocsin.warnings.geometry import parse_polygon
+    from tocsin.warnings.records import Warning, WarningArea
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    identifier = "http://doj.dc.gov/amber12345"  # as the shared AMBER sample names its alert: CAP allows '/'
+    WarningStore(api.store).import_cap(to_cap(Warning(
+        id=identifier, kind="other", sender="KARO@CLETS.DOJ.DC.GOV", sent=now, status="Actual", headline="Amber",
+        effective=now, expires=now + dt.timedelta(days=1),
+        areas=[WarningArea("Kharkiv", polygons=(parse_polygon(KHARKIV_POLYGON),))])), "importer")
+    path = quote(identifier, safe="")
+    shown = api.client.get(f"/api/warnings/{path}", headers=api.h("operator"))
+    assert shown.status_code == 200 and shown.json()["id"] == identifier
+    assert _publish(api, path)["properties"]["status"] == "published"
+    assert api.client.get(f"/api/warnings/{path}/cap.xml").status_code == 200
+    feed = etree.fromstring(api.client.get("/feed.atom").content)
+    [href] = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")
+              if link.get("rel") == "alternate"]
+    assert href.endswith("/warnings/http%3A%2F%2Fdoj.dc.gov%2Famber12345.xml")
+    linked = api.client.get(urlsplit(href).path)
+    assert linked.status_code == 200 and b"<headline>Amber</headline>" in linked.content

@@ -161,3 +161,36 @@ def test_two_senders_sharing_an_identifier_are_named_by_sender(app: typer.Typer,
     with Store(db) as store:
         ws = WarningStore(store)
         assert (ws.get("1234").state, ws.get("1234~2").state) == ("draft", "published")
+
+
+def test_export_writes_every_file_the_feed_links_and_never_outside_its_folder(app: typer.Typer, tmp_path: Path) -> None:
+    import datetime as dt
+    from urllib.parse import unquote
+
+    from lxml import etree
+    from warnkit import T0, make_warning
+
+    from tocsin.warnings.cap import to_cap
+
+    db = tmp_path / "t.db"
+    later = make_warning(id="later", sender="a@a.example", effective=T0 + dt.timedelta(days=1),
+                         expires=T0 + dt.timedelta(days=2))  # announced: the feed lists it before it starts
+    hostile = make_warning(id="../../outside", sender="b@b.example")  # CAP allows '/' and '.' in identifiers
+    for i, warning in enumerate((later, hostile, make_warning(id="gone", sender="a@a.example"))):
+        path = tmp_path / f"in{i}.xml"
+        path.write_bytes(to_cap(warning))
+        run(app, db, "warnings", "import", str(path))
+    for key in ("later", "../../outside", "gone"):
+        run(app, db, "warnings", "publish", key, "--operator", "bob")
+    run(app, db, "warnings", "cancel", "gone", "--who", "bob")  # a published CAP Cancel, in the feed for 24 h
+    out_dir = tmp_path / "site" / "public"
+    run(app, db, "warnings", "export", "--out", str(out_dir), "--at", (T0 + dt.timedelta(hours=1)).isoformat(),
+        "--base-url", "https://a.example")
+    assert not (tmp_path / "site" / "outside.xml").exists() and not (tmp_path / "outside.xml").exists()
+    feed = etree.fromstring((out_dir / "warnings.atom").read_bytes())
+    hrefs = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")
+             if link.get("rel") == "alternate"]
+    assert len(hrefs) == 3  # the announced one, the hostile one, and the Cancel of "gone"
+    for href in hrefs:  # a web server decodes the path once and finds the file
+        assert (out_dir / unquote(href.removeprefix("https://a.example/"))).is_file(), href
+    assert (out_dir / "warnings" / "..%2F..%2Foutside.xml").is_file()

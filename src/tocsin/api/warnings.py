@@ -139,19 +139,21 @@ def _visible(request: Request, warning_id: str, sender: str | None = None) -> An
     return stored
 
 
-@router.get("/{warning_id}", summary="One warning as a GeoJSON Feature (drafts: operator)")
-def get_warning(request: Request, warning_id: str, sender: SenderQuery = None) -> dict[str, Any]:
-    features = warning_feature(_visible(request, warning_id, sender), dt.datetime.now(dt.UTC))
-    return features[0] if len(features) == 1 else {"type": "FeatureCollection", "features": features}
-
-
-@router.get("/{warning_id}/cap.xml", summary="One warning as CAP 1.2 XML", response_class=Response,
+# ``{warning_id:path}``: CAP identifiers may hold '/' (``http://doj.dc.gov/amber12345``); the routes with a
+# suffix come first so that ``/{warning_id:path}`` does not take their paths.
+@router.get("/{warning_id:path}/cap.xml", summary="One warning as CAP 1.2 XML", response_class=Response,
             responses={200: {"content": {CAP_TYPE: {}}}})
 def get_cap(request: Request, warning_id: str, sender: SenderQuery = None) -> Response:
     return Response(_visible(request, warning_id, sender).cap_xml, media_type=CAP_TYPE)
 
 
-@feed_router.get("/warnings/{warning_id}.xml", summary="CAP XML at the path the Atom feed links to",
+@router.get("/{warning_id:path}", summary="One warning as a GeoJSON Feature (drafts: operator)")
+def get_warning(request: Request, warning_id: str, sender: SenderQuery = None) -> dict[str, Any]:
+    features = warning_feature(_visible(request, warning_id, sender), dt.datetime.now(dt.UTC))
+    return features[0] if len(features) == 1 else {"type": "FeatureCollection", "features": features}
+
+
+@feed_router.get("/warnings/{warning_id:path}.xml", summary="CAP XML at the path the Atom feed links to",
                  response_class=Response, responses={200: {"content": {CAP_TYPE: {}}}})
 def get_cap_file(request: Request, warning_id: str, sender: SenderQuery = None) -> Response:
     return get_cap(request, warning_id, sender)
@@ -310,7 +312,7 @@ def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int 
     return changes, body.version
 
 
-@router.patch("/{warning_id}", summary="Edit a draft (a published warning gets an Update draft instead)")
+@router.patch("/{warning_id:path}", summary="Edit a draft (a published warning gets an Update draft instead)")
 def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
                  sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
@@ -320,7 +322,7 @@ def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Ope
                     lambda: state.warnings.update(key, who.name, expected_version=version, **changes))
 
 
-@router.post("/{warning_id}/update", summary="Draft a CAP Update of a published warning (publish it next)")
+@router.post("/{warning_id:path}/update", summary="Draft a CAP Update of a published warning (publish it next)")
 def update_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
                    sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
@@ -330,7 +332,7 @@ def update_warning(request: Request, warning_id: str, body: WarningPatch, who: O
                     lambda: state.warnings.update(key, who.name, expected_version=version, **changes))
 
 
-@router.post("/{warning_id}/publish", summary="Publish a draft: feed, status answers, webhooks")
+@router.post("/{warning_id:path}/publish", summary="Publish a draft: feed, status answers, webhooks")
 def publish_warning(request: Request, warning_id: str, who: Operator, body: PublishIn | None = None,
                     sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)
@@ -339,7 +341,7 @@ def publish_warning(request: Request, warning_id: str, who: Operator, body: Publ
     return _changed(request, state, key, who, "warning.publish", lambda: state.warnings.publish(key, who.name, status))
 
 
-@router.post("/{warning_id}/cancel", summary="Cancel a published warning (CAP Cancel) or discard a draft")
+@router.post("/{warning_id:path}/cancel", summary="Cancel a published warning (CAP Cancel) or discard a draft")
 def cancel_warning(request: Request, warning_id: str, who: Operator, body: CancelIn | None = None,
                    sender: SenderQuery = None) -> dict[str, Any]:
     state = state_of(request)

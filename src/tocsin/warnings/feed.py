@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from lxml import etree
 
@@ -25,7 +25,8 @@ from tocsin.warnings.records import Warning
 from tocsin.warnings.repair import alert_bytes
 
 __all__ = [
-    "ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "next_page", "read_feed", "warnings_geojson",
+    "ATOM_NS", "CAP_MIME", "MAX_FEED_BYTES", "FeedEntry", "build_feed", "cap_file_name", "next_page", "read_feed",
+    "warnings_geojson",
 ]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -52,9 +53,16 @@ class FeedEntry:
     alert_xml: bytes | None = None
 
 
+def cap_file_name(warning: Warning) -> str:
+    """The name of a warning's CAP file (``NAME.xml``): its key, percent-encoded so that an identifier holding
+    ``/`` or ``..`` (CAP allows both: ``http://doj.dc.gov/amber12345``) stays one file name."""
+    return quote(warning.handle, safe="~")
+
+
 def _cap_href(base_url: str) -> Callable[[Warning], str]:
+    """Where tocsin's API serves a warning's CAP (``/warnings/{key}.xml``; the key percent-encoded)."""
     base = base_url.rstrip("/")
-    return lambda w: f"{base}/warnings/{w.handle}.xml"
+    return lambda w: f"{base}/warnings/{cap_file_name(w)}.xml"
 
 
 def build_feed(

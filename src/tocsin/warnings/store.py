@@ -16,6 +16,7 @@ rows (``subscription_index``, ``status_index``). The API keeps ``status_index`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -109,15 +110,23 @@ class WarningStore(WarningImporter):
             self._status_cache = (signature, StatusIndex(self.published()))
         return self._status_cache[1]
 
-    def feed(self, base_url: str, at: dt.datetime | None = None) -> bytes:
-        """The Atom feed: published alerts in effect or starting later, plus Cancel messages of the last 24 hours."""
+    def in_feed(self, at: dt.datetime | None = None) -> list[Warning]:
+        """What the feed lists: published alerts in effect or starting later, plus Cancel messages of the last
+        24 hours (so aggregators withdraw the alert)."""
         at = at or _now()
         since = at - dt.timedelta(hours=CANCEL_FEED_HOURS)
         q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type == "Cancel",
                                       warnings.c.sent >= since)
         with self.engine.connect() as conn:
             cancels = [self._stored(r).warning for r in conn.execute(q)]
-        return build_feed(self.current(at) + cancels, base_url=base_url, updated=at)
+        return self.current(at) + cancels
+
+    def feed(self, base_url: str, at: dt.datetime | None = None,
+             cap_href: Callable[[Warning], str] | None = None) -> bytes:
+        """The Atom feed of ``in_feed(at)``; each entry links to ``cap_href(warning)`` (default: tocsin's API path
+        ``BASE/warnings/KEY.xml``)."""
+        at = at or _now()
+        return build_feed(self.in_feed(at), base_url=base_url, updated=at, cap_href=cap_href)
 
     def cap_xml(self, warning_id: str, *, published_only: bool = True, sender: str | None = None) -> bytes:
         stored = self.get(warning_id, sender)
