@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 from warnkit import T0, make_warning
 
 from tocsin.errors import InputError, NotFound
@@ -45,6 +46,11 @@ def test_two_senders_sharing_an_identifier_are_both_stored(warning_store: Warnin
     with pytest.raises(NotFound, match="from sender 'nobody@c.example'"):
         ws.get("1234", sender="nobody@c.example")
     assert len(ws.list()) == 2
+    from tocsin.store.warning_tables import warning_log
+
+    with ws.engine.connect() as conn:
+        detail = conn.execute(sa.select(warning_log.c.detail).where(warning_log.c.warning_id == "1234~2")).scalar_one()
+    assert "already used by another sender" in detail  # the import's notes are kept in the log
 
 
 @pytest.mark.parametrize(

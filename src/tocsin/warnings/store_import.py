@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from tocsin.errors import CapError, ConflictError, E, InputError
-from tocsin.store.warning_tables import warnings
+from tocsin.store.warning_tables import warning_log, warnings
 from tocsin.warnings.cap import format_time, parse_cap, safe_parse
 from tocsin.warnings.drafts import draft_from_notice
 from tocsin.warnings.feed import MAX_FEED_BYTES, next_page, read_feed
@@ -147,6 +147,8 @@ class WarningImporter(WarningLifecycle):
                 self._log(conn, key, state, who, f"by {later.warning.msg_type} {later.key} stored before")
                 notes.append(f"already {state} by {later.warning.msg_type} {later.key!r} stored before; "
                              "not to be published")
+            conn.execute(warning_log.update().where(warning_log.c.warning_id == key, warning_log.c.action == "import")
+                         .values(detail="; ".join(notes) or None))  # what was decided above is logged too
         if at_once:
             ended = ", ".join(repr(k) for k in at_once)
             try:
