@@ -455,3 +455,20 @@ def test_a_whole_sentence_of_a_threat_or_a_vow_is_no_event(
     nlp: Language, text: str, sub_type: str, expected: int
 ) -> None:
     assert len(run(nlp, text, Setup(triggers=[(text, sub_type, 0.9)]))._.events) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # no agreement was made
+        ("The peace talks in the capital stalled on Monday.", "peace talks", 0),
+        ("The negotiations in the capital broke down on Monday.", "negotiations", 0),
+        ("The rebels rejected the ceasefire on Monday.", "ceasefire", 0),
+        ("No agreement was reached at the talks on Monday.", "agreement", 0),
+        # one was
+        ("The government and the rebels signed a ceasefire on Monday.", "ceasefire", 1),
+        ("The government signed a ceasefire with the rebels on Monday after earlier talks failed.", "ceasefire", 1),
+    ],
+)
+def test_failed_talks_are_no_agreement(nlp: Language, text: str, trigger: str, expected: int) -> None:
+    assert len(run(nlp, text, Setup(triggers=[(trigger, "Agreement", 0.9)]))._.events) == expected

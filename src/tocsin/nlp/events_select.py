@@ -73,6 +73,8 @@ BACKING_VERBS = frozenset("support back aid assist cover accompany escort".split
 TAKE_VERBS = frozenset("take retake capture recapture seize regain liberate free control storm".split())
 OFFENSIVE_NOUNS = frozenset("operation offensive assault campaign push attack".split())
 LAUNCH_VERBS = frozenset("launch begin start mount open".split())
+#: "Peace talks stalled", "the rebels rejected the truce": an agreement that was not made.
+FAILED_VERBS = frozenset("stall collapse fail falter suspend reject refuse derail".split())
 #: "alleged shelling", "a purported attack": an event named as someone's allegation.
 HEDGES = frozenset("alleged purported supposed unconfirmed so-called".split())
 #: "People were still living in areas of Donbas": being somewhere is a situation, not a happening.
@@ -145,6 +147,8 @@ def no_event(doc: Doc, text: str, trigger: Trigger, dates: list[DateMention], ar
     article (``article``), also a state of things told in the simple present."""
     if _habitual(doc, trigger) or _unreal(doc, trigger) or _aggregate(text, trigger, dates):
         return True
+    if trigger.sub_event_type == "Agreement" and _failed(doc, trigger):
+        return True
     return article and (_state(doc, trigger) or _hedged(doc, trigger))
 
 
@@ -194,6 +198,23 @@ def _perfect_infinitive(verb: Token) -> bool:
         c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in c.children)
         for c in verb.children
     )
+
+
+def _failed(doc: Doc, trigger: Trigger) -> bool:
+    """'Peace talks stalled', 'the negotiations broke down', 'the rebels rejected the ceasefire', 'no agreement was
+    reached': no agreement was made, so ACLED codes none."""
+    root = trigger_root(doc, trigger)
+    if root is None:
+        return False
+    verb = verb_of(root)
+    if not is_cued(trigger) and verb.lemma_.lower() in SAYING:
+        verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    # the verb of the reading, or one the parser hung below the talks ("the peace talks in the capital stalled")
+    for tok in [verb, *(t for t in root.subtree if t.pos_ == "VERB")]:
+        lemma = tok.lemma_.lower()
+        if lemma in FAILED_VERBS or (lemma == "break" and any(c.lower_ == "down" for c in tok.children)):
+            return True
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in root.children)
 
 
 def _clause_verb(token: Token) -> Token | None:
