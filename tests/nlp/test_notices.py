@@ -814,3 +814,10 @@ def test_a_schedule_cited_with_according_to_is_no_issuer(extractor) -> None:  # 
     text = ("The troops must leave the two towns according to the following schedule: by February 3 – Kolvar, "
             "by February 17 – Tanjar.")
     assert [n.issuer for n in _pipeline_notices(extractor, text)] == [None, None]
+
+
+def test_a_listed_name_with_a_lower_case_arabic_article_is_an_area(nlp: Language) -> None:
+    text = ("The army called on residents of several villages in the south to evacuate their homes immediately. "
+            "The villages include Kolvar, al-Tanjar and Sarin.")
+    (notice,) = notices(nlp, Case(text, JAN_8))
+    assert [a.name for a in notice.areas] == ["Kolvar", "al-Tanjar", "Sarin"]

@@ -633,6 +633,10 @@ def _list_start(sent: SpacySpan) -> int | None:
     return None
 
 
+#: A name written with an Arabic article in lower case: "al-Zahiriyeh", "el-Botm", "ash-Sharqiyah".
+_ARTICLE_NAME = re.compile(r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az|ed|en|er|es|et)-[A-Z]")
+
+
 def entity_toponyms(
     doc: Doc, reason: str = "not resolved: no place resolver ran", sents: Sequence[SpacySpan] | None = None
 ) -> list[Toponym]:
@@ -664,7 +668,7 @@ def entity_toponyms(
         while len(span) > 1 and span[0].lower_ in ("the", "a"):
             span = span[1:]
         name = span.text.strip(" ,.'\u2019")
-        if not name or name.lower() in _NOT_PLACES or not any(c.isupper() for c in name[:1]):
+        if not name or name.lower() in _NOT_PLACES or not (name[:1].isupper() or _ARTICLE_NAME.match(name)):
             continue
         zone = zone_by_name(name)
         out.append(Toponym(name=name, start=span.start_char, end=span.start_char + len(name), timezone=zone,
