@@ -810,6 +810,18 @@ def test_a_schedule_of_deadlines_gives_one_notice_per_place_and_date(extractor, 
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what people did by a time is no deadline, alone or as a schedule
+        "Protesters left the square in Kolvar by 5 p.m. on Monday.",
+        "The militia withdrew its fighters from Kolvar by February 3 and from Tanjar by February 17.",
+    ],
+)
+def test_leaving_told_in_the_past_is_no_deadline(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _pipeline_notices(extractor, text) == []
+
+
 def test_a_schedule_cited_with_according_to_is_no_issuer(extractor) -> None:  # type: ignore[no-untyped-def]
     text = ("The troops must leave the two towns according to the following schedule: by February 3 – Kolvar, "
             "by February 17 – Tanjar.")

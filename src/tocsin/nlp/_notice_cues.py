@@ -339,6 +339,8 @@ def _accept_deadline(span: SpacySpan, tok: Token, sent: SpacySpan) -> bool:
     if span[0].lower_ == "within":
         return bool(_words(sent) & DEADLINE_ACTIONS)
     if tok.pos_ == "VERB":
+        if tok.tag_ == "VBD":
+            return False  # "the troops withdrew from the town by November 20": what they did, not a deadline
         # "gave fighters until 2 a.m. to withdraw", "warned to leave by Aug. 25", "must withdraw according to the
         # following schedule: by November 20 - Aghdam, by December 1 - Lachin"
         return _by_date(tok) or len(schedule_steps(sent)) >= 2
