@@ -336,12 +336,15 @@ def warnings_import(
     paths: Annotated[list[Path], typer.Argument(help="CAP XML files, or Atom/RSS index feeds.")],
     who: WhoOption = "cli",
     db: DbOption = None,
+    reorder: Annotated[bool, typer.Option(
+        "--reorder", help="Read elements out of the CAP schema's order in its order (with a note) instead of "
+                          "refusing the message as invalid CAP.")] = False,
 ) -> None:
     """Import CAP alerts from other authorities as drafts (original bytes kept, signatures intact)."""
     failed = 0
     with _errors(), _warning_store(db) as ws:
         for path in paths:
-            for result in ws.import_path(path, who):
+            for result in ws.import_path(path, who, reorder=reorder):
                 if result.error:
                     failed += 1
                     err.print(f"skipped {result.where}: {result.error}", highlight=False, markup=False)

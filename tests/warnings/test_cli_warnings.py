@@ -119,6 +119,15 @@ def test_import_prints_what_was_repaired(app: typer.Typer, tmp_path: Path) -> No
     assert "note: <sent> '2003-06-17T21:57:00Z' read as 2003-06-17T21:57:00+00:00" in result.output
 
 
+def test_import_refuses_elements_out_of_order_unless_reorder_is_given(app: typer.Typer, tmp_path: Path) -> None:
+    sample = str(FIXTURES / "invalid" / "screenly__test.cap")  # <expires> after <instruction>
+    refused = CliRunner().invoke(app, ["warnings", "import", sample, "--db", str(tmp_path / "t.db")])
+    assert refused.exit_code == 1 and "[T405]" in refused.output and "--reorder" in refused.output
+    read = CliRunner().invoke(app, ["warnings", "import", sample, "--reorder", "--db", str(tmp_path / "t.db")])
+    assert read.exit_code == 0, read.output
+    assert "imported " in read.output and "out of the CAP schema's order" in read.output
+
+
 def test_subscriptions_and_update_cancel(app: typer.Typer, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     sub_id = run(app, db, "subscriptions", "add", "http://127.0.0.1:9/hook", "--secret", "s",

@@ -92,6 +92,23 @@ def test_a_cap_source_that_is_one_alert(loopback: Loopback, db_path: Path) -> No
         assert summary.cap_imported == 1 and WarningStore(store).get("a-1").state == "draft"
 
 
+def test_a_cap_source_reads_elements_out_of_order_only_when_it_says_so(loopback: Loopback, db_path: Path) -> None:
+    body = _cap("a-1")
+    moved = body.replace(b"<msgType>Alert</msgType>", b"").replace(b"</scope>", b"</scope><msgType>Alert</msgType>")
+    assert moved != body
+    loopback.routes["/strict.xml"] = Route(content_type=CAP, body=moved)
+    loopback.routes["/lenient.xml"] = Route(content_type=CAP, body=moved)
+    strict = Source("strict", loopback.url("/strict.xml"), kind="cap", interval_s=60)
+    lenient = Source("lenient", loopback.url("/lenient.xml"), kind="cap", interval_s=60, reorder=True)
+    with Store(db_path) as store:
+        assert _watcher(store, strict).run_once(T0).cap_imported == 0
+        faults = [reason for _, _, reason in WatchStore(store).faults("strict")]
+        assert any("[T405]" in f and "--reorder" in f for f in faults), faults
+        lenient_round = _watcher(store, lenient).run_once(T0)
+        assert lenient_round.cap_imported == 1, WatchStore(store).faults("lenient")
+        assert WarningStore(store).get("a-1").state == "draft"
+
+
 def test_a_cap_source_serving_an_error_page_backs_off(loopback: Loopback, db_path: Path) -> None:
     loopback.routes["/index.atom"] = Route(content_type="text/html", body=b"<html><body>Maintenance</body></html>")
     source = Source("down", loopback.url("/index.atom"), kind="cap", interval_s=60)

@@ -38,6 +38,7 @@ def test_name_taken_is_refused(tmp_path: Path) -> None:
         ('[[source]]\nname = "a"\nurl = "http://x/y"\nkind = "pdf"\n', "kind"),  # unknown kind
         ('[[source]]\nname = "a"\nurl = "http://x/y"\ninterval_s = 0\n', "interval_s"),  # no interval
         ('[[source]]\nname = "a"\nurl = "http://x/y"\ntrust = 9\n', "trust"),  # trust out of range
+        ('[[source]]\nname = "a"\nurl = "http://x/y"\nreorder = "yes"\n', "reorder"),  # not a boolean
         ('[[source]]\nname = "a"\nurl = "http://x/y"\ncolour = "red"\n', "colour"),  # unknown key
         ('[[source]]\nname = "a"\n', "name/url"),  # no url
         ('[[source]\nname = "a"\n', "file"),  # broken TOML

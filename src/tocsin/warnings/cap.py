@@ -9,6 +9,7 @@ messages are converted to 1.2 when the result validates, else refused with T407.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -39,7 +40,14 @@ from tocsin.warnings.records import (
     Warning,
     WarningArea,
 )
-from tocsin.warnings.repair import alert_bytes, clean_geometry_text, find_alerts, looks_like_html, normalise_alert
+from tocsin.warnings.repair import (
+    alert_bytes,
+    clean_geometry_text,
+    find_alerts,
+    looks_like_html,
+    normalise_alert,
+    schema_order,
+)
 from tocsin.warnings.timewindow import parse_window
 
 __all__ = [
@@ -269,6 +277,23 @@ def validate_cap(message: bytes | etree._Element, where: str = "<input>") -> Non
         raise CapError(E.T405.format(where=where, detail=f"line {error.line}: {error.message}"))
 
 
+def _validate_read(root: etree._Element, where: str, reorder: bool) -> None:
+    """``validate_cap``; when only the elements' order broke it, the error says how to read the message anyway."""
+    try:
+        validate_cap(root, where)
+    except CapError as exc:
+        if reorder:
+            raise
+        moved: list[str] = []
+        reordered = copy.deepcopy(root)
+        schema_order(reordered, moved)
+        if not moved or not schema().validate(reordered):
+            raise
+        hint = moved[0].split(";")[0]
+        raise CapError(f"{exc.message} ({hint}; `tocsin warnings import --reorder`, or reorder=True, reads it "
+                       "in that order)") from exc
+
+
 # -- reading ---------------------------------------------------------------------------------------
 
 
@@ -289,7 +314,7 @@ def _fix_older_structure(root: etree._Element) -> None:
             resource.insert(0 if desc is None else resource.index(desc) + 1, mime)
 
 
-def _convert_older(root: etree._Element, where: str, notes: list[str]) -> etree._Element:
+def _convert_older(root: etree._Element, where: str, notes: list[str], reorder: bool = False) -> etree._Element:
     """Rename a CAP 1.0/1.1 message into the 1.2 namespace (dropping 1.0's ``password``)."""
     namespace = etree.QName(root).namespace
     version = "1.1" if namespace == CAP11_NS else "1.0"
@@ -307,9 +332,9 @@ def _convert_older(root: etree._Element, where: str, notes: list[str]) -> etree.
             if certainty.text == "Very Likely":
                 certainty.text = "Likely"
     etree.cleanup_namespaces(root, top_nsmap={None: CAP_NS})
-    normalise_alert(root, notes)
+    normalise_alert(root, notes, reorder=reorder)
     try:
-        validate_cap(root, where)
+        _validate_read(root, where, reorder)
     except CapError as exc:
         raise CapError(E.T407.format(where=where, version=version, detail=exc.message)) from exc
     return root
@@ -522,7 +547,7 @@ def _warning_from(root: etree._Element, data: bytes, where: str, notes: list[str
 
 
 def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES, *, validated: bool = False,
-              notes: list[str] | None = None, language: str | None = None) -> Warning:
+              notes: list[str] | None = None, language: str | None = None, reorder: bool = False) -> Warning:
     """Read one CAP message into a Warning, or raise CapError naming what is wrong.
 
     The original bytes are kept in ``Warning.source_xml`` (an XML signature stays verifiable); for an
@@ -531,7 +556,9 @@ def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTE
     is repaired in tocsin's copy only, and each repair is appended to ``notes``. Of several ``info``
     blocks the one in ``language`` is read (else English, else the first).
     ``validated=True`` skips the schema and enumeration checks for messages tocsin itself stored after
-    checking them (the safe parser, the same repairs and the geometry checks still run).
+    checking them (the safe parser, the same repairs and the geometry checks still run). Elements out of
+    the schema's order make a message invalid (T405, saying so); ``reorder=True`` reads them in the
+    schema's order instead, with a note.
     """
     notes = [] if notes is None else notes
     root = safe_parse(data, where, max_bytes, notes)
@@ -546,14 +573,14 @@ def parse_cap(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTE
         root = safe_parse(data, where, max_bytes)
     namespace = etree.QName(root).namespace
     if namespace in (CAP11_NS, CAP10_NS):
-        root = _convert_older(root, where, notes)
+        root = _convert_older(root, where, notes, reorder)
     elif namespace in (CAP_NS, None):
-        normalise_alert(root, notes)
+        normalise_alert(root, notes, reorder=reorder)
     else:
         raise CapError(E.T408.format(where=where, tag=root.tag))
     if not validated:
         _check_enums(root, where)
-        validate_cap(root, where)
+        _validate_read(root, where, reorder)
     try:
         return _warning_from(root, data, where, notes, language)
     except GeometryError as exc:

@@ -16,7 +16,8 @@ What is repaired (anything else stays an error with a code, see ``docs/warnings.
 - enumeration values in other capitals (``actual``), empty optional elements (``<effective/>``),
   ``<language>`` written with an underscore (``fr_CA``);
 - elements out of the schema's order (``<expires>`` after ``<instruction>``), put in order when that
-  cannot change what they say (``schema_order``);
+  cannot change what they say (``schema_order``), only when the caller asks (``reorder=True``: by default
+  such a message is invalid CAP and refused);
 - polygons and circles: spaces around commas, points written ``lat lon, lat lon``, a third coordinate
   (altitude), an unclosed ring, and every point given as lon,lat when that is the only reading that
   fits the ranges; an empty ``<polygon/>`` or ``<circle/>`` is ignored (``tocsin.warnings.cap`` also
@@ -240,13 +241,14 @@ def _fixed_enum(element: etree._Element, tag: str, by_lower: dict[str, str], not
     element.text = fixed if element.text is not None else None
 
 
-def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
+def normalise_alert(alert: etree._Element, notes: list[str], *, reorder: bool = False) -> etree._Element:
     """Repair tocsin's parsed copy of a CAP 1.2 (or namespace-less) alert in place, in one pass; return it.
 
     Elements outside CAP are removed (an XML signature directly under ``<alert>`` stays), date-times
     are written as the schema wants them, enumeration values lose surrounding blanks and take the
-    schema's capitals (``actual`` -> ``Actual``), empty optional elements are dropped, and elements out
-    of the schema's order are put in it (``schema_order``).
+    schema's capitals (``actual`` -> ``Actual``), empty optional elements are dropped. Elements out of the
+    schema's order are put in it (``schema_order``) only with ``reorder``: a message that breaks the order
+    is invalid CAP, refused by default (T405, with a hint), read only when the operator asks for it.
     """
     if etree.QName(alert).namespace is None:
         _adopt_namespace(alert, notes)
@@ -288,7 +290,8 @@ def normalise_alert(alert: etree._Element, notes: list[str]) -> etree._Element:
             parent.remove(element)
     for name, count in dropped.items():
         notes.append(f"ignored {count} <{name}> element(s): not part of CAP 1.2")
-    schema_order(alert, notes)
+    if reorder:
+        schema_order(alert, notes)
     return alert
 
 

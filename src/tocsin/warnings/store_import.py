@@ -78,7 +78,7 @@ class WarningImporter(WarningLifecycle):
     """``import_cap``, ``import_path`` and ``drafts_from_notices``."""
 
     def import_cap(self, data: bytes, who: str, where: str = "<input>",
-                   notes: list[str] | None = None) -> StoredWarning:
+                   notes: list[str] | None = None, *, reorder: bool = False) -> StoredWarning:
         """Store another authority's CAP message as a draft, keeping its original bytes (and signature).
 
         What was repaired while reading it is appended to ``notes`` and kept in the warning's log.
@@ -89,9 +89,10 @@ class WarningImporter(WarningLifecycle):
         at once, by ``who``, and ends it (``_waits_for_an_operator``). A message that a stored Update or
         Cancel of its sender already references is stored ``superseded``/``cancelled``, never public.
         The same message again (same bytes, or the same alert once canonicalised) is not stored twice.
+        ``reorder``: read elements out of the schema's order in it (``parse_cap``) instead of refusing them.
         """
         notes = [] if notes is None else notes
-        warning = parse_cap(data, where, notes=notes)
+        warning = parse_cap(data, where, notes=notes, reorder=reorder)
         data = warning.source_xml or data  # the <alert>'s own bytes when it came inside a wrapper
         if warning.msg_type in ("Ack", "Error"):
             refs = " ".join(r.to_text() for r in warning.references) or "no references"
@@ -160,7 +161,7 @@ class WarningImporter(WarningLifecycle):
                 notes.append(f"the sender's own Cancel of published {ended}: published, in effect at once")
         return self.get(key)
 
-    def import_path(self, path: str | Path, who: str) -> list[ImportResult]:
+    def import_path(self, path: str | Path, who: str, *, reorder: bool = False) -> list[ImportResult]:
         """Import a CAP file (also wrapped: EDXL-DE, an Atom entry), or an Atom/RSS index feed.
 
         From a feed: embedded alerts, and CAP links to local files (relative links are read relative to
@@ -177,26 +178,27 @@ class WarningImporter(WarningLifecycle):
         page: Path | None = path
         while page is not None and len(pages) < MAX_FEED_PAGES:
             pages.add(page.resolve())
-            following = self._import_page(page, who, results, seen)
+            following = self._import_page(page, who, results, seen, reorder)
             page = following if following is not None and following.resolve() not in pages else None
         return results
 
-    def _import_page(self, path: Path, who: str, results: list[ImportResult], seen: dict[str, str]) -> Path | None:
+    def _import_page(self, path: Path, who: str, results: list[ImportResult], seen: dict[str, str],
+                     reorder: bool = False) -> Path | None:
         data = path.read_bytes()[: MAX_FEED_BYTES + 1]
         try:
             root = safe_parse(data, str(path), MAX_FEED_BYTES)
             tag = root.tag if isinstance(root.tag, str) else ""
             local = etree.QName(tag).localname if tag else ""
             if local == "alert":
-                results.append(self._import_one(data, who, str(path)))
+                results.append(self._import_one(data, who, str(path), reorder))
                 return None
             if local not in ("feed", "entry", "rss", "RDF"):
                 alerts = find_alerts(root)
                 if not alerts:  # parse_cap names what the document is (HTML page, other XML)
-                    results.append(self._import_one(data, who, str(path)))
+                    results.append(self._import_one(data, who, str(path), reorder))
                 for i, alert in enumerate(alerts, start=1):
                     where = f"{path} alert {i}" if len(alerts) > 1 else str(path)
-                    results.append(self._import_one(alert_bytes(alert), who, where))
+                    results.append(self._import_one(alert_bytes(alert), who, where, reorder))
                 return None
             entries = read_feed(data, str(path))
             following = next_page(data, str(path))
@@ -211,11 +213,11 @@ class WarningImporter(WarningLifecycle):
             if key:
                 seen[key] = where
             if entry.alert_xml is not None:
-                results.append(self._import_one(entry.alert_xml, who, where))
+                results.append(self._import_one(entry.alert_xml, who, where, reorder))
                 continue
             local_file = self._local_link(path, entry.cap_url)
             if local_file is not None:
-                results.append(self._import_one(local_file.read_bytes(), who, f"{where} ({local_file})"))
+                results.append(self._import_one(local_file.read_bytes(), who, f"{where} ({local_file})", reorder))
             elif entry.cap_url and "://" in entry.cap_url and not entry.cap_url.startswith("file://"):
                 results.append(ImportResult(where, None, f"CAP link {entry.cap_url} is remote; tocsin does not fetch "
                                                          "at run time: download it and import the file"))
@@ -226,10 +228,11 @@ class WarningImporter(WarningLifecycle):
                 results.append(ImportResult(where, None, "entry has no CAP link and no embedded alert"))
         return self._local_link(path, following)
 
-    def _import_one(self, data: bytes, who: str, where: str) -> ImportResult:
+    def _import_one(self, data: bytes, who: str, where: str, reorder: bool = False) -> ImportResult:
         notes: list[str] = []
         try:
-            return ImportResult(where, self.import_cap(data, who, where, notes).key, notes=tuple(notes))
+            return ImportResult(where, self.import_cap(data, who, where, notes, reorder=reorder).key,
+                                notes=tuple(notes))
         except (CapError, InputError) as exc:
             return ImportResult(where, None, exc.message, tuple(notes))
 

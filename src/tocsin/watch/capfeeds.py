@@ -145,7 +145,7 @@ async def poll_cap_source(warnings: WarningStore, watch: WatchStore, fetcher: Fe
                 continue
             data = result.body
         try:
-            stored = warnings.import_cap(data, f"watch:{source.name}", where)
+            stored = warnings.import_cap(data, f"watch:{source.name}", where, reorder=source.reorder)
         except (CapError, InputError) as exc:
             poll.failed += 1
             transient = exc.code == "T414"  # an error page served instead of the alert

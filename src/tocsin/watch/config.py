@@ -9,6 +9,7 @@ interval_s = 60
 language = "en"
 fetch_article = false   # fetch each item's page and extract its main text
 trust = 3               # 1 (low) .. 5 (official)
+reorder = false         # kind "cap": read alerts whose elements break the CAP schema's order (else refused)
 ```
 """
 
@@ -35,6 +36,7 @@ class Source:
     language: str | None = None
     fetch_article: bool = False
     trust: int = 3
+    reorder: bool = False
 
     def __post_init__(self) -> None:
         where = f"source {self.name!r}"
@@ -47,6 +49,8 @@ class Source:
             raise InputError(_bad(where, "kind", " | ".join(KINDS), self.kind))
         if not self.interval_s > 0:
             raise InputError(_bad(where, "interval_s", "> 0 seconds", self.interval_s))
+        if not isinstance(self.reorder, bool):
+            raise InputError(_bad(where, "reorder", "true or false", self.reorder))
         if not 1 <= self.trust <= 5:
             raise InputError(_bad(where, "trust", "1..5", self.trust))
 

@@ -142,6 +142,8 @@ class Watcher:
         self.ws = WatchStore(store)
         if sources is not None:
             self.ws.sync_sources(sources)
+        # read from the configuration each run, not stored with the source's state
+        self._reorder = {s.name for s in sources or () if s.reorder}
         self.extractor = extractor
         self.fetcher_options = dict(fetcher_options or {})
         self.max_new_per_round = max_new_per_round
@@ -267,7 +269,7 @@ class Watcher:
         from tocsin.errors import CapError, InputError
         from tocsin.watch.capfeeds import poll_cap_source
 
-        source = state.source
+        source = replace(state.source, reorder=state.source.name in self._reorder)
         if self._warnings is None:
             from tocsin.warnings.store import WarningStore
 
