@@ -33,6 +33,7 @@ __all__ = [
     "best_cue",
     "cues",
     "matcher_patterns",
+    "schedule_parts",
     "schedule_steps",
 ]
 
@@ -229,6 +230,28 @@ def schedule_steps(span: SpacySpan) -> list[Token]:
     the parse, which hangs the dashes' parts anywhere."""
     doc = span.doc
     return [t for t in span if t.lower_ in DEADLINE_PREPS and t.i + 1 < span.end and doc[t.i + 1].ent_type_ == "DATE"]
+
+
+def schedule_parts(clause: SpacySpan, places: list[int]) -> list[SpacySpan]:
+    """The steps of a schedule of deadlines in ``clause``, each with its date and places ("must withdraw
+    according to the following schedule: by November 20 - Aghdam region, by December 1 - Lachin region": each
+    place after its date; "leave Aghdam by November 20 and Lachin by December 1": each place before it).
+    ``places`` are the character offsets of the clause's place names. Empty when the clause is no schedule or
+    a step names no place (one notice, then)."""
+    steps = schedule_steps(clause)
+    if len(steps) < 2:
+        return []
+    doc = clause.doc
+    if any(p > steps[-1].idx for p in places):  # the place follows its date
+        bounds = [s.i for s in steps] + [clause.end]
+    else:  # the place precedes its date: a step ends after its date's words
+        ends = [next((t.i for t in doc[s.i + 1 : clause.end] if t.ent_type_ != "DATE"), clause.end) for s in steps]
+        colon = [t.i + 1 for t in doc[clause.start : steps[0].i] if t.text == ":"]
+        bounds = [colon[-1] if colon else clause.start, *ends]
+    parts = [doc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    if not all(any(part.start_char <= p < part.end_char for p in places) for part in parts):
+        return []
+    return parts
 
 
 def _own_clause(chain: list[Token]) -> list[Token]:

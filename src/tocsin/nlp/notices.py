@@ -44,7 +44,7 @@ from tocsin.nlp._notice_cues import (
     best_cue,
     cues,
     matcher_patterns,
-    schedule_steps,
+    schedule_parts,
 )
 from tocsin.nlp._notice_times import COUNTRY_ZONES, Window
 from tocsin.nlp.events import is_dateline
@@ -346,27 +346,12 @@ def _clauses(
 def _steps(
     stated: tuple[tuple[str, SpacySpan], SpacySpan], toponyms: Sequence[Toponym]
 ) -> list[tuple[tuple[str, SpacySpan], SpacySpan]]:
-    """A schedule of deadlines, one notice per step: "must withdraw according to the following schedule: by
-    November 20 - Aghdam region, by December 1 - Lachin region" (each place after its date), or "leave Aghdam
-    by November 20 and Lachin by December 1" (each place before its date). Each step is the clause of its own
-    notice, so it keeps its own date and places; a schedule whose steps do not each name a place stays one
-    notice."""
+    """A schedule of deadlines, one notice per step (``schedule_parts``): each step is the clause of its own
+    notice, so it keeps its own date and places."""
     (kind, _), clause = stated
-    steps = schedule_steps(clause) if kind == "deadline" else []
-    if len(steps) < 2:
-        return [stated]
-    doc = clause.doc
     places = [t.start for t in toponyms if clause.start_char <= t.start < clause.end_char]
-    if any(p > steps[-1].idx for p in places):  # the place follows its date
-        bounds = [s.i for s in steps] + [clause.end]
-    else:  # the place precedes its date: a step ends after its date's words
-        ends = [next((t.i for t in doc[s.i + 1 : clause.end] if t.ent_type_ != "DATE"), clause.end) for s in steps]
-        colon = [t.i + 1 for t in doc[clause.start : steps[0].i] if t.text == ":"]
-        bounds = [colon[-1] if colon else clause.start, *ends]
-    parts = [doc[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-    if not all(any(part.start_char <= p < part.end_char for p in places) for part in parts):
-        return [stated]
-    return [(stated[0], part) for part in parts]
+    parts = schedule_parts(clause, places) if kind == "deadline" else []
+    return [(stated[0], part) for part in parts] if parts else [stated]
 
 
 def _similar_order(sent: SpacySpan, last: _Draft | None) -> tuple[str, SpacySpan] | None:
