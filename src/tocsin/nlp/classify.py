@@ -140,22 +140,6 @@ def _char_vector(tokens: list[str], idf: np.ndarray, bits: int) -> tuple[np.ndar
 
 
 @dataclass
-class WordVectors:
-    """Static word vectors (words x dimensions); a sentence's vector is the unit-length mean of its words'."""
-
-    index: dict[str, int]
-    table: np.ndarray
-
-    def sentence(self, tokens: Sequence[str]) -> np.ndarray:
-        rows = [i for i in {self.index.get(w, -1) for w in tokens if w not in _STOP} if i >= 0]
-        if not rows:
-            return np.zeros(self.table.shape[1], dtype=np.float32)
-        mean = self.table[sorted(rows)].mean(axis=0)
-        norm = float(np.sqrt(mean @ mean))
-        return mean / norm if norm else mean
-
-
-@dataclass
 class LinearModel:
     """Word/cue weights (vocabulary x labels), n-gram weights (buckets x labels) and the n-gram IDF."""
 
@@ -171,9 +155,6 @@ class LinearModel:
     """A one-hidden-layer network over the same features (``nlp/classify_hidden.py``), or none."""
     hidden_weight: float = 0.0
     """The network's share of the ensemble that ranks the sub-types (:meth:`_ensemble`)."""
-    dense_weights: np.ndarray | None = None
-    """Weights (dimensions x labels) of the sentence's mean word vector (:class:`WordVectors`), or none."""
-    vectors: WordVectors | None = None
     _index: dict[str, int] = field(init=False, repr=False)
     _grams: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(init=False, repr=False)
     _subtypes: np.ndarray = field(init=False, repr=False)
@@ -200,8 +181,6 @@ class LinearModel:
         logits = self.weights[rows].sum(axis=0, dtype=np.float64)
         if self.char_weights is not None and self.idf is not None:
             logits += self._char_logits(tokens)
-        if self.dense_weights is not None and self.vectors is not None:
-            logits += self.vectors.sentence(tokens) @ self.dense_weights
         for label, bonus in cues.bonuses.items():
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
@@ -404,8 +383,6 @@ def fit(
     hidden_learning_rate: float = 0.01,
     hidden_dropout: float = 0.0,
     char_l2: float | None = None,
-    vectors: WordVectors | None = None,
-    dense_l2: float | None = None,
 ) -> LinearModel:
     """Train multinomial logistic regression on ``texts`` (deterministic for a given seed).
 
@@ -445,20 +422,12 @@ def fit(
         x_types, per_type, idf = _char_matrices(token_lists, char_bits)
         params.append(np.zeros((1 << char_bits, n_labels), dtype=np.float32))
     moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
-    regs = [l2, l2 if char_l2 is None else char_l2][: len(params)]
-    x_dense = None
-    if vectors is not None:
-        x_dense = np.array([vectors.sentence(tokens) for tokens in token_lists], dtype=np.float32)
-        params.append(np.zeros((x_dense.shape[1], n_labels), dtype=np.float32))
-        moments.append((np.zeros_like(params[-1]), np.zeros_like(params[-1])))
-        regs.append(l2 if dense_l2 is None else dense_l2)
+    regs = (l2, l2 if char_l2 is None else char_l2)  # zip stops at params: one block without n-grams
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, epochs + 1):
         logits = x_words.dot(params[0])
         if char_bits:
             logits += char_scale * x_types.dot(per_type.dot(params[1]))
-        if x_dense is not None:
-            logits += x_dense @ params[-1]
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
@@ -466,9 +435,7 @@ def fit(
         grads = [x_words.tdot(grad_docs)]
         if char_bits:
             grads.append(char_scale * per_type.tdot(x_types.tdot(grad_docs)))
-        if x_dense is not None:
-            grads.append(x_dense.T @ grad_docs)
-        for param, grad, (m, v), reg in zip(params, grads, moments, regs, strict=True):
+        for param, grad, (m, v), reg in zip(params, grads, moments, regs, strict=False):
             grad += reg * param
             m *= beta1
             m += (1 - beta1) * grad
@@ -482,8 +449,7 @@ def fit(
     if hidden:
         net = fit_hidden(x_words, target, sw, hidden=hidden, epochs=hidden_epochs, learning_rate=hidden_learning_rate,
                          l2=l2, seed=seed, dropout=hidden_dropout).quantized()  # as saved: int8 input layer
-    ensemble = {"hidden": net, "hidden_weight": hidden_weight if net is not None else 0.0,
-                "dense_weights": params[-1] if x_dense is not None else None, "vectors": vectors}
+    ensemble = {"hidden": net, "hidden_weight": hidden_weight if net is not None else 0.0}
     if not char_bits:
         return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], parse=parse, **ensemble)
     return LinearModel(labels=LABELS, vocab=vocab, weights=params[0], char_weights=params[1], idf=idf,
