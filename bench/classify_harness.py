@@ -35,7 +35,7 @@ import tocsin.nlp.classify as classify
 import tocsin.nlp.triggers_parse as tparse
 import tocsin.train as train
 from tocsin.model import SUB_EVENT_TYPES
-from tocsin.nlp.classify_hidden import HiddenLayer
+from tocsin.nlp.classify_hidden import HiddenLayer, fit_hidden
 from tocsin.nlp.triggers_match import analyse as _analyse
 
 OUT = Path("/tmp/classify_harness")
@@ -74,47 +74,16 @@ def _use_scipy() -> None:
     classify._Sparse.tdot = lambda self, dense: np.asarray(self._csr_t @ dense, dtype=np.float32)
 
 
-def _fit_hidden(x, target, weights, *, hidden=64, epochs=150, learning_rate=0.01, l2=1e-4, seed=13,  # type: ignore[no-untyped-def]
-                dropout=0.0):
-    """``classify_hidden.fit_hidden``, the same computation, keeping the network at the steps in SNAPS."""
-    rng = np.random.default_rng(seed)
-    sw = (np.asarray(weights, dtype=np.float32) / np.float32(np.sum(weights)))[:, None]
-    scale = (1.0 / np.sqrt(np.maximum(np.diff(x.indptr).astype(np.float32), 1.0)))[:, None]
-    w_in = rng.normal(0.0, 1.0, size=(x.n_cols, hidden)).astype(np.float32)
-    b_in = np.zeros(hidden, dtype=np.float32)
-    w_out = (rng.normal(0.0, 1.0, size=(hidden, target.shape[1])) * np.sqrt(2.0 / hidden)).astype(np.float32)
-    b_out = np.zeros(target.shape[1], dtype=np.float32)
-    params = [w_in, b_in, w_out, b_out]
-    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
+def _fit_hidden(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """``classify_hidden.fit_hidden``, keeping the network at the steps in SNAPS."""
     _snapshots.clear()
-    for step in range(1, epochs + 1):
-        pre = x.dot(w_in) * scale + b_in
-        h = np.maximum(pre, 0.0)
-        keep = None
-        if dropout:
-            keep = (rng.random(h.shape) >= dropout).astype(np.float32) / np.float32(1 - dropout)
-            h *= keep
-        logits = h @ w_out + b_out
-        logits -= logits.max(axis=1, keepdims=True)
-        probs = np.exp(logits)
-        probs /= probs.sum(axis=1, keepdims=True)
-        grad_logits = (probs - target) * sw
-        grad_h = (grad_logits @ w_out.T) * (pre > 0)
-        if keep is not None:
-            grad_h *= keep
-        grads = [x.tdot(grad_h * scale) + l2 * w_in, grad_h.sum(axis=0), h.T @ grad_logits + l2 * w_out,
-                 grad_logits.sum(axis=0)]
-        for param, grad, (m, v) in zip(params, grads, moments, strict=True):
-            m *= beta1
-            m += (1 - beta1) * grad
-            v *= beta2
-            v += (1 - beta2) * grad * grad
-            param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+
+    def keep(step: int, network: HiddenLayer) -> None:
         if step in SNAPS:
-            _snapshots.append(HiddenLayer(w_in=w_in.copy(), b_in=b_in.copy(), w_out=w_out.copy(),
-                                          b_out=b_out.copy()).quantized())
-    return HiddenLayer(w_in=w_in, b_in=b_in, w_out=w_out, b_out=b_out)
+            _snapshots.append(HiddenLayer(w_in=network.w_in.copy(), b_in=network.b_in.copy(),
+                                          w_out=network.w_out.copy(), b_out=network.b_out.copy()).quantized())
+
+    return fit_hidden(*args, on_step=keep, **kwargs)
 
 
 def _install() -> None:

@@ -36,6 +36,17 @@ def test_hidden_layer_is_deterministic() -> None:
     assert np.array_equal(first.w_in, second.w_in) and np.array_equal(first.w_out, second.w_out)
 
 
+def test_on_step_sees_each_step_and_snapshots_match_a_shorter_run() -> None:
+    x = _matrix(XOR_ROWS, 3)
+    target = np.eye(2, dtype=np.float32)[XOR_LABELS]
+    kept: dict[int, np.ndarray] = {}
+    fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=8, epochs=20,
+               on_step=lambda step, net: kept.setdefault(step, net.w_out.copy()))
+    assert sorted(kept) == list(range(1, 21))
+    shorter = fit_hidden(x, target, np.ones(len(XOR_ROWS)), hidden=8, epochs=12)
+    assert np.array_equal(kept[12], shorter.w_out)  # a snapshot at step 12 is the 12-step network
+
+
 def test_log_probs_are_normalised() -> None:
     x = _matrix(XOR_ROWS, 3)
     target = np.eye(2, dtype=np.float32)[XOR_LABELS]

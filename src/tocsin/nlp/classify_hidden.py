@@ -19,6 +19,7 @@ training ends with that rounding, so the model that is evaluated is the one that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -83,12 +84,15 @@ def fit_hidden(
     l2: float = 1e-4,
     seed: int = 13,
     dropout: float = 0.0,
+    on_step: Callable[[int, HiddenLayer], None] | None = None,
 ) -> HiddenLayer:
     """Train the network on binary features ``x`` (texts x features), one-hot ``target`` and row ``weights``.
 
     ``weights`` are normalised to sum to 1 (as the linear model's); deterministic for a given seed.
     ``dropout`` is the share of hidden units zeroed at random in each step (inverted dropout,
     Srivastava et al., JMLR 2014); it regularises the network much better than a stronger L2 did.
+    ``on_step(step, network)`` is called after each step with the live (not copied) weights: the
+    experiment harness (``bench/classify_harness.py``) keeps snapshots at chosen steps that way.
     """
     rng = np.random.default_rng(seed)
     n_labels = target.shape[1]
@@ -129,4 +133,6 @@ def fit_hidden(
             v *= beta2
             v += (1 - beta2) * grad * grad
             param -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+        if on_step is not None:
+            on_step(step, HiddenLayer(w_in=w_in, b_in=b_in, w_out=w_out, b_out=b_out))
     return HiddenLayer(w_in=w_in, b_in=b_in, w_out=w_out, b_out=b_out)
