@@ -211,7 +211,10 @@ def sweep(name: str, weights: list[float]) -> None:
         print("  ".join(line))
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("prep", "run", "sweep") or (argv[0] != "prep" and len(argv) < 2):
+        print((__doc__ or "").split("\n\n")[1], file=sys.stderr)
+        return 2
     if argv[0] == "prep":
         prep()
     elif argv[0] == "run":
@@ -219,7 +222,8 @@ def main(argv: list[str]) -> None:
             [a for a in argv[2:] if "=" in a])
     elif argv[0] == "sweep":
         sweep(argv[1], [float(x) for x in argv[2:]] or [0.0, 0.3, 0.5])
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
