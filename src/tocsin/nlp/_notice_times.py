@@ -376,14 +376,16 @@ _DAY_WORD_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
     re.I,
 )
+#: "They have roughly '35 hours left'", "with 48 hours to go": what remains of a deadline.
+_LEFT = r"\b(\d{1,3})\s+(hours?|days?)\s+(?:left|remaining|to go)\b"
+_LEFT_RE = re.compile(_LEFT, re.I)
+#: A deadline's length, in pairs of groups (amount, unit).
 _WITHIN_RE = re.compile(
     r"\bwithin\s+(\d{1,3})\s+(hours?|days?)\b|\b(\d{1,3})[- ](hour|day)\s+(?:ultimatum|deadline)\b"
     r"|\b(\d{1,3})\s+(hours?|days?)\s+to\s+(?:leave|withdraw|surrender|evacuate|vacate|depart|disarm|hand)\b"
-    r"|\b(\d{1,3})\s+(hours?|days?)\s+(?:left|remaining|to go)\b",
+    r"|" + _LEFT,
     re.I,
 )
-#: "They have roughly '35 hours left'", "with 48 hours to go": what remains of a deadline.
-_LEFT_RE = re.compile(r"\b\d{1,3}\s+(?:hours?|days?)\s+(?:left|remaining|to go)\b", re.I)
 
 
 def counts_down(text: str) -> bool:
@@ -397,8 +399,8 @@ def _duration_end(text: str, published: dt.datetime | None) -> dt.date | None:
     m = _WITHIN_RE.search(text)
     if m is None or published is None:
         return None
-    amount = int(m.group(1) or m.group(3) or m.group(5) or m.group(7))
-    unit = (m.group(2) or m.group(4) or m.group(6) or m.group(8)).lower()
+    groups = m.groups()
+    amount, unit = next((int(a), u.lower()) for a, u in zip(groups[::2], groups[1::2], strict=True) if a)
     hours = amount * (24 if unit.startswith("day") else 1)
     return (published + dt.timedelta(hours=hours)).date()
 
