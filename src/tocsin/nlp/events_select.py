@@ -259,9 +259,7 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
         return False
     if whole and verb.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
         return True  # "the command recommends that gatherings take place" (not "medics called the police")
-    if whole and verb.lemma_.lower() in INTENT_VERBS - DONE_INTENT and any(
-        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children
-    ):
+    if whole and verb.lemma_.lower() in INTENT_VERBS - DONE_INTENT and _to_clause(verb):
         return True  # "the army threatened to besiege the city", "the rebels vowed to retake the town"
     if _planned(verb, negation=verb is root and not whole):
         return True
@@ -277,8 +275,17 @@ def _coming_to(verb: Token) -> bool:
     """'Are coming to liberate', 'is going to storm': on the way to do it, not done."""
     if verb.lemma_.lower() not in ("come", "go") or not _progressive(verb):
         return False
-    return any(c.dep_ in ("xcomp", "advcl") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-               for c in verb.children)
+    return _to_clause(verb, ("xcomp", "advcl"))
+
+
+def _to_infinitive(verb: Token) -> bool:
+    """'(to) retake': the verb is a *to*-infinitive."""
+    return any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+
+
+def _to_clause(verb: Token, deps: tuple[str, ...] = ("xcomp",)) -> bool:
+    """'threatened to besiege', 'are coming to liberate': the verb governs a *to*-infinitive (as one of ``deps``)."""
+    return any(c.dep_ in deps and _to_infinitive(c) for c in verb.children)
 
 
 def _planned(verb: Token, *, negation: bool) -> bool:
@@ -299,7 +306,7 @@ def launched_to_take(doc: Doc, trigger: Trigger) -> bool:
     root = trigger_root(doc, trigger)
     if root is None or not is_cued(trigger) or root.lemma_.lower() not in TAKE_VERBS:
         return False
-    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in root.children):
+    if not _to_infinitive(root):
         return False
     above = [root.head]
     while len(above) < 4 and above[-1].head.i != above[-1].i:
@@ -340,12 +347,11 @@ def _handed_out(root: Token, verb: Token) -> bool:
 def _is_to_be(verb: Token) -> bool:
     """'Corridors are to be opened', 'the next battle is to surround Mekele': *be to* + infinitive, a plan."""
     if verb.lemma_.lower() == "be":
-        return any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                   for c in verb.children)
+        return _to_clause(verb)
     head = verb.head
     return (
         verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() == "be"
-        and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+        and _to_infinitive(verb)
     )
 
 
