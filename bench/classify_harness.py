@@ -168,12 +168,11 @@ def run(name: str, what: str, overrides: list[str]) -> None:
         handle.write(line + "\n")
 
 
+_SUBTYPES = np.array([i for i, label in enumerate(classify.LABELS) if label != classify.NONE])
+
+
 def _decide(linear: np.ndarray, net: np.ndarray, w: float) -> str:
-    subtypes = np.array([i for i, label in enumerate(classify.LABELS) if label != classify.NONE])
-    out = linear.copy()
-    if w:
-        order = subtypes[np.argsort(-((1 - w) * linear + w * net)[subtypes], kind="stable")]
-        out[order] = np.sort(linear[subtypes])[::-1]
+    out = classify._reordered(linear, net, w, _SUBTYPES) if w else linear.copy()
     probs = np.exp(out - out.max())
     probs /= probs.sum()
     none = classify.LABELS.index(classify.NONE)

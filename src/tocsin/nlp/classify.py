@@ -139,6 +139,16 @@ def _char_vector(tokens: list[str], idf: np.ndarray, bits: int) -> tuple[np.ndar
     return ids, values / norm if norm else values
 
 
+def _reordered(linear: np.ndarray, net: np.ndarray, weight: float, subtypes: np.ndarray) -> np.ndarray:
+    """The linear log-probabilities with the ``subtypes``' values reordered by (1 - weight) linear + weight net
+    (:meth:`LinearModel._ensemble`; the experiment harness scores recorded runs with it)."""
+    mixed = (1.0 - weight) * linear + weight * net
+    order = subtypes[np.argsort(-mixed[subtypes], kind="stable")]
+    out = linear.copy()
+    out[order] = np.sort(linear[subtypes])[::-1]
+    return out
+
+
 @dataclass
 class LinearModel:
     """Word/cue weights (vocabulary x labels), n-gram weights (buckets x labels) and the n-gram IDF."""
@@ -199,12 +209,7 @@ class LinearModel:
         """
         linear = logits - logits.max()
         linear -= np.log(np.exp(linear).sum())
-        mixed = (1.0 - self.hidden_weight) * linear + self.hidden_weight * net
-        subtypes = self._subtypes
-        order = subtypes[np.argsort(-mixed[subtypes], kind="stable")]
-        out = linear.copy()
-        out[order] = np.sort(linear[subtypes])[::-1]
-        return out
+        return _reordered(linear, net, self.hidden_weight, self._subtypes)
 
     def _word_grams(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(bucket ids, their IDF, their summed weighted rows) of one word, cached per model."""
