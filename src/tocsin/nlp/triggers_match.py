@@ -177,12 +177,8 @@ def _last_actor(window: str) -> str | None:
     return "state" if max(state, default=-1) > max(nonstate, default=-1) else "nonstate"
 
 
-def _territory(text: str, lower: str, possible: bool | None = None) -> list[str]:
-    """``TERR:<state|nonstate|unknown>:<re|take>`` per territory verb: who takes ground, by the nearest actor word.
-
-    ``possible``: whether a territory verb's anchor is in the text, when the caller knows."""
-    if not (_TERRITORY.possible(lower) if possible is None else possible):
-        return []
+def _territory(text: str) -> list[str]:
+    """``TERR:<state|nonstate|unknown>:<re|take>`` per territory verb: who takes ground, by the nearest actor word."""
     feats = []
     for match in _TERRITORY.regex.finditer(text):
         verb = match.group(0).lower()
@@ -236,7 +232,7 @@ def analyse(text: str) -> Cues:
     for bonus, gated in _STRONG_NON_EVENT.values():
         if found(gated):
             bonuses[NONE_LABEL] = max(bonuses.get(NONE_LABEL, 0.0), bonus)
-    cues.territory = _territory(text, lower, id(_TERRITORY) in open_ids)
+    cues.territory = _territory(text) if id(_TERRITORY) in open_ids else []
     if cues.territory:
         taker = cues.territory[0].split(":")[1]
         label = "Government regains territory" if taker == "state" else "Non-state actor overtakes territory"
