@@ -550,12 +550,13 @@ def _fill_areas(
         chosen = _not_routes(_in_sentence(toponyms, following[0]), following[0])
         draft.areas_inferred = bool(chosen)
     specific = [t for t in chosen if not times.is_country(t)]
+    text = doc_text(sent.doc)
     for top in specific or chosen:
         if any(a.name.lower() == top.name.lower() for a in draft.areas):
             continue
-        area, start = _area(top, doc_text(draft.sent.doc))
+        area, start = _area(top, text)
         draft.areas.append(area)
-        draft.area_spans.append(Span(start, top.end, doc_text(draft.sent.doc)[start : top.end]))
+        draft.area_spans.append(Span(start, top.end, text[start : top.end]))
     zones = Counter(z for z in (zone_for(t) for t in chosen) if z)
     if doc_zone in zones:
         draft.zone = doc_zone  # the report's own zone, when one of the areas shares it
