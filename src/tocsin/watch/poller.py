@@ -48,6 +48,15 @@ _BINARY = ("image/", "audio/", "video/", "font/", "application/pdf", "applicatio
 _EXPECTED = {"rss": "XML", "atom": "XML", "json": "JSON", "html": "HTML", "cap": "XML"}
 _FITS = {"rss": ("xml", "rss", "atom"), "atom": ("xml", "rss", "atom"), "json": ("json",), "html": ("html", "xml"),
          "cap": ("xml", "rss", "atom", "cap")}
+
+
+def _with_type(kind: str, mime: str, reason: str) -> str:
+    """``reason`` why a source's body could not be read, naming its content type when that does not fit ``kind``."""
+    if mime and not any(word in mime for word in _FITS[kind]):
+        return f"wrong content type {mime!r} (expected {_EXPECTED[kind]}): {reason}"
+    return reason
+
+
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -235,7 +244,7 @@ class Watcher:
             if bad_encoding:
                 self.ws.fault(source.name, bad_encoding)
         if source.kind == "cap":
-            await self._handle_cap(fetcher, state, result, now, fetched_at, summary)
+            await self._handle_cap(fetcher, state, result, now, fetched_at, mime, summary)
             return
         if source.kind in ("rss", "atom"):
             body = slim_feed(body, lambda keys: self.ws.seen_keys(source.name, keys), self.max_new_per_round)
@@ -243,28 +252,30 @@ class Watcher:
         items = parse_items(source, body)
         rejected = [p for p in items if isinstance(p, Problem) and p.severity == "rejected"]
         if rejected and not any(isinstance(i, Report) for i in items):
-            reason = rejected[0].message
-            if mime and not any(word in mime for word in _FITS[source.kind]):
-                reason = f"wrong content type {mime!r} (expected {_EXPECTED[source.kind]}): {reason}"
-            self._failed(state, reason, result, now, summary)
+            self._failed(state, _with_type(source.kind, mime, rejected[0].message), result, now, summary)
             return
         for p in items:
             if isinstance(p, Problem):
                 self.ws.fault(source.name, p.message)
         reports = [r for r in items if isinstance(r, Report)]
         stored = await self._store_new(fetcher, source, reports, fetched_at, summary)
-        values = {"last_fetch_at": fetched_at, "last_status": result.status, "consecutive_errors": 0,
-                  "last_error": None, "etag": result.etag, "last_modified": result.last_modified,
-                  "next_poll_at": self._next_poll(now, source),
-                  "items_total": state.items_total + stored}
+        self._succeeded(state, result, now, fetched_at, stored, more=stored < self._unseen or self._trimmed)
+
+    def _succeeded(self, state: SourceState, result: FetchResult, now: dt.datetime, fetched_at: dt.datetime,
+                   stored: int, *, more: bool) -> None:
+        """Record a read poll that stored ``stored`` new items; ``more``: items wait, so no 304 may hide them."""
+        values: dict[str, object] = {
+            "last_fetch_at": fetched_at, "last_status": result.status, "consecutive_errors": 0, "last_error": None,
+            "etag": result.etag, "last_modified": result.last_modified,
+            "next_poll_at": self._next_poll(now, state.source), "items_total": state.items_total + stored}
         if stored:
             values["last_new_at"] = fetched_at
-        if stored < self._unseen or self._trimmed:
+        if more:
             values.update(etag=None, last_modified=None)  # more items wait: no 304 may hide them next round
-        self.ws.update_source(source.name, **values)
+        self.ws.update_source(state.source.name, **values)
 
     async def _handle_cap(self, fetcher: Fetcher, state: SourceState, result: FetchResult, now: dt.datetime,
-                          fetched_at: dt.datetime, summary: RoundSummary) -> None:
+                          fetched_at: dt.datetime, mime: str, summary: RoundSummary) -> None:
         """A CAP source: new alerts of its index become warning drafts (``tocsin.watch.capfeeds``)."""
         from tocsin.errors import CapError, InputError
         from tocsin.watch.capfeeds import poll_cap_source
@@ -278,23 +289,12 @@ class Watcher:
             poll = await poll_cap_source(self._warnings, self.ws, fetcher, source, result.body, fetched_at,
                                          self.max_new_per_round)
         except (CapError, InputError) as exc:
-            mime = (result.content_type or "").split(";")[0].strip().lower()
-            reason = exc.message
-            if mime and not any(word in mime for word in _FITS["cap"]):
-                reason = f"wrong content type {mime!r} (expected XML): {reason}"
-            self._failed(state, reason, result, now, summary)
+            self._failed(state, _with_type("cap", mime, exc.message), result, now, summary)
             return
         summary.new_items += poll.new
         summary.cap_imported += poll.imported
-        values: dict[str, object] = {
-            "last_fetch_at": fetched_at, "last_status": result.status, "consecutive_errors": 0, "last_error": None,
-            "etag": result.etag, "last_modified": result.last_modified, "next_poll_at": self._next_poll(now, source),
-            "items_total": state.items_total + poll.imported}
-        if poll.imported:
-            values["last_new_at"] = fetched_at
-        if poll.unseen > poll.new or poll.failed:
-            values.update(etag=None, last_modified=None)  # entries wait or are retried: no 304 may hide them
-        self.ws.update_source(source.name, **values)
+        # entries wait or failed ones are retried: no 304 may hide them
+        self._succeeded(state, result, now, fetched_at, poll.imported, more=poll.unseen > poll.new or bool(poll.failed))
 
     def _failed(self, state: SourceState, reason: str, result: FetchResult, now: dt.datetime,
                 summary: RoundSummary) -> None:
