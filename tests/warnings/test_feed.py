@@ -10,8 +10,8 @@ from lxml import etree
 from warnkit import FIXTURES, T0, make_warning
 
 from tocsin.errors import CapError
-from tocsin.warnings.cap import parse_cap
-from tocsin.warnings.feed import ATOM_NS, CAP_MIME, build_feed, next_page, read_feed
+from tocsin.warnings.cap import parse_cap, safe_parse
+from tocsin.warnings.feed import ATOM_NS, CAP_MIME, MAX_FEED_BYTES, build_feed, next_page, read_feed
 
 A = "{" + ATOM_NS + "}"
 
@@ -63,6 +63,14 @@ def test_index_feeds(name: str, count: int, first_link: str | None) -> None:
     assert len(entries) == count
     if first_link:
         assert entries[0].cap_url is not None and entries[0].cap_url.startswith(first_link)
+
+
+@pytest.mark.parametrize("name", ["gcap__weather_index.atom", "gcap__ny_index.rss", "mal__france_sample.xml"])
+def test_a_parsed_root_reads_as_its_bytes(name: str) -> None:
+    data = (FIXTURES / "feeds" / name).read_bytes()
+    root = safe_parse(data, name, MAX_FEED_BYTES)  # a caller that looked at the document first parses it once
+    assert read_feed(root, name) == read_feed(data, name)
+    assert next_page(root, name) == next_page(data, name)
 
 
 def test_meteoalarm_prefers_the_cap_link_over_other_links() -> None:

@@ -208,13 +208,14 @@ def _rss_entries(root: etree._Element, ns: str = "") -> list[FeedEntry]:
     return entries
 
 
-def read_feed(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> list[FeedEntry]:
+def read_feed(data: bytes | etree._Element, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> list[FeedEntry]:
     """The entries of an Atom feed (or a lone Atom entry), RSS 2.0 or RSS 1.0 index of CAP alerts.
 
-    Hostile XML is refused as for CAP. Links are resolved against ``xml:base`` when the feed gives
-    one; other relative links stay relative (the caller knows where the feed came from).
+    Hostile XML is refused as for CAP (pass the root ``safe_parse`` returned to read it once only). Links
+    are resolved against ``xml:base`` when the feed gives one; other relative links stay relative (the
+    caller knows where the feed came from).
     """
-    root = safe_parse(data, where, max_bytes)
+    root = safe_parse(data, where, max_bytes) if isinstance(data, bytes) else data
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag == _A + "feed":
         return _atom_entries(root, where)
@@ -229,10 +230,10 @@ def read_feed(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTE
     raise CapError(E.T009.format(path=where, detail=f"root element is {tag or '?'}, not an Atom feed or RSS"))
 
 
-def next_page(data: bytes, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> str | None:
+def next_page(data: bytes | etree._Element, where: str = "<feed>", max_bytes: int = MAX_FEED_BYTES) -> str | None:
     """The feed's next page (``<link rel="next">``, Atom paging as RFC 5005 defines it; also in RSS as
-    ``atom:link``), or None."""
-    root = safe_parse(data, where, max_bytes)
+    ``atom:link``), or None. ``data`` may be the root ``safe_parse`` returned."""
+    root = safe_parse(data, where, max_bytes) if isinstance(data, bytes) else data
     channel = root.find("channel")
     holder = channel if channel is not None else root
     for link in holder.findall(_A + "link"):

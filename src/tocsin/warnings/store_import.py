@@ -200,8 +200,8 @@ class WarningImporter(WarningLifecycle):
                     where = f"{path} alert {i}" if len(alerts) > 1 else str(path)
                     results.append(self._import_one(alert_bytes(alert), who, where, reorder))
                 return None
-            entries = read_feed(data, str(path))
-            following = next_page(data, str(path))
+            entries = read_feed(root, str(path))
+            following = next_page(root, str(path))
         except (CapError, InputError) as exc:
             results.append(ImportResult(str(path), None, exc.message))
             return None

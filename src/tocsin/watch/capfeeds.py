@@ -83,13 +83,13 @@ def _page_items(data: bytes, url: str) -> tuple[list[_Item], str | None]:
     if alerts and alerts[0] is root:  # the source is one CAP message, not an index
         return [_Item("sha256:" + hashlib.sha256(data).hexdigest(), url, url, data)], None
     try:
-        entries = read_feed(data, url)
+        entries = read_feed(root, url)
     except CapError:
         if not alerts:
             raise
         bodies = [alert_bytes(a) for a in alerts]  # e.g. an EDXL-DE distribution of alerts
         return [_Item("sha256:" + hashlib.sha256(b).hexdigest(), url, url, b) for b in bodies], None
-    following = next_page(data, url)
+    following = next_page(root, url)
     return _items(entries, url), urljoin(url, following) if following else None
 
 
