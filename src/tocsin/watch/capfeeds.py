@@ -58,8 +58,13 @@ class _Item:
     alert: bytes | None
 
 
+def _digest(data: bytes) -> str:
+    """The seen-key of an alert read from its bytes (or of a link too long to be its own key)."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
 def _key(text: str) -> str:
-    return text if len(text) <= _MAX_KEY else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return text if len(text) <= _MAX_KEY else _digest(text.encode())
 
 
 def _items(entries: list[FeedEntry], page_url: str) -> list[_Item]:
@@ -67,7 +72,7 @@ def _items(entries: list[FeedEntry], page_url: str) -> list[_Item]:
     for entry in entries:
         url = urljoin(page_url, entry.cap_url) if entry.cap_url else None
         if entry.alert_xml is not None:
-            key = "sha256:" + hashlib.sha256(entry.alert_xml).hexdigest()
+            key = _digest(entry.alert_xml)
         elif url is not None:
             key = _key(url)
         else:
@@ -81,14 +86,14 @@ def _page_items(data: bytes, url: str) -> tuple[list[_Item], str | None]:
     root = safe_parse(data, url, MAX_FEED_BYTES)
     alerts = find_alerts(root)
     if alerts and alerts[0] is root:  # the source is one CAP message, not an index
-        return [_Item("sha256:" + hashlib.sha256(data).hexdigest(), url, url, data)], None
+        return [_Item(_digest(data), url, url, data)], None
     try:
         entries = read_feed(root, url)
     except CapError:
         if not alerts:
             raise
         bodies = [alert_bytes(a) for a in alerts]  # e.g. an EDXL-DE distribution of alerts
-        return [_Item("sha256:" + hashlib.sha256(b).hexdigest(), url, url, b) for b in bodies], None
+        return [_Item(_digest(b), url, url, b) for b in bodies], None
     following = next_page(root, url)
     return _items(entries, url), urljoin(url, following) if following else None
 
