@@ -50,6 +50,24 @@ def test_feed_lists_warnings_until_they_end(warning_store: WarningStore, at: dt.
     assert (b"tocsin-test-1.xml" in warning_store.feed("https://a.example", at=at)) is listed
 
 
+def _feed_updated(feed: bytes) -> str:
+    return etree.fromstring(feed).findtext("{http://www.w3.org/2005/Atom}updated")
+
+
+def test_the_feed_is_updated_when_its_list_changes_and_not_on_every_read(warning_store: WarningStore) -> None:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    hour = dt.timedelta(hours=1)
+    warning_store.create(make_warning(sent=now, effective=now, expires=now + hour), who="alice")
+    published = warning_store.publish("tocsin-test-1", operator="bob").published_at
+    assert published is not None
+    reads = [warning_store.feed("https://a.example", at=published + minutes * hour / 60) for minutes in (1, 30)]
+    assert reads[0] == reads[1]  # nothing changed between the two reads: the same bytes
+    assert _feed_updated(reads[0]) == published.replace(microsecond=0).isoformat()
+    after_end = warning_store.feed("https://a.example", at=now + 2 * hour)
+    assert b"tocsin-test-1.xml" not in after_end and _feed_updated(after_end) == (now + hour).isoformat()
+    assert warning_store.feed("https://a.example", at=now + 5 * hour) == after_end
+
+
 @pytest.mark.parametrize(
     ("operator", "fragment"),
     [

@@ -126,7 +126,22 @@ class WarningStore(WarningImporter):
         """The Atom feed of ``in_feed(at)``; each entry links to ``cap_href(warning)`` (default: tocsin's API path
         ``BASE/warnings/KEY.xml``)."""
         at = at or _now()
-        return build_feed(self.in_feed(at), base_url=base_url, updated=at, cap_href=cap_href)
+        return build_feed(self.in_feed(at), base_url=base_url, updated=self.feed_changed(at), cap_href=cap_href)
+
+    def feed_changed(self, at: dt.datetime | None = None) -> dt.datetime:
+        """When the feed's list last changed by ``at``: an alert or Cancel published, an alert ended, or a Cancel
+        aged out of the feed. This is the feed's Atom ``updated``, so two reads with nothing new between them
+        are the same bytes and a reader's cache holds; ``at`` itself only when nothing was ever published."""
+        at = at or _now()
+        keep = dt.timedelta(hours=CANCEL_FEED_HOURS)
+        c = warnings.c
+        q = sa.select(c.msg_type, c.sent, c.ends_at, c.published_at).where(c.published_at.is_not(None))
+        changes: list[dt.datetime] = []
+        with self.engine.connect() as conn:
+            for msg_type, sent, ends, published in conn.execute(q):
+                gone = sent + keep if msg_type == "Cancel" else ends
+                changes += [t for t in (published, gone) if t is not None and t <= at]
+        return max(changes, default=at)
 
     def cap_xml(self, warning_id: str, *, published_only: bool = True, sender: str | None = None) -> bytes:
         stored = self.get(warning_id, sender)
