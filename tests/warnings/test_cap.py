@@ -11,7 +11,16 @@ from lxml import etree
 from warnkit import FIXTURES, T0, make_warning
 
 from tocsin.errors import CapError, InputError
-from tocsin.warnings.cap import CAP_NS, format_time, parse_cap, read_cap_file, schema, to_cap, validate_cap
+from tocsin.warnings.cap import (
+    CAP_NS,
+    format_time,
+    parse_cap,
+    read_cap_file,
+    schema,
+    to_cap,
+    validate_cap,
+    without_declaration,
+)
 from tocsin.warnings.geometry import Circle, parse_line
 from tocsin.warnings.records import Corridor, Reference, WarningArea
 from tocsin.warnings.timewindow import parse_window
@@ -230,3 +239,15 @@ def test_hostile_xml_in_utf16_is_refused_too(data: bytes) -> None:
     with pytest.raises(CapError) as err:
         parse_cap(data)
     assert err.value.code == "T403"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<alert/>', "\n<alert/>"),  # the declaration goes, the rest stays
+    ("\ufeff<?xml version='1.0' encoding='UTF-16'?><alert/>", "<alert/>"),  # a byte-order mark before it too
+    ("  \n<?xml version=\"1.0\"?><alert/>", "<alert/>"),  # blanks before the declaration
+    ("\ufeff<alert/>", "<alert/>"),  # a byte-order mark alone
+    ("<alert><?xml-stylesheet href='x'?></alert>", "<alert><?xml-stylesheet href='x'?></alert>"),  # not at the start
+    ("<alert/>", "<alert/>"),  # nothing to take away
+])
+def test_without_declaration_drops_only_the_leading_mark_and_declaration(text: str, expected: str) -> None:
+    assert without_declaration(text) == expected

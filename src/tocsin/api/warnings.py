@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Annotated, Any, Literal
 
 import shapely
@@ -22,7 +21,7 @@ from tocsin.api.fields import UtcTime, XmlText, parse_time
 from tocsin.auth import Principal, audited, warning_snapshot
 from tocsin.errors import E, InputError, NotFound
 from tocsin.model import to_dict
-from tocsin.warnings.cap import parse_cap
+from tocsin.warnings.cap import parse_cap, without_declaration
 from tocsin.warnings.drafts import new_identifier
 from tocsin.warnings.geometry import (
     area_from_geojson,
@@ -263,8 +262,7 @@ def _areas(request: Request, areas: list[AreaIn]) -> list[WarningArea]:
 def _warning(request: Request, body: WarningIn) -> Warning:
     if body.cap_xml is not None:
         # JSON carries text, not bytes: a declared encoding (ISO-8859-1, UTF-16...) no longer applies
-        text = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", body.cap_xml, count=1)
-        return parse_cap(text.encode("utf-8"), "cap_xml")
+        return parse_cap(without_declaration(body.cap_xml).encode("utf-8"), "cap_xml")
     corridors = []
     if body.corridor is not None:
         c = body.corridor
@@ -312,24 +310,28 @@ def _changes(request: Request, body: WarningPatch) -> tuple[dict[str, Any], int 
     return changes, body.version
 
 
-@router.patch("/{warning_id:path}", summary="Edit a draft (a published warning gets an Update draft instead)")
-def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
-                 sender: SenderQuery = None) -> dict[str, Any]:
+def _edited(request: Request, warning_id: str, body: WarningPatch, who: Operator, sender: str | None,
+            action: str) -> dict[str, Any]:
+    """``WarningStore.update`` of the message ``warning_id`` names, audited as ``action``: a draft is edited in place,
+    a published warning gets a new CAP Update draft."""
     state = state_of(request)
     changes, version = _changes(request, body)
     key = state.warnings.key_of(warning_id, sender)
-    return _changed(request, state, key, who, "warning.edit",
+    return _changed(request, state, key, who, action,
                     lambda: state.warnings.update(key, who.name, expected_version=version, **changes))
+
+
+# PATCH and POST .../update do the same; only the audit log's action says which the operator asked for.
+@router.patch("/{warning_id:path}", summary="Edit a draft (a published warning gets an Update draft instead)")
+def edit_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
+                 sender: SenderQuery = None) -> dict[str, Any]:
+    return _edited(request, warning_id, body, who, sender, "warning.edit")
 
 
 @router.post("/{warning_id:path}/update", summary="Draft a CAP Update of a published warning (publish it next)")
 def update_warning(request: Request, warning_id: str, body: WarningPatch, who: Operator,
                    sender: SenderQuery = None) -> dict[str, Any]:
-    state = state_of(request)
-    changes, version = _changes(request, body)
-    key = state.warnings.key_of(warning_id, sender)
-    return _changed(request, state, key, who, "warning.update",
-                    lambda: state.warnings.update(key, who.name, expected_version=version, **changes))
+    return _edited(request, warning_id, body, who, sender, "warning.update")
 
 
 @router.post("/{warning_id:path}/publish", summary="Publish a draft: feed, status answers, webhooks")

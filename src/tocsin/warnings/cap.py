@@ -62,6 +62,7 @@ __all__ = [
     "schema",
     "to_cap",
     "validate_cap",
+    "without_declaration",
 ]
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -88,7 +89,16 @@ def _parser() -> etree.XMLParser:
 
 
 _DECLARED = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-_DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
+_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+
+
+def without_declaration(text: str) -> str:
+    """XML text without its leading byte-order mark and XML declaration (``<?xml ... encoding="..."?>``).
+
+    For XML that is already text: the encoding it declares no longer applies, and the text encoded as UTF-8
+    under a declaration of ISO-8859-1 or UTF-16 would be misread. A byte-order mark alone is dropped too.
+    """
+    return _DECLARATION.sub("", text, count=1).removeprefix("\ufeff")
 
 
 def _reencoded(data: bytes) -> tuple[bytes, str] | None:
@@ -101,11 +111,12 @@ def _reencoded(data: bytes) -> tuple[bytes, str] | None:
     name = declared.group(2).lower().replace(b"_", b"-") if declared is not None else b"utf-8"
     if name not in (b"utf-8", b"utf8", b"utf-16", b"utf16"):
         return None
-    body = _DECL.sub(b"", data, count=1).removeprefix(b"\xef\xbb\xbf")
+    body = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return body.decode("utf-8").encode("utf-8"), "UTF-8"
+        text, used = body.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace").encode("utf-8"), "windows-1252"
+        text, used = body.decode("cp1252", errors="replace"), "windows-1252"
+    return without_declaration(text).encode("utf-8"), used
 
 
 def safe_parse(data: bytes, where: str = "<input>", max_bytes: int = MAX_CAP_BYTES,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -20,7 +19,7 @@ from urllib.parse import quote, urljoin
 from lxml import etree
 
 from tocsin.errors import CapError, E, InputError
-from tocsin.warnings.cap import format_time, safe_parse
+from tocsin.warnings.cap import format_time, safe_parse, without_declaration
 from tocsin.warnings.records import Warning
 from tocsin.warnings.repair import alert_bytes
 
@@ -122,7 +121,6 @@ def _time(text: str | None) -> dt.datetime | None:
 
 
 _ESCAPED_IN = (_A + "content", "description", "{http://purl.org/rss/1.0/modules/content/}encoded")
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _embedded_alert(entry: etree._Element) -> bytes | None:
@@ -135,7 +133,7 @@ def _embedded_alert(entry: etree._Element) -> bytes | None:
     for tag in _ESCAPED_IN:
         text = entry.findtext(tag) or ""
         if "alert" in text[:2000] and any(namespace in text[:4000] for namespace in _CAP_NAMESPACES):
-            stripped = _DECLARATION.sub("", text).strip()
+            stripped = without_declaration(text).strip()
             if stripped.startswith("<"):
                 return stripped.encode("utf-8")
     return None
