@@ -352,6 +352,39 @@ def test_non_actual_alerts_never_answer_status_queries(warning_store: WarningSto
         f"[{status}] ")
 
 
+@pytest.mark.parametrize(("status", "kind", "real"), [
+    ("Actual", "evacuation_order", True),  # a real alert: everywhere
+    ("Exercise", "evacuation_order", False),  # a drill: status answers and the public list do not say so
+    ("Test", "curfew", False),  # a test message
+    ("System", "evacuation_order", False),  # a message for the system's operators
+    ("Actual", "all_clear", False),  # an all-clear warns of nothing
+])
+def test_one_rule_decides_what_reads_as_a_real_alert(warning_store: WarningStore, status: str, kind: str,
+                                                      real: bool) -> None:
+    from tocsin.store.warning_tables import warnings
+    from tocsin.warnings.store import REAL_ALERT
+
+    warning_store.create(make_warning(kind=kind), who="alice")
+    key = warning_store.publish("tocsin-test-1", operator="bob", status=status).key
+    expected = [key] if real else []
+    assert warning_store.get(key).warning.is_real_alert is real
+    assert [s.key for s in warning_store.active_stored(NOON)] == expected  # the public list, the map layer
+    assert [w.handle for w in warning_store.active(NOON)] == expected  # warnings.geojson
+    assert [w.handle for w in warning_store.active(NOON, actual_only=False)] == ([] if kind == "all_clear" else [key])
+    assert [h.warning_id for h in warning_store.status_index().status(*INSIDE, at=NOON).warnings] == expected
+    assert [h.warning_id for h in warning_store.status(*INSIDE, at=NOON).warnings] == expected  # PostGIS on PG
+    assert [w.handle for w in warning_store.at_point(*INSIDE, at=NOON)] == expected
+    published_real = sa.select(warnings.c.id).where(warnings.c.state == "published", REAL_ALERT)
+    with warning_store.engine.connect() as conn:  # the SQL form of the rule gives the same answer
+        assert conn.execute(published_real).scalars().all() == expected
+    if real:  # its published Cancel is no alert either, in Python and in SQL
+        cancel = warning_store.cancel(key, "bob")
+        assert cancel.state == "published" and not cancel.warning.is_real_alert
+        assert warning_store.active_stored(NOON) == []
+        with warning_store.engine.connect() as conn:
+            assert conn.execute(published_real).scalars().all() == []
+
+
 @pytest.mark.parametrize(
     ("changes", "fragment"),
     [

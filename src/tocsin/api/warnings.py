@@ -114,8 +114,7 @@ def list_warnings(
         who.require("operator", f"GET /api/warnings?status={status}")
     ws = state.warnings
     if status == "active":
-        # Test/Exercise/System messages stay out of the public list (a reader could take them for real)
-        items = [s for s in ws.list(state="published") if s.warning.active_at(when) and s.warning.status == "Actual"]
+        items = ws.active_stored(when)  # real alerts only: a reader could take an Exercise for real
     elif status == "draft":
         items = ws.list(state="draft")
     else:

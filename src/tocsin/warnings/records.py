@@ -201,6 +201,17 @@ class Warning:
             return self.expires
         return self.window.end if self.window is not None else None
 
+    @property
+    def is_real_alert(self) -> bool:
+        """True for a message that warns of a real danger: CAP status Actual, not a Cancel, not an all-clear.
+
+        The one rule for what status answers, the public list and map layers show (``StatusIndex``,
+        ``WarningStore.active``/``at_point``/``status``, ``GET /api/warnings``, ``warnings.geojson``): they do not
+        say "exercise", so a Test, Exercise or System message there would read as real. The feed lists those
+        labelled (``[Exercise] ...``) and subscribers get their CAP, which says it.
+        """
+        return self.status == "Actual" and self.msg_type != "Cancel" and self.kind != "all_clear"
+
     def active_at(self, t: dt.datetime) -> bool:
         """True when the warning applies at ``t`` (its whole validity; a curfew may still be outside its hours)."""
         t = to_utc(t)

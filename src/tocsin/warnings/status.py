@@ -159,16 +159,14 @@ def _segments(geom: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
 class StatusIndex:
     """An immutable index over warnings; build a new one whenever the set of warnings changes.
 
-    Cancelled messages, all-clears and messages whose CAP status is not ``Actual`` (Test, Exercise,
-    System: an answer does not say which, so they would read as real) are left out. Time is checked at
+    Only real alerts are indexed (``Warning.is_real_alert``: not a Cancel, not an all-clear, CAP status
+    ``Actual``; a Test, Exercise or System message would read as real in an answer). Time is checked at
     query time, so one index serves any ``at`` (a warning not yet effective or already expired is not
     reported).
     """
 
     def __init__(self, warnings: Iterable[Warning]) -> None:
-        self.warnings: tuple[Warning, ...] = tuple(
-            w for w in warnings if w.msg_type != "Cancel" and w.kind != "all_clear" and w.status == "Actual"
-        )
+        self.warnings: tuple[Warning, ...] = tuple(w for w in warnings if w.is_real_alert)
         geoms: list[BaseGeometry] = []
         owners: list[int] = []
         corridor_geoms: list[BaseGeometry] = []

@@ -37,6 +37,9 @@ __all__ = ["MAX_FEED_PAGES", "Delivery", "ImportResult", "StoredWarning", "Warni
 
 CANCEL_FEED_HOURS = 24
 
+#: ``Warning.is_real_alert`` in SQL, on the row's columns (tests/warnings/test_store.py holds them to one answer).
+REAL_ALERT = sa.and_(warnings.c.status == "Actual", warnings.c.msg_type != "Cancel", warnings.c.kind != "all_clear")
+
 
 class WarningStore(WarningImporter):
     """Warnings, subscriptions and deliveries on a tocsin ``Store`` (or a bare SQLAlchemy engine).
@@ -60,9 +63,20 @@ class WarningStore(WarningImporter):
         with self.engine.connect() as conn:
             return [self._stored(r).warning for r in conn.execute(q)]
 
-    def active(self, at: dt.datetime | None = None) -> list[Warning]:
-        at = at or _now()
-        return [w for w in self.published() if w.active_at(at)]
+    def active(self, at: dt.datetime | None = None, *, actual_only: bool = True) -> list[Warning]:
+        """The published warnings active at ``at`` (default now), newest first: ``active_stored`` as ``Warning``s."""
+        return [s.warning for s in self.active_stored(at, actual_only=actual_only)]
+
+    def active_stored(self, at: dt.datetime | None = None, *, actual_only: bool = True) -> list[StoredWarning]:
+        """The published warnings active at ``at`` (default now), newest first (``sent``, then key).
+
+        ``actual_only`` (the default): real alerts only (``Warning.is_real_alert``), the rule of status answers,
+        the public list and the map layer; False adds the Test, Exercise and System messages. Cancel messages
+        and all-clears are never active.
+        """
+        at = to_utc(at) if at is not None else _now()
+        return [s for s in self.list(state="published")
+                if s.warning.active_at(at) and (s.warning.is_real_alert or not actual_only)]
 
     def current(self, at: dt.datetime | None = None) -> list[Warning]:
         """Published warnings in effect at ``at`` or announced to start later: not yet ended."""
@@ -70,9 +84,8 @@ class WarningStore(WarningImporter):
         return [w for w in self.published() if w.kind != "all_clear" and (w.ends is None or at < w.ends)]
 
     def _published_rows(self, conn: sa.Connection, *where: Any) -> list[Warning]:
-        q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type != "Cancel",
-                                      warnings.c.kind != "all_clear", warnings.c.status == "Actual",
-                                      *where).order_by(warnings.c.id)
+        """The published real alerts (``REAL_ALERT``) meeting ``where``, by key."""
+        q = sa.select(warnings).where(warnings.c.state == "published", REAL_ALERT, *where).order_by(warnings.c.id)
         return [self._stored(r).warning for r in conn.execute(q)]
 
     def at_point(self, lat: float, lon: float, at: dt.datetime | None = None) -> list[Warning]:
