@@ -49,3 +49,26 @@ def test_score_acled_every_nth_row(tmp_path) -> None:  # type: ignore[no-untyped
     assert every_other["rows"] == 2  # rows 1 and 3
     assert score_acled([path], every=2, limit=1)["rows"] == 1
     assert every_other["admin1"] == 1.0  # Aleppo and Hama resolve to their governorates
+
+
+@pytest.mark.parametrize(
+    ("inter1", "inter2", "expected"),
+    [
+        ("1", "2", {"inter1": 1.0, "inter2": 1.0, "interaction": 1.0}),  # as ACLED codes it
+        ("2", "1", {"inter1": 0.0, "inter2": 0.0, "interaction": 1.0}),  # the sides swapped: the pair still holds
+        ("State forces", "Rebel group", {"inter1": 1.0, "inter2": 1.0}),  # newer exports write class names
+        ("1", "", {"inter2": 0.0}),  # ACLED saw no second actor, tocsin found one
+    ],
+)
+def test_score_acled_actor_classes(tmp_path, inter1: str, inter2: str, expected: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.eval.acled import score_acled
+
+    path = tmp_path / "acled_actors.csv"
+    path.write_text(
+        "event_id_cnty,event_date,sub_event_type,fatalities,admin1,country,inter1,inter2,notes\n"
+        f'SYR1,01-May-20,Armed clash,0,Idlib,Syria,{inter1},{inter2},'
+        '"On 1 May 2020, Syrian regime forces clashed with HTS fighters in Idlib, Syria."\n',
+        encoding="utf-8",
+    )
+    scores = score_acled([path])
+    assert {k: scores[k] for k in expected} == expected

@@ -84,6 +84,8 @@ def test_attributions(nlp: Language, text: str, expected: list[tuple[str, str]])
         "Gunmen killed five people in the market.",
         # an expletive subject names nobody
         "It was reported that shelling continued.",
+        # a bare participle says what was reported; the clashes are not a speaker
+        "Turkish forces took the village after clashes with SDF fighters with no casualties reported.",
     ],
 )
 def test_no_attribution(nlp: Language, text: str) -> None:

@@ -817,3 +817,29 @@ def test_a_capital_standing_for_its_government_is_not_the_event_place(extractor,
 
     [extraction] = extractor.extract_reports([Report(id="r1", text=text)])
     assert extraction.events and extraction.events[0].location.name == place
+
+
+def test_an_unnamed_perpetrator_is_an_unidentified_armed_group(nlp: Language) -> None:
+    text = "A bomb exploded at a market in Djibo, killing three people."
+    setup = Setup(triggers=[("bomb exploded", "Remote explosive/landmine/IED", 0.8)],
+                  toponyms=[place(text, "Djibo", "BF")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.inter1) == ("Unidentified Armed Group (Burkina Faso)", 3)
+    assert "actor1" not in event.evidence  # a convention, not a span of the text
+    assert event.reasons["actor1"].startswith("inferred: no perpetrator named")
+
+
+def test_an_air_strike_without_a_named_air_force_keeps_actor1_empty(nlp: Language) -> None:
+    text = "An air strike hit a market in Idlib."
+    setup = Setup(triggers=[("air strike", "Air/drone strike", 0.8)], toponyms=[place(text, "Idlib", "SY")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.inter1) == (None, None)
+    assert event.reasons["actor1"] == "no actor named in the event's sentences"
+
+
+def test_protesters_are_coded_when_the_report_names_no_country(nlp: Language) -> None:
+    text = "Teachers staged a sit-in to demand their unpaid wages."
+    setup = Setup(triggers=[("sit-in", "Peaceful protest", 0.8)])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.inter1) == ("Protesters", 6)
+    assert event.reasons["actor1"].endswith("the report names no country")

@@ -26,6 +26,25 @@ def nlp() -> Language:
         ("Clashes between the SDF and HTS fighters erupted.", "Clashes", ("SDF", "HTS fighters")),
         # a pronoun subject is the speaker of the statement
         ("The YPG said it destroyed two tanks.", "destroyed", ("YPG", None)),
+        # a gerund under "by": the clause verb's victims, and "from X" fired it
+        ("Four civilians were killed and six wounded by shelling from the SDF on Wednesday.", "shelling",
+         ("SDF", "civilians")),
+        # a by-agent makes the verb passive even where the tagger read it as a past tense
+        ("The police post in the town attacked by unknown gunmen, two motorbikes seized.", "attacked",
+         ("unknown gunmen", "police")),
+        # a verb without a subject shares its clause's: "soldiers were killed and two others wounded by ..."
+        ("Five soldiers were killed and two others wounded by an IED blast near the base.", "IED", (None, "soldiers")),
+        ("Three soldiers were shot and killed by Boko Haram fighters in Borno.", "killed",
+         ("Boko Haram fighters", "soldiers")),
+        # the other side of an event noun hanging off the verb
+        ("Turkish forces captured the village after clashes with SDF fighters with no casualties reported.",
+         "captured", ("Turkish forces", "SDF fighters")),
+        ("The army engaged in a firefight with Boko Haram fighters near Bama.", "firefight",
+         ("army", "Boko Haram fighters")),
+        # nobody acts in the event's clause: the agent of a passive elsewhere in the sentence
+        ("Two soldiers were wounded by an IED near Djibo; the IED was most likely planted by ISWAP fighters.", "IED",
+         ("ISWAP fighters", "soldiers")),
+        ("Rocket fire from Hezbollah wounded two civilians in Metula.", "Rocket fire", ("Hezbollah", "civilians")),
     ],
 )
 def test_actor_roles(nlp: Language, text: str, trigger: str, expected: tuple[str | None, str | None]) -> None:

@@ -1,7 +1,9 @@
 """Score the whole pipeline on ACLED rows: each row's ``notes`` is a report, the rest is gold.
 
 Measures, on the report's main (first) event: exact day, sub-event type, fatalities as
-ACLED coded them (no event or no count counts as 0, ACLED's convention), and admin1.
+ACLED coded them (no event or no count counts as 0, ACLED's convention), admin1, and the actor
+classes: ``inter1`` and ``inter2`` (ACLED's codes 1-8, 0 for no actor) and ``interaction`` (the
+unordered pair, so two sides found in the other order still count).
 
 The anchor for relative or year-less dates ("On December 31, ...") is the row's
 ``timestamp`` (when ACLED published the row) where the file has one; otherwise none, so a
@@ -50,6 +52,8 @@ class AcledRow:
     admin1: str
     country: str
     published: dt.datetime | None
+    inter1: int = 0
+    inter2: int = 0
 
 
 def _parse_date(value: str) -> dt.date:
@@ -59,6 +63,17 @@ def _parse_date(value: str) -> dt.date:
         except ValueError:
             continue
     raise ValueError(f"unknown ACLED date {value!r}")
+
+
+#: ACLED's actor classes by the names its newer exports write instead of the codes.
+_INTER_NAMES = {"state forces": 1, "rebel group": 2, "political militia": 3, "identity militia": 4, "rioters": 5,
+                "protesters": 6, "civilians": 7, "external/other forces": 8}
+
+
+def _inter(value: str | None) -> int:
+    """An ``inter1``/``inter2`` cell as ACLED's code (0: no actor), from a code or a class name."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() else _INTER_NAMES.get(text.lower(), 0)
 
 
 def read_rows(paths: Iterable[Path]) -> Iterator[AcledRow]:
@@ -76,6 +91,8 @@ def read_rows(paths: Iterable[Path]) -> Iterator[AcledRow]:
                     admin1=row.get("admin1") or "",
                     country=row.get("country") or "",
                     published=published,
+                    inter1=_inter(row.get("inter1")),
+                    inter2=_inter(row.get("inter2")),
                 )
 
 
@@ -218,10 +235,14 @@ def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, li
         counts["admin1"] += same_admin1(admin, row.admin1, row.country)
         counts["admin1_fuzzy"] += _close(fold_admin(admin), fold_admin(row.admin1))
         counts["admin1_same_region"] += _same_region(admin, row.admin1, row.country)
+        inter1, inter2 = ((main.inter1 or 0), (main.inter2 or 0)) if main else (0, 0)
+        counts["inter1"] += inter1 == row.inter1
+        counts["inter2"] += inter2 == row.inter2
+        counts["interaction"] += sorted((inter1, inter2)) == sorted((row.inter1, row.inter2))
     n = max(counts["rows"], 1)
     result: dict[str, object] = {k: round(counts[k] / n, 4) for k in
                                  ("with_event", "date", "sub_event_type", "fatalities", "admin1", "admin1_fuzzy",
-                                  "admin1_same_region")}
+                                  "admin1_same_region", "inter1", "inter2", "interaction")}
     result["date_anchored"] = round(counts["date_anchored_hits"] / max(counts["anchored"], 1), 4)
     result["rows"] = counts["rows"]
     result["rows_anchored"] = counts["anchored"]

@@ -45,9 +45,15 @@ def _subtree(token: Token) -> tuple[int, int]:
     return token.left_edge.i, token.right_edge.i + 1
 
 
+def _bare_participle(verb: Token) -> bool:
+    """"with no casualties reported", "after clashes ... reported": a participle without an auxiliary tells
+    what was reported; its parsed subject is the thing reported, not a speaker."""
+    return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+
+
 def _source_of(verb: Token) -> Span | None:
     for child in verb.children:
-        if child.dep_ == "nsubj":
+        if child.dep_ == "nsubj" and not _bare_participle(verb):
             return verb.doc[slice(*_subtree(child))]
         if child.dep_ == "agent":
             for pobj in child.children:

@@ -81,6 +81,10 @@ PLACE_PREPS = frozenset(("in", "near", "at", "on", "outside", "around", "inside"
 PROTEST_KINDS = {"Protests": "protesters", "Riots": "rioters"}
 _MET_WITH_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
 CROWD_KINDS = frozenset(("protesters", "rioters", "civilians"))
+#: Event types whose actor1, when the text names nobody, is an unidentified armed group (ACLED's convention);
+#: not air strikes, whose unnamed perpetrator is an air force, not a group.
+UNKNOWN_PERPETRATOR_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
+AIR = frozenset(("Air/drone strike",))
 
 
 def _attribution_at(attributions: list[Attribution], start: int, end: int) -> Attribution | None:
@@ -142,6 +146,8 @@ class _Builder:
         local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
         named = [a.country_code for a in self.actors if a.country_code and a.inter != 8]
         self.focus = country_focus(doc, named, local)
+        self.place_code: str | None = None
+        """The country code of the place :meth:`_location` chose for the event being built."""
         self.article = False
         """A news article (``ARTICLE_SENTENCES`` or more), not a short note: set by :meth:`build`."""
 
@@ -196,9 +202,10 @@ class _Builder:
         if self.source != "report":
             event.sources = [self.source]
         self._date(event, group)
+        self.place_code = None
+        self._location(event, group, first)
         self._actors(event, group, first)
         self._claimed(event, first)
-        self._location(event, group, first)
         self._counts(event, group, "fatalities")
         self._counts(event, group, "displaced")
         return event
@@ -350,6 +357,10 @@ class _Builder:
                 second = next((m for m in mentions if m.inter == 1), None) or next(
                     (m for m in mentions if m.inter in (3, 8)), None
                 )
+        elif first is None and event.event_type in UNKNOWN_PERPETRATOR_TYPES and event.sub_event_type not in AIR:
+            self._set(event, 1, None, crowd_kind="armed_group")
+            event.reasons["actor1"] = ("inferred: no perpetrator named; ACLED codes an unknown one as an unidentified "
+                                       "armed group")
         else:
             self._set(event, 1, first)
         if event.event_type == "Violence against civilians":
@@ -378,7 +389,7 @@ class _Builder:
     def _set(self, event: Event, role: int, mention: ActorMention | None, crowd_kind: str | None = None) -> None:
         """Fill actor``role`` (and its inter, assoc actor, evidence) from a mention or the event type."""
         key, assoc_key, inter_key = f"actor{role}", f"assoc_actor_{role}", f"inter{role}"
-        code = (mention.country_code if mention else None) or self.focus
+        code = (mention.country_code if mention else None) or self.focus or self.place_code
         if mention is not None and self._is_assoc(mention) and crowd_kind is not None:
             # "students protested": Protesters (Country) with Students (Country) associated.
             setattr(event, assoc_key, mention.name)
@@ -404,10 +415,11 @@ class _Builder:
             if mention.note:
                 event.reasons[key] = mention.note
             return
-        if crowd_kind is not None and crowd_kind in self.dictionary.groups and code:
+        if crowd_kind is not None and crowd_kind in self.dictionary.groups:
             setattr(event, key, self.dictionary.group_name(crowd_kind, code))
             setattr(event, inter_key, self.dictionary.groups[crowd_kind].inter)
-            event.reasons[key] = f"inferred: a {event.event_type} event always has {crowd_kind}; country of the report"
+            where = "country of the report" if code else "the report names no country"
+            event.reasons[key] = f"inferred: a {event.event_type} event always has {crowd_kind}; {where}"
             return
         event.reasons[key] = "no actor named in the event's sentences"
 
@@ -470,6 +482,7 @@ class _Builder:
 
     def _put(self, event: Event, toponym: Toponym, reason: str | None = None) -> None:
         _copy_place(event.location, toponym)
+        self.place_code = toponym.country_code
         event.evidence["location"] = self._span(toponym.start, toponym.end)
         if reason:
             event.reasons["location"] = reason

@@ -18,6 +18,7 @@ from tocsin.nlp.claims import SPEECH_LEMMAS
 __all__ = ["actor_roles", "trigger_root", "verb_of"]
 
 AGENT_DEPS = frozenset(("nsubj", "csubj"))
+SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
 OBJECT_DEPS = frozenset(("dobj", "nsubjpass", "attr", "dative"))
 TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpass", "nsubj", "conj", "appos", "attr"))
@@ -26,7 +27,7 @@ RECIPROCAL = frozenset("clash fight battle exchange skirmish engage".split())
 #: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
 EVENT_NOUNS = frozenset(
     "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
-    "explosion blast ied incursion infiltration".split()
+    "explosion blast ied incursion infiltration fight firefight gunfight fighting battle skirmish confrontation".split()
 )
 
 
@@ -50,6 +51,8 @@ def _subtree_span(token: Token) -> Span:
 def verb_of(root: Token) -> Token:
     """The clause verb a nominal trigger belongs to ("carried out an air strike" -> carried)."""
     if root.pos_ in ("VERB", "AUX"):
+        if root.dep_ == "pcomp" and root.head.lower_ == "by":  # "were killed by shelling from X": killed
+            return root.head.head
         return root
     head = root
     for _ in range(4):
@@ -103,7 +106,8 @@ def actor_roles(
     used = {id(m) for m in (actor1, actor2, assoc1) if m is not None}
     rest = [m for m in mentions if id(m) not in used]
     if actor1 is None and rest:
-        candidates = [m for m in rest if actor2 is None or m.start < actor2.start] or ([] if actor2 else rest)
+        candidates = [m for m in rest if actor2 is None or m.start < actor2.start] or (
+            [m for m in rest if _in_by_phrase(doc, m)] if actor2 else rest)
         actor1 = candidates[0] if candidates else None
     if actor2 is None and actor1 is not None:
         actor2 = next((m for m in rest if m is not actor1 and m.name != actor1.name and m is not assoc1), None)
@@ -123,7 +127,7 @@ def _noun_roles(noun: Token, mentions: list[ActorMention]) -> tuple[list[ActorMe
             for grandchild in child.children:
                 if grandchild.dep_ == "agent":
                     agents += [m for p in grandchild.children for m in _mention_at(mentions, _subtree_span(p))]
-        if child.dep_ == "prep" and child.lower_ == "by":
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):  # "attacks by X", "rocket fire from X"
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
@@ -141,6 +145,8 @@ def _dependents(
     targets: list[ActorMention] = []
     pronoun_agent = False
     active = any(c.dep_ in AGENT_DEPS for c in verb.children)
+    # "The gendarmerie ... attacked overnight by unknown gunmen": a by-agent makes the verb passive, whatever its tag
+    passive = any(_by_agent(verb, c) for c in verb.children)
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
             noun_agents, noun_targets = _noun_roles(child, mentions)
@@ -151,11 +157,13 @@ def _dependents(
                 # "a coalition air strike was reported on ...": the event noun's modifiers are its agents
                 agents += noun_agents
                 targets += [m for m in _mention_at(mentions, _subtree_span(child)) if m not in noun_agents]
+        elif child.dep_ in AGENT_DEPS and passive:
+            targets += _mention_at(mentions, _subtree_span(child))
         elif child.dep_ in AGENT_DEPS:
             found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
             agents += found
             pronoun_agent = pronoun_agent or (not found and _pronominal(child))
-        elif child.dep_ == "agent":
+        elif _by_agent(verb, child):
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ in OBJECT_DEPS:
             targets += _mention_at(mentions, _subtree_span(child))
@@ -182,6 +190,20 @@ def _dependents(
                 agents += _mention_at(mentions, _subtree_span(child))
             elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
                 targets += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    subject = _borrowed_subject(verb)
+    if subject is not None:
+        found = _mention_at(mentions, _subtree_span(subject))
+        if subject.dep_ == "nsubjpass" or passive:
+            targets += [m for m in found if m not in targets]
+        elif not agents:
+            agents += found
+    if not targets:
+        # "engaged in a fire fight with X", "captured the village after clashes with X": the other side
+        for noun in _event_nouns(verb):
+            found = [m for m in _noun_roles(noun, mentions)[1] if m not in agents]
+            if found:
+                targets += found
+                break
     if not agents:
         # "two policemen were killed following an attack by Taliban militants"
         for noun in _event_nouns(verb):
@@ -195,6 +217,36 @@ def _dependents(
                 targets += [m for m in noun_targets if m not in targets]
                 break
     return agents, targets, pronoun_agent
+
+
+def _in_by_phrase(doc: Doc, mention: ActorMention) -> bool:
+    """The mention is the agent of some passive in the sentence ("the IED was most likely planted by X")."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    head = span.root
+    return head.dep_ == "pobj" and _by_agent(head.head.head, head.head)
+
+
+def _by_agent(verb: Token, child: Token) -> bool:
+    """The by-phrase of a passive, also where the parser hangs it as a plain preposition ("wounded by X")."""
+    return child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by" and verb.tag_ == "VBN")
+
+
+def _borrowed_subject(verb: Token) -> Token | None:
+    """The subject a verb without one shares with the clause it hangs from: "eight soldiers were killed and
+    another wounded by the explosion" (wounded <- another <- killed: the soldiers)."""
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in ("conj", "acl") or node.head.i == node.i:
+            return None
+        node = node.head
+        subject = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            return subject
+    return None
 
 
 def _reported_clause(verb: Token) -> Token:
