@@ -145,7 +145,9 @@ def test_import_keeps_original_bytes_and_is_idempotent(warning_store: WarningSto
     data = (FIXTURES / "valid" / "gcap__canada_signed.cap").read_bytes()
     first = warning_store.import_cap(data, "importer")
     assert first.state == "draft" and first.imported and first.cap_xml == data
-    assert warning_store.import_cap(data, "importer").warning.id == first.warning.id
+    notes: list[str] = []
+    assert warning_store.import_cap(data, "importer", notes=notes).warning.id == first.warning.id
+    assert f"already stored as {first.key!r} (the same message); nothing changed" in notes
     published = warning_store.publish(first.warning.id, operator="bob")
     assert warning_store.cap_xml(published.warning.id) == data  # signature bytes served unchanged
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -191,3 +194,106 @@ def test_a_reference_with_another_sent_time_is_followed_and_said(warning_store: 
                   notes=notes)
     assert ws.get("1234").state == "cancelled"
     assert any("was sent 2026-03-01T12:00:00+00:00; taken as that message" in n for n in notes), notes
+
+
+# -- two processes importing at once (`tocsin watch` and `tocsin warnings import`) ----------------------------------
+
+
+class _WritesHeld:
+    """Holds the store's write lock from a connection of its own, so that writers queue behind it.
+
+    SQLite: ``BEGIN IMMEDIATE`` (readers go on, in WAL mode). PostgreSQL: the store-wide advisory lock taken
+    exclusively (every warning write takes it shared first, ``engine.write_transaction``).
+    """
+
+    def __init__(self, ws: WarningStore) -> None:
+        self.engine = sa.create_engine(ws.engine.url)
+        self.conn = self.engine.connect()
+        self.postgres = self.conn.dialect.name == "postgresql"
+        if self.postgres:
+            from tocsin.store.engine import _PG_WRITE_LOCK
+
+            self.conn.execute(sa.text(f"SELECT pg_advisory_lock({_PG_WRITE_LOCK})"))
+            self.conn.commit()
+        else:
+            self.conn.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
+            self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def wait_for(self, writers: int, threads: list[threading.Thread]) -> None:
+        """Until ``writers`` writers wait for the lock (PostgreSQL: seen in pg_locks; SQLite: given a second)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert all(t.is_alive() for t in threads), "a writer finished while the lock was held"
+            if not self.postgres:
+                time.sleep(1.0)
+                return
+            waiting = self.conn.execute(sa.text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar_one()
+            self.conn.commit()
+            if waiting >= writers:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{writers} writers never queued for the lock")
+
+    def release(self) -> None:
+        if self.postgres:
+            self.conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
+            self.conn.commit()
+        else:
+            self.conn.exec_driver_sql("ROLLBACK")
+        self.conn.close()
+        self.engine.dispose()
+
+
+def _import_at_once(ws: WarningStore, messages: list[bytes]) -> list[Any]:
+    """Each message imported by its own process-like writer (its own Store: engine, connections), all having read
+    the store before any of them writes: what each returned (its key), or raised."""
+    from tocsin.store import Store
+
+    url = ws.engine.url.render_as_string(hide_password=False)
+    results: list[Any] = [None] * len(messages)
+
+    def run(i: int) -> None:
+        with Store(url) as store:
+            try:
+                results[i] = WarningStore(store).import_cap(messages[i], f"importer-{i}").key
+            except Exception as exc:  # what the second importer got: the test shows it
+                results[i] = exc
+
+    held = _WritesHeld(ws)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(messages))]
+    try:
+        for t in threads:
+            t.start()
+        held.wait_for(len(messages), threads)
+    finally:
+        held.release()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_the_same_message_imported_at_once_by_two_processes_is_stored_once(warning_store: WarningStore) -> None:
+    message = _msg(A, "1234")
+    assert _import_at_once(warning_store, [message, message]) == ["1234", "1234"]  # both: already stored
+    [stored] = warning_store.list()
+    assert stored.key == "1234" and stored.cap_xml == message
+    with warning_store.engine.connect() as conn:
+        from tocsin.store.warning_tables import warning_log
+
+        assert conn.execute(sa.select(sa.func.count()).select_from(warning_log)).scalar_one() == 1  # one import
+
+
+def test_two_senders_sharing_an_identifier_imported_at_once_are_both_stored(warning_store: WarningStore) -> None:
+    keys = _import_at_once(warning_store, [_msg(A, "1234"), _msg(B, "1234")])
+    assert sorted(keys, key=str) == ["1234", "1234~2"]
+    assert sorted((s.key, s.warning.sender) for s in warning_store.list()) == sorted(
+        zip(keys, [A, B], strict=True))
+
+
+def test_other_content_under_a_stored_identifier_is_still_refused_at_once(warning_store: WarningStore) -> None:
+    results = _import_at_once(warning_store, [_msg(A, "1234"), _msg(A, "1234", headline="changed")])
+    assert sorted(map(type, results), key=str) == sorted([str, InputError], key=str)
+    refused = next(r for r in results if isinstance(r, InputError))
+    assert "[T411]" in refused.message and "already stored with other content" in refused.message
+    assert len(warning_store.list()) == 1

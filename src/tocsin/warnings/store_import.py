@@ -20,7 +20,7 @@ from tocsin.warnings.geometry import Resolver
 from tocsin.warnings.records import Warning
 from tocsin.warnings.repair import alert_bytes, find_alerts
 from tocsin.warnings.store_lifecycle import WarningLifecycle
-from tocsin.warnings.store_rows import ImportResult, StoredWarning, _now
+from tocsin.warnings.store_rows import ImportResult, StoredWarning, _now, _sent_by, lock_identifier
 
 __all__ = ["MAX_FEED_PAGES", "WarningImporter"]
 
@@ -52,6 +52,18 @@ def _same_message(a: bytes, b: bytes) -> bool:
         return True
     first = _canonical(a)
     return first is not None and first == _canonical(b)
+
+
+def _already_stored(existing: StoredWarning, data: bytes, notes: list[str]) -> StoredWarning:
+    """``existing`` when ``data`` is the same message (importing it again changes nothing), with a note saying so;
+    else T411: a sender's identifier names one message."""
+    warning = existing.warning
+    if not _same_message(existing.cap_xml, data):
+        raise InputError(E.T411.format(id=warning.id, state="already stored with other content", detail=(
+            f"sender {warning.sender!r} sent a message of this identifier before (stored as {existing.key!r}); "
+            "a sender's identifier names one message; ask the sender")))
+    notes.append(f"already stored as {existing.key!r} (the same message); nothing changed")
+    return existing
 
 
 def _waits_for_an_operator(new: Warning, old: Warning) -> str | None:
@@ -99,11 +111,7 @@ class WarningImporter(WarningLifecycle):
             raise CapError(E.T413.format(where=where, msg_type=warning.msg_type, refs=refs))
         existing = self._from_sender(warning.sender, warning.id)  # CAP: an identifier is unique per sender
         if existing is not None:
-            if _same_message(existing.cap_xml, data):
-                return existing
-            raise InputError(E.T411.format(id=warning.id, state="already stored with other content", detail=(
-                f"sender {warning.sender!r} sent a message of this identifier before (stored as {existing.key!r}); "
-                "a sender's identifier names one message; ask the sender")))
+            return _already_stored(existing, data, notes)
         referenced = self._stored_references(warning)
         for ref in warning.references:  # found by (sender, identifier); a different `sent` is worth saying
             old = next((r for r in referenced if (r.warning.sender, r.warning.id) == (ref.sender, ref.identifier)),
@@ -116,6 +124,10 @@ class WarningImporter(WarningLifecycle):
         ends = "cancelled" if warning.msg_type == "Cancel" else "superseded"
         now = _now()
         with self._write() as conn:
+            lock_identifier(conn, warning.id)  # another process storing this identifier now: wait for it
+            row = _sent_by(conn, warning.sender, warning.id)
+            if row is not None:  # it stored this message since the look above (a watcher and an import at once)
+                return _already_stored(self._stored(row), data, notes)
             ref_id = referenced[-1].key if referenced else (
                 warning.references[-1].identifier if warning.references else None)
             key = self._insert(conn, warning, data, who, imported=True, action="import", references_id=ref_id,

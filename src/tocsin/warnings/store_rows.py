@@ -26,7 +26,8 @@ from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusIndex
 from tocsin.warnings.subscriptions import SubscriptionIndex
 
-__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "free_key", "warning_geometry"]
+__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "free_key", "lock_identifier",
+           "warning_geometry"]
 
 _PARSED_CACHE = 100_000
 
@@ -146,6 +147,7 @@ class WarningRows:
     def _insert(self, conn: sa.Connection, warning: Warning, cap_xml: bytes, who: str, *, imported: bool,
                 references_id: str | None = None, action: str = "create", detail: str | None = None) -> str:
         """Store ``warning`` as a new draft row; returns its key (``free_key``)."""
+        lock_identifier(conn, warning.id)
         if _sent_by(conn, warning.sender, warning.id) is not None:
             raise InputError(E.T411.format(id=warning.id, state=f"already stored from sender {warning.sender!r}",
                                            detail="use update, or a new id"))
@@ -244,6 +246,25 @@ class WarningRows:
                 found.append(candidate)
         found.sort(key=lambda w: (w.msg_type != "Cancel", -w.sent.timestamp()))
         return self.get(found[0].handle) if found else None
+
+
+#: The first key of the two-key PostgreSQL advisory locks on CAP identifiers (a key space apart from the one-key
+#: locks of ``engine.write_transaction`` and ``bulk``).
+_IDENTIFIER_LOCKS = 0x70C5
+
+
+def lock_identifier(conn: sa.Connection, identifier: str) -> None:
+    """Until the transaction ends, be the only writer of messages with CAP ``identifier`` (from any sender).
+
+    Two processes storing one identifier at once (``tocsin watch`` and ``tocsin warnings import`` reading the
+    same feed) would both find it missing and both insert it: on PostgreSQL one would fail on the unique
+    constraint. With this lock the second waits, then finds the first one's row (READ COMMITTED sees what was
+    committed before each statement). SQLite needs nothing: its write transactions run one at a time
+    (``BEGIN IMMEDIATE``). Re-entrant within a transaction.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:space, hashtext(:identifier))"),
+                     {"space": _IDENTIFIER_LOCKS, "identifier": identifier})
 
 
 def _sent_by(conn: sa.Connection, sender: str, identifier: str) -> Any:
