@@ -45,6 +45,9 @@ def nlp() -> Language:
         ("Two soldiers were wounded by an IED near Djibo; the IED was most likely planted by ISWAP fighters.", "IED",
          ("ISWAP fighters", "soldiers")),
         ("Rocket fire from Hezbollah wounded two civilians in Metula.", "Rocket fire", ("Hezbollah", "civilians")),
+        # "X came under fire from Y": Y fired
+        ("Government forces came under fire from Islamic State militants near Deir ez-Zor.", "fire",
+         ("Islamic State militants", "Government forces")),
     ],
 )
 def test_actor_roles(nlp: Language, text: str, trigger: str, expected: tuple[str | None, str | None]) -> None:

@@ -24,6 +24,9 @@ ONE_PER_SUB_TYPE = [
     # Battles: two armed sides fight
     ("Soldiers and rebel fighters clashed for hours near the river crossing, leaving six fighters dead.",
      "Armed clash", "clashed"),
+    # a side that comes under fire is in a fight
+    ("Government forces came under fire from Islamic State militants near the desert town.",
+     "Armed clash", "came under fire"),
     # the state takes ground back from a non-state group
     ("The national army recaptured the market town of Oruma from the insurgents on Saturday.",
      "Government regains territory", "recaptured"),

@@ -146,7 +146,7 @@ def _dependents(
     pronoun_agent = False
     active = any(c.dep_ in AGENT_DEPS for c in verb.children)
     # "The gendarmerie ... attacked overnight by unknown gunmen": a by-agent makes the verb passive, whatever its tag
-    passive = any(_by_agent(verb, c) for c in verb.children)
+    passive = any(_by_agent(verb, c) for c in verb.children) or _comes_under(verb)
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
             noun_agents, noun_targets = _noun_roles(child, mentions)
@@ -163,7 +163,7 @@ def _dependents(
             found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
             agents += found
             pronoun_agent = pronoun_agent or (not found and _pronominal(child))
-        elif _by_agent(verb, child):
+        elif _by_agent(verb, child) or (child.dep_ == "prep" and child.lower_ in ("from", "by") and _comes_under(verb)):
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ in OBJECT_DEPS:
             targets += _mention_at(mentions, _subtree_span(child))
@@ -226,6 +226,14 @@ def _in_by_phrase(doc: Doc, mention: ActorMention) -> bool:
         return False
     head = span.root
     return head.dep_ == "pobj" and _by_agent(head.head.head, head.head)
+
+
+def _comes_under(verb: Token) -> bool:
+    """"X came under fire/attack (from Y)": X suffers it, like the subject of a passive."""
+    return verb.lemma_.lower() == "come" and any(
+        c.dep_ == "prep" and c.lower_ == "under" and any(p.lemma_.lower() in EVENT_NOUNS for p in c.children)
+        for c in verb.children
+    )
 
 
 def _by_agent(verb: Token, child: Token) -> bool:

@@ -114,6 +114,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"gun ?battles?",
         r"fired (?:small arms|with unspecified weapons|light weapons|machine ?guns?)",
         r"fire ?fights?",
+        r"(?:came|come|comes|coming) under (?:heavy |intense |sustained )?(?:fire|gunfire|attack)",
         r"exchange(?:d|s)? (?:of )?(?:fire|gunfire)",
         r"skirmish\w*",
         r"fierce fighting",
