@@ -9,8 +9,9 @@ median CPU-time ratio is the steadiest figure. Goal: tocsin/bare >= 0.8.
 
     python bench/extract_throughput.py [--reports N] [--rounds R]
 
-Texts: the news articles of ../shared/eval/trnews.xml and ACLED notes when present (real
-prose of mixed length), else the shipped samples repeated.
+Texts: the news articles of shared/eval/trnews.xml and ACLED notes (real prose of mixed length), from
+the first ``shared/eval`` beside the checkout or a folder above it (a git worktree in ../wt/NAME finds
+the main checkout's); else the shipped samples repeated, which the first printed line says.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from tocsin.model import Report
 from tocsin.nlp.pipeline import MODEL_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
+EVAL = next((p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").is_dir()), ROOT / "missing")
 
 
-def _texts(n: int) -> list[str]:
+def _texts(n: int) -> tuple[list[str], str]:
+    """``n`` texts (cycled), and where they come from."""
     texts: list[str] = []
     trnews = EVAL / "trnews.xml"
     if trnews.exists():
@@ -43,10 +45,12 @@ def _texts(n: int) -> list[str]:
     for path in sorted(EVAL.glob("acled_*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             texts += [row["notes"] for row in itertools.islice(csv.DictReader(handle), 300)]
+    source = f"TR-News and ACLED notes of {EVAL}"
     if not texts:
+        source = "the shipped samples repeated (no shared/eval found)"
         with (ROOT / "samples" / "reports.jsonl").open(encoding="utf-8") as handle:
             texts = [json.loads(line)["text"] for line in handle if line.strip()]
-    return list(itertools.islice(itertools.cycle(texts), n))
+    return list(itertools.islice(itertools.cycle(texts), n)), source
 
 
 def _bare_model() -> spacy.language.Language:
@@ -65,7 +69,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args()
 
-    texts = _texts(args.reports)
+    texts, source = _texts(args.reports)
     reports = [Report(id=str(i), text=t) for i, t in enumerate(texts)]
     bare = _bare_model()
     extractor = Extractor()
@@ -96,7 +100,8 @@ def main() -> None:
             events = found if name == "tocsin" else events
 
     chars = sum(map(len, texts))
-    print(f"texts: {len(texts)} reports, {chars / len(texts):.0f} chars on average, ~{sentences:.0f} sentences")
+    print(f"texts: {len(texts)} reports ({len(set(texts))} distinct) from {source}, {chars / len(texts):.0f} chars "
+          f"on average, ~{sentences:.0f} sentences")
     for label, name in (("bare spaCy nlp.pipe", "bare"), ("tocsin extract", "tocsin")):
         seconds = min(wall[name])
         print(f"{label:20s} {len(texts) / seconds:8.1f} reports/s {sentences / seconds:9.1f} sentences/s "
