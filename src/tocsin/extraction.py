@@ -126,7 +126,7 @@ class Extractor:
 
     def _docs(self, jobs: list[_Job]) -> Iterator[Doc]:
         for job in jobs:
-            doc = self.nlp.make_doc(job.report.text)
+            doc = pipeline.make_doc(self.nlp, job.report.text)
             doc._.published = _as_utc(job.report.published)
             doc._.report_id = job.report.id
             doc._.source = job.report.source

@@ -218,3 +218,13 @@ def test_a_region_named_by_a_compass_word_is_found_by_that_word(gazetteer: Gazet
     assert not [c for c in federal if gazetteer.cc[c.row] == "BR" and gazetteer.kind[c.row] == KIND_ADMIN1]
     pskov = [c.row for c in gazetteer.candidates("Pskov") if c.match <= MATCH_ALIAS]
     assert pskov and all(gazetteer.kind[r] != KIND_ADMIN1 for r in pskov)
+
+
+def test_candidates_are_kept_until_a_place_is_added(private_gazetteer: Gazetteer) -> None:
+    gaz = private_gazetteer
+    assert gaz.candidates("Qaryat Tocsin") == []  # asked once: the answer is kept ...
+    first = gaz.candidates("Aleppo")
+    first.clear()  # ... and every caller gets its own list
+    assert gaz.candidates("Aleppo") and gaz.candidates("Aleppo") == gaz.candidates("Aleppo")
+    [row] = gaz.add([Place(None, "Qaryat Tocsin", 36.3, 37.1, "SY", "")])
+    assert [c.row for c in gaz.candidates("Qaryat Tocsin")] == [row]  # ... until a place is added

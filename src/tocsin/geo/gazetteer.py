@@ -141,6 +141,8 @@ _ALIKE = 0.7
 #: or more, and only for admin areas and towns of this many people: short skeletons collide often.
 _SHORT_SKELETON_LOOSE, _SHORT_SKELETON_POPULATION = 8, 10_000
 _KEYS_MEMO: dict[str, tuple[str, str, str]] = {}
+#: (name, country code, skeletons) -> candidates kept per gazetteer (cleared when full, or when a name is indexed).
+_CANDIDATES_MEMO = 100_000
 
 
 @dataclass(frozen=True)
@@ -419,6 +421,7 @@ class Gazetteer:
             self._index_name(bare, row)
 
     def _rename(self, row: int, name: str) -> None:
+        self.__dict__.pop("_candidates_memo", None)
         self.alias_text[row] = "|".join((*self.aliases(row), self.name[row]))
         self.renamed[row] = self.name[row]
         self.name[row] = name
@@ -446,6 +449,7 @@ class Gazetteer:
         return row
 
     def _index_name(self, name: str, row: int) -> None:
+        self.__dict__.pop("_candidates_memo", None)  # what a name may refer to changes
         keys = _KEYS_MEMO.get(name)
         if keys is None:
             key = fold(name)
@@ -522,8 +526,20 @@ class Gazetteer:
         """Rows ``name`` may refer to, with the best match kind for each, strictest keys first.
 
         Skeleton (transliteration) matches are tried only when nothing matched more strictly, or
-        always with ``skeletons=True``.
+        always with ``skeletons=True``. Memoised per gazetteer until a name is indexed or renamed (a report
+        asks about the same names several times, and news about the same places); a new list every time.
         """
+        memo: dict[tuple[str, str | None, bool], tuple[Candidate, ...]] | None = self.__dict__.get("_candidates_memo")
+        if memo is None:
+            memo = self.__dict__["_candidates_memo"] = {}
+        found = memo.get((name, country_code, skeletons))
+        if found is None:
+            if len(memo) >= _CANDIDATES_MEMO:
+                memo.clear()
+            found = memo[(name, country_code, skeletons)] = tuple(self._candidates(name, country_code, skeletons))
+        return list(found)
+
+    def _candidates(self, name: str, country_code: str | None, skeletons: bool) -> list[Candidate]:
         key = fold(name)
         if not key:
             return []
