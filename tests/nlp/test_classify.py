@@ -75,3 +75,37 @@ def test_the_shipped_model_scores_alike_in_every_process() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1
+
+
+# clear events, clear non-events and sentences between (a threat, a toll over months, a denial)
+SENTENCES = [
+    "Warplanes bombed the crowded market in the old town, killing six villagers.",
+    "Protesters marched to the governor's office to demand the release of detainees.",
+    "The minister visited the port and met business leaders on Tuesday.",
+    "Shares of the company rose 3 percent after the earnings report.",
+    "The rebels threatened to attack the city if the army did not withdraw.",
+    "More than 300 people have been killed in the region over the past year.",
+    "The army denied that its soldiers had fired on the crowd.",
+    "Gunmen abducted two aid workers near the border, police said.",
+    "The weather will be sunny with light winds.",
+]
+
+
+@pytest.mark.parametrize("threshold", [0.15, 0.5])
+def test_event_scores_skip_the_network_only_where_the_text_is_surely_no_event(threshold: float) -> None:
+    from tocsin.nlp.triggers import load_model
+
+    model = load_model()
+    assert model.hidden is not None and model.hidden_weight > 0  # the shipped model is an ensemble
+    skipped = 0
+    for text in SENTENCES:
+        full = model.scores(text)
+        events = np.delete(full, LABELS.index(NONE))
+        no_event = 1.0 - events.sum() >= 0.5 or events.max() < threshold  # classify_text's decision
+        found = model.event_scores(text, threshold=threshold, none_threshold=0.5)
+        if found is None:
+            skipped += 1
+            assert no_event
+        else:
+            assert found.tobytes() == full.tobytes()  # asked: the very probabilities of scores()
+    assert 0 < skipped < len(SENTENCES)

@@ -33,6 +33,7 @@ __all__ = [
     "CHAR_BITS",
     "LABELS",
     "NONE",
+    "SURE_MARGIN",
     "LinearModel",
     "char_ngrams",
     "clean_note",
@@ -64,6 +65,9 @@ _NOTE_BARE_DATE = re.compile(
 )
 _NOTE_BRACKETS = re.compile(r"\[[^\]]*\]")
 _EMPTY = np.zeros(0, dtype=np.int64)
+#: How far past a threshold the linear model's probabilities must lie for :meth:`LinearModel.event_scores` to
+#: skip the network: far above the rounding by which the ensemble's probabilities differ from them.
+SURE_MARGIN = 1e-6
 #: Words whose n-gram contribution a loaded model keeps (cleared when full).
 _WORD_CACHE = 200_000
 
@@ -139,6 +143,13 @@ def _char_vector(tokens: list[str], idf: np.ndarray, bits: int) -> tuple[np.ndar
     return ids, values / norm if norm else values
 
 
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    """Probabilities of ``logits`` (which it shifts in place)."""
+    logits -= logits.max()
+    probs = np.exp(logits)
+    return probs / probs.sum()
+
+
 def _reordered(linear: np.ndarray, net: np.ndarray, weight: float, subtypes: np.ndarray) -> np.ndarray:
     """The linear log-probabilities with the ``subtypes``' values reordered by (1 - weight) linear + weight net
     (:meth:`LinearModel._ensemble`; the experiment harness scores recorded runs with it)."""
@@ -183,6 +194,13 @@ class LinearModel:
 
         ``extra`` are further feature names of the text (the parse features of a ``parse`` model).
         """
+        logits, rows = self._linear(text, bonus_scale, extra)
+        if self.hidden is not None and self.hidden_weight:
+            logits = self._ensemble(logits, self.hidden.log_probs(rows))
+        return logits
+
+    def _linear(self, text: str, bonus_scale: float, extra: Sequence[str]) -> tuple[np.ndarray, list[int]]:
+        """The linear model's logits, and the vocabulary rows of the text's features (the network's input)."""
         cues = analyse(text)
         tokens = _tokens(text)
         names = features(text, cues, tokens)
@@ -194,9 +212,7 @@ class LinearModel:
         for label, bonus in cues.bonuses.items():
             if label in self._index:
                 logits[self._index[label]] += bonus * bonus_scale
-        if self.hidden is not None and self.hidden_weight:
-            logits = self._ensemble(logits, self.hidden.log_probs(rows))
-        return logits
+        return logits, rows
 
     def _ensemble(self, logits: np.ndarray, net: np.ndarray) -> np.ndarray:
         """Log-probabilities: the network may reorder the sub-types, never change how sure the model is.
@@ -239,10 +255,27 @@ class LinearModel:
 
     def scores(self, text: str, *, bonus_scale: float = 1.0, extra: Sequence[str] = ()) -> np.ndarray:
         """Class probabilities for ``text``: softmax of :meth:`logits`."""
-        logits = self.logits(text, bonus_scale=bonus_scale, extra=extra)
-        logits -= logits.max()
-        probs = np.exp(logits)
-        return probs / probs.sum()
+        return _softmax(self.logits(text, bonus_scale=bonus_scale, extra=extra))
+
+    def event_scores(
+        self, text: str, *, threshold: float, none_threshold: float, extra: Sequence[str] = ()
+    ) -> np.ndarray | None:
+        """:meth:`scores`, or None when the linear model alone puts ``NONE`` at ``none_threshold`` or more, or every
+        sub-type below ``threshold``, by more than ``SURE_MARGIN``: then the text is no event whatever the network.
+
+        The network only reorders the sub-types (:meth:`_ensemble`): ``NONE``'s probability and the sub-types' set
+        of probabilities are the linear model's, up to rounding (~1e-16), so it is asked only when the decision is
+        near a threshold or the text may be an event (it was asked for every sentence; most news sentences are
+        no event).
+        """
+        logits, rows = self._linear(text, 1.0, extra)
+        if self.hidden is None or not self.hidden_weight:
+            return _softmax(logits)
+        linear = _softmax(logits.copy())
+        events = np.delete(linear, self._index[NONE]) if NONE in self._index else linear
+        if 1.0 - float(events.sum()) >= none_threshold + SURE_MARGIN or float(events.max()) < threshold - SURE_MARGIN:
+            return None
+        return _softmax(self._ensemble(logits, self.hidden.log_probs(rows)))
 
     def save(self, path: Path) -> None:
         words = json.dumps(sorted(self.vocab, key=self.vocab.__getitem__))

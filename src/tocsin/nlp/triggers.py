@@ -68,7 +68,9 @@ def classify_text(
     model = load_model(model_path)
     if extra is None and model.parse:
         extra = parse_texts([text])[0]
-    probs = model.scores(text, extra=extra or ())
+    probs = model.event_scores(text, threshold=threshold, none_threshold=none_threshold, extra=extra or ())
+    if probs is None:
+        return []
     ranked = sorted(zip(model.labels, probs.tolist(), strict=True), key=lambda pair: -pair[1])
     events = [(label, p) for label, p in ranked if label != NONE]
     p_none = 1.0 - sum(p for _, p in events)
