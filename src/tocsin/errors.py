@@ -126,6 +126,10 @@ class E:
         "[T415] {where}: the <{wrapper}> holds {count} CAP alerts; import the file (`tocsin warnings import`) "
         "to read each"
     )
+    T416 = (
+        "[T416] {where}: the CAP {what} is {size} bytes long (UTF-8), more than the {limit} bytes tocsin stores: "
+        "{value}; ask its sender for a shorter one"
+    )
     # classification model (T5xx)
     T501 = "[T501] {path}: not an ACLED export, missing column(s) {fields}; give a CSV with notes and sub_event_type"
     T502 = "[T502] {path}: cannot load the trigger model ({detail}); reinstall tocsin or run `tocsin train`"

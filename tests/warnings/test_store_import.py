@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -297,3 +298,47 @@ def test_other_content_under_a_stored_identifier_is_still_refused_at_once(warnin
     refused = next(r for r in results if isinstance(r, InputError))
     assert "[T411]" in refused.message and "already stored with other content" in refused.message
     assert len(warning_store.list()) == 1
+
+
+# -- identifiers and senders at the limit: CAP sets no length; the store takes 1000 bytes, on every backend ----------
+
+URN = "urn:oid:2.49.0.1.840.0."  # the start of a long identifier as US NWS and others write them
+
+
+@pytest.mark.parametrize("identifier", [
+    URN + "a" * (1000 - len(URN)),  # exactly the limit: 1000 ASCII characters
+    URN + "é" * ((1000 - len(URN)) // 2),  # 1000 bytes of UTF-8 in fewer characters
+    "x" * 201,  # past the 200 characters of the columns before 0012_longer_identifiers (PostgreSQL refused it)
+])
+def test_a_long_identifier_is_stored_followed_and_published(warning_store: WarningStore, identifier: str) -> None:
+    ws = warning_store
+    assert len(identifier.encode()) <= 1000
+    sub = ws.add_subscription("http://127.0.0.1:9/hook", "s", point="50.05,30.05", radius_km=1.0)
+    first = ws.import_cap(_msg(A, identifier), "importer")
+    second = ws.import_cap(_msg(B, identifier), "importer")  # another sender's: the key gets ~2
+    assert (first.key, second.key) == (identifier, f"{identifier}~2")
+    assert ws.import_cap(_msg(A, identifier), "importer").key == identifier  # already stored
+    ws.publish(second.key, operator="bob")
+    cancel = ws.import_cap(_msg(B, "c-1", "Cancel", (identifier,)), "importer")  # B's own Cancel: in effect at once
+    assert cancel.state == "published" and ws.get(second.key).superseded_by == cancel.key
+    assert cancel.references_id == second.key
+    assert {d.idempotency_key for d in ws.deliveries()} == {f"{sub.id}:{second.key}", f"{sub.id}:{cancel.key}"}
+    assert ws.get(identifier, sender=B).key == second.key
+
+
+@pytest.mark.parametrize(("message", "what"), [
+    (lambda: _msg(A, URN + "a" * (1001 - len(URN))), "identifier"),  # one byte past the limit
+    (lambda: _msg(A, URN + "é" * 489), "identifier"),  # 1001 bytes in 512 characters: bytes count
+    (lambda: _msg("ops@" + "a" * 997 + ".org", "1234"), "sender"),  # a sender past the limit
+    (lambda: _msg(A, "1234-c", "Cancel", ("r" * 1001,)), "identifier of reference 1"),  # what it references
+])
+def test_a_name_past_the_limit_is_refused_before_anything_is_written(warning_store: WarningStore, message: Any,
+                                                                    what: str, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=rf"\[T416\] .*the CAP {what} is 10\d\d bytes long \(UTF-8\), more than "
+                                         r"the 1000 bytes tocsin stores"):
+        warning_store.import_cap(message(), "importer")
+    assert warning_store.list() == []
+    path = tmp_path / "long.xml"
+    path.write_bytes(message())
+    [result] = warning_store.import_path(path, "importer")  # a file: reported, not raised
+    assert result.warning_id is None and "[T416]" in (result.error or "")

@@ -58,7 +58,7 @@ def audit_log(
     page: PageDep,
     action: Annotated[str | None, Query(max_length=64, description="e.g. warning.publish")] = None,
     who: Annotated[str | None, Query(max_length=200, description="A token name.")] = None,
-    target: Annotated[str | None, Query(max_length=500, description="e.g. event:12, warning:<id>")] = None,
+    target: Annotated[str | None, Query(max_length=1200, description="e.g. event:12, warning:<id>")] = None,
 ) -> dict[str, Any]:
     auth = state_of(request).auth
     entries = auth.audit_log(action=action, who=who, target=target, limit=page.limit, offset=page.offset)

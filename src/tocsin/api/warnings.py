@@ -124,7 +124,7 @@ def list_warnings(
 
 #: ``?sender=``: the path then names a CAP identifier of that sender (CAP identifiers are unique per sender only).
 SenderQuery = Annotated[str | None, Query(
-    max_length=500, description="The CAP sender: the path is then that sender's CAP identifier. Needed only when "
+    max_length=1000, description="The CAP sender: the path is then that sender's CAP identifier. Needed only when "
     "several senders use one identifier; each stored message also has its own key (the 'id' of its feature).")]
 
 
@@ -201,7 +201,7 @@ class WarningIn(BaseModel):
     description: XmlText | None = Field(None, max_length=10_000)
     instruction: XmlText | None = Field(None, max_length=10_000)
     issuer: XmlText | None = Field(None, max_length=500, description="senderName: the authority that ordered it.")
-    sender: XmlText = Field("tocsin@localhost", min_length=1, max_length=500)
+    sender: XmlText = Field("tocsin@localhost", min_length=1, max_length=1000)
     effective: UtcTime | None = None
     expires: UtcTime | None = None
     window: XmlText | None = Field(None, max_length=500, description="'daily 22:00-06:00 Europe/Kyiv' or 'START/END'")

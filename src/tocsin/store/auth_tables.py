@@ -32,7 +32,7 @@ audit = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("who", sa.String(200), nullable=False, comment="the token name (or the CLI user)"),
     sa.Column("action", sa.String(64), nullable=False),
-    sa.Column("target", sa.String(500), nullable=False),
+    sa.Column("target", sa.String(1200), nullable=False),
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
     sa.Index(None, "action"),

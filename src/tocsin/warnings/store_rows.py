@@ -20,14 +20,14 @@ from shapely.geometry.base import BaseGeometry
 import tocsin.store.engine as eng
 from tocsin.errors import E, InputError, NotFound
 from tocsin.store import spatial
-from tocsin.store.warning_tables import warning_log, warnings
+from tocsin.store.warning_tables import MAX_NAME_BYTES, warning_log, warnings
 from tocsin.warnings.cap import parse_cap
 from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusIndex
 from tocsin.warnings.subscriptions import SubscriptionIndex
 
-__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "free_key", "lock_identifier",
-           "warning_geometry"]
+__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "check_names", "free_key",
+           "lock_identifier", "warning_geometry"]
 
 _PARSED_CACHE = 100_000
 
@@ -128,6 +128,7 @@ class WarningRows:
 
     @staticmethod
     def _values(warning: Warning, cap_xml: bytes) -> dict[str, Any]:
+        check_names(warning)
         return {
             "identifier": warning.id, "kind": warning.kind, "status": warning.status, "msg_type": warning.msg_type,
             "sender": warning.sender,
@@ -246,6 +247,21 @@ class WarningRows:
                 found.append(candidate)
         found.sort(key=lambda w: (w.msg_type != "Cancel", -w.sent.timestamp()))
         return self.get(found[0].handle) if found else None
+
+
+def check_names(warning: Warning) -> None:
+    """T416 unless the names ``warning`` brings fit the store: its identifier, its sender and the identifiers
+    it references, each at most ``MAX_NAME_BYTES`` of UTF-8 (CAP sets no limit; the same answer on every backend,
+    before anything is written)."""
+    names = [("identifier", warning.id), ("sender", warning.sender)]
+    names += [(f"identifier of reference {i}", ref.identifier) for i, ref in enumerate(warning.references, 1)]
+    for what, value in names:
+        size = len(value.encode("utf-8"))
+        if size > MAX_NAME_BYTES:
+            shown = f"{value[:60]!r}... ({len(value)} characters)"
+            raise InputError(E.T416.format(where=f"message from {warning.sender[:100]!r}" if what != "sender" else
+                                           f"message {warning.id[:100]!r}", what=what, size=size,
+                                           limit=MAX_NAME_BYTES, value=shown))
 
 
 #: The first key of the two-key PostgreSQL advisory locks on CAP identifiers (a key space apart from the one-key
