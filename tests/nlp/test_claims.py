@@ -61,6 +61,11 @@ def pairs(nlp: Language, text: str) -> list[tuple[str, str]]:
             '"We repelled the attack," a spokesman for the SDF said on Tuesday.',
             [("a spokesman for the SDF", "We repelled the attack")],
         ),
+        # a second speech verb shares the first one's subject
+        (
+            "The SDF denied the shelling and said government artillery had hit the district.",
+            [("The SDF", "the shelling"), ("The SDF", "government artillery had hit the district")],
+        ),
         # two sources in one sentence
         (
             "The army said its troops killed 20 militants, while activists said 9 civilians died.",

@@ -303,6 +303,15 @@ def test_the_dateline_is_where_the_reporter_files_not_the_event_place(nlp: Langu
     assert event.location.name == "Sagaing"  # the body's place, though the dateline comes first
 
 
+def test_the_dateline_date_is_when_the_story_was_filed_not_the_event_day(nlp: Language) -> None:
+    text = "QAMISHLI, Jan 8 - Government artillery hit Sheikh Maqsoud on Wednesday, killing two residents."
+    setup = Setup(triggers=[("artillery", "Shelling/artillery/missile attack", 0.8)],
+                  dates=[("Jan 8", dt.date(2026, 1, 8)), ("on Wednesday", dt.date(2026, 1, 7))])
+    [event] = run(nlp, text, setup)._.events
+    assert event.date == dt.date(2026, 1, 7)
+    assert evidence(text, event, "date") == "on Wednesday"
+
+
 @pytest.mark.parametrize(
     ("second", "events"),
     [

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from tocsin.nlp.paragraphs import mark_paragraphs
+from tocsin.nlp.paragraphs import dateline_end, mark_paragraphs
 
 CORRIDOR = ("The army said two safe corridors would stay open until 6 p.m.\n"
             "It published maps of the areas it said it would strike.")
@@ -51,3 +51,26 @@ def test_only_a_finished_line_before_a_capital_is_marked(nlp: Language) -> None:
 def test_the_parser_alone_joins_the_corridor_paragraphs(nlp: Language) -> None:
     with nlp.select_pipes(disable=["tocsin_paragraphs"]):
         assert len(_sentences(nlp, CORRIDOR)) == 1  # why the component exists
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("ALEPPO, Jan 8 (Reuters) - The army gave the fighters until 1 p.m.", "ALEPPO, Jan 8 (Reuters) - "),
+        ("QAMISHLI, Jan 8 - The SDF denied the shelling.", "QAMISHLI, Jan 8 - "),
+        ("Naypyidaw [Myanmar], February 8 : The junta said ...", "Naypyidaw [Myanmar], February 8 : "),
+        ("KYIV, Ukraine (AP) — Russian drones struck the port.", "KYIV, Ukraine (AP) — "),
+        ("Looting: On 29 April 2020, soldiers looted shops.", ""),  # a label, not a place
+        ("Five civilians were killed - the ministry said.", ""),  # a sentence with a dash
+        ("Gunmen killed 5: police.", ""),
+    ],
+)
+def test_dateline_end(text: str, dateline: str) -> None:
+    assert text[: dateline_end(text)] == dateline
+
+
+def test_a_dateline_is_not_the_first_sentence_s_subject(nlp: Language) -> None:
+    doc = nlp("QAMISHLI, Jan 8 - The SDF denied shelling civilian areas in Aleppo on Wednesday.")
+    first_word = next(t for t in doc if t.text == "The")
+    assert first_word.is_sent_start
+    assert not any(t.dep_ == "nsubj" for t in doc if t.idx < first_word.idx)

@@ -59,6 +59,11 @@ def _source_of(verb: Token) -> Span | None:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     return verb.doc[slice(*_subtree(pobj))]
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and not _bare_participle(verb):
+        # "The SDF denied the shelling and said government artillery had hit the district": the SDF said it
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return verb.doc[slice(*_subtree(subject))]
     return None
 
 

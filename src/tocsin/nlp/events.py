@@ -59,6 +59,7 @@ from tocsin.nlp.events_select import (
     side_event_kept,
     supporting,
 )
+from tocsin.nlp.paragraphs import dateline_end
 from tocsin.nlp.pipeline import doc_text
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
 
@@ -251,7 +252,9 @@ class _Builder:
     # --- date ------------------------------------------------------------------------------
     def _date(self, event: Event, group: Group) -> None:
         dated = [d for d in self.dates if d.value is not None]
-        chosen = next((d for d in dated if _inside(d.start, d.end, group.sentences)), None)
+        inside = [d for d in dated if _inside(d.start, d.end, group.sentences)]
+        filed = dateline_end(self.text)
+        chosen = next((d for d in inside if d.start >= filed), None) or next(iter(inside), None)
         if chosen is None:
             # a date after publication (a deadline, the end of a curfew) is no day on which something was told to happen
             earlier = [d for d in dated if d.end <= group.start and not self._after_publication(d)]

@@ -9,17 +9,50 @@ quote, so text hard-wrapped mid-sentence is left to the parser.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["mark_paragraphs"]
+__all__ = ["dateline_end", "mark_paragraphs"]
 
 _ENDS = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")")
 _OPENS = ('"', "\u201c", "\u2018", "'", "(")
 
 
+_BRACKETED = r"(?:\s*[(\[][^)\]\n]{1,40}[)\]])*"
+_DATELINE = re.compile(
+    r"\s*(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})" + _BRACKETED
+    + r"(?:\s*,\s*[^\n(\[\-–—:]{1,40})?" + _BRACKETED + r"\s*[-–—:]{1,2}\s"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where a dateline ("ALEPPO, Jan 8 (Reuters) - ", "Naypyidaw [Myanmar], February 8 : ") ends; 0 without one.
+
+    A dateline says where and when the story was filed, not where or when anything in it happened. A capitalised
+    word and a colon alone ("Looting: On 29 April ...") is no dateline: it needs a place in capitals, a comma
+    part or a bracket.
+    """
+    found = _DATELINE.match(text)
+    if found is None:
+        return 0
+    head = found.group(0)
+    place = found.group("place")
+    return found.end() if ("," in head or "(" in head or "[" in head or (place.isupper() and len(place) > 2)) else 0
+
+
 def mark_paragraphs(doc: Doc) -> Doc:
-    """Set ``is_sent_start`` on the first word of each paragraph that follows a finished sentence."""
+    """Set ``is_sent_start`` on the first word of each paragraph that follows a finished sentence, and on the
+    first word after a dateline, which the parser otherwise reads as the subject of the first sentence. A parsed
+    doc is left as the parser split it (spaCy refuses to move sentence starts then)."""
+    if doc.has_annotation("DEP"):
+        return doc
+    filed = dateline_end(doc.text)
+    if filed:
+        after = next((t for t in doc if t.idx >= filed and not t.is_space), None)
+        if after is not None and after.i > 0:
+            after.is_sent_start = True
     for space in doc:
         if not space.is_space or "\n" not in space.text or space.i == 0 or space.i + 1 >= len(doc):
             continue
