@@ -44,6 +44,13 @@ def nlp() -> Language:
         # a blockade or a stop is no prevention of what the sentence tells
         ("Protesters blocked a road in the city to protest against the closure.", "protest", "Peaceful protest", 1),
         ("Militants stopped and looted a boat near the town.", "looted", "Looting/property destruction", 1),
+        # what a speaker denies did not happen, by its account; what it does beside the denial did
+        ("The SDF denied shelling civilian areas in Aleppo on Wednesday.", "shelling",
+         "Shelling/artillery/missile attack", 0),
+        ("The ministry rejected claims that police fired on protesters in Nairobi.", "fired",
+         "Excessive force against protesters", 0),
+        ("The army denied the rebels' claims and shelled the village on Monday.", "shelled",
+         "Shelling/artillery/missile attack", 1),
         # a planned verb whose subject clause holds the event: "units and air strikes will not target civilians"
         ("The leaflets assured the population that advancing army units and air strikes will not target civilians.",
          "air strikes", STRIKE, 0),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tocsin.nlp import triggers_match as tm
-from tocsin.nlp.triggers_match import AnchorIndex, Gated
+from tocsin.nlp.triggers_match import AnchorIndex, Gated, best_span
 
 GROUPS = (
     *tm._CUES.values(), *tm._NON_EVENT.values(), *(g for _, g in tm._STRONG.values()),
@@ -45,3 +45,15 @@ def test_index_of_overlapping_anchors() -> None:
     index = AnchorIndex((Gated.of(r"kill(?:ed|ing)"), Gated.of(r"killings?"), Gated.of(r"skill\w*")))
     assert index.find("the killing of a skilled killer") == {"kill", "killing", "skill"}
     assert index.find("ki") == set()
+
+
+def test_best_span_prefers_a_cue_outside_what_is_denied() -> None:
+    text = "The SDF denied shelling civilian areas and said government artillery had hit the district."
+    label = "Shelling/artillery/missile attack"
+    first = best_span(text, label)
+    assert first is not None and text[slice(*first)] == "shelling"  # the most specific cue, nothing avoided
+    denied = (text.index("shelling"), text.index(" and said"))
+    found = best_span(text, label, [denied])
+    assert found is not None and text[slice(*found)] == "artillery"
+    only = best_span("The SDF denied shelling civilian areas.", label, [(15, 38)])
+    assert only == (15, 23)  # no cue outside: the denied one, which the events stage then drops

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tocsin.model import Attribution
 
-__all__ = ["SPEECH_LEMMAS", "ClaimsComponent", "find_attributions"]
+__all__ = ["DENYING_LEMMAS", "SPEECH_LEMMAS", "ClaimsComponent", "denied_spans", "find_attributions"]
 
 SPEECH_LEMMAS = frozenset(
     "say claim report announce tell state add confirm allege deny insist declare assert warn note explain write "
@@ -28,6 +28,8 @@ SPEECH_LEMMAS = frozenset(
 )
 #: Objects of a speech verb that are not a statement ("claimed responsibility", "told Reuters").
 NOT_STATEMENT_OBJECTS = frozenset("responsibility credit".split())
+#: Verbs that deny what their complement says happened ("denied shelling", "rejected claims that police fired").
+DENYING_LEMMAS = frozenset("deny reject dismiss refute".split())
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
 EDGE_DEPS = frozenset(("mark", "punct", "cc"))
 
@@ -134,6 +136,19 @@ def _according_to(token: Token) -> Attribution | None:
                 source_end=source.end_char,
             )
     return None
+
+
+def denied_spans(sent: Span) -> list[tuple[int, int]]:
+    """Character spans of what a speaker denies: "The SDF denied [shelling civilian areas]", "the ministry
+    rejected [claims that police fired on protesters]". What is denied is not told as having happened."""
+    spans = []
+    for token in sent:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in DENYING_LEMMAS:
+            continue
+        for child in token.children:
+            if child.dep_ in ("ccomp", "xcomp", "dobj"):
+                spans.append((child.left_edge.idx, child.right_edge.idx + len(child.right_edge)))
+    return spans
 
 
 def find_attributions(doc: Doc) -> list[Attribution]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from tocsin.model import DateMention, Event, Trigger
-from tocsin.nlp.claims import SPEECH_LEMMAS
+from tocsin.nlp.claims import SPEECH_LEMMAS, denied_spans
 from tocsin.nlp.roles import trigger_root, verb_of
 
 __all__ = [
@@ -230,7 +230,8 @@ def _clause_verb(token: Token) -> Token | None:
 
 
 def _unreal(doc: Doc, trigger: Trigger) -> bool:
-    """What has not happened: a plan, threat, demand, warning, condition, prevention or denial.
+    """What has not happened: a plan, threat, demand, warning, condition, prevention or denial (of the speaker's own
+    or of what others say: "denied shelling", "rejected claims that police fired").
 
     "Azerbaijan will retake Lachin", "air strikes will not target civilians", "Turkey is threatening
     to resume its operation", "corridors are to be opened", "we urge you to surrender", "if the
@@ -240,6 +241,8 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     root = trigger_root(doc, trigger)
     if root is None:
         return False
+    if is_cued(trigger) and any(s <= trigger.start and trigger.end <= e for s, e in denied_spans(root.sent)):
+        return True  # "The SDF denied shelling civilian areas"
     verb = verb_of(root)
     # a whole-sentence reading's root is the sentence's verb: "that did not stop another round of clashes"
     whole = not is_cued(trigger)

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from tocsin.errors import ConfigError, E
 from tocsin.model import Trigger
+from tocsin.nlp.claims import denied_spans
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.pipeline import doc_text
 from tocsin.nlp.triggers_match import best_span
@@ -80,7 +81,8 @@ def classify_text(
 
 
 def _trigger_for(sent: Span, label: str, score: float, doc_text: str) -> Trigger:
-    found = best_span(doc_text[sent.start_char : sent.end_char], label)
+    denied = [(s - sent.start_char, e - sent.start_char) for s, e in denied_spans(sent)]
+    found = best_span(doc_text[sent.start_char : sent.end_char], label, denied)
     if found is None:
         start, end = sent.start_char, sent.end_char
     else:

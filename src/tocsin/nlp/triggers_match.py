@@ -10,6 +10,7 @@ substring test on the lower-cased text skips most groups before the regex runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -159,14 +160,24 @@ def _each(label: str) -> tuple[Gated, ...]:
     return tuple(Gated.of(p) for p in lex.CUES.get(label, ()))
 
 
-def best_span(text: str, label: str) -> tuple[int, int] | None:
-    """The span of the most specific cue of ``label`` in ``text`` (earlier patterns win)."""
+def best_span(text: str, label: str, avoid: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
+    """The span of the most specific cue of ``label`` in ``text`` (earlier patterns win), outside the ``avoid``
+    spans (what a speaker denies) when a cue lies outside them."""
     lower = text.lower()
+    fallback = None
     for gated in _each(label):
-        match = gated.search(text, lower)
-        if match:
-            return match.start(), match.end()
-    return None
+        if not avoid:
+            match = gated.search(text, lower)
+            if match:
+                return match.start(), match.end()
+            continue
+        if not gated.possible(lower):
+            continue
+        for match in gated.regex.finditer(text):
+            if not any(s <= match.start() and match.end() <= e for s, e in avoid):
+                return match.start(), match.end()
+            fallback = fallback or (match.start(), match.end())
+    return fallback
 
 
 def _last_actor(window: str) -> str | None:
