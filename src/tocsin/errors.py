@@ -130,6 +130,10 @@ class E:
         "[T416] {where}: the CAP {what} is {size} bytes long (UTF-8), more than the {limit} bytes tocsin stores: "
         "{value}; ask its sender for a shorter one"
     )
+    T417 = (
+        "[T417] {where}: the name of who acted, {value}, is {length} characters long, more than the {limit} the "
+        "warning log records; use a shorter name"
+    )
     # classification model (T5xx)
     T501 = "[T501] {path}: not an ACLED export, missing column(s) {fields}; give a CSV with notes and sub_event_type"
     T502 = "[T502] {path}: cannot load the trigger model ({detail}); reinstall tocsin or run `tocsin train`"

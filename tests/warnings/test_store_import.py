@@ -342,3 +342,28 @@ def test_a_name_past_the_limit_is_refused_before_anything_is_written(warning_sto
     path.write_bytes(message())
     [result] = warning_store.import_path(path, "importer")  # a file: reported, not raised
     assert result.warning_id is None and "[T416]" in (result.error or "")
+
+
+# -- who acted: the log and published_by take 300 characters, on every backend ------------------------------------
+
+
+def test_a_long_operator_name_is_recorded_and_a_longer_one_refused(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.import_cap(_msg(A, "1234"), "importer")
+    with pytest.raises(InputError, match=r"\[T417\] publish of warning '1234': .* is 301 characters long, more than "
+                                         r"the 300"):
+        ws.publish("1234", operator="p" * 301)
+    assert ws.get("1234").state == "draft"  # nothing written
+    with pytest.raises(InputError, match=r"\[T417\] import of warning '1235'"):
+        ws.import_cap(_msg(A, "1235"), "i" * 301)
+    assert [s.key for s in ws.list()] == ["1234"]
+    assert ws.publish("1234", operator="p" * 300).published_by == "p" * 300  # 200 was PostgreSQL's limit before
+
+
+def test_the_importer_of_a_senders_own_cancel_is_recorded_in_full(warning_store: WarningStore) -> None:
+    ws = warning_store
+    ws.import_cap(_msg(A, "1234"), "importer")
+    ws.publish("1234", operator="bob")
+    who = "watch:" + "s" * 200  # the longest source name a watch takes
+    cancel = ws.import_cap(_msg(A, "1234-c", "Cancel", ("1234",)), who)
+    assert cancel.state == "published" and cancel.published_by == f"{who} (the sender's own Cancel)"

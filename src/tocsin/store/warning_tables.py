@@ -17,14 +17,17 @@ import sqlalchemy as sa
 
 from tocsin.store.tables import UTCDateTime, metadata
 
-__all__ = ["KEY_LENGTH", "MAX_NAME_BYTES", "WARNING_STATES", "DELIVERY_STATES", "deliveries", "subscriptions",
-           "warning_log", "warnings"]
+__all__ = ["ACTOR_LENGTH", "KEY_LENGTH", "MAX_NAME_BYTES", "WARNING_STATES", "DELIVERY_STATES", "deliveries",
+           "subscriptions", "warning_log", "warnings"]
 
 #: The longest CAP identifier or sender stored, in bytes of UTF-8 (CAP sets no limit; long URNs and URLs fit).
 #: PostgreSQL's b-tree indexes take about 2,700 bytes a row: the unique (sender, identifier) index fits both.
 MAX_NAME_BYTES = 1000
 #: Columns holding a key (an identifier, or ``IDENTIFIER~N``), in characters.
 KEY_LENGTH = 1100
+#: The longest name of who acted (an operator, ``--who``, ``watch:SOURCE``) in the log and ``published_by``, in
+#: characters (``0014_longer_actors``; a source name of 200 and `` (the sender's own Cancel)`` fit).
+ACTOR_LENGTH = 300
 
 WARNING_STATES = ("draft", "published", "superseded", "cancelled")
 DELIVERY_STATES = ("pending", "delivered", "dead")
@@ -56,7 +59,7 @@ warnings = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("published_at", UTCDateTime),
-    sa.Column("published_by", sa.String(200)),
+    sa.Column("published_by", sa.String(ACTOR_LENGTH)),
     sa.Column("area_wkb", sa.LargeBinary,
               comment="the union of its areas as stored in cap_xml, WKB (x = longitude, y = latitude); NULL: none"),
     sa.Column("has_corridors", sa.Boolean, comment="true when it names safe corridors (status: nearest corridor)"),
@@ -73,7 +76,7 @@ warning_log = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("warning_id", sa.String(KEY_LENGTH), nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
-    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("who", sa.String(ACTOR_LENGTH), nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("detail", sa.Text),
     sa.Index(None, "warning_id"),

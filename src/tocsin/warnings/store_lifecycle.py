@@ -17,7 +17,7 @@ from tocsin.warnings.cap import to_cap
 from tocsin.warnings.drafts import new_identifier
 from tocsin.warnings.records import Warning
 from tocsin.warnings.store_outbox import WarningOutbox
-from tocsin.warnings.store_rows import StoredWarning, _now, _sent_by, warning_geometry
+from tocsin.warnings.store_rows import StoredWarning, _now, _sent_by, check_actor, warning_geometry
 
 __all__ = ["WarningLifecycle"]
 
@@ -113,6 +113,7 @@ class WarningLifecycle(WarningOutbox):
         """
         if not operator or not operator.strip():
             raise InputError(E.T411.format(id=warning_id, state="not published", detail="an operator must be named"))
+        check_actor(operator, f"publish of warning {warning_id[:100]!r}")
         if status not in ("Actual", "Exercise", "System", "Test"):
             raise InputError(E.T102.format(name="status", value=status, valid="Actual, Exercise, System, Test"))
         current = self.get(warning_id)

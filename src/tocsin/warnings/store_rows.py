@@ -20,13 +20,13 @@ from shapely.geometry.base import BaseGeometry
 import tocsin.store.engine as eng
 from tocsin.errors import E, InputError, NotFound
 from tocsin.store import spatial
-from tocsin.store.warning_tables import MAX_NAME_BYTES, warning_log, warnings
+from tocsin.store.warning_tables import ACTOR_LENGTH, MAX_NAME_BYTES, warning_log, warnings
 from tocsin.warnings.cap import parse_cap
 from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusIndex
 from tocsin.warnings.subscriptions import SubscriptionIndex
 
-__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "check_names", "free_key",
+__all__ = ["ImportResult", "StoredWarning", "WarningRows", "area_columns", "check_actor", "check_names", "free_key",
            "lock_identifier", "warning_geometry"]
 
 _PARSED_CACHE = 100_000
@@ -142,6 +142,7 @@ class WarningRows:
             return spatial.has_postgis(conn)
 
     def _log(self, conn: sa.Connection, warning_id: str, action: str, who: str, detail: str | None = None) -> None:
+        check_actor(who, f"{action} of warning {warning_id[:100]!r}")  # raised inside the write: all rolled back
         conn.execute(warning_log.insert().values(warning_id=warning_id, action=action, who=who, at=_now(),
                                                  detail=detail))
 
@@ -262,6 +263,12 @@ def check_names(warning: Warning) -> None:
             raise InputError(E.T416.format(where=f"message from {warning.sender[:100]!r}" if what != "sender" else
                                            f"message {warning.id[:100]!r}", what=what, size=size,
                                            limit=MAX_NAME_BYTES, value=shown))
+
+
+def check_actor(who: str, where: str) -> None:
+    """T417 unless ``who`` (an operator, ``--who``, ``watch:SOURCE``) fits the log: ``ACTOR_LENGTH`` characters."""
+    if len(who) > ACTOR_LENGTH:
+        raise InputError(E.T417.format(where=where, value=f"{who[:60]!r}...", length=len(who), limit=ACTOR_LENGTH))
 
 
 #: The first key of the two-key PostgreSQL advisory locks on CAP identifiers (a key space apart from the one-key
