@@ -127,8 +127,8 @@ class E:
         "to read each"
     )
     T416 = (
-        "[T416] {where}: the CAP {what} is {size} bytes long (UTF-8), more than the {limit} bytes tocsin stores: "
-        "{value}; ask its sender for a shorter one"
+        "[T416] {where}: the CAP {what} is {size} long, more than the {limit} tocsin stores: {value}; ask its "
+        "sender for a shorter one"
     )
     T417 = (
         "[T417] {where}: the name of who acted, {value}, is {length} characters long, more than the {limit} the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from pathlib import Path
@@ -303,6 +304,7 @@ def test_other_content_under_a_stored_identifier_is_still_refused_at_once(warnin
 # -- identifiers and senders at the limit: CAP sets no length; the store takes 1000 bytes, on every backend ----------
 
 URN = "urn:oid:2.49.0.1.840.0."  # the start of a long identifier as US NWS and others write them
+B1001 = "1001 bytes (UTF-8)"
 
 
 @pytest.mark.parametrize("identifier", [
@@ -326,16 +328,18 @@ def test_a_long_identifier_is_stored_followed_and_published(warning_store: Warni
     assert ws.get(identifier, sender=B).key == second.key
 
 
-@pytest.mark.parametrize(("message", "what"), [
-    (lambda: _msg(A, URN + "a" * (1001 - len(URN))), "identifier"),  # one byte past the limit
-    (lambda: _msg(A, URN + "é" * 489), "identifier"),  # 1001 bytes in 512 characters: bytes count
-    (lambda: _msg("ops@" + "a" * 997 + ".org", "1234"), "sender"),  # a sender past the limit
-    (lambda: _msg(A, "1234-c", "Cancel", ("r" * 1001,)), "identifier of reference 1"),  # what it references
+@pytest.mark.parametrize(("message", "what", "size", "limit"), [
+    (lambda: _msg(A, URN + "a" * (1001 - len(URN))), "identifier", B1001, "1000 bytes"),  # one byte past the limit
+    (lambda: _msg(A, URN + "é" * 489), "identifier", B1001, "1000 bytes"),  # in 512 characters: bytes count
+    (lambda: _msg("ops@" + "a" * 997 + ".org", "1234"), "sender", "1005 bytes (UTF-8)", "1000 bytes"),  # a sender
+    (lambda: _msg(A, "1234-c", "Cancel", ("r" * 1001,)), "identifier of reference 1", B1001, "1000 bytes"),
+    (lambda: _msg(A, "1234", report_id="r" * 501), "parameter tocsin:report", "501 characters", "500 characters"),
 ])
 def test_a_name_past_the_limit_is_refused_before_anything_is_written(warning_store: WarningStore, message: Any,
-                                                                    what: str, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=rf"\[T416\] .*the CAP {what} is 10\d\d bytes long \(UTF-8\), more than "
-                                         r"the 1000 bytes tocsin stores"):
+                                                                    what: str, size: str, limit: str,
+                                                                    tmp_path: Path) -> None:
+    expected = f"the CAP {what} is {size} long, more than the {limit} tocsin stores"
+    with pytest.raises(InputError, match=r"\[T416\] .*" + re.escape(expected)):
         warning_store.import_cap(message(), "importer")
     assert warning_store.list() == []
     path = tmp_path / "long.xml"

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from tocsin.store.tables import UTCDateTime, metadata
 
-__all__ = ["ACTOR_LENGTH", "KEY_LENGTH", "MAX_NAME_BYTES", "WARNING_STATES", "DELIVERY_STATES", "deliveries",
-           "subscriptions", "warning_log", "warnings"]
+__all__ = ["ACTOR_LENGTH", "KEY_LENGTH", "MAX_NAME_BYTES", "REPORT_ID_LENGTH", "WARNING_STATES", "DELIVERY_STATES",
+           "deliveries", "subscriptions", "warning_log", "warnings"]
 
 #: The longest CAP identifier or sender stored, in bytes of UTF-8 (CAP sets no limit; long URNs and URLs fit).
 #: PostgreSQL's b-tree indexes take about 2,700 bytes a row: the unique (sender, identifier) index fits both.
@@ -28,6 +28,8 @@ KEY_LENGTH = 1100
 #: The longest name of who acted (an operator, ``--who``, ``watch:SOURCE``) in the log and ``published_by``, in
 #: characters (``0014_longer_actors``; a source name of 200 and `` (the sender's own Cancel)`` fit).
 ACTOR_LENGTH = 300
+#: The longest report id (``tocsin:report``), in characters.
+REPORT_ID_LENGTH = 500
 
 WARNING_STATES = ("draft", "published", "superseded", "cancelled")
 DELIVERY_STATES = ("pending", "delivered", "dead")
@@ -48,7 +50,7 @@ warnings = sa.Table(
     sa.Column("starts_at", UTCDateTime, nullable=False),
     sa.Column("ends_at", UTCDateTime),
     sa.Column("headline", sa.Text),
-    sa.Column("report_id", sa.String(500)),
+    sa.Column("report_id", sa.String(REPORT_ID_LENGTH)),
     sa.Column("references_id", sa.String(KEY_LENGTH), comment="the warning this Update/Cancel replaces"),
     sa.Column("superseded_by", sa.String(KEY_LENGTH)),
     sa.Column(

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 import tocsin.store.engine as eng
 from tocsin.errors import E, InputError, NotFound
 from tocsin.store import spatial
-from tocsin.store.warning_tables import ACTOR_LENGTH, MAX_NAME_BYTES, warning_log, warnings
+from tocsin.store.warning_tables import ACTOR_LENGTH, MAX_NAME_BYTES, REPORT_ID_LENGTH, warning_log, warnings
 from tocsin.warnings.cap import parse_cap
 from tocsin.warnings.records import Warning
 from tocsin.warnings.status import StatusIndex
@@ -251,18 +251,25 @@ class WarningRows:
 
 
 def check_names(warning: Warning) -> None:
-    """T416 unless the names ``warning`` brings fit the store: its identifier, its sender and the identifiers
-    it references, each at most ``MAX_NAME_BYTES`` of UTF-8 (CAP sets no limit; the same answer on every backend,
-    before anything is written)."""
+    """T416 unless the names ``warning`` brings fit the store, the same answer on every backend before anything
+    is written (CAP sets no length): its identifier, its sender and the identifiers it references, each at most
+    ``MAX_NAME_BYTES`` of UTF-8, and its ``tocsin:report`` at most ``REPORT_ID_LENGTH`` characters."""
+    where = f"message {warning.id[:100]!r} from {warning.sender[:100]!r}"
     names = [("identifier", warning.id), ("sender", warning.sender)]
     names += [(f"identifier of reference {i}", ref.identifier) for i, ref in enumerate(warning.references, 1)]
     for what, value in names:
         size = len(value.encode("utf-8"))
         if size > MAX_NAME_BYTES:
-            shown = f"{value[:60]!r}... ({len(value)} characters)"
-            raise InputError(E.T416.format(where=f"message from {warning.sender[:100]!r}" if what != "sender" else
-                                           f"message {warning.id[:100]!r}", what=what, size=size,
-                                           limit=MAX_NAME_BYTES, value=shown))
+            raise InputError(E.T416.format(where=where, what=what, size=f"{size} bytes (UTF-8)",
+                                           limit=f"{MAX_NAME_BYTES} bytes", value=_shown(value)))
+    if warning.report_id is not None and len(warning.report_id) > REPORT_ID_LENGTH:
+        raise InputError(E.T416.format(where=where, what="parameter tocsin:report",
+                                       size=f"{len(warning.report_id)} characters",
+                                       limit=f"{REPORT_ID_LENGTH} characters", value=_shown(warning.report_id)))
+
+
+def _shown(value: str) -> str:
+    return f"{value[:60]!r}... ({len(value)} characters)"
 
 
 def check_actor(who: str, where: str) -> None:
