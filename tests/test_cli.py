@@ -158,3 +158,19 @@ def test_extract_and_ingest_take_a_publication_time_for_reports_without_one(tmp_
     assert str(event.event.date) == "2026-01-08"
     bad = runner.invoke(app, ["extract", str(source), "--published", "next week"])
     assert bad.exit_code == 2 and "T018" in bad.output and "next week" in bad.output
+
+
+def test_the_events_table_counts_the_reports_merged_into_each(tmp_path: Path) -> None:
+    same = [
+        {"id": "a", "published": "2026-01-09T08:00:00+00:00",
+         "text": "Syrian army shelling killed four civilians in Aleppo on Thursday."},
+        {"id": "b", "published": "2026-01-09T09:00:00+00:00",
+         "text": "Four civilians were killed on Thursday when the Syrian army shelled Aleppo."},
+    ]
+    db = tmp_path / "t.db"
+    assert runner.invoke(app, ["ingest", str(_jsonl(tmp_path / "in.jsonl", same)), "--db", str(db)]).exit_code == 0
+    [event] = json.loads(runner.invoke(app, ["events", "--db", str(db), "-f", "json"]).stdout)
+    table = runner.invoke(app, ["events", "--db", str(db)], terminal_width=250)
+    header = next(line for line in table.output.splitlines() if "sub-event type" in line)
+    row = next(line for line in table.output.splitlines() if line.startswith(f"│ {event['id']} "))
+    assert header.split("┃")[-2].strip() == "reports" and row.split("│")[-2].strip() == "2"

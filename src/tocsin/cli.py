@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -20,7 +20,10 @@ from tocsin import settings
 from tocsin.cli_common import DbOption, err, out
 from tocsin.cli_common import errors as _errors
 from tocsin.errors import InputError
-from tocsin.model import EVENT_TYPES, SUB_EVENT_TYPES, Event, to_dict
+from tocsin.model import EVENT_TYPES, SUB_EVENT_TYPES, to_dict
+
+if TYPE_CHECKING:
+    from tocsin.store.records import StoredEvent
 
 app = typer.Typer(help="tocsin: conflict reports in; sourced, geo-referenced events and CAP warnings out.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -208,7 +211,7 @@ def events(
         stored = store.events(flt, limit=limit)
         pairs = [(s.id, s.event) for s in stored]
         if fmt == "table":
-            _print_events(pairs, show_claims)
+            _print_events(stored, show_claims)
             return
         if fmt == "json":
             text = json.dumps([{"id": i, **to_dict(e)} for i, e in pairs], ensure_ascii=False, indent=1)
@@ -225,17 +228,19 @@ def events(
 events_app.command("list")(events)
 
 
-def _print_events(pairs: list[tuple[Any, Event]], show_claims: bool) -> None:
-    table = Table(show_header=True, header_style="bold", title=f"{len(pairs)} events")
-    for name in ("id", "date", "sub-event type", "actors", "location", "fatal.", "displ.", "sources"):
+def _print_events(stored: list[StoredEvent], show_claims: bool) -> None:
+    """The events as a table; "reports" counts the reports merged into each (``events show ID`` lists them)."""
+    table = Table(show_header=True, header_style="bold", title=f"{len(stored)} events")
+    for name in ("id", "date", "sub-event type", "actors", "location", "fatal.", "displ.", "reports"):
         table.add_column(name, overflow="fold")
-    for event_id, e in pairs:
+    for item in stored:
+        event_id, e = item.id, item.event
         actors = " vs ".join(a for a in (e.actor1, e.actor2) if a) or "-"
         loc = e.location
         where = ", ".join(p for p in (loc.name, loc.admin1, loc.country) if p) or "-"
         table.add_row(str(event_id), e.date.isoformat() if e.date else "-", e.sub_event_type, actors, where,
                       "-" if e.fatalities is None else str(e.fatalities),
-                      "-" if e.displaced is None else str(e.displaced), str(len(e.sources) or 1))
+                      "-" if e.displaced is None else str(e.displaced), str(len(item.mentions) or 1))
         if show_claims:
             for claim in e.claims:
                 table.add_row("", "", f"  claim: {claim.field}", claim.source, repr(claim.value), "", "", "")
