@@ -369,6 +369,23 @@ def _nearest_km(lat: float, lon: float, points: list[tuple[float, float, float]]
     return 6371.0088 * 2 * math.asin(math.sqrt(best))
 
 
+def _around(
+    gaz: Gazetteer, winners: list[int], keys: list[tuple[str, bool]], key: tuple[str, bool], focus: _Focus
+) -> tuple[list[tuple[float, float, float]], set[tuple[str, str]], set[str]]:
+    """The other names' chosen rows as :func:`_score_all` weighs a reading of name ``key`` against them: the
+    points (radians, cos of latitude) of their towns and districts, their (country, admin1) pairs with the
+    focus's, and the countries named as countries."""
+    others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
+    points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
+    point_array = [
+        (math.radians(gaz.lat[p]), math.radians(gaz.lon[p]), math.cos(math.radians(gaz.lat[p]))) for p in points
+    ]
+    admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
+    admin1s |= focus.admin1s
+    named = {gaz.cc[r] for r in others if gaz.kind[r] == KIND_COUNTRY} if CAPITAL_OF_NAMED else set()
+    return point_array, admin1s, named
+
+
 def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context: bool,
                demonym_focus: Counter[str], choose: bool = True) -> None:
     """Score every candidate against the other names' current choices; then (``choose``) choose anew.
@@ -380,6 +397,8 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
     winners = [st.candidates[st.best].row if st.best >= 0 else -1 for st in states]
     keys = [_key(st.mention) for st in states]
     focus = _Focus(gaz, states if context else [], demonym_focus)
+    # what the other names' choices say, the same for every mention of a name: built once per name
+    around: dict[tuple[str, bool], tuple[list[tuple[float, float, float]], set[tuple[str, str]], set[str]]] = {}
     for i, st in enumerate(states):
         key = keys[i]
         stale = not choose and len(st.scores) == len(st.candidates)
@@ -387,14 +406,10 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
             shadow: set[int] = set()  # only admin areas are shadowed, and only the choice is re-scored
         else:
             shadow = _shadowed(gaz, st.candidates, st.mention)
-        others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
-        points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
-        point_array = [
-            (math.radians(gaz.lat[p]), math.radians(gaz.lon[p]), math.cos(math.radians(gaz.lat[p]))) for p in points
-        ]
-        admin1s = {(gaz.cc[r], gaz.admin1[r]) for r in others if gaz.kind[r] in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1)}
-        admin1s |= focus.admin1s
-        named = {gaz.cc[r] for r in others if gaz.kind[r] == KIND_COUNTRY} if CAPITAL_OF_NAMED else set()
+        if key not in around:
+            around[key] = _around(gaz, winners, keys, key, focus)
+        point_array, admin1s, named = around[key]
+        outer_i = _resolved_container(states, i) if context else None
         scores = []
         for index, cand in enumerate(st.candidates):
             if stale and index != st.best:
@@ -406,11 +421,10 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                 score += w["seat_shadow"]
             score += w["focus"] * focus.share(gaz.cc[row], key)
             if context:
-                outer_i = _resolved_container(states, i)
                 if outer_i is not None and _RANK[gaz.kind[winners[outer_i]]] > _RANK[gaz.kind[row]]:
                     inside = _contained(gaz, states[outer_i], winners[outer_i], row)
                     score += w["container"] if inside else w["container_miss"]
-                if points and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
+                if point_array and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
                     nearest = _nearest_km(gaz.lat[row], gaz.lon[row], point_array)
                     score += w["proximity"] * math.exp(-nearest / _PROXIMITY_KM)
                 if gaz.kind[row] in (KIND_CITY, KIND_ADMIN2) and (gaz.cc[row], gaz.admin1[row]) in admin1s:

@@ -271,8 +271,7 @@ class LinearModel:
         logits, rows = self._linear(text, 1.0, extra)
         if self.hidden is None or not self.hidden_weight:
             return _softmax(logits)
-        linear = _softmax(logits.copy())
-        events = np.delete(linear, self._index[NONE]) if NONE in self._index else linear
+        events = _softmax(logits.copy())[self._subtypes]
         if 1.0 - float(events.sum()) >= none_threshold + SURE_MARGIN or float(events.max()) < threshold - SURE_MARGIN:
             return None
         return _softmax(self._ensemble(logits, self.hidden.log_probs(rows)))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Span, Token
 
 from tocsin.model import ActorMention
@@ -97,11 +98,16 @@ def parse_features(sent: Span, actors: Sequence[ActorMention] = ()) -> list[str]
     spans = [(a.start, a.end, a.inter) for a in actors if lo <= a.start < hi]
     feats: list[str] = []
     found = {inter for _, _, inter in spans}
-    for token in sent:
-        if token.pos_ == "NOUN" and _actor_at(token, spans) is None:
-            inter = ROLE_INTER.get(token.lemma_.lower())
-            if inter is not None:
-                found.add(inter)
+    verbs: list[Token] = []
+    for token in sent:  # one walk: role nouns now, verbs for below
+        pos = token.pos
+        if pos == NOUN:
+            if _actor_at(token, spans) is None:
+                inter = ROLE_INTER.get(token.lemma_.lower())
+                if inter is not None:
+                    found.add(inter)
+        elif pos == VERB:
+            verbs.append(token)
     inters = sorted(found)
     feats.extend(f"P:A{i}" for i in inters)
     feats.extend(f"P:AA{a}_{b}" for k, a in enumerate(inters) for b in inters[k + 1 :])
@@ -109,9 +115,7 @@ def parse_features(sent: Span, actors: Sequence[ActorMention] = ()) -> list[str]
     for inter in inters:
         if sum(1 for i, _ in names if i == inter) > 1:
             feats.append(f"P:AA{inter}_{inter}")
-    for token in sent:
-        if token.pos_ != "VERB":
-            continue
+    for token in verbs:
         lemma = token.lemma_.lower()
         agents, patients = _roles(token, spans)
         if token.dep_ == "ROOT":
