@@ -110,6 +110,8 @@ class _State:
     best: int = -1
     container: int | None = None
     """Index of the mention that contains this one ("X, Y", "X in Y")."""
+    shadow: tuple[str | None, set[int]] | None = None
+    """:func:`_shadowed` of the candidates, with the mention's hint it was found for (a pass may set a hint)."""
 
 
 
@@ -405,7 +407,9 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
         if stale and (st.best < 0 or gaz.kind[st.candidates[st.best].row] not in (KIND_ADMIN1, KIND_ADMIN2)):
             shadow: set[int] = set()  # only admin areas are shadowed, and only the choice is re-scored
         else:
-            shadow = _shadowed(gaz, st.candidates, st.mention)
+            if st.shadow is None or st.shadow[0] != st.mention.hint:  # the same in every pass
+                st.shadow = (st.mention.hint, _shadowed(gaz, st.candidates, st.mention))
+            shadow = st.shadow[1]
         if key not in around:
             around[key] = _around(gaz, winners, keys, key, focus)
         point_array, admin1s, named = around[key]
