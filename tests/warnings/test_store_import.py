@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -247,32 +248,37 @@ class _WritesHeld:
         self.engine.dispose()
 
 
-def _import_at_once(ws: WarningStore, messages: list[bytes]) -> list[Any]:
-    """Each message imported by its own process-like writer (its own Store: engine, connections), all having read
-    the store before any of them writes: what each returned (its key), or raised."""
+def _at_once(ws: WarningStore, calls: list[Callable[[WarningStore], Any]]) -> list[Any]:
+    """Each call run by its own process-like writer (its own Store: engine, connections), all having read the store
+    before any of them writes: what each returned, or raised."""
     from tocsin.store import Store
 
     url = ws.engine.url.render_as_string(hide_password=False)
-    results: list[Any] = [None] * len(messages)
+    results: list[Any] = [None] * len(calls)
 
     def run(i: int) -> None:
         with Store(url) as store:
             try:
-                results[i] = WarningStore(store).import_cap(messages[i], f"importer-{i}").key
-            except Exception as exc:  # what the second importer got: the test shows it
+                results[i] = calls[i](WarningStore(store))
+            except Exception as exc:  # what the second writer got: the test shows it
                 results[i] = exc
 
     held = _WritesHeld(ws)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(messages))]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
     try:
         for t in threads:
             t.start()
-        held.wait_for(len(messages), threads)
+        held.wait_for(len(calls), threads)
     finally:
         held.release()
     for t in threads:
         t.join(60)
     return results
+
+
+def _import_at_once(ws: WarningStore, messages: list[bytes]) -> list[Any]:
+    """Each message imported by its own writer at once (``_at_once``): the key each got, or what it raised."""
+    return _at_once(ws, [lambda w, m=m, i=i: w.import_cap(m, f"importer-{i}").key for i, m in enumerate(messages)])
 
 
 def test_the_same_message_imported_at_once_by_two_processes_is_stored_once(warning_store: WarningStore) -> None:
@@ -291,6 +297,18 @@ def test_two_senders_sharing_an_identifier_imported_at_once_are_both_stored(warn
     assert sorted(keys, key=str) == ["1234", "1234~2"]
     assert sorted((s.key, s.warning.sender) for s in warning_store.list()) == sorted(
         zip(keys, [A, B], strict=True))
+
+
+def test_the_same_notice_drafted_at_once_by_two_processes_is_drafted_once(warning_store: WarningStore) -> None:
+    from tocsin.model import Area, Notice, Span
+    from tocsin.store.records import StoredNotice
+
+    stored = StoredNotice(1, "h", 0, Notice("evacuation_order", [Area("Podil", 50.46, 30.52)], evidence=Span(3, 9)),
+                          "report-1", None, None)
+    made = _at_once(warning_store, [lambda w: [s.key for s in w.drafts_from_notices([stored], "bot")]] * 2)
+    expected = [[], [warning_store.drafts()[0].key]]  # one drafted it, the other found it drafted
+    assert sorted(made, key=str) == sorted(expected, key=str)
+    assert len(warning_store.list()) == 1
 
 
 def test_other_content_under_a_stored_identifier_is_still_refused_at_once(warning_store: WarningStore) -> None:

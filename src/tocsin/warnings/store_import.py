@@ -262,7 +262,8 @@ class WarningImporter(WarningLifecycle):
 
     def drafts_from_notices(self, notices: Sequence[Any], who: str, *, resolver: Resolver | None = None,
                             sender: str | None = None) -> list[StoredWarning]:
-        """Drafts for stored notices (``Store.notices()``); a notice already drafted is skipped."""
+        """Drafts for stored notices (``Store.notices()``); a notice already drafted is skipped, also when another
+        process drafts it at the same moment (two ``tocsin warnings drafts --from-notices``)."""
         out = []
         for stored in notices:
             kwargs: dict[str, Any] = {"resolver": resolver}
@@ -271,5 +272,9 @@ class WarningImporter(WarningLifecycle):
             draft = draft_from_notice(stored.notice, stored.report_id, issued=stored.published, **kwargs)
             if self._from_sender(draft.sender, draft.id) is not None:
                 continue
-            out.append(self.create(draft, who))
+            try:
+                out.append(self.create(draft, who))
+            except InputError:  # T411: another process drafted this notice since the look above (then it is done)
+                if self._from_sender(draft.sender, draft.id) is None:
+                    raise
         return out
