@@ -86,3 +86,19 @@ def test_staged_ingest_merged_afterwards_equals_ingest(tmp_path: Path, extractor
             return [(e.id, [m.report_id for m in e.mentions]) for e in store.events()]
         assert shape(staged) == shape(direct)
         assert any(len(reports) == 2 for _, reports in shape(direct))  # the corpus does merge
+
+
+def test_drafts_of_ingested_notices_keep_to_the_report_s_country(tmp_path: Path, extractor) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.warnings.store import WarningStore
+
+    text = ("ALEPPO, Jan 8 (Reuters) - The Syrian army announced a curfew over the Sheikh Maqsoud and Ashrafieh "
+            "neighbourhoods of Aleppo from 3 p.m. local time (1200 GMT).")
+    source = _write(tmp_path / "in.jsonl", [{"id": "a", "published": "2026-01-08T09:00:00+00:00", "text": text}])
+    with Store(tmp_path / "t.db") as store:
+        summary = ingest([source], store, extractor=extractor)
+        drafts = WarningStore(store).drafts()
+        assert summary.drafts == 1 and [d.warning.kind for d in drafts] == ["curfew"]
+        areas = {a.description: a.shape for a in drafts[0].warning.areas}
+        assert "Ashrafieh" in areas
+        # the gazetteer's only Ashrafieh is in Iran: nothing is drawn there; the operator draws or imports it
+        assert all(shape is None or 35 <= shape.centroid.x <= 43 for shape in areas.values())

@@ -271,6 +271,7 @@ def warnings_drafts(
     db: DbOption = None,
 ) -> None:
     """List drafts waiting for review; with --from-notices, draft the notices found in reports first."""
+    from tocsin.ingestion import report_countries
     from tocsin.store import Store
     from tocsin.warnings.geometry import gazetteer_resolver
     from tocsin.warnings.store import WarningStore
@@ -280,8 +281,11 @@ def warnings_drafts(
         try:
             ws = WarningStore(store)
             if from_notices:
-                made = ws.drafts_from_notices(store.notices(), who, resolver=gazetteer_resolver(store.places()))
-                err.print(f"{len(made)} new drafts from notices")
+                notices = store.notices()
+                countries = report_countries(store, (n.report_hash for n in notices))
+                made = ws.drafts_from_notices(notices, who, resolver=gazetteer_resolver(store.places()),
+                                              countries=countries)
+                err.print(f"{len(made)} drafts made, or given the shapes of imported places, from notices")
             _print_warnings(ws.drafts(), as_json)
         finally:
             store.close()

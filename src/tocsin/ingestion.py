@@ -158,8 +158,15 @@ def draft_notices(store: Store, hashes: list[str]) -> int:
     from tocsin.warnings.store import WarningStore
 
     notices = [n for h in hashes for n in store.notices(report_hash=h)]
-    made = WarningStore(store).drafts_from_notices(notices, "ingest", resolver=gazetteer_resolver(store.places()))
+    made = WarningStore(store).drafts_from_notices(notices, "ingest", resolver=gazetteer_resolver(store.places()),
+                                                   countries=report_countries(store, hashes))
     return len(made)
+
+
+def report_countries(store: Store, hashes: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Per stored report, the country codes of its resolved places: where its notices' areas can lie."""
+    return {h: frozenset(t.country_code for t in store.report(h).toponyms if t.resolved and t.country_code)
+            for h in set(hashes)}
 
 
 def ingest(

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import shapely
 import sqlalchemy as sa
 from lxml import etree
 from warnkit import FIXTURES, T0, make_warning
@@ -216,6 +217,32 @@ def test_drafts_from_stored_notices(warning_store: WarningStore) -> None:
     made = warning_store.drafts_from_notices([stored], "bot")
     assert len(made) == 1 and made[0].warning.report_id == "report-1"
     assert warning_store.drafts_from_notices([stored], "bot") == []  # already drafted
+
+
+def test_a_name_the_notice_left_unresolved_is_never_drawn_in_another_country(warning_store: WarningStore) -> None:
+    from tocsin.model import Area, Notice, Place, Span
+    from tocsin.store.records import StoredNotice
+    from tocsin.warnings.geometry import gazetteer_resolver
+
+    # "a curfew over Ashrafieh" in an Aleppo report: the base gazetteer's only Ashrafieh is a town in Iran
+    notice = Notice("curfew", [Area("Ashrafieh", reason="only a loose spelling match")], evidence=Span(3, 9),
+                    timezone="Asia/Damascus")
+    stored = StoredNotice(1, "aleppo", 0, notice, "report-1", None, None)
+    resolver = gazetteer_resolver()
+    assert resolver("Ashrafieh").country_code == "IR"  # what an unbounded lookup finds
+    [draft] = warning_store.drafts_from_notices([stored], "bot", resolver=resolver, countries={"aleppo": {"SY"}})
+    assert draft.warning.areas[0].shape is None  # left for the operator, not a circle in Iran
+    # the neighbourhood's polygon, imported afterwards, fills the draft when the notices are drafted again
+    square = {"type": "Polygon", "coordinates": [[[37.135, 36.215], [37.152, 36.215], [37.152, 36.228],
+                                                  [37.135, 36.228], [37.135, 36.215]]]}
+    imported = Place(None, "Ashrafieh", 36.22, 37.14, "SY", "Syria", "Aleppo", geometry=square)
+    [filled] = warning_store.drafts_from_notices([stored], "bot", resolver=gazetteer_resolver([imported]),
+                                                 countries={"aleppo": {"SY"}})
+    assert filled.key == draft.key and filled.state == "draft" and filled.version == draft.version + 1
+    shape = filled.warning.areas[0].shape
+    assert shape is not None and shape.contains(shapely.Point(37.14, 36.22))
+    assert warning_store.drafts_from_notices([stored], "bot", resolver=gazetteer_resolver([imported]),
+                                             countries={"aleppo": {"SY"}}) == []  # nothing more to fill
 
 
 def test_a_notice_with_only_an_end_is_drafted_from_its_report_time(warning_store: WarningStore) -> None:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import LineString, MultiPolygon, Polygon
@@ -64,7 +65,7 @@ def _draft_id(notice: Notice, report_id: str) -> str:
     return "tocsin-draft-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def _area(area: Area, resolver: Resolver | None, radius_km: float) -> WarningArea:
+def _area(area: Area, resolver: Resolver | None, radius_km: float, countries: Collection[str] | None) -> WarningArea:
     if area.geometry:
         shape = area_from_geojson(area.geometry, where=f"area {area.name!r}")
         polygons = tuple(shape.geoms) if isinstance(shape, MultiPolygon) else (shape,)
@@ -75,7 +76,7 @@ def _area(area: Area, resolver: Resolver | None, radius_km: float) -> WarningAre
         # a resolved area without a point is a whole region (see nlp.notices): only a polygon of its name will do
         radius = None if area.geonames_id is not None else radius_km
         try:
-            shape = resolve_named_area(area.name, resolver, radius)
+            shape = resolve_named_area(area.name, resolver, radius, countries)
         except GeometryError:
             return WarningArea(area.name)
         if isinstance(shape, Polygon):
@@ -138,8 +139,12 @@ def draft_from_notice(
     radius_km: float = 2.0,
     corridor_width_m: float = 1000.0,
     issued: dt.datetime | None = None,
+    countries: Collection[str] | None = None,
 ) -> Warning:
     """A Draft warning from a notice, citing ``report_id`` and the notice's evidence span.
+
+    An area the notice left without a shape is looked up by name with ``resolver``, within ``countries`` (the
+    countries of the report's resolved places; empty: the user's imported places only) when they are given.
 
     ``issued`` (the report's publication time) starts a window for which the notice gives only an end, and
     is when a notice that gives no time at all takes effect: the issuer announced it then, so a draft made
@@ -157,7 +162,7 @@ def draft_from_notice(
         if corridor is not None:
             corridors.append(corridor)
     if not corridors:
-        areas = [_area(a, resolver, radius_km) for a in notice.areas]
+        areas = [_area(a, resolver, radius_km, countries) for a in notice.areas]
     names = ", ".join(a.name for a in notice.areas) or "unspecified area"
     leave = kind == "strike_warning" and notice.leave  # "ordered residents to evacuate, saying it would strike"
     evidence_text = notice.evidence.text if notice.evidence is not None else None

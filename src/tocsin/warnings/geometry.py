@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,14 +259,16 @@ def area_from_geojson(obj: dict[str, Any], where: str = "area") -> Polygon | Mul
 Resolver = Callable[[str], Any]
 
 
-def resolve_named_area(name: str, resolver: Resolver | None = None, radius_km: float | None = None) -> BaseGeometry:
+def resolve_named_area(name: str, resolver: Resolver | None = None, radius_km: float | None = None,
+                       countries: Collection[str] | None = None) -> BaseGeometry:
     """The shape of a named place: its polygon, or a circle of ``radius_km`` around its point.
 
-    Without a resolver, tocsin's gazetteer is used (see :func:`gazetteer_resolver`).
+    Without a resolver, tocsin's gazetteer is used (see :func:`gazetteer_resolver`). ``countries`` (ISO codes)
+    bounds where the place may lie; the resolver is then called as ``resolver(name, countries=countries)``.
     """
     if resolver is None:
         resolver = gazetteer_resolver()
-    found = resolver(name)
+    found = resolver(name) if countries is None else resolver(name, countries=countries)
     if isinstance(found, list):
         found = found[0] if found else None
     if found is None:
@@ -283,7 +285,11 @@ def resolve_named_area(name: str, resolver: Resolver | None = None, radius_km: f
 
 def gazetteer_resolver(user_places: Iterable[Any] = ()) -> Resolver:
     """Names to places: the user's places first (e.g. ``Store.places()``, neighbourhood polygons), then
-    tocsin's base gazetteer (``tocsin.geo.gazetteer.Gazetteer``) when it is installed."""
+    tocsin's base gazetteer (``tocsin.geo.gazetteer.Gazetteer``) when it is installed.
+
+    ``resolve(name, countries=CODES)`` keeps to places in those countries (a user place without a country
+    code counts as anywhere); an empty set means no country is known, and then only the user's own places
+    answer: a name drafted from a report is never drawn around a namesake the report does not point to."""
     try:
         from tocsin.geo.gazetteer import Gazetteer, fold
     except ImportError:
@@ -293,13 +299,17 @@ def gazetteer_resolver(user_places: Iterable[Any] = ()) -> Resolver:
         for alias in (place.name, *getattr(place, "alternate_names", ())):
             by_name.setdefault(fold(alias), []).append(place)
 
-    def resolve(name: str) -> Any:
-        mine = by_name.get(fold(name))
+    def resolve(name: str, countries: Collection[str] | None = None) -> Any:
+        def allowed(place: Any, unknown: bool) -> bool:
+            code = getattr(place, "country_code", None)
+            return countries is None or (code in countries if code else unknown)
+
+        mine = [p for p in by_name.get(fold(name), ()) if allowed(p, unknown=True)]
         if mine:
             return sorted(mine, key=lambda p: getattr(p, "geometry", None) is None)[0]
-        if Gazetteer is None:
+        if Gazetteer is None or (countries is not None and not countries):
             return None
-        found = Gazetteer.default().lookup(name)
+        found = [p for p in Gazetteer.default().lookup(name) if allowed(p, unknown=False)]
         return found[0] if found else None
 
     return resolve

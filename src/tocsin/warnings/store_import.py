@@ -5,7 +5,7 @@ Update/Cancel chains hold whatever order the messages arrive in; the same messag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -260,17 +260,44 @@ class WarningImporter(WarningLifecycle):
             candidate = feed.parent / url
         return candidate if candidate.is_file() else None
 
+    def _fill_shapes(self, existing: StoredWarning, draft: Warning, who: str) -> StoredWarning | None:
+        """A notice drafted before its places were imported: the draft, while still a draft, gets the shapes its
+        areas lacked and the new reading has (the areas an operator gave a shape are kept as they are)."""
+        old = existing.warning
+        if existing.state != "draft" or len(old.areas) != len(draft.areas):
+            return None
+        areas = tuple(
+            new if not (area.polygons or area.circles) and (new.polygons or new.circles)
+            and area.description == new.description else area
+            for area, new in zip(old.areas, draft.areas, strict=True)
+        )
+        if areas == tuple(old.areas):
+            return None
+        return self.update(existing.key, who, expected_version=existing.version, areas=areas)
+
     def drafts_from_notices(self, notices: Sequence[Any], who: str, *, resolver: Resolver | None = None,
-                            sender: str | None = None) -> list[StoredWarning]:
+                            sender: str | None = None,
+                            countries: Mapping[str, Collection[str]] | None = None) -> list[StoredWarning]:
         """Drafts for stored notices (``Store.notices()``); a notice already drafted is skipped, also when another
-        process drafts it at the same moment (two ``tocsin warnings drafts --from-notices``)."""
+        process drafts it at the same moment (two ``tocsin warnings drafts --from-notices``).
+
+        ``countries`` maps a report's hash to the countries of its resolved places (``report_countries``): an
+        area the notice left unresolved is looked up only there. A notice drafted before is not drafted again,
+        but a draft whose areas had no shape gets the shapes found now (``tocsin places import`` of the
+        neighbourhoods, then ``tocsin warnings drafts --from-notices``)."""
         out = []
         for stored in notices:
             kwargs: dict[str, Any] = {"resolver": resolver}
+            if countries is not None:
+                kwargs["countries"] = countries.get(stored.report_hash, frozenset())
             if sender:
                 kwargs["sender"] = sender
             draft = draft_from_notice(stored.notice, stored.report_id, issued=stored.published, **kwargs)
-            if self._from_sender(draft.sender, draft.id) is not None:
+            existing = self._from_sender(draft.sender, draft.id)
+            if existing is not None:
+                filled = self._fill_shapes(existing, draft, who)
+                if filled is not None:
+                    out.append(filled)
                 continue
             try:
                 out.append(self.create(draft, who))
