@@ -381,6 +381,20 @@ def test_non_actual_alerts_never_answer_status_queries(warning_store: WarningSto
         f"[{status}] ")
 
 
+def test_an_all_clear_is_in_the_feed_for_a_day_and_never_an_active_alert(warning_store: WarningStore) -> None:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    warning_store.create(make_warning(kind="all_clear", sent=now, effective=now, expires=None,
+                                      headline="All clear in the river district"), who="alice")
+    published = warning_store.publish("tocsin-test-1", operator="bob").published_at
+    assert published is not None
+    hour = dt.timedelta(hours=1)
+    assert b"tocsin-test-1.xml" in warning_store.feed("https://a.example", at=published + hour)
+    assert warning_store.active(published + hour) == []  # it warns of nothing
+    later = warning_store.feed("https://a.example", at=published + 25 * hour)
+    assert b"tocsin-test-1.xml" not in later  # aged out with the Cancels
+    assert _feed_updated(later) == (now + 24 * hour).isoformat()
+
+
 @pytest.mark.parametrize(("status", "kind", "real"), [
     ("Actual", "evacuation_order", True),  # a real alert: everywhere
     ("Exercise", "evacuation_order", False),  # a drill: status answers and the public list do not say so

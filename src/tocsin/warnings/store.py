@@ -124,12 +124,12 @@ class WarningStore(WarningImporter):
         return self._status_cache[1]
 
     def in_feed(self, at: dt.datetime | None = None) -> list[Warning]:
-        """What the feed lists: published alerts in effect or starting later, plus Cancel messages of the last
-        24 hours (so aggregators withdraw the alert)."""
+        """What the feed lists: published alerts in effect or starting later, plus Cancel and all-clear messages
+        of the last 24 hours (so aggregators withdraw the alert, and residents hear that the danger is over)."""
         at = at or _now()
         since = at - dt.timedelta(hours=CANCEL_FEED_HOURS)
-        q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type == "Cancel",
-                                      warnings.c.sent >= since)
+        q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.sent >= since,
+                                      sa.or_(warnings.c.msg_type == "Cancel", warnings.c.kind == "all_clear"))
         with self.engine.connect() as conn:
             cancels = [self._stored(r).warning for r in conn.execute(q)]
         return self.current(at) + cancels
@@ -143,16 +143,16 @@ class WarningStore(WarningImporter):
 
     def feed_changed(self, at: dt.datetime | None = None) -> dt.datetime:
         """When the feed's list last changed by ``at``: an alert or Cancel published, an alert ended, or a Cancel
-        aged out of the feed. This is the feed's Atom ``updated``, so two reads with nothing new between them
-        are the same bytes and a reader's cache holds; ``at`` itself only when nothing was ever published."""
+        or all-clear aged out of the feed. This is the feed's Atom ``updated``, so two reads with nothing new
+        between them are the same bytes and a reader's cache holds; ``at`` itself when nothing was published."""
         at = at or _now()
         keep = dt.timedelta(hours=CANCEL_FEED_HOURS)
         c = warnings.c
-        q = sa.select(c.msg_type, c.sent, c.ends_at, c.published_at).where(c.published_at.is_not(None))
+        q = sa.select(c.msg_type, c.kind, c.sent, c.ends_at, c.published_at).where(c.published_at.is_not(None))
         changes: list[dt.datetime] = []
         with self.engine.connect() as conn:
-            for msg_type, sent, ends, published in conn.execute(q):
-                gone = sent + keep if msg_type == "Cancel" else ends
+            for msg_type, kind, sent, ends, published in conn.execute(q):
+                gone = sent + keep if msg_type == "Cancel" or kind == "all_clear" else ends
                 changes += [t for t in (published, gone) if t is not None and t <= at]
         return max(changes, default=at)
 
