@@ -174,12 +174,7 @@ _SUBTYPES = np.array([i for i, label in enumerate(classify.LABELS) if label != c
 def _decide(linear: np.ndarray, net: np.ndarray, w: float) -> str:
     out = classify._reordered(linear, net, w, _SUBTYPES) if w else linear.copy()
     probs = np.exp(out - out.max())
-    probs /= probs.sum()
-    none = classify.LABELS.index(classify.NONE)
-    p_none, probs[none] = probs[none], -1.0
-    best = int(probs.argmax())
-    return classify.NONE if p_none >= case.DEFAULT_NONE_THRESHOLD or probs[best] < case.DEFAULT_THRESHOLD \
-        else classify.LABELS[best]
+    return case.decide(probs / probs.sum(), classify.LABELS)
 
 
 def sweep(name: str, weights: list[float]) -> None:

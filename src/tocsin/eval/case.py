@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from tocsin.model import SUB_EVENT_TYPES
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.triggers import DEFAULT_NONE_THRESHOLD, DEFAULT_THRESHOLD, classify_text, load_model
@@ -71,16 +73,22 @@ def _shipped(text: str) -> str:
     return ranked[0][0] if ranked else NONE
 
 
+def decide(probs: np.ndarray, labels: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> str:
+    """``classify_text``'s decision on one text's probabilities: ``NONE`` when P(NONE) reaches
+    ``DEFAULT_NONE_THRESHOLD`` or the best sub-type's probability is below ``threshold``, else that sub-type."""
+    none = labels.index(NONE)
+    others = probs.copy()
+    others[none] = -1.0
+    best = int(others.argmax())
+    return NONE if float(probs[none]) >= DEFAULT_NONE_THRESHOLD or others[best] < threshold else labels[best]
+
+
 def _with_model(model: LinearModel, threshold: float = DEFAULT_THRESHOLD) -> Classifier:
     """The decision of ``classify_text`` with an in-memory model."""
-    none = model.labels.index(NONE)
 
     def classify(text: str) -> str:
-        probs = model.scores(text, extra=parse_texts([text])[0] if model.parse else ())
-        p_none = float(probs[none])
-        probs[none] = -1.0
-        best = int(probs.argmax())
-        return NONE if p_none >= DEFAULT_NONE_THRESHOLD or probs[best] < threshold else model.labels[best]
+        return decide(model.scores(text, extra=parse_texts([text])[0] if model.parse else ()), model.labels,
+                      threshold)
 
     return classify
 
