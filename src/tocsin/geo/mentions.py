@@ -691,9 +691,10 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         mentions.append(Mention(h.name, h.start, h.end, hint=h.hint, source="paren"))
         taken.append((h.start, h.end))
     widened_to = -1
-    for index, ent in enumerate(doc.ents):
+    ents = doc.ents  # built anew on every access
+    for index, ent in enumerate(ents):
         if ent.label_ in ENT_LABELS:
-            if index and _alias_in_parentheses(text, doc.ents[index - 1], ent):
+            if index and _alias_in_parentheses(text, ents[index - 1], ent):
                 taken.append((ent.start_char, ent.end_char))
                 continue
             if paren and any(s < ent.end_char and ent.start_char < e for s, e in taken[: len(paren)]):
