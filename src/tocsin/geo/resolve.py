@@ -116,21 +116,23 @@ class _State:
 
 
 # ----------------------------------------------------------------------------- scoring
+#: The weight (in ``WEIGHTS``) a reading gets for its kind of place, and for how its name matched.
+_KIND_WEIGHTS = {KIND_COUNTRY: "kind_country", KIND_CONTINENT: "kind_continent", KIND_ADMIN1: "kind_admin1",
+                 KIND_ADMIN2: "kind_admin2", KIND_USER: "kind_user"}
+_MATCH_WEIGHTS = {MATCH_ALIAS: "match_alias", MATCH_LOOSE: "match_loose", MATCH_SKELETON: "match_skeleton"}
+
+
 def _prior(gaz: Gazetteer, cand: Candidate, mention: Mention, capitals: set[int]) -> float:
     w = WEIGHTS
     row = cand.row
     kind = gaz.kind[row]
     score = w["log_population"] * math.log10(gaz.population[row] + 10)
-    score += {
-        KIND_COUNTRY: w["kind_country"],
-        KIND_CONTINENT: w["kind_continent"],
-        KIND_ADMIN1: w["kind_admin1"],
-        KIND_ADMIN2: w["kind_admin2"],
-        KIND_USER: w["kind_user"],
-    }.get(kind, 0.0)
-    score += {MATCH_ALIAS: w["match_alias"], MATCH_LOOSE: w["match_loose"], MATCH_SKELETON: w["match_skeleton"]}.get(
-        cand.match, 0.0
-    )
+    kind_weight = _KIND_WEIGHTS.get(kind)  # (no dictionary of weights built per call: this runs per candidate and pass)
+    if kind_weight is not None:
+        score += w[kind_weight]
+    match_weight = _MATCH_WEIGHTS.get(cand.match)
+    if match_weight is not None:
+        score += w[match_weight]
     if row in capitals:
         score += w["capital"]
     if mention.hint == "admin":
