@@ -15,8 +15,6 @@ kept too ("he said") since naming them is a coreference problem this stage does 
 
 from __future__ import annotations
 
-import numpy as np
-from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -156,13 +154,7 @@ def denied_spans(sent: Span) -> list[tuple[int, int]]:
 def find_attributions(doc: Doc) -> list[Attribution]:
     """Every attributed stretch in the document, in text order."""
     found: list[Attribution] = []
-    strings = doc.vocab.strings
-    words = doc.to_array([LEMMA, LOWER])
-    # the tokens that can open _according_to or _speech: each distinct lemma's lower-case form looked up once
-    speech = [h for h in set(words[:, 0].tolist()) if strings[h].lower() in SPEECH_LEMMAS]
-    opening = np.isin(words[:, 0], np.array(speech, dtype=np.uint64)) | (words[:, 1] == np.uint64(strings["according"]))
-    for i in np.flatnonzero(opening).tolist():
-        token = doc[i]
+    for token in doc:  # the tests that open _according_to and _speech, before calling them for every token
         attribution = _according_to(token) if token.lower_ == "according" else None
         if attribution is None and token.lemma_.lower() in SPEECH_LEMMAS:
             attribution = _speech(token)

@@ -127,22 +127,6 @@ def features(text: str, cues: Cues | None = None, tokens: list[str] | None = Non
     return feats
 
 
-def _char_vector(tokens: list[str], idf: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """(bucket ids, values) of the distinct words' n-grams, a bucket repeated once per occurrence.
-
-    The values sum per bucket to the L2-normalised TF-IDF vector, so ``values @ W[ids]`` is its
-    dot product with ``W`` (no per-text sort needed: this runs for every sentence).
-    """
-    parts = [char_ngrams(w, bits) for w in set(tokens)]
-    if not parts:
-        return _EMPTY, np.zeros(0, dtype=idf.dtype)
-    ids = np.concatenate(parts)
-    values = idf[ids]
-    summed = np.bincount(ids, weights=values)[ids]  # each occurrence: its bucket's total
-    norm = float(np.sqrt(summed @ values))
-    return ids, values / norm if norm else values
-
-
 def _softmax(logits: np.ndarray) -> np.ndarray:
     """Probabilities of ``logits`` (which it shifts in place)."""
     logits -= logits.max()

@@ -54,8 +54,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import numpy as np
-from spacy.attrs import LOWER, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -411,22 +409,10 @@ def _person_like(noun: Token) -> bool:
     return lemma not in NON_PERSON and lemma.endswith(_PERSON_SUFFIXES) and not lemma.endswith("ment")
 
 
-def _where(doc: Doc, lower: tuple[str, ...], tag: str | None = None) -> list[int]:
-    """Indices of the tokens whose lower-case form is one of ``lower`` or whose tag is ``tag``: the only ones a
-    walk over every token would go on to look at (one array read, not a Token object per word)."""
-    strings = doc.vocab.strings
-    words = doc.to_array([LOWER, TAG])
-    found = np.isin(words[:, 0], np.array([strings[w] for w in lower], dtype=np.uint64))
-    if tag is not None:
-        found |= words[:, 1] == np.uint64(strings[tag])
-    return np.flatnonzero(found).tolist()  # type: ignore[no-any-return]
-
-
 def _a_victim(doc: Doc, text: str, taken: list[tuple[int, int]]) -> list[CountMention]:
     """'a soldier was killed' -> 1: "a"/"an"/"another" before a singular noun that something happened to."""
     out = []
-    for i in _where(doc, ("a", "an", "another")):
-        token = doc[i]
+    for token in doc:
         if token.lower_ not in ("a", "an", "another") or token.dep_ != "det":
             continue
         if token.head.tag_ != "NN" and token.head.lower_ != "personnel":
@@ -497,8 +483,7 @@ def _definite_victims(doc: Doc, text: str, found: list[CountMention]) -> list[Co
     Only before any other count of the same kind: a later "the soldier" usually repeats "a soldier".
     """
     out = []
-    for i in _where(doc, ("him", "her"), "NN"):
-        token = doc[i]
+    for token in doc:
         if token.lower_ in ("him", "her") and token.pos_ == "PRON":
             start = token.idx
         elif token.tag_ == "NN" and token.dep_ != "poss" and _one_person(token):
