@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from migkit import seed_dependents, table, upgrade_to
 
 from tocsin.store import Store
 from tocsin.store import engine as eng
@@ -42,12 +43,7 @@ def _row(identifier: str, state: str, **values: Any) -> dict[str, Any]:
 
 def _previous(url: str) -> None:
     """The schema as the previous tocsin left it, with an alert, its Cancel, a draft, their log and deliveries."""
-    engine = eng.create_engine(eng.resolve_url(url))
-    with eng.write_transaction(engine) as conn:
-        for head in PREVIOUS_HEADS:
-            command.upgrade(eng._config(conn), head)
-    meta = sa.MetaData()
-    meta.reflect(engine, only=["warnings", "warning_log", "subscriptions", "deliveries"])
+    engine, meta = upgrade_to(url, PREVIOUS_HEADS, ("warnings", "warning_log", "subscriptions", "deliveries"))
     assert "identifier" not in meta.tables["warnings"].c  # really the old schema
     cancel = _row("1233-cancel", "published", msg_type="Cancel", references=(Reference(A, "1233", T0),),
                   references_id="1233", published_at=T0, published_by="bob")
@@ -55,33 +51,17 @@ def _previous(url: str) -> None:
             _row("1234", "draft")]
     with engine.begin() as conn:
         conn.execute(meta.tables["warnings"].insert(), rows)
-        conn.execute(meta.tables["warning_log"].insert(), [
-            {"warning_id": r["id"], "action": "import", "who": "importer", "at": T0} for r in rows])
-        conn.execute(meta.tables["subscriptions"].insert(), [{
-            "id": 1, "url": "http://127.0.0.1:9/hook", "secret": "s", "active": True, "created_at": T0,
-            "area_wkb": rows[0]["area_wkb"]}])
-        conn.execute(meta.tables["deliveries"].insert(), [{
-            "id": "d1", "idempotency_key": "1:1233-cancel", "subscription_id": 1, "warning_id": "1233-cancel",
-            "url": "http://127.0.0.1:9/hook", "state": "pending", "attempts": 0, "next_attempt_at": T0,
-            "created_at": T0, "updated_at": T0}])
+        seed_dependents(conn, meta, rows, "1233-cancel", T0)
     engine.dispose()
-
-
-def _table(url: str, name: str) -> list[dict[str, Any]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY 1"))]
-    engine.dispose()
-    return rows
 
 
 def test_every_stored_warning_is_kept_and_keyed_by_sender_and_identifier(make_db: Any) -> None:
     url = make_db(migrated=False)
     _previous(url)
-    before = {name: _table(url, name) for name in ("warnings", "warning_log", "deliveries")}
+    before = {name: table(url, name) for name in ("warnings", "warning_log", "deliveries")}
     with Store(url) as store:  # opening migrates 0007_spatial -> 0011_sender_identifier
         assert store.revision == eng.head_revisions()
-    after = {name: _table(url, name) for name in ("warnings", "warning_log", "deliveries")}
+    after = {name: table(url, name) for name in ("warnings", "warning_log", "deliveries")}
     assert after["warning_log"] == before["warning_log"] and after["deliveries"] == before["deliveries"]
     assert [r.pop("identifier") for r in after["warnings"]] == [r["id"] for r in before["warnings"]]
     assert [{k: v for k, v in r.items() if k != "area"} for r in after["warnings"]] == [
@@ -104,7 +84,7 @@ def test_downgrade_is_refused_while_two_senders_share_an_identifier(make_db: Any
         WarningStore(store).import_cap(_cap("1234", sender="alerts@b.example"), "importer")
         with eng.write_transaction(store.engine) as conn, pytest.raises(RuntimeError, match="share a CAP identifier"):
             command.downgrade(eng._config(conn), "0007_spatial")
-    assert len(_table(url, "warnings")) == 4
+    assert len(table(url, "warnings")) == 4
 
 
 def test_downgrade_keeps_every_warning_when_identifiers_are_unique(make_db: Any) -> None:
@@ -117,5 +97,5 @@ def test_downgrade_keeps_every_warning_when_identifiers_are_unique(make_db: Any)
         command.downgrade(eng._config(conn), "0003_auth")  # 0013_audit_target came later, on the access branch
         assert eng.current_revisions(conn) == PREVIOUS_HEADS
     engine.dispose()
-    assert [r["id"] for r in _table(url, "warnings")] == ["1233", "1233-cancel", "1234"]
-    assert all("identifier" not in r for r in _table(url, "warnings"))
+    assert [r["id"] for r in table(url, "warnings")] == ["1233", "1233-cancel", "1234"]
+    assert all("identifier" not in r for r in table(url, "warnings"))

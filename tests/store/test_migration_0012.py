@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from migkit import seed_dependents, table, upgrade_to
 
 from tocsin.errors import InputError
 from tocsin.store import Store
@@ -45,15 +46,13 @@ def _row(key: str, state: str, sender: str = A, **values: Any) -> dict[str, Any]
             "published_at": None, "published_by": None, **area_columns(cap_xml, key), **values}
 
 
+TABLES = ("warnings", "warning_log", "deliveries", "subscriptions", "audit")
+
+
 def _previous(url: str) -> None:
     """The schema as the previous tocsin left it: two senders' 1234, a published alert and its Cancel, a draft,
     their log, a delivery and an audit row, every name as long as the old columns took (200 characters)."""
-    engine = eng.create_engine(eng.resolve_url(url))
-    with eng.write_transaction(engine) as conn:
-        for head in PREVIOUS_HEADS:
-            command.upgrade(eng._config(conn), head)
-    meta = sa.MetaData()
-    meta.reflect(engine, only=["warnings", "warning_log", "subscriptions", "deliveries", "audit"])
+    engine, meta = upgrade_to(url, PREVIOUS_HEADS, TABLES)
     assert meta.tables["warnings"].c.identifier.type.length == 200  # really the old schema
     edge = "e" * 200
     cancel = _row("1233-cancel", "published", msg_type="Cancel", references=(Reference(A, "1233", T0),),
@@ -62,38 +61,21 @@ def _previous(url: str) -> None:
             _row("1234", "draft"), _row("1234~2", "draft", B, identifier="1234"), _row(edge, "draft")]
     with engine.begin() as conn:
         conn.execute(meta.tables["warnings"].insert(), rows)
-        conn.execute(meta.tables["warning_log"].insert(), [
-            {"warning_id": r["id"], "action": "import", "who": "importer", "at": T0} for r in rows])
-        conn.execute(meta.tables["subscriptions"].insert(), [{
-            "id": 1, "url": "http://127.0.0.1:9/hook", "secret": "s", "active": True, "created_at": T0,
-            "area_wkb": rows[0]["area_wkb"]}])
-        conn.execute(meta.tables["deliveries"].insert(), [{
-            "id": "d1", "idempotency_key": "1:1233-cancel", "subscription_id": 1, "warning_id": "1233-cancel",
-            "url": "http://127.0.0.1:9/hook", "state": "pending", "attempts": 0, "next_attempt_at": T0,
-            "created_at": T0, "updated_at": T0}])
+        seed_dependents(conn, meta, rows, "1233-cancel", T0)
         conn.execute(meta.tables["audit"].insert(), [{"at": T0, "who": "bob", "action": "warning.publish",
                                                       "target": "warning:1233", "before": None, "after": None}])
     engine.dispose()
 
 
-def _table(url: str, name: str) -> list[dict[str, Any]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY 1"))]
-    engine.dispose()
-    return rows
-
-
-TABLES = ("warnings", "warning_log", "deliveries", "subscriptions", "audit")
 
 
 def test_every_stored_row_is_kept_and_long_identifiers_are_stored_after(make_db: Any) -> None:
     url = make_db(migrated=False)
     _previous(url)
-    before = {name: _table(url, name) for name in TABLES}
+    before = {name: table(url, name) for name in TABLES}
     with Store(url) as store:  # opening migrates to 0012_longer_identifiers and 0013_audit_target
         assert store.revision == eng.head_revisions()
-    after = {name: _table(url, name) for name in TABLES}
+    after = {name: table(url, name) for name in TABLES}
     assert {k: [{c: v for c, v in r.items() if c != "area"} for r in rows] for k, rows in after.items()} == {
         k: [{c: v for c, v in r.items() if c != "area"} for r in rows] for k, rows in before.items()}  # every byte
     with Store(url) as store:
@@ -121,13 +103,13 @@ def test_downgrade_is_refused_while_a_longer_identifier_is_stored(make_db: Any) 
         with eng.write_transaction(store.engine) as conn, pytest.raises(RuntimeError, match="warnings.id holds a "
                                                                                             "value of 1000"):
             command.downgrade(eng._config(conn), "0011_sender_identifier")
-    assert LONG in [r["id"] for r in _table(url, "warnings")]
+    assert LONG in [r["id"] for r in table(url, "warnings")]
 
 
 def test_downgrade_keeps_every_row_when_the_names_fit_the_old_columns(make_db: Any) -> None:
     url = make_db(migrated=False)
     _previous(url)
-    before = {name: _table(url, name) for name in TABLES}
+    before = {name: table(url, name) for name in TABLES}
     Store(url).close()
     engine = eng.create_engine(eng.resolve_url(url))
     with eng.write_transaction(engine) as conn:
@@ -135,6 +117,6 @@ def test_downgrade_keeps_every_row_when_the_names_fit_the_old_columns(make_db: A
         command.downgrade(eng._config(conn), "0003_auth")
         assert set(eng.current_revisions(conn)) == set(PREVIOUS_HEADS)
     engine.dispose()
-    after = {name: _table(url, name) for name in TABLES}
+    after = {name: table(url, name) for name in TABLES}
     assert {k: [{c: v for c, v in r.items() if c != "area"} for r in rows] for k, rows in after.items()} == {
         k: [{c: v for c, v in r.items() if c != "area"} for r in rows] for k, rows in before.items()}
