@@ -7,7 +7,8 @@ same texts is printed for reference (it reaches about 1.7x here).
 
     python bench/backfill.py [--reports N] [--batch-size B] [--actors A]
 
-Texts: ACLED notes of ../shared/eval when present (real prose), else the shipped samples, made distinct.
+Texts: ACLED notes of shared/eval when present (real prose; found as the throughput bench finds it, also from a git
+worktree), else the shipped samples, made distinct; the corpus line says which.
 
 Start-up is printed apart: for the single process, the time to the first stored batch (pipeline load and one
 batch); for Ray, ``ray.init`` and then the time to the first stored batch (actor processes start, each loads
@@ -29,13 +30,13 @@ import time
 from pathlib import Path
 
 import spacy
+from shared_eval import EVAL
 
 from tocsin.cluster import backfill, start_ray
 from tocsin.nlp.pipeline import MODEL_NAMES
 from tocsin.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
 
 
 def _texts(n: int) -> list[str]:
@@ -197,7 +198,8 @@ def main() -> None:
                 corpus, folder, args, tree
             )
 
-    print(f"corpus: {len(texts)} reports, {sum(map(len, texts)) / len(texts):.0f} chars on average")
+    origin = f"ACLED notes of {EVAL}" if any(EVAL.glob("acled_*.csv")) else "the shipped samples"
+    print(f"corpus: {len(texts)} reports from {origin}, {sum(map(len, texts)) / len(texts):.0f} chars on average")
     print(f"bare spaCy nlp.pipe n_process=1  {bare1:8.1f} reports/s")
     print(f"bare spaCy nlp.pipe n_process=2  {bare2:8.1f} reports/s   ratio {bare2 / bare1:.2f}")
     for name, clock, new in (("tocsin backfill local", local, local_new), ("tocsin backfill ray", ray, ray_new)):

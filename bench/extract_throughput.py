@@ -27,13 +27,13 @@ import time
 from pathlib import Path
 
 import spacy
+from shared_eval import EVAL
 
 from tocsin.extraction import Extractor
 from tocsin.model import Report
 from tocsin.nlp.pipeline import MODEL_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = next((p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").is_dir()), ROOT / "missing")
 
 
 def _texts(n: int) -> tuple[list[str], str]:
