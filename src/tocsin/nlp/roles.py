@@ -146,7 +146,8 @@ def _dependents(
     pronoun_agent = False
     active = any(c.dep_ in AGENT_DEPS for c in verb.children)
     # "The gendarmerie ... attacked overnight by unknown gunmen": a by-agent makes the verb passive, whatever its tag
-    passive = any(_by_agent(verb, c) for c in verb.children) or _comes_under(verb)
+    under = _comes_under(verb)
+    passive = under or any(_by_agent(verb, c) for c in verb.children)
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS and child.lemma_.lower() in EVENT_NOUNS:
             noun_agents, noun_targets = _noun_roles(child, mentions)
@@ -163,7 +164,7 @@ def _dependents(
             found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
             agents += found
             pronoun_agent = pronoun_agent or (not found and _pronominal(child))
-        elif _by_agent(verb, child) or (child.dep_ == "prep" and child.lower_ in ("from", "by") and _comes_under(verb)):
+        elif _by_agent(verb, child) or (under and child.dep_ == "prep" and child.lower_ in ("from", "by")):
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ in OBJECT_DEPS:
             targets += _mention_at(mentions, _subtree_span(child))
