@@ -147,6 +147,8 @@ class _Builder:
         local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
         named = [a.country_code for a in self.actors if a.country_code and a.inter != 8]
         self.focus = country_focus(doc, named, local)
+        self.dateline_end = dateline_end(self.text)
+        """Where the report's dateline ends (0: none); its date is the filing day, not an event's."""
         self.place_code: str | None = None
         """The country code of the place :meth:`_location` chose for the event being built."""
         self.article = False
@@ -253,8 +255,7 @@ class _Builder:
     def _date(self, event: Event, group: Group) -> None:
         dated = [d for d in self.dates if d.value is not None]
         inside = [d for d in dated if _inside(d.start, d.end, group.sentences)]
-        filed = dateline_end(self.text)
-        chosen = next((d for d in inside if d.start >= filed), None) or next(iter(inside), None)
+        chosen = next((d for d in inside if d.start >= self.dateline_end), None) or next(iter(inside), None)
         if chosen is None:
             # a date after publication (a deadline, the end of a curfew) is no day on which something was told to happen
             earlier = [d for d in dated if d.end <= group.start and not self._after_publication(d)]
