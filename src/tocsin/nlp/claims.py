@@ -145,9 +145,11 @@ def denied_spans(sent: Span) -> list[tuple[int, int]]:
     for token in sent:
         if token.pos_ != "VERB" or token.lemma_.lower() not in DENYING_LEMMAS:
             continue
-        for child in token.children:
-            if child.dep_ in ("ccomp", "xcomp", "dobj"):
-                spans.append((child.left_edge.idx, child.right_edge.idx + len(child.right_edge)))
+        denied = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "dobj")]
+        # "It blamed the SDF for the shelling; the SDF denied firing": the parser may hang the clause before the
+        # verb as its complement too; what follows the verb, when something does, is what is denied
+        denied = [c for c in denied if c.i > token.i] or denied
+        spans += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in denied]
     return spans
 
 
