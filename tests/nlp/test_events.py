@@ -303,6 +303,17 @@ def test_the_dateline_is_where_the_reporter_files_not_the_event_place(nlp: Langu
     assert event.location.name == "Sagaing"  # the body's place, though the dateline comes first
 
 
+def test_a_day_something_began_yields_to_the_dateline_and_the_lede_keeps_the_dateline_day(nlp: Language) -> None:
+    text = ("ALEPPO, Jan 9 (Wire) - Thousands of families have fled the district since Thursday. "
+            "The governorate said on Friday that more than 16,000 people had been displaced from the district.")
+    setup = Setup(triggers=[("fled", "Other", 0.8), ("displaced", "Other", 0.8)],
+                  dates=[("Jan 9", dt.date(2026, 1, 9)), ("since Thursday", dt.date(2026, 1, 8)),
+                         ("on Friday", dt.date(2026, 1, 9))],
+                  counts=[("Thousands", "displaced", 1000, True), ("16,000", "displaced", 16000)])
+    [event] = run(nlp, text, setup)._.events  # one event: Friday is the lede's own (dateline) day
+    assert (event.date, event.displaced) == (dt.date(2026, 1, 9), 16000)
+
+
 def test_the_dateline_date_is_when_the_story_was_filed_not_the_event_day(nlp: Language) -> None:
     text = "QAMISHLI, Jan 8 - Government artillery hit Sheikh Maqsoud on Wednesday, killing two residents."
     setup = Setup(triggers=[("artillery", "Shelling/artillery/missile attack", 0.8)],

@@ -255,13 +255,19 @@ class _Builder:
     def _date(self, event: Event, group: Group) -> None:
         dated = [d for d in self.dates if d.value is not None]
         inside = [d for d in dated if _inside(d.start, d.end, group.sentences)]
-        chosen = next((d for d in inside if d.start >= self.dateline_end), None) or next(iter(inside), None)
+        # the dateline's day is when the story was filed; "since Thursday" when a state of things began
+        begun = [d for d in inside if _since(self.text, d)]
+        told = [d for d in inside if d not in begun]
+        chosen = next((d for d in told if d.start >= self.dateline_end), None) or next(iter(told), None)
         if chosen is None:
             # a date after publication (a deadline, the end of a curfew) is no day on which something was told to happen
             earlier = [d for d in dated if d.end <= group.start and not self._after_publication(d)]
             chosen = max(earlier, key=lambda d: d.start) if earlier else None
             if chosen is not None:
                 event.reasons["date"] = "nearest earlier date in the report"
+        if chosen is None and begun:
+            chosen = begun[0]
+            event.reasons["date"] = "the day it began: the report gives no other"
         if chosen is not None:
             value = chosen.value
             event.date = value.date() if isinstance(value, dt.datetime) else value
@@ -603,6 +609,12 @@ def _clusters(text: str, counts: list[CountMention], ranges: list[tuple[int, int
 
 
 # --- dependency helpers ------------------------------------------------------------------
+
+
+def _since(text: str, mention: DateMention) -> bool:
+    """'Have fled since Thursday': the day a state of things began, not a day on which something happened."""
+    before = text[max(0, mention.start - 7) : mention.start].rstrip().lower()
+    return before.endswith("since") or mention.text.lower().startswith("since ")
 
 
 def is_dateline(text: str, top: Toponym) -> bool:

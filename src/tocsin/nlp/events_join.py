@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from tocsin.geo.gazetteer import distance_km
 from tocsin.model import ActorMention, DateMention, Toponym, Trigger, event_type_of
 from tocsin.nlp.events_select import CLOCK_ONLY, SEPARATE_EVENT, Group, is_cued, no_event, sentence_tokens
+from tocsin.nlp.paragraphs import dateline_end
 
 __all__ = ["CONTEXT_SENTENCES", "PROTEST_SEVERITY", "group_triggers", "inside", "severity"]
 
@@ -197,6 +198,9 @@ def _same_time_and_place(
     for start, end in group.sentences:
         known_dates |= _dates_in(dates, start, end)
         known += [t for t in toponyms if start <= t.start and t.end <= end]
+    filed = dateline_end(text)
+    if filed and not text[filed : group.sentences[0][0]].strip():  # the lede: the dateline's day is its own
+        known_dates |= _dates_in(dates, 0, filed)
     if _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates:
         return False
     placed = [t for t in known if t.resolved]
