@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from tocsin.store.watch_tables import (
     watch_sources,
 )
 from tocsin.watch.config import Source
+
+MAX_ITEM_KEY = 500
+"""The length of ``watch_items.item_key``."""
 
 __all__ = ["ItemRow", "SourceState", "WatchStore", "utcnow"]
 
@@ -130,15 +134,17 @@ class WatchStore:
 
     # items --------------------------------------------------------------------------------------
     def seen_keys(self, name: str, keys: Iterable[str]) -> set[str]:
-        wanted = list(dict.fromkeys(keys))
+        """Which of ``keys`` the source ``name`` has recorded (as :meth:`record_items` stores them)."""
+        wanted = {stored_key(k): k for k in keys}
+        stored = list(wanted)
         seen: set[str] = set()
         with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+            for start in range(0, len(stored), 500):
+                chunk = stored[start:start + 500]
                 query = sa.select(watch_items.c.item_key).where(
                     watch_items.c.source == name, watch_items.c.item_key.in_(chunk)
                 )
-                seen.update(r[0] for r in conn.execute(query))
+                seen.update(wanted[r[0]] for r in conn.execute(query))
         return seen
 
     def record_items(self, rows: Iterable[ItemRow]) -> int:
@@ -223,6 +229,12 @@ class WatchStore:
                                                      watch_alerts.c.target == target).values(outcome=outcome[:500]))
 
 
+def stored_key(key: str) -> str:
+    """An item's key as stored: itself up to the column's 500 characters, else its SHA-256. A cut-off key was
+    never found again by :meth:`WatchStore.seen_keys`, so a feed with long entry ids read every entry anew."""
+    return key if len(key) <= MAX_ITEM_KEY else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def _row(r: ItemRow) -> dict[str, Any]:
-    return {"source": r.source, "item_key": r.item_key[:500], "content_hash": r.content_hash, "url": r.url,
+    return {"source": r.source, "item_key": stored_key(r.item_key), "content_hash": r.content_hash, "url": r.url,
             "feed_url": r.feed_url, "fetched_at": r.fetched_at, "family_id": r.family_id}
