@@ -166,11 +166,6 @@ def best_span(text: str, label: str, avoid: Sequence[tuple[int, int]] = ()) -> t
     lower = text.lower()
     fallback = None
     for gated in _each(label):
-        if not avoid:
-            match = gated.search(text, lower)
-            if match:
-                return match.start(), match.end()
-            continue
         if not gated.possible(lower):
             continue
         for match in gated.regex.finditer(text):
