@@ -18,7 +18,7 @@ from tocsin.nlp.claims import SPEECH_LEMMAS
 __all__ = ["actor_roles", "trigger_root", "verb_of"]
 
 AGENT_DEPS = frozenset(("nsubj", "csubj"))
-SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "csubj"))
+SUBJECT_DEPS = AGENT_DEPS | {"nsubjpass"}
 OBJECT_DEPS = frozenset(("dobj", "nsubjpass", "attr", "dative"))
 TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpass", "nsubj", "conj", "appos", "attr"))
