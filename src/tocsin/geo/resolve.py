@@ -373,6 +373,10 @@ def _nearest_km(lat: float, lon: float, points: list[tuple[float, float, float]]
     return 6371.0088 * 2 * math.asin(math.sqrt(best))
 
 
+#: Kinds with a point of their own, between which proximity counts.
+_POINT_KINDS = (KIND_CITY, KIND_USER, KIND_ADMIN2)
+
+
 def _around(
     gaz: Gazetteer, winners: list[int], keys: list[tuple[str, bool]], key: tuple[str, bool], focus: _Focus
 ) -> tuple[list[tuple[float, float, float]], set[tuple[str, str]], set[str]]:
@@ -380,7 +384,7 @@ def _around(
     points (radians, cos of latitude) of their towns and districts, their (country, admin1) pairs with the
     focus's, and the countries named as countries."""
     others = {r for j, r in enumerate(winners) if keys[j] != key and r >= 0}
-    points = [r for r in others if gaz.kind[r] in (KIND_CITY, KIND_USER, KIND_ADMIN2)]
+    points = [r for r in others if gaz.kind[r] in _POINT_KINDS]
     point_array = [
         (math.radians(gaz.lat[p]), math.radians(gaz.lon[p]), math.cos(math.radians(gaz.lat[p]))) for p in points
     ]
@@ -430,7 +434,7 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
                 if outer_i is not None and _RANK[gaz.kind[winners[outer_i]]] > _RANK[gaz.kind[row]]:
                     inside = _contained(gaz, states[outer_i], winners[outer_i], row)
                     score += w["container"] if inside else w["container_miss"]
-                if point_array and gaz.kind[row] in (KIND_CITY, KIND_USER, KIND_ADMIN2):
+                if point_array and gaz.kind[row] in _POINT_KINDS:
                     nearest = _nearest_km(gaz.lat[row], gaz.lon[row], point_array)
                     score += w["proximity"] * math.exp(-nearest / _PROXIMITY_KM)
                 if gaz.kind[row] in (KIND_CITY, KIND_ADMIN2) and (gaz.cc[row], gaz.admin1[row]) in admin1s:
@@ -503,8 +507,6 @@ def _best_container(gaz: Gazetteer, inner: _State, outer: _State) -> int:
     return best
 
 
-#: Kinds with a point of their own, between which proximity counts.
-_POINT_KINDS = (KIND_CITY, KIND_USER, KIND_ADMIN2)
 #: The most one mention's score can gain from another name's choice moving near it (proximity + same admin1).
 _PAIR_GAIN = WEIGHTS["proximity"] + WEIGHTS["same_admin1"]
 #: Pairs of readings tried per run (each costs two scoring passes), best estimate first.
