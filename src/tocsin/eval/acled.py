@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tocsin.extraction import Extractor
-from tocsin.model import Report
+from tocsin.model import INTER_CODES, Report
 
 __all__ = ["AcledRow", "admin_skeleton", "fold_admin", "read_rows", "same_admin1", "score_acled"]
 
@@ -65,9 +65,10 @@ def _parse_date(value: str) -> dt.date:
     raise ValueError(f"unknown ACLED date {value!r}")
 
 
-#: ACLED's actor classes by the names its newer exports write instead of the codes.
-_INTER_NAMES = {"state forces": 1, "rebel group": 2, "political militia": 3, "identity militia": 4, "rioters": 5,
-                "protesters": 6, "civilians": 7, "external/other forces": 8}
+#: ACLED's actor classes by the names its newer exports write instead of the codes ("Rebel group"): the names of
+#: ``model.INTER_CODES``, plural or singular.
+_INTER_NAMES = {form: code for code, name in INTER_CODES.items()
+                for form in (name.lower(), name.lower().removesuffix("s"))}
 
 
 def _inter(value: str | None) -> int:
