@@ -102,15 +102,11 @@ def _install() -> None:
 
         def classify_text(text: str) -> str:
             extra = tparse.parse_texts([text])[0] if model.parse else ()
-            weight, model.hidden_weight = model.hidden_weight, 0.0
-            linear = model.logits(text, extra=extra)
-            model.hidden_weight = weight
+            linear, rows = model._linear(text, 1.0, extra)
             linear -= linear.max()
             linear -= np.log(np.exp(linear).sum())
             net, snaps = np.zeros_like(linear), []
             if model.hidden is not None:
-                names = classify.features(text, _memo_analyse(text), classify._tokens(text)) + list(extra)
-                rows = [i for i in {model.vocab.get(f, -1) for f in names} if i >= 0]
                 net = model.hidden.log_probs(rows)
                 snaps = [s.log_probs(rows) for s in getattr(model, "_snapshots", [])]
             _records.append((linear, net, snaps))
