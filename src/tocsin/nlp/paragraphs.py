@@ -14,6 +14,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tocsin.nlp.pipeline import doc_text
+
 __all__ = ["dateline_end", "mark_paragraphs"]
 
 _ENDS = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")")
@@ -48,7 +50,7 @@ def mark_paragraphs(doc: Doc) -> Doc:
     doc is left as the parser split it (spaCy refuses to move sentence starts then)."""
     if doc.has_annotation("DEP"):
         return doc
-    filed = dateline_end(doc.text)
+    filed = dateline_end(doc_text(doc))
     if filed:
         after = next((t for t in doc if t.idx >= filed and not t.is_space), None)
         if after is not None and after.i > 0:
