@@ -27,13 +27,12 @@ from tocsin.warnings.repair import alert_bytes, find_alerts
 from tocsin.warnings.store import WarningStore
 from tocsin.watch.config import Source
 from tocsin.watch.fetch import Fetcher
-from tocsin.watch.state import ItemRow, WatchStore
+from tocsin.watch.state import ItemRow, WatchStore, stored_key
 
 __all__ = ["MAX_PAGES", "CapPoll", "poll_cap_source"]
 
 MAX_PAGES = 5
 _GONE = (404, 410)
-_MAX_KEY = 500
 
 
 @dataclasses.dataclass
@@ -59,12 +58,8 @@ class _Item:
 
 
 def _digest(data: bytes) -> str:
-    """The seen-key of an alert read from its bytes (or of a link too long to be its own key)."""
+    """The seen-key of an alert read from its bytes."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def _key(text: str) -> str:
-    return text if len(text) <= _MAX_KEY else _digest(text.encode())
 
 
 def _items(entries: list[FeedEntry], page_url: str) -> list[_Item]:
@@ -74,7 +69,7 @@ def _items(entries: list[FeedEntry], page_url: str) -> list[_Item]:
         if entry.alert_xml is not None:
             key = _digest(entry.alert_xml)
         elif url is not None:
-            key = _key(url)
+            key = stored_key(url)  # a link too long to be its own key: its SHA-256
         else:
             continue  # no alert and no link: nothing to follow (the index may list other things)
         items.append(_Item(key, url, page_url, entry.alert_xml))
