@@ -148,13 +148,18 @@ class WarningStore(WarningImporter):
         at = at or _now()
         keep = dt.timedelta(hours=CANCEL_FEED_HOURS)
         c = warnings.c
-        q = sa.select(c.msg_type, c.kind, c.sent, c.ends_at, c.published_at).where(c.published_at.is_not(None))
-        changes: list[dt.datetime] = []
+        withdrawal = sa.or_(c.msg_type == "Cancel", c.kind == "all_clear")  # listed for CANCEL_FEED_HOURS after sent
+        # three aggregates in the database: the feed is read per request, and the table keeps every message ever
+        # published (superseded and cancelled ones too)
+        published = sa.select(sa.func.max(c.published_at)).where(c.published_at <= at)
+        ended = sa.select(sa.func.max(c.ends_at)).where(c.published_at.is_not(None), sa.not_(withdrawal),
+                                                        c.ends_at <= at)
+        aged = sa.select(sa.func.max(c.sent)).where(c.published_at.is_not(None), withdrawal, c.sent <= at - keep)
         with self.engine.connect() as conn:
-            for msg_type, kind, sent, ends, published in conn.execute(q):
-                gone = sent + keep if msg_type == "Cancel" or kind == "all_clear" else ends
-                changes += [t for t in (published, gone) if t is not None and t <= at]
-        return max(changes, default=at)
+            last_aged = conn.execute(aged).scalar()
+            changes = [conn.execute(published).scalar(), conn.execute(ended).scalar(),
+                       last_aged + keep if last_aged is not None else None]
+        return max((t for t in changes if t is not None), default=at)
 
     def cap_xml(self, warning_id: str, *, published_only: bool = True, sender: str | None = None) -> bytes:
         stored = self.get(warning_id, sender)
