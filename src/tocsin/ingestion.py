@@ -165,8 +165,8 @@ def draft_notices(store: Store, hashes: list[str]) -> int:
 
 def report_countries(store: Store, hashes: Iterable[str]) -> dict[str, frozenset[str]]:
     """Per stored report, the country codes of its resolved places: where its notices' areas can lie."""
-    return {h: frozenset(t.country_code for t in store.report(h).toponyms if t.resolved and t.country_code)
-            for h in set(hashes)}
+    return {h: frozenset(t.country_code for t in toponyms if t.resolved and t.country_code)
+            for h, toponyms in store.report_toponyms(hashes).items()}
 
 
 def ingest(

@@ -173,6 +173,10 @@ def test_report_round_trip_and_status(store: Store) -> None:
     with pytest.raises(NotFound) as err:
         store.report("feedface")
     assert err.value.code == "T204"
+    assert store.report_toponyms([h, skipped[1], h]) == {h: [toponym], skipped[1]: []}
+    with pytest.raises(NotFound) as err:
+        store.report_toponyms([h, "feedface"])
+    assert err.value.code == "T204"
 
 
 def test_notices_are_stored_with_utc_windows(store: Store) -> None:

@@ -18,6 +18,7 @@ from tocsin.model import (
     Notice,
     Place,
     Report,
+    Toponym,
     event_type_of,
     to_dict,
 )
@@ -318,6 +319,21 @@ class Store:
                 .order_by(mentions.c.ordinal)
             ).scalars()
             return _stored_report(row, [i for i in ids if i is not None])
+
+    def report_toponyms(self, hashes: Iterable[str]) -> dict[str, list[Toponym]]:
+        """The toponyms of each stored report in ``hashes`` (by content hash), read in one query per 500 reports
+        (``report`` reads a whole report and its mentions); T204 when one is not stored."""
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, list[Toponym]] = {}
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                q = sa.select(reports.c.content_hash, reports.c.toponyms).where(
+                    reports.c.content_hash.in_(wanted[i : i + 500]))
+                found.update((h, [toponym_from_dict(t) for t in ts or []]) for h, ts in conn.execute(q))
+        missing = next((h for h in wanted if h not in found), None)
+        if missing is not None:
+            raise NotFound(E.T204.format(what="report", id=missing), id=missing)
+        return found
 
     # -- events -----------------------------------------------------------------------------
 
