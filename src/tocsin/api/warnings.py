@@ -21,6 +21,7 @@ from tocsin.api.fields import UtcTime, XmlText, parse_time
 from tocsin.auth import Principal, audited, warning_snapshot
 from tocsin.errors import E, InputError, NotFound
 from tocsin.model import to_dict
+from tocsin.store.warning_tables import MAX_NAME_BYTES
 from tocsin.warnings.cap import parse_cap, without_declaration
 from tocsin.warnings.drafts import new_identifier
 from tocsin.warnings.geometry import (
@@ -124,8 +125,9 @@ def list_warnings(
 
 #: ``?sender=``: the path then names a CAP identifier of that sender (CAP identifiers are unique per sender only).
 SenderQuery = Annotated[str | None, Query(
-    max_length=1000, description="The CAP sender: the path is then that sender's CAP identifier. Needed only when "
-    "several senders use one identifier; each stored message also has its own key (the 'id' of its feature).")]
+    max_length=MAX_NAME_BYTES, description="The CAP sender: the path is then that sender's CAP identifier. Needed "
+    "only when several senders use one identifier; each stored message also has its own key (the 'id' of its "
+    "feature).")]
 
 
 def _visible(request: Request, warning_id: str, sender: str | None = None) -> Any:
@@ -201,7 +203,7 @@ class WarningIn(BaseModel):
     description: XmlText | None = Field(None, max_length=10_000)
     instruction: XmlText | None = Field(None, max_length=10_000)
     issuer: XmlText | None = Field(None, max_length=500, description="senderName: the authority that ordered it.")
-    sender: XmlText = Field("tocsin@localhost", min_length=1, max_length=1000)
+    sender: XmlText = Field("tocsin@localhost", min_length=1, max_length=MAX_NAME_BYTES)
     effective: UtcTime | None = None
     expires: UtcTime | None = None
     window: XmlText | None = Field(None, max_length=500, description="'daily 22:00-06:00 Europe/Kyiv' or 'START/END'")
