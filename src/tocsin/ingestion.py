@@ -157,7 +157,7 @@ def draft_notices(store: Store, hashes: list[str]) -> int:
     from tocsin.warnings.geometry import gazetteer_resolver
     from tocsin.warnings.store import WarningStore
 
-    notices = [n for h in hashes for n in store.notices(report_hash=h)]
+    notices = [n for found in store.report_notices(hashes).values() for n in found]
     made = WarningStore(store).drafts_from_notices(notices, "ingest", resolver=gazetteer_resolver(store.places()),
                                                    countries=report_countries(store, hashes))
     return len(made)

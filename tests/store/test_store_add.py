@@ -199,6 +199,11 @@ def test_notices_are_stored_with_utc_windows(store: Store) -> None:
     assert stored[0].notice.report_id == "n1"
     assert [s.notice.kind for s in store.notices(kind="curfew")] == ["curfew"]
     assert [s.notice.kind for s in store.notices(after_id=stored[1].id)] == ["deadline"]
+    by_report = store.report_notices([later_hash := stored[2].report_hash, stored[0].report_hash, "feedface"])
+    assert list(by_report) == [later_hash, stored[0].report_hash, "feedface"]
+    assert [s.id for s in by_report[stored[0].report_hash]] == [stored[0].id, stored[1].id]
+    assert [s.notice.kind for s in by_report[later_hash]] == ["deadline"] and by_report["feedface"] == []
+    assert by_report[later_hash][0] == stored[2]
     with store.engine.connect() as conn:
         windows = conn.execute(sa.select(notices.c.starts_at, notices.c.ends_at).order_by(notices.c.id)).all()
     assert windows[0] == (utc(2024, 3, 1, 20), utc(2024, 3, 2, 3))  # 22:00-05:00 in Kyiv (UTC+2)

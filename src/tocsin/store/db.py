@@ -542,18 +542,24 @@ class Store:
             q = q.where(notices.c.id > after_id)
         q = q.limit(limit).offset(offset)
         with self._engine.connect() as conn:
-            return [
-                StoredNotice(
-                    id=r.id,
-                    report_hash=r.report_hash,
-                    ordinal=r.ordinal,
-                    notice=notice_from_dict(r.notice),
-                    report_id=r.report_id,
-                    source=r.source,
-                    published=r.published,
+            return [_stored_notice(r) for r in conn.execute(q)]
+
+    def report_notices(self, hashes: Iterable[str]) -> dict[str, list[StoredNotice]]:
+        """The notices of each report in ``hashes`` (by content hash, in insertion order), read in one query per
+        500 reports instead of one per report; a report with no notices, or not stored, maps to []."""
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, list[StoredNotice]] = {h: [] for h in wanted}
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                q = (
+                    sa.select(notices, reports.c.report_id, reports.c.source, reports.c.published)
+                    .join(reports, reports.c.content_hash == notices.c.report_hash)
+                    .where(notices.c.report_hash.in_(wanted[i : i + 500]))
+                    .order_by(notices.c.id)
                 )
-                for r in conn.execute(q)
-            ]
+                for r in conn.execute(q):
+                    found[r.report_hash].append(_stored_notice(r))
+        return found
 
     # -- places -----------------------------------------------------------------------------
 
@@ -631,6 +637,11 @@ def _notice_rows(report: Report, content_hash: str, extraction: Extraction) -> l
             }
         )
     return rows
+
+
+def _stored_notice(r: Any) -> StoredNotice:
+    return StoredNotice(id=r.id, report_hash=r.report_hash, ordinal=r.ordinal, notice=notice_from_dict(r.notice),
+                        report_id=r.report_id, source=r.source, published=r.published)
 
 
 def _stored_report(row: Any, event_ids: list[int]) -> StoredReport:

@@ -128,8 +128,8 @@ class Notifier:
             return []
         hashes = list(dict.fromkeys(hashes))
         out: list[Match] = []
-        for h in hashes:
-            for stored in self.store.notices(report_hash=h):
+        for found in self.store.report_notices(hashes).values():
+            for stored in found:
                 for rid, rule in rules:
                     if match_notice(rule, stored.notice):
                         evidence = stored.notice.evidence.text if stored.notice.evidence else None
