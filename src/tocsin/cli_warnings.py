@@ -325,13 +325,14 @@ def warnings_export(
         when = _time(at, "at") or dt.datetime.now(dt.UTC)
         active = ws.active(when)
         (out_dir / "warnings").mkdir(parents=True, exist_ok=True)
-        for warning in ws.in_feed(when):  # also those starting later and Cancels: the feed links to each
+        listed = ws.in_feed(when)
+        for warning in listed:  # also those starting later and Cancels: the feed links to each
             (out_dir / "warnings" / f"{cap_file_name(warning)}.xml").write_bytes(ws.cap_xml(warning.handle))
         # real alerts only (the default): a map layer does not say "exercise"
         (out_dir / "warnings.geojson").write_text(json.dumps(warnings_geojson(active)), encoding="utf-8")
         base = base_url.rstrip("/")  # a web server decodes the link once: the file name's own % is encoded
         href = lambda w: f"{base}/warnings/{quote(cap_file_name(w), safe='~')}.xml"  # noqa: E731
-        (out_dir / "warnings.atom").write_bytes(ws.feed(base_url, when, cap_href=href))
+        (out_dir / "warnings.atom").write_bytes(ws.feed(base_url, when, cap_href=href, listed=listed))
         out.print(f"{len(active)} active warnings written to {out_dir}")
 
 

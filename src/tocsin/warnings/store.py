@@ -135,11 +135,12 @@ class WarningStore(WarningImporter):
         return self.current(at) + cancels
 
     def feed(self, base_url: str, at: dt.datetime | None = None,
-             cap_href: Callable[[Warning], str] | None = None) -> bytes:
+             cap_href: Callable[[Warning], str] | None = None, listed: list[Warning] | None = None) -> bytes:
         """The Atom feed of ``in_feed(at)``; each entry links to ``cap_href(warning)`` (default: tocsin's API path
-        ``BASE/warnings/KEY.xml``)."""
+        ``BASE/warnings/KEY.xml``). ``listed``: ``in_feed(at)`` when the caller has already read it."""
         at = at or _now()
-        return build_feed(self.in_feed(at), base_url=base_url, updated=self.feed_changed(at), cap_href=cap_href)
+        entries = self.in_feed(at) if listed is None else listed
+        return build_feed(entries, base_url=base_url, updated=self.feed_changed(at), cap_href=cap_href)
 
     def feed_changed(self, at: dt.datetime | None = None) -> dt.datetime:
         """When the feed's list last changed by ``at``: an alert or Cancel published, an alert ended, or a Cancel
