@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tocsin.api.auth import PageDep, known_query, require, state_of
 from tocsin.auth import ROLES, Principal, Token
 from tocsin.model import to_dict
+from tocsin.store.auth_tables import AUDIT_TARGET_LENGTH
 
 __all__ = ["router"]
 
@@ -58,7 +59,8 @@ def audit_log(
     page: PageDep,
     action: Annotated[str | None, Query(max_length=64, description="e.g. warning.publish")] = None,
     who: Annotated[str | None, Query(max_length=200, description="A token name.")] = None,
-    target: Annotated[str | None, Query(max_length=1200, description="e.g. event:12, warning:<id>")] = None,
+    target: Annotated[str | None, Query(max_length=AUDIT_TARGET_LENGTH,
+                                        description="e.g. event:12, warning:<id>")] = None,
 ) -> dict[str, Any]:
     auth = state_of(request).auth
     entries = auth.audit_log(action=action, who=who, target=target, limit=page.limit, offset=page.offset)

@@ -11,7 +11,10 @@ import sqlalchemy as sa
 
 from tocsin.store.tables import UTCDateTime, metadata
 
-__all__ = ["audit", "tokens"]
+__all__ = ["AUDIT_TARGET_LENGTH", "audit", "tokens"]
+
+AUDIT_TARGET_LENGTH = 1200
+"""An audit target is ``KIND:KEY``; a warning's key is up to 1000 bytes (``warning_tables.MAX_NAME_BYTES``)."""
 
 tokens = sa.Table(
     "tokens",
@@ -32,7 +35,7 @@ audit = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("who", sa.String(200), nullable=False, comment="the token name (or the CLI user)"),
     sa.Column("action", sa.String(64), nullable=False),
-    sa.Column("target", sa.String(1200), nullable=False),
+    sa.Column("target", sa.String(AUDIT_TARGET_LENGTH), nullable=False),
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
     sa.Index(None, "action"),
