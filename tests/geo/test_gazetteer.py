@@ -228,3 +228,25 @@ def test_candidates_are_kept_until_a_place_is_added(private_gazetteer: Gazetteer
     assert gaz.candidates("Aleppo") and gaz.candidates("Aleppo") == gaz.candidates("Aleppo")
     [row] = gaz.add([Place(None, "Qaryat Tocsin", 36.3, 37.1, "SY", "")])
     assert [c.row for c in gaz.candidates("Qaryat Tocsin")] == [row]  # ... until a place is added
+
+
+def test_the_cache_keeps_the_most_recently_used_versions(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two installed versions alternating on one machine each keep their cache; the least used ones go."""
+    import os
+
+    monkeypatch.setenv("TOCSIN_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "tocsin"
+    folder.mkdir()
+    others = [folder / f"gazetteer-v0-other{i}.pickle" for i in range(4)]
+    for age, path in enumerate(others):  # other0 was used last, other3 first
+        path.write_bytes(b"not a gazetteer")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))
+    built = Gazetteer.load()
+    caches = sorted(p.name for p in folder.glob("gazetteer-v*.pickle"))
+    ours = next(p for p in folder.glob("gazetteer-v*.pickle") if p not in others)
+    assert caches == sorted([ours.name, "gazetteer-v0-other0.pickle", "gazetteer-v0-other1.pickle"])
+    assert not list(folder.glob("*.tmp"))
+    os.utime(ours, (1, 1))
+    again = Gazetteer.load()  # read from the cache, which becomes the most recently used
+    assert again is not built and len(again.name) == len(built.name)
+    assert ours.stat().st_mtime > 1_000_000

@@ -202,6 +202,23 @@ def _cache_path() -> Path | None:
     return root / "tocsin" / key
 
 
+_CACHE_KEEP = 3
+"""Gazetteer caches kept (most recently used first): two installed versions of tocsin (a release and a
+checkout, say) on one machine each keep theirs instead of rebuilding it at every alternate start."""
+
+
+def _evict(folder: Path) -> None:
+    """Remove all but the ``_CACHE_KEEP`` most recently used gazetteer caches (about 55 MB each)."""
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(folder.glob("gazetteer-v*.pickle"), key=used, reverse=True)[_CACHE_KEEP:]:
+        old.unlink(missing_ok=True)
+
+
 class _NameIndex:
     """key -> rows, stored as key -> row (one place) or key -> -(slot + 1) into a list of row tuples."""
 
@@ -289,6 +306,7 @@ class Gazetteer:
                 with path.open("rb") as fh:
                     gaz = pickle.load(fh)
                 if isinstance(gaz, cls):
+                    os.utime(path)  # last used: what _evict keeps
                     return gaz
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
                 pass
@@ -300,9 +318,7 @@ class Gazetteer:
                 with tmp.open("wb") as fh:
                     pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)
-                for old in path.parent.glob("gazetteer-v*.pickle"):
-                    if old != path:
-                        old.unlink(missing_ok=True)
+                _evict(path.parent)
             except OSError:
                 pass
         return gaz
