@@ -542,3 +542,25 @@ def test_a_signed_alert_taken_out_of_a_feed_still_verifies(warning_store: Warnin
     stored = warning_store.get(result.warning_id).cap_xml
     assert b"georss" not in stored and _signed_digest_holds(stored)
     assert _signed_digest_holds((FIXTURES / "valid" / "gcap__canada_signed.cap").read_bytes())
+
+
+def test_active_and_current_read_only_messages_not_ended(warning_store: WarningStore) -> None:
+    """The SQL pre-filter on ``ends_at`` keeps exactly the messages whose ``Warning.ends`` is after the time."""
+    from tocsin.store.warning_tables import warnings
+    from tocsin.warnings.store import _not_ended
+
+    spans = {"ended": dt.timedelta(minutes=30), "ends-at-noon": dt.timedelta(hours=1), "later": dt.timedelta(days=2)}
+    for name, span in spans.items():
+        warning_store.create(make_warning(id=name, expires=T0 + span), who="alice")
+        warning_store.publish(name, operator="bob")
+    warning_store.create(make_warning(id="open-ended", expires=None), who="alice")
+    warning_store.publish("open-ended", operator="bob")
+    with warning_store.engine.connect() as conn:
+        rows = conn.execute(sa.select(warnings.c.id).where(_not_ended(NOON)).order_by(warnings.c.id)).scalars().all()
+    assert rows == ["later", "open-ended"]  # an end at noon has ended at noon, as Warning.active_at says
+    assert sorted(w.handle for w in warning_store.published(not_ended_at=NOON)) == rows
+    assert sorted(s.key for s in warning_store.active_stored(NOON)) == rows
+    assert sorted(w.handle for w in warning_store.current(NOON)) == rows
+    assert sorted(w.handle for w in warning_store.published()) == sorted([*spans, "open-ended"])
+    assert sorted(s.key for s in warning_store.active_stored(T0 + dt.timedelta(minutes=10))) == sorted(
+        [*spans, "open-ended"])

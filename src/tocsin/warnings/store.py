@@ -41,6 +41,12 @@ CANCEL_FEED_HOURS = 24
 REAL_ALERT = sa.and_(warnings.c.status == "Actual", warnings.c.msg_type != "Cancel", warnings.c.kind != "all_clear")
 
 
+def _not_ended(at: dt.datetime) -> sa.ColumnElement[bool]:
+    """Rows not ended by ``at`` (``Warning.ends``, stored as ``ends_at``): what is active or current is read
+    without the ended messages a long deployment piles up."""
+    return sa.or_(warnings.c.ends_at.is_(None), warnings.c.ends_at > at)
+
+
 class WarningStore(WarningImporter):
     """Warnings, subscriptions and deliveries on a tocsin ``Store`` (or a bare SQLAlchemy engine).
 
@@ -57,9 +63,12 @@ class WarningStore(WarningImporter):
                            .where(warnings.c.state == "published")).one()
         return tuple(row)
 
-    def published(self) -> list[Warning]:
-        """Every published warning (not superseded or cancelled), Cancel messages excluded."""
+    def published(self, *, not_ended_at: dt.datetime | None = None) -> list[Warning]:
+        """Every published warning (not superseded or cancelled), Cancel messages excluded; with
+        ``not_ended_at``, only those without an end or ending after it (the ended ones stay in the database)."""
         q = sa.select(warnings).where(warnings.c.state == "published", warnings.c.msg_type != "Cancel")
+        if not_ended_at is not None:
+            q = q.where(_not_ended(not_ended_at))
         with self.engine.connect() as conn:
             return [self._stored(r).warning for r in conn.execute(q)]
 
@@ -75,13 +84,16 @@ class WarningStore(WarningImporter):
         and all-clears are never active.
         """
         at = to_utc(at) if at is not None else _now()
-        return [s for s in self.list(state="published")
-                if s.warning.active_at(at) and (s.warning.is_real_alert or not actual_only)]
+        q = (sa.select(warnings).where(warnings.c.state == "published", _not_ended(at))
+             .order_by(warnings.c.sent.desc(), warnings.c.id))
+        with self.engine.connect() as conn:
+            found = [self._stored(r) for r in conn.execute(q)]
+        return [s for s in found if s.warning.active_at(at) and (s.warning.is_real_alert or not actual_only)]
 
     def current(self, at: dt.datetime | None = None) -> list[Warning]:
         """Published warnings in effect at ``at`` or announced to start later: not yet ended."""
         at = to_utc(at) if at is not None else _now()
-        return [w for w in self.published() if w.kind != "all_clear" and (w.ends is None or at < w.ends)]
+        return [w for w in self.published(not_ended_at=at) if w.kind != "all_clear" and (w.ends is None or at < w.ends)]
 
     def _published_rows(self, conn: sa.Connection, *where: Any) -> list[Warning]:
         """The published real alerts (``REAL_ALERT``) meeting ``where``, by key."""
