@@ -388,6 +388,44 @@ def test_a_sides_own_account_of_the_fight_is_its_claim_not_another_event(nlp: La
     assert event.fatalities == 5  # the lowest, the others kept beside it
 
 
+@pytest.mark.parametrize(("second", "toll", "events"), [
+    # another source's bare toll of the strike just told: its claim, beside the first
+    ("The governor of North Darfur said 25 civilians had been killed and dozens wounded.", "been killed", 1),
+    # a toll with an event of its own is that event
+    ("The governor of North Darfur said 25 civilians had been killed in an artillery attack.", "been killed", 2),
+    # and one with a perpetrator of its own
+    ("The governor said gunmen had killed 25 civilians.", "had killed", 2),
+])
+def test_another_sources_bare_toll_is_a_claim_on_the_event_just_told(nlp: Language, second: str, toll: str,
+                                                                      events: int) -> None:
+    text = f"A drone strike on a market in El Fasher killed at least 18 people on Sunday, a committee said. {second}"
+    setup = Setup(
+        triggers=[("drone strike", "Air/drone strike", 0.8), (toll, "Attack", 0.6)],
+        dates=[("on Sunday", dt.date(2025, 3, 2))],
+        counts=[("18", "fatalities", 18), ("25", "fatalities", 25)],
+        toponyms=[place(text, "El Fasher", "SD", latitude=13.6, longitude=25.35)],
+    )
+    found = run(nlp, text, setup)._.events
+    assert len(found) == events
+    if events == 1:
+        assert sorted(c.value for c in found[0].claims if c.field == "fatalities") == [18, 25]
+        assert found[0].fatalities == 18
+
+
+@pytest.mark.parametrize("speaker", ["The army", "The army-aligned governor of North Darfur"])
+def test_an_armed_party_reporting_civilian_deaths_is_not_taken_for_their_killer(nlp: Language, speaker: str) -> None:
+    text = f"{speaker} said 25 civilians had been killed in Tawila on Sunday."
+    setup = Setup(
+        triggers=[("killed", "Attack", 0.8)],
+        dates=[("on Sunday", dt.date(2025, 3, 2))],
+        counts=[("25", "fatalities", 25)],
+        toponyms=[place(text, "Tawila", "SD", latitude=13.5, longitude=24.9)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 is None or "Military" not in event.actor1
+    assert event.actor2 is not None and event.actor2.startswith("Civilians")
+
+
 def test_a_bystanders_statement_of_another_attack_stays_another_event(nlp: Language) -> None:
     text = (
         "Government forces and SDF fighters clashed in Sheikh Maqsoud on Thursday. "

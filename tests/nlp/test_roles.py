@@ -48,6 +48,18 @@ def nlp() -> Language:
         # "X came under fire from Y": Y fired
         ("Government forces came under fire from Islamic State militants near Deir ez-Zor.", "fire",
          ("Islamic State militants", "Government forces")),
+        # the accused did it; the accuser only says so
+        ("The Sudanese army blamed the Rapid Support Forces for the shelling of the market.", "shelling",
+         ("Rapid Support Forces", None)),
+        ("The Sudanese army blamed the attack on the Rapid Support Forces.", "attack", ("Rapid Support Forces", None)),
+        ("The army held the RSF responsible for the shelling of El Fasher that killed 18 civilians.", "shelling",
+         ("RSF", "civilians")),
+        ("The RSF was blamed for the shelling of El Fasher that killed 18 civilians.", "shelling",
+         ("RSF", "civilians")),
+        ("A drone strike on a market in El Fasher killed 18 people, a committee said, blaming the Rapid Support "
+         "Forces.", "drone strike", ("Rapid Support Forces", None)),
+        ("The army blamed the Rapid Support Forces for the attack on the market in El Fasher, which killed 18 "
+         "civilians.", "killed", ("Rapid Support Forces", "civilians")),
     ],
 )
 def test_actor_roles(nlp: Language, text: str, trigger: str, expected: tuple[str | None, str | None]) -> None:

@@ -312,7 +312,7 @@ class _Builder:
             # ACLED codes civilians only as actor2, the side violence is done to
             second = second if second is not None else first
             first = None
-        if first is None and event.event_type not in PROTEST_KINDS:
+        if first is None and event.event_type not in PROTEST_KINDS and event.event_type != "Violence against civilians":
             spoke = self._armed_speaker(group, second)
             first = spoke
         self._apply_type_rules(event, first, second, assoc1, mentions)
@@ -320,13 +320,20 @@ class _Builder:
             event.reasons["actor1"] = f"no agent in the text; the armed party that reports it ({spoke.text!r})"
 
     def _armed_speaker(self, group: Group, other: ActorMention | None) -> ActorMention | None:
-        """An armed or state actor speaking in the event's sentences ("the army said 12 militants were killed")."""
+        """An armed or state actor speaking in the event's sentences ("the army said 12 militants were killed").
+
+        Not when civilians are the victims ("the army said 25 civilians were killed" tells of someone else's
+        violence), nor a sponsor named in the speaker's title ("the army-aligned governor said")."""
+        if other is not None and self._civilian(other):
+            return None
+        text = self.text
         for attribution in self.attributions:
             if not _inside(attribution.source_start, attribution.source_end, group.sentences):
                 continue
             for mention in self.actors:
                 spoken = attribution.source_start <= mention.start and mention.end <= attribution.source_end
-                if spoken and mention.inter not in (5, 6, 7) and (other is None or mention.name != other.name):
+                if (spoken and mention.inter not in (5, 6, 7) and (other is None or mention.name != other.name)
+                        and not _BACKED_AFTER.match(text[mention.end : mention.end + 14])):
                     return mention
         return None
 

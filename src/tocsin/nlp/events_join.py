@@ -26,6 +26,10 @@ __all__ = ["CONTEXT_SENTENCES", "PROTEST_SEVERITY", "group_triggers", "inside", 
 ARTICLE_SENTENCES = 6
 #: Sentences after a trigger sentence (without a trigger of their own) still read for counts.
 CONTEXT_SENTENCES = 2
+#: How far after the last event's sentence a bare toll is still its toll (``_casualty_account``).
+CASUALTY_SENTENCES = 3
+#: The words of a bare toll ("were killed", "died", "the dead").
+CASUALTY_LEMMAS = frozenset("kill die wound injure dead death toll casualty".split())
 VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
 #: Readings of one protest, least to most severe: ACLED codes the protest once, as its most severe form
 #: (a protest that "turned violent, with some hurling stones" is a Violent demonstration).
@@ -140,7 +144,7 @@ def _joined(
         candidates.append(last)
     if not any(tok.lower_ in SEPARATE_EVENT for tok in tokens):
         candidates += [g for g in reversed(groups) if _same_kind(g.triggers[0].sub_event_type, trigger.sub_event_type)]
-        if referred:
+        if referred or (0 <= index - last_index <= CASUALTY_SENTENCES and _casualty_account(doc, last, trigger)):
             candidates.append(last)
         candidates += [g for g in reversed(groups) if _party_account(doc, g, trigger)]
     for group in candidates:
@@ -181,6 +185,27 @@ def _party_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
     }
     sides = {m.name for m in actors if inside(m.start, m.end, group.sentences)}
     return bool(speakers & sides)
+
+
+def _casualty_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
+    """'The governor said 25 civilians had been killed', just after 'a drone strike ... killed 18 people':
+    another toll of the violence just told, whose figures become claims beside the others', not a second event.
+    Only a bare toll: the sentence names no weapon, no event and no perpetrator of its own."""
+    if not {event_type_of(trigger.sub_event_type), event_type_of(group.triggers[0].sub_event_type)} <= VIOLENT_TYPES:
+        return False
+    words = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
+    if words is None or not is_cued(trigger) or words.root.lemma_.lower() not in CASUALTY_LEMMAS:
+        return False
+    tokens = sentence_tokens(doc, trigger)
+    if any(t.lemma_.lower() in EVENT_NOUNS and t.pos_ == "NOUN" for t in tokens):
+        return False
+    speakers = [(a.source_start, a.source_end) for a in doc._.attributions or []
+                if trigger.sent_start <= a.start < trigger.sent_end]
+    return not any(
+        trigger.sent_start <= m.start and m.end <= trigger.sent_end and m.inter != 7
+        and not inside(m.start, m.end, speakers)
+        for m in doc._.actors or []
+    )
 
 
 def _same_time_and_place(

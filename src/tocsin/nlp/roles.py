@@ -24,6 +24,8 @@ TARGET_PREPS = frozenset(("on", "against", "at", "with", "upon", "targeting"))
 NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpass", "nsubj", "conj", "appos", "attr"))
 #: Verbs whose conjoined subjects are the two sides ("X and Y clashed").
 RECIPROCAL = frozenset("clash fight battle exchange skirmish engage".split())
+#: Verbs that name who did an event: their object is its perpetrator, their subject only says so.
+BLAME_LEMMAS = frozenset("blame accuse".split())
 #: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
 EVENT_NOUNS = frozenset(
     "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
@@ -87,6 +89,8 @@ def actor_roles(
         if not targets:
             for child in verb.children:
                 if child.dep_ in ("advcl", "xcomp", "conj") and child.pos_ == "VERB":
+                    if child.lemma_.lower() in BLAME_LEMMAS:
+                        continue  # "..., blaming X": X is the accused (_accusation), not the target
                     targets = [
                         m
                         for c in child.children
@@ -100,6 +104,13 @@ def actor_roles(
             agents = sorted(agents, key=lambda m: m.start)
             targets = [next(m for m in agents if m.name != agents[0].name)]
             agents = [agents[0]]
+    accused, accusers = _accusation(root, mentions) if root is not None else ([], [])
+    if accused:
+        # "X blamed Y for the attack", "..., blaming Y": Y is who did it, X only says so
+        out = {id(m) for m in accused + accusers}
+        agents = accused
+        targets = [m for m in targets if id(m) not in out]
+        mentions = [m for m in mentions if id(m) not in out or m is accused[0]]
     actor1 = agents[0] if agents else None
     assoc1 = next((m for m in agents[1:] if m.name != actor1.name), None) if actor1 else None
     actor2 = next((m for m in targets if actor1 is None or m.name != actor1.name), None)
@@ -112,6 +123,55 @@ def actor_roles(
     if actor2 is None and actor1 is not None:
         actor2 = next((m for m in rest if m is not actor1 and m.name != actor1.name and m is not assoc1), None)
     return actor1, actor2, assoc1
+
+
+def _accusation(root: Token, mentions: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Who is accused of the event at ``root``, and who accuses: "X blamed Y for the attack", "X blamed the
+    attack on Y", "X held Y responsible for the shelling", "Y was blamed for ...", "X accused Y of shelling",
+    "... killed 18 people, a committee said, blaming Y". Empty when the event is told as nobody's accusation."""
+    node = root
+    for _ in range(8):  # up from the trigger to the accusing verb that governs it
+        if node.lemma_.lower() in BLAME_LEMMAS and node.pos_ == "VERB":
+            return _accused_by(node, root, mentions)
+        if node.lower_ in ("responsible", "accountable") and node.head.lemma_.lower() == "hold":
+            return _accused_by(node.head, root, mentions)
+        if node.lower_ in ("responsible", "accountable") and node.head.head.lemma_.lower() == "hold":
+            return _accused_by(node.head.head, root, mentions)
+        if node.head.i == node.i:
+            break
+        node = node.head
+    verb = verb_of(root)
+    near = [verb, *(c for c in verb.children if c.lemma_.lower() in SPEECH_LEMMAS)]
+    for clause in (c for v in near for c in v.children):  # "..., a committee said, blaming Y"
+        if clause.lemma_.lower() in BLAME_LEMMAS and clause.dep_ in ("advcl", "conj", "xcomp") and clause.i > root.i:
+            accused, _ = _accused_by(clause, root, mentions)
+            return accused, []
+    return [], []
+
+
+def _accused_by(verb: Token, root: Token, mentions: list[ActorMention]) -> tuple[list[ActorMention],
+                                                                                list[ActorMention]]:
+    inside = range(root.left_edge.i, root.right_edge.i + 1) if root.head.i != verb.i else range(root.i, root.i + 1)
+    accused: list[ActorMention] = []
+    accusers: list[ActorMention] = []
+    for child in verb.children:
+        found = _mention_at(mentions, _subtree_span(child))
+        if child.dep_ in AGENT_DEPS:
+            accusers += found
+        elif child.dep_ in ("dobj", "nsubjpass") and child.i not in inside:
+            accused += [m for m in found if not _within(m, root)]
+        elif child.dep_ == "dobj":  # "blamed the attack on Y": the parser may hang "on Y" on the attack
+            accused += [m for p in child.children if p.dep_ == "prep" and p.lower_ in ("on", "upon")
+                        for m in _mention_at(mentions, _subtree_span(p))]
+        elif child.dep_ == "prep" and child.lower_ in ("on", "upon"):
+            accused += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
+    return accused, accusers
+
+
+def _within(mention: ActorMention, root: Token) -> bool:
+    """The mention lies in the event phrase itself ("the shelling of X by Y")."""
+    return root.doc[root.left_edge.i].idx <= mention.start and mention.end <= root.doc[root.right_edge.i].idx + len(
+        root.doc[root.right_edge.i])
 
 
 def _noun_roles(noun: Token, mentions: list[ActorMention]) -> tuple[list[ActorMention], list[ActorMention]]:
