@@ -1,7 +1,8 @@
 """The one spaCy pipeline: en_core_web_sm with tocsin's components added after ``ner``.
 
 ``tocsin_paragraphs`` (nlp/paragraphs.py) runs before the parser: a line break after a finished sentence
-starts a new one.
+starts a new one. The model's ``attribute_ruler`` is swapped for ``tocsin_attribute_ruler``
+(nlp/attributes.py): the same patterns and the same attributes on every token, found without a Matcher.
 
 Each component reads what earlier ones left on the ``Doc`` and writes its own extension
 attribute; nothing re-parses text. Inputs travel on the Doc too: ``doc._.published``
@@ -29,6 +30,7 @@ from spacy.tokens import Doc
 
 from tocsin import settings
 from tocsin.errors import ConfigError, E
+from tocsin.nlp.attributes import use_fast_ruler
 
 __all__ = ["COMPONENTS", "EXTENSIONS", "doc_text", "load", "make_doc", "register_extensions"]
 
@@ -118,6 +120,7 @@ def load(
     config = {name: dict(values) for name, values in (config or {}).items()}
     if settings.get("classifier_model"):
         config.setdefault("tocsin_triggers", {}).setdefault("model_path", str(settings.get("classifier_model")))
+    use_fast_ruler(nlp)
     importlib.import_module("tocsin.nlp.paragraphs")
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("tocsin_paragraphs", before="parser")
