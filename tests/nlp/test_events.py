@@ -426,6 +426,26 @@ def test_an_armed_party_reporting_civilian_deaths_is_not_taken_for_their_killer(
     assert event.actor2 is not None and event.actor2.startswith("Civilians")
 
 
+@pytest.mark.parametrize(("second", "trigger", "sub_types"), [
+    # the other side's reply: its own event
+    ("Hezbollah said it fired rockets at an Israeli base in response.", "fired rockets",
+     ["Air/drone strike", SHELLING]),
+    # more of the same strike: no second event
+    ("Israeli warplanes also struck houses in Houla.", "struck", ["Air/drone strike"]),
+])
+def test_the_other_sides_reply_is_its_own_event(nlp: Language, second: str, trigger: str,
+                                                 sub_types: list[str]) -> None:
+    text = f"Airstrikes hit several houses in Kfar Kila on Tuesday, killing three people. {second}"
+    sub = SHELLING if "rockets" in trigger else "Air/drone strike"
+    setup = Setup(
+        triggers=[("Airstrikes", "Air/drone strike", 0.9), (trigger, sub, 0.9)],
+        dates=[("on Tuesday", dt.date(2025, 3, 4))],
+        counts=[("three", "fatalities", 3)],
+        toponyms=[place(text, "Kfar Kila", "LB", latitude=33.3, longitude=35.6)],
+    )
+    assert [e.sub_event_type for e in run(nlp, text, setup)._.events] == sub_types
+
+
 def test_a_bystanders_statement_of_another_attack_stays_another_event(nlp: Language) -> None:
     text = (
         "Government forces and SDF fighters clashed in Sheikh Maqsoud on Thursday. "

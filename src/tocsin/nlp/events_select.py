@@ -472,13 +472,25 @@ def side_event_kept(
       the report tells ("They were already throwing stones", "Now you have a curfew");
     - of a type not already kept, or anchored: a second event of a type the report already has
       (the main strike, then "earlier in the day, airstrikes on ...") is a restatement or an episode of
-      it unless its sentences name their own day or toll, or call it a separate happening.
+      it unless its sentences name their own day or toll, or call it a separate happening, or it is the
+      other side's act (:func:`_other_side`).
     """
     if not group.cued or _background(event, doc._.published, background_days) or _quoted(group, quotes):
         return False
     if any(k.event_type == event.event_type for k in kept):
-        return _own_anchor(doc, event, group)
+        return _own_anchor(doc, event, group) or _other_side(event, kept)
     return True
+
+
+def _other_side(event: Event, kept: list[Event]) -> bool:
+    """Violence of another sub-type done by a named actor who is in none of the kept events of its type:
+    "airstrikes hit houses in Kfar Kila ... Hezbollah said it fired rockets at an Israeli base": the reply, not a
+    restatement. (Strategic developments told beside the news are mostly its background.)"""
+    if event.event_type not in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
+        return False
+    same = [k for k in kept if k.event_type == event.event_type]
+    return "actor1" in event.evidence and event.actor1 is not None and all(
+        k.sub_event_type != event.sub_event_type and event.actor1 not in (k.actor1, k.actor2) for k in same)
 
 
 def history(event: Event, published: dt.datetime | dt.date | None, days: int) -> bool:
