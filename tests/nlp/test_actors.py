@@ -11,7 +11,7 @@ from eventkit import Setup, load, place, run
 from spacy.language import Language
 
 from tocsin.errors import ConfigError
-from tocsin.nlp.actors import ActorsComponent, load_dictionary
+from tocsin.nlp.actors import ActorsComponent, load_dictionary, spellings
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +178,206 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
     # one place resolved in the wrong country (Egypt) is outvoted by two Yemen-only actors
     doc = run(nlp, text, Setup(toponyms=[place(text, "Al Arish", "EG")]))
     assert doc._.actors[0].name == "Unidentified Armed Group (Yemen)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the Philippines: "NPA" (an acronym of other bodies too) in its country; "communist rebels" only there
+        (
+            "NPA rebels ambushed soldiers in Samar, the Philippines.",
+            [
+                ("NPA rebels", "NPA: New People's Army", 2),
+                ("soldiers", "Military Forces of the Philippines (2022-)", 1),
+            ],
+        ),
+        (
+            "Communist rebels and Abu Sayyaf gunmen were killed in Mindanao, the Philippines.",
+            [("Communist rebels", "NPA: New People's Army", 2), ("Abu Sayyaf gunmen", "ASG: Abu Sayyaf Group", 2)],
+        ),
+        # India: Maoists are CPI (Maoist); a mixed-case acronym ("LeT") matches as written only
+        (
+            "Maoists attacked a CRPF camp in Chhattisgarh, India. Let them go, he said.",
+            [
+                ("Maoists", "CPI (Maoist): Communist Party of India (Maoist)", 2),
+                ("CRPF", "Police Forces of India (2014-)", 1),
+            ],
+        ),
+        (
+            "LeT militants attacked troops in Kashmir, India.",
+            [
+                ("LeT militants", "LeT: Lashkar-e-Taiba", 2),
+                ("troops", "Military Forces of India (2014-)", 1),
+            ],
+        ),
+        # Syria: a hyphen-less Arabic article ("al Islam") is the same name
+        (
+            "Ahrar al-Sham and Jaish al Islam fighters clashed near Idlib, Syria.",
+            [("Ahrar al-Sham", "Ahrar al Sham", 2), ("Jaish al Islam fighters", "Jaysh al Islam", 2)],
+        ),
+        # Colombia: guerrillas, dissidents and the Gulf Clan ("AGC" only in Colombia)
+        (
+            "ELN guerrillas and FARC dissidents clashed with the AGC in Colombia.",
+            [
+                ("ELN guerrillas", "ELN: National Liberation Army", 2),
+                ("FARC dissidents", "FARC Dissidents", 2),
+                ("AGC", "Clan del Golfo", 3),
+            ],
+        ),
+        # Mexico and Haiti: cartels and gangs are political militias (3)
+        (
+            "CJNG gunmen clashed with the Sinaloa Cartel in Mexico.",
+            [("CJNG gunmen", "CJNG: Jalisco New Generation Cartel", 3), ("Sinaloa Cartel", "Sinaloa Cartel", 3)],
+        ),
+        (
+            "Viv Ansanm gangs attacked Kenyan police of the MSS in Haiti.",
+            [
+                ("Viv Ansanm gangs", "Viv Ansanm", 3),
+                ("Kenyan police", "Police Forces of Kenya (2022-)", 8),
+                ("MSS", "MSS: Multinational Security Support Mission in Haiti", 8),
+            ],
+        ),
+        # Great Lakes: CODECO, Wazalendo, FDLR, RED-Tabara
+        (
+            "CODECO militiamen and Wazalendo fighters attacked the FDLR in DR Congo.",
+            [
+                ("CODECO militiamen", "CODECO: Cooperative for Development of Congo", 3),
+                ("Wazalendo fighters", "Mai-Mai Militia (Democratic Republic of Congo)", 3),
+                ("FDLR", "FDLR: Democratic Forces for the Liberation of Rwanda", 2),
+            ],
+        ),
+        # Central African Republic: "anti-Balaka" is a name, not "anti-" something
+        (
+            "Anti-Balaka militiamen attacked a UPC position in the Central African Republic.",
+            [
+                ("Anti-Balaka militiamen", "Anti-Balaka", 4),
+                ("UPC", "UPC: Union for Peace in the Central African Republic", 2),
+            ],
+        ),
+        # South Sudan: SPLA-IO against the state's forces; "NAS" only there
+        (
+            "SPLA-IO forces and NAS fighters clashed with the SSPDF in South Sudan.",
+            [
+                ("SPLA-IO forces", "SPLM/A-IO: Sudan People's Liberation Movement/Army (In Opposition)", 2),
+                ("NAS fighters", "NAS: National Salvation Front", 2),
+                ("SSPDF", "Military Forces of South Sudan (2011-)", 1),
+            ],
+        ),
+        # Cameroon: "ADF" is the Ambazonia Defence Forces there, the Allied Democratic Forces in Congo
+        (
+            "Amba boys and ADF fighters attacked Bamenda, Cameroon.",
+            [
+                ("Amba boys", "Ambazonian Separatists", 2),
+                ("ADF fighters", "Ambazonian Separatists", 2),
+            ],
+        ),
+        (
+            "ADF rebels killed villagers near Beni, DR Congo.",
+            [
+                ("ADF rebels", "ADF: Allied Democratic Forces", 2),
+                ("villagers", "Civilians (Democratic Republic of Congo)", 7),
+            ],
+        ),
+        # Mozambique's insurgents are called al-Shabab too; Somalia's keep their name
+        (
+            "Al-Shabab insurgents attacked Mocimboa da Praia, Mozambique.",
+            [
+                ("Al-Shabab insurgents", "Islamic State (Mozambique)", 2),
+            ],
+        ),
+        ("Al Shabab insurgents attacked a base in Somalia.", [("Al Shabab insurgents", "Al Shabaab", 2)]),
+        # "UPDF" is Uganda's army, except in Bangladesh (a local alias shared with a plain one)
+        (
+            "UPDF soldiers killed al-Shabaab fighters in Somalia.",
+            [("UPDF soldiers", "Military Forces of Uganda (1986-)", 8), ("al-Shabaab fighters", "Al Shabaab", 2)],
+        ),
+        (
+            "UPDF cadres shot a man in Khagrachhari, Bangladesh.",
+            [("UPDF cadres", "UPDF: United People's Democratic Front", 3)],
+        ),
+        # Sudan's JEM and India's JeM differ only in case
+        ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
+        ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),
+        # Mali: the generic name of the Tuareg rebels follows the date (CMA, CSP-PSD, FLA)
+        (
+            "Tuareg rebels attacked Malian soldiers near Kidal, Mali.",
+            [
+                ("Tuareg rebels", "FLA: Azawad Liberation Front", 2),
+                ("Malian soldiers", "Military Forces of Mali (2021-)", 1),
+            ],
+        ),
+    ],
+)
+def test_armed_groups_of_the_world(nlp: Language, text: str, expected: list[tuple[str, str, int]]) -> None:
+    assert found(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an acronym local to one country ("NPA", Philippines) names nothing elsewhere
+        "South Africa's NPA said the case against the minister was closed.",
+        # "PDF" and "AA" (Myanmar) in an ordinary sentence of another country
+        "Please send the PDF of the report to the AA office in Manila, the Philippines.",
+        # "federal forces" are Ethiopia's only in Ethiopia
+        "The inquiry into federal forces spending in Canada continued.",
+        # nor do local aliases make a focus by themselves (no country named: nothing to be local to)
+        "The NPA, the PDF and the AA issued statements.",
+    ],
+)
+def test_local_aliases_stay_out_of_other_countries(nlp: Language, text: str) -> None:
+    assert [m for m in found(nlp, text) if m[2] != 1] == []
+    names = {m[1] for m in found(nlp, text)}
+    assert not names & {"NPA: New People's Army", "PDF: People's Defense Force", "Military Forces of Ethiopia (2018-)"}
+
+
+def test_local_aliases_match_in_their_country(nlp: Language) -> None:
+    text = "The PDF and the AA attacked a junta outpost in Sagaing."
+    setup = Setup(toponyms=[place(text, "Sagaing", "MM")])
+    assert found(nlp, text, setup) == [
+        ("PDF", "PDF: People's Defense Force", 2),
+        ("AA", "ULA/AA: United League of Arakan/Arakan Army", 2),
+        ("junta", "Military Forces of Myanmar (2021-)", 1),
+    ]
+    ethiopia = "Federal forces clashed with Fano militiamen in Gondar, Ethiopia."
+    assert found(nlp, ethiopia)[0] == ("Federal forces", "Military Forces of Ethiopia (2018-)", 1)
+    mexico = "Federal forces arrested two men in Sinaloa, Mexico."
+    assert found(nlp, mexico) == [("forces", "Military Forces of Mexico (2024-)", 1)]
+
+
+def test_spellings_of_an_alias() -> None:
+    assert spellings("Hay'at Tahrir al-Sham") == [
+        "Hay'at Tahrir al-Sham",
+        "Hay'at Tahrir al Sham",
+        "Hayat Tahrir al-Sham",
+        "Hayat Tahrir al Sham",
+    ]
+    assert spellings("Al Qaeda") == ["Al Qaeda", "Al-Qaeda"]
+    assert spellings("Mai-Mai") == ["Mai-Mai", "Mai Mai"]
+    # an acronym keeps its hyphen; a word that only starts like an article is no article
+    assert spellings("SPLM-N") == ["SPLM-N"]
+    assert spellings("Ansaroul Islam") == ["Ansaroul Islam"]
+
+
+def test_user_dictionary_local_aliases(nlp: Language, tmp_path: Path) -> None:
+    extra = {"actors": [{"name": "Kelafo Defence Brigade", "inter": 3, "country": "SO", "local_aliases": ["KDB"]}]}
+    path = tmp_path / "actors.json"
+    path.write_text(json.dumps(extra), encoding="utf-8")
+    component = ActorsComponent(nlp, actors_file=str(path))
+    somalia = "The KDB attacked al-Shabaab in Somalia."
+    assert [m.name for m in component.find(run(nlp, somalia))] == ["Kelafo Defence Brigade", "Al Shabaab"]
+    assert [m.name for m in component.find(run(nlp, "The KDB bank in Kenya opened."))] == []
+
+
+def test_the_shipped_dictionary_is_consistent() -> None:
+    dictionary = load_dictionary("")
+    names = [entry.name for entry in dictionary.entries]
+    assert len(names) == len(set(names))
+    for entry in dictionary.entries:
+        assert 1 <= entry.inter <= 8, entry.name
+        assert entry.aliases or entry.local_aliases or entry.family, entry.name
+        for code in (entry.country, *entry.countries):
+            assert code is None or code in dictionary.countries, (entry.name, code)
+        if entry.local_aliases:
+            # a local alias needs a country to be local to
+            assert entry.country or entry.countries, entry.name

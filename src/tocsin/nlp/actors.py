@@ -12,14 +12,18 @@ setting merged over it) has three parts:
   countries and demonyms it names).
 
 Matching uses two spaCy ``PhraseMatcher`` (lower-case for words, exact case for acronyms such as
-"IS"), built once per vocabulary. Hedged mentions ("presumed JNIM or ISGS militants") keep the
-first named group and say so in ``ActorMention.note``. See docs/events.md.
+"IS", "LeT"), built once per vocabulary, over every spelling of an alias (``spellings``: "al-Shabaab",
+"al Shabaab"). An alias that also names other bodies ("NPA") is a ``local_aliases`` entry: it is kept only
+when the report's country focus is the actor's country, and it does not vote for that focus.
+Hedged mentions ("presumed JNIM or ISGS militants") keep the first named group and say so in
+``ActorMention.note``. See docs/events.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -42,6 +46,7 @@ __all__ = [
     "GroupSpec",
     "country_focus",
     "load_dictionary",
+    "spellings",
 ]
 
 #: (from date or None, canonical name, inter code or None for the entry's own).
@@ -53,7 +58,8 @@ HEDGE_WORDS = frozenset(
 #: Words that, right after a named actor, still belong to the mention ("Houthi fighters").
 MEMBER_WORDS = frozenset(
     "fighters militants members elements forces troops soldiers gunmen jihadists insurgents rebels rebel militia "
-    "militias militiamen cells operatives men units combatants terrorists".split()
+    "militias militiamen cells operatives men units combatants terrorists guerrillas guerrilla cadres gang gangs "
+    "gangsters hitmen separatists".split()
 )
 ALTERNATION = frozenset(("or", "and/or", "/"))
 #: "<role> of <Country>": "military forces of Armenia", "the army of Mali".
@@ -89,6 +95,12 @@ class ActorEntry:
     family: str | None = None
     family_root: str | None = None
     """A generic family name ("IS"): resolved to the member entry of the report's country."""
+    local_aliases: tuple[str, ...] = ()
+    """Aliases that also name other bodies ("NPA": New People's Army, National Prosecuting Authority):
+    they match only in a report whose country focus is the entry's country (or one of its countries)."""
+
+    def serves(self, focus: str | None) -> bool:
+        return bool(focus) and (self.country == focus or focus in self.countries)
 
 
 @dataclass(frozen=True)
@@ -189,7 +201,7 @@ class ActorDictionary:
         if not focus:
             return None
         for entry in self.entries:
-            if entry.family == family and (entry.country == focus or focus in entry.countries):
+            if entry.family == family and entry.serves(focus):
                 return entry
         return None
 
@@ -227,7 +239,7 @@ class ActorDictionary:
         """Among entries sharing an alias ("SNA"), the one of the report's country."""
         for index in indices:
             entry = self.entries[index]
-            if focus and (entry.country == focus or focus in entry.countries):
+            if entry.serves(focus):
                 return entry
         return self.entries[indices[0]]
 
@@ -279,6 +291,7 @@ def _build(data: dict[str, Any], where: str) -> ActorDictionary:
                 state=a.get("state"),
                 family=a.get("family"),
                 family_root=a.get("family_root"),
+                local_aliases=tuple(a.get("local_aliases", ())),
             )
             for a in data.get("actors", [])
         ]
@@ -307,15 +320,39 @@ def load_dictionary(extra_path: str | None = None) -> ActorDictionary:
 
 # --- matching ----------------------------------------------------------------------------
 
-#: A rule: ("named", entry indices) | ("state", (kind, code)) | ("group", (kind, code)) | ("country", code)
+#: A rule: ("named", entry indices) | ("local", entry indices: a local alias, see ``ActorEntry.local_aliases``)
+#: | ("state", (kind, code)) | ("group", (kind, code)) | ("country", code)
 Rule = tuple[str, Any]
-_PRIORITY = {"named": 0, "state": 1, "group": 2, "country": 3}
+_PRIORITY = {"named": 0, "local": 0, "state": 1, "group": 2, "country": 3}
+_NAMED = ("named", "local")
+#: Arabic articles written with a hyphen or a space ("al-Shabaab", "al Shabaab", "Hay'at Tahrir al-Sham").
+_ARTICLE = re.compile(r"(?:^|(?<=\s))([Aa]l|[Ee]l|ad|ash|as|ar|an|at|az)[- ](?=[A-Z])")
+_WORD_APOSTROPHE = re.compile(r"(?<=[A-Za-z])['’](?=[a-z])")
 
 
+def spellings(alias: str) -> list[str]:
+    """The ways news writes an alias: an Arabic article with a hyphen or a space ("al-Shabaab",
+    "al Shabaab"), hyphens as spaces ("Mai-Mai", "Mai Mai"; not in acronyms: "SPLM-N"), and
+    apostrophes inside a word dropped ("Hay'at" -> "Hayat", "People's" -> "Peoples").
+
+    >>> spellings("Hay'at Tahrir al-Sham")
+    ["Hay'at Tahrir al-Sham", "Hay'at Tahrir al Sham", 'Hayat Tahrir al-Sham', 'Hayat Tahrir al Sham']
+    """
+    spaced = _ARTICLE.sub(lambda m: m.group(1) + " ", alias)
+    out = [alias, spaced, _ARTICLE.sub(lambda m: m.group(1) + "-", alias)]
+    if "-" in alias and not _case_sensitive(alias):
+        out.append(spaced.replace("-", " "))
+    out += [_WORD_APOSTROPHE.sub("", a) for a in out]
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=4096)
 def _case_sensitive(phrase: str) -> bool:
-    """Acronyms ("IS", "SDF", "US") match only as written; words match in any case."""
-    letters = [c for c in phrase.split()[0] if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """Acronyms ("IS", "SDF", "US", "LeT", "FAMa") match only as written; words match in any case
+    ("let" is a verb, not Lashkar-e-Taiba)."""
+    letters = [c for c in re.split(r"[\s-]", phrase)[0] if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return upper >= 2 and upper >= len(letters) - upper
 
 
 @dataclass
@@ -337,8 +374,12 @@ class _Builder:
         exact = _case_sensitive(phrase)
         key = (exact, phrase if exact else phrase.lower())
         old = self.phrases.get(key)
-        if old is not None and old[0] == "named" and rule[0] == "named":
-            rule = ("named", tuple(dict.fromkeys(old[1] + rule[1])))
+        if old is not None and old[0] in _NAMED and rule[0] in _NAMED:
+            # an alias shared by two entries; local only if it is local to both
+            # (the entries it fully names first: they are the choice outside every entry's country)
+            kind = "local" if old[0] == rule[0] == "local" else "named"
+            first, second = (rule, old) if old[0] == "local" and rule[0] == "named" else (old, rule)
+            rule = (kind, tuple(dict.fromkeys(first[1] + second[1])))
         elif old is not None and _PRIORITY[old[0]] <= _PRIORITY[rule[0]]:
             return
         self.phrases[key] = rule
@@ -364,8 +405,10 @@ def _role_variants(word: str) -> tuple[str, ...]:
 def _build_matchers(nlp: Language, dictionary: ActorDictionary) -> _Matchers:
     builder = _Builder(nlp, dictionary)
     for index, entry in enumerate(dictionary.entries):
-        for alias in entry.aliases:
-            builder.add(alias, ("named", (index,)))
+        for kind, aliases in (("named", entry.aliases), ("local", entry.local_aliases)):
+            for alias in aliases:
+                for spelling in spellings(alias):
+                    builder.add(spelling, (kind, (index,)))
     for kind, words in dictionary.generic_state.items():
         for word in words:
             if word not in dictionary.prefix_only:
@@ -457,7 +500,7 @@ def _extend_named(doc: Doc, hit: _Hit) -> _Hit:
 
 def _extensible(hit: _Hit) -> bool:
     """Named actors and demonym-qualified forces absorb member words ("Turkish Army Forces")."""
-    return hit.rule[0] == "named" or (hit.rule[0] == "state" and hit.rule[1][1] is not None)
+    return hit.rule[0] in _NAMED or (hit.rule[0] == "state" and hit.rule[1][1] is not None)
 
 
 def _select(doc: Doc, hits: list[_Hit]) -> list[_Hit]:
@@ -505,8 +548,19 @@ class ActorsComponent:
         return doc
 
     def find(self, doc: Doc) -> list[ActorMention]:
-        hits = _select(doc, _raw_hits(doc, self.matchers))
+        raw = _raw_hits(doc, self.matchers)
+        hits = _select(doc, [h for h in raw if h.rule[0] != "local"])
         focus = country_focus(doc, self._country_hits(hits), self._local_hits(hits))
+        local = [h for h in raw if h.rule[0] == "local"]
+        if local:
+            # local aliases ("NPA") do not vote for the focus; they name their entry only in its country
+            kept = []
+            for hit in local:
+                indices = tuple(i for i in hit.rule[1] if self.dictionary.entries[i].serves(focus))
+                if indices:
+                    kept.append(_Hit(hit.start, hit.end, ("named", indices)))
+            if kept:
+                hits = _select(doc, [h for h in raw if h.rule[0] != "local"] + kept)
         on = _report_date(doc)
         mentions: list[ActorMention] = []
         skip_until = -1
