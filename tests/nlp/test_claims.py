@@ -66,6 +66,9 @@ def pairs(nlp: Language, text: str) -> list[tuple[str, str]]:
             "The SDF denied the shelling and said government artillery had hit the district.",
             [("The SDF", "the shelling"), ("The SDF", "government artillery had hit the district")],
         ),
+        # a figure given as the subject's: "put the death toll at", "raised the number of dead to"
+        ("The Red Crescent put the death toll at 15.", [("The Red Crescent", "the death toll at 15")]),
+        ("Medics later raised the number of dead to 20.", [("Medics", "the number of dead to 20")]),
         # two sources in one sentence
         (
             "The army said its troops killed 20 militants, while activists said 9 civilians died.",
@@ -89,6 +92,8 @@ def test_attributions(nlp: Language, text: str, expected: list[tuple[str, str]])
         "Gunmen killed five people in the market.",
         # an expletive subject names nobody
         "It was reported that shelling continued.",
+        # putting something somewhere gives no figure
+        "The soldiers put the wounded on a truck.",
         # a bare participle says what was reported; the clashes are not a speaker
         "Turkish forces took the village after clashes with SDF fighters with no casualties reported.",
     ],

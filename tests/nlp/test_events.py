@@ -412,6 +412,20 @@ def test_another_sources_bare_toll_is_a_claim_on_the_event_just_told(nlp: Langua
         assert found[0].fatalities == 18
 
 
+def test_a_bare_toll_after_a_protest_is_the_protests_toll(nlp: Language) -> None:
+    text = ("Police in Nairobi fired tear gas at thousands of protesters on Tuesday. At least two people were shot "
+            "dead, Amnesty Kenya said.")
+    setup = Setup(
+        triggers=[("fired tear gas", "Protest with intervention", 0.9), ("shot dead", "Attack", 0.7)],
+        dates=[("on Tuesday", dt.date(2025, 3, 4))],
+        counts=[("two", "fatalities", 2)],
+        toponyms=[place(text, "Nairobi", "KE", latitude=-1.28, longitude=36.8)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.sub_event_type == "Protest with intervention"
+    assert event.fatalities == 2 and [c.source for c in event.claims if c.field == "fatalities"] == ["Amnesty Kenya"]
+
+
 @pytest.mark.parametrize("speaker", ["The army", "The army-aligned governor of North Darfur"])
 def test_an_armed_party_reporting_civilian_deaths_is_not_taken_for_their_killer(nlp: Language, speaker: str) -> None:
     text = f"{speaker} said 25 civilians had been killed in Tawila on Sunday."

@@ -84,6 +84,11 @@ def test_parse_count(text: str, expected: tuple[int, bool] | None) -> None:
         ("Twenty-five people lost their lives.", [("fatalities", 25)]),
         # "death toll rose to"
         ("The death toll rose to 40 on Saturday.", [("fatalities", 40)]),
+        # a source gives the figure: "put the death toll at", "raised the number of wounded to"
+        ("The Red Crescent put the death toll at 15.", [("fatalities", 15)]),
+        ("Officials raised the number of wounded to 40.", [("injured", 40)]),
+        ("The UN put the number of displaced at 12,000.", [("displaced", 12000)]),
+        ("The army put the cost at 15 million dollars.", []),
         # "shot and killed"
         ("1 policeman was shot and killed by militants.", [("fatalities", 1)]),
         # "the killing of"

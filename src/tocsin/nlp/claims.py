@@ -28,6 +28,9 @@ SPEECH_LEMMAS = frozenset(
 )
 #: Objects of a speech verb that are not a statement ("claimed responsibility", "told Reuters").
 NOT_STATEMENT_OBJECTS = frozenset("responsibility credit".split())
+#: Verbs that give a figure as their subject's ("put the death toll at 15") and the figures they give.
+TOLL_VERBS = frozenset("put place raise revise bring estimate".split())
+TOLL_NOUNS = frozenset("toll number figure count".split())
 #: Verbs that deny what their complement says happened ("denied shelling", "rejected claims that police fired").
 DENYING_LEMMAS = frozenset("deny reject dismiss refute".split())
 SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass"))
@@ -114,6 +117,23 @@ def _speech(verb: Token) -> Attribution | None:
     )
 
 
+def _toll_given(verb: Token) -> Attribution | None:
+    """'The Red Crescent put the death toll at 15', 'officials raised the number of dead to 20': the subject
+    gives the figure."""
+    if verb.pos_ != "VERB":
+        return None
+    figure = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in TOLL_NOUNS), None)
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if figure is None or subject is None or subject.pos_ == "PRON":
+        return None
+    source = verb.doc[slice(*_subtree(subject))]
+    statement = _trim(verb.doc, figure.left_edge.i, verb.right_edge.i + 1)
+    if statement is None:
+        return None
+    return Attribution(source=source.text, start=statement.start_char, end=statement.end_char,
+                       source_start=source.start_char, source_end=source.end_char)
+
+
 def _according_to(token: Token) -> Attribution | None:
     if token.lower_ != "according":
         return None
@@ -158,6 +178,8 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     found: list[Attribution] = []
     for token in doc:  # the tests that open _according_to and _speech, before calling them for every token
         attribution = _according_to(token) if token.lower_ == "according" else None
+        if attribution is None and token.lemma_.lower() in TOLL_VERBS:
+            attribution = _toll_given(token)
         if attribution is None and token.lemma_.lower() in SPEECH_LEMMAS:
             attribution = _speech(token)
         if attribution is not None:

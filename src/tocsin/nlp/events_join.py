@@ -28,8 +28,8 @@ ARTICLE_SENTENCES = 6
 CONTEXT_SENTENCES = 2
 #: How far after the last event's sentence a bare toll is still its toll (``_casualty_account``).
 CASUALTY_SENTENCES = 3
-#: The words of a bare toll ("were killed", "died", "the dead").
-CASUALTY_LEMMAS = frozenset("kill die wound injure dead death toll casualty".split())
+#: The words of a bare toll ("were killed", "died", "were shot dead", "the dead").
+CASUALTY_LEMMAS = frozenset("kill die wound injure dead death toll casualty shoot".split())
 VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
 #: Readings of one protest, least to most severe: ACLED codes the protest once, as its most severe form
 #: (a protest that "turned violent, with some hurling stones" is a Violent demonstration).
@@ -189,10 +189,12 @@ def _party_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
 
 def _casualty_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
     """'The governor said 25 civilians had been killed', just after 'a drone strike ... killed 18 people':
-    another toll of the violence just told, whose figures become claims beside the others', not a second event.
-    Only a bare toll: the sentence names no weapon, no event and no perpetrator of its own."""
-    if not {event_type_of(trigger.sub_event_type), event_type_of(group.triggers[0].sub_event_type)} <= VIOLENT_TYPES:
-        return False
+    another toll of the violence (or the protest) just told, whose figures become claims beside the others', not
+    a second event. Only a bare toll: the sentence names no weapon, no event and no perpetrator of its own."""
+    told = group.triggers[0].sub_event_type
+    if event_type_of(trigger.sub_event_type) not in VIOLENT_TYPES or not (
+            event_type_of(told) in VIOLENT_TYPES or told in PROTEST_SEVERITY):
+        return False  # a protest's toll too: "police fired tear gas at protesters ... two people were shot dead"
     words = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
     if words is None or not is_cued(trigger) or words.root.lemma_.lower() not in CASUALTY_LEMMAS:
         return False

@@ -267,6 +267,14 @@ def _verb_kind(verb: Token) -> str | None:
         _lemma(c) == "toll" for c in children if c.dep_ in ("nsubj", "nsubjpass")
     ):
         return "fatalities"
+    if lemma in ("put", "place", "raise", "bring", "revise", "estimate"):
+        for c in children:  # "put the death toll at 15", "raised the toll to 20", "put the number of dead at 7"
+            if c.dep_ == "dobj" and _lemma(c) == "toll":
+                return "fatalities"
+            if c.dep_ == "dobj" and _lemma(c) in ("number", "figure", "count"):
+                of = [g for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
+                if of and _lemma(of[0]) in _KIND_OF:
+                    return _KIND_OF[_lemma(of[0])]
     if lemma in _KIND_OF and verb.pos_ in ("VERB", "AUX", "ADJ"):
         return _KIND_OF[lemma]
     if verb.pos_ == "VERB" and any(
