@@ -295,6 +295,39 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
             "UPDF cadres shot a man in Khagrachhari, Bangladesh.",
             [("UPDF cadres", "UPDF: United People's Democratic Front", 3)],
         ),
+        # clan, tribal and ethnic militias are identity militias (4) wherever they are
+        (
+            "Clan militias clashed over grazing land in Hiraan, Somalia.",
+            [("Clan militias", "Communal Militia (Somalia)", 4)],
+        ),
+        (
+            "Armed tribesmen attacked a checkpoint of the Iraqi army in Basra, Iraq.",
+            [
+                ("Armed tribesmen", "Communal Militia (Iraq)", 4),
+                ("Iraqi army", "Military Forces of Iraq (2022-)", 1),
+            ],
+        ),
+        # "BIR" is the Rapid Intervention Battalion of Cameroon (or of Burkina Faso), nothing elsewhere
+        (
+            "BIR soldiers raided a separatist camp in Bamenda, Cameroon.",
+            [("BIR soldiers", "Military Forces of Cameroon (1982-)", 1)],
+        ),
+        (
+            "The BIR of the bank raised rates in Kenya.",
+            [],
+        ),
+        # units of the state's forces ("Azov", "Akhmat") and Syria's new security forces, by date
+        (
+            "Azov fighters repelled Akhmat units near Bakhmut, Ukraine.",
+            [
+                ("Azov fighters", "Military Forces of Ukraine (2019-)", 1),
+                ("Akhmat units", "Military Forces of Russia (2000-)", 8),
+            ],
+        ),
+        (
+            "General Security forces arrested three men in Latakia, Syria.",
+            [("General Security forces", "Police Forces of Syria (2024-)", 1)],
+        ),
         # Sudan's JEM and India's JeM differ only in case
         ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
         ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),
