@@ -83,6 +83,23 @@ def test_attributions(nlp: Language, text: str, expected: list[tuple[str, str]])
     assert pairs(nlp, text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # "he said" is the person who spoke just before
+    ("Regional governor Oleksandr Prokudin said the evacuation would start on Wednesday. Russian artillery struck "
+     "a bus, killing two passengers, he said.", "Regional governor Oleksandr Prokudin"),
+    # not a body, which "he" cannot be
+    ("The army said five soldiers were killed. Two more died later, he said.", "he"),
+    # nor someone three sentences back
+    ("Governor Ali Musa said the road was closed. Trucks waited. Drivers slept in their cabs. Two people died, "
+     "he said.", "he"),
+])
+def test_a_pronoun_speaker_is_the_person_who_spoke_before(nlp: Language, text: str, expected: str) -> None:
+    doc = run(nlp, text)
+    last = doc._.attributions[-1]
+    assert last.source == expected
+    assert text[last.source_start : last.source_end] == "he"  # the evidence stays where it is written
+
+
 @pytest.mark.parametrize(
     "text",
     [

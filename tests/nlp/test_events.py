@@ -412,6 +412,18 @@ def test_another_sources_bare_toll_is_a_claim_on_the_event_just_told(nlp: Langua
         assert found[0].fatalities == 18
 
 
+def test_the_attackers_refer_back_to_the_attack(nlp: Language) -> None:
+    text = "Gunmen killed 12 villagers in Kutum on Monday. The attackers burned dozens of homes."
+    setup = Setup(
+        triggers=[("killed", "Attack", 0.9), ("burned", "Looting/property destruction", 0.8)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("12", "fatalities", 12)],
+        toponyms=[place(text, "Kutum", "SD", latitude=14.2, longitude=24.7)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.sub_event_type == "Attack" and event.fatalities == 12
+
+
 def test_a_bare_toll_after_a_protest_is_the_protests_toll(nlp: Language) -> None:
     text = ("Police in Nairobi fired tear gas at thousands of protesters on Tuesday. At least two people were shot "
             "dead, Amnesty Kenya said.")

@@ -28,6 +28,11 @@ SPEECH_LEMMAS = frozenset(
 )
 #: Objects of a speech verb that are not a statement ("claimed responsibility", "told Reuters").
 NOT_STATEMENT_OBJECTS = frozenset("responsibility credit".split())
+#: Titles of one person who speaks ("the governor", "a spokesman"): who a later "he said" may be.
+PERSON_TITLES = frozenset(
+    "governor spokesman spokeswoman spokesperson minister official commander mayor president leader chief head "
+    "witness resident medic doctor officer general colonel director coordinator envoy ambassador prosecutor".split()
+)
 #: Verbs that give a figure as their subject's ("put the death toll at 15") and the figures they give.
 TOLL_VERBS = frozenset("put place raise revise bring estimate".split())
 TOLL_NOUNS = frozenset("toll number figure count".split())
@@ -185,7 +190,33 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         if attribution is not None:
             found.append(attribution)
     found.sort(key=lambda a: (a.start, a.end))
-    return found
+    return _pronouns_named(doc, found)
+
+
+def _pronouns_named(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """'he said' names the person who spoke just before ("Regional governor Oleksandr Prokudin said ...
+    Russian artillery struck a bus ..., he said"): the nearest earlier source, up to two sentences back, that is
+    one person (a PERSON name, or a title such as "the governor"). The span stays the pronoun's."""
+    sentence_of = {t.idx: i for i, s in enumerate(doc.sents) for t in s}
+    out = []
+    for attribution in found:
+        if attribution.source.lower() in ("he", "she"):
+            here = sentence_of.get(attribution.source_start, -1)
+            earlier = [a for a in out if a.source_start < attribution.source_start
+                       and 0 <= here - sentence_of.get(a.source_start, -99) <= 2 and _one_person(doc, a)]
+            if earlier:
+                attribution = Attribution(earlier[-1].source, attribution.start, attribution.end,
+                                          attribution.source_start, attribution.source_end)
+        out.append(attribution)
+    return out
+
+
+def _one_person(doc: Doc, attribution: Attribution) -> bool:
+    span = doc.char_span(attribution.source_start, attribution.source_end, alignment_mode="expand")
+    if span is None or not len(span) or span.root.lower_ in ("he", "she", "they", "we", "it"):
+        return False
+    return any(e.label_ == "PERSON" for e in span.ents) or (
+        span.root.tag_ == "NN" and span.root.lemma_.lower() in PERSON_TITLES)
 
 
 class ClaimsComponent:

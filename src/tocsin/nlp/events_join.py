@@ -303,8 +303,8 @@ def _within_named(text: str, toponym: Toponym) -> bool:
 
 
 def _definite_event(tok: Token) -> bool:
-    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in EVENT_NOUNS:
-        return False
+    if tok.pos_ != "NOUN" or (tok.lemma_.lower() not in EVENT_NOUNS and tok.lower_ not in EVENT_NOUNS):
+        return False  # the people of an event are listed in the plural ("the attackers", lemma "attacker")
     children = list(tok.children)
     if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its") for c in children):
         return False
