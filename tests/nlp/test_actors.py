@@ -328,6 +328,16 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
             "General Security forces arrested three men in Latakia, Syria.",
             [("General Security forces", "Police Forces of Syria (2024-)", 1)],
         ),
+        # "Arab militias" are Darfur's in Sudan, the tribes' in Syria, and an unnamed militia elsewhere
+        (
+            "Arab militias attacked Masalit villages in West Darfur, Sudan.",
+            [("Arab militias", "Arab Ethnic Militia (Sudan)", 4)],
+        ),
+        (
+            "Arab militias attacked a village in Deir ez-Zor, Syria.",
+            [("Arab militias", "Arab Ethnic Militia (Syria)", 4)],
+        ),
+        ("Arab militias attacked a village in Chad.", [("militias", "Unidentified Armed Group (Chad)", 3)]),
         # Sudan's JEM and India's JeM differ only in case
         ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
         ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),
@@ -352,6 +362,8 @@ def test_armed_groups_of_the_world(nlp: Language, text: str, expected: list[tupl
         "South Africa's NPA said the case against the minister was closed.",
         # "PDF" and "AA" (Myanmar) in an ordinary sentence of another country
         "Please send the PDF of the report to the AA office in Manila, the Philippines.",
+        # names inside ordinary words: the Sea of Azov is no unit, a Quds Brigade no Syrian militia
+        "Ships crossed the Sea of Azov near Berdiansk, Ukraine.",
         # "federal forces" are Ethiopia's only in Ethiopia
         "The inquiry into federal forces spending in Canada continued.",
         # nor do local aliases make a focus by themselves (no country named: nothing to be local to)
