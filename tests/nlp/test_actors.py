@@ -338,6 +338,12 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
             [("Arab militias", "Arab Ethnic Militia (Syria)", 4)],
         ),
         ("Arab militias attacked a village in Chad.", [("militias", "Unidentified Armed Group (Chad)", 3)]),
+        # bare "settlers" are Israel's only in Israel and Palestine (and do not vote for Israel there)
+        (
+            "Settlers attacked Palestinian farmers near Nablus in the West Bank.",
+            [("Settlers", "Settlers (Israel)", 4), ("farmers", "Farmers (Palestine)", 7)],
+        ),
+        ("Settlers and indigenes clashed over land in Ghana.", []),
         # Sudan's JEM and India's JeM differ only in case
         ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
         ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),
