@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 
 import pytest
@@ -69,6 +70,13 @@ def test_same_attributes_as_the_model(swapped: Language, stock: Language, text: 
         (t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in expected
     ]
     assert any(t.pos_ for t in doc) or not text.strip()
+
+
+def test_a_used_pipeline_pickles(swapped: Language) -> None:
+    text = TEXTS[0]
+    before = [(t.pos_, str(t.morph), t.lemma_) for t in swapped(text)]  # the index is built
+    copy = pickle.loads(pickle.dumps(swapped))  # the index's closures did not pickle
+    assert [(t.pos_, str(t.morph), t.lemma_) for t in copy(text)] == before
 
 
 def test_other_patterns_keep_the_matcher() -> None:

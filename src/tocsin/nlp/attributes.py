@@ -20,6 +20,7 @@ from typing import Any
 from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -28,9 +29,10 @@ __all__ = ["AttributeIndex", "FastAttributeRuler", "use_fast_ruler"]
 #: The token attributes the index reads, in the column order of ``Doc.to_array``.
 _COLUMNS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 _ARRAY = [TAG, LOWER, DEP, IS_SPACE]
-_Check = Callable[[list[int]], bool]
-#: One pattern: (attribute-rule id, matcher key, one check per token of the pattern).
-_Pattern = tuple[int, int, tuple[_Check, ...]]
+#: A test of one attribute: (column, "==" / "in" / "not in" / "regex", a hash, a set of them or a regex).
+_Test = tuple[int, str, Any]
+#: One pattern: (attribute-rule id, matcher key, the tests of each of its tokens).
+_Pattern = tuple[int, int, tuple[tuple[_Test, ...], ...]]
 
 
 class _Unsupported(ValueError):
@@ -47,26 +49,38 @@ def _value(vocab: Vocab, attr: str, value: Any) -> int:
     return int(vocab.strings.add(value))
 
 
-def _test(vocab: Vocab, attr: str, spec: Any) -> _Check:
-    """A check of one attribute, as the ``Matcher`` tests it (by the string's hash)."""
+def _test(vocab: Vocab, attr: str, spec: Any) -> _Test:
+    """A test of one attribute, as the ``Matcher`` makes it (on the string's hash)."""
     if attr not in _COLUMNS:
         raise _Unsupported(attr)
     col = _COLUMNS[attr]
     if not isinstance(spec, dict):
-        wanted = _value(vocab, attr, spec)
-        return lambda row: row[col] == wanted
+        return col, "==", _value(vocab, attr, spec)
     if len(spec) != 1:
         raise _Unsupported(spec)
     ((op, values),) = spec.items()
     if op in ("IN", "NOT_IN") and isinstance(values, list):
-        ids = frozenset(_value(vocab, attr, v) for v in values)
-        if op == "IN":
-            return lambda row: row[col] in ids
-        return lambda row: row[col] not in ids
+        return col, op.lower().replace("_", " "), frozenset(_value(vocab, attr, v) for v in values)
     if op == "REGEX" and isinstance(values, str) and attr != "IS_SPACE":
-        regex, strings = re.compile(values), vocab.strings
-        return lambda row: regex.search(strings[row[col]]) is not None
+        return col, "regex", re.compile(values)
     raise _Unsupported(spec)
+
+
+def _passes(tests: tuple[_Test, ...], row: list[int], strings: StringStore) -> bool:
+    """Whether a token of these attributes passes all of a token pattern's tests."""
+    for col, op, value in tests:
+        found = row[col]
+        if op == "==":
+            ok = found == value
+        elif op == "in":
+            ok = found in value
+        elif op == "not in":
+            ok = found not in value
+        else:
+            ok = value.search(strings[found]) is not None
+        if not ok:
+            return False
+    return True
 
 
 def _needed(spec: Any) -> list[str]:
@@ -78,14 +92,11 @@ def _needed(spec: Any) -> list[str]:
     return []
 
 
-def _token_check(vocab: Vocab, token: Any) -> _Check:
-    """All of a token pattern's tests: each must pass."""
+def _token_tests(vocab: Vocab, token: Any) -> tuple[_Test, ...]:
+    """A token pattern's tests: each must pass."""
     if not isinstance(token, dict) or not token:
         raise _Unsupported(token)
-    checks = tuple(_test(vocab, str(attr), spec) for attr, spec in token.items())
-    if len(checks) == 1:
-        return checks[0]
-    return lambda row: all(check(row) for check in checks)
+    return tuple(_test(vocab, str(attr), spec) for attr, spec in token.items())
 
 
 class AttributeIndex:
@@ -102,6 +113,14 @@ class AttributeIndex:
         self._always = always  # the patterns whose first token needs no one value of those
         self._starts: dict[tuple[int, ...], tuple[tuple[tuple[int, int], ...], tuple[_Pattern, ...]]] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the remembered tokens (a pipeline pickles about as small as with spaCy's ruler)."""
+        return {"_by": self._by, "_always": self._always}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._starts = {}
+
     @classmethod
     def of(cls, ruler: AttributeRuler) -> AttributeIndex | None:
         vocab = ruler.vocab
@@ -111,7 +130,7 @@ class AttributeIndex:
             key = int(vocab.strings.add(str(rule)))
             for pattern in entry["patterns"]:
                 try:
-                    checks = tuple(_token_check(vocab, token) for token in pattern)
+                    checks = tuple(_token_tests(vocab, token) for token in pattern)
                 except _Unsupported:
                     return None
                 if not checks:
@@ -126,7 +145,9 @@ class AttributeIndex:
                     by[_COLUMNS[attr]].setdefault(_value(vocab, attr, value), []).append(found)
         return cls(by, always)
 
-    def _started(self, row: tuple[int, ...]) -> tuple[tuple[tuple[int, int], ...], tuple[_Pattern, ...]]:
+    def _started(
+        self, row: tuple[int, ...], strings: StringStore
+    ) -> tuple[tuple[tuple[int, int], ...], tuple[_Pattern, ...]]:
         """The one-token patterns that match a token of these attributes, as distinct (rule, key) pairs, and the
         longer patterns whose first token it matches."""
         row_list = list(row)
@@ -136,7 +157,7 @@ class AttributeIndex:
         candidates = [found for col, table in enumerate(self._by) for found in table.get(row[col], ())]
         for found in candidates + self._always:
             rule, key, checks = found
-            if checks[0](row_list):
+            if _passes(checks[0], row_list, strings):
                 if len(checks) == 1:
                     singles[rule, key] = None
                 else:
@@ -150,17 +171,17 @@ class AttributeIndex:
         """``AttributeRuler.match(doc)``: (rule, matcher key, start, end) of every match, sorted."""
         rows = doc.to_array(_ARRAY).tolist()
         n = len(rows)
-        get, started = self._starts.get, self._started
+        get, started, strings = self._starts.get, self._started, doc.vocab.strings
         found: list[tuple[int, int, int, int]] = []
         longer_found: set[tuple[int, int, int, int]] = set()
         for i, row in enumerate(rows):
             key_row = tuple(row)
-            singles, longer = get(key_row) or started(key_row)
+            singles, longer = get(key_row) or started(key_row, strings)
             for rule, key in singles:
                 found.append((rule, key, i, i + 1))
             for rule, key, checks in longer:
                 end = i + len(checks)
-                if end <= n and all(check(rows[j]) for j, check in enumerate(checks[1:], i + 1)):
+                if end <= n and all(_passes(tests, rows[j], strings) for j, tests in enumerate(checks[1:], i + 1)):
                     longer_found.add((rule, key, i, end))
         found += longer_found
         found.sort()
@@ -186,6 +207,7 @@ class FastAttributeRuler(AttributeRuler):
     def clear(self) -> None:
         super().clear()
         self._index = None
+
 
 
 @Language.factory(
