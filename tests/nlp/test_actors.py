@@ -344,6 +344,23 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
             [("Settlers", "Settlers (Israel)", 4), ("farmers", "Farmers (Palestine)", 7)],
         ),
         ("Settlers and indigenes clashed over land in Ghana.", []),
+        # "the coalition" is the Saudi-led one in Yemen, the US-led one in Iraq and Syria
+        (
+            "Coalition forces struck Houthi positions in Hodeidah, Yemen.",
+            [
+                ("Coalition forces", "Operation Restoring Hope", 8),
+                ("Houthi", "Military Forces of Yemen (2017-) Houthi", 1),
+            ],
+        ),
+        (
+            "Coalition forces struck an IS hideout near Kirkuk, Iraq.",
+            [("Coalition forces", "Global Coalition Against Daesh", 8), ("IS", "Islamic State (Iraq)", 2)],
+        ),
+        # a place described by a group ("Naxal-affected", "Boko Haram-hit") names no actor
+        (
+            "Police in Naxal-affected Gadchiroli and Boko Haram-hit Borno made arrests in India.",
+            [("Police", "Police Forces of India (2014-)", 1)],
+        ),
         # Sudan's JEM and India's JeM differ only in case
         ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
         ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),

@@ -483,7 +483,16 @@ class _Hit:
 def _raw_hits(doc: Doc, matchers: _Matchers) -> list[_Hit]:
     found = [*matchers.lower(doc), *matchers.exact(doc)]
     hits = [_Hit(start, end, matchers.rules[match_id]) for match_id, start, end in found]
-    return [h for h in hits if not _adjective_use(doc, h) and not _opposed(doc, h)]
+    return [h for h in hits if not _adjective_use(doc, h) and not _opposed(doc, h) and not _describes_a_place(doc, h)]
+
+
+#: "Naxal-affected districts", "Boko Haram-hit areas": a place described by a group, not the group acting.
+DESCRIBING = frozenset(("affected", "hit", "infested", "prone", "ravaged"))
+
+
+def _describes_a_place(doc: Doc, hit: _Hit) -> bool:
+    end = hit.end
+    return hit.rule[0] in _NAMED and end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in DESCRIBING
 
 
 def _adjective_use(doc: Doc, hit: _Hit) -> bool:
