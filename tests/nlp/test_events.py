@@ -412,6 +412,19 @@ def test_another_sources_bare_toll_is_a_claim_on_the_event_just_told(nlp: Langua
         assert found[0].fatalities == 18
 
 
+def test_violence_given_as_the_reason_for_a_measure_is_its_own_event(nlp: Language) -> None:
+    text = ("Authorities imposed a curfew in the Ouest department on Sunday after gangs attacked two prisons. At "
+            "least 12 people were killed in the prison attacks, according to the UN.")
+    setup = Setup(
+        triggers=[("imposed a curfew", "Change to group/activity", 0.8), ("attacks", "Attack", 0.5)],
+        dates=[("on Sunday", dt.date(2025, 3, 2))],
+        counts=[("12", "fatalities", 12)],
+        toponyms=[place(text, "Ouest", "HT", latitude=18.5, longitude=-72.3, feature_code="ADM1")],
+    )
+    attacks = [e for e in run(nlp, text, setup)._.events if e.sub_event_type == "Attack"]
+    assert len(attacks) == 1 and attacks[0].fatalities == 12
+
+
 def test_the_attackers_refer_back_to_the_attack(nlp: Language) -> None:
     text = "Gunmen killed 12 villagers in Kutum on Monday. The attackers burned dozens of homes."
     setup = Setup(

@@ -144,7 +144,8 @@ def _joined(
         candidates.append(last)
     if not any(tok.lower_ in SEPARATE_EVENT for tok in tokens):
         candidates += [g for g in reversed(groups) if _same_kind(g.triggers[0].sub_event_type, trigger.sub_event_type)]
-        if referred or (0 <= index - last_index <= CASUALTY_SENTENCES and _casualty_account(doc, last, trigger)):
+        if (referred and not _violence_after_measures(last, trigger)) or (
+                0 <= index - last_index <= CASUALTY_SENTENCES and _casualty_account(doc, last, trigger)):
             candidates.append(last)
         candidates += [g for g in reversed(groups) if _party_account(doc, g, trigger)]
     for group in candidates:
@@ -185,6 +186,14 @@ def _party_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
     }
     sides = {m.name for m in actors if inside(m.start, m.end, group.sentences)}
     return bool(speakers & sides)
+
+
+def _violence_after_measures(group: Group, trigger: Trigger) -> bool:
+    """Violence referred back to ("12 people were killed in the prison attacks") after a strategic development
+    told first ("a curfew was imposed after gangs attacked two prisons"): the attack the lede gave as a reason is
+    its own event, not part of the measure."""
+    return (event_type_of(trigger.sub_event_type) in VIOLENT_TYPES
+            and event_type_of(group.triggers[0].sub_event_type) == "Strategic developments")
 
 
 def _casualty_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
