@@ -334,6 +334,26 @@ def test_a_curfew_until_a_day_repeats_its_hours_until_then(nlp: Language) -> Non
     assert notice.until == dt.date(2026, 1, 11)  # the coming Sunday, not the past one
 
 
+def test_nightly_hours_for_a_number_of_hours_end_on_the_last_night(nlp: Language) -> None:
+    text = "Authorities imposed a curfew on Port-au-Prince from 6 p.m. to 5 a.m. that will last 72 hours."
+    pub = dt.datetime(2025, 3, 2, 15, tzinfo=UTC)  # a Sunday
+    dates = [D("6 p.m.", dt.datetime(2025, 3, 2, 18, 0)), D("5 a.m.", dt.datetime(2025, 3, 3, 5, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Port-au-Prince", "America/Port-au-Prince")]))
+    assert notice.recurring == "daily"
+    assert notice.start == dt.datetime(2025, 3, 2, 23, 0, tzinfo=UTC)
+    assert notice.until == dt.date(2025, 3, 5)  # the nights of Sunday, Monday and Tuesday: out on Wednesday
+
+
+@pytest.mark.parametrize("lasting", ["a 24-hour curfew", "a curfew for 24 hours"])
+def test_a_curfew_of_a_number_of_hours_ends_that_long_after_it_starts(nlp: Language, lasting: str) -> None:
+    text = f"The army imposed {lasting} on Kherson from 8 p.m. on Saturday."
+    pub = dt.datetime(2025, 3, 1, 9, tzinfo=UTC)
+    dates = [D("8 p.m. on Saturday", dt.datetime(2025, 3, 1, 20, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kherson", "Europe/Kyiv")]))
+    assert notice.start == dt.datetime(2025, 3, 1, 18, 0, tzinfo=UTC)
+    assert notice.end == dt.datetime(2025, 3, 2, 18, 0, tzinfo=UTC) and notice.recurring is None
+
+
 def test_corridor_window_between_hours(nlp: Language) -> None:
     text = "Russia said a humanitarian corridor from Mariupol to Zaporizhzhia would open between 10 a.m. and 2 p.m."
     pub = dt.datetime(2022, 3, 5, 6, tzinfo=UTC)

@@ -136,6 +136,8 @@ class Window:
     """Only a week or month is given ("earlier this week"): another time than a day-precise start."""
     until: dt.date | None = None
     """The last day a window given by its hours applies ("from 8 pm to 6 am until Sunday")."""
+    lasts: dt.timedelta | None = None
+    """How long the measure lasts from its start ("will last 72 hours", "a 48-hour curfew", "for three days")."""
 
     def resolve(self) -> tuple[dt.datetime | dt.date | None, dt.datetime | dt.date | None]:
         return self.start, self.end
@@ -170,10 +172,12 @@ class Window:
         self.recurring = self.recurring or other.recurring
         self.open_end = self.open_end or other.open_end
         self.until = self.until or other.until
+        self.lasts = self.lasts or other.lasts
         self.zone = self.zone or other.zone
 
     def continue_with(self, other: Window) -> None:
         """Take what a follow-up sentence adds: a missing start or end, or the hour of a date-only end."""
+        self.lasts = self.lasts or other.lasts
         if self.start is None and other.start is not None:
             self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
         if isinstance(self.end, dt.date) and not isinstance(self.end, dt.datetime):
@@ -367,7 +371,33 @@ def window(
         win.end, win.end_span, win.end_day_given = base_day, _span(start_days[0]), True
     if deadline and win.end is None:
         win.end = _duration_end(text, published)
+    win.lasts = None if deadline else lasting(text)
     return win
+
+
+_AMOUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|twenty-four|forty-eight|seventy-two)"
+_AMOUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+                 "fourteen": 14, "twenty-four": 24, "forty-eight": 48, "seventy-two": 72}
+#: How long a measure lasts: "will last 72 hours", "to remain in force for two weeks", "for the next 48 hours",
+#: "a 72-hour curfew".
+_LASTS_RE = re.compile(
+    r"\b(?:last(?:s|ing)?|(?:remain|remains|stay|stays)\s+in\s+(?:place|force|effect))\s+(?:for\s+)?"
+    rf"(?:the\s+next\s+)?{_AMOUNT}\s+(hours?|days?|weeks?)\b"
+    rf"|\bfor\s+(?:the\s+next\s+)?{_AMOUNT}\s+(hours?|days?|weeks?)\b"
+    rf"|\b{_AMOUNT}[- ](hour|day|week)\s+(?:curfew|lockdown|closure|ban)\b",
+    re.I,
+)
+
+
+def lasting(text: str) -> dt.timedelta | None:
+    """How long the measure a sentence announces lasts ("the curfew will last 72 hours")."""
+    m = _LASTS_RE.search(text)
+    if m is None:
+        return None
+    groups = [g for g in m.groups() if g]
+    amount = _AMOUNT_WORDS.get(groups[0].lower()) or int(groups[0])
+    unit = groups[1].lower()
+    return dt.timedelta(hours=amount * (1 if unit.startswith("hour") else 24 if unit.startswith("day") else 168))
 
 
 _UNTIL_RE = re.compile(r"\b(?:until|till|through)\b", re.I)

@@ -805,6 +805,17 @@ def _merge(drafts: list[_Draft], new: _Draft) -> _Draft:
     return new
 
 
+def _last_night(start: dt.datetime, end: dt.datetime, lasts: dt.timedelta, zone: str | None) -> dt.date:
+    """The day the last daily interval ends, for daily hours that apply for ``lasts`` from ``start`` ("from 6 p.m.
+    to 5 a.m., for 72 hours" from Sunday 6 p.m.: the intervals starting Sunday, Monday and Tuesday; Wednesday)."""
+    tz = ZoneInfo(zone) if zone and start.tzinfo is not None else None
+    first, last_end = (start.astimezone(tz), end.astimezone(tz)) if tz else (start, end)
+    over = first + lasts
+    last_start = first + dt.timedelta(days=(over - first - dt.timedelta(seconds=1)).days)
+    overnight = last_end.time() <= first.time()
+    return last_start.date() + dt.timedelta(days=1 if overnight else 0)
+
+
 def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
     sent = draft.sent
     spans: dict[str, Span] = {"kind": Span(draft.cue.start_char, draft.cue.end_char, draft.cue.text)}
@@ -814,6 +825,12 @@ def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
         first, last = min(s.start for s in draft.area_spans), max(s.end for s in draft.area_spans)
         spans["areas"] = Span(first, last, text[first:last])
     start, end = draft.window.resolve()
+    until = draft.window.until if draft.window.recurring else None
+    if draft.window.lasts is not None and isinstance(start, dt.datetime):
+        if draft.window.recurring and until is None and isinstance(end, dt.datetime):
+            until = _last_night(start, end, draft.window.lasts, draft.window.zone or draft.zone)
+        elif not draft.window.recurring and end is None:
+            end = start + draft.window.lasts  # "an evacuation order for the next 48 hours"
     if draft.window.start_span is not None and start is not None:
         spans["start"] = draft.window.start_span
     if draft.window.end_span is not None and end is not None:
@@ -829,7 +846,7 @@ def _to_notice(draft: _Draft, text: str, report_id: str | None) -> Notice:
         evidence=Span(sent.start_char, sent.end_char, sent.text),
         spans=spans,
         report_id=report_id,
-        until=draft.window.until if draft.window.recurring else None,
+        until=until,
         timezone=draft.window.zone or draft.zone,
         leave=draft.kind == "evacuation_order" or _orders_out(draft.cue),
     )
