@@ -361,6 +361,15 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
             "Police in Naxal-affected Gadchiroli and Boko Haram-hit Borno made arrests in India.",
             [("Police", "Police Forces of India (2014-)", 1)],
         ),
+        # members named by their group are the group ("gunmen from X", "fighters of X", "militants loyal to X")
+        (
+            "Gunmen from the Viv Ansanm gang coalition attacked Kenscoff, Haiti.",
+            [("Gunmen from the Viv Ansanm gang coalition", "Viv Ansanm", 3)],
+        ),
+        (
+            "Militants loyal to the Islamic State attacked Kirkuk, Iraq.",
+            [("Militants loyal to the Islamic State", "Islamic State (Iraq)", 2)],
+        ),
         # Sudan's JEM and India's JeM differ only in case
         ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
         ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),

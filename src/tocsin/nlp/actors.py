@@ -500,11 +500,26 @@ def _adjective_use(doc: Doc, hit: _Hit) -> bool:
     return hit.rule[0] in ("state", "group") and hit.end - hit.start == 1 and doc[hit.start].pos_ == "ADJ"
 
 
+#: "gunmen from the Gran Grif gang", "fighters of Ahrar al-Sham", "militants loyal to X": members named by their group.
+MEMBER_LINKS = (("from",), ("of",), ("belonging", "to"), ("linked", "to"), ("loyal", "to"), ("affiliated", "with"))
+
+
+def _member_start(doc: Doc, start: int) -> int:
+    """The start of "<member word> <link> [the] <named actor>" before a named actor at ``start``, else ``start``."""
+    i = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
+    for link in MEMBER_LINKS:
+        j = i - len(link)
+        if j >= 1 and tuple(t.lower_ for t in doc[j:i]) == link and doc[j - 1].lower_ in MEMBER_WORDS:
+            return j - 1
+    return start
+
+
 def _extend_named(doc: Doc, hit: _Hit) -> _Hit:
     end = hit.end
     while end < len(doc) and doc[end].lower_ in MEMBER_WORDS and end - hit.end < 2:
         end += 1
-    return _Hit(hit.start, end, hit.rule)
+    start = _member_start(doc, hit.start) if hit.rule[0] in _NAMED else hit.start
+    return _Hit(start, end, hit.rule)
 
 
 def _extensible(hit: _Hit) -> bool:
