@@ -370,6 +370,15 @@ def test_local_actors_outvote_a_misplaced_toponym(nlp: Language) -> None:
             "Militants loyal to the Islamic State attacked Kirkuk, Iraq.",
             [("Militants loyal to the Islamic State", "Islamic State (Iraq)", 2)],
         ),
+        # demobilised FARC fighters are civilians (ACLED's rule); the dissidents are armed
+        (
+            "FARC dissidents killed two former FARC rebels and a social leader in Cauca, Colombia.",
+            [
+                ("FARC dissidents", "FARC Dissidents", 2),
+                ("former FARC rebels", "Civilians (Colombia)", 7),
+                ("social leader", "Civilians (Colombia)", 7),
+            ],
+        ),
         # Sudan's JEM and India's JeM differ only in case
         ("JEM fighters entered El Fasher, Sudan.", [("JEM fighters", "JEM: Justice and Equality Movement", 2)]),
         ("JeM militants attacked a convoy in Pulwama, India.", [("JeM militants", "JeM: Jaish-e-Mohammed", 2)]),
