@@ -92,6 +92,9 @@ def test_attributions(nlp: Language, text: str, expected: list[tuple[str, str]])
     # nor someone three sentences back
     ("Governor Ali Musa said the road was closed. Trucks waited. Drivers slept in their cabs. Two people died, "
      "he said.", "he"),
+    # a "he" already named carries the name on: the person is two sentences back from the second "he"
+    ("Governor Ali Musa said the road was closed. Trucks waited, he said. Drivers slept in their cabs. Two people "
+     "died, he said.", "Governor Ali Musa"),
 ])
 def test_a_pronoun_speaker_is_the_person_who_spoke_before(nlp: Language, text: str, expected: str) -> None:
     doc = run(nlp, text)

@@ -197,16 +197,23 @@ def _pronouns_named(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """'he said' names the person who spoke just before ("Regional governor Oleksandr Prokudin said ...
     Russian artillery struck a bus ..., he said"): the nearest earlier source, up to two sentences back, that is
     one person (a PERSON name, or a title such as "the governor"). The span stays the pronoun's."""
-    sentence_of = {t.idx: i for i, s in enumerate(doc.sents) for t in s}
+    if not any(a.source.lower() in ("he", "she") for a in found):
+        return found
+    sentence_of = {s.start_char: i for i, s in enumerate(doc.sents)}
     out = []
+    people: list[tuple[int, int, str]] = []  # (sentence, source start, name) of each one-person source so far
     for attribution in found:
+        source = doc.char_span(attribution.source_start, attribution.source_end, alignment_mode="expand")
+        here = sentence_of.get(source.sent.start_char, -1) if source is not None else -1
         if attribution.source.lower() in ("he", "she"):
-            here = sentence_of.get(attribution.source_start, -1)
-            earlier = [a for a in out if a.source_start < attribution.source_start
-                       and 0 <= here - sentence_of.get(a.source_start, -99) <= 2 and _one_person(doc, a)]
-            if earlier:
-                attribution = Attribution(earlier[-1].source, attribution.start, attribution.end,
+            earlier = [name for sent, start, name in people
+                       if start < attribution.source_start and 0 <= here - sent <= 2]
+            if earlier:  # a "he" named here names the later ones too ("X said ... he said ... he said")
+                attribution = Attribution(earlier[-1], attribution.start, attribution.end,
                                           attribution.source_start, attribution.source_end)
+                people.append((here, attribution.source_start, attribution.source))
+        elif _one_person(doc, attribution):
+            people.append((here, attribution.source_start, attribution.source))
         out.append(attribution)
     return out
 
