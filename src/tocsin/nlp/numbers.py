@@ -58,7 +58,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.model import CountMention
-from tocsin.nlp.claims import SPEECH_LEMMAS
+from tocsin.nlp.claims import SPEECH_LEMMAS, TOLL_NOUNS, TOLL_VERBS
 from tocsin.nlp.pipeline import doc_text, register_extensions
 
 __all__ = ["CountExtractor", "find_counts", "make_numbers", "parse_count"]
@@ -267,11 +267,11 @@ def _verb_kind(verb: Token) -> str | None:
         _lemma(c) == "toll" for c in children if c.dep_ in ("nsubj", "nsubjpass")
     ):
         return "fatalities"
-    if lemma in ("put", "place", "raise", "bring", "revise", "estimate"):
+    if lemma in TOLL_VERBS:  # the figures claims.py attributes to the verb's subject
         for c in children:  # "put the death toll at 15", "raised the toll to 20", "put the number of dead at 7"
             if c.dep_ == "dobj" and _lemma(c) == "toll":
                 return "fatalities"
-            if c.dep_ == "dobj" and _lemma(c) in ("number", "figure", "count"):
+            if c.dep_ == "dobj" and _lemma(c) in TOLL_NOUNS:
                 of = [g for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children]
                 if of and _lemma(of[0]) in _KIND_OF:
                     return _KIND_OF[_lemma(of[0])]
