@@ -17,7 +17,15 @@ from spacy.tokens import Doc, Token
 
 from tocsin.geo.gazetteer import distance_km
 from tocsin.model import ActorMention, DateMention, Toponym, Trigger, event_type_of
-from tocsin.nlp.events_select import CLOCK_ONLY, SEPARATE_EVENT, Group, is_cued, no_event, sentence_tokens
+from tocsin.nlp.events_select import (
+    CLOCK_ONLY,
+    SEPARATE_EVENT,
+    VIOLENT_TYPES,
+    Group,
+    is_cued,
+    no_event,
+    sentence_tokens,
+)
 from tocsin.nlp.paragraphs import dateline_end
 
 __all__ = ["CONTEXT_SENTENCES", "PROTEST_SEVERITY", "group_triggers", "inside", "severity"]
@@ -30,7 +38,6 @@ CONTEXT_SENTENCES = 2
 CASUALTY_SENTENCES = 3
 #: The words of a bare toll ("were killed", "died", "were shot dead", "the dead").
 CASUALTY_LEMMAS = frozenset("kill die wound injure dead death toll casualty shoot".split())
-VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
 #: Readings of one protest, least to most severe: ACLED codes the protest once, as its most severe form
 #: (a protest that "turned violent, with some hurling stones" is a Violent demonstration).
 PROTEST_SEVERITY = {

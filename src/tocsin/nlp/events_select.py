@@ -28,6 +28,7 @@ from tocsin.nlp.roles import trigger_root, verb_of
 __all__ = [
     "CLOCK_ONLY",
     "SEPARATE_EVENT",
+    "VIOLENT_TYPES",
     "Group",
     "LEDE_SENTENCES",
     "history",
@@ -41,6 +42,8 @@ __all__ = [
     "side_event_kept",
 ]
 
+#: The event types of violence (ACLED's "political violence" less riots).
+VIOLENT_TYPES = frozenset(("Battles", "Explosions/Remote violence", "Violence against civilians"))
 CLOCK_ONLY = re.compile(
     r"^(?:(?:about|around|shortly (?:before|after)|after|before|at)\s+)?(?:noon|midday|midnight|dawn|dusk"
     r"|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|hrs|gmt|utc|local time)?)$",
@@ -486,7 +489,7 @@ def _other_side(event: Event, kept: list[Event]) -> bool:
     """Violence of another sub-type done by a named actor who is in none of the kept events of its type:
     "airstrikes hit houses in Kfar Kila ... Hezbollah said it fired rockets at an Israeli base": the reply, not a
     restatement. (Strategic developments told beside the news are mostly its background.)"""
-    if event.event_type not in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
+    if event.event_type not in VIOLENT_TYPES:
         return False
     same = [k for k in kept if k.event_type == event.event_type]
     return "actor1" in event.evidence and event.actor1 is not None and all(
