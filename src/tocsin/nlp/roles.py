@@ -104,13 +104,13 @@ def actor_roles(
             agents = sorted(agents, key=lambda m: m.start)
             targets = [next(m for m in agents if m.name != agents[0].name)]
             agents = [agents[0]]
-    accused, accusers = _accusation(root, mentions) if root is not None else ([], [])
-    if accused:
-        # "X blamed Y for the attack", "..., blaming Y": Y is who did it, X only says so
-        out = {id(m) for m in accused + accusers}
-        agents = accused
-        targets = [m for m in targets if id(m) not in out]
-        mentions = [m for m in mentions if id(m) not in out or m is accused[0]]
+        accused, accusers = _accusation(root, mentions)
+        if accused:
+            # "X blamed Y for the attack", "..., blaming Y": Y is who did it, X only says so
+            out = {id(m) for m in accused + accusers}
+            agents = accused
+            targets = [m for m in targets if id(m) not in out]
+            mentions = [m for m in mentions if id(m) not in out]  # accused[0] is actor1: out of the rest anyway
     actor1 = agents[0] if agents else None
     assoc1 = next((m for m in agents[1:] if m.name != actor1.name), None) if actor1 else None
     actor2 = next((m for m in targets if actor1 is None or m.name != actor1.name), None)
