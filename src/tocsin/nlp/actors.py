@@ -573,18 +573,14 @@ class ActorsComponent:
 
     def find(self, doc: Doc) -> list[ActorMention]:
         raw = _raw_hits(doc, self.matchers)
-        hits = _select(doc, [h for h in raw if h.rule[0] != "local"])
+        voting = [h for h in raw if h.rule[0] != "local"]
+        hits = _select(doc, voting)
         focus = country_focus(doc, self._country_hits(hits), self._local_hits(hits))
-        local = [h for h in raw if h.rule[0] == "local"]
-        if local:
-            # local aliases ("NPA") do not vote for the focus; they name their entry only in its country
-            kept = []
-            for hit in local:
-                indices = tuple(i for i in hit.rule[1] if self.dictionary.entries[i].serves(focus))
-                if indices:
-                    kept.append(_Hit(hit.start, hit.end, ("named", indices)))
-            if kept:
-                hits = _select(doc, [h for h in raw if h.rule[0] != "local"] + kept)
+        # local aliases ("NPA") do not vote for the focus; they name their entry only in its country
+        kept = [_Hit(h.start, h.end, ("named", indices)) for h in raw if h.rule[0] == "local"
+                if (indices := tuple(i for i in h.rule[1] if self.dictionary.entries[i].serves(focus)))]
+        if kept:
+            hits = _select(doc, voting + kept)
         on = _report_date(doc)
         mentions: list[ActorMention] = []
         skip_until = -1
