@@ -357,6 +357,29 @@ def test_a_curfew_of_a_number_of_hours_ends_that_long_after_it_starts(nlp: Langu
     assert notice.end == (None if hours is None else start + dt.timedelta(hours=hours))
 
 
+@pytest.mark.parametrize("past", [
+    "in the last 24 hours",  # the time before the news: no length of the curfew
+    "over the last three days",
+    "in last 48 hours",  # without the article, as Indian papers write it
+])
+def test_the_last_hours_before_a_curfew_are_not_its_length(nlp: Language, past: str) -> None:
+    text = f"The army imposed a curfew on Kherson from 8 p.m. on Saturday after shelling killed 12 people {past}."
+    pub = dt.datetime(2025, 3, 1, 9, tzinfo=UTC)
+    dates = [D("8 p.m. on Saturday", dt.datetime(2025, 3, 1, 20, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kherson", "Europe/Kyiv")]))
+    assert notice.start == dt.datetime(2025, 3, 1, 18, 0, tzinfo=UTC)
+    assert notice.end is None
+
+
+@pytest.mark.parametrize("lasting", ["will last 48 hours", "is expected to last for two days", "lasting 48 hours"])
+def test_a_curfew_that_will_last_ends_that_long_after_it_starts(nlp: Language, lasting: str) -> None:
+    text = f"The army imposed a curfew on Kherson from 8 p.m. on Saturday, {lasting}."
+    pub = dt.datetime(2025, 3, 1, 9, tzinfo=UTC)
+    dates = [D("8 p.m. on Saturday", dt.datetime(2025, 3, 1, 20, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kherson", "Europe/Kyiv")]))
+    assert notice.end == dt.datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
+
+
 def test_corridor_window_between_hours(nlp: Language) -> None:
     text = "Russia said a humanitarian corridor from Mariupol to Zaporizhzhia would open between 10 a.m. and 2 p.m."
     pub = dt.datetime(2022, 3, 5, 6, tzinfo=UTC)
