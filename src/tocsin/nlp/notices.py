@@ -810,8 +810,7 @@ def _last_night(start: dt.datetime, end: dt.datetime, lasts: dt.timedelta, zone:
     to 5 a.m., for 72 hours" from Sunday 6 p.m.: the intervals starting Sunday, Monday and Tuesday; Wednesday)."""
     tz = ZoneInfo(zone) if zone and start.tzinfo is not None else None
     first, last_end = (start.astimezone(tz), end.astimezone(tz)) if tz else (start, end)
-    over = first + lasts
-    last_start = first + dt.timedelta(days=(over - first - dt.timedelta(seconds=1)).days)
+    last_start = first + dt.timedelta(days=(lasts - dt.timedelta(seconds=1)).days)
     overnight = last_end.time() <= first.time()
     return last_start.date() + dt.timedelta(days=1 if overnight else 0)
 
