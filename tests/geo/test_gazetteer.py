@@ -250,3 +250,21 @@ def test_the_cache_keeps_the_most_recently_used_versions(tmp_path, monkeypatch: 
     again = Gazetteer.load()  # read from the cache, which becomes the most recently used
     assert again is not built and len(again.name) == len(built.name)
     assert ours.stat().st_mtime > 1_000_000
+
+
+def test_a_cache_that_cannot_be_touched_is_still_used(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache file the process may read but not mark as used (another user's, a read-only image) is loaded,
+    not rebuilt (10-30 s) and rewritten at every start."""
+    import os
+
+    monkeypatch.setenv("TOCSIN_CACHE_DIR", str(tmp_path))
+    Gazetteer.load()
+    (cache,) = (tmp_path / "tocsin").glob("gazetteer-v*.pickle")
+    inode = cache.stat().st_ino
+
+    def refused(*args: object, **kwargs: object) -> None:  # what utime does on a file of another user, as non-root
+        raise PermissionError(1, "Operation not permitted", str(args[0]))
+
+    monkeypatch.setattr(os, "utime", refused)
+    Gazetteer.load()
+    assert cache.stat().st_ino == inode  # read, not rebuilt and replaced

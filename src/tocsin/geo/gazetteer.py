@@ -219,6 +219,14 @@ def _evict(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
+def _touch(path: Path) -> None:
+    """Mark a cache as just used (what ``_evict`` keeps); a cache this process may only read stays as it is."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 class _NameIndex:
     """key -> rows, stored as key -> row (one place) or key -> -(slot + 1) into a list of row tuples."""
 
@@ -306,7 +314,7 @@ class Gazetteer:
                 with path.open("rb") as fh:
                     gaz = pickle.load(fh)
                 if isinstance(gaz, cls):
-                    os.utime(path)  # last used: what _evict keeps
+                    _touch(path)
                     return gaz
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
                 pass
