@@ -529,11 +529,7 @@ class Store:
         offset: int = 0,
     ) -> list[StoredNotice]:
         """Stored notices in insertion order; ``after_id`` lists only newer ones (for polling)."""
-        q = (
-            sa.select(notices, reports.c.report_id, reports.c.source, reports.c.published)
-            .join(reports, reports.c.content_hash == notices.c.report_hash)
-            .order_by(notices.c.id)
-        )
+        q = _notices_with_reports()
         if kind is not None:
             q = q.where(notices.c.kind == kind)
         if report_hash is not None:
@@ -551,12 +547,7 @@ class Store:
         found: dict[str, list[StoredNotice]] = {h: [] for h in wanted}
         with self._engine.connect() as conn:
             for i in range(0, len(wanted), 500):
-                q = (
-                    sa.select(notices, reports.c.report_id, reports.c.source, reports.c.published)
-                    .join(reports, reports.c.content_hash == notices.c.report_hash)
-                    .where(notices.c.report_hash.in_(wanted[i : i + 500]))
-                    .order_by(notices.c.id)
-                )
+                q = _notices_with_reports().where(notices.c.report_hash.in_(wanted[i : i + 500]))
                 for r in conn.execute(q):
                     found[r.report_hash].append(_stored_notice(r))
         return found
@@ -637,6 +628,15 @@ def _notice_rows(report: Report, content_hash: str, extraction: Extraction) -> l
             }
         )
     return rows
+
+
+def _notices_with_reports() -> sa.Select[Any]:
+    """Notices with their report's id, source and publication time, in insertion order (``_stored_notice``)."""
+    return (
+        sa.select(notices, reports.c.report_id, reports.c.source, reports.c.published)
+        .join(reports, reports.c.content_hash == notices.c.report_hash)
+        .order_by(notices.c.id)
+    )
 
 
 def _stored_notice(r: Any) -> StoredNotice:
