@@ -344,8 +344,12 @@ def test_nightly_hours_for_a_number_of_hours_end_on_the_last_night(nlp: Language
     assert notice.until == dt.date(2025, 3, 5)  # the nights of Sunday, Monday and Tuesday: out on Wednesday
 
 
-@pytest.mark.parametrize(("lasting", "hours"), [("a 48-hour curfew", 48), ("a curfew for 24 hours", 24),
-                                                ("a 24-hour curfew", None)])  # round the clock, no length
+@pytest.mark.parametrize(("lasting", "hours"), [
+    ("a 48-hour curfew", 48),
+    ("a curfew for 24 hours", 24),
+    ("a 24-hour curfew", None),  # round the clock, no length
+    ("a twenty-four-hour curfew", None),  # the same in words: not a "four-hour curfew"
+])
 def test_a_curfew_of_a_number_of_hours_ends_that_long_after_it_starts(nlp: Language, lasting: str,
                                                                       hours: int | None) -> None:
     text = f"The army imposed {lasting} on Kherson from 8 p.m. on Saturday."

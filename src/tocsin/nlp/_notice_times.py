@@ -379,14 +379,15 @@ _AMOUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|twenty-four|
 _AMOUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
                  "fourteen": 14, "twenty-four": 24, "forty-eight": 48, "seventy-two": 72}
 #: How long a measure lasts: "will last 72 hours", "to remain in force for two weeks", "for the next 48 hours",
-#: "a 72-hour curfew" (not "a 24-hour curfew": that is one round the clock, whatever its length). "last" is the
-#: verb only after a modal or "to" ("in the last 24 hours" is the time before the news, not a length).
+#: "a 72-hour curfew" (not "a 24-hour curfew": that is one round the clock, whatever its length; nor the
+#: "four-hour curfew" inside "twenty-four-hour curfew"). "last" is the verb only after a modal or "to"
+#: ("in the last 24 hours" is the time before the news, not a length).
 _LASTS_RE = re.compile(
     r"\b(?:(?:will|would|shall|should|may|might|could|must|can|to)\s+last|lasts|lasting"
     r"|(?:remain|remains|stay|stays)\s+in\s+(?:place|force|effect))\s+(?:for\s+)?"
     rf"(?:the\s+next\s+)?{_AMOUNT}\s+(hours?|days?|weeks?)\b"
     rf"|\bfor\s+(?:the\s+next\s+)?{_AMOUNT}\s+(hours?|days?|weeks?)\b"
-    rf"|\b(?!24\b|twenty-four\b){_AMOUNT}[- ](hour|day|week)\s+(?:curfew|lockdown|closure|ban)\b",
+    rf"|\b(?<!-)(?!24\b|twenty-four\b){_AMOUNT}[- ](hour|day|week)\s+(?:curfew|lockdown|closure|ban)\b",
     re.I,
 )
 
