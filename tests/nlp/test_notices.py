@@ -349,6 +349,8 @@ def test_nightly_hours_for_a_number_of_hours_end_on_the_last_night(nlp: Language
     ("a curfew for 24 hours", 24),
     ("a 24-hour curfew", None),  # round the clock, no length
     ("a twenty-four-hour curfew", None),  # the same in words: not a "four-hour curfew"
+    ("a curfew for twelve hours", 12),  # any number word
+    ("an eight-day curfew", 192),
 ])
 def test_a_curfew_of_a_number_of_hours_ends_that_long_after_it_starts(nlp: Language, lasting: str,
                                                                       hours: int | None) -> None:

@@ -23,6 +23,7 @@ from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import DateMention, Span, Toponym
 from tocsin.nlp._notice_cues import EVAC_VERBS, WEEKDAY_RE
+from tocsin.nlp.numbers import TENS, UNITS, parse_count
 from tocsin.nlp.pipeline import doc_text
 
 __all__ = [
@@ -375,9 +376,10 @@ def window(
     return win
 
 
-_AMOUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|twenty-four|forty-eight|seventy-two)"
-_AMOUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
-                 "fourteen": 14, "twenty-four": 24, "forty-eight": 48, "seventy-two": 72}
+_ONES = "|".join(w for w in UNITS if 0 < UNITS[w] < 10)
+#: An amount of hours, days or weeks, in digits or words ("72", "ten", "seventy-two"); its value is parse_count's.
+_AMOUNT = (r"(\d{1,3}|(?:" + "|".join(TENS) + r")(?:-(?:" + _ONES + r"))?|"
+           + "|".join(sorted((w for w in UNITS if UNITS[w]), key=len, reverse=True)) + ")")
 #: How long a measure lasts: "will last 72 hours", "to remain in force for two weeks", "for the next 48 hours",
 #: "a 72-hour curfew" (not "a 24-hour curfew": that is one round the clock, whatever its length; nor the
 #: "four-hour curfew" inside "twenty-four-hour curfew"). "last" is the verb only after a modal or "to"
@@ -398,7 +400,9 @@ def lasting(text: str) -> dt.timedelta | None:
     if m is None:
         return None
     groups = [g for g in m.groups() if g]
-    amount = _AMOUNT_WORDS.get(groups[0].lower()) or int(groups[0])
+    amount = (parse_count(groups[0]) or (0, False))[0]
+    if not amount:
+        return None
     unit = groups[1].lower()
     return dt.timedelta(hours=amount * (1 if unit.startswith("hour") else 24 if unit.startswith("day") else 168))
 
