@@ -425,6 +425,24 @@ def test_violence_given_as_the_reason_for_a_measure_is_its_own_event(nlp: Langua
     assert len(attacks) == 1 and attacks[0].fatalities == 12
 
 
+@pytest.mark.parametrize(("second", "count", "expected"), [
+    ("Two more died later in hospital, the army said.", "Two", 7),  # on top of the toll
+    ("Another two soldiers died of their wounds, the army said.", "two", 7),
+    ("Medics said two soldiers were killed.", "two", 2),  # a rival figure: the lowest is coded
+])
+def test_more_dead_are_added_to_the_toll(nlp: Language, second: str, count: str, expected: int) -> None:
+    text = f"The army said five soldiers were killed in an ambush near Djibo on Monday. {second}"
+    setup = Setup(
+        triggers=[("ambush", "Armed clash", 0.9)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("five", "fatalities", 5), (count, "fatalities", 2)],
+        toponyms=[place(text, "Djibo", "BF", latitude=14.1, longitude=-1.6)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.fatalities == expected
+    assert sorted(c.value for c in event.claims if c.field == "fatalities") == [2, 5]
+
+
 def test_the_attackers_refer_back_to_the_attack(nlp: Language) -> None:
     text = "Gunmen killed 12 villagers in Kutum on Monday. The attackers burned dozens of homes."
     setup = Setup(

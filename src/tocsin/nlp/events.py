@@ -530,10 +530,17 @@ class _Builder:
             self._no_count(event, group, kind)
             return
         by_source: dict[str, list[list[CountMention]]] = {}
+        more: list[tuple[list[CountMention], str]] = []
         for cluster in _clusters(self.text, counts, ranges):
             attribution = _attribution_at(self.attributions, cluster[0].start, cluster[-1].end)
             source = attribution.source if attribution is not None else self.source
-            by_source.setdefault(source, []).append(cluster)
+            if all(_additional(self.text, m) for m in cluster):
+                more.append((cluster, source))  # "2 more died at the hospital": on top of a toll, not a rival
+            else:
+                by_source.setdefault(source, []).append(cluster)
+        if not by_source:
+            by_source = {source: [cluster] for cluster, source in more[:1]}
+            more = more[1:]
         values: list[tuple[int, Span, str]] = []
         vague: list[bool] = []
         victims: list[frozenset[str]] = []
@@ -550,16 +557,26 @@ class _Builder:
             setattr(event, kind, sum(v[0] for v in values))
             event.evidence[kind] = self._span(values[0][1].start, values[-1][1].end)
             event.reasons[kind] = "sources count different victims; their figures are added"
-            return
-        # "thousands of families fled" is a lower bound, not a rival of "16,000 people": a vague figure
-        # is coded only when no source gives a number
-        precise = [v for v, is_vague in zip(values, vague, strict=True) if not is_vague]
-        value, span, source = min(precise or values, key=lambda v: v[0])
-        setattr(event, kind, value)
-        event.evidence[kind] = span
-        if len({v[0] for v in values}) > 1:
-            lowest = "the lowest" if not precise or len(precise) == len(values) else "the lowest exact figure"
-            event.reasons[kind] = f"sources disagree; {lowest} ({source}) is coded"
+        else:
+            # "thousands of families fled" is a lower bound, not a rival of "16,000 people": a vague figure
+            # is coded only when no source gives a number
+            precise = [v for v, is_vague in zip(values, vague, strict=True) if not is_vague]
+            value, span, source = min(precise or values, key=lambda v: v[0])
+            setattr(event, kind, value)
+            event.evidence[kind] = span
+            if len({v[0] for v in values}) > 1:
+                lowest = "the lowest" if not precise or len(precise) == len(values) else "the lowest exact figure"
+                event.reasons[kind] = f"sources disagree; {lowest} ({source}) is coded"
+        for cluster, source in more:
+            added = sum(m.value for m in cluster)
+            span = self._span(cluster[0].start, cluster[-1].end)
+            event.claims.append(Claim(source, kind, added, span))
+            setattr(event, kind, getattr(event, kind) + added)
+            event.evidence[kind] = self._span(min(event.evidence[kind].start, span.start),
+                                              max(event.evidence[kind].end, span.end))
+            reason = event.reasons.get(kind)
+            event.reasons[kind] = f"{reason}; " if reason else ""
+            event.reasons[kind] += f"{added} more ({source}) added"
 
     def _victim(self, count: CountMention) -> str:
         """The noun a count counts ("12 militants" -> militant), or "" when the text does not say."""
@@ -754,6 +771,15 @@ _AGENT_NOUNS = frozenset(
     "ally proxy militia negotiator delegation envoy".split()
 )
 _BACKED_AFTER = re.compile(r"^-(?:" + "|".join((*SPONSOR_WORDS, "based")) + r")\b")
+
+
+_MORE_AFTER = re.compile(r"\s+(?:more|additional|further)\b", re.IGNORECASE)
+_MORE_BEFORE = re.compile(r"\b(?:another|an additional|a further)\s+$", re.IGNORECASE)
+
+
+def _additional(text: str, count: CountMention) -> bool:
+    """'2 more died at the hospital', 'another three soldiers died of their wounds': a count on top of a toll."""
+    return bool(_MORE_AFTER.match(text, count.end) or _MORE_BEFORE.search(text[max(0, count.start - 16):count.start]))
 
 
 def _metonym(doc: Doc, text: str, toponym: Toponym) -> bool:
