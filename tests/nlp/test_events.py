@@ -443,6 +443,20 @@ def test_more_dead_are_added_to_the_toll(nlp: Language, second: str, count: str,
     assert sorted(c.value for c in event.claims if c.field == "fatalities") == [2, 5]
 
 
+def test_a_source_written_twice_is_one_source(nlp: Language) -> None:
+    text = ("The army said five soldiers were killed in an ambush near Djibo on Monday. Later the army said seven "
+            "soldiers had died.")
+    setup = Setup(
+        triggers=[("ambush", "Armed clash", 0.9)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("five", "fatalities", 5), ("seven", "fatalities", 7)],
+        toponyms=[place(text, "Djibo", "BF", latitude=14.1, longitude=-1.6)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert [(c.source, c.value) for c in event.claims if c.field == "fatalities"] == [("The army", 7)]
+    assert event.fatalities == 7  # its own later figure, not a rival's
+
+
 def test_the_attackers_refer_back_to_the_attack(nlp: Language) -> None:
     text = "Gunmen killed 12 villagers in Kutum on Monday. The attackers burned dozens of homes."
     setup = Setup(

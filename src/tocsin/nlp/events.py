@@ -531,9 +531,11 @@ class _Builder:
             return
         by_source: dict[str, list[list[CountMention]]] = {}
         more: list[tuple[list[CountMention], str]] = []
+        named: dict[str, str] = {}  # "The army" and "the army" are one source, named as first written
         for cluster in _clusters(self.text, counts, ranges):
             attribution = _attribution_at(self.attributions, cluster[0].start, cluster[-1].end)
             source = attribution.source if attribution is not None else self.source
+            source = named.setdefault(source.lower(), source)
             if all(_additional(self.text, m) for m in cluster):
                 more.append((cluster, source))  # "2 more died at the hospital": on top of a toll, not a rival
             else:
