@@ -992,3 +992,17 @@ def test_protesters_are_coded_when_the_report_names_no_country(nlp: Language) ->
     [event] = run(nlp, text, setup)._.events
     assert (event.actor1, event.inter1) == ("Protesters", 6)
     assert event.reasons["actor1"].endswith("the report names no country")
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # what keeps happening, given as the background of something else: no event
+    ("Authorities ordered families to leave 10 villages, citing daily Russian shelling.", "shelling", 0),
+    ("Thousands fled Sumy amid daily Russian shelling.", "shelling", 0),
+    # the same words for one happening, or without "daily": an event
+    ("Russian forces shelled Sumy on Monday amid daily attacks on the region.", "shelled", 1),
+    ("Thousands fled Sumy amid heavy Russian shelling.", "shelling", 1),
+])
+def test_what_keeps_happening_given_as_background_is_no_event(nlp: Language, text: str, trigger: str,
+                                                               expected: int) -> None:
+    setup = Setup(triggers=[(trigger, SHELLING, 0.9)], dates=[], toponyms=[])
+    assert len(run(nlp, text, setup)._.events) == expected

@@ -52,6 +52,12 @@ CLOCK_ONLY = re.compile(
 HABITUAL = frozenset(
     "frequently often regularly routinely usually repeatedly habitually typically continuously constantly".split()
 )
+#: Adjectives of an event noun that make it what keeps happening ("daily shelling", "constant attacks").
+HABITUAL_ADJECTIVES = frozenset(
+    "daily nightly constant frequent repeated continuous continual incessant relentless persistent near-daily".split()
+)
+#: Prepositions that give an event as the background of another ("amid daily shelling").
+BACKGROUND_PREPS = frozenset("amid amidst despite".split())
 #: Auxiliaries of what is planned, possible or required, not done.
 MODALS = frozenset("will would shall may might could should can must".split())
 CONDITIONS = frozenset(("if", "unless"))
@@ -391,8 +397,16 @@ def _aggregate(text: str, trigger: Trigger, dates: list[DateMention]) -> bool:
 
 def _habitual(doc: Doc, trigger: Trigger) -> bool:
     """'The group frequently targets army convoys', 'the army has repeatedly warned': what usually
-    happens, not an event."""
-    return any(tok.lower_ in HABITUAL and _present(tok.head) for tok in sentence_tokens(doc, trigger))
+    happens, not an event. Also what keeps happening given as the background of something else ("ordered an
+    evacuation, citing daily Russian shelling", "amid constant attacks")."""
+    if any(tok.lower_ in HABITUAL and _present(tok.head) for tok in sentence_tokens(doc, trigger)):
+        return True
+    words = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
+    if words is None or not is_cued(trigger) or words.root.pos_ != "NOUN":
+        return False
+    noun = words.root
+    background = noun.head.lower_ in BACKGROUND_PREPS or (noun.dep_ == "dobj" and noun.head.lemma_.lower() == "cite")
+    return background and any(c.dep_ == "amod" and c.lower_ in HABITUAL_ADJECTIVES for c in noun.children)
 
 
 def _present(verb: Token) -> bool:
