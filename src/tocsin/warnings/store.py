@@ -93,7 +93,7 @@ class WarningStore(WarningImporter):
     def current(self, at: dt.datetime | None = None) -> list[Warning]:
         """Published warnings in effect at ``at`` or announced to start later: not yet ended."""
         at = to_utc(at) if at is not None else _now()
-        return [w for w in self.published(not_ended_at=at) if w.kind != "all_clear" and (w.ends is None or at < w.ends)]
+        return [w for w in self.published(not_ended_at=at) if w.kind != "all_clear"]  # not ended: in the query
 
     def _published_rows(self, conn: sa.Connection, *where: Any) -> list[Warning]:
         """The published real alerts (``REAL_ALERT``) meeting ``where``, by key."""
