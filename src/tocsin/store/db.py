@@ -326,9 +326,8 @@ class Store:
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, list[Toponym]] = {}
         with self._engine.connect() as conn:
-            for i in range(0, len(wanted), 500):
-                q = sa.select(reports.c.content_hash, reports.c.toponyms).where(
-                    reports.c.content_hash.in_(wanted[i : i + 500]))
+            for chunk in _chunks(wanted):
+                q = sa.select(reports.c.content_hash, reports.c.toponyms).where(reports.c.content_hash.in_(chunk))
                 found.update((h, [toponym_from_dict(t) for t in ts or []]) for h, ts in conn.execute(q))
         missing = next((h for h in wanted if h not in found), None)
         if missing is not None:
@@ -546,8 +545,8 @@ class Store:
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, list[StoredNotice]] = {h: [] for h in wanted}
         with self._engine.connect() as conn:
-            for i in range(0, len(wanted), 500):
-                q = _notices_with_reports().where(notices.c.report_hash.in_(wanted[i : i + 500]))
+            for chunk in _chunks(wanted):
+                q = _notices_with_reports().where(notices.c.report_hash.in_(chunk))
                 for r in conn.execute(q):
                     found[r.report_hash].append(_stored_notice(r))
         return found
@@ -628,6 +627,15 @@ def _notice_rows(report: Report, content_hash: str, extraction: Extraction) -> l
             }
         )
     return rows
+
+
+#: Content hashes per ``IN (...)`` query of the per-report reads (``report_toponyms``, ``report_notices``).
+_CHUNK = 500
+
+
+def _chunks(wanted: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(wanted), _CHUNK):
+        yield wanted[i : i + _CHUNK]
 
 
 def _notices_with_reports() -> sa.Select[Any]:
