@@ -163,8 +163,8 @@ class Store:
         wanted = list(dict.fromkeys(hashes))
         found: set[str] = set()
         with self._engine.connect() as conn:
-            for i in range(0, len(wanted), 500):
-                q = sa.select(reports.c.content_hash).where(reports.c.content_hash.in_(wanted[i : i + 500]))
+            for chunk in _chunks(wanted):
+                q = sa.select(reports.c.content_hash).where(reports.c.content_hash.in_(chunk))
                 found.update(conn.execute(q).scalars())
         return found
 
@@ -296,10 +296,10 @@ class Store:
             rows = conn.execute(q).all()
             hashes = [r.content_hash for r in rows]
             links = []
-            for i in range(0, len(hashes), 500):
+            for chunk in _chunks(hashes):
                 links += conn.execute(
                     sa.select(mentions.c.report_hash, mentions.c.event_id)
-                    .where(mentions.c.report_hash.in_(hashes[i : i + 500]))
+                    .where(mentions.c.report_hash.in_(chunk))
                     .order_by(mentions.c.report_hash, mentions.c.ordinal)
                 ).all()
         by_hash: dict[str, list[int]] = {}
@@ -385,7 +385,7 @@ class Store:
     ) -> list[StoredEvent]:
         ids = [r.id for r in rows]
         by_event: dict[int, list[SourceMention]] = {i: [] for i in ids}
-        for chunk_start in range(0, len(ids) if with_mentions else 0, 500):
+        for chunk in _chunks(ids if with_mentions else []):
             q = (
                 sa.select(
                     mentions.c.id,
@@ -399,7 +399,7 @@ class Store:
                     reports.c.text,
                 )
                 .join(reports, reports.c.content_hash == mentions.c.report_hash)
-                .where(mentions.c.event_id.in_(ids[chunk_start : chunk_start + 500]))
+                .where(mentions.c.event_id.in_(chunk))
                 .order_by(*merging.stable_order())
             )
             for m in conn.execute(q):
@@ -629,11 +629,11 @@ def _notice_rows(report: Report, content_hash: str, extraction: Extraction) -> l
     return rows
 
 
-#: Content hashes per ``IN (...)`` query of the per-report reads (``report_toponyms``, ``report_notices``).
+#: Keys per ``IN (...)`` query when many rows are read by key.
 _CHUNK = 500
 
 
-def _chunks(wanted: list[str]) -> Iterator[list[str]]:
+def _chunks(wanted: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for i in range(0, len(wanted), _CHUNK):
         yield wanted[i : i + _CHUNK]
 
