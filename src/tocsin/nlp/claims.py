@@ -212,14 +212,14 @@ def _pronouns_named(doc: Doc, found: list[Attribution]) -> list[Attribution]:
                 attribution = Attribution(earlier[-1], attribution.start, attribution.end,
                                           attribution.source_start, attribution.source_end)
                 people.append((here, attribution.source_start, attribution.source))
-        elif _one_person(doc, attribution):
+        elif _one_person(source):
             people.append((here, attribution.source_start, attribution.source))
         out.append(attribution)
     return out
 
 
-def _one_person(doc: Doc, attribution: Attribution) -> bool:
-    span = doc.char_span(attribution.source_start, attribution.source_end, alignment_mode="expand")
+def _one_person(span: Span | None) -> bool:
+    """A source that is one person: a PERSON name, or a title such as "the governor"."""
     if span is None or not len(span) or span.root.lower_ in ("he", "she", "they", "we", "it"):
         return False
     return any(e.label_ == "PERSON" for e in span.ents) or (

@@ -27,6 +27,7 @@ from tocsin.nlp.events_select import (
     sentence_tokens,
 )
 from tocsin.nlp.paragraphs import dateline_end
+from tocsin.nlp.roles import trigger_root
 
 __all__ = ["CONTEXT_SENTENCES", "PROTEST_SEVERITY", "group_triggers", "inside", "severity"]
 
@@ -78,12 +79,13 @@ def group_triggers(
     index_of = {start: i for i, (start, _) in enumerate(sentences)}
     groups: list[Group] = []
     last_index = -10
+    filed = dateline_end(text)
     for trigger in sorted(doc._.triggers or [], key=lambda t: t.sent_start):
         sent = (trigger.sent_start, trigger.sent_end)
         index = index_of.get(trigger.sent_start, -1)
         if no_event(doc, text, trigger, dates, len(sentences) >= ARTICLE_SENTENCES):
             continue
-        joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates)
+        joined = _joined(doc, text, groups, trigger, index, last_index, toponyms, dates, filed)
         if joined is not None:
             joined.triggers.append(trigger)
             if sent not in joined.sentences:
@@ -129,8 +131,9 @@ def _joined(
     last_index: int,
     toponyms: list[Toponym],
     dates: list[DateMention],
+    filed: int,
 ) -> Group | None:
-    """The earlier group this trigger tells more of, if any.
+    """The earlier group this trigger tells more of, if any (``filed``: where the report's dateline ends).
 
     The next sentence continuing the last event with the same sub-type; else an earlier event of
     the same sub-type; else, for a definite back-reference ("the attack", "the village"), the last
@@ -156,7 +159,7 @@ def _joined(
             candidates.append(last)
         candidates += [g for g in reversed(groups) if _party_account(doc, g, trigger)]
     for group in candidates:
-        if _same_time_and_place(text, group, trigger, toponyms, dates, referred=referred):
+        if _same_time_and_place(text, group, trigger, toponyms, dates, filed, referred=referred):
             return group
     return None
 
@@ -211,8 +214,8 @@ def _casualty_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
     if event_type_of(trigger.sub_event_type) not in VIOLENT_TYPES or not (
             event_type_of(told) in VIOLENT_TYPES or told in PROTEST_SEVERITY):
         return False  # a protest's toll too: "police fired tear gas at protesters ... two people were shot dead"
-    words = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
-    if words is None or not is_cued(trigger) or words.root.lemma_.lower() not in CASUALTY_LEMMAS:
+    root = trigger_root(doc, trigger)
+    if root is None or not is_cued(trigger) or root.lemma_.lower() not in CASUALTY_LEMMAS:
         return False
     tokens = sentence_tokens(doc, trigger)
     if any(t.lemma_.lower() in EVENT_NOUNS and t.pos_ == "NOUN" for t in tokens):
@@ -227,7 +230,8 @@ def _casualty_account(doc: Doc, group: Group, trigger: Trigger) -> bool:
 
 
 def _same_time_and_place(
-    text: str, group: Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention], *, referred: bool
+    text: str, group: Group, trigger: Trigger, toponyms: list[Toponym], dates: list[DateMention], filed: int, *,
+    referred: bool,
 ) -> bool:
     """The trigger's sentence gives no date the group lacks, and no other place than the group's.
 
@@ -241,7 +245,6 @@ def _same_time_and_place(
     for start, end in group.sentences:
         known_dates |= _dates_in(dates, start, end)
         known += [t for t in toponyms if start <= t.start and t.end <= end]
-    filed = dateline_end(text)
     if filed and not text[filed : group.sentences[0][0]].strip():  # the lede: the dateline's day is its own
         known_dates |= _dates_in(dates, 0, filed)
     if _dates_in(dates, trigger.sent_start, trigger.sent_end) - known_dates:

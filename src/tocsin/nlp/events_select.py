@@ -401,10 +401,9 @@ def _habitual(doc: Doc, trigger: Trigger) -> bool:
     evacuation, citing daily Russian shelling", "amid constant attacks")."""
     if any(tok.lower_ in HABITUAL and _present(tok.head) for tok in sentence_tokens(doc, trigger)):
         return True
-    words = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
-    if words is None or not is_cued(trigger) or words.root.pos_ != "NOUN":
+    noun = trigger_root(doc, trigger)
+    if noun is None or not is_cued(trigger) or noun.pos_ != "NOUN":
         return False
-    noun = words.root
     background = noun.head.lower_ in BACKGROUND_PREPS or (noun.dep_ == "dobj" and noun.head.lemma_.lower() == "cite")
     return background and any(c.dep_ == "amod" and c.lower_ in HABITUAL_ADJECTIVES for c in noun.children)
 
