@@ -1006,3 +1006,19 @@ def test_what_keeps_happening_given_as_background_is_no_event(nlp: Language, tex
                                                                expected: int) -> None:
     setup = Setup(triggers=[(trigger, SHELLING, 0.9)], dates=[], toponyms=[])
     assert len(run(nlp, text, setup)._.events) == expected
+
+
+def test_a_protest_has_its_own_place_toll_and_crowd_not_its_grievances(nlp: Language) -> None:
+    text = "Hundreds rallied in Konya on Friday to protest an airstrike that killed 12 soldiers in Idlib, Syria."
+    setup = Setup(
+        triggers=[("rallied", "Peaceful protest", 0.9)],
+        dates=[("on Friday", dt.date(2025, 2, 28))],
+        counts=[("12", "fatalities", 12)],
+        # the report's other names point to Syria: the grievance's place still is not the protest's
+        toponyms=[place(text, "Konya", "TR", country="Turkey"), place(text, "Idlib"),
+                  place(text, "Syria", feature_code="PCLI", geo_precision=3)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.location.name == "Konya"
+    assert event.fatalities is None
+    assert event.actor1 == "Protesters (Turkey)"

@@ -11,8 +11,8 @@ import pytest
 from eventkit import Setup, load, place, run
 from spacy.language import Language
 
-from tocsin.model import Toponym
-from tocsin.nlp.events_select import quoted_spans
+from tocsin.model import Toponym, Trigger
+from tocsin.nlp.events_select import grievance_tokens, quoted_spans
 
 STRIKE = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
@@ -482,3 +482,38 @@ def test_a_whole_sentence_of_a_threat_or_a_vow_is_no_event(
 )
 def test_failed_talks_are_no_agreement(nlp: Language, text: str, trigger: str, expected: int) -> None:
     assert len(run(nlp, text, Setup(triggers=[(trigger, "Agreement", 0.9)]))._.events) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "grievance", "not_grievance"),
+    [
+        ("Hundreds rallied in Konya on Friday to protest an airstrike that killed 12 soldiers in Idlib.", "rallied",
+         ["airstrike", "killed", "Idlib"], ["Konya", "Friday"]),
+        ("Residents protested in Mosul on Sunday against the arrest of an activist by security forces.", "protested",
+         ["arrest", "forces"], ["Mosul", "Residents"]),
+        ("Traders shut their shops in Kano in protest over the killing of two herders.", "shut",
+         ["killing", "two", "herders"], ["Kano", "shops"]),
+        ("Activists held a sit-in outside parliament in Amman against the peace plan.", "sit",
+         ["plan"], ["Amman", "parliament"]),
+        # what a road block blocks is no grievance; what it protests is
+        ("Farmers blocked a road in Punjab to protest land seizures.", "blocked", ["seizures"], ["road", "Punjab"]),
+    ],
+)
+def test_what_a_protest_is_about(nlp: Language, text: str, cue: str, grievance: list[str],
+                                 not_grievance: list[str]) -> None:
+    doc = nlp(text)
+    start = text.index(cue)
+    trigger = Trigger(sub_event_type="Peaceful protest", score=0.9, start=start, end=start + len(cue), text=cue,
+                      sent_start=0, sent_end=len(text))
+    found = {doc[i].text for i in grievance_tokens(doc, [trigger])}
+    assert set(grievance) <= found
+    assert not set(not_grievance) & found
+
+
+def test_no_protest_no_grievance(nlp: Language) -> None:
+    text = "The UN condemned the airstrike that killed 12 people in Idlib."
+    doc = nlp(text)
+    start = text.index("airstrike")
+    trigger = Trigger(sub_event_type="Air/drone strike", score=0.9, start=start, end=start + 9, text="airstrike",
+                      sent_start=0, sent_end=len(text))
+    assert grievance_tokens(doc, [trigger]) == frozenset()

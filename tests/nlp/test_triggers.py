@@ -361,3 +361,17 @@ def test_case_cross_validation_scores_every_snippet_with_a_model_that_never_saw_
     assert result["per_class"]["Air/drone strike"]["support"] == 2  # type: ignore[index]
     assert result["unseen_not_forced"] == 1.0
     assert result["weighted_f1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_type"),
+    [
+        # the airstrike is what the rally is against: the sentence tells a protest
+        ("Hundreds of people rallied in central Konya on Friday to protest an airstrike that killed 12 Turkish "
+         "soldiers in Idlib, Syria.", "Peaceful protest"),
+        # no protest in the sentence: the airstrike is its news
+        ("The UN condemned the airstrike that killed 12 people in Idlib on Friday.", "Air/drone strike"),
+    ],
+)
+def test_a_protest_against_violence_is_the_protest(nlp: Language, sentence: str, sub_type: str) -> None:
+    assert [t.sub_event_type for t in nlp(sentence)._.triggers] == [sub_type]

@@ -52,6 +52,7 @@ from tocsin.nlp.events_places import reference_point, settlement_name
 from tocsin.nlp.events_select import (
     LEDE_SENTENCES,
     Group,
+    grievance_tokens,
     history,
     launched_to_take,
     main_first,
@@ -147,12 +148,21 @@ class _Builder:
         local = [a.country_code for a in self.actors if a.country_code and a.inter in (2, 3, 4)]
         named = [a.country_code for a in self.actors if a.country_code and a.inter != 8]
         self.focus = country_focus(doc, named, local)
+        self.grievances = grievance_tokens(doc, list(doc._.triggers or []))
+        """Tokens that tell what a protest is about: no event, place or toll of their own."""
         self.dateline_end = dateline_end(self.text)
         """Where the report's dateline ends (0: none); its date is the filing day, not an event's."""
         self.place_code: str | None = None
         """The country code of the place :meth:`_location` chose for the event being built."""
         self.article = False
         """A news article (``ARTICLE_SENTENCES`` or more), not a short note: set by :meth:`build`."""
+
+    def _grieved(self, start: int, end: int) -> bool:
+        """Is the text at start..end part of what a protest is about ("to denounce the killing of two herders")?"""
+        if not self.grievances:
+            return False
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return span is not None and len(span) > 0 and span.root.i in self.grievances
 
     def _span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
@@ -433,9 +443,11 @@ class _Builder:
                 event.reasons[key] = mention.note
             return
         if crowd_kind is not None and crowd_kind in self.dictionary.groups:
+            where = "country of the report" if code else "the report names no country"
+            if crowd_kind in PROTEST_KINDS.values() and self.place_code:  # of the country it gathers in
+                code, where = self.place_code, "country of the event's place"
             setattr(event, key, self.dictionary.group_name(crowd_kind, code))
             setattr(event, inter_key, self.dictionary.groups[crowd_kind].inter)
-            where = "country of the report" if code else "the report names no country"
             event.reasons[key] = f"inferred: a {event.event_type} event always has {crowd_kind}; {where}"
             return
         event.reasons[key] = "no actor named in the event's sentences"
@@ -462,12 +474,12 @@ class _Builder:
             # "Kalle, a village 17 km from Maiduguri": the distance's reference point is not the place
             specific = _without_containers([t for t in body if not reference_point(self.text, t)] or body)
             root = trigger_root(self.doc, trigger)
-            chosen = min(specific, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
+            chosen = min(specific, key=lambda t: self._rank_place(t, root, trigger))
             self._put(event, chosen)
             self._settlement(event, chosen, inside)
         elif resolved:
             root = trigger_root(self.doc, trigger)
-            best = min(resolved, key=lambda t: _place_rank(self.doc, self.text, t, root, trigger, self.focus))
+            best = min(resolved, key=lambda t: self._rank_place(t, root, trigger))
             if main is not None and not _is_country(main) and main.country_code in (best.country_code, self.focus):
                 self._put(event, main, "report's main place: the event's sentences name only a country")
             else:
@@ -481,6 +493,12 @@ class _Builder:
             event.reasons["location"] = f"unresolved: {inside[0].reason or 'not in the gazetteer'}"
         else:
             event.reasons["location"] = "no place in text"
+
+    def _rank_place(self, toponym: Toponym, root: Token | None, trigger: Trigger) -> tuple[object, ...]:
+        """A protest's grievance ("to protest an airstrike in Idlib") is not where it was held, whatever
+        country the report is about; then :func:`_place_rank`."""
+        grieved = self._grieved(toponym.start, toponym.end)
+        return (grieved, *_place_rank(self.doc, self.text, toponym, root, trigger, self.focus))
 
     def _settlement(self, event: Event, area: Toponym, inside: list[Toponym]) -> None:
         """A village the gazetteer lacks, named in the event's sentences as one ("Nyalun community in Wase Local
@@ -525,7 +543,11 @@ class _Builder:
     # --- counts ----------------------------------------------------------------------------
     def _counts(self, event: Event, group: Group, kind: str) -> None:
         ranges = group.sentences + group.context
-        counts = sorted((c for c in self.counts if c.kind == kind and _inside(c.start, c.end, ranges)), key=_start)
+        counts = sorted(
+            (c for c in self.counts if c.kind == kind and _inside(c.start, c.end, ranges)
+             and not self._grieved(c.start, c.end)),
+            key=_start,
+        )
         if not counts:
             self._no_count(event, group, kind)
             return

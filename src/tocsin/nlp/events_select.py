@@ -33,6 +33,7 @@ __all__ = [
     "LEDE_SENTENCES",
     "history",
     "is_cued",
+    "grievance_tokens",
     "launched_to_take",
     "main_first",
     "supporting",
@@ -94,6 +95,16 @@ SAYING = SPEECH_LEMMAS | {"read"}
 COMING_VERBS = frozenset("come loom approach".split())
 HANDING_VERBS = frozenset("drop distribute deliver scatter hand airdrop throw spread".split())
 HARMLESS_OBJECTS = frozenset("leaflet flyer flier pamphlet brochure message aid food supply".split())
+#: The sub-types of a protest, whose cause a sentence may name ("marched to denounce the killing of a journalist").
+PROTEST_SUB_TYPES = frozenset(
+    ("Peaceful protest", "Protest with intervention", "Excessive force against protesters", "Violent demonstration")
+)
+#: Words whose object is what a protest is about: "to protest an airstrike", "denounced the arrest of".
+GRIEVANCE_WORDS = frozenset("protest denounce condemn decry deplore mourn commemorate oppose demand".split())
+#: Prepositions that name it after a protest word: "marched against the arrest", "in protest over the killing".
+GRIEVANCE_PREPS = frozenset("against over".split())
+#: Dependency links from a grievance word to what the protest is about.
+_GRIEVANCE_LINKS = frozenset(("dobj", "ccomp"))
 #: Dependency links that keep a word inside the object or "from" phrase of a verb.
 _OBJECT_LINKS = frozenset(("pcomp", "pobj", "prep", "dobj", "nsubjpass", "compound", "amod"))
 _MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -381,6 +392,43 @@ def _prevented(token: Token) -> bool:
             lemma = current.lemma_.lower()
             return lemma in BAN_VERBS or (through_from and lemma in PREVENT_FROM_VERBS)
     return False
+
+
+def grievance_tokens(doc: Doc, triggers: list[Trigger]) -> frozenset[int]:
+    """The tokens that tell what a protest is about, not what happened at it: "rallied to protest an airstrike
+    that killed 12 soldiers in Idlib", "protested against the arrest of an activist by security forces", "in
+    protest over the killing of two herders", "demanded justice for a student who was beaten to death". ACLED
+    codes the protest alone, where it was held and with its own toll; the grievance was coded when it happened.
+
+    Only sentences with a protest reading are read: "the UN condemned the attack that killed 12" is the attack's
+    news, not a protest's cause."""
+    protests = {root.i: root for t in triggers if t.sub_event_type in PROTEST_SUB_TYPES
+                if (root := trigger_root(doc, t)) is not None}
+    if not protests:
+        return frozenset()
+    found: set[int] = set()
+    for head in _grievance_heads(protests):
+        # "protested the killing", but "blocked a road to protest land seizures": a road is no grievance
+        objects = head.lemma_.lower() in GRIEVANCE_WORDS
+        for child in head.children:
+            prep = child.dep_ == "prep" and child.lower_ in GRIEVANCE_PREPS
+            if prep or (objects and child.dep_ in _GRIEVANCE_LINKS):
+                found.update(t.i for t in child.subtree if t.i not in protests)
+    return frozenset(found)
+
+
+def _grievance_heads(protests: dict[int, Token]) -> list[Token]:
+    """The protest words, their clauses' verbs, and the words of protesting in their sentences ("rallied ... to
+    protest", "protesters who were denouncing", "in protest over"): what they are against names a grievance."""
+    heads: dict[int, Token] = {}
+    for root in protests.values():
+        heads[root.i] = root
+        verb = _clause_verb(root)  # "protesters demanded justice", "held a sit-in against the plan"
+        if verb is not None:
+            heads[verb.i] = verb
+        # "rallied to protest", "protesters who were denouncing", "in protest over the killing"
+        heads.update((t.i, t) for t in root.sent if t.lemma_.lower() in GRIEVANCE_WORDS)
+    return list(heads.values())
 
 
 def _aggregate(text: str, trigger: Trigger, dates: list[DateMention]) -> bool:

@@ -26,6 +26,7 @@ from tocsin.errors import ConfigError, E
 from tocsin.model import Trigger
 from tocsin.nlp.claims import denied_spans
 from tocsin.nlp.classify import NONE, LinearModel
+from tocsin.nlp.events_select import GRIEVANCE_PREPS, GRIEVANCE_WORDS, PROTEST_SUB_TYPES, grievance_tokens
 from tocsin.nlp.pipeline import doc_text
 from tocsin.nlp.triggers_match import best_span
 from tocsin.nlp.triggers_parse import parse_features, parse_texts
@@ -98,6 +99,26 @@ def _trigger_for(sent: Span, label: str, score: float, doc_text: str) -> Trigger
     )
 
 
+def _protest_reading(doc: Doc, sent: Span, ranked: list[tuple[str, float]], full: str) -> Trigger | None:
+    """The protest a sentence tells when the cue of its best reading is the protest's cause: "hundreds rallied in
+    Konya to protest an airstrike that killed 12 soldiers" is a protest, not an airstrike (ACLED codes the
+    airstrike when it happened). The score stays the sentence's: only its type changes."""
+    label, score = ranked[0]
+    if label in PROTEST_SUB_TYPES or not any(
+        t.lemma_.lower() in GRIEVANCE_WORDS or t.lower_ in GRIEVANCE_PREPS for t in sent
+    ):
+        return None
+    protest_label = next((name for name, _ in ranked if name in PROTEST_SUB_TYPES), "Peaceful protest")
+    protest = _trigger_for(sent, protest_label, score, full)
+    if (protest.start, protest.end) == (sent.start_char, sent.end_char):
+        return None  # no protest word in the sentence
+    cue = _trigger_for(sent, label, score, full)
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if span is None or not len(span) or span.root.i not in grievance_tokens(doc, [protest]):
+        return None
+    return protest
+
+
 class TriggerClassifier:
     """Writes ``doc._.triggers``: one Trigger per sentence that describes an ACLED event."""
 
@@ -125,7 +146,7 @@ class TriggerClassifier:
             )
             if ranked:
                 label, score = ranked[0]
-                triggers.append(_trigger_for(sent, label, score, full))
+                triggers.append(_protest_reading(doc, sent, ranked, full) or _trigger_for(sent, label, score, full))
         doc._.triggers = triggers
         return doc
 
