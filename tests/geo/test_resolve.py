@@ -667,3 +667,25 @@ def test_a_name_and_its_container_are_read_together(places_nlp) -> None:  # type
     toponyms = _toponyms(places_nlp, "Party members beat an election monitor in Dowa (Central) on Saturday.")
     assert (_by_name(toponyms, "Dowa").country_code, _by_name(toponyms, "Dowa").admin1) == ("MW", "Central Region")
     assert _by_name(toponyms, "Central").country_code == "MW"
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        # GeoNames has towns of these names (Middle East, Maryland; Levant, Kansas; Horn, Germany)
+        ("Activists in Amman protested against the US Middle East peace plan.", "Middle East"),
+        ("Drought and conflict have displaced millions across the Horn of Africa.", "Horn of Africa"),
+        ("The group has expanded its operations across the Levant.", "Levant"),
+        ("Gangs move cocaine through Central America to the United States.", "Central America"),
+    ],
+)
+def test_a_world_region_is_no_one_place(places_nlp, text: str, region: str) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, text)
+    found = _by_name(toponyms, region)
+    assert not found.resolved and found.reason == "a region of the world, not one place"
+    assert not any(region in t.name or t.name in region and t.resolved for t in toponyms if t is not found)
+
+
+def test_a_country_named_like_a_region_stays_the_country(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Armed groups attacked a village in the Central African Republic on Monday."
+    assert _by_name(_toponyms(places_nlp, text), "Central African Republic").country_code == "CF"

@@ -103,6 +103,15 @@ _KIN_GROUP_AFTER = re.compile(
 _WATER_NAME = re.compile(
     r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$|(?:(?:North|South)(?:ern)?\s+)?(?:Pacific|Atlantic)$"
 )
+#: Regions of the world that news names ("the Middle East", "the Horn of Africa", "the Levant"): no one place,
+#: and never the towns GeoNames has of their names (Middle East, Maryland; Levant, Kansas; Horn, Germany).
+_WORLD_REGION = re.compile(
+    r"\b(?:(?:Middle|Near|Far) East|Horn of Africa|(?:West|East|North|Southern|Central|Sub-Saharan) Africa"
+    r"|Great Lakes region|Lake Chad (?:Basin|region)|Maghreb|Levant|Arabian Peninsula|(?:Persian|Arabian) Gulf"
+    r"|Gulf region|(?:Western )?Balkans|(?:North |South )?Caucasus|(?:Central|South|East|South-?\s?East) Asia"
+    r"|Asia-Pacific|Indo-Pacific|(?:Latin|Central) America|Caribbean|Scandinavia|Baltics|Baltic states"
+    r"|(?:Western|Eastern|Central|Southern|Northern) Europe)\b(?![-\w])"
+)
 _WATER_BEFORE = re.compile(r"\bthe\s+(?:(?:north|south|east|west)(?:ern)?\s+)?$", re.IGNORECASE)
 _NEAR_BEFORE = re.compile(
     r"\b(near|nearby|outside|around|outskirts of|suburbs? of|vicinity of|countryside of|area of|"
@@ -645,6 +654,16 @@ def _whole_name(inside: list[tuple[int, int, str]], start: int, end: int) -> boo
     return len(inside) == 1 and inside[0][:2] == (start, end)
 
 
+def _world_regions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A world region written in the text replaces the mentions inside it ("Horn" of "the Horn of Africa") by
+    one mention of ``source`` "region", which the resolver reports as no one place."""
+    regions = [Mention(m.group(), m.start(), m.end(), source="region") for m in _WORLD_REGION.finditer(text)]
+    if not regions:
+        return mentions
+    kept = [m for m in mentions if not any(r.start < m.end and m.start < r.end for r in regions)]
+    return kept + regions
+
+
 def _water(text: str, mention: Mention) -> bool:
     """"the Red Sea", "the southern Red Sea", "Gulf of Aden", "the South Pacific": the sea, not Sudan's Red Sea
     state ("Red Sea state", "Hodeidah Red Sea port city" are not the sea) nor Pacific, Missouri."""
@@ -789,6 +808,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
         taken.append((start, end))
     # "pro-Turkey factions", "anti-Houthi forces": an allegiance, not a place
     mentions = [m for m in mentions if not _ALLEGIANCE_BEFORE.search(text, max(0, m.start - 5), m.start)]
+    mentions = _world_regions(text, mentions)
     for m in mentions:
         m.water = _water(text, m)
         m.sponsor = _SPONSOR_AFTER.match(text, m.end) is not None

@@ -852,6 +852,8 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
     return None
 
 
+#: Why a world region ("the Middle East", "the Horn of Africa") is left unresolved.
+WORLD_REGION = "a region of the world, not one place"
 #: Switch for A/B measurement: a town named exactly, in a country bordering one the report names, is kept.
 NEIGHBOURS_AT_WAR = True
 #: The smallest town kept that way (5,000 people: Vovchansk 17,000 and Kfar Kila 5,900 are kept).
@@ -889,7 +891,9 @@ def resolve_mentions(
     """Resolve place mentions of one text against the gazetteer, in context; one Toponym per mention."""
     gaz = gazetteer
     demonym_focus = demonym_focus or Counter()
-    states = [_State(m, _candidates(gaz, m)) for m in mentions]
+    mentions = list(mentions)
+    regions = [m for m in mentions if m.source == "region"]
+    states = [_State(m, _candidates(gaz, m)) for m in mentions if m.source != "region"]
     screening = any(st.mention.source not in ("ner", "paren") for st in states)
     _run(gaz, text, states, demonym_focus, passes=1 if screening else 2)
     if screening:
@@ -928,6 +932,7 @@ def resolve_mentions(
         if margin is not None and margin < 1.0:
             reason = f"ambiguous: {len(ranked)} candidates, margin {margin:.2f}"
         out.append(_resolved(gaz, row, surface, m.start, m.end, _precision(gaz, row, m), reason))
+    out.extend(Toponym(name=text[m.start:m.end], start=m.start, end=m.end, reason=WORLD_REGION) for m in regions)
     out.extend(_capital_toponyms(gaz, text, out, final_focus))
     out.sort(key=lambda t: t.start)
     return out
