@@ -375,3 +375,17 @@ def test_case_cross_validation_scores_every_snippet_with_a_model_that_never_saw_
 )
 def test_a_protest_against_violence_is_the_protest(nlp: Language, sentence: str, sub_type: str) -> None:
     assert [t.sub_event_type for t in nlp(sentence)._.triggers] == [sub_type]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the sourcing at the end ("..., health officials said") is what made the whole sentence read as no event
+    ("An Israeli strike on a house in Deir al-Balah killed five people, including two children, on Thursday, "
+     "Palestinian health officials said.", 1),
+    # a statement about something else stays no event when read alone
+    ("The ministry said on Monday that it would review the budget of the health service next year.", 0),
+])
+def test_a_report_is_read_without_its_sourcing(load_pipeline: Callable[..., Language], sentence: str,
+                                               expected: int) -> None:
+    nlp = load_pipeline("tocsin_actors", "tocsin_claims", "tocsin_triggers")
+    assert classify_text(sentence) == []  # the whole sentence, sourcing and all, reads as no event
+    assert len(nlp(sentence)._.triggers) == expected

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from tocsin.errors import ConfigError, E
-from tocsin.model import Trigger
+from tocsin.model import ActorMention, Attribution, Trigger
 from tocsin.nlp.claims import denied_spans
 from tocsin.nlp.classify import NONE, LinearModel
 from tocsin.nlp.events_select import GRIEVANCE_PREPS, GRIEVANCE_WORDS, PROTEST_SUB_TYPES, grievance_tokens
@@ -135,20 +135,51 @@ class TriggerClassifier:
         triggers: list[Trigger] = []
         full = doc_text(doc)  # a slice of it per sentence
         actors = (doc._.actors or []) if self.model.parse else []
+        attributions = doc._.attributions or []
         for sent in doc.sents:
             text = full[sent.start_char : sent.end_char]
             if not text.strip():
                 continue
-            extra = parse_features(sent, actors) if self.model.parse else []
-            ranked = classify_text(
-                text, threshold=self.threshold, model_path=self.model_path, none_threshold=self.none_threshold,
-                extra=extra,
-            )
+            ranked = self._ranked(sent, text, actors)
+            if not ranked:
+                # "An Israeli strike ... killed five people, health officials said": the sourcing is not what
+                # happened; read what is reported alone
+                reported = _reported_stretch(doc, sent, attributions)
+                if reported is not None:
+                    ranked = self._ranked(reported, full[reported.start_char : reported.end_char], actors)
             if ranked:
                 label, score = ranked[0]
                 triggers.append(_protest_reading(doc, sent, ranked, full) or _trigger_for(sent, label, score, full))
         doc._.triggers = triggers
         return doc
+
+    def _ranked(self, span: Span, text: str, actors: Sequence[ActorMention]) -> list[tuple[str, float]]:
+        extra = parse_features(span, actors) if self.model.parse else []
+        return classify_text(
+            text, threshold=self.threshold, model_path=self.model_path, none_threshold=self.none_threshold,
+            extra=extra,
+        )
+
+
+#: A reported stretch needs this share of its sentence to be read alone: the sentence is that report plus its
+#: sourcing ("..., medics said"), not a statement about something else.
+REPORTED_SHARE = 0.6
+
+
+def _reported_stretch(doc: Doc, sent: Span, attributions: Sequence[Attribution]) -> Span | None:
+    """The longest statement inside ``sent`` that is most of it ("An Israeli strike on a house killed five
+    people" in "..., Palestinian health officials said."), without its speaker; None when there is none."""
+    inside = [
+        a for a in attributions
+        if sent.start_char <= a.start and a.end <= sent.end_char
+        and not (a.start <= a.source_start and a.source_end <= a.end)
+        and a.end - a.start >= REPORTED_SHARE * (sent.end_char - sent.start_char)
+    ]
+    if not inside:
+        return None
+    best = max(inside, key=lambda a: a.end - a.start)
+    span = doc.char_span(best.start, best.end, alignment_mode="contract")
+    return span if span is not None and len(span) else None
 
 
 @Language.factory(
