@@ -60,6 +60,7 @@ from tocsin.nlp.events_select import (
     side_event_kept,
     supporting,
 )
+from tocsin.nlp.events_weapons import air_strike
 from tocsin.nlp.paragraphs import dateline_end
 from tocsin.nlp.pipeline import doc_text
 from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
@@ -218,10 +219,26 @@ class _Builder:
         self.place_code = None
         self._location(event, group, first)
         self._actors(event, group, first)
+        struck = air_strike(self.doc, first, event.inter1, "actor1" in event.evidence)
+        if struck is not None:  # "an Israeli strike on a house killed five": read as the killing, coded as the strike
+            self._from_the_air(event, struck)
         self._claimed(event, first)
         self._counts(event, group, "fatalities")
         self._counts(event, group, "displaced")
         return event
+
+    def _from_the_air(self, event: Event, struck: tuple[str, int, int]) -> None:
+        """An attack reading that :func:`~tocsin.nlp.events_weapons.air_strike` says is an air/drone strike."""
+        why, start, end = struck
+        event.sub_event_type = "Air/drone strike"
+        event.event_type = event_type_of(event.sub_event_type)
+        event.reasons["sub_event_type"] = why
+        event.evidence["event_type"] = event.evidence["sub_event_type"] = self._span(start, end)
+        if event.inter1 is not None and "actor1" not in event.evidence:  # an air force, not an unidentified group
+            event.actor1 = event.inter1 = None
+            event.reasons["actor1"] = "no actor named in the event's sentences"
+        if event.reasons.get("actor2", "").startswith("inferred"):
+            event.reasons["actor2"] = "inferred: the victims of a strike read as an attack on civilians"
 
     # --- claimed events --------------------------------------------------------------------
     def _claimed(self, event: Event, trigger: Trigger) -> None:
