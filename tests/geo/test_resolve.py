@@ -689,3 +689,19 @@ def test_a_world_region_is_no_one_place(places_nlp, text: str, region: str) -> N
 def test_a_country_named_like_a_region_stays_the_country(places_nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Armed groups attacked a village in the Central African Republic on Monday."
     assert _by_name(_toponyms(places_nlp, text), "Central African Republic").country_code == "CF"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an aside in parentheses does not break "X neighbourhood in Y"
+        "A roadside bomb wounded two policemen in the Jadida neighbourhood (near the old market) in Baquba.",
+        # a town written as holding a place rules out a namesake in another country, far away
+        "A roadside bomb wounded two policemen in the Jadida neighbourhood in Baquba.",
+    ],
+)
+def test_a_place_inside_a_town_is_not_a_namesake_abroad(places_nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    toponyms = _toponyms(places_nlp, text)
+    jadida = _by_name(toponyms, "Jadida")
+    assert not jadida.resolved and jadida.reason is not None and jadida.reason.startswith("no place of this name in")
+    assert _by_name(toponyms, "Baquba").country_code == "IQ"

@@ -99,6 +99,8 @@ _CONTAIN_BETWEEN = re.compile(
     r"(?:ern)?\s+)?$",
     re.I,
 )
+#: A parenthesis between two names that holds no place name (the next mention would start inside it).
+_ASIDE = re.compile(r"(?<=\w)\s*\([^()]{1,40}\)\s*(?=\w)")
 _CONTAIN_WORD = re.compile(r"[,(]|\b(?:in|of|near|outside)\b", re.I)
 _ABBREVIATION = re.compile(r"^[A-Z&]{1,4}$")
 
@@ -222,6 +224,8 @@ def _link_containers(text: str, states: list[_State], gaz: Gazetteer | None = No
         between = text[a.end:b.start]
         if len(between) > 60 or "\n" in between or "." in between.replace("St.", ""):
             continue
+        # "al-Jadida area (9 Nissan) in Baghdad", "Sida village (Kurdish name) in Zap": an aside names no place
+        between = _ASIDE.sub(" ", between)
         if a.source == b.source == "paren" and between.strip() in ("", ","):
             states[i].container = i + 1  # "(Hays Al Hudaydah)": district, then its province
             continue
@@ -773,6 +777,9 @@ def _kept_candidates(gaz: Gazetteer, st: _State, focus: _Focus, anchors: list[in
     return st.candidates if _accept(gaz, st, focus, anchors) else []
 
 
+#: A place in another country than the town written as holding it is that town's only this close to it (GeoNames
+#: files East Jerusalem's neighbourhoods under Palestine, Jerusalem under Israel).
+_ACROSS_BORDER_KM = 50.0
 #: A town below this size written before a district's name lies in that district ("Cawayan, Masbate"); a bigger
 #: one before another city's name is a list ("Vancouver, Calgary, Edmonton").
 _SMALL_TOWN = 50_000
@@ -796,6 +803,13 @@ def _doubt(gaz: Gazetteer, states: list[_State], i: int, focus: _Focus) -> str |
             and not _contained(gaz, states[outer_i], outer, row)
             and not any(_contains(gaz, c.row, row) for c in states[outer_i].candidates)
         ):
+            return f"no place of this name in {gaz.name[outer]}"
+        if (
+            gaz.kind[outer] == KIND_CITY and gaz.cc[outer] and gaz.cc[row] != gaz.cc[outer]
+            and not any(gaz.cc[c.row] == gaz.cc[row] for c in states[outer_i].candidates)
+            and distance_km(gaz.lat[outer], gaz.lon[outer], gaz.lat[row], gaz.lon[row]) >= _ACROSS_BORDER_KM
+        ):
+            # "Jadida neighbourhood in Baquba" is not Morocco's El Jadida ("Shufat neighbourhood of Jerusalem" stays)
             return f"no place of this name in {gaz.name[outer]}"
         regions = [
             c.row for c in states[outer_i].candidates
