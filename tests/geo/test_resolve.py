@@ -705,3 +705,9 @@ def test_a_place_inside_a_town_is_not_a_namesake_abroad(places_nlp, text: str) -
     jadida = _by_name(toponyms, "Jadida")
     assert not jadida.resolved and jadida.reason is not None and jadida.reason.startswith("no place of this name in")
     assert _by_name(toponyms, "Baquba").country_code == "IQ"
+
+
+def test_a_town_in_a_country_bordering_the_reports_is_preferred(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # Katiba Macina is Mali's; Burkina Faso's Barani (exact name) beats India's Baruni (an alternate name, bigger)
+    text = "Katiba Macina militants attacked a gendarmerie post in the area of Barani on Monday."
+    assert _by_name(_toponyms(places_nlp, text), "Barani").country_code == "BF"

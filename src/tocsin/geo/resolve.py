@@ -63,6 +63,7 @@ WEIGHTS: dict[str, float] = {
     "match_loose": -1.0,
     "match_skeleton": -3.0,
     "focus": 4.0,
+    "focus_neighbour": 1.0,
     "container": 6.0,
     "container_miss": -2.0,
     "proximity": 3.0,
@@ -433,7 +434,10 @@ def _score_all(gaz: Gazetteer, states: list[_State], capitals: set[int], context
             score = _prior(gaz, cand, st.mention, capitals)
             if row in shadow:
                 score += w["seat_shadow"]
-            score += w["focus"] * focus.share(gaz.cc[row], key)
+            share = focus.share(gaz.cc[row], key)
+            score += w["focus"] * share
+            if share == 0.0 and gaz.cc[row] and w["focus_neighbour"]:  # "Katiba Macina ... in Barani": Mali's neighbour
+                score += w["focus_neighbour"] * max((focus.share(c, key) for c in _neighbours(gaz.cc[row])), default=0)
             if context:
                 if outer_i is not None and _RANK[gaz.kind[winners[outer_i]]] > _RANK[gaz.kind[row]]:
                     inside = _contained(gaz, states[outer_i], winners[outer_i], row)
