@@ -650,6 +650,22 @@ def test_weekday_follows_the_tense(nlp: Language, verb: str, read_as: dt.date, s
     assert notice.start == start
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The army gave the militia's fighters until Friday to leave the town of Kadugli.", "deadline"),
+        ("The governor imposed a curfew on Kadugli until Friday.", "curfew"),
+    ],
+)
+def test_a_day_given_as_the_end_is_not_moved_before_the_report(nlp: Language, text: str, kind: str) -> None:
+    # "gave ... until Friday": the past tense is the giving's; the end lies after it, not the Friday before
+    pub = dt.datetime(2026, 3, 4, 9, tzinfo=UTC)  # a Wednesday
+    dates = [D("Friday", dt.date(2026, 3, 6), role="end", relative=True)]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Kadugli", "Africa/Khartoum")]))
+    assert notice.kind == kind
+    assert notice.end == dt.date(2026, 3, 6)
+
+
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
     text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
             "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")

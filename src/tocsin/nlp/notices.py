@@ -705,12 +705,29 @@ def _weekdays_by_tense(
         if value is not None and WEEKDAY_RE.search(m.text) and m.relative:
             day = value.date() if isinstance(value, dt.datetime) else value
             tense = _tense(sent, m)
-            if tense == "past" and day > today:
+            if tense == "past" and day > today and not _end_given(sent, m):
                 m = dataclasses.replace(m, value=value - dt.timedelta(days=7))
             elif tense == "future" and day < today:
                 m = dataclasses.replace(m, value=value + dt.timedelta(days=7))
         out.append(m)
     return out
+
+
+#: The words before a day that make it the end of what is given or ordered ("gave them until Friday").
+_END_WORDS = frozenset(("by", "until", "till", "before"))
+
+
+def _end_given(sent: SpacySpan, m: DateMention) -> bool:
+    """'The army gave the fighters until Friday to leave', 'ordered residents to leave by Sunday': the day is
+    the end of what the past verb gave or ordered, which lies after the giving, not before the report."""
+    span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    prep = span.root.head
+    if prep.lower_ not in _END_WORDS or not (span.start > 0 and sent.doc[span.start - 1].i == prep.i):
+        return False
+    verbs = [a for a in ancestors(prep, 3) if a.pos_ in ("VERB", "AUX")]
+    return bool(verbs) and verbs[0].lemma_.lower() in ISSUING_VERBS
 
 
 def _tense(sent: SpacySpan, m: DateMention) -> str | None:
