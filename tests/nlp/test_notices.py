@@ -666,6 +666,25 @@ def test_a_day_given_as_the_end_is_not_moved_before_the_report(nlp: Language, te
     assert notice.end == dt.date(2026, 3, 6)
 
 
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # the attack that caused the curfew happened elsewhere: its place is not the curfew's
+        ("The junta imposed a night curfew on the town of Kayes after gunmen attacked a convoy near Kita.",
+         ["Kayes"]),
+        ("The governor imposed a curfew on Kayes following clashes in Kita.", ["Kayes"]),
+        # the cause's place is the only place: it is the curfew's
+        ("The governor imposed a curfew after clashes in Kita.", ["Kita"]),
+    ],
+)
+def test_the_place_of_a_notice_s_cause_is_not_its_area(nlp: Language, text: str, areas: list[str]) -> None:
+    pub = dt.datetime(2026, 12, 1, 9, tzinfo=UTC)
+    places = [P(name, "Africa/Bamako") for name in ("Kayes", "Kita") if name in text]
+    (notice,) = notices(nlp, Case(text, pub, [], places))
+    assert notice.kind == "curfew"
+    assert [a.name for a in notice.areas] == areas
+
+
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
     text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
             "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")

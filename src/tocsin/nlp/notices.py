@@ -588,8 +588,38 @@ def _clause_places(draft: _Draft, candidates: Sequence[Toponym]) -> tuple[list[T
         if draft.kind == "evacuation_order" and _is_destination(doc, top):
             continue
         chosen.append(top)
+    causes = _cause_spans(draft.clause or sent, draft.cue)
+    told = [t for t in chosen if not any(a <= t.start < b for a, b in causes)]
+    chosen = told or chosen  # "imposed a curfew after clashes in Kirkuk": the only place there is
     parts = [t for t in chosen if not _container(doc, t)]
     return (parts if parts else chosen), of_issuer
+
+
+#: What introduces the cause of a notice told beside it: "after gangs attacked police stations in X",
+#: "following clashes in X", "because of fighting in X".
+_CAUSE_WORDS = frozenset(("after", "following", "amid", "amidst", "because", "since"))
+
+
+def _cause_spans(clause: SpacySpan, cue: SpacySpan) -> list[tuple[int, int]]:
+    """The character spans of ``clause`` that tell why the notice was given ("imposed a curfew on Kayes after
+    jihadists attacked a convoy on the road to Bamako"): the places there are the cause's, not the notice's
+    (unless the notice names no other). A part holding the cue is not a cause."""
+    spans: list[tuple[int, int]] = []
+    for tok in clause:
+        if tok.lower_ not in _CAUSE_WORDS:
+            continue
+        if tok.dep_ == "mark" and tok.head.dep_ == "advcl":
+            part = tok.head
+        elif tok.dep_ == "prep" and any(c.dep_ in ("pobj", "pcomp") for c in tok.children):
+            part = tok
+        else:
+            continue
+        words = list(part.subtree)
+        first, last = min(t.i for t in [tok, *words]), max(t.i for t in words)
+        if first <= cue.start < last + 1:
+            continue
+        spans.append((clause.doc[first].idx, clause.doc[last].idx + len(clause.doc[last])))
+    return spans
 
 
 def _container(doc: Doc, top: Toponym) -> bool:
