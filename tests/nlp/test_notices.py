@@ -685,6 +685,33 @@ def test_the_place_of_a_notice_s_cause_is_not_its_area(nlp: Language, text: str,
     assert [a.name for a in notice.areas] == areas
 
 
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # dated years before the report
+        ("In March 2022, the occupation authorities told civilians to leave Kherson within days.",
+         [D("March 2022", dt.date(2022, 3, 1))]),
+        # a year alone, which tocsin_dates does not read: on the order's own words
+        ("Thousands gathered on Thursday to mark the anniversary of the atomic bombing, recalling how survivors "
+         "were told to leave the burning city in 1945.",
+         [D("Thursday", dt.date(2026, 10, 1), relative=True)]),
+        # the order inside "N years after"
+        ("Three years after the army ordered the evacuation of Kherson, residents live under shelling.", []),
+    ],
+)
+def test_a_notice_told_as_history_is_none(nlp: Language, text: str, dates: list[D]) -> None:
+    pub = dt.datetime(2026, 10, 2, 9, tzinfo=UTC)
+    places = [P("Kherson", "Europe/Kyiv")] if "Kherson" in text else []
+    assert notices(nlp, Case(text, pub, dates, places)) == []
+
+
+def test_an_order_dated_near_the_report_is_no_history(nlp: Language) -> None:
+    text = "On September 20, the army ordered residents to leave Kherson, three years after the first evacuation."
+    pub = dt.datetime(2026, 10, 2, 9, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [D("September 20", dt.date(2026, 9, 20))], [P("Kherson", "Europe/Kyiv")]))
+    assert notice.kind == "evacuation_order"
+
+
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
     text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
             "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")

@@ -182,6 +182,8 @@ def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
             prev_day = times.day_of(sent_mentions) or prev_day
             continue
         for (kind, cue_span), clause in stated:
+            if _history(clause, cue_span, sent_mentions, published):
+                continue  # "In October 2022, the authorities told civilians to leave the city"
             draft = _Draft(kind=kind, sent=sent, cue=cue_span, separate=similar or scheduled,
                            definite=_definite(cue_span), clause=clause)
             _fill_issuer(draft, attributions)
@@ -202,6 +204,39 @@ def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
         prev_day = times.day_of(sent_mentions) or prev_day
     text = doc_text(doc)
     return [_to_notice(d, text, doc._.report_id) for d in drafts]
+
+
+#: How long before the report a notice told with its date is history, not a warning to draft.
+HISTORY_AGE = dt.timedelta(days=60)
+_AGO_UNITS = frozenset(("year", "month", "decade"))
+_AGO_WORDS = frozenset(("after", "ago", "earlier"))
+
+
+def _history(
+    clause: SpacySpan, cue: SpacySpan, mentions: list[DateMention], published: dt.datetime | None
+) -> bool:
+    """A notice the report tells as history: dated months or years before it ("In October 2022, the authorities
+    told civilians to leave", "were told to leave the burning city in 1945", "Three years after Russian forces
+    ordered the evacuation of ..."). Not when the clause also gives a time near the report ("ordered in June
+    2021 to leave by Friday")."""
+    if published is None:
+        return False
+    today = published.date()
+    governors = {cue.root.i, *(a.i for a in ancestors(cue.root, 3))}
+    for tok in clause:
+        if (tok.ent_type_ == "DATE" and re.fullmatch(r"1[89]\d\d|20\d\d", tok.text) and int(tok.text) < today.year
+                and governors & {a.i for a in ancestors(tok, 4)}):
+            return True  # a year alone, which the date reader leaves out, on the notice's words ("in 1945")
+    days = [d for m in mentions if clause.start_char <= m.start < clause.end_char and (d := times.day_value(m))]
+    if days:
+        return max(days) < today - HISTORY_AGE
+    for tok in clause:
+        if (tok.lemma_.lower() in _AGO_UNITS and tok.i + 1 < clause.end
+                and clause.doc[tok.i + 1].lower_ in _AGO_WORDS
+                and (clause.doc[tok.i + 1].lower_ != "after" or cue.start > tok.i)
+                and any(c.like_num or c.lower_ in ("a", "an", "several", "few") for c in tok.children)):
+            return True  # "two months ago", "Three years after Russian forces ordered the evacuation"
+    return False
 
 
 LEAFLETS = frozenset("leaflet flyer pamphlet flier".split())
