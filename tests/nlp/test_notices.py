@@ -231,6 +231,10 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         "Gunmen attacked the market in Maiduguri, leaving five people dead.",
         # days given for something other than leaving
         "The court gave the defence three days to prepare its case.",
+        # a curfew or an evacuation asked for, not given
+        "An opposition lawmaker on Thursday called for a 24-hour curfew in Jos to stop the killings.",
+        "Residents demanded the imposition of a curfew in the city.",
+        "Rights groups issued calls for the evacuation of the wounded.",
     ],
 )
 def test_no_notice(nlp: Language, text: str) -> None:

@@ -322,7 +322,27 @@ def _accept(kind: str, span: SpacySpan, sent: SpacySpan) -> bool:
     return _accept_evacuation(tok, sent)
 
 
+#: What asks for a notice that someone else would have to give: "called for a curfew", "demanded the evacuation".
+REQUEST_VERBS = frozenset("demand propose seek suggest want request".split())
+REQUEST_FOR = frozenset("call appeal press push campaign plea lobby".split())
+
+
+def _requested(tok: Token) -> bool:
+    """'An opposition lawmaker called for a 24-hour curfew in Jos', 'the UN demanded the evacuation of the
+    wounded', 'calls for a lockdown': asked for, not given."""
+    noun = tok.head if tok.dep_ == "compound" else tok
+    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.lemma_.lower() in REQUEST_FOR:
+        return True
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.dep_ in ("dobj", "pobj"):
+        noun = noun.head.head  # "demanded the imposition of a curfew"
+        if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.lemma_.lower() in REQUEST_FOR:
+            return True
+    return noun.dep_ == "dobj" and noun.head.lemma_.lower() in REQUEST_VERBS
+
+
 def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
+    if _requested(tok):
+        return False
     if tok.dep_ == "compound":
         if tok.head.lemma_.lower() not in ("order", "decision", "extension"):
             return False  # "curfew passes", "curfew hours"
@@ -449,6 +469,8 @@ def _residents_of_a_place(verb: Token) -> bool:
 def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in ("evacuation", "displacement", "relocation"):
+        if _requested(tok):
+            return False
         noun = tok.head if tok.dep_ == "compound" else tok
         if noun.dep_ not in ("dobj", "pobj", "nsubjpass", "conj", "appos", "ROOT"):
             return False  # "this evacuation order was the fourth", "the evacuation warnings were confusing"
