@@ -868,6 +868,11 @@ def test_it_stands_for_the_issuer_of_the_notice_before(extractor) -> None:  # ty
         ("The army warned residents of Dahiyeh that it will strike Hezbollah sites.", "strike_warning", False),
         # an evacuation order always tells people to leave
         ("The military ordered residents of Khan Yunis to evacuate immediately.", "evacuation_order", True),
+        # a warning whose words tell people to leave ahead of strikes
+        ("The army on Tuesday warned residents of the marked buildings in Haret Hreik to evacuate, saying it "
+         "would strike Hezbollah facilities there.", "strike_warning", True),
+        ("The army warned residents of Haret Hreik not to leave their shelters during the strikes.",
+         "strike_warning", False),
     ],
 )
 def test_a_notice_says_whether_people_must_leave(extractor, text: str, kind: str, leave: bool) -> None:  # type: ignore[no-untyped-def]

@@ -504,7 +504,27 @@ def _fill_issuer(draft: _Draft, attributions: Sequence[Attribution]) -> None:
 def _orders_out(cue: SpacySpan) -> bool:
     """Is the cue a verb or noun of leaving ("ordered residents to evacuate, saying it would strike")?"""
     lemma = cue.root.lemma_.lower()
+    if lemma in ("warn", "warning"):  # "warned residents of the marked buildings to evacuate"
+        holder = cue.root.head if cue.root.dep_ == "dobj" and cue.root.pos_ == "NOUN" else cue.root
+        return any(
+            t.lemma_.lower() in ("evacuate", "leave", "flee", "vacate") and t.tag_ == "VB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+            and not any(c.dep_ == "neg" for c in t.children)
+            and _under(t, holder)
+            for t in holder.subtree
+        )
     return lemma in EVAC_VERBS or lemma in ("evacuation", "exodus")
+
+
+def _under(tok: Token, verb: Token) -> bool:
+    """``tok`` hangs on ``verb`` through nouns and prepositions only ("warned residents of the marked buildings
+    to evacuate", with "to evacuate" hung on "buildings"), not through another verb."""
+    for anc in ancestors(tok, 6):
+        if anc.i == verb.i:
+            return True
+        if anc.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _pronoun_issuer(draft: _Draft) -> bool:
