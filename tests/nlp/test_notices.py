@@ -716,6 +716,17 @@ def test_an_order_dated_near_the_report_is_no_history(nlp: Language) -> None:
     assert notice.kind == "evacuation_order"
 
 
+def test_an_order_coordinated_with_a_passive_takes_the_speaker_and_its_own_places(nlp: Language) -> None:
+    # "urged" is coordinated with "would be carried out by buses": the buses are no issuer, nor their town an area
+    text = ("Vadym Filashkin said the evacuation would be carried out by buses from Sloviansk and urged all "
+            "residents of the Druzhkivka community to leave.")
+    pub = dt.datetime(2026, 8, 22, 9, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [], [P("Sloviansk", "Europe/Kyiv"), P("Druzhkivka", "Europe/Kyiv")]))
+    assert notice.kind == "evacuation_order"
+    assert notice.issuer == "Vadym Filashkin"
+    assert [a.name for a in notice.areas] == ["Druzhkivka"]
+
+
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
     text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
             "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")

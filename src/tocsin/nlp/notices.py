@@ -425,12 +425,17 @@ def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bo
 
 
 # --- issuer and areas -------------------------------------------------------------------------------------
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, *, shared: bool = False) -> Token | None:
+    """The subject of ``verb``: its own, a coordinated verb's ("Turkey denies ..., says ..."), or the agent of
+    a passive ("was ordered by the army"); not the agent of the passive it is coordinated with ("the evacuation
+    would be carried out by buses from Sloviansk ... and urged all residents to leave": not the buses)."""
     for child in verb.children:
         if child.dep_ == "nsubj":
             return child
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-        return _subject(verb.head)  # "Turkey denies ..., says a safe corridor has been created"
+        return _subject(verb.head, shared=True)  # "Turkey denies ..., says a safe corridor has been created"
+    if shared:
+        return None
     for child in verb.children:
         if child.dep_ == "agent":
             for grand in child.children:
@@ -646,8 +651,22 @@ def _clause_places(draft: _Draft, candidates: Sequence[Toponym]) -> tuple[list[T
     causes = _cause_spans(draft.clause or sent, draft.cue)
     told = [t for t in chosen if not any(a <= t.start < b for a, b in causes)]
     chosen = told or chosen  # "imposed a curfew after clashes in Kirkuk": the only place there is
+    part = _coordinated_part(draft.cue)
+    if part is not None:  # "... would be carried out by buses from Sloviansk and urged residents of X to leave"
+        chosen = [t for t in chosen if part[0] <= t.start < part[1]] or chosen
     parts = [t for t in chosen if not _container(doc, t)]
     return (parts if parts else chosen), of_issuer
+
+
+def _coordinated_part(cue: SpacySpan) -> tuple[int, int] | None:
+    """The characters of the coordinated verb phrase holding the cue ("said the evacuation would be carried out
+    by buses from Sloviansk and urged all residents of Druzhkivka to leave": from "urged" on), when it is one."""
+    for anc in [cue.root, *ancestors(cue.root, 4)]:
+        if anc.dep_ == "conj" and anc.pos_ in ("VERB", "AUX") and anc.head.pos_ in ("VERB", "AUX"):
+            words = [t for t in anc.subtree if not any(c.dep_ == "conj" and t in c.subtree for c in anc.children)]
+            first, last = words[0], words[-1]
+            return first.idx, last.idx + len(last)
+    return None
 
 
 #: What introduces the cause of a notice told beside it: "after gangs attacked police stations in X",
