@@ -325,6 +325,20 @@ def test_a_daily_curfew_until_further_notice_keeps_its_hours(nlp: Language) -> N
     assert notice.end == dt.datetime(2026, 1, 9, 3, 0, tzinfo=UTC)  # the nightly end, not dropped
 
 
+def test_hours_starting_one_day_and_running_until_another_repeat_daily(nlp: Language) -> None:
+    # the last day is not written beside the hours: still the day they last apply, not one long night
+    text = ("The government declared a curfew in Petion-Ville from 6 p.m. to 5 a.m. starting Thursday and running "
+            "until Monday.")
+    pub = dt.datetime(2026, 4, 18, 11, tzinfo=UTC)  # a Saturday
+    dates = [D("6 p.m.", dt.datetime(2026, 4, 18, 18, 0)), D("5 a.m.", dt.datetime(2026, 4, 19, 5, 0)),
+             D("Thursday", dt.date(2026, 4, 16), relative=True), D("Monday", dt.date(2026, 4, 20), relative=True)]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Petion-Ville", "America/Port-au-Prince")]))
+    assert notice.recurring == "daily"
+    assert notice.start == dt.datetime(2026, 4, 16, 22, 0, tzinfo=UTC)  # Thursday 6 p.m. in Haiti (UTC-4)
+    assert notice.end == dt.datetime(2026, 4, 17, 9, 0, tzinfo=UTC)  # the first night ends Friday 5 a.m.
+    assert notice.until == dt.date(2026, 4, 20)
+
+
 def test_a_curfew_until_a_day_repeats_its_hours_until_then(nlp: Language) -> None:
     text = "Authorities in Kharkiv imposed a curfew from 11 p.m. to 5 a.m. until Sunday."
     pub = dt.datetime(2026, 1, 8, 9, 30, tzinfo=UTC)  # a Thursday

@@ -339,6 +339,16 @@ def window(
         if published is not None and until < published.date() and WEEKDAY_RE.search(end_day_m.text):
             until += dt.timedelta(days=7)  # how long an announced measure lasts: the coming Sunday
         end_day_m = None
+    elif si is not None and ei is not None and end_day_m is None and not deadline:
+        # "from 6 p.m. to 5 a.m. starting Thursday and running until Monday": the day is not the hours' own, it is
+        # the last one they apply
+        later = [d for d in end_days if d.start >= points[ei].mention.end
+                 and _UNTIL_BEFORE_RE.search(text[: d.start - offset])]
+        if later:
+            until = _day(later[0].value)  # type: ignore[arg-type]
+            if published is not None and until < published.date() and WEEKDAY_RE.search(later[0].text):
+                until += dt.timedelta(days=7)
+            end_days = [d for d in end_days if d is not later[0]]
     if si is not None and ei is not None and start_day_m is None and end_day_m is not None:
         if not _ends_day(text, points[ei].mention.start - offset):
             start_day_m, end_day_m = end_day_m, None  # "from 8 pm to 4 am on Monday": the range's day
@@ -408,6 +418,7 @@ def lasting(text: str) -> dt.timedelta | None:
 
 
 _UNTIL_RE = re.compile(r"\b(?:until|till|through)\b", re.I)
+_UNTIL_BEFORE_RE = re.compile(r"\b(?:until|till|through)\s+(?:the\s+)?$", re.I)
 _DAY_WORD_RE = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|yesterday)\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
