@@ -72,3 +72,19 @@ def test_score_acled_actor_classes(tmp_path, inter1: str, inter2: str, expected:
     )
     scores = score_acled([path])
     assert {k: scores[k] for k in expected} == expected
+
+
+def test_score_acled_actor_names(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tocsin.eval.acled import score_acled
+
+    path = tmp_path / "acled_names.csv"
+    path.write_text(
+        "event_id_cnty,event_date,sub_event_type,fatalities,admin1,country,actor1,actor2,notes\n"
+        'SYR1,01-May-20,Armed clash,0,Idlib,Syria,HTS: Hayat Tahrir al Sham,Military Forces of Syria (2000-2024),'
+        '"On 1 May 2020, HTS fighters clashed with Syrian regime forces in Idlib, Syria."\n'
+        'SYR2,01-May-20,Armed clash,0,Idlib,Syria,Someone Else,,'
+        '"On 1 May 2020, HTS fighters clashed with Syrian regime forces in Idlib, Syria."\n',
+        encoding="utf-8",
+    )
+    scores = score_acled([path])
+    assert (scores["actor1"], scores["actor2"]) == (0.5, 0.5)  # each name right on the row that has it

@@ -1,7 +1,8 @@
 """Score the whole pipeline on ACLED rows: each row's ``notes`` is a report, the rest is gold.
 
 Measures, on the report's main (first) event: exact day, sub-event type, fatalities as
-ACLED coded them (no event or no count counts as 0, ACLED's convention), admin1, and the actor
+ACLED coded them (no event or no count counts as 0, ACLED's convention), admin1, the actors' names as ACLED
+writes them (``actor1``, ``actor2``: the same canonical name, case aside; none for none), and the actor
 classes: ``inter1`` and ``inter2`` (ACLED's codes 1-8, 0 for no actor) and ``interaction`` (the
 unordered pair, so two sides found in the other order still count).
 
@@ -54,6 +55,8 @@ class AcledRow:
     published: dt.datetime | None
     inter1: int = 0
     inter2: int = 0
+    actor1: str = ""
+    actor2: str = ""
 
 
 def _parse_date(value: str) -> dt.date:
@@ -94,6 +97,8 @@ def read_rows(paths: Iterable[Path]) -> Iterator[AcledRow]:
                     published=published,
                     inter1=_inter(row.get("inter1")),
                     inter2=_inter(row.get("inter2")),
+                    actor1=(row.get("actor1") or "").strip(),
+                    actor2=(row.get("actor2") or "").strip(),
                 )
 
 
@@ -240,10 +245,13 @@ def score_acled(paths: Iterable[Path], *, extractor: Extractor | None = None, li
         counts["inter1"] += inter1 == row.inter1
         counts["inter2"] += inter2 == row.inter2
         counts["interaction"] += sorted((inter1, inter2)) == sorted((row.inter1, row.inter2))
+        actor1, actor2 = ((main.actor1 or ""), (main.actor2 or "")) if main else ("", "")
+        counts["actor1"] += actor1.casefold() == row.actor1.casefold()
+        counts["actor2"] += actor2.casefold() == row.actor2.casefold()
     n = max(counts["rows"], 1)
     result: dict[str, object] = {k: round(counts[k] / n, 4) for k in
                                  ("with_event", "date", "sub_event_type", "fatalities", "admin1", "admin1_fuzzy",
-                                  "admin1_same_region", "inter1", "inter2", "interaction")}
+                                  "admin1_same_region", "inter1", "inter2", "interaction", "actor1", "actor2")}
     result["date_anchored"] = round(counts["date_anchored_hits"] / max(counts["anchored"], 1), 4)
     result["rows"] = counts["rows"]
     result["rows_anchored"] = counts["anchored"]
