@@ -339,6 +339,29 @@ def test_hours_starting_one_day_and_running_until_another_repeat_daily(nlp: Lang
     assert notice.until == dt.date(2026, 4, 20)
 
 
+def test_how_long_the_order_lasts_in_the_next_sentence(nlp: Language) -> None:
+    # the next sentence refers back to the order and gives its length, with no date of its own
+    text = ("The military declared a curfew in Sittwe on Thursday, from 8 p.m. to 4 a.m. "
+            "State media said the order would remain in force for two weeks.")
+    pub = dt.datetime(2026, 7, 10, 9, tzinfo=UTC)  # a Friday
+    dates = [D("Thursday", dt.date(2026, 7, 9), relative=True), D("8 p.m.", dt.datetime(2026, 7, 9, 20, 0)),
+             D("4 a.m.", dt.datetime(2026, 7, 10, 4, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Sittwe", "Asia/Yangon")]))
+    assert notice.recurring == "daily"
+    assert notice.start == dt.datetime(2026, 7, 9, 13, 30, tzinfo=UTC)
+    assert notice.until == dt.date(2026, 7, 23)  # fourteen nights from Thursday: out on the morning of the 23rd
+
+
+def test_a_report_without_zoned_places_takes_its_dateline_s_zone(nlp: Language) -> None:
+    text = ("BEIRUT, Oct 20 - The Lebanese army declared a curfew in Bab al-Tabbaneh from 11 p.m. to 5 a.m. "
+            "every night.")
+    pub = dt.datetime(2026, 10, 20, 7, tzinfo=UTC)
+    dates = [D("11 p.m.", dt.datetime(2026, 10, 20, 23, 0)), D("5 a.m.", dt.datetime(2026, 10, 21, 5, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Bab al-Tabbaneh")]))
+    assert notice.timezone == "Asia/Beirut"
+    assert notice.start == dt.datetime(2026, 10, 20, 20, 0, tzinfo=UTC)  # 11 p.m. in Beirut (UTC+3)
+
+
 def test_a_curfew_until_a_day_repeats_its_hours_until_then(nlp: Language) -> None:
     text = "Authorities in Kharkiv imposed a curfew from 11 p.m. to 5 a.m. until Sunday."
     pub = dt.datetime(2026, 1, 8, 9, 30, tzinfo=UTC)  # a Thursday

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from tocsin.nlp.paragraphs import dateline_end, mark_paragraphs
+from tocsin.nlp.paragraphs import dateline_end, dateline_place, mark_paragraphs
 
 CORRIDOR = ("The army said two safe corridors would stay open until 6 p.m.\n"
             "It published maps of the areas it said it would strike.")
@@ -67,6 +67,18 @@ def test_the_parser_alone_joins_the_corridor_paragraphs(nlp: Language) -> None:
 )
 def test_dateline_end(text: str, dateline: str) -> None:
     assert text[: dateline_end(text)] == dateline
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("BEIRUT, Oct 20 - The Lebanese army declared a curfew.", "BEIRUT"),
+        ("Naypyidaw [Myanmar], February 8 : The junta said ...", "Naypyidaw"),
+        ("Looting: On 29 April 2020, soldiers looted shops.", None),  # no dateline
+    ],
+)
+def test_dateline_place(text: str, place: str | None) -> None:
+    assert dateline_place(text) == place
 
 
 def test_a_dateline_is_not_the_first_sentence_s_subject(nlp: Language) -> None:

@@ -26,6 +26,7 @@ from spacy.tokens import Span as SpacySpan
 
 from tocsin.model import Area, Attribution, DateMention, Event, Notice, Span, Toponym
 from tocsin.nlp import _notice_times as times
+from tocsin.nlp import paragraphs
 from tocsin.nlp._notice_cues import (
     DESTINATION_PREPS,
     DIRECTIVE_VERBS,
@@ -159,7 +160,7 @@ def find_notices(doc: Doc, matcher: Matcher | CueMatcher) -> list[Notice]:
     mentions: list[DateMention] = list(doc._.dates) if doc._.dates is not None else times.read_dates(doc, published)
     toponyms = _toponyms(doc, sents)
     attributions: list[Attribution] = list(doc._.attributions or [])
-    doc_zone = _doc_zone(toponyms)
+    doc_zone = _doc_zone(toponyms) or _dateline_zone(doc)
     drafts: list[_Draft] = []
     last: _Draft | None = None
     prev_day: dt.date | None = None
@@ -317,6 +318,13 @@ def _doc_zone(toponyms: Sequence[Toponym]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _dateline_zone(doc: Doc) -> str | None:
+    """The zone of the dateline's city ("BEIRUT, Oct 20 - The Lebanese army declared a curfew in the town of Bab
+    al-Tabbaneh ..."), for a report none of whose places has a zone: the report was filed near what it tells."""
+    place = paragraphs.dateline_place(doc_text(doc))
+    return times.zone_by_name(place) if place else None
+
+
 def zone_for(top: Toponym) -> str | None:
     """The IANA zone for a toponym: its own, else by country code or name, else by city name."""
     if top.timezone and _valid_zone(top.timezone):
@@ -409,6 +417,9 @@ def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bo
     'they have roughly "35 hours left"' (a deadline's end, counted from publication)."""
     if last.kind == "deadline" and last.window.end is None and times.counts_down(sent.text):
         return True
+    if (last.window.lasts is None and sent.start == last.last_sent.end and times.lasting(sent.text) is not None
+            and _refers_back(sent)):
+        return True  # "State media said the order would remain in force for two weeks."
     if not mentions:
         return False
     if last.window.end is None and any(m.has_time for m in mentions):
@@ -420,6 +431,15 @@ def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bo
             return True
     return last.window.start is None and any(
         t.lemma_.lower() in BACKREF_NOUNS and any(c.lower_ in ("the", "this", "that") for c in t.children)
+        for t in sent
+    )
+
+
+def _refers_back(sent: SpacySpan) -> bool:
+    """'the order would remain in force', 'It will last 72 hours': a sentence about the notice just told."""
+    return any(
+        (t.lemma_.lower() in BACKREF_NOUNS and any(c.lower_ in ("the", "this", "that", "its") for c in t.children))
+        or (t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass"))
         for t in sent
     )
 

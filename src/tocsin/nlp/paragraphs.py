@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from tocsin.nlp.pipeline import doc_text
 
-__all__ = ["dateline_end", "mark_paragraphs"]
+__all__ = ["dateline_end", "dateline_place", "mark_paragraphs"]
 
 _ENDS = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")")
 _OPENS = ('"', "\u201c", "\u2018", "'", "(")
@@ -42,6 +42,12 @@ def dateline_end(text: str) -> int:
     head = found.group(0)
     place = found.group("place")
     return found.end() if ("," in head or "(" in head or "[" in head or (place.isupper() and len(place) > 2)) else 0
+
+
+def dateline_place(text: str) -> str | None:
+    """The place a dateline names ("BEIRUT" in "BEIRUT, Oct 20 - "), or None without a dateline."""
+    found = _DATELINE.match(text)
+    return found.group("place") if found is not None and dateline_end(text) else None
 
 
 def mark_paragraphs(doc: Doc) -> Doc:
