@@ -42,6 +42,18 @@ def test_paragraph_breaks(nlp: Language, text: str, expected: int) -> None:
     assert len(_sentences(nlp, text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a zone after a clock time's "a.m." is no new sentence
+        ("The ministry said a corridor would open at 10 a.m. Moscow time on Wednesday to let civilians leave.", 1),
+        ("The curfew starts at 8 p.m. GMT and ends at dawn.", 1),
+    ],
+)
+def test_a_zone_after_a_clock_time_stays_in_its_sentence(nlp: Language, text: str, expected: int) -> None:
+    assert len(_sentences(nlp, text)) == expected
+
+
 def test_only_a_finished_line_before_a_capital_is_marked(nlp: Language) -> None:
     doc = mark_paragraphs(nlp.make_doc("Shelling hit the district.\nand residents fled\nTwo were hurt.\nPolice came."))
     marked = [t.text for t in doc if t.is_sent_start and t.i > 0]

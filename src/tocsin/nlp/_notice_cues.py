@@ -211,7 +211,9 @@ def _by_date(tok: Token) -> bool:
         for h in holders[1:]
     ):
         return True
-    preps = [c for h in holders[:3] for c in h.children if c.dep_ == "prep"] + [h for h in holders if h.dep_ == "prep"]
+    # "until" read as the mark of the leaving: "gave residents until noon on Thursday to leave"
+    preps = [c for h in holders[:3] for c in h.children if c.dep_ == "prep" or (c.dep_ == "mark" and c.lower_ in (
+        "until", "before"))] + [h for h in holders if h.dep_ == "prep"]
     for prep in preps:
         if prep.lower_ in ("by", "before", "until") and any(
             t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in DEADLINE_POBJ for t in prep.subtree

@@ -854,18 +854,26 @@ def _end_given(sent: SpacySpan, m: DateMention) -> bool:
     return bool(verbs) and verbs[0].lemma_.lower() in ISSUING_VERBS
 
 
+def _verb_of(tok: Token) -> Token | None:
+    """The first verb above ``tok`` (three steps at most)."""
+    return next((a for a in ancestors(tok, 3) if a.pos_ in ("VERB", "AUX")), None)
+
+
 def _tense(sent: SpacySpan, m: DateMention) -> str | None:
     span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return None
-    for anc in ancestors(span.root, 3):
-        if anc.pos_ in ("VERB", "AUX"):
-            aux = {c.lower_ for c in anc.children if c.dep_ in ("aux", "auxpass")}
-            if aux & {"will", "shall", "'ll"} or anc.tag_ == "VB" and "would" in aux:
-                return "future"
-            if anc.tag_ == "VBD" or (anc.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"})):
-                return "past"
-            return None
+    verb = _verb_of(span.root)
+    if verb is not None and verb.lemma_.lower() in REPORTING_VERBS and span[0].i != span.root.i:
+        # "would open at 10 a.m. Moscow time on Wednesday", with "time" hung on "said": the clock's own verb
+        verb = _verb_of(span[0]) or verb
+    if verb is None:
+        return None
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & {"will", "shall", "'ll"} or verb.tag_ == "VB" and "would" in aux:
+        return "future"
+    if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"})):
+        return "past"
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from tocsin.nlp.pipeline import doc_text
 
@@ -61,6 +61,9 @@ def mark_paragraphs(doc: Doc) -> Doc:
         after = next((t for t in doc if t.idx >= filed and not t.is_space), None)
         if after is not None and after.i > 0:
             after.is_sent_start = True
+    for tok in doc[1:]:
+        if _zone_after_clock(doc, tok):
+            tok.is_sent_start = False
     for space in doc:
         if not space.is_space or "\n" not in space.text or space.i == 0 or space.i + 1 >= len(doc):
             continue
@@ -68,6 +71,21 @@ def mark_paragraphs(doc: Doc) -> Doc:
         if before.text.endswith(_ENDS) and (after.text[:1].isupper() or after.text.startswith(_OPENS)):
             after.is_sent_start = True
     return doc
+
+
+_CLOCK_ENDS = frozenset(("a.m.", "p.m."))
+_ZONE_WORDS = frozenset(("GMT", "UTC", "local"))
+
+
+def _zone_after_clock(doc: Doc, tok: Token) -> bool:
+    """'10 a.m. Moscow time', '3 p.m. GMT', '8 p.m. local time': the zone of the clock time before it, not a new
+    sentence after an abbreviation's full stop (the parser had split there, and the notice lost its time)."""
+    if doc[tok.i - 1].lower_ not in _CLOCK_ENDS:
+        return False
+    if tok.text in _ZONE_WORDS:
+        return True
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return tok.text[:1].isupper() and nxt is not None and nxt.lower_ == "time"
 
 
 @Language.component("tocsin_paragraphs")
