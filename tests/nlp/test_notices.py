@@ -778,6 +778,14 @@ def test_a_clock_time_s_weekday_follows_its_own_verb_not_the_reporting_one(nlp: 
     assert notice.start == dt.datetime(2026, 2, 11, 7, 0, tzinfo=UTC)
 
 
+def test_the_road_an_evacuation_takes_is_not_its_area(nlp: Language) -> None:
+    text = "The army ordered residents of Shujaiya to evacuate immediately to the south via Salah al-Din Street."
+    pub = dt.datetime(2026, 10, 14, 6, tzinfo=UTC)
+    (notice,) = notices(nlp, Case(text, pub, [], [P("Shujaiya", "Asia/Gaza"), P("Salah al-Din Street", "Asia/Gaza")]))
+    assert notice.kind == "evacuation_order"
+    assert [a.name for a in notice.areas] == ["Shujaiya"]
+
+
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
     text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
             "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")

@@ -96,7 +96,8 @@ PLACE_NOUNS = frozenset(
     "village town settlement neighbourhood neighborhood district area city locality township community "
     "building suburb governorate province region division".split()
 )
-DESTINATION_PREPS = frozenset(("to", "towards", "toward", "into"))
+#: Where people are sent, or the way they are sent along ("evacuate to the south via Salah al-Din Street").
+DESTINATION_PREPS = frozenset(("to", "towards", "toward", "into", "via"))
 
 #: Priority when one sentence shows cues of several kinds: the more specific kind wins.
 PRIORITY = ("safe_corridor", "deadline", "curfew", "strike_warning", "evacuation_order")

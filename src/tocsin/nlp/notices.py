@@ -563,7 +563,8 @@ def _pronoun_issuer(draft: _Draft) -> bool:
 
 
 def _is_destination(doc: Doc, top: Toponym) -> bool:
-    """'evacuate to Al-Mawasi', 'move north of the Awali River': where people are sent, not the area."""
+    """'evacuate to Al-Mawasi', 'move north of the Awali River', 'evacuate to the south via Salah al-Din Street':
+    where people are sent, or the way there, not the area."""
     span = doc.char_span(top.start, top.end, alignment_mode="expand")
     if span is None:
         return False
