@@ -93,6 +93,14 @@ def test_dateline_place(text: str, place: str | None) -> None:
     assert dateline_place(text) == place
 
 
+def test_the_words_after_a_dateline_are_one_sentence(nlp: Language) -> None:
+    # the parser had made "Russia" and "and" sentences of their own once "Russia" started one
+    text = "KYIV, March 15 - Russia and Ukraine agreed to open a corridor, officials said. Buses left at noon."
+    assert _sentences(nlp, text) == [
+        "KYIV, March 15 -", "Russia and Ukraine agreed to open a corridor, officials said.", "Buses left at noon."
+    ]
+
+
 def test_a_dateline_is_not_the_first_sentence_s_subject(nlp: Language) -> None:
     doc = nlp("QAMISHLI, Jan 8 - The SDF denied shelling civilian areas in Aleppo on Wednesday.")
     first_word = next(t for t in doc if t.text == "The")

@@ -61,6 +61,12 @@ def mark_paragraphs(doc: Doc) -> Doc:
         after = next((t for t in doc if t.idx >= filed and not t.is_space), None)
         if after is not None and after.i > 0:
             after.is_sent_start = True
+            # nor a sentence of its own: "KYIV, March 15 - Russia and Ukraine agreed ..." had been split into
+            # "Russia", "and", "Ukraine agreed ...": the words up to the first punctuation continue it
+            for tok in doc[after.i + 1 : after.i + 1 + _DATELINE_KEEP]:
+                if tok.is_punct or tok.is_space:
+                    break
+                tok.is_sent_start = False
     for tok in doc[1:]:
         if _zone_after_clock(doc, tok):
             tok.is_sent_start = False
@@ -73,6 +79,8 @@ def mark_paragraphs(doc: Doc) -> Doc:
     return doc
 
 
+#: How many words after a dateline's first one are kept in its sentence (up to a punctuation mark).
+_DATELINE_KEEP = 6
 _CLOCK_ENDS = frozenset(("a.m.", "p.m."))
 _ZONE_WORDS = frozenset(("GMT", "UTC", "local"))
 
