@@ -711,3 +711,11 @@ def test_a_town_in_a_country_bordering_the_reports_is_preferred(places_nlp) -> N
     # Katiba Macina is Mali's; Burkina Faso's Barani (exact name) beats India's Baruni (an alternate name, bigger)
     text = "Katiba Macina militants attacked a gendarmerie post in the area of Barani on Monday."
     assert _by_name(_toponyms(places_nlp, text), "Barani").country_code == "BF"
+
+
+def test_a_country_named_as_a_border_is_no_container_nor_the_reports_country(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Katiba Macina militants attacked a police station in Djibo, near the Mali border, on Monday."
+    toponyms = _toponyms(places_nlp, text)
+    assert _by_name(toponyms, "Djibo").country_code == "BF"
+    text = "Gunmen ambushed a patrol in Soum province near the Mali border."
+    assert _by_name(_toponyms(places_nlp, text), "Soum province").country_code == "BF"

@@ -1022,3 +1022,25 @@ def test_a_protest_has_its_own_place_toll_and_crowd_not_its_grievances(nlp: Lang
     assert event.location.name == "Konya"
     assert event.fatalities is None
     assert event.actor1 == "Protesters (Turkey)"
+
+
+def test_forces_of_no_country_said_are_the_places_countrys(nlp: Language) -> None:
+    # Katiba Macina and the Mali border point to Mali; the police station is in Djibo, Burkina Faso
+    text = "Katiba Macina militants attacked a police station in Djibo, near the Mali border, on Monday."
+    setup = Setup(
+        triggers=[("attacked", "Armed clash", 0.9)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        toponyms=[place(text, "Djibo", "BF", country="Burkina Faso"),
+                  place(text, "Mali", "ML", country="Mali", feature_code="PCLI", geo_precision=3)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor2, event.inter2) == ("Police Forces of Burkina Faso (2022-)", 1)
+    text = "Gunmen attacked a checkpoint in Tillaberi near the Burkina Faso border on Monday."
+    setup = Setup(
+        triggers=[("attacked", "Attack", 0.9)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        toponyms=[place(text, "Tillaberi", "NE", country="Niger"),
+                  place(text, "Burkina Faso", "BF", country="Burkina Faso", feature_code="PCLI", geo_precision=3)],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 == "Unidentified Armed Group (Niger)"

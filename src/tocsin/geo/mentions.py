@@ -103,6 +103,8 @@ _KIN_GROUP_AFTER = re.compile(
 _WATER_NAME = re.compile(
     r"(?:Gulf|Sea|Straits?|Bay) of\b|.*\b(?:Sea|Ocean|Gulf)$|(?:(?:North|South)(?:ern)?\s+)?(?:Pacific|Atlantic)$"
 )
+#: "the Mali border", "the Syrian-Turkish frontier": the name is a border's.
+_BORDER_AFTER = re.compile(r"(?:\s*-\s*\w+)?\s+(?:border|frontier)s?\b", re.IGNORECASE)
 #: Regions of the world that news names ("the Middle East", "the Horn of Africa", "the Levant"): no one place,
 #: and never the towns GeoNames has of their names (Middle East, Maryland; Levant, Kansas; Horn, Germany).
 _WORLD_REGION = re.compile(
@@ -166,6 +168,9 @@ class Mention:
     """Followed by a governor's title ("New York Gov. Andrew Cuomo"): the first-order division, not a county."""
     sponsor: bool = False
     """Written as a sponsor ("Iran-backed", "U.S.-led"): a place named, but no evidence of the report's country."""
+    border: bool = False
+    """Written as a border's ("near the Mali border"): no container, and no evidence of the report's country (the
+    border is named from the other side of it)."""
 
 
 
@@ -812,5 +817,6 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Mention], Counte
     for m in mentions:
         m.water = _water(text, m)
         m.sponsor = _SPONSOR_AFTER.match(text, m.end) is not None
+        m.border = _BORDER_AFTER.match(text, m.end) is not None
     mentions.sort(key=lambda m: m.start)
     return mentions, focus

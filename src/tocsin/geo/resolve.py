@@ -230,8 +230,8 @@ def _link_containers(text: str, states: list[_State], gaz: Gazetteer | None = No
         if a.source == b.source == "paren" and between.strip() in ("", ","):
             states[i].container = i + 1  # "(Hays Al Hudaydah)": district, then its province
             continue
-        if between.strip() in ("", "-"):
-            continue
+        if between.strip() in ("", "-") or b.border:
+            continue  # "Kossi Province near the Mali border": a border is no container
         if _CONTAIN_WORD.search(between) and _CONTAIN_BETWEEN.match(between) and not (
             gaz is not None and _two_countries(gaz, states[i], states[i + 1])
         ):
@@ -333,7 +333,7 @@ class _Focus:
         self.own: dict[tuple[str, bool], tuple[str, float]] = {}
         for st in states:
             key = _key(st.mention)
-            if st.best < 0 or key in self.own or st.mention.sponsor:
+            if st.best < 0 or key in self.own or st.mention.sponsor or st.mention.border:
                 continue  # a sponsor ("Iran-backed") is no evidence
             row = st.candidates[st.best].row
             if st.candidates[st.best].match == MATCH_SKELETON and gaz.kind[row] == KIND_CITY:

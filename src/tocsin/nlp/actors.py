@@ -43,6 +43,7 @@ __all__ = [
     "ActorEntry",
     "ActorsComponent",
     "CountryEntry",
+    "FOCUS_NOTE",
     "GroupSpec",
     "country_focus",
     "load_dictionary",
@@ -70,6 +71,8 @@ OF_ROLES = {
 }
 STATE_KINDS = ("military", "police", "government")
 UNKNOWN_STATE = {"military": "Military Forces", "police": "Police Forces", "government": "Government"}
+#: The note of a state force whose country the text does not say ("the police", "soldiers").
+FOCUS_NOTE = "country from the report's focus"
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,14 @@ class ActorDictionary:
             return self.state_name(state_kind, code, on), self.state_inter(code, focus)
         new_name, inter, _ = self.entry_name(self.entries[payload], on, focus)
         return new_name, inter
+
+    def state_of(self, name: str, code: str, on: dt.date | None) -> str | None:
+        """The same kind of state force (military, police, government) as ``name``, of country ``code``; None
+        when ``name`` is no state's."""
+        found = self._by_name.get(name)
+        if found is None or found[0] != "state":
+            return None
+        return self.state_name(found[1][0], code, on)
 
     def choose(self, indices: tuple[int, ...], focus: str | None) -> ActorEntry:
         """Among entries sharing an alias ("SNA"), the one of the report's country."""
@@ -650,15 +661,15 @@ class ActorsComponent:
             name = self.dictionary.state_name(state_kind, code, on)
             inter = self.dictionary.state_inter(code, focus)
             if explicit is None:
-                note = "country from the report's focus" if code else "country unknown"
+                note = FOCUS_NOTE if code else "country unknown"
         else:
             group_kind, explicit = payload
             code = explicit or focus
             spec = self.dictionary.groups[group_kind]
             name = self.dictionary.group_name(group_kind, code)
             inter = spec.inter
-            if explicit is None and code is None:
-                note = "country unknown"
+            if explicit is None:
+                note = FOCUS_NOTE if code else "country unknown"
         return ActorMention(
             name=name,
             inter=inter,

@@ -44,7 +44,7 @@ from tocsin.model import (
     Trigger,
     event_type_of,
 )
-from tocsin.nlp.actors import ActorDictionary, country_focus, load_dictionary
+from tocsin.nlp.actors import FOCUS_NOTE, ActorDictionary, country_focus, load_dictionary
 from tocsin.nlp.claims import SPEECH_LEMMAS
 from tocsin.nlp.events_join import ARTICLE_SENTENCES, PROTEST_SEVERITY, group_triggers, severity
 from tocsin.nlp.events_join import inside as _inside
@@ -104,6 +104,8 @@ def _report_source(doc: Doc) -> str:
     return "report"
 
 
+#: The reason of an actor whose country the text does not say and the event's place gives.
+PLACE_NOTE = "country of the event's place"
 #: ACLED's sub-types of ground changing hands through fighting.
 TERRITORY_TAKEN = frozenset(("Government regains territory", "Non-state actor overtakes territory"))
 #: The trigger score a sentence needs to be an event beside a stronger one in the same report.
@@ -453,11 +455,21 @@ class _Builder:
                 return
         if mention is not None:
             name, inter = self._dated(mention, event.date)
+            note = mention.note
+            if note == FOCUS_NOTE and self.place_code and self.place_code != mention.country_code:
+                # "the border police station in Madouba, Kossi Province": a force of no country said is the
+                # force of the country the event is in, whatever the report's other names point to
+                home = self.dictionary.state_of(mention.name, self.place_code, event.date)
+                spec = self.dictionary.group_kind(mention.name)
+                if home is not None:
+                    name, inter, note = home, 1, PLACE_NOTE
+                elif spec is not None:  # "gunmen", "civilians": Unidentified Armed Group (Niger) in Tillaberi
+                    name, note = self.dictionary.group_name(spec.kind, self.place_code), PLACE_NOTE
             setattr(event, key, name)
             setattr(event, inter_key, inter)
             event.evidence[key] = self._span(mention.start, mention.end)
-            if mention.note:
-                event.reasons[key] = mention.note
+            if note:
+                event.reasons[key] = note
             return
         if crowd_kind is not None and crowd_kind in self.dictionary.groups:
             where = "country of the report" if code else "the report names no country"
