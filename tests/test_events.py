@@ -152,3 +152,16 @@ def test_merge_is_deterministic() -> None:
 def test_merge_needs_mentions() -> None:
     with pytest.raises(ValueError):
         merge([])
+
+
+def test_a_joint_actor_is_compatible_with_either_of_its_parts() -> None:
+    from tocsin.events import _actors_compatible
+
+    def attack(actor1: str) -> Event:
+        return Event("Violence against civilians", "Attack", actor1=actor1, actor2="Civilians (Burkina Faso)")
+
+    jnim = "JNIM: Group for Support of Islam and Muslims"
+    joint = attack(f"{jnim} and/or Islamic State (Greater Sahara)")
+    assert _actors_compatible(joint, attack(jnim))
+    assert _actors_compatible(joint, attack("Islamic State (Greater Sahara)"))
+    assert not _actors_compatible(joint, attack("Ansaroul Islam"))

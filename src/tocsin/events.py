@@ -117,8 +117,18 @@ def _actors_compatible(a: Event, b: Event) -> bool:
     all_a = pa | _named((a.assoc_actor_1, a.assoc_actor_2))
     all_b = pb | _named((b.assoc_actor_1, b.assoc_actor_2))
     if len(pa) == 2 and len(pb) == 2:
-        return pa <= all_b or pb <= all_a
-    return bool(pa & all_b) or bool(pb & all_a)
+        return _within(pa, all_b) or _within(pb, all_a)
+    return any(_within({n}, all_b) for n in pa) or any(_within({n}, all_a) for n in pb)
+
+
+def _within(names: set[str], others: set[str]) -> bool:
+    """Every name is among ``others``; a joint name ("JNIM ... and/or Islamic State (Greater Sahara)", an
+    uncertain attribution) is the same actor as either of its parts."""
+    return all(any(_alternatives(n) & _alternatives(o) for o in others) for n in names)
+
+
+def _alternatives(name: str) -> set[str]:
+    return {name, *name.split(" and/or ")}
 
 
 def merge(mentions: Sequence[Event]) -> Event:

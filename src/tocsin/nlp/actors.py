@@ -494,7 +494,21 @@ class _Hit:
 def _raw_hits(doc: Doc, matchers: _Matchers) -> list[_Hit]:
     found = [*matchers.lower(doc), *matchers.exact(doc)]
     hits = [_Hit(start, end, matchers.rules[match_id]) for match_id, start, end in found]
-    return [h for h in hits if not _adjective_use(doc, h) and not _opposed(doc, h) and not _describes_a_place(doc, h)]
+    return [h for h in hits if not _adjective_use(doc, h) and not _opposed(doc, h) and not _describes_a_place(doc, h)
+            and not _currency(doc, h)]
+
+
+#: Currencies named after their country ("the US dollar", "the Lebanese pound").
+CURRENCY_WORDS = frozenset(
+    "dollar dollars pound pounds dinar dinars lira liras rial rials riyal riyals euro euros rupee rupees yuan "
+    "ruble rubles rouble roubles franc francs naira shilling shillings cedi cedis rand hryvnia hryvnias kyat "
+    "afghani afghanis birr leone leones kwacha".split()
+)
+
+
+def _currency(doc: Doc, hit: _Hit) -> bool:
+    """"Protests against the high US dollar exchange rate" in Lebanon: a currency, no evidence of the country."""
+    return hit.rule[0] == "country" and hit.end < len(doc) and doc[hit.end].lower_ in CURRENCY_WORDS
 
 
 #: "Naxal-affected districts", "Boko Haram-hit areas": a place described by a group, not the group acting.
@@ -603,6 +617,10 @@ class ActorsComponent:
             alternative = self._alternative(doc, hits, index)
             if alternative is not None:
                 skip_until = alternative.end
+            if alternative is not None:
+                other = self._mention(doc, alternative, focus, on)
+                if other.name != mention.name:  # ACLED's joint name for an uncertain attribution
+                    mention.name = f"{mention.name} and/or {other.name}"
             if hedge or alternative is not None:
                 start = hit.start - 1 if hedge and doc[hit.start - 1].text == hedge else hit.start
                 stretch = doc[max(0, start) : alternative.end if alternative else hit.end]
