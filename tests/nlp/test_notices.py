@@ -234,6 +234,9 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         "Gunmen attacked the market in Maiduguri, leaving five people dead.",
         # days given for something other than leaving
         "The court gave the defence three days to prepare its case.",
+        # what an issuer keeps doing, told in an opinion piece: no order of the day
+        "Every week the army tells people to move south, and every week the south is bombed.",
+        "The army routinely warns residents of Rafah to evacuate buildings before strikes.",
         # a curfew or an evacuation asked for, not given
         "An opposition lawmaker on Thursday called for a 24-hour curfew in Jos to stop the killings.",
         "Residents demanded the imposition of a curfew in the city.",

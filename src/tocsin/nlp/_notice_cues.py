@@ -310,9 +310,28 @@ def _announced(tok: Token) -> bool:
     return any(c.dep_ == "acl" and c.lemma_.lower() in ANNOUNCE_VERBS for c in tok.children)
 
 
+_HABIT_RE = re.compile(
+    r"\b(?:every|each)\s+(?:day|week|month|time|morning|night)\b|\b(?:often|routinely|repeatedly|regularly|usually"
+    r"|always)\b",
+    re.I,
+)
+
+
+def _habitual(tok: Token) -> bool:
+    """'Every week the army tells people to move south': what an issuer keeps doing, in the present simple with
+    a word of frequency, is no order of the day (an opinion piece, a profile)."""
+    verb = next((a for a in [tok, *ancestors(tok, 3)] if a.pos_ in ("VERB", "AUX") and a.tag_ in ("VBZ", "VBP")), None)
+    if verb is None or any(c.dep_ == "aux" for c in verb.children):
+        return False
+    words = verb.doc[min(t.i for t in verb.subtree) : max(t.i for t in verb.subtree) + 1]
+    return bool(_HABIT_RE.search(words.text))
+
+
 def _accept(kind: str, span: SpacySpan, sent: SpacySpan) -> bool:
     tok = span.root
     if _negated_or_cancelled(tok):
+        return False
+    if kind in ("evacuation_order", "strike_warning") and _habitual(tok):
         return False
     if kind == "curfew":
         return _accept_curfew(tok, sent)
