@@ -173,6 +173,8 @@ def test_areas_keep_resolution_or_reason(nlp: Language) -> None:
         ("Residents of Lachin were warned to leave the town by Aug. 25.", "deadline"),
         # hours given to leave
         ("The army gave RSF fighters 72 hours to leave El Fasher.", "deadline"),
+        # moved to a place, not only in a direction
+        ("The army ordered civilians living near the airport to move to the city centre.", "evacuation_order"),
         # "until" parsed as the mark of "to leave", not a preposition of "gave"
         ("The junta's local command gave residents of three villages near Lashio until noon on Thursday to leave, "
          "warning that air strikes would follow.", "deadline"),
@@ -237,6 +239,8 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         # what an issuer keeps doing, told in an opinion piece: no order of the day
         "Every week the army tells people to move south, and every week the south is bombed.",
         "The army routinely warns residents of Rafah to evacuate buildings before strikes.",
+        # moved to a place that is no refuge
+        "Organisers urged people to head to the stadium for the match.",
         # a curfew or an evacuation asked for, not given
         "An opposition lawmaker on Thursday called for a 24-hour curfew in Jos to stop the killings.",
         "Residents demanded the imposition of a curfew in the city.",
@@ -366,6 +370,15 @@ def test_a_report_without_zoned_places_takes_its_dateline_s_zone(nlp: Language) 
     (notice,) = notices(nlp, Case(text, pub, dates, [P("Bab al-Tabbaneh")]))
     assert notice.timezone == "Asia/Beirut"
     assert notice.start == dt.datetime(2026, 10, 20, 20, 0, tzinfo=UTC)  # 11 p.m. in Beirut (UTC+3)
+
+
+def test_the_hour_an_order_takes_effect_in_the_next_sentence(nlp: Language) -> None:
+    text = ("The army said on Tuesday it had ordered residents of Khan Younis to evacuate. "
+            "It said the order would take effect at 6 a.m. on Wednesday.")
+    pub = dt.datetime(2026, 7, 7, 9, tzinfo=UTC)  # a Tuesday
+    dates = [D("Tuesday", dt.date(2026, 7, 7), relative=True), D("6 a.m. on Wednesday", dt.datetime(2026, 7, 8, 6, 0))]
+    (notice,) = notices(nlp, Case(text, pub, dates, [P("Khan Younis", "Asia/Gaza")]))
+    assert notice.start == dt.datetime(2026, 7, 8, 3, 0, tzinfo=UTC)  # 6 a.m. in Gaza (UTC+3), not the bare Tuesday
 
 
 def test_a_curfew_until_a_day_repeats_its_hours_until_then(nlp: Language) -> None:

@@ -498,7 +498,7 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
             return False  # "this evacuation order was the fourth", "the evacuation warnings were confusing"
         return _announced(noun) and noun.head.lemma_ != "allow"
     if lemma in ("move", "head", "go") and not any(c.lower_ in ("south", "north", "east", "west", "away")
-                                                   for c in tok.subtree):
+                                                   for c in tok.subtree) and not _sent_somewhere(tok):
         return False
     if tok.tag_ != "VB" or (tok.dep_ in ("acl", "amod", "pcomp", "compound", "nmod", "relcl")
                             and not _told_to(tok)):
@@ -526,6 +526,22 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         if a in DIRECTIVE_VERBS:
             return _evacuees(anc, tok)
     return False
+
+
+def _sent_somewhere(verb: Token) -> bool:
+    """'ordered civilians living near the airport to move to the city centre': moved (or headed) to a place, not
+    only a direction ("go" stays out: "urged people to go to the polls")."""
+    return verb.lemma_.lower() in ("move", "head") and any(
+        c.dep_ == "prep" and c.lower_ in ("to", "towards", "toward", "into") and any(
+            g.dep_ == "pobj" and (g.lemma_.lower() in PLACE_NOUNS | _SAFE_PLACES or g.ent_type_ in PLACE_LABELS)
+            for g in c.children
+        )
+        for c in verb.children
+    )
+
+
+#: Where people are sent for safety, besides a place noun: "move to the city centre", "head to shelters".
+_SAFE_PLACES = frozenset("centre center shelter safety zone camp south north east west".split())
 
 
 #: What one is told to leave that is no area: a gathering, a meeting, an office.

@@ -166,6 +166,10 @@ class Window:
     def fill_from(self, other: Window) -> None:
         if self.start is None and other.start is not None:
             self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
+        elif (type(self.start) is dt.date and isinstance(other.start, dt.datetime) and self.zone
+              and localise_day(other.start, self.zone) >= self.start):
+            # "ordered ... on Tuesday. It said the order would take effect at 6 a.m. on Wednesday": the hour it starts
+            self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
         elif isinstance(self.start, dt.datetime) is False and isinstance(other.start, dt.datetime):
             if self.start == _day(other.start) or self.start == other.start.date():
                 self.start, self.start_span, self.start_clock = other.start, other.start_span, True
@@ -180,6 +184,10 @@ class Window:
         """Take what a follow-up sentence adds: a missing start or end, or the hour of a date-only end."""
         self.lasts = self.lasts or other.lasts
         if self.start is None and other.start is not None:
+            self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
+        elif (type(self.start) is dt.date and isinstance(other.start, dt.datetime) and self.zone
+              and localise_day(other.start, self.zone) >= self.start):
+            # "ordered ... on Tuesday. It said the order would take effect at 6 a.m. on Wednesday": the hour it starts
             self.start, self.start_span, self.start_clock = other.start, other.start_span, other.start_clock
         if isinstance(self.end, dt.date) and not isinstance(self.end, dt.datetime):
             point = other.end if other.end is not None else other.start

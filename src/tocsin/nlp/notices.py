@@ -424,7 +424,8 @@ def _continues(sent: SpacySpan, last: _Draft, mentions: list[DateMention]) -> bo
         return False
     if last.window.end is None and any(m.has_time for m in mentions):
         low = sent.text.lower()
-        if any(w in low for w in ("until", " last", "expire", "in place", "in force", "effective")):
+        if any(w in low for w in ("until", " last", "expire", "in place", "in force", "effective", "take effect",
+                                  "takes effect", "into effect", "into force")):
             return True
     if last.kind == "deadline" and isinstance(last.window.end, dt.date) and not last.window.end_clock:
         if any(m.has_time for m in mentions):
