@@ -1044,3 +1044,15 @@ def test_forces_of_no_country_said_are_the_places_countrys(nlp: Language) -> Non
     )
     [event] = run(nlp, text, setup)._.events
     assert event.actor1 == "Unidentified Armed Group (Niger)"
+
+
+def test_the_state_force_of_an_arrest_is_the_one_arresting(nlp: Language) -> None:
+    text = "On Monday, 30 migrants were detained during an operation of the Coast Guard of the Turkish army in Bodrum."
+    setup = Setup(
+        triggers=[("detained", "Arrests", 0.9)],
+        dates=[("On Monday", dt.date(2025, 3, 3))],
+        toponyms=[place(text, "Bodrum", "TR", country="Turkey")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.inter1) == ("Military Forces of Turkey (2016-)", 1)
+    assert event.actor2 != event.actor1

@@ -403,6 +403,16 @@ class _Builder:
                 second = next((m for m in mentions if m.inter == 1), None) or next(
                     (m for m in mentions if m.inter in (3, 8)), None
                 )
+        elif first is None and event.sub_event_type == "Arrests" and (
+            force := next((m for m in (second, *mentions) if m is not None and m.inter == 1), None)
+        ) is not None:
+            # "migrants were detained during an operation of the Coast Guard Command of Turkish Army": a state
+            # force in an arrest is the one arresting; those detained are actor2 when the text names them
+            if second is force:
+                second = next((m for m in mentions if self._civilian(m)), None)
+            first = force
+            self._set(event, 1, first)
+            event.reasons["actor1"] = "the state force of an arrest is the one arresting"
         elif first is None and event.event_type in UNKNOWN_PERPETRATOR_TYPES and event.sub_event_type not in AIR:
             self._set(event, 1, None, crowd_kind="armed_group")
             event.reasons["actor1"] = ("inferred: no perpetrator named; ACLED codes an unknown one as an unidentified "
