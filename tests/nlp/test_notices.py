@@ -61,7 +61,7 @@ def _at(text: str, words: str) -> int:
     return start
 
 
-def make_doc(nlp: Language, case: Case, attributions: list[Attribution] | None = None) -> Doc:
+def make_doc(nlp: Language, case: Case, attributions: list[Attribution] | None = None, *, run: bool = True) -> Doc:
     doc = nlp.make_doc(case.text)
     doc._.published = case.published
     dates = []
@@ -80,7 +80,7 @@ def make_doc(nlp: Language, case: Case, attributions: list[Attribution] | None =
                                 reason=None if resolved else "not in gazetteer"))
     doc._.toponyms = toponyms
     doc._.attributions = attributions or []
-    return nlp(doc)
+    return nlp(doc) if run else doc
 
 
 def notices(nlp: Language, case: Case, attributions: list[Attribution] | None = None) -> list[Notice]:
@@ -800,6 +800,19 @@ def test_the_road_an_evacuation_takes_is_not_its_area(nlp: Language) -> None:
     (notice,) = notices(nlp, Case(text, pub, [], [P("Shujaiya", "Asia/Gaza"), P("Salah al-Din Street", "Asia/Gaza")]))
     assert notice.kind == "evacuation_order"
     assert [a.name for a in notice.areas] == ["Shujaiya"]
+
+
+def test_an_order_after_while_is_its_subject_s_and_an_armed_group_is_no_area(nlp: Language) -> None:
+    text = ("Officials in Goma urged residents to remain indoors as M23 fighters advanced on the city, while the "
+            "army ordered civilians living near the airport to move to the city centre.")
+    pub = dt.datetime(2026, 11, 20, 9, tzinfo=UTC)
+    doc = make_doc(nlp, Case(text, pub, [], [P("Goma", "Africa/Lubumbashi"), P("M23")]), run=False)
+    start = text.index("M23")
+    doc._.actors = [ActorMention("M23: March 23 Movement", 2, start, start + 3, "M23")]
+    (notice,) = nlp(doc)._.notices
+    assert notice.kind == "evacuation_order"
+    assert notice.issuer == "the army"  # "while" marks no condition: the army ordered it
+    assert "M23" not in [a.name for a in notice.areas]
 
 
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:

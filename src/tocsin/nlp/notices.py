@@ -282,9 +282,12 @@ def _toponyms(doc: Doc, sents: Sequence[SpacySpan]) -> list[Toponym]:
     are dropped: they say where the report was filed, not where a notice applies."""
     text = doc_text(doc)
     resolved = [_cleaned(text, t) for t in (doc._.toponyms or [])]
-    found = [t for t in resolved if t is not None]
     reason = "not resolved: no place resolver ran" if doc._.toponyms is None else "not resolved: missed by the resolver"
     actors = [(a.start, a.end) for a in (doc._.actors or [])]
+    # a name the resolver reported but could not place, that the actor dictionary knows: "as M23 fighters
+    # advanced", "Fighters of the Islamic State group in Raqqa" name armed groups, not areas
+    found = [t for t in resolved if t is not None
+             and (t.resolved or not any(s < t.end and t.start < e for s, e in actors))]
     for extra in times.entity_toponyms(doc, reason, sents):
         if any(s < extra.end and extra.start < e for s, e in actors):
             continue  # "would strike Hezbollah targets": an armed group the actor dictionary knows, not an area
@@ -488,8 +491,8 @@ def _issuer_of(verb: Token, cue: SpacySpan) -> SpacySpan | None:
     subj = _subject(verb)
     if subj is None or subj.pos_ == "PRON" or subj.lemma_.lower() in ISSUER_NOT:
         return None
-    if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in [*verb.children, *subj.children]):
-        return None  # "... if the militants fail to withdraw": not who announced it
+    if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS - {"while"} for c in [*verb.children, *subj.children]):
+        return None  # "... if the militants fail to withdraw": not who announced it ("while the army ordered": it is)
     if any(t.lemma_.lower() in RESIDENT_WORDS for t in list(subj.subtree)[:6]):
         return None
     if cue.start <= subj.i < cue.end or cue.root in list(subj.subtree):
