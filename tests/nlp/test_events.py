@@ -761,8 +761,9 @@ def test_actor_names_follow_the_event_date(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("toponyms", "name", "reason"),
     [
-        # no place in the event's sentence: the report's main place
-        (lambda t: [place(t, "Kobani")], "Kobani", "report's main place: no resolved place in the event's sentences"),
+        # no place in the event's sentence: the report's main place, which says it stands in for the event's own
+        (lambda t: [place(t, "Kobani")], "Kobani", "report's main place: no resolved place in the event's sentences; "
+                                                   "not the event's own place: precision 2"),
         # only an unresolved place: its name, with the resolver's reason
         (
             lambda t: [place(t, "Tel Zir", latitude=None, longitude=None, reason="not in the gazetteer")],
@@ -779,6 +780,29 @@ def test_location_fallbacks(
     text = "Fighting raged around Tel Zir. The town of Kobani was calm."
     [event] = run(nlp, text, Setup(triggers=[("Fighting", "Armed clash", 0.8)], toponyms=toponyms(text)))._.events
     assert (event.location.name, event.reasons["location"]) == (name, reason)
+    if name == "Kobani":
+        assert event.location.geo_precision == 2  # the town itself is precision 1: this event's place is not known
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "reason"),
+    [
+        # a toll spread over a region is no one place: the place read stays, its precision says so
+        ("Russian attacks across the Kharkiv region killed 7 people on Friday.", 3,
+         "spread over many places ('across the Kharkiv region'): precision 3"),
+        ("Russian shelling killed 12 people in several districts of Kharkiv on Friday.", 3,
+         "spread over many places ('in several districts'): precision 3"),
+        # one place
+        ("Russian shelling killed 12 people in Kharkiv on Friday.", 1, None),
+    ],
+)
+def test_a_toll_spread_over_many_places_is_no_one_place(nlp: Language, text: str, precision: int,
+                                                         reason: str | None) -> None:
+    trigger = "attacks" if "attacks" in text else "shelling"
+    setup = Setup(triggers=[(trigger, SHELLING, 0.8)], toponyms=[place(text, "Kharkiv", "UA")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.location.name, event.location.geo_precision) == ("Kharkiv", precision)
+    assert event.reasons.get("location") == reason
 
 
 def test_main_event_first(nlp: Language) -> None:

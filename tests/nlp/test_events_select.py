@@ -517,3 +517,21 @@ def test_no_protest_no_grievance(nlp: Language) -> None:
     trigger = Trigger(sub_event_type="Air/drone strike", score=0.9, start=start, end=start + 9, text="airstrike",
                       sent_start=0, sent_end=len(text))
     assert grievance_tokens(doc, [trigger]) == frozenset()
+
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a question left open about the event: no happening of its own
+        ("The governor did not say where the victims were killed.", 0),
+        ("Officials did not specify who killed the two farmers.", 0),
+        # told: an event; and what nobody knows is often a short note's only naming of its event ("it is unclear
+        # who planted the bomb")
+        ("It was unclear who killed the two farmers.", 1),
+        ("The governor said the victims were killed in Kupiansk.", 1),
+    ],
+)
+def test_a_question_left_open_is_no_event(nlp: Language, text: str, expected: int) -> None:
+    setup = Setup(triggers=[("killed", "Attack", 0.8)])
+    assert len(run(nlp, text, setup)._.events) == expected

@@ -51,6 +51,7 @@ from tocsin.nlp.events_join import inside as _inside
 from tocsin.nlp.events_places import reference_point, settlement_name
 from tocsin.nlp.events_select import (
     LEDE_SENTENCES,
+    SPREAD,
     Group,
     grievance_tokens,
     history,
@@ -532,6 +533,23 @@ class _Builder:
             event.reasons["location"] = f"unresolved: {inside[0].reason or 'not in the gazetteer'}"
         else:
             event.reasons["location"] = "no place in text"
+        self._imprecise(event, group)
+
+    def _imprecise(self, event: Event, group: Group) -> None:
+        """A place that is not the event's own says so in its precision: the report's main place stands in for a
+        place the event's sentences do not give (precision 2 at best), and a toll spread over many places
+        ("attacks across the Kharkiv region", "in several districts") is no one place (precision 3)."""
+        location = event.location
+        if location.latitude is None:
+            return
+        spread = next((m for s, e in group.sentences if (m := SPREAD.search(self.text, s, e))), None)
+        if spread is not None:
+            location.geo_precision = 3
+            event.reasons["location"] = "; ".join(filter(None, (
+                event.reasons.get("location"), f"spread over many places ({spread.group(0)!r}): precision 3")))
+        elif event.reasons.get("location", "").startswith("report's main place") and (location.geo_precision or 1) < 2:
+            location.geo_precision = 2
+            event.reasons["location"] += "; not the event's own place: precision 2"
 
     def _rank_place(self, toponym: Toponym, root: Token | None, trigger: Trigger) -> tuple[object, ...]:
         """A protest's grievance ("to protest an airstrike in Idlib") is not where it was held, whatever

@@ -28,6 +28,7 @@ from tocsin.nlp.roles import trigger_root, verb_of
 __all__ = [
     "CLOCK_ONLY",
     "SEPARATE_EVENT",
+    "SPREAD",
     "VIOLENT_TYPES",
     "Group",
     "LEDE_SENTENCES",
@@ -116,6 +117,16 @@ AGGREGATE = re.compile(
     r"|\b(?:in|during|throughout) the (?:war|conflict|civil war)\b(?!-)"
     r"|\bsince (?:19|20)\d\d\b|\bso far this (?:year|month)\b|\bin recent (?:days|weeks|months)\b"
     rf"|\b(?:between {_MONTH} and|from {_MONTH} (?:to|until)) {_MONTH}\b",
+    re.IGNORECASE,
+)
+#: A toll or attacks spread over many places ("attacks across the Kharkiv region killed 7 people", "shelling killed
+#: 12 people in several districts"): ACLED codes an event per place, and the sentence names none of them.
+SPREAD = re.compile(
+    r"\bacross (?:the |much of the |most of the )?(?:[\w'-]+ ){0,2}?"
+    r"(?:country|region|province|oblast|governorate|state|territory|strip|enclave|frontline|front line)\b"
+    r"|\b(?:in|across|on) (?:several|various|multiple|many|numerous|different|a number of|dozens of) "
+    r"(?:[\w'-]+ )?(?:districts|areas|towns|villages|places|parts|provinces|regions|cities|locations|localities"
+    r"|neighbou?rhoods|communities|settlements|sectors|fronts)\b",
     re.IGNORECASE,
 )
 #: Words that make a sentence tell another happening than the ones before ("in a separate attack").
@@ -268,6 +279,8 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     whole = not is_cued(trigger)
     if whole and verb.lemma_.lower() in SAYING:  # "the IDF said it would open a corridor": what is said
         verb = next((c for c in verb.children if c.dep_ == "ccomp"), verb)
+    if _open_question(verb):
+        return True  # "he did not say where the victims were killed", "it was unclear who carried out the attack"
     if _coming_to(verb) or (verb is not root and _coming_to(root)):
         return True  # "coalition forces are coming to liberate your areas", "the army is going to storm the city"
     if _prevented(root) or (verb is not root and _prevented(verb)):
@@ -292,6 +305,24 @@ def _unreal(doc: Doc, trigger: Trigger) -> bool:
     head = verb.head
     intends = verb.dep_ == "xcomp" and head.i != verb.i and head.lemma_.lower() in INTENT_VERBS | DIRECTIVE_VERBS
     return intends or _is_to_be(verb)
+
+
+#: Words that open an indirect question ("where the victims were killed", "whether anyone was hurt").
+QUESTION_WORDS = frozenset("where who whom whose what which when why how whether if".split())
+#: Verbs whose negation leaves a question open: "did not say where", "did not specify who".
+TELLING = SAYING | frozenset("mention specify disclose reveal give".split())
+
+
+def _open_question(verb: Token) -> bool:
+    """'He did not say where the victims were killed', 'officials did not specify who carried out the attack': a
+    question the speaker left open about what was told, not a happening of its own. ("It is unclear who planted
+    the bomb" stays: in a short note it is often the only sentence that names the bomb.)"""
+    if verb.dep_ not in ("ccomp", "xcomp") or verb.head.i == verb.i:
+        return False
+    if not any(c.lower_ in QUESTION_WORDS and c.i < verb.i for c in verb.children):
+        return False
+    head = verb.head
+    return head.lemma_.lower() in TELLING and any(c.dep_ == "neg" for c in head.children)
 
 
 def _coming_to(verb: Token) -> bool:
