@@ -873,7 +873,8 @@ def test_location_prefers_a_place_below_country_level(nlp: Language) -> None:
     )
     [event] = run(nlp, text, setup)._.events
     assert event.location.name == "Kobani"
-    assert event.reasons["location"] == "report's main place: the event's sentences name only a country"
+    assert event.reasons["location"] == ("report's main place: the event's sentences name only a country; "
+                                         "not the event's own place: precision 2")
 
 
 def test_a_whole_sentence_trigger_inside_a_party_statement_is_a_claim(nlp: Language) -> None:
