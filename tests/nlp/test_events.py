@@ -1081,3 +1081,21 @@ def test_the_state_force_of_an_arrest_is_the_one_arresting(nlp: Language) -> Non
     [event] = run(nlp, text, setup)._.events
     assert (event.actor1, event.inter1) == ("Military Forces of Turkey (2016-)", 1)
     assert event.actor2 != event.actor1
+
+
+@pytest.mark.parametrize(
+    ("second", "actor1", "reason"),
+    [
+        # the claimant is the perpetrator, as ACLED codes it; not the army that reports the blast
+        ("Al-Shabaab claimed responsibility.", "Al Shabaab", "claimed responsibility ('Al-Shabaab')"),
+        # nobody claims it: an unidentified armed group
+        ("Nobody has claimed the attack.", "Unidentified Armed Group (Somalia)",
+         "inferred: no perpetrator named; ACLED codes an unknown one as an unidentified armed group"),
+    ],
+)
+def test_who_claims_a_bomb_is_its_actor1(nlp: Language, second: str, actor1: str, reason: str) -> None:
+    text = "A roadside bomb killed three soldiers in Afgoye on Sunday, the army said. " + second
+    setup = Setup(triggers=[("roadside bomb", "Remote explosive/landmine/IED", 0.9)],
+                  toponyms=[place(text, "Afgoye", "SO")])
+    [event] = run(nlp, text, setup)._.events
+    assert (event.actor1, event.reasons["actor1"]) == (actor1, reason)

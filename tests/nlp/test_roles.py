@@ -7,7 +7,7 @@ from eventkit import Setup, at, load, run
 from spacy.language import Language
 
 from tocsin.model import Trigger
-from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
+from tocsin.nlp.roles import actor_roles, responsible, trigger_root, verb_of
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,11 @@ def nlp() -> Language:
          "Forces.", "drone strike", ("Rapid Support Forces", None)),
         ("The army blamed the Rapid Support Forces for the attack on the market in El Fasher, which killed 18 "
          "civilians.", "killed", ("Rapid Support Forces", "civilians")),
+        # an escort is the side of what it guards, not who attacks it
+        ("A supply convoy escorted by Malian troops struck a landmine near Boni.", "landmine",
+         (None, "Malian troops")),
+        ("A bus guarded by Burkinabe gendarmes was ambushed by JNIM fighters near Djibo.", "ambushed",
+         ("JNIM fighters", "Burkinabe gendarmes")),
     ],
 )
 def test_actor_roles(nlp: Language, text: str, trigger: str, expected: tuple[str | None, str | None]) -> None:
@@ -82,3 +87,20 @@ def test_a_nominal_trigger_climbs_to_its_verb(nlp: Language) -> None:
     root = trigger_root(doc, Trigger("Air/drone strike", 0.9, start, end, "air strike", 0, len(text)))
     assert root is not None and root.text == "strike"
     assert verb_of(root).lemma_ == "carry"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A roadside bomb killed three soldiers in Afgoye. Al-Shabaab claimed responsibility.", "Al-Shabaab"),
+        ("A car bomb exploded in Beledweyne. Al-Shabaab said it carried out the attack.", "Al-Shabaab"),
+        # a claim denied or not made is no claim
+        ("A missile fell near Marib. The Houthis did not claim responsibility for the attack.", None),
+        # saying that someone else did it is no claim
+        ("A car bomb exploded in Beledweyne. Police said nobody had claimed the attack.", None),
+    ],
+)
+def test_who_claims_responsibility(nlp: Language, text: str, expected: str | None) -> None:
+    doc = run(nlp, text, Setup())
+    found = responsible(doc, [(0, len(text))], doc._.actors)
+    assert (found.text if found else None) == expected

@@ -64,7 +64,7 @@ from tocsin.nlp.events_select import (
 from tocsin.nlp.events_weapons import air_strike
 from tocsin.nlp.paragraphs import dateline_end
 from tocsin.nlp.pipeline import doc_text
-from tocsin.nlp.roles import actor_roles, trigger_root, verb_of
+from tocsin.nlp.roles import acting, actor_roles, responsible, trigger_root, verb_of
 
 __all__ = ["EventsComponent", "build_events", "is_dateline", "main_event_key"]
 
@@ -345,8 +345,15 @@ class _Builder:
         if first is None and event.event_type not in PROTEST_KINDS and event.event_type != "Violence against civilians":
             spoke = self._armed_speaker(group, second)
             first = spoke
+        claimant = responsible(self.doc, group.sentences + group.context, self.actors)
+        claimed = claimant is not None and event.event_type in UNKNOWN_PERPETRATOR_TYPES and (
+            first is None or first is spoke or not acting(self.doc, first)) and claimant is not second
+        if claimed:  # "Al-Shabaab claimed responsibility": ACLED codes the claimant as the perpetrator
+            first = claimant
         self._apply_type_rules(event, first, second, assoc1, mentions)
-        if spoke is not None and "actor1" in event.evidence:
+        if claimed and claimant is not None and "actor1" in event.evidence:
+            event.reasons["actor1"] = f"claimed responsibility ({claimant.text!r})"
+        elif spoke is not None and "actor1" in event.evidence:
             event.reasons["actor1"] = f"no agent in the text; the armed party that reports it ({spoke.text!r})"
 
     def _armed_speaker(self, group: Group, other: ActorMention | None) -> ActorMention | None:

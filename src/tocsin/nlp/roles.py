@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from tocsin.model import ActorMention, Trigger
 from tocsin.nlp.claims import SPEECH_LEMMAS
 
-__all__ = ["actor_roles", "trigger_root", "verb_of"]
+__all__ = ["acting", "actor_roles", "responsible", "trigger_root", "verb_of"]
 
 AGENT_DEPS = frozenset(("nsubj", "csubj"))
 SUBJECT_DEPS = AGENT_DEPS | {"nsubjpass"}
@@ -26,6 +26,8 @@ NOMINAL_LINKS = frozenset(("dobj", "pobj", "prep", "agent", "compound", "nsubjpa
 RECIPROCAL = frozenset("clash fight battle exchange skirmish engage".split())
 #: Verbs that name who did an event: their object is its perpetrator, their subject only says so.
 BLAME_LEMMAS = frozenset("blame accuse".split())
+#: Verbs of guarding something on its way: whoever does it is on the side of what they guard.
+ESCORT_LEMMAS = frozenset("escort accompany guard protect secure".split())
 #: Nouns naming a violent event, whose modifiers and "by" phrase say who did it.
 EVENT_NOUNS = frozenset(
     "attack airstrike strike raid shelling bombardment assault ambush clash offensive operation fire bombing "
@@ -221,9 +223,12 @@ def _dependents(
         elif child.dep_ in AGENT_DEPS and passive:
             targets += _mention_at(mentions, _subtree_span(child))
         elif child.dep_ in AGENT_DEPS:
-            found = _head_first(_mention_at(mentions, _subtree_span(child)), child)
+            # "a convoy escorted by Malian troops struck a landmine": the escort is the convoy's side, not the agent
+            guards = [] if any(m.start <= child.idx < m.end for m in mentions) else _escorts(child, mentions)
+            found = _head_first([m for m in _mention_at(mentions, _subtree_span(child)) if m not in guards], child)
             agents += found
-            pronoun_agent = pronoun_agent or (not found and _pronominal(child))
+            targets += [m for m in guards if m not in targets]
+            pronoun_agent = pronoun_agent or (not found and not guards and _pronominal(child))
         elif _by_agent(verb, child) or (under and child.dep_ == "prep" and child.lower_ in ("from", "by")):
             agents += [m for pobj in child.children for m in _mention_at(mentions, _subtree_span(pobj))]
         elif child.dep_ in OBJECT_DEPS:
@@ -278,6 +283,18 @@ def _dependents(
                 targets += [m for m in noun_targets if m not in targets]
                 break
     return agents, targets, pronoun_agent
+
+
+def _escorts(noun: Token, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Who escorts or guards what ``noun`` names ("a convoy escorted by the gendarmerie", "a bus guarded by
+    soldiers"). When what they guard is no actor (a convoy, a bus), it is what is attacked, and they are its side,
+    never who attacks it; forces "accompanied by" other forces are allies (the caller asks only for the first)."""
+    return [
+        m
+        for t in noun.subtree
+        if t.dep_ in ("acl", "relcl") and t.lemma_.lower() in ESCORT_LEMMAS
+        for m in _mention_at(mentions, _subtree_span(t))
+    ]
 
 
 def _in_by_phrase(doc: Doc, mention: ActorMention) -> bool:
@@ -339,3 +356,51 @@ def _head_first(found: list[ActorMention], head: Token) -> list[ActorMention]:
     """The mention holding the phrase's head word first ("X forces, backed by Y" -> X)."""
     start, end = head.idx, head.idx + len(head)
     return sorted(found, key=lambda m: (0 if m.start <= start and end <= m.end else 1, m.start))
+
+
+#: "claimed responsibility", "took responsibility": the claimant did it.
+RESPONSIBILITY_VERBS = frozenset("claim take admit accept".split())
+#: "Al-Shabaab said it carried out the attack": doing it, said by the doer.
+DOING_VERBS = frozenset("carry conduct perpetrate stage launch".split())
+
+
+def responsible(doc: Doc, ranges: list[tuple[int, int]], mentions: list[ActorMention]) -> ActorMention | None:
+    """The armed actor that claims an event in ``ranges`` ("Al-Shabaab claimed responsibility for the blast",
+    "Al-Shabaab said it carried out the attack"), or None."""
+    for start, end in ranges:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        for token in span if span is not None else ():
+            lemma = token.lemma_.lower()
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is None or token.pos_ != "VERB" or any(c.dep_ == "neg" for c in token.children):
+                continue  # "did not claim responsibility"
+            if lemma in RESPONSIBILITY_VERBS and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in token.children):
+                who = subject
+            elif (lemma in DOING_VERBS and subject.pos_ == "PRON" and token.dep_ == "ccomp"
+                  and token.head.lemma_.lower() in SPEECH_LEMMAS
+                  and any(c.dep_ == "dobj" and c.lemma_.lower() in EVENT_NOUNS | {"bombing", "blast"}
+                          for c in token.children)):
+                who = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                if who is None:
+                    continue
+            else:
+                continue
+            found = [m for m in _mention_at(mentions, _subtree_span(who)) if m.inter in (1, 2, 3, 4, 8)]
+            if found:
+                return found[0]
+    return None
+
+
+def acting(doc: Doc, mention: ActorMention) -> bool:
+    """The mention acts in its sentence: a verb's subject, a passive's "by" agent, or who an event noun is by
+    ("an Israeli strike"); not a place named by its guards ("outside a police station")."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span.root
+    if token.dep_ in AGENT_DEPS:
+        return True
+    if token.dep_ == "pobj" and token.head.lower_ in ("by", "from"):
+        return True
+    return token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.lemma_.lower() in EVENT_NOUNS
