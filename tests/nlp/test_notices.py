@@ -239,6 +239,8 @@ def test_kinds(nlp: Language, text: str, kind: str) -> None:
         # what an issuer keeps doing, told in an opinion piece: no order of the day
         "Every week the army tells people to move south, and every week the south is bombed.",
         "The army routinely warns residents of Rafah to evacuate buildings before strikes.",
+        # an order as the subject of a general statement
+        "Ordering a population to flee without a safe destination is not protection.",
         # moved to a place that is no refuge
         "Organisers urged people to head to the stadium for the match.",
         # a curfew or an evacuation asked for, not given
@@ -972,6 +974,10 @@ def test_it_stands_for_the_issuer_of_the_notice_before(extractor) -> None:  # ty
          "would strike Hezbollah facilities there.", "strike_warning", True),
         ("The army warned residents of Haret Hreik not to leave their shelters during the strikes.",
          "strike_warning", False),
+        # "to evacuate" hung on the participle describing the buildings
+        ("The Israeli army on Tuesday warned residents of the buildings marked on the attached map in the Haret "
+         "Hreik and Burj al-Barajneh areas of Beirut's southern suburbs to evacuate, saying it would strike "
+         "Hezbollah facilities there.", "strike_warning", True),
     ],
 )
 def test_a_notice_says_whether_people_must_leave(extractor, text: str, kind: str, leave: bool) -> None:  # type: ignore[no-untyped-def]

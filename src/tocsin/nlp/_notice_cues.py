@@ -524,6 +524,8 @@ def _accept_evacuation(tok: Token, sent: SpacySpan) -> bool:
         if a == "call" and not any(c.lower_ in ("on", "upon", "for") for c in anc.children):
             return False  # "calling the warnings 'propaganda'" names, it does not direct
         if a in DIRECTIVE_VERBS:
+            if anc.tag_ == "VBG" and anc.dep_ in ("csubj", "csubjpass", "nsubj"):
+                return False  # "Ordering a population to flee without a safe destination is not protection"
             return _evacuees(anc, tok)
     return False
 

@@ -546,12 +546,13 @@ def _orders_out(cue: SpacySpan) -> bool:
 
 
 def _under(tok: Token, verb: Token) -> bool:
-    """``tok`` hangs on ``verb`` through nouns and prepositions only ("warned residents of the marked buildings
-    to evacuate", with "to evacuate" hung on "buildings"), not through another verb."""
-    for anc in ancestors(tok, 6):
+    """``tok`` hangs on ``verb`` through nouns, prepositions and participles describing a noun only ("warned
+    residents of the marked buildings to evacuate", with "to evacuate" hung on "buildings"; "the buildings marked
+    on the attached map ... to evacuate", hung on "marked"), not through another verb."""
+    for anc in ancestors(tok, 8):
         if anc.i == verb.i:
             return True
-        if anc.pos_ in ("VERB", "AUX"):
+        if anc.pos_ in ("VERB", "AUX") and not (anc.dep_ == "acl" and anc.tag_ == "VBN"):
             return False
     return False
 
