@@ -465,3 +465,11 @@ def test_the_shipped_dictionary_is_consistent() -> None:
         if entry.local_aliases:
             # a local alias needs a country to be local to
             assert entry.country or entry.countries, entry.name
+
+
+def test_a_demonym_carries_over_a_coordination(nlp: Language) -> None:
+    text = "Turkish army and border guard forces clashed with SDF fighters near Kobani."
+    doc = run(nlp, text, Setup(toponyms=[place(text, "Kobani", "SY")]))
+    forces = next(m for m in doc._.actors if m.text == "forces")
+    assert (forces.name, forces.country_code) == ("Military Forces of Turkey (2016-)", "TR")
+    assert forces.note == "country of 'Turkish army', coordinated with it"

@@ -71,6 +71,8 @@ OF_ROLES = {
 }
 STATE_KINDS = ("military", "police", "government")
 UNKNOWN_STATE = {"military": "Military Forces", "police": "Police Forces", "government": "Government"}
+#: "Turkish army and border guard forces": up to three words between "and" and the next actor.
+_COORDINATED = re.compile(r"\s+(?:and|&)\s+(?:[a-z][\w-]*\s+){0,3}")
 #: The note of a state force whose country the text does not say ("the police", "soldiers").
 FOCUS_NOTE = "country from the report's focus"
 
@@ -626,6 +628,28 @@ class ActorsComponent:
                 stretch = doc[max(0, start) : alternative.end if alternative else hit.end]
                 mention.note = f"hedged: {stretch.text}"
             mentions.append(mention)
+        return self._conjoined(doc, mentions, focus, on)
+
+    def _conjoined(self, doc: Doc, mentions: list[ActorMention], focus: str | None,
+                   on: dt.date | None) -> list[ActorMention]:
+        """A demonym carries over a coordination: "Turkish army and border guard forces" are both Turkish, so
+        a force of no country said right after "and" takes the country of the actor before it."""
+        text = doc.text
+        for before, mention in zip(mentions, mentions[1:], strict=False):
+            if mention.note != FOCUS_NOTE or before.note is not None or not before.country_code:
+                continue
+            between = text[before.end : mention.start]
+            if before.country_code == mention.country_code or not _COORDINATED.fullmatch(between):
+                continue
+            code = before.country_code
+            spec = self.dictionary.group_kind(mention.name)
+            name = self.dictionary.state_of(mention.name, code, on) or (
+                self.dictionary.group_name(spec.kind, code) if spec is not None else None
+            )
+            if name is not None:
+                mention.name, mention.country_code = name, code
+                mention.inter = self.dictionary.state_inter(code, focus) if spec is None else mention.inter
+                mention.note = f"country of {before.text!r}, coordinated with it"
         return mentions
 
     def _local_hits(self, hits: list[_Hit]) -> list[str]:
