@@ -817,6 +817,18 @@ def test_an_order_after_while_is_its_subject_s_and_an_armed_group_is_no_area(nlp
     assert "M23" not in [a.name for a in notice.areas]
 
 
+def test_the_places_a_curfew_applies_to_in_the_next_sentence(nlp: Language) -> None:
+    text = ("The government declared a curfew in Port-au-Prince from 6 p.m. on Thursday. "
+            "The curfew also applies to the communes of Delmas and Petion-Ville, the minister said.")
+    pub = dt.datetime(2026, 4, 16, 11, tzinfo=UTC)
+    zone = "America/Port-au-Prince"
+    places = [P("Port-au-Prince", zone), P("Delmas", zone), P("Petion-Ville", zone)]
+    (notice,) = notices(nlp, Case(text, pub, [D("6 p.m. on Thursday", dt.datetime(2026, 4, 16, 18, 0))], places))
+    assert notice.kind == "curfew"
+    assert [a.name for a in notice.areas] == ["Port-au-Prince", "Delmas", "Petion-Ville"]
+    assert notice.start == dt.datetime(2026, 4, 16, 22, 0, tzinfo=UTC)
+
+
 def test_earlier_this_week_is_another_notice(nlp: Language) -> None:
     text = ("The military issued warnings early Saturday to residents of Beirut to leave ahead of strikes. "
             "Earlier this week, the military sent messages to Beirut radio stations, warning of coming attacks.")

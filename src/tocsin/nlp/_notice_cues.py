@@ -362,6 +362,10 @@ def _requested(tok: Token) -> bool:
     return noun.dep_ == "dobj" and noun.head.lemma_.lower() in REQUEST_VERBS
 
 
+#: What a curfew does to the places it is in force in: "The curfew applies to / covers / includes X and Y".
+_COVER_VERBS = frozenset("apply cover include affect extend span encompass".split())
+
+
 def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
     if _requested(tok):
         return False
@@ -374,6 +378,10 @@ def _accept_curfew(tok: Token, sent: SpacySpan) -> bool:
     if _announced(tok) or any(c.dep_ == "prep" and c.lower_ in ("on", "in", "over", "across", "for") for c in
                               tok.children):
         return True
+    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _COVER_VERBS and any(
+        (t.ent_type_ in PLACE_LABELS or t.pos_ == "PROPN") for t in tok.head.subtree if t.i > tok.head.i
+    ):
+        return True  # "The curfew applies to the communes of Port-au-Prince, Delmas and Petion-Ville"
     clause = {t.lower_ for t in tok.head.subtree} if tok.dep_ in ("nsubj", "nsubjpass") else {
         t.lower_ for t in tok.subtree}
     return bool(clause & {"from", "until", "till", "between", "effective", "starting"})
