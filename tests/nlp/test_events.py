@@ -1099,3 +1099,16 @@ def test_who_claims_a_bomb_is_its_actor1(nlp: Language, second: str, actor1: str
                   toponyms=[place(text, "Afgoye", "SO")])
     [event] = run(nlp, text, setup)._.events
     assert (event.actor1, event.reasons["actor1"]) == (actor1, reason)
+
+
+def test_an_actor_in_what_a_protest_is_about_is_not_at_the_protest(nlp: Language) -> None:
+    text = "Residents of Goma protested on Monday against the M23 advance, and police shot dead two protesters."
+    setup = Setup(
+        triggers=[("shot dead", "Excessive force against protesters", 0.9)],
+        dates=[("on Monday", dt.date(2025, 3, 3))],
+        counts=[("two", "fatalities", 2)],
+        toponyms=[place(text, "Goma", "CD", country="Democratic Republic of Congo")],
+    )
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor2 is not None and event.actor2.startswith("Police Forces of")
+    assert event.fatalities == 2

@@ -320,12 +320,14 @@ class _Builder:
 
     # --- actors ----------------------------------------------------------------------------
     def _participants(self, group: Group) -> list[ActorMention]:
-        """Actor mentions of the event's sentences that are not the speaker of a statement."""
+        """Actor mentions of the event's sentences that are not the speaker of a statement, nor in what a protest
+        is about ("protested against the M23 advance": the M23 is not at the protest)."""
         sources = [(a.source_start, a.source_end) for a in self.attributions]
         return [
             m
             for m in self.actors
             if _inside(m.start, m.end, group.sentences) and not any(s < m.end and m.start < e for s, e in sources)
+            and not self._grieved(m.start, m.end)
         ]
 
     def _actors(self, event: Event, group: Group, trigger: Trigger) -> None:
