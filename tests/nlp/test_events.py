@@ -1112,3 +1112,21 @@ def test_an_actor_in_what_a_protest_is_about_is_not_at_the_protest(nlp: Language
     [event] = run(nlp, text, setup)._.events
     assert event.actor2 is not None and event.actor2.startswith("Police Forces of")
     assert event.fatalities == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1"),
+    [
+        # a state's forces reporting their own side's losses did not do it: an unidentified armed group
+        ("A roadside bomb exploded in Afgoye on Sunday, killing three soldiers, police said.",
+         "Unidentified Armed Group (Somalia)"),
+        # reporting what was done to the other side: the armed party that reports it
+        ("A roadside bomb exploded in Afgoye on Sunday, killing three al-Shabaab fighters, police said.",
+         "Police Forces of Somalia (2022-)"),
+    ],
+)
+def test_forces_reporting_their_own_losses_are_not_actor1(nlp: Language, text: str, actor1: str) -> None:
+    setup = Setup(triggers=[("roadside bomb", "Remote explosive/landmine/IED", 0.9)],
+                  toponyms=[place(text, "Afgoye", "SO")])
+    [event] = run(nlp, text, setup)._.events
+    assert event.actor1 == actor1

@@ -372,7 +372,8 @@ class _Builder:
             for mention in self.actors:
                 spoken = attribution.source_start <= mention.start and mention.end <= attribution.source_end
                 if (spoken and mention.inter not in (5, 6, 7) and (other is None or mention.name != other.name)
-                        and not _BACKED_AFTER.match(text[mention.end : mention.end + 14])):
+                        and not _BACKED_AFTER.match(text[mention.end : mention.end + 14])
+                        and not _same_side(mention, other)):
                     return mention
         return None
 
@@ -689,6 +690,17 @@ class _Builder:
                     event.evidence["fatalities"] = self._span(found.start(), found.end())
                     return
         event.reasons[kind] = f"no {kind} count in the event's sentences"
+
+
+def _same_side(speaker: ActorMention, victims: ActorMention | None) -> bool:
+    """A state's forces reporting losses of that state's forces ("a roadside bomb killed three soldiers, police
+    said"): they tell what was done to their side, not what they did."""
+    return (victims is not None and speaker.inter == 1 and victims.inter == 1
+            and victims.name.startswith(_FORCES)  # a government is no loss of forces (Yemen has two)
+            and speaker.country_code is not None and speaker.country_code == victims.country_code)
+
+
+_FORCES = ("Military Forces", "Police Forces")
 
 
 def _distinct_groups(victims: list[frozenset[str]]) -> bool:
