@@ -743,7 +743,7 @@ def test_hedged_actor_is_noted(nlp: Language) -> None:
     text = "Presumed JNIM or ISGS militants attacked a gendarmerie post in Djibo."
     setup = Setup(triggers=[("attacked", "Armed clash", 0.8)], toponyms=[place(text, "Djibo", "BF")])
     [event] = run(nlp, text, setup)._.events
-    assert event.actor1 == "JNIM: Group for Support of Islam and Muslims"
+    assert event.actor1 == "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Greater Sahara)"
     assert event.reasons["actor1"] == "hedged: Presumed JNIM or ISGS militants"
 
 

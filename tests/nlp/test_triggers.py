@@ -389,3 +389,12 @@ def test_a_report_is_read_without_its_sourcing(load_pipeline: Callable[..., Lang
     nlp = load_pipeline("tocsin_actors", "tocsin_claims", "tocsin_triggers")
     assert classify_text(sentence) == []  # the whole sentence, sourcing and all, reads as no event
     assert len(nlp(sentence)._.triggers) == expected
+
+
+def test_a_protest_word_of_another_protest_sub_type_locates_the_protest(nlp: Language) -> None:
+    # the cue of the classifier's arrest is what the protesters condemn; the protest is found by "Protesters"
+    text = "Protesters in Tbilisi condemned the arrest of opposition leaders on Sunday; police detained 40 of them."
+    [trigger] = nlp(text)._.triggers
+    assert trigger.sub_event_type in ("Peaceful protest", "Protest with intervention",
+                                      "Excessive force against protesters", "Violent demonstration")
+    assert trigger.text == "Protesters"

@@ -109,8 +109,13 @@ def _protest_reading(doc: Doc, sent: Span, ranked: list[tuple[str, float]], full
     ):
         return None
     protest_label = next((name for name, _ in ranked if name in PROTEST_SUB_TYPES), "Peaceful protest")
-    protest = _trigger_for(sent, protest_label, score, full)
-    if (protest.start, protest.end) == (sent.start_char, sent.end_char):
+    # the protest's word, by the cues of its sub-type or else of any protest ("Protesters ... condemned")
+    for cue_label in (protest_label, *sorted(PROTEST_SUB_TYPES - {protest_label})):
+        protest = _trigger_for(sent, cue_label, score, full)
+        if (protest.start, protest.end) != (sent.start_char, sent.end_char):
+            protest.sub_event_type = protest_label
+            break
+    else:
         return None  # no protest word in the sentence
     cue = _trigger_for(sent, label, score, full)
     span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
