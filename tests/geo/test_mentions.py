@@ -243,3 +243,10 @@ def test_a_name_in_parentheses_after_an_organisation_is_its_other_name(places_nl
     # a place in parentheses after a place is still its container
     found = {t.name: t.country_code for t in places_nlp("Heavy fire was reported in Abu Salim (Tripoli).")._.toponyms}
     assert found.get("Tripoli") == "LY"
+
+
+def test_a_datelines_month_abbreviation_is_no_place(places_nlp) -> None:  # type: ignore[no-untyped-def]
+    # "Nov" is a village in Israel's Golan in GeoNames; in a dateline it is November
+    text = "GAZA, Nov 20 (Reuters) - An Israeli strike on a house in Gaza killed five people, officials said."
+    names = [t.name for t in places_nlp(text)._.toponyms]
+    assert "Nov" not in names and "GAZA" in names

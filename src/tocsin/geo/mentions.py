@@ -138,6 +138,7 @@ _NOT_PLACES = frozenset(
     fold(w.replace("-", " "))
     for w in (
         "January February March April May June July August September October November December "
+        "Jan Feb Apr Jun Jul Aug Sep Sept Oct Nov Dec "  # "GAZA, Nov 20 (Reuters)": a dateline's month
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday God Allah Islam Muslim Christian Internet "
         "Parliament Congress Senate Government President Minister Army Police Christmas Easter Ramadan Eid "
         "Mr Mrs Ms Dr Eastern Western Northern Southern Central North South East West "
