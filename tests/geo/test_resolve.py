@@ -683,7 +683,7 @@ def test_a_world_region_is_no_one_place(places_nlp, text: str, region: str) -> N
     toponyms = _toponyms(places_nlp, text)
     found = _by_name(toponyms, region)
     assert not found.resolved and found.reason == "a region of the world, not one place"
-    assert not any(region in t.name or t.name in region and t.resolved for t in toponyms if t is not found)
+    assert not any((region in t.name or t.name in region) and t.resolved for t in toponyms if t is not found)
 
 
 def test_a_country_named_like_a_region_stays_the_country(places_nlp) -> None:  # type: ignore[no-untyped-def]

@@ -1049,26 +1049,30 @@ def test_a_protest_has_its_own_place_toll_and_crowd_not_its_grievances(nlp: Lang
     assert event.actor1 == "Protesters (Turkey)"
 
 
-def test_forces_of_no_country_said_are_the_places_countrys(nlp: Language) -> None:
-    # Katiba Macina and the Mali border point to Mali; the police station is in Djibo, Burkina Faso
-    text = "Katiba Macina militants attacked a police station in Djibo, near the Mali border, on Monday."
+@pytest.mark.parametrize(
+    ("text", "sub_type", "town", "border", "role", "expected"),
+    [
+        # Katiba Macina and the Mali border point to Mali; the police station is in Djibo, Burkina Faso
+        ("Katiba Macina militants attacked a police station in Djibo, near the Mali border, on Monday.",
+         "Armed clash", ("Djibo", "BF", "Burkina Faso"), ("Mali", "ML", "Mali"), 2,
+         ("Police Forces of Burkina Faso (2022-)", 1)),
+        ("Gunmen attacked a checkpoint in Tillaberi near the Burkina Faso border on Monday.",
+         "Attack", ("Tillaberi", "NE", "Niger"), ("Burkina Faso", "BF", "Burkina Faso"), 1,
+         ("Unidentified Armed Group (Niger)", 3)),
+    ],
+)
+def test_forces_of_no_country_said_are_the_places_countrys(
+    nlp: Language, text: str, sub_type: str, town: tuple[str, str, str], border: tuple[str, str, str], role: int,
+    expected: tuple[str, int],
+) -> None:
     setup = Setup(
-        triggers=[("attacked", "Armed clash", 0.9)],
+        triggers=[("attacked", sub_type, 0.9)],
         dates=[("on Monday", dt.date(2025, 3, 3))],
-        toponyms=[place(text, "Djibo", "BF", country="Burkina Faso"),
-                  place(text, "Mali", "ML", country="Mali", feature_code="PCLI", geo_precision=3)],
+        toponyms=[place(text, town[0], town[1], country=town[2]),
+                  place(text, border[0], border[1], country=border[2], feature_code="PCLI", geo_precision=3)],
     )
     [event] = run(nlp, text, setup)._.events
-    assert (event.actor2, event.inter2) == ("Police Forces of Burkina Faso (2022-)", 1)
-    text = "Gunmen attacked a checkpoint in Tillaberi near the Burkina Faso border on Monday."
-    setup = Setup(
-        triggers=[("attacked", "Attack", 0.9)],
-        dates=[("on Monday", dt.date(2025, 3, 3))],
-        toponyms=[place(text, "Tillaberi", "NE", country="Niger"),
-                  place(text, "Burkina Faso", "BF", country="Burkina Faso", feature_code="PCLI", geo_precision=3)],
-    )
-    [event] = run(nlp, text, setup)._.events
-    assert event.actor1 == "Unidentified Armed Group (Niger)"
+    assert (getattr(event, f"actor{role}"), getattr(event, f"inter{role}")) == expected
 
 
 def test_the_state_force_of_an_arrest_is_the_one_arresting(nlp: Language) -> None:
