@@ -398,3 +398,10 @@ def test_a_protest_word_of_another_protest_sub_type_locates_the_protest(nlp: Lan
     assert trigger.sub_event_type in ("Peaceful protest", "Protest with intervention",
                                       "Excessive force against protesters", "Violent demonstration")
     assert trigger.text == "Protesters"
+
+
+def test_a_report_with_a_long_speaker_is_read_without_its_sourcing(load_pipeline: Callable[..., Language]) -> None:
+    # the statement is under 60 % of the sentence, but the rest is only who says it
+    nlp = load_pipeline("tocsin_claims", "tocsin_triggers")
+    text = "Five people were killed in Gaza on Monday, Palestinian health officials said."
+    assert [t.sub_event_type for t in nlp(text)._.triggers] == ["Attack"]

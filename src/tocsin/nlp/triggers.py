@@ -171,6 +171,21 @@ class TriggerClassifier:
 REPORTED_SHARE = 0.6
 
 
+#: Words a sentence may hold besides its statement and speaker and still be only that report and its sourcing.
+_SOURCING_WORDS = frozenset("said say says told tell reported report stated added according to as per".split())
+
+
+def _only_sourcing(sent: Span, attribution: Attribution) -> bool:
+    """Besides the statement, the sentence holds only who says it ("Five people were killed in Gaza on Monday,
+    Palestinian health officials said": a long speaker's name, the statement under 60 % of the sentence)."""
+    return all(
+        t.is_punct or t.is_space or t.lower_ in _SOURCING_WORDS
+        for t in sent
+        if not (attribution.start <= t.idx < attribution.end)
+        and not (attribution.source_start <= t.idx < attribution.source_end)
+    )
+
+
 def _reported_stretch(doc: Doc, sent: Span, attributions: Sequence[Attribution]) -> Span | None:
     """The longest statement inside ``sent`` that is most of it ("An Israeli strike on a house killed five
     people" in "..., Palestinian health officials said."), without its speaker; None when there is none."""
@@ -178,7 +193,7 @@ def _reported_stretch(doc: Doc, sent: Span, attributions: Sequence[Attribution])
         a for a in attributions
         if sent.start_char <= a.start and a.end <= sent.end_char
         and not (a.start <= a.source_start and a.source_end <= a.end)
-        and a.end - a.start >= REPORTED_SHARE * (sent.end_char - sent.start_char)
+        and (a.end - a.start >= REPORTED_SHARE * (sent.end_char - sent.start_char) or _only_sourcing(sent, a))
     ]
     if not inside:
         return None
