@@ -240,13 +240,14 @@ class ActorDictionary:
         new_name, inter, _ = self.entry_name(self.entries[payload], on, focus)
         return new_name, inter
 
-    def state_of(self, name: str, code: str, on: dt.date | None) -> str | None:
-        """The same kind of state force (military, police, government) as ``name``, of country ``code``; None
-        when ``name`` is no state's."""
+    def of_country(self, name: str, code: str, on: dt.date | None) -> tuple[str, bool] | None:
+        """The same kind of actor as ``name`` (a state force, "Civilians", "Unidentified Armed Group", ...) of
+        country ``code``, and whether it is a state's; None when ``name`` is of neither kind."""
         found = self._by_name.get(name)
-        if found is None or found[0] != "state":
-            return None
-        return self.state_name(found[1][0], code, on)
+        if found is not None and found[0] == "state":
+            return self.state_name(found[1][0], code, on), True
+        spec = self.group_kind(name)
+        return (self.group_name(spec.kind, code), False) if spec is not None else None
 
     def choose(self, indices: tuple[int, ...], focus: str | None) -> ActorEntry:
         """Among entries sharing an alias ("SNA"), the one of the report's country."""
@@ -641,14 +642,11 @@ class ActorsComponent:
             between = text[before.end : mention.start]
             if before.country_code == mention.country_code or not _COORDINATED.fullmatch(between):
                 continue
-            code = before.country_code
-            spec = self.dictionary.group_kind(mention.name)
-            name = self.dictionary.state_of(mention.name, code, on) or (
-                self.dictionary.group_name(spec.kind, code) if spec is not None else None
-            )
-            if name is not None:
-                mention.name, mention.country_code = name, code
-                mention.inter = self.dictionary.state_inter(code, focus) if spec is None else mention.inter
+            found = self.dictionary.of_country(mention.name, before.country_code, on)
+            if found is not None:
+                mention.name, mention.country_code = found[0], before.country_code
+                if found[1]:
+                    mention.inter = self.dictionary.state_inter(before.country_code, focus)
                 mention.note = f"country of {before.text!r}, coordinated with it"
         return mentions
 

@@ -480,12 +480,11 @@ class _Builder:
             if note == FOCUS_NOTE and self.place_code and self.place_code != mention.country_code:
                 # "the border police station in Madouba, Kossi Province": a force of no country said is the
                 # force of the country the event is in, whatever the report's other names point to
-                home = self.dictionary.state_of(mention.name, self.place_code, event.date)
-                spec = self.dictionary.group_kind(mention.name)
-                if home is not None:
-                    name, inter, note = home, 1, PLACE_NOTE
-                elif spec is not None:  # "gunmen", "civilians": Unidentified Armed Group (Niger) in Tillaberi
-                    name, note = self.dictionary.group_name(spec.kind, self.place_code), PLACE_NOTE
+                # ("gunmen", "civilians": Unidentified Armed Group (Niger) in Tillaberi)
+                found = self.dictionary.of_country(mention.name, self.place_code, event.date)
+                if found is not None:
+                    name, note = found[0], PLACE_NOTE
+                    inter = 1 if found[1] else inter
             setattr(event, key, name)
             setattr(event, inter_key, inter)
             event.evidence[key] = self._span(mention.start, mention.end)
